@@ -1,0 +1,14 @@
+package io.heliosdb.index;
+
+/** How a value is held. Strings: INT keeps a 64-bit integer in 8 bytes; RAW keeps bytes. */
+public final class ValueEncoding {
+    public static final byte RAW = 0;
+    public static final byte INT = 1;
+    /** Raw bytes changed in place (APPEND, SETRANGE): Redis reports these as "raw" at any size. */
+    public static final byte RAW_MUTABLE = 2;
+
+    /** Redis reports strings up to this length as "embstr". */
+    public static final int EMBSTR_LIMIT = 44;
+
+    private ValueEncoding() {}
+}

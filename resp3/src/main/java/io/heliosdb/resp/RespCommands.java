@@ -1,0 +1,21 @@
+package io.heliosdb.resp;
+
+import io.heliosdb.resp.command.CommandTable;
+import io.heliosdb.resp.connection.ConnectionCommands;
+import io.heliosdb.resp.keys.KeyCommands;
+import io.heliosdb.resp.server.ServerCommands;
+import io.heliosdb.resp.strings.StringCommands;
+
+/** Builds the command table with every family's handlers attached. */
+public final class RespCommands {
+    private RespCommands() {}
+
+    public static CommandTable table() {
+        CommandTable t = CommandTable.loadRedis70();
+        ConnectionCommands.register(t);
+        ServerCommands.register(t);
+        StringCommands.register(t);
+        KeyCommands.register(t);
+        return t;
+    }
+}

@@ -1,0 +1,99 @@
+package io.heliosdb.resp.command;
+
+import io.heliosdb.index.Keyspace;
+import io.heliosdb.resp.codec.Args;
+import io.heliosdb.resp.codec.RespWriter;
+import io.heliosdb.resp.engine.ClientSession;
+import io.heliosdb.resp.engine.ServerContext;
+import io.heliosdb.resp.engine.ShardState;
+import io.netty.buffer.ByteBuf;
+
+/**
+ * What a command sees while it runs: its arguments, the reply writer, the selected database of the
+ * shard it runs on, and the server. One instance per shard, reused for every command that shard
+ * runs (owned by the shard thread).
+ */
+public final class CommandContext {
+    private final ServerContext server;
+    private final ShardState shard;
+    private final RespWriter out = new RespWriter();
+    private Args args;
+    private CommandSpec spec;
+    private int db;
+    private ClientSession session;
+
+    public CommandContext(ServerContext server, ShardState shard) {
+        this.server = server;
+        this.shard = shard;
+    }
+
+    public void prepare(CommandSpec spec, Args args, ByteBuf reply, int protocol, int db, ClientSession session) {
+        this.spec = spec;
+        this.args = args;
+        this.db = db;
+        this.session = session;
+        out.wrap(reply, protocol);
+    }
+
+    public Args args() {
+        return args;
+    }
+
+    public RespWriter out() {
+        return out;
+    }
+
+    public Keyspace db() {
+        return shard.db(db);
+    }
+
+    public int dbIndex() {
+        return db;
+    }
+
+    public ShardState shard() {
+        return shard;
+    }
+
+    public ServerContext server() {
+        return server;
+    }
+
+    public CommandSpec spec() {
+        return spec;
+    }
+
+    /**
+     * The client's session. Commands routed as {@link Routing#SESSION} may change it; others run on
+     * other threads and may only read it.
+     */
+    public ClientSession session() {
+        return session;
+    }
+
+    public long now() {
+        return server.clock().millis();
+    }
+
+    /** Records a read access (hit/miss statistics, LRU/LFU unless the client set NO-TOUCH). */
+    public long lookupRead(Keyspace ks, int argIndex) {
+        long e = ks.find(args.segment(), args.offset(argIndex), args.length(argIndex));
+        if (e == Keyspace.NONE) {
+            shard.keyspaceMisses++;
+        } else {
+            shard.keyspaceHits++;
+            if (session == null || !session.noTouch) {
+                ks.touch(e);
+            }
+        }
+        return e;
+    }
+
+    public long lookupWrite(Keyspace ks, int argIndex) {
+        return ks.find(args.segment(), args.offset(argIndex), args.length(argIndex));
+    }
+
+    public void wrongArgs() {
+        out.error(Errors.wrongArgs(spec.name()));
+    }
+}

@@ -1,0 +1,160 @@
+package io.heliosdb.resp.command;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One row of the command table: Redis' own metadata for a command (arity, flags, key positions,
+ * ACL categories, docs) plus the handler that implements it here, if any. Subcommands are rows of
+ * their own named {@code container|sub}, as Redis names them in errors and COMMAND output.
+ */
+public final class CommandSpec {
+    final String name;
+    final CommandSpec container;
+    final int arity;
+    final Set<String> flags;
+    final int firstKey;
+    final int lastKey;
+    final int keyStep;
+    final List<String> aclCategories;
+    final List<Object> tips;
+    final List<Object> keySpecs;
+    final Map<String, CommandSpec> subcommands;
+    private final Map<String, CommandSpec> subcommandsView;
+    final Map<String, Object> docs;
+    final int id;
+
+    // Derived once, read on every dispatch.
+    final boolean write;
+    final boolean noAuth;
+    final boolean denyOom;
+
+    Command handler;
+    Routing routing;
+
+    CommandSpec(String name, CommandSpec container, int arity, Set<String> flags, int firstKey, int lastKey, int keyStep,
+                List<String> aclCategories, List<Object> tips, List<Object> keySpecs, Map<String, CommandSpec> subcommands,
+                Map<String, Object> docs, int id) {
+        this.name = name;
+        this.container = container;
+        this.arity = arity;
+        this.flags = flags;
+        this.firstKey = firstKey;
+        this.lastKey = lastKey;
+        this.keyStep = keyStep;
+        this.aclCategories = aclCategories;
+        this.tips = tips;
+        this.keySpecs = keySpecs;
+        this.subcommands = subcommands;
+        this.subcommandsView = java.util.Collections.unmodifiableMap(subcommands);
+        this.docs = docs;
+        this.id = id;
+        this.write = flags.contains("write");
+        this.noAuth = flags.contains("no_auth");
+        this.denyOom = flags.contains("denyoom");
+    }
+
+    /** Full name as Redis prints it: "get", "client|kill". */
+    public String name() {
+        return name;
+    }
+
+    public int id() {
+        return id;
+    }
+
+    public int arity() {
+        return arity;
+    }
+
+    public boolean arityOk(int argc) {
+        return arity >= 0 ? argc == arity : argc >= -arity;
+    }
+
+    public boolean isContainer() {
+        return !subcommands.isEmpty();
+    }
+
+    public CommandSpec container() {
+        return container;
+    }
+
+    public Map<String, CommandSpec> subcommands() {
+        return subcommandsView;
+    }
+
+    Map<String, CommandSpec> subcommandsMutable() {
+        return subcommands;
+    }
+
+    public boolean isWrite() {
+        return write;
+    }
+
+    public boolean allowsNoAuth() {
+        return noAuth;
+    }
+
+    public boolean hasFlag(String flag) {
+        return flags.contains(flag);
+    }
+
+    public Set<String> flags() {
+        return flags;
+    }
+
+    public int firstKey() {
+        return firstKey;
+    }
+
+    public int lastKey() {
+        return lastKey;
+    }
+
+    public int keyStep() {
+        return keyStep;
+    }
+
+    public List<String> aclCategories() {
+        return aclCategories;
+    }
+
+    public List<Object> tips() {
+        return tips;
+    }
+
+    public List<Object> keySpecs() {
+        return keySpecs;
+    }
+
+    public Map<String, Object> docs() {
+        return docs;
+    }
+
+    public Command handler() {
+        return handler;
+    }
+
+    public Routing routing() {
+        return routing;
+    }
+
+    /** Implemented here: it has a handler, or (a container) one of its subcommands has. */
+    public boolean isImplemented() {
+        if (handler != null) {
+            return true;
+        }
+        for (CommandSpec sub : subcommands.values()) {
+            if (sub.handler != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

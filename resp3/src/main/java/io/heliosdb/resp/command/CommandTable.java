@@ -1,0 +1,218 @@
+package io.heliosdb.resp.command;
+
+import io.heliosdb.memory.NativeMemory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The command table: built from Redis 7.0's own COMMAND INFO / COMMAND DOCS output (resources
+ * captured by tools/capture-redis-command-table.sh), with handlers attached by the data-type
+ * packages. Dispatch, arity checks, key extraction, COMMAND INFO/DOCS/COUNT/LIST and the
+ * compatibility matrix all read this one table.
+ */
+public final class CommandTable {
+    private final Map<String, CommandSpec> byName = new TreeMap<>();
+    private final List<CommandSpec> byId = new ArrayList<>();
+    private CommandSpec[] slots = new CommandSpec[1024];
+
+    public static CommandTable loadRedis70() {
+        CommandTable t = new CommandTable();
+        t.load(read("redis-7.0-command-info.json"), read("redis-7.0-command-docs.json"));
+        t.addSubcommands(read("heliosdb-extra-command-info.json"), read("heliosdb-extra-command-docs.json"));
+        return t;
+    }
+
+    private static String read(String resource) {
+        try (InputStream in = CommandTable.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + resource);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void load(String infoJson, String docsJson) {
+        List<Object> info = (List<Object>) Json.parse(infoJson);
+        Map<String, Object> docs = (Map<String, Object>) Json.parse(docsJson);
+        for (Object row : info) {
+            CommandSpec spec = build((List<Object>) row, null, docs);
+            byName.put(spec.name, spec);
+        }
+        for (CommandSpec spec : byName.values()) {
+            index(spec);
+        }
+    }
+
+    /** Subcommands newer than Redis 7.0 that current clients send (CLIENT SETINFO from Redis 7.2). */
+    @SuppressWarnings("unchecked")
+    private void addSubcommands(String infoJson, String docsJson) {
+        Map<String, Object> info = (Map<String, Object>) Json.parse(infoJson);
+        Map<String, Object> docs = (Map<String, Object>) Json.parse(docsJson);
+        for (Map.Entry<String, Object> e : info.entrySet()) {
+            CommandSpec container = byName.get(e.getKey());
+            Map<String, Object> subDocs = (Map<String, Object>) docs.getOrDefault(e.getKey(), Map.of());
+            for (Object row : (List<Object>) e.getValue()) {
+                String full = (String) ((List<Object>) row).get(0);
+                Map<String, Object> rowDocs = (Map<String, Object>) subDocs.getOrDefault(full, Map.of());
+                CommandSpec sub = build((List<Object>) row, container, Map.of(full, rowDocs));
+                container.subcommandsMutable().put(full.substring(full.indexOf('|') + 1), sub);
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private CommandSpec build(List<Object> row, CommandSpec container, Map<String, Object> docsTable) {
+        String name = ((String) row.get(0)).toLowerCase(java.util.Locale.ROOT);
+        Map<String, Object> docs;
+        if (container == null || docsTable.containsKey(name)) {
+            docs = (Map<String, Object>) docsTable.getOrDefault(name, Map.of());
+        } else {
+            Map<String, Object> subs = (Map<String, Object>) container.docs.getOrDefault("subcommands", Map.of());
+            docs = (Map<String, Object>) subs.getOrDefault(name, Map.of());
+        }
+        Map<String, CommandSpec> subcommands = new LinkedHashMap<>();
+        CommandSpec spec = new CommandSpec(name, container, ((Long) row.get(1)).intValue(),
+                Collections.unmodifiableSet(new LinkedHashSet<>((List<String>) (List<?>) row.get(2))),
+                ((Long) row.get(3)).intValue(), ((Long) row.get(4)).intValue(), ((Long) row.get(5)).intValue(),
+                (List<String>) (List<?>) row.get(6), (List<Object>) row.get(7), (List<Object>) row.get(8),
+                subcommands, docs, byId.size());
+        byId.add(spec);
+        for (Object sub : (List<Object>) row.get(9)) {
+            CommandSpec s = build((List<Object>) sub, spec, docsTable);
+            subcommands.put(s.name.substring(s.name.indexOf('|') + 1), s);
+        }
+        return spec;
+    }
+
+    /**
+     * Attaches a handler to a command ("get") or subcommand ("client|id"). A container's own handler
+     * serves the bare call (COMMAND with no subcommand).
+     */
+    public void register(String name, Routing routing, Command handler) {
+        CommandSpec spec = find(name);
+        if (spec == null) {
+            throw new IllegalArgumentException("no such command in the table: " + name);
+        }
+        if (spec.handler != null) {
+            throw new IllegalStateException("command registered twice: " + name);
+        }
+        spec.handler = handler;
+        spec.routing = routing;
+    }
+
+    /** A command or "container|sub" by name, or null. */
+    public CommandSpec find(String name) {
+        String n = name.toLowerCase(java.util.Locale.ROOT);
+        int bar = n.indexOf('|');
+        if (bar < 0) {
+            return byName.get(n);
+        }
+        CommandSpec c = byName.get(n.substring(0, bar));
+        return c == null ? null : c.subcommands.get(n.substring(bar + 1));
+    }
+
+    /** Top-level commands, implemented or not, by name. */
+    public Collection<CommandSpec> all() {
+        return byName.values();
+    }
+
+    public CommandSpec byId(int id) {
+        return byId.get(id);
+    }
+
+    public int size() {
+        return byId.size();
+    }
+
+    /** Every row including subcommands. */
+    public List<CommandSpec> allRows() {
+        return Collections.unmodifiableList(byId);
+    }
+
+    /** Case-insensitive lookup of a top-level command name in request bytes; no allocation. */
+    public CommandSpec lookup(MemorySegment seg, long off, int len) {
+        int mask = slots.length - 1;
+        for (int i = hash(seg, off, len) & mask; ; i = (i + 1) & mask) {
+            CommandSpec s = slots[i];
+            if (s == null) {
+                return null;
+            }
+            if (nameEquals(s.name, seg, off, len)) {
+                return s;
+            }
+        }
+    }
+
+    /** Subcommand lookup, same rules. */
+    public static CommandSpec lookupSub(CommandSpec container, MemorySegment seg, long off, int len) {
+        for (Map.Entry<String, CommandSpec> e : container.subcommands.entrySet()) {
+            if (nameEquals(e.getKey(), seg, off, len)) {
+                return e.getValue();
+            }
+        }
+        return null;
+    }
+
+    private void index(CommandSpec spec) {
+        byte[] b = spec.name.getBytes(StandardCharsets.US_ASCII);
+        int mask = slots.length - 1;
+        int i = hash(MemorySegment.ofArray(b), 0, b.length) & mask;
+        while (slots[i] != null) {
+            i = (i + 1) & mask;
+        }
+        slots[i] = spec;
+    }
+
+    private static int hash(MemorySegment seg, long off, int len) {
+        int h = 0;
+        for (int i = 0; i < len; i++) {
+            int c = seg.get(NativeMemory.BYTE, off + i);
+            if (c >= 'A' && c <= 'Z') {
+                c += 32;
+            }
+            h = h * 31 + c;
+        }
+        return h ^ (h >>> 16);
+    }
+
+    private static boolean nameEquals(String name, MemorySegment seg, long off, int len) {
+        if (name.length() != len) {
+            return false;
+        }
+        for (int i = 0; i < len; i++) {
+            int c = seg.get(NativeMemory.BYTE, off + i);
+            if (c >= 'A' && c <= 'Z') {
+                c += 32;
+            }
+            if (c != name.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Names of implemented top-level commands. */
+    public Set<String> implementedNames() {
+        Set<String> s = new LinkedHashSet<>();
+        for (CommandSpec c : byName.values()) {
+            if (c.isImplemented()) {
+                s.add(c.name);
+            }
+        }
+        return s;
+    }
+}

@@ -1,0 +1,127 @@
+package io.heliosdb.resp.command;
+
+import io.heliosdb.index.Keyspace;
+import io.heliosdb.resp.codec.Args;
+import io.heliosdb.resp.codec.RespWriter;
+import io.heliosdb.resp.engine.ServerContext;
+import io.heliosdb.scheduler.Shard;
+import io.heliosdb.scheduler.ShardTransaction;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * One execution of a {@link MultiShardCommand} whose keys span shards. Its arguments are a private
+ * copy (safe to read from any shard); the coordinator code runs on the connection's loop, steps run
+ * on the owning shards inside a {@link ShardTransaction}.
+ */
+public final class CrossShardCall {
+    private final ServerContext server;
+    private final Shard home;
+    private final CommandSpec spec;
+    private final Args args;
+    private final int db;
+    private final int protocol;
+    private final Consumer<Consumer<RespWriter>> finisher;
+    private final io.heliosdb.resp.engine.ClientSession session;
+    private boolean finished;
+
+    public CrossShardCall(ServerContext server, Shard home, CommandSpec spec, Args source, int db, int protocol,
+                          io.heliosdb.resp.engine.ClientSession session, Consumer<Consumer<RespWriter>> finisher) {
+        this.server = server;
+        this.session = session;
+        this.home = home;
+        this.spec = spec;
+        this.db = db;
+        this.protocol = protocol;
+        this.finisher = finisher;
+        // Private heap copy of the frame: other shards read it while the connection reads on.
+        long base = source.minOffset();
+        long end = source.endOffset();
+        byte[] copy = new byte[(int) (end - base)];
+        MemorySegment.copy(source.segment(), io.heliosdb.memory.NativeMemory.BYTE, base, copy, 0, copy.length);
+        this.args = new Args();
+        this.args.copyRebased(source, MemorySegment.ofArray(copy), base);
+    }
+
+    public ServerContext server() {
+        return server;
+    }
+
+    public Args args() {
+        return args;
+    }
+
+    public CommandSpec spec() {
+        return spec;
+    }
+
+    public int db() {
+        return db;
+    }
+
+    public int protocol() {
+        return protocol;
+    }
+
+    /** The calling client's session (read-only here: this code may run after the client moved on). */
+    public io.heliosdb.resp.engine.ClientSession session() {
+        return session;
+    }
+
+    public Shard home() {
+        return home;
+    }
+
+    public Shard shardOfArg(int i) {
+        return server.shardOfKey(args.segment(), args.offset(i), args.length(i));
+    }
+
+    /** The selected database on {@code shard}; call only from that shard's thread (inside a step). */
+    public Keyspace db(Shard shard) {
+        return ServerContext.state(shard).db(db);
+    }
+
+    /** Groups argument indexes (keys at {@code first}, {@code first+step}, ...) by owning shard. */
+    public Map<Shard, List<Integer>> keysByShard(int first, int step) {
+        Map<Shard, List<Integer>> m = new LinkedHashMap<>();
+        for (int i = first; i < args.count(); i += step) {
+            m.computeIfAbsent(shardOfArg(i), s -> new ArrayList<>()).add(i);
+        }
+        return m;
+    }
+
+    public ShardTransaction transaction(Shard[] shards) {
+        return new ShardTransaction(home, shards);
+    }
+
+    /**
+     * Locks {@code shards}, runs {@code step} on each, releases each right after its step, then calls
+     * {@code reply} on the home loop with results indexed like {@code shards}.
+     */
+    public void runOnce(Shard[] shards, Function<Shard, Object> step, java.util.function.BiConsumer<RespWriter, Object[]> reply) {
+        ShardTransaction tx = transaction(shards);
+        tx.lockAll(() -> tx.run(shards, step, true, () -> {
+            Object[] results = tx.results();
+            for (Object r : results) {
+                if (r instanceof RuntimeException e) {
+                    finish(w -> w.error("ERR internal error: " + e));
+                    return;
+                }
+            }
+            finish(w -> reply.accept(w, results));
+        }));
+    }
+
+    /** Writes the reply and lets the connection go on. Home loop only; exactly once. */
+    public void finish(Consumer<RespWriter> reply) {
+        assert home.inShardThread();
+        assert !finished : "finish called twice";
+        finished = true;
+        finisher.accept(reply);
+    }
+}

@@ -1,0 +1,37 @@
+package io.heliosdb.resp.command;
+
+/** Redis' error texts, verbatim (clients and tests match on them). */
+public final class Errors {
+    public static final String WRONGTYPE = "WRONGTYPE Operation against a key holding the wrong kind of value";
+    public static final String NOT_INTEGER = "ERR value is not an integer or out of range";
+    public static final String NOT_FLOAT = "ERR value is not a valid float";
+    public static final String SYNTAX = "ERR syntax error";
+    public static final String NO_SUCH_KEY = "ERR no such key";
+    public static final String OVERFLOW = "ERR increment or decrement would overflow";
+    public static final String DB_RANGE = "ERR DB index is out of range";
+    public static final String NOAUTH = "NOAUTH Authentication required.";
+    public static final String WRONGPASS = "WRONGPASS invalid username-password pair or user is disabled.";
+    public static final String NOPROTO = "NOPROTO unsupported protocol version";
+    public static final String STRING_TOO_LONG = "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
+    public static final String OFFSET_RANGE = "ERR offset is out of range";
+    public static final String INCR_NAN = "ERR increment would produce NaN or Infinity";
+    public static final String CROSSSLOT = "ERR Keys in request don't hash to the same slot";
+
+    private Errors() {}
+
+    public static String wrongArgs(String command) {
+        return "ERR wrong number of arguments for '" + command + "' command";
+    }
+
+    public static String invalidExpire(String command) {
+        return "ERR invalid expire time in '" + command + "' command";
+    }
+
+    public static String unknownSubcommand(String sub, String container) {
+        return "ERR unknown subcommand '" + truncate(sub) + "'. Try " + container.toUpperCase(java.util.Locale.ROOT) + " HELP.";
+    }
+
+    static String truncate(String s) {
+        return s.length() > 128 ? s.substring(0, 128) : s;
+    }
+}

@@ -1,0 +1,281 @@
+package io.heliosdb.resp.connection;
+
+import io.heliosdb.resp.codec.Args;
+import io.heliosdb.resp.command.CommandContext;
+import io.heliosdb.resp.command.CommandTable;
+import io.heliosdb.resp.command.Errors;
+import io.heliosdb.resp.command.Routing;
+import io.heliosdb.resp.engine.ClientSession;
+import io.heliosdb.resp.engine.ServerContext;
+import io.heliosdb.resp.keys.Help;
+import java.util.ArrayList;
+import java.util.List;
+
+/** CLIENT subcommands. Run on the calling client's loop; other sessions are only read or closed. */
+final class ClientCommands {
+    private static final byte[] ON = {'o', 'n'};
+    private static final byte[] OFF = {'o', 'f', 'f'};
+    private static final byte[] SKIP = {'s', 'k', 'i', 'p'};
+
+    private ClientCommands() {}
+
+    static void register(CommandTable t) {
+        t.register("client|id", Routing.SESSION, ctx -> ctx.out().integer(ctx.session().id));
+        t.register("client|setname", Routing.SESSION, ClientCommands::setname);
+        t.register("client|getname", Routing.SESSION, ctx -> {
+            String n = ctx.session().name;
+            if (n.isEmpty()) {
+                ctx.out().nullBulk();
+            } else {
+                ctx.out().bulk(n);
+            }
+        });
+        t.register("client|list", Routing.SESSION, ClientCommands::list);
+        t.register("client|info", Routing.SESSION, ctx -> ctx.out().verbatim(ctx.session().describe(ctx.now()) + "\n"));
+        t.register("client|kill", Routing.SESSION, ClientCommands::kill);
+        t.register("client|setinfo", Routing.SESSION, ClientCommands::setinfo);
+        t.register("client|no-evict", Routing.SESSION, ctx -> onOff(ctx, true));
+        t.register("client|no-touch", Routing.SESSION, ctx -> onOff(ctx, false));
+        t.register("client|reply", Routing.SESSION, ClientCommands::reply);
+        t.register("client|pause", Routing.SESSION, ClientCommands::pause);
+        t.register("client|unpause", Routing.SESSION, ctx -> {
+            ctx.server().pauseUntilMillis = 0;
+            ctx.out().ok();
+        });
+        t.register("client|help", Routing.SESSION, ctx -> Help.reply(ctx.out(), "CLIENT",
+                "ID", "    Return the ID of the current connection.",
+                "GETNAME", "    Return the name of the current connection.",
+                "SETNAME <name>", "    Assign the name <name> to the current connection.",
+                "LIST [TYPE (NORMAL|MASTER|REPLICA|PUBSUB)] [ID id [id ...]]", "    Return information about client connections.",
+                "INFO", "    Return information about the current client connection.",
+                "KILL <ip:port>", "    Kill connection made from <ip:port>.",
+                "KILL <option> <value> [<option> <value> [...]]", "    Kill connections. Options are ID, ADDR, LADDR, USER, SKIPME, TYPE.",
+                "PAUSE <timeout> [WRITE|ALL]", "    Suspend all, or just write, clients for <timeout> milliseconds.",
+                "UNPAUSE", "    Stop the current client pause, resuming traffic.",
+                "REPLY (ON|OFF|SKIP)", "    Control the replies sent to the current connection.",
+                "NO-EVICT (ON|OFF)", "    Protect current client connection from eviction.",
+                "NO-TOUCH (ON|OFF)", "    Will not touch LRU/LFU stats when this mode is on.",
+                "SETINFO <option> <value>", "    Set client meta attr. Options are LIB-NAME, LIB-VER."));
+    }
+
+    static boolean validName(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c < '!' || c > '~') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static void setname(CommandContext ctx) {
+        String name = ctx.args().string(2);
+        if (!validName(name)) {
+            ctx.out().error("ERR Client names cannot contain spaces, newlines or special characters.");
+            return;
+        }
+        ctx.session().name = name;
+        ctx.out().ok();
+    }
+
+    static void setinfo(CommandContext ctx) {
+        String attr = ctx.args().lower(2);
+        String value = ctx.args().string(3);
+        if (!validName(value) && !value.isEmpty()) {
+            ctx.out().error("ERR " + attr + " cannot contain spaces, newlines or special characters.");
+            return;
+        }
+        switch (attr) {
+            case "lib-name" -> ctx.session().libName = value;
+            case "lib-ver" -> ctx.session().libVersion = value;
+            default -> {
+                ctx.out().error("ERR Unrecognized option '" + ctx.args().string(2) + "'");
+                return;
+            }
+        }
+        ctx.out().ok();
+    }
+
+    static void onOff(CommandContext ctx, boolean evict) {
+        Args a = ctx.args();
+        boolean on;
+        if (a.is(2, ON)) {
+            on = true;
+        } else if (a.is(2, OFF)) {
+            on = false;
+        } else {
+            ctx.out().error(Errors.SYNTAX);
+            return;
+        }
+        if (evict) {
+            ctx.session().noEvict = on;
+        } else {
+            ctx.session().noTouch = on;
+        }
+        ctx.out().ok();
+    }
+
+    static void reply(CommandContext ctx) {
+        Args a = ctx.args();
+        if (a.is(2, ON)) {
+            ctx.session().replyMode = ClientSession.ReplyMode.ON;
+            ctx.out().ok();
+        } else if (a.is(2, OFF)) {
+            ctx.session().replyMode = ClientSession.ReplyMode.OFF;
+        } else if (a.is(2, SKIP)) {
+            ctx.session().replyMode = ClientSession.ReplyMode.SKIP;
+        } else {
+            ctx.out().error(Errors.SYNTAX);
+        }
+    }
+
+    static void pause(CommandContext ctx) {
+        Args a = ctx.args();
+        if (!a.isLong(2) || a.parseLong(2) < 0) {
+            ctx.out().error("ERR timeout is not an integer or out of range");
+            return;
+        }
+        boolean writesOnly = false;
+        if (a.count() == 4) {
+            String mode = a.lower(3);
+            if (mode.equals("write")) {
+                writesOnly = true;
+            } else if (!mode.equals("all")) {
+                ctx.out().error(Errors.SYNTAX);
+                return;
+            }
+        } else if (a.count() > 4) {
+            ctx.out().error(Errors.SYNTAX);
+            return;
+        }
+        ServerContext server = ctx.server();
+        long until = ctx.now() + a.parseLong(2);
+        // A stricter pause (ALL) or a longer one wins, as in Redis.
+        if (until > server.pauseUntilMillis || (!writesOnly && server.pauseWritesOnly)) {
+            server.pauseWritesOnly = writesOnly && (server.pauseUntilMillis < ctx.now() || server.pauseWritesOnly);
+            server.pauseUntilMillis = Math.max(until, server.pauseUntilMillis);
+        }
+        ctx.out().ok();
+    }
+
+    static void list(CommandContext ctx) {
+        Args a = ctx.args();
+        List<Long> ids = null;
+        for (int i = 2; i < a.count(); i++) {
+            String opt = a.lower(i);
+            if (opt.equals("type") && i + 1 < a.count()) {
+                String type = a.lower(++i);
+                if (!List.of("normal", "master", "replica", "slave", "pubsub").contains(type)) {
+                    ctx.out().error("ERR Unknown client type '" + a.string(i) + "'");
+                    return;
+                }
+                if (!type.equals("normal")) {
+                    ids = new ArrayList<>(); // no replicas or subscribers yet
+                }
+            } else if (opt.equals("id") && i + 1 < a.count()) {
+                ids = ids == null ? new ArrayList<>() : ids;
+                for (i = i + 1; i < a.count(); i++) {
+                    if (!a.isLong(i) || a.parseLong(i) <= 0) {
+                        ctx.out().error("ERR Invalid client ID");
+                        return;
+                    }
+                    ids.add(a.parseLong(i));
+                }
+            } else {
+                ctx.out().error(Errors.SYNTAX);
+                return;
+            }
+        }
+        StringBuilder b = new StringBuilder();
+        long now = ctx.now();
+        List<ClientSession> sessions = new ArrayList<>(ctx.server().clients().all());
+        sessions.sort((x, y) -> Long.compare(x.id, y.id));
+        for (ClientSession s : sessions) {
+            if (ids == null || ids.contains(s.id)) {
+                b.append(s.describe(now)).append('\n');
+            }
+        }
+        ctx.out().verbatim(b.toString());
+    }
+
+    static void kill(CommandContext ctx) {
+        Args a = ctx.args();
+        ClientSession self = ctx.session();
+        if (a.count() == 3) {
+            String addr = a.string(2);
+            for (ClientSession s : ctx.server().clients().all()) {
+                if (s.addr.equals(addr)) {
+                    close(s, self);
+                    ctx.out().ok();
+                    return;
+                }
+            }
+            ctx.out().error("ERR No such client");
+            return;
+        }
+        if (a.count() % 2 != 0) {
+            ctx.out().error(Errors.SYNTAX);
+            return;
+        }
+        Long id = null;
+        String addr = null, laddr = null, user = null, type = null;
+        boolean skipMe = true;
+        for (int i = 2; i < a.count(); i += 2) {
+            String opt = a.lower(i);
+            String v = a.string(i + 1);
+            switch (opt) {
+                case "id" -> {
+                    if (!a.isLong(i + 1) || a.parseLong(i + 1) <= 0) {
+                        ctx.out().error("ERR client-id should be greater than 0");
+                        return;
+                    }
+                    id = a.parseLong(i + 1);
+                }
+                case "addr" -> addr = v;
+                case "laddr" -> laddr = v;
+                case "user" -> user = v;
+                case "type" -> {
+                    type = v.toLowerCase(java.util.Locale.ROOT);
+                    if (!List.of("normal", "master", "replica", "slave", "pubsub").contains(type)) {
+                        ctx.out().error("ERR Unknown client type '" + v + "'");
+                        return;
+                    }
+                }
+                case "skipme" -> {
+                    String sv = v.toLowerCase(java.util.Locale.ROOT);
+                    if (sv.equals("yes")) {
+                        skipMe = true;
+                    } else if (sv.equals("no")) {
+                        skipMe = false;
+                    } else {
+                        ctx.out().error(Errors.SYNTAX);
+                        return;
+                    }
+                }
+                default -> {
+                    ctx.out().error(Errors.SYNTAX);
+                    return;
+                }
+            }
+        }
+        long killed = 0;
+        for (ClientSession s : ctx.server().clients().all()) {
+            if ((id != null && s.id != id) || (addr != null && !s.addr.equals(addr)) || (laddr != null && !s.laddr.equals(laddr))
+                    || (user != null && !s.user.equals(user)) || (type != null && !type.equals("normal"))
+                    || (skipMe && s == self)) {
+                continue;
+            }
+            close(s, self);
+            killed++;
+        }
+        ctx.out().integer(killed);
+    }
+
+    private static void close(ClientSession s, ClientSession self) {
+        if (s == self) {
+            self.closeAfterReply = true; // reply first, then close, as Redis does
+        } else {
+            s.channel.close();
+        }
+    }
+}

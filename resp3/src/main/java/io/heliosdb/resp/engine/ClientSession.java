@@ -1,0 +1,53 @@
+package io.heliosdb.resp.engine;
+
+import io.netty.channel.Channel;
+
+/**
+ * Per-connection state. Written only by the connection's event loop; other connections read it
+ * for CLIENT LIST / CLIENT KILL (fields are volatile where that matters).
+ */
+public final class ClientSession {
+    public final long id;
+    public final Channel channel;
+    public final long createdMillis;
+    public final String addr;
+    public final String laddr;
+
+    public volatile String name = "";
+    public volatile int db;
+    public volatile int protocol = 2;
+    public volatile boolean authenticated;
+    public volatile String user = "default";
+    public volatile long lastInteractionMillis;
+    public volatile String lastCommand = "NULL";
+    public volatile boolean noEvict;
+    public volatile boolean noTouch;
+    public volatile String libName = "";
+    public volatile String libVersion = "";
+    /** CLIENT REPLY: ON, OFF, or SKIP (the next command only). */
+    public volatile ReplyMode replyMode = ReplyMode.ON;
+    public volatile boolean closeAfterReply;
+    public volatile int queryBufferBytes;
+
+    public enum ReplyMode { ON, OFF, SKIP }
+
+    public ClientSession(long id, Channel channel, String addr, String laddr, long now) {
+        this.id = id;
+        this.channel = channel;
+        this.addr = addr;
+        this.laddr = laddr;
+        this.createdMillis = now;
+        this.lastInteractionMillis = now;
+    }
+
+    /** One line of CLIENT LIST / CLIENT INFO, with Redis 7's fields. */
+    public String describe(long now) {
+        String flags = (closeAfterReply ? "" : "") + (noEvict ? "e" : "") + (noTouch ? "T" : "");
+        return "id=" + id + " addr=" + addr + " laddr=" + laddr + " fd=-1 name=" + name
+                + " age=" + (now - createdMillis) / 1000 + " idle=" + (now - lastInteractionMillis) / 1000
+                + " flags=" + (flags.isEmpty() ? "N" : flags) + " db=" + db + " sub=0 psub=0 ssub=0 multi=-1"
+                + " qbuf=" + queryBufferBytes + " qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0"
+                + " tot-mem=0 events=r cmd=" + lastCommand + " user=" + user + " redir=-1 resp=" + protocol
+                + " lib-name=" + libName + " lib-ver=" + libVersion;
+    }
+}

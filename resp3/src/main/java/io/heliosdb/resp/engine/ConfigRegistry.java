@@ -1,0 +1,322 @@
+package io.heliosdb.resp.engine;
+
+import io.heliosdb.memory.GlobMatcher;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * Runtime configuration under Redis' parameter names, shared by the config file, command-line
+ * flags and CONFIG GET/SET. Parameters that only tune Redis internals (encoding thresholds and the
+ * like) are accepted, validated, stored and reported, because tools and scripts set them.
+ */
+public final class ConfigRegistry {
+    public enum Type { BOOL, INT, MEMORY, ENUM, STRING }
+
+    public static final class Param {
+        final String name;
+        final Type type;
+        final boolean mutable;
+        final long min;
+        final long max;
+        final List<String> choices;
+        volatile String value;
+        volatile long number;
+        final List<Consumer<Param>> listeners = new ArrayList<>();
+
+        Param(String name, Type type, boolean mutable, String defaultValue, long min, long max, List<String> choices) {
+            this.name = name;
+            this.type = type;
+            this.mutable = mutable;
+            this.min = min;
+            this.max = max;
+            this.choices = choices;
+            String err = assign(defaultValue);
+            assert err == null : name + ": bad default " + defaultValue + ": " + err;
+        }
+
+        String assign(String raw) {
+            switch (type) {
+                case BOOL -> {
+                    String v = raw.toLowerCase(Locale.ROOT);
+                    if (!v.equals("yes") && !v.equals("no")) {
+                        return "argument must be 'yes' or 'no'";
+                    }
+                    value = v;
+                    number = v.equals("yes") ? 1 : 0;
+                }
+                case INT -> {
+                    long n;
+                    try {
+                        n = Long.parseLong(raw.trim());
+                    } catch (NumberFormatException e) {
+                        return "argument couldn't be parsed into an integer";
+                    }
+                    if (n < min || n > max) {
+                        return "argument must be between " + min + " and " + max + " inclusive";
+                    }
+                    number = n;
+                    value = Long.toString(n);
+                }
+                case MEMORY -> {
+                    long n = parseMemory(raw);
+                    if (n < 0) {
+                        return "argument must be a memory value";
+                    }
+                    if (n < min || n > max) {
+                        return "argument must be between " + min + " and " + max + " inclusive";
+                    }
+                    number = n;
+                    value = Long.toString(n);
+                }
+                case ENUM -> {
+                    String v = raw.toLowerCase(Locale.ROOT);
+                    if (!choices.contains(v)) {
+                        return "argument(s) must be one of the following: " + String.join(", ", choices);
+                    }
+                    value = v;
+                }
+                case STRING -> value = raw;
+            }
+            return null;
+        }
+
+        public String name() {
+            return name;
+        }
+
+        public String value() {
+            return value;
+        }
+
+        public long number() {
+            return number;
+        }
+    }
+
+    private final Map<String, Param> params = new LinkedHashMap<>();
+    private final Map<String, String> aliases = new ConcurrentHashMap<>();
+
+    public ConfigRegistry() {
+        long maxLong = Long.MAX_VALUE;
+        // Network and clients.
+        add("port", Type.INT, false, "6379", 0, 65535);
+        add("bind", Type.STRING, false, "127.0.0.1");
+        add("requirepass", Type.STRING, true, "");
+        add("timeout", Type.INT, true, "0", 0, Integer.MAX_VALUE);
+        add("tcp-keepalive", Type.INT, true, "300", 0, Integer.MAX_VALUE);
+        add("tcp-backlog", Type.INT, false, "511", 0, Integer.MAX_VALUE);
+        add("maxclients", Type.INT, true, "10000", 1, Integer.MAX_VALUE);
+        add("protected-mode", Type.BOOL, true, "yes");
+        add("proto-max-bulk-len", Type.MEMORY, true, "536870912", 1024 * 1024, maxLong);
+        add("client-query-buffer-limit", Type.MEMORY, true, "1073741824", 1024 * 1024, maxLong);
+        add("databases", Type.INT, false, "16", 1, Integer.MAX_VALUE);
+        add("enable-debug-command", Type.ENUM, false, "local", List.of("no", "yes", "local"));
+        add("unixsocket", Type.STRING, false, "");
+        add("daemonize", Type.BOOL, false, "no");
+        add("supervised", Type.ENUM, false, "no", List.of("upstart", "systemd", "auto", "no"));
+        add("pidfile", Type.STRING, false, "");
+        add("io-threads", Type.INT, false, "1", 1, 128);
+        // Memory and persistence.
+        add("maxmemory", Type.MEMORY, true, "0", 0, maxLong);
+        add("maxmemory-policy", Type.ENUM, true, "noeviction", List.of("volatile-lru", "volatile-lfu", "volatile-random",
+                "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"));
+        add("maxmemory-samples", Type.INT, true, "5", 1, 64);
+        add("maxmemory-eviction-tenacity", Type.INT, true, "10", 0, 100);
+        add("lfu-log-factor", Type.INT, true, "10", 0, Integer.MAX_VALUE);
+        add("lfu-decay-time", Type.INT, true, "1", 0, Integer.MAX_VALUE);
+        add("dir", Type.STRING, true, "./data");
+        add("dbfilename", Type.STRING, true, "dump.rdb");
+        add("save", Type.STRING, true, "");
+        add("appendonly", Type.BOOL, true, "yes");
+        add("appendfsync", Type.ENUM, true, "everysec", List.of("always", "everysec", "no"));
+        add("appendfilename", Type.STRING, false, "appendonly.aof");
+        add("appenddirname", Type.STRING, false, "appendonlydir");
+        add("no-appendfsync-on-rewrite", Type.BOOL, true, "no");
+        add("auto-aof-rewrite-percentage", Type.INT, true, "100", 0, Integer.MAX_VALUE);
+        add("auto-aof-rewrite-min-size", Type.MEMORY, true, "67108864", 0, maxLong);
+        add("rdbcompression", Type.BOOL, true, "yes");
+        add("rdbchecksum", Type.BOOL, true, "yes");
+        add("stop-writes-on-bgsave-error", Type.BOOL, true, "yes");
+        add("lazyfree-lazy-eviction", Type.BOOL, true, "no");
+        add("lazyfree-lazy-expire", Type.BOOL, true, "no");
+        add("lazyfree-lazy-server-del", Type.BOOL, true, "no");
+        add("lazyfree-lazy-user-del", Type.BOOL, true, "no");
+        add("lazyfree-lazy-user-flush", Type.BOOL, true, "no");
+        add("activerehashing", Type.BOOL, true, "yes");
+        add("active-expire-effort", Type.INT, true, "1", 1, 10);
+        add("hz", Type.INT, true, "10", 1, 500);
+        add("dynamic-hz", Type.BOOL, true, "yes");
+        // Encoding thresholds (reported by OBJECT ENCODING; accepted for compatibility).
+        add("hash-max-listpack-entries", Type.INT, true, "128", 0, maxLong);
+        add("hash-max-listpack-value", Type.INT, true, "64", 0, maxLong);
+        add("list-max-listpack-size", Type.INT, true, "-2", Integer.MIN_VALUE, Integer.MAX_VALUE);
+        add("list-compress-depth", Type.INT, true, "0", 0, Integer.MAX_VALUE);
+        add("set-max-intset-entries", Type.INT, true, "512", 0, maxLong);
+        add("zset-max-listpack-entries", Type.INT, true, "128", 0, maxLong);
+        add("zset-max-listpack-value", Type.INT, true, "64", 0, maxLong);
+        add("hll-sparse-max-bytes", Type.MEMORY, true, "3000", 0, maxLong);
+        add("stream-node-max-bytes", Type.MEMORY, true, "4096", 0, maxLong);
+        add("stream-node-max-entries", Type.INT, true, "100", 0, maxLong);
+        alias("hash-max-ziplist-entries", "hash-max-listpack-entries");
+        alias("hash-max-ziplist-value", "hash-max-listpack-value");
+        alias("list-max-ziplist-size", "list-max-listpack-size");
+        alias("zset-max-ziplist-entries", "zset-max-listpack-entries");
+        alias("zset-max-ziplist-value", "zset-max-listpack-value");
+        // Monitoring.
+        add("slowlog-log-slower-than", Type.INT, true, "10000", -1, maxLong);
+        add("slowlog-max-len", Type.INT, true, "128", 0, maxLong);
+        add("latency-monitor-threshold", Type.INT, true, "0", 0, maxLong);
+        add("latency-tracking", Type.BOOL, true, "yes");
+        add("notify-keyspace-events", Type.STRING, true, "");
+        add("loglevel", Type.ENUM, true, "notice", List.of("debug", "verbose", "notice", "warning", "nothing"));
+        add("logfile", Type.STRING, false, "");
+        add("lua-time-limit", Type.INT, true, "5000", 0, maxLong);
+        alias("busy-reply-threshold", "lua-time-limit");
+        add("cluster-enabled", Type.BOOL, false, "no");
+        add("replica-read-only", Type.BOOL, true, "yes");
+        alias("slave-read-only", "replica-read-only");
+        add("aclfile", Type.STRING, false, "");
+        // HeliosDB's own settings.
+        add("shards", Type.INT, false, Integer.toString(Runtime.getRuntime().availableProcessors()), 1, 1024);
+        add("transport", Type.ENUM, false, "auto", List.of("auto", "io_uring", "epoll", "nio"));
+        add("cpu-affinity", Type.BOOL, false, "yes");
+    }
+
+    private void add(String name, Type type, boolean mutable, String def) {
+        params.put(name, new Param(name, type, mutable, def, Long.MIN_VALUE, Long.MAX_VALUE, List.of()));
+    }
+
+    private void add(String name, Type type, boolean mutable, String def, long min, long max) {
+        params.put(name, new Param(name, type, mutable, def, min, max, List.of()));
+    }
+
+    private void add(String name, Type type, boolean mutable, String def, List<String> choices) {
+        params.put(name, new Param(name, type, mutable, def, 0, 0, choices));
+    }
+
+    private void alias(String alias, String name) {
+        aliases.put(alias, name);
+    }
+
+    public Param param(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        return params.get(aliases.getOrDefault(n, n));
+    }
+
+    public String get(String name) {
+        Param p = param(name);
+        if (p == null) {
+            throw new IllegalArgumentException("unknown config " + name);
+        }
+        return p.value;
+    }
+
+    public long number(String name) {
+        return param(name).number;
+    }
+
+    public boolean bool(String name) {
+        return param(name).number != 0;
+    }
+
+    public void onChange(String name, Consumer<Param> listener) {
+        param(name).listeners.add(listener);
+    }
+
+    /**
+     * Sets one parameter as the config file or a flag does (immutable ones allowed). Returns an
+     * error text, or null on success.
+     */
+    public String setAtStartup(String name, String value) {
+        Param p = param(name);
+        if (p == null) {
+            return "Bad directive or wrong number of arguments";
+        }
+        String err = p.assign(value);
+        if (err == null) {
+            p.listeners.forEach(l -> l.accept(p));
+        }
+        return err;
+    }
+
+    /**
+     * CONFIG SET of several pairs, all or nothing, with Redis' error texts. Returns null on success.
+     */
+    public synchronized String setAtRuntime(List<String[]> pairs) {
+        for (String[] pair : pairs) {
+            Param p = param(pair[0]);
+            if (p == null) {
+                return "ERR Unknown option or number of arguments for CONFIG SET - '" + pair[0] + "'";
+            }
+            if (!p.mutable) {
+                return failed(pair[0], "can't set immutable config");
+            }
+        }
+        Map<Param, String> previous = new LinkedHashMap<>();
+        for (String[] pair : pairs) {
+            Param p = param(pair[0]);
+            previous.putIfAbsent(p, p.value);
+            String err = p.assign(pair[1]);
+            if (err != null) {
+                previous.forEach(Param::assign); // roll back what was applied
+                return failed(pair[0], err);
+            }
+        }
+        for (Param p : previous.keySet()) {
+            p.listeners.forEach(l -> l.accept(p));
+        }
+        return null;
+    }
+
+    private static String failed(String name, String why) {
+        return "ERR CONFIG SET failed (possibly related to argument '" + name + "') - " + why;
+    }
+
+    /** CONFIG GET: parameters (and aliases) whose names match any of the glob patterns. */
+    public Map<String, String> matching(List<String> patterns) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String pattern : patterns) {
+            String pat = pattern.toLowerCase(Locale.ROOT);
+            for (Param p : params.values()) {
+                if (GlobMatcher.matches(pat, p.name, true)) {
+                    out.put(p.name, p.value);
+                }
+            }
+            for (Map.Entry<String, String> a : aliases.entrySet()) {
+                if (GlobMatcher.matches(pat, a.getKey(), true)) {
+                    out.put(a.getKey(), params.get(a.getValue()).value);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Redis' memtoll: a number with optional unit b, k, kb, m, mb, g, gb (case-insensitive). -1 if invalid. */
+    public static long parseMemory(String raw) {
+        String s = raw.trim().toLowerCase(Locale.ROOT);
+        long mul = 1;
+        String[][] units = {{"gb", "1073741824"}, {"mb", "1048576"}, {"kb", "1024"}, {"g", "1000000000"},
+                {"m", "1000000"}, {"k", "1000"}, {"b", "1"}};
+        for (String[] u : units) {
+            if (s.endsWith(u[0])) {
+                mul = Long.parseLong(u[1]);
+                s = s.substring(0, s.length() - u[0].length());
+                break;
+            }
+        }
+        try {
+            long n = Long.parseLong(s);
+            if (n < 0) {
+                return -1;
+            }
+            return Math.multiplyExact(n, mul);
+        } catch (NumberFormatException | ArithmeticException e) {
+            return -1;
+        }
+    }
+}

@@ -1,0 +1,517 @@
+package io.heliosdb.resp.engine;
+
+import io.heliosdb.memory.NativeMemory;
+import io.heliosdb.resp.codec.Args;
+import io.heliosdb.resp.codec.RespParser;
+import io.heliosdb.resp.codec.RespWriter;
+import io.heliosdb.resp.command.CommandContext;
+import io.heliosdb.resp.command.CommandSpec;
+import io.heliosdb.resp.command.CommandTable;
+import io.heliosdb.resp.command.CrossShardCall;
+import io.heliosdb.resp.command.Errors;
+import io.heliosdb.resp.command.MultiShardCommand;
+import io.heliosdb.resp.command.Routing;
+import io.heliosdb.scheduler.Shard;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * One client connection, living on one event loop (its home shard). It parses requests, routes each
+ * to the shard owning its keys and writes replies in request order.
+ *
+ * <p>Ordering rule: a connection has work in flight on at most one shard at a time. Commands for
+ * that same shard are pipelined behind it (FIFO mailbox), anything else waits until the in-flight
+ * work completes. So a client's commands take effect in the order it sent them, across shards, as
+ * they do on a single-threaded Redis, and replies need no reordering.
+ */
+public final class RespConnection extends ChannelInboundHandlerAdapter {
+    private static final int MAX_IN_FLIGHT = 1024;
+    private static final int INITIAL_INPUT = 16 * 1024;
+    private static final int FLUSH_THRESHOLD = 64 * 1024;
+    /** Marks "a multi-shard command is in flight". */
+    private static final Shard ALL = null;
+
+    private final ServerContext server;
+    private final CommandTable table;
+    private final RespParser parser = new RespParser();
+    private final Args args = new Args();
+    private final RespWriter errorWriter = new RespWriter();
+    private final ArrayDeque<Request> pool = new ArrayDeque<>();
+    private final Consumer<Consumer<RespWriter>> crossShardFinisher = this::crossShardFinished;
+
+    private ChannelHandlerContext ctx;
+    private Shard home;
+    private ShardState homeState;
+    private ClientSession session;
+    private Arena arena;
+    private MemorySegment in;
+    private long readPos;
+    private long writePos;
+    private ByteBuf out;
+
+    private int inFlight;
+    private Shard inFlightShard;
+    /** A parsed command that could not be dispatched yet; its args stay valid in {@code in}. */
+    private boolean parked;
+    private long parkedEnd;
+    private boolean skipNextReply;
+    private boolean closed;
+    private boolean resumeScheduled;
+
+    public RespConnection(ServerContext server) {
+        this.server = server;
+        this.table = server.table();
+    }
+
+    // ---- lifecycle ---------------------------------------------------------------------------
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        this.home = server.shards().shardOfLoop(ctx.channel().eventLoop());
+        assert home != null : "connection on a loop that is not a shard";
+        this.homeState = home.state();
+        this.arena = Arena.ofConfined();
+        this.in = arena.allocate(INITIAL_INPUT);
+        this.session = new ClientSession(server.clients().nextId(), ctx.channel(), address(ctx.channel().remoteAddress()),
+                address(ctx.channel().localAddress()), server.clock().millis());
+        session.authenticated = server.config().get("requirepass").isEmpty();
+        if (server.clients().size() >= server.config().number("maxclients")) {
+            server.clients().rejected();
+            ctx.writeAndFlush(ctx.alloc().buffer().writeBytes("-ERR max number of clients reached\r\n".getBytes()))
+                    .addListener(ChannelFutureListener.CLOSE);
+            closed = true;
+            return;
+        }
+        server.clients().add(session);
+        parser.limits(server.config().number("proto-max-bulk-len"), Integer.MAX_VALUE);
+        ctx.fireChannelActive();
+    }
+
+    private static String address(SocketAddress a) {
+        if (a instanceof InetSocketAddress i) {
+            return i.getAddress().getHostAddress() + ":" + i.getPort();
+        }
+        return String.valueOf(a);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closed = true;
+        if (session != null) {
+            server.clients().remove(session);
+        }
+        if (out != null) {
+            out.release();
+            out = null;
+        }
+        for (Request r : pool) {
+            r.releaseBuffers();
+        }
+        pool.clear();
+        if (arena != null) {
+            arena.close();
+            arena = null;
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+    }
+
+    public ClientSession session() {
+        return session;
+    }
+
+    // ---- input -------------------------------------------------------------------------------
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf buf = (ByteBuf) msg;
+        try {
+            if (closed) {
+                return;
+            }
+            int n = buf.readableBytes();
+            server.netInputBytes.add(n);
+            if (!append(buf, n)) {
+                return;
+            }
+        } finally {
+            buf.release();
+        }
+        session.lastInteractionMillis = server.clock().millis();
+        process();
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        flush();
+    }
+
+    private boolean append(ByteBuf buf, int n) {
+        if (writePos + n > in.byteSize()) {
+            makeRoom(n);
+        }
+        if (buf.hasMemoryAddress()) {
+            MemorySegment.copy(NativeMemory.ALL, buf.memoryAddress() + buf.readerIndex(), in, writePos, n);
+        } else {
+            for (int i = 0; i < n; i++) {
+                in.set(NativeMemory.BYTE, writePos + i, buf.getByte(buf.readerIndex() + i));
+            }
+        }
+        writePos += n;
+        session.queryBufferBytes = (int) Math.min(Integer.MAX_VALUE, writePos - readPos);
+        if (writePos - readPos > server.config().number("client-query-buffer-limit")) {
+            // Redis closes such a client without a reply (and logs it).
+            closeNow();
+            return false;
+        }
+        return true;
+    }
+
+    private void makeRoom(int n) {
+        if (!parked && readPos > 0) {
+            MemorySegment.copy(in, readPos, in, 0, writePos - readPos);
+            writePos -= readPos;
+            readPos = 0;
+        }
+        if (writePos + n > in.byteSize()) {
+            long size = Math.max(in.byteSize() * 2, writePos + n);
+            MemorySegment bigger = arena.allocate(size);
+            MemorySegment.copy(in, 0, bigger, 0, writePos);
+            in = bigger; // the old block stays until the arena closes; growth is rare and doubling
+            if (parked) {
+                args.copyRebased(args, bigger, 0);
+            }
+        }
+    }
+
+    /** Parses and dispatches as many complete requests as ordering allows. */
+    private void process() {
+        if (parked) {
+            if (!dispatch()) {
+                return;
+            }
+            parked = false;
+            readPos = parkedEnd;
+        }
+        boolean mustAuth = !session.authenticated;
+        while (!closed && inFlight < MAX_IN_FLIGHT) {
+            int r = parser.parse(in, readPos, writePos, args, mustAuth);
+            if (r == RespParser.NEED_MORE) {
+                break;
+            }
+            if (r == RespParser.ERROR) {
+                protocolError(parser.error());
+                return;
+            }
+            long end = parser.consumed();
+            if (r == RespParser.EMPTY) {
+                readPos = end;
+                continue;
+            }
+            if (!dispatch()) {
+                parked = true;
+                parkedEnd = end;
+                break;
+            }
+            readPos = end;
+            mustAuth = !session.authenticated;
+            if (session.closeAfterReply) {
+                flush();
+                closeAfterFlush();
+                return;
+            }
+        }
+        if (readPos == writePos && !parked) {
+            readPos = writePos = 0;
+        }
+        if (out != null && out.readableBytes() > FLUSH_THRESHOLD) {
+            flush();
+        }
+    }
+
+    private void protocolError(String message) {
+        // Redis replies with the protocol error and then closes the connection.
+        errorWriter.wrap(out(), session.protocol).error("ERR " + message);
+        flush();
+        closeAfterFlush();
+    }
+
+    // ---- dispatch ----------------------------------------------------------------------------
+
+    /** Dispatches the parsed command in {@link #args}; false when it has to wait (ordering). */
+    private boolean dispatch() {
+        CommandSpec spec = table.lookup(args.segment(), args.offset(0), args.length(0));
+        if (spec != null && spec.isContainer() && args.count() >= 2) {
+            CommandSpec sub = CommandTable.lookupSub(spec, args.segment(), args.offset(1), args.length(1));
+            if (sub == null) {
+                return reject(Errors.unknownSubcommand(args.string(1), spec.name()), spec);
+            }
+            spec = sub;
+        }
+        if (spec == null || (spec.handler() == null && !spec.isContainer())) {
+            return reject(unknownCommand(), null);
+        }
+        if (spec.handler() == null) {
+            return reject(Errors.wrongArgs(spec.name()), spec); // a container called without a subcommand
+        }
+        if (!spec.arityOk(args.count())) {
+            return reject(Errors.wrongArgs(spec.name()), spec);
+        }
+        if (!session.authenticated && !spec.allowsNoAuth()) {
+            return reject(Errors.NOAUTH, spec);
+        }
+        long now = server.clock().millis();
+        if (server.isPaused(spec.isWrite(), now)) {
+            scheduleResume(Math.max(1, server.pauseUntilMillis - now));
+            return false;
+        }
+        session.lastCommand = spec.name();
+        return switch (spec.routing()) {
+            case SESSION -> runSession(spec);
+            case KEYS -> routeByKeys(spec);
+            case ALL_SHARDS -> startCrossShard(spec);
+        };
+    }
+
+    private boolean reject(String error, CommandSpec spec) {
+        if (inFlight > 0) {
+            return false; // the error must come after replies still in flight
+        }
+        server.rejectedCalls.increment();
+        if (spec != null) {
+            homeState.commandRejected[spec.id()]++;
+        }
+        ByteBuf o = out();
+        int mark = o.writerIndex();
+        errorWriter.wrap(o, session.protocol).error(error);
+        applyReplyMode(o, mark, false);
+        return true;
+    }
+
+    private String unknownCommand() {
+        StringBuilder b = new StringBuilder("ERR unknown command '").append(truncated(args.string(0), 128))
+                .append("', with args beginning with: ");
+        for (int i = 1; i < args.count() && b.length() < 128 + 60; i++) {
+            b.append('\'').append(truncated(args.string(i), 128)).append("' ");
+        }
+        return b.toString();
+    }
+
+    private static String truncated(String s, int n) {
+        return s.length() > n ? s.substring(0, n) : s;
+    }
+
+    private boolean runSession(CommandSpec spec) {
+        if (inFlight > 0) {
+            return false;
+        }
+        ByteBuf o = out();
+        int mark = o.writerIndex();
+        ClientSession.ReplyMode before = session.replyMode;
+        CommandContext c = homeState.context();
+        c.prepare(spec, args, o, session.protocol, session.db, session);
+        execute(homeState, spec, c, o, args, session);
+        ClientSession.ReplyMode after = session.replyMode;
+        boolean suppress = before == ClientSession.ReplyMode.OFF || after != ClientSession.ReplyMode.ON;
+        if (after == ClientSession.ReplyMode.SKIP) {
+            session.replyMode = ClientSession.ReplyMode.ON;
+            skipNextReply = true;
+            o.writerIndex(mark);
+            return true;
+        }
+        applyReplyMode(o, mark, suppress);
+        return true;
+    }
+
+    private boolean routeByKeys(CommandSpec spec) {
+        Shard target = home;
+        int first = spec.firstKey();
+        if (first > 0 && args.count() > first) {
+            int last = spec.lastKey() < 0 ? args.count() + spec.lastKey() : Math.min(spec.lastKey(), args.count() - 1);
+            target = server.shardOfKey(args.segment(), args.offset(first), args.length(first));
+            for (int i = first + spec.keyStep(); i <= last; i += spec.keyStep()) {
+                Shard s = server.shardOfKey(args.segment(), args.offset(i), args.length(i));
+                if (s != target) {
+                    if (spec.handler() instanceof MultiShardCommand) {
+                        return startCrossShard(spec);
+                    }
+                    return reject(Errors.CROSSSLOT, spec);
+                }
+            }
+        }
+        if (inFlight > 0 && inFlightShard != target) {
+            return false;
+        }
+        boolean suppress = consumeSuppress();
+        if (target == home && inFlight == 0 && home.isRunnableNow()) {
+            ByteBuf o = out();
+            int mark = o.writerIndex();
+            CommandContext c = homeState.context();
+            c.prepare(spec, args, o, session.protocol, session.db, session);
+            execute(homeState, spec, c, o, args, session);
+            applyReplyMode(o, mark, suppress);
+            return true;
+        }
+        Request r = pool.isEmpty() ? new Request(this, home) : pool.poll();
+        r.load(spec, args, session, suppress);
+        if (target == home) {
+            home.submit(r); // the shard is locked by a transaction: queue behind it
+        } else if (!target.post(r)) {
+            pool.push(r);
+            scheduleResume(1); // mailbox above its high-water mark: back off
+            return false;
+        }
+        inFlight++;
+        inFlightShard = target;
+        return true;
+    }
+
+    private boolean startCrossShard(CommandSpec spec) {
+        if (inFlight > 0) {
+            return false;
+        }
+        boolean suppress = consumeSuppress();
+        inFlight = 1;
+        inFlightShard = ALL;
+        CrossShardCall call = new CrossShardCall(server, home, spec, args, session.db, session.protocol, session,
+                suppress ? this::crossShardFinishedSilently : crossShardFinisher);
+        ((MultiShardCommand) spec.handler()).executeAcross(call);
+        return true;
+    }
+
+    private boolean consumeSuppress() {
+        boolean s = session.replyMode == ClientSession.ReplyMode.OFF || skipNextReply;
+        skipNextReply = false;
+        return s;
+    }
+
+    private void applyReplyMode(ByteBuf o, int mark, boolean suppress) {
+        if (suppress || skipNextReply) {
+            o.writerIndex(mark);
+            skipNextReply = false;
+        }
+    }
+
+    /** Runs a command on the current (owning) thread with statistics and the slow log. */
+    static void execute(ShardState state, CommandSpec spec, CommandContext ctx, ByteBuf reply, Args args, ClientSession session) {
+        int mark = reply.writerIndex();
+        long t0 = System.nanoTime();
+        try {
+            spec.handler().execute(ctx);
+        } catch (RuntimeException e) {
+            reply.writerIndex(mark);
+            ctx.out().error("ERR internal error: " + e);
+        }
+        long micros = (System.nanoTime() - t0) / 1000;
+        int id = spec.id();
+        state.commandCalls[id]++;
+        state.commandMicros[id] += micros;
+        if (reply.writerIndex() > mark && reply.getByte(mark) == '-') {
+            state.commandFailed[id]++;
+        }
+        ServerContext server = ctx.server();
+        long threshold = server.config().number("slowlog-log-slower-than");
+        if (threshold >= 0 && micros >= threshold) {
+            server.slowLog().add(args, micros, session.addr, session.name, server.clock().millis(),
+                    (int) server.config().number("slowlog-max-len"));
+        }
+    }
+
+    // ---- completions -------------------------------------------------------------------------
+
+    /** A remote (or deferred) request finished; runs on the home loop. */
+    void completed(Request r) {
+        assert home.inShardThread();
+        if (closed) {
+            r.releaseBuffers();
+            return;
+        }
+        if (!r.suppressReply) {
+            out().writeBytes(r.reply());
+        }
+        pool.push(r);
+        if (--inFlight == 0) {
+            inFlightShard = null;
+            process();
+            flush();
+        } else if (out != null && out.readableBytes() > FLUSH_THRESHOLD) {
+            flush();
+        }
+    }
+
+    private void crossShardFinished(Consumer<RespWriter> reply) {
+        if (!closed) {
+            reply.accept(errorWriter.wrap(out(), session.protocol));
+        }
+        afterCrossShard();
+    }
+
+    private void crossShardFinishedSilently(Consumer<RespWriter> reply) {
+        afterCrossShard();
+    }
+
+    private void afterCrossShard() {
+        inFlight = 0;
+        inFlightShard = null;
+        if (!closed) {
+            process();
+            flush();
+        }
+    }
+
+    private void scheduleResume(long delayMillis) {
+        if (resumeScheduled) {
+            return;
+        }
+        resumeScheduled = true;
+        ctx.channel().eventLoop().schedule(() -> {
+            resumeScheduled = false;
+            if (!closed) {
+                process();
+                flush();
+            }
+        }, delayMillis, TimeUnit.MILLISECONDS);
+    }
+
+    // ---- output ------------------------------------------------------------------------------
+
+    private ByteBuf out() {
+        if (out == null) {
+            out = ctx.alloc().directBuffer(4096);
+        }
+        return out;
+    }
+
+    private void flush() {
+        if (out != null && out.isReadable() && !closed) {
+            server.netOutputBytes.add(out.readableBytes());
+            ByteBuf b = out;
+            out = null;
+            ctx.writeAndFlush(b, ctx.voidPromise());
+        }
+    }
+
+    private void closeAfterFlush() {
+        closed = true;
+        ctx.writeAndFlush(ctx.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private void closeNow() {
+        closed = true;
+        ctx.close();
+    }
+}

@@ -1,0 +1,131 @@
+package io.heliosdb.resp.engine;
+
+import io.heliosdb.memory.Crc16;
+import io.heliosdb.resp.command.CommandTable;
+import io.heliosdb.scheduler.Shard;
+import io.heliosdb.scheduler.ShardGroup;
+import io.heliosdb.time.Clock;
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.atomic.LongAdder;
+
+/** What every connection and shard shares: runtime, command table, configuration, clients, logs. */
+public final class ServerContext {
+    public static final String REDIS_VERSION = "7.0.15";
+    public static final String HELIOS_VERSION = "0.1.0";
+
+    private final ShardGroup shards;
+    private final CommandTable table;
+    private final ConfigRegistry config;
+    private final ClientRegistry clients = new ClientRegistry();
+    private final SlowLog slowLog = new SlowLog();
+    private final Clock clock;
+    private final long startMillis;
+    private final String runId;
+    public final LongAdder netInputBytes = new LongAdder();
+    public final LongAdder netOutputBytes = new LongAdder();
+    public final LongAdder rejectedCalls = new LongAdder();
+    public volatile long lastSaveSeconds;
+    /** CLIENT PAUSE: until when, and whether only writes are paused. */
+    public volatile long pauseUntilMillis;
+    public volatile boolean pauseWritesOnly;
+    private volatile int tcpPort;
+    private volatile long opsPerSecond;
+    private long lastOpsSample;
+    private long lastOpsSampleNanos;
+
+    public ServerContext(ShardGroup shards, CommandTable table, ConfigRegistry config, Clock clock) {
+        this.shards = shards;
+        this.table = table;
+        this.config = config;
+        this.clock = clock;
+        this.startMillis = clock.millis();
+        this.lastSaveSeconds = startMillis / 1000;
+        byte[] id = new byte[20];
+        new java.security.SecureRandom().nextBytes(id);
+        this.runId = java.util.HexFormat.of().formatHex(id);
+        int databases = (int) config.number("databases");
+        for (Shard s : shards.all()) {
+            s.attach(new ShardState(s, this, databases, table.size()));
+        }
+    }
+
+    public ShardGroup shards() {
+        return shards;
+    }
+
+    public CommandTable table() {
+        return table;
+    }
+
+    public ConfigRegistry config() {
+        return config;
+    }
+
+    public ClientRegistry clients() {
+        return clients;
+    }
+
+    public SlowLog slowLog() {
+        return slowLog;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public long startMillis() {
+        return startMillis;
+    }
+
+    public String runId() {
+        return runId;
+    }
+
+    public int tcpPort() {
+        return tcpPort;
+    }
+
+    public void tcpPort(int port) {
+        this.tcpPort = port;
+    }
+
+    public int databases() {
+        return (int) config.number("databases");
+    }
+
+    public static ShardState state(Shard s) {
+        return s.state();
+    }
+
+    public Shard shardOfKey(MemorySegment seg, long off, int len) {
+        return shards.shard(shards.shardOfSlot(Crc16.slot(seg, off, len)));
+    }
+
+    public long opsPerSecond() {
+        return opsPerSecond;
+    }
+
+    /**
+     * Samples the command counters (racy 64-bit reads of per-shard arrays) for
+     * instantaneous_ops_per_sec; called once a second by the server's timer.
+     */
+    public synchronized void sampleOps() {
+        long total = 0;
+        for (Shard s : shards.all()) {
+            for (long c : state(s).commandCalls) {
+                total += c;
+            }
+        }
+        long t = System.nanoTime();
+        if (lastOpsSampleNanos != 0 && t > lastOpsSampleNanos) {
+            opsPerSecond = Math.max(0, (total - lastOpsSample) * 1_000_000_000L / (t - lastOpsSampleNanos));
+        }
+        lastOpsSample = total;
+        lastOpsSampleNanos = t;
+    }
+
+    /** Whether a command of this kind must wait because of CLIENT PAUSE. */
+    public boolean isPaused(boolean write, long now) {
+        return now < pauseUntilMillis && (!pauseWritesOnly || write);
+    }
+}

@@ -1,0 +1,195 @@
+package io.heliosdb.resp.keys;
+
+import io.heliosdb.index.Keyspace;
+import io.heliosdb.index.ValueType;
+import io.heliosdb.memory.ByteStrings;
+import io.heliosdb.memory.GlobMatcher;
+import io.heliosdb.resp.codec.Args;
+import io.heliosdb.resp.command.CommandContext;
+import io.heliosdb.resp.command.CommandTable;
+import io.heliosdb.resp.command.CrossShardCall;
+import io.heliosdb.resp.command.Errors;
+import io.heliosdb.resp.command.MultiShardCommand;
+import io.heliosdb.resp.command.Routing;
+import io.heliosdb.scheduler.Shard;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * KEYS, SCAN and RANDOMKEY over every shard. A SCAN cursor carries the shard in its low 10 bits and
+ * the shard's own reverse-binary cursor above them; shards are walked in order, so every key present
+ * for the whole scan is returned at least once.
+ */
+final class KeyspaceIteration {
+    static final int SHARD_BITS = 10;
+    private static final byte[] MATCH = "match".getBytes();
+    private static final byte[] COUNT = "count".getBytes();
+    private static final byte[] TYPE = "type".getBytes();
+
+    private KeyspaceIteration() {}
+
+    static void register(CommandTable t) {
+        t.register("keys", Routing.ALL_SHARDS, allShards(KeyspaceIteration::keys));
+        t.register("scan", Routing.ALL_SHARDS, allShards(KeyspaceIteration::scan));
+        t.register("randomkey", Routing.ALL_SHARDS, allShards(KeyspaceIteration::randomKey));
+    }
+
+    private static MultiShardCommand allShards(java.util.function.Consumer<CrossShardCall> body) {
+        return new MultiShardCommand() {
+            @Override
+            public void execute(CommandContext ctx) {
+                throw new AssertionError("routed to all shards");
+            }
+
+            @Override
+            public void executeAcross(CrossShardCall call) {
+                body.accept(call);
+            }
+        };
+    }
+
+    static void keys(CrossShardCall call) {
+        byte[] pattern = call.args().bytes(1);
+        boolean all = pattern.length == 1 && pattern[0] == '*';
+        Shard[] shards = call.server().shards().all();
+        call.runOnce(shards, s -> {
+            List<byte[]> found = new ArrayList<>();
+            Keyspace ks = call.db(s);
+            long cursor = 0;
+            do {
+                cursor = ks.scan(cursor, 100, (k, e) -> {
+                    if (all || GlobMatcher.matches(pattern, k.segment(e), k.keyOffset(e), k.keyLength(e), false)) {
+                        found.add(ByteStrings.toBytes(k.segment(e), k.keyOffset(e), k.keyLength(e)));
+                    }
+                });
+            } while (cursor != 0);
+            return found;
+        }, (out, results) -> {
+            int n = 0;
+            for (Object r : results) {
+                n += ((List<?>) r).size();
+            }
+            out.array(n);
+            for (Object r : results) {
+                for (Object k : (List<?>) r) {
+                    out.bulk((byte[]) k);
+                }
+            }
+        });
+    }
+
+    static void scan(CrossShardCall call) {
+        Args a = call.args();
+        String cursorText = a.string(1);
+        long cursor;
+        try {
+            cursor = Long.parseUnsignedLong(cursorText);
+        } catch (NumberFormatException e) {
+            call.finish(w -> w.error("ERR invalid cursor"));
+            return;
+        }
+        byte[] pattern = null;
+        long count = 10;
+        byte type = -1;
+        for (int i = 2; i < a.count(); i++) {
+            if (a.is(i, MATCH) && i + 1 < a.count()) {
+                pattern = a.bytes(++i);
+            } else if (a.is(i, COUNT) && i + 1 < a.count()) {
+                if (!a.isLong(i + 1)) {
+                    call.finish(w -> w.error(Errors.NOT_INTEGER));
+                    return;
+                }
+                count = a.parseLong(++i);
+                if (count < 1) {
+                    call.finish(w -> w.error(Errors.SYNTAX));
+                    return;
+                }
+            } else if (a.is(i, TYPE) && i + 1 < a.count()) {
+                type = ValueType.byName(a.string(++i));
+                if (type < 0) {
+                    type = -2; // unknown type names match nothing, as in Redis 7.0
+                }
+            } else {
+                call.finish(w -> w.error(Errors.SYNTAX));
+                return;
+            }
+        }
+        int shardCount = call.server().shards().size();
+        int shardIndex = (int) (cursor & ((1 << SHARD_BITS) - 1));
+        if (shardIndex >= shardCount) {
+            call.finish(w -> w.error("ERR invalid cursor"));
+            return;
+        }
+        long inner = cursor >>> SHARD_BITS;
+        Shard shard = call.server().shards().shard(shardIndex);
+        byte[] pat = pattern;
+        byte wantType = type;
+        int limit = (int) Math.min(count, 1 << 20);
+        call.runOnce(new Shard[]{shard}, s -> {
+            List<byte[]> found = new ArrayList<>();
+            Keyspace ks = call.db(s);
+            long next = ks.scan(inner, limit, (k, e) -> {
+                if (wantType != -1 && k.type(e) != wantType) {
+                    return;
+                }
+                if (pat == null || GlobMatcher.matches(pat, k.segment(e), k.keyOffset(e), k.keyLength(e), false)) {
+                    found.add(ByteStrings.toBytes(k.segment(e), k.keyOffset(e), k.keyLength(e)));
+                }
+            });
+            return new Object[]{next, found};
+        }, (out, results) -> {
+            Object[] r = (Object[]) results[0];
+            long next = (Long) r[0];
+            long nextCursor;
+            if (next != 0) {
+                nextCursor = (next << SHARD_BITS) | shardIndex;
+            } else if (shardIndex + 1 < shardCount) {
+                nextCursor = shardIndex + 1;
+            } else {
+                nextCursor = 0;
+            }
+            @SuppressWarnings("unchecked")
+            List<byte[]> keys = (List<byte[]>) r[1];
+            out.array(2);
+            out.bulk(Long.toUnsignedString(nextCursor));
+            out.array(keys.size());
+            for (byte[] k : keys) {
+                out.bulk(k);
+            }
+        });
+    }
+
+    static void randomKey(CrossShardCall call) {
+        Shard[] shards = call.server().shards().all();
+        call.runOnce(shards, s -> {
+            Keyspace ks = call.db(s);
+            long e = ks.randomEntry(io.heliosdb.resp.engine.ServerContext.state(s).random());
+            byte[] key = e == Keyspace.NONE ? null : ByteStrings.toBytes(ks.segment(e), ks.keyOffset(e), ks.keyLength(e));
+            return new Object[]{ks.size(), key};
+        }, (out, results) -> {
+            long total = 0;
+            for (Object r : results) {
+                if (((Object[]) r)[1] != null) {
+                    total += (Long) ((Object[]) r)[0];
+                }
+            }
+            if (total == 0) {
+                out.nullBulk();
+                return;
+            }
+            // Pick a shard with probability proportional to its size, then its random key.
+            long pick = java.util.concurrent.ThreadLocalRandom.current().nextLong(total);
+            for (Object r : results) {
+                Object[] pair = (Object[]) r;
+                if (pair[1] == null) {
+                    continue;
+                }
+                pick -= (Long) pair[0];
+                if (pick < 0) {
+                    out.bulk((byte[]) pair[1]);
+                    return;
+                }
+            }
+        });
+    }
+}

@@ -1,0 +1,202 @@
+package io.heliosdb.resp.server;
+
+import io.heliosdb.memory.GlobMatcher;
+import io.heliosdb.resp.codec.Args;
+import io.heliosdb.resp.codec.RespWriter;
+import io.heliosdb.resp.command.CommandContext;
+import io.heliosdb.resp.command.CommandSpec;
+import io.heliosdb.resp.command.CommandTable;
+import io.heliosdb.resp.command.Errors;
+import io.heliosdb.resp.command.Routing;
+import io.heliosdb.resp.keys.Help;
+import java.util.ArrayList;
+import java.util.List;
+
+/** COMMAND and its subcommands, answered from the same table that dispatches. */
+final class CommandCommands {
+    private CommandCommands() {}
+
+    static void register(CommandTable t) {
+        t.register("command", Routing.SESSION, ctx -> all(ctx, t));
+        t.register("command|count", Routing.SESSION, ctx -> ctx.out().integer(implemented(t).size()));
+        t.register("command|info", Routing.SESSION, ctx -> info(ctx, t));
+        t.register("command|docs", Routing.SESSION, ctx -> docs(ctx, t));
+        t.register("command|list", Routing.SESSION, ctx -> list(ctx, t));
+        t.register("command|getkeys", Routing.SESSION, ctx -> getkeys(ctx, t));
+        t.register("command|help", Routing.SESSION, ctx -> Help.reply(ctx.out(), "COMMAND",
+                "(no subcommand)", "    Return details about all Redis commands.",
+                "COUNT", "    Return the total number of commands in this Redis server.",
+                "LIST", "    Return a list of all commands in this Redis server.",
+                "INFO [<command-name> ...]", "    Return details about multiple Redis commands.",
+                "    If no command names are given, documentation details for all",
+                "    commands are returned.",
+                "DOCS [<command-name> ...]", "    Return documentation details about multiple Redis commands.",
+                "    If no command names are given, documentation details for all",
+                "    commands are returned.",
+                "GETKEYS <full-command>", "    Return the keys from a full Redis command."));
+    }
+
+    /** Top-level commands this server implements (with at least one implemented subcommand). */
+    static List<CommandSpec> implemented(CommandTable t) {
+        List<CommandSpec> l = new ArrayList<>();
+        for (CommandSpec s : t.all()) {
+            if (s.isImplemented()) {
+                l.add(s);
+            }
+        }
+        return l;
+    }
+
+    /** COMMAND with no subcommand is the "command" container itself: same as COMMAND INFO. */
+    static void all(CommandContext ctx, CommandTable t) {
+        List<CommandSpec> l = implemented(t);
+        ctx.out().array(l.size());
+        for (CommandSpec s : l) {
+            writeInfo(ctx.out(), s);
+        }
+    }
+
+    static void info(CommandContext ctx, CommandTable t) {
+        Args a = ctx.args();
+        if (a.count() == 2) {
+            all(ctx, t);
+            return;
+        }
+        ctx.out().array(a.count() - 2);
+        for (int i = 2; i < a.count(); i++) {
+            CommandSpec s = t.find(a.string(i));
+            if (s == null || !s.isImplemented()) {
+                ctx.out().nullArray();
+            } else {
+                writeInfo(ctx.out(), s);
+            }
+        }
+    }
+
+    static void writeInfo(RespWriter out, CommandSpec s) {
+        out.array(10);
+        out.bulk(s.name());
+        out.integer(s.arity());
+        out.set(s.flags().size());
+        for (String f : s.flags()) {
+            out.simple(f);
+        }
+        out.integer(s.firstKey());
+        out.integer(s.lastKey());
+        out.integer(s.keyStep());
+        out.set(s.aclCategories().size());
+        for (String c : s.aclCategories()) {
+            out.simple(c);
+        }
+        List<Object> tips = tipsOf(s);
+        out.set(tips.size());
+        for (Object tip : tips) {
+            out.bulk((String) tip);
+        }
+        List<Object> keySpecs = keySpecsOf(s);
+        JsonReply.write(out, keySpecs, "key_specs");
+        List<CommandSpec> subs = new ArrayList<>();
+        for (CommandSpec sub : s.subcommands().values()) {
+            if (sub.handler() != null) {
+                subs.add(sub);
+            }
+        }
+        out.array(subs.size());
+        for (CommandSpec sub : subs) {
+            writeInfo(out, sub);
+        }
+    }
+
+    private static List<Object> tipsOf(CommandSpec s) {
+        return s.tips();
+    }
+
+    private static List<Object> keySpecsOf(CommandSpec s) {
+        return s.keySpecs();
+    }
+
+    static void docs(CommandContext ctx, CommandTable t) {
+        Args a = ctx.args();
+        List<CommandSpec> specs = new ArrayList<>();
+        if (a.count() == 2) {
+            specs.addAll(implemented(t));
+        } else {
+            for (int i = 2; i < a.count(); i++) {
+                CommandSpec s = t.find(a.string(i));
+                if (s != null && s.isImplemented()) {
+                    specs.add(s);
+                }
+            }
+        }
+        RespWriter out = ctx.out();
+        out.map(specs.size());
+        for (CommandSpec s : specs) {
+            out.bulk(s.name());
+            JsonReply.write(out, s.docs(), null);
+        }
+    }
+
+    static void list(CommandContext ctx, CommandTable t) {
+        Args a = ctx.args();
+        String filter = null, value = null;
+        if (a.count() == 5 && a.lower(2).equals("filterby")) {
+            filter = a.lower(3);
+            value = a.string(4);
+        } else if (a.count() != 2) {
+            ctx.out().error(Errors.SYNTAX);
+            return;
+        }
+        List<String> names = new ArrayList<>();
+        for (CommandSpec s : t.allRows()) {
+            if ((s.container() == null && s.handler() == null && !s.isImplemented()) || (s.container() != null && s.handler() == null)) {
+                continue;
+            }
+            if (filter != null) {
+                boolean keep = switch (filter) {
+                    case "module" -> false;
+                    case "aclcat" -> s.aclCategories().contains("@" + value.toLowerCase(java.util.Locale.ROOT));
+                    case "pattern" -> GlobMatcher.matches(value.toLowerCase(java.util.Locale.ROOT), s.name(), true);
+                    default -> true;
+                };
+                if (!keep) {
+                    continue;
+                }
+            }
+            names.add(s.name());
+        }
+        ctx.out().array(names.size());
+        for (String n : names) {
+            ctx.out().bulk(n);
+        }
+    }
+
+    static void getkeys(CommandContext ctx, CommandTable t) {
+        Args a = ctx.args();
+        CommandSpec s = t.find(a.string(2));
+        if (s != null && s.isContainer() && a.count() > 3) {
+            s = s.subcommands().get(a.lower(3));
+        }
+        if (s == null || !s.isImplemented()) {
+            ctx.out().error("ERR Invalid command specified");
+            return;
+        }
+        int argc = a.count() - 2;
+        if (!s.arityOk(argc)) {
+            ctx.out().error("ERR Invalid number of arguments specified for command");
+            return;
+        }
+        if (s.firstKey() == 0) {
+            ctx.out().error("ERR The command has no key arguments");
+            return;
+        }
+        int last = s.lastKey() < 0 ? argc + s.lastKey() : Math.min(s.lastKey(), argc - 1);
+        List<Integer> keys = new ArrayList<>();
+        for (int i = s.firstKey(); i <= last; i += s.keyStep()) {
+            keys.add(i + 2);
+        }
+        ctx.out().array(keys.size());
+        for (int i : keys) {
+            ctx.out().bulk(a.segment(), a.offset(i), a.length(i));
+        }
+    }
+}

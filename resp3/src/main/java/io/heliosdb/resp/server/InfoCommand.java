@@ -1,0 +1,287 @@
+package io.heliosdb.resp.server;
+
+import io.heliosdb.resp.codec.Args;
+import io.heliosdb.resp.command.CommandSpec;
+import io.heliosdb.resp.command.CrossShardCall;
+import io.heliosdb.resp.engine.ServerContext;
+import io.heliosdb.resp.engine.ShardState;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/** INFO [section ...], with the sections and field names clients and monitoring tools read. */
+final class InfoCommand {
+    private static final List<String> DEFAULT = List.of("server", "clients", "memory", "persistence", "stats",
+            "replication", "cpu", "modules", "errorstats", "cluster", "keyspace");
+    private static final List<String> ALL = List.of("server", "clients", "memory", "persistence", "stats",
+            "replication", "cpu", "modules", "commandstats", "errorstats", "cluster", "keyspace");
+
+    private InfoCommand() {}
+
+    /** What each shard reports; taken on the shard's own thread. */
+    record ShardSnapshot(long[] keys, long[] expires, long usedMemory, long[] calls, long[] micros, long[] failed,
+                         long[] rejected, long hits, long misses, long expired) {}
+
+    static void run(CrossShardCall call) {
+        Args a = call.args();
+        Set<String> sections = new LinkedHashSet<>();
+        if (a.count() == 1) {
+            sections.addAll(DEFAULT);
+        }
+        for (int i = 1; i < a.count(); i++) {
+            String s = a.lower(i);
+            switch (s) {
+                case "default" -> sections.addAll(DEFAULT);
+                case "all" -> sections.addAll(ALL);
+                case "everything" -> sections.addAll(ALL);
+                default -> sections.add(s);
+            }
+        }
+        call.runOnce(call.server().shards().all(), s -> {
+            ShardState st = ServerContext.state(s);
+            long[] keys = new long[st.databases()];
+            long[] expires = new long[st.databases()];
+            for (int i = 0; i < keys.length; i++) {
+                keys[i] = st.db(i).size();
+                expires[i] = st.db(i).volatileCount();
+            }
+            return new ShardSnapshot(keys, expires, st.usedMemory(), st.commandCalls.clone(), st.commandMicros.clone(),
+                    st.commandFailed.clone(), st.commandRejected.clone(), st.keyspaceHits, st.keyspaceMisses, st.expiredKeys);
+        }, (out, results) -> out.verbatim(render(call.server(), sections, results)));
+    }
+
+    static String render(ServerContext server, Set<String> sections, Object[] results) {
+        StringBuilder b = new StringBuilder();
+        long now = server.clock().millis();
+        long offHeap = 0, hits = 0, misses = 0, expired = 0, totalCalls = 0;
+        int dbs = server.databases();
+        long[] keys = new long[dbs];
+        long[] expires = new long[dbs];
+        int commands = server.table().size();
+        long[] calls = new long[commands], micros = new long[commands], failed = new long[commands], rejected = new long[commands];
+        for (Object o : results) {
+            ShardSnapshot s = (ShardSnapshot) o;
+            offHeap += s.usedMemory;
+            hits += s.hits;
+            misses += s.misses;
+            expired += s.expired;
+            for (int i = 0; i < dbs; i++) {
+                keys[i] += s.keys[i];
+                expires[i] += s.expires[i];
+            }
+            for (int i = 0; i < commands; i++) {
+                calls[i] += s.calls[i];
+                micros[i] += s.micros[i];
+                failed[i] += s.failed[i];
+                rejected[i] += s.rejected[i];
+                totalCalls += s.calls[i];
+            }
+        }
+        long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        long used = offHeap + heap;
+        long rss = rss();
+        for (String section : sections) {
+            if (!b.isEmpty()) {
+                b.append("\r\n");
+            }
+            switch (section) {
+                case "server" -> {
+                    b.append("# Server\r\n");
+                    line(b, "redis_version", ServerContext.REDIS_VERSION);
+                    line(b, "heliosdb_version", ServerContext.HELIOS_VERSION);
+                    line(b, "redis_git_sha1", "00000000");
+                    line(b, "redis_git_dirty", "0");
+                    line(b, "redis_build_id", "heliosdb");
+                    line(b, "redis_mode", "standalone");
+                    line(b, "os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+                    line(b, "arch_bits", "64");
+                    line(b, "monotonic_clock", "POSIX clock_gettime");
+                    line(b, "multiplexing_api", server.shards().transport().configName());
+                    line(b, "atomicvar_api", "java");
+                    line(b, "gcc_version", "0.0.0");
+                    line(b, "process_id", Long.toString(ProcessHandle.current().pid()));
+                    line(b, "process_supervised", "no");
+                    line(b, "run_id", server.runId());
+                    line(b, "tcp_port", Integer.toString(server.tcpPort()));
+                    line(b, "server_time_usec", Long.toString(now * 1000));
+                    line(b, "uptime_in_seconds", Long.toString((now - server.startMillis()) / 1000));
+                    line(b, "uptime_in_days", Long.toString((now - server.startMillis()) / 86_400_000));
+                    line(b, "hz", server.config().get("hz"));
+                    line(b, "configured_hz", server.config().get("hz"));
+                    line(b, "lru_clock", Long.toString((now / 1000) & 0xFFFFFF));
+                    line(b, "executable", ProcessHandle.current().info().command().orElse(""));
+                    line(b, "config_file", System.getProperty("heliosdb.config", ""));
+                    line(b, "io_threads_active", "0");
+                    line(b, "shards", Integer.toString(server.shards().size()));
+                    line(b, "java_version", Runtime.version().toString());
+                }
+                case "clients" -> {
+                    b.append("# Clients\r\n");
+                    line(b, "connected_clients", Integer.toString(server.clients().size()));
+                    line(b, "cluster_connections", "0");
+                    line(b, "maxclients", server.config().get("maxclients"));
+                    line(b, "client_recent_max_input_buffer", "0");
+                    line(b, "client_recent_max_output_buffer", "0");
+                    line(b, "blocked_clients", "0");
+                    line(b, "tracking_clients", "0");
+                    line(b, "clients_in_timeout_table", "0");
+                }
+                case "memory" -> {
+                    b.append("# Memory\r\n");
+                    line(b, "used_memory", Long.toString(used));
+                    line(b, "used_memory_human", human(used));
+                    line(b, "used_memory_rss", Long.toString(rss));
+                    line(b, "used_memory_rss_human", human(rss));
+                    line(b, "used_memory_peak", Long.toString(used));
+                    line(b, "used_memory_peak_human", human(used));
+                    line(b, "used_memory_dataset", Long.toString(offHeap));
+                    line(b, "used_memory_offheap", Long.toString(offHeap));
+                    line(b, "used_memory_heap", Long.toString(heap));
+                    line(b, "used_memory_lua", "0");
+                    line(b, "used_memory_scripts", "0");
+                    long total = totalSystemMemory();
+                    line(b, "total_system_memory", Long.toString(total));
+                    line(b, "total_system_memory_human", human(total));
+                    long max = server.config().number("maxmemory");
+                    line(b, "maxmemory", Long.toString(max));
+                    line(b, "maxmemory_human", human(max));
+                    line(b, "maxmemory_policy", server.config().get("maxmemory-policy"));
+                    line(b, "mem_fragmentation_ratio", String.format(Locale.ROOT, "%.2f", used == 0 ? 0.0 : (double) rss / used));
+                    line(b, "mem_allocator", "heliosdb-slab");
+                    line(b, "lazyfree_pending_objects", "0");
+                }
+                case "persistence" -> {
+                    // The storage engine is not wired in yet: this build keeps data in memory only.
+                    b.append("# Persistence\r\n");
+                    line(b, "loading", "0");
+                    line(b, "async_loading", "0");
+                    line(b, "rdb_changes_since_last_save", "0");
+                    line(b, "rdb_bgsave_in_progress", "0");
+                    line(b, "rdb_last_save_time", Long.toString(server.lastSaveSeconds));
+                    line(b, "rdb_last_bgsave_status", "ok");
+                    line(b, "aof_enabled", "0");
+                    line(b, "aof_rewrite_in_progress", "0");
+                    line(b, "aof_last_write_status", "ok");
+                }
+                case "stats" -> {
+                    b.append("# Stats\r\n");
+                    line(b, "total_connections_received", Long.toString(server.clients().totalConnections()));
+                    line(b, "total_commands_processed", Long.toString(totalCalls));
+                    line(b, "instantaneous_ops_per_sec", Long.toString(server.opsPerSecond()));
+                    line(b, "total_net_input_bytes", Long.toString(server.netInputBytes.sum()));
+                    line(b, "total_net_output_bytes", Long.toString(server.netOutputBytes.sum()));
+                    line(b, "rejected_connections", Long.toString(server.clients().rejectedConnections()));
+                    line(b, "expired_keys", Long.toString(expired));
+                    line(b, "evicted_keys", "0");
+                    line(b, "keyspace_hits", Long.toString(hits));
+                    line(b, "keyspace_misses", Long.toString(misses));
+                    line(b, "pubsub_channels", "0");
+                    line(b, "pubsub_patterns", "0");
+                    line(b, "total_error_replies", Long.toString(sum(failed) + server.rejectedCalls.sum()));
+                }
+                case "replication" -> {
+                    b.append("# Replication\r\n");
+                    line(b, "role", "master");
+                    line(b, "connected_slaves", "0");
+                    line(b, "master_failover_state", "no-failover");
+                    line(b, "master_replid", server.runId());
+                    line(b, "master_replid2", "0000000000000000000000000000000000000000");
+                    line(b, "master_repl_offset", "0");
+                    line(b, "second_repl_offset", "-1");
+                    line(b, "repl_backlog_active", "0");
+                }
+                case "cpu" -> {
+                    b.append("# CPU\r\n");
+                    double cpu = processCpuSeconds();
+                    line(b, "used_cpu_sys", String.format(Locale.ROOT, "%.6f", cpu / 2));
+                    line(b, "used_cpu_user", String.format(Locale.ROOT, "%.6f", cpu / 2));
+                }
+                case "modules" -> b.append("# Modules\r\n");
+                case "errorstats" -> b.append("# Errorstats\r\n");
+                case "cluster" -> {
+                    b.append("# Cluster\r\n");
+                    line(b, "cluster_enabled", "0");
+                }
+                case "commandstats" -> {
+                    b.append("# Commandstats\r\n");
+                    for (int i = 0; i < commands; i++) {
+                        if (calls[i] == 0 && rejected[i] == 0 && failed[i] == 0) {
+                            continue;
+                        }
+                        CommandSpec spec = server.table().byId(i);
+                        b.append("cmdstat_").append(spec.name()).append(":calls=").append(calls[i])
+                                .append(",usec=").append(micros[i])
+                                .append(",usec_per_call=").append(String.format(Locale.ROOT, "%.2f", calls[i] == 0 ? 0.0 : (double) micros[i] / calls[i]))
+                                .append(",rejected_calls=").append(rejected[i])
+                                .append(",failed_calls=").append(failed[i]).append("\r\n");
+                    }
+                }
+                case "keyspace" -> {
+                    b.append("# Keyspace\r\n");
+                    for (int i = 0; i < dbs; i++) {
+                        if (keys[i] > 0) {
+                            b.append("db").append(i).append(":keys=").append(keys[i]).append(",expires=").append(expires[i])
+                                    .append(",avg_ttl=0\r\n");
+                        }
+                    }
+                }
+                default -> b.setLength(Math.max(0, b.length() - 2)); // unknown sections are silently empty
+            }
+        }
+        return b.toString();
+    }
+
+    private static long sum(long[] a) {
+        long s = 0;
+        for (long v : a) {
+            s += v;
+        }
+        return s;
+    }
+
+    private static void line(StringBuilder b, String k, String v) {
+        b.append(k).append(':').append(v).append("\r\n");
+    }
+
+    static String human(long bytes) {
+        if (bytes < 1024) {
+            return bytes + "B";
+        }
+        String[] units = {"K", "M", "G", "T", "P"};
+        double v = bytes;
+        int u = -1;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format(Locale.ROOT, "%.2f%s", v, units[u]);
+    }
+
+    /** Resident set size from /proc (Linux); 0 elsewhere. */
+    static long rss() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/self/statm")).trim().split("\\s+");
+            return Long.parseLong(f[1]) * 4096;
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+
+    private static long totalSystemMemory() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getTotalMemorySize();
+        }
+        return 0;
+    }
+
+    private static double processCpuSeconds() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime() / 1e9;
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,243 @@
+package io.heliosdb.resp.server;
+
+import io.heliosdb.index.Keyspace;
+import io.heliosdb.resp.codec.Args;
+import io.heliosdb.resp.command.CommandContext;
+import io.heliosdb.resp.command.CommandTable;
+import io.heliosdb.resp.command.CrossShardCall;
+import io.heliosdb.resp.command.Errors;
+import io.heliosdb.resp.command.MultiShardCommand;
+import io.heliosdb.resp.command.Routing;
+import io.heliosdb.resp.engine.ConfigRegistry;
+import io.heliosdb.resp.engine.ServerContext;
+import io.heliosdb.resp.engine.ShardState;
+import io.heliosdb.resp.engine.SlowLog;
+import io.heliosdb.resp.keys.Help;
+import io.heliosdb.resp.keys.KeyCommands;
+import io.heliosdb.scheduler.Shard;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/** The server family: COMMAND, INFO, CONFIG, DBSIZE, FLUSH*, SWAPDB, TIME, LASTSAVE, SLOWLOG, DEBUG, MEMORY. */
+public final class ServerCommands {
+    private ServerCommands() {}
+
+    public static void register(CommandTable t) {
+        CommandCommands.register(t);
+        t.register("info", Routing.ALL_SHARDS, across(InfoCommand::run));
+        t.register("config|get", Routing.SESSION, ServerCommands::configGet);
+        t.register("config|set", Routing.SESSION, ServerCommands::configSet);
+        t.register("config|resetstat", Routing.ALL_SHARDS, across(ServerCommands::resetStat));
+        t.register("config|help", Routing.SESSION, ctx -> Help.reply(ctx.out(), "CONFIG",
+                "GET <pattern>", "    Return parameters matching the glob-like <pattern> and their values.",
+                "SET <directive> <value>", "    Set the configuration <directive> to <value>.",
+                "RESETSTAT", "    Reset statistics reported by the INFO command."));
+        t.register("dbsize", Routing.ALL_SHARDS, across(ServerCommands::dbsize));
+        t.register("flushdb", Routing.ALL_SHARDS, across(call -> flush(call, false)));
+        t.register("flushall", Routing.ALL_SHARDS, across(call -> flush(call, true)));
+        t.register("swapdb", Routing.ALL_SHARDS, across(ServerCommands::swapdb));
+        t.register("time", Routing.SESSION, ctx -> {
+            long micros = Math.multiplyExact(ctx.now(), 1000L) + (System.nanoTime() / 1000) % 1000;
+            ctx.out().array(2);
+            ctx.out().bulk(Long.toString(micros / 1_000_000));
+            ctx.out().bulk(Long.toString(micros % 1_000_000));
+        });
+        t.register("lastsave", Routing.SESSION, ctx -> ctx.out().integer(ctx.server().lastSaveSeconds));
+        t.register("slowlog|get", Routing.SESSION, ServerCommands::slowlogGet);
+        t.register("slowlog|len", Routing.SESSION, ctx -> ctx.out().integer(ctx.server().slowLog().size()));
+        t.register("slowlog|reset", Routing.SESSION, ctx -> {
+            ctx.server().slowLog().reset();
+            ctx.out().ok();
+        });
+        t.register("slowlog|help", Routing.SESSION, ctx -> Help.reply(ctx.out(), "SLOWLOG",
+                "GET [<count>]", "    Return top <count> entries from the slowlog (default: 10, -1 mean all).",
+                "    Entries are made of:", "    id, timestamp, time in microseconds, arguments array, client IP and port,",
+                "    client name", "LEN", "    Return the length of the slowlog.", "RESET", "    Reset the slowlog."));
+        t.register("debug", Routing.ALL_SHARDS, across(DebugCommand::run));
+        t.register("memory|usage", Routing.KEYS, ServerCommands::memoryUsage);
+        t.register("memory|help", Routing.SESSION, ctx -> Help.reply(ctx.out(), "MEMORY",
+                "USAGE <key> [SAMPLES <count>]", "    Return memory in bytes used by <key> and its value. Nested values are",
+                "    sampled up to <count> times (default: 5, 0 means sample all)."));
+    }
+
+    static MultiShardCommand across(Consumer<CrossShardCall> body) {
+        return new MultiShardCommand() {
+            @Override
+            public void execute(CommandContext ctx) {
+                throw new AssertionError("routed to all shards");
+            }
+
+            @Override
+            public void executeAcross(CrossShardCall call) {
+                body.accept(call);
+            }
+        };
+    }
+
+    static void configGet(CommandContext ctx) {
+        Args a = ctx.args();
+        List<String> patterns = new ArrayList<>();
+        for (int i = 2; i < a.count(); i++) {
+            patterns.add(a.string(i));
+        }
+        Map<String, String> m = ctx.server().config().matching(patterns);
+        ctx.out().map(m.size());
+        m.forEach((k, v) -> {
+            ctx.out().bulk(k);
+            ctx.out().bulk(v);
+        });
+    }
+
+    static void configSet(CommandContext ctx) {
+        Args a = ctx.args();
+        if ((a.count() - 2) % 2 != 0) {
+            ctx.out().error("ERR Unknown option or number of arguments for CONFIG SET - '" + a.string(a.count() - 1) + "'");
+            return;
+        }
+        List<String[]> pairs = new ArrayList<>();
+        for (int i = 2; i < a.count(); i += 2) {
+            for (String[] p : pairs) {
+                if (p[0].equalsIgnoreCase(a.string(i))) {
+                    ctx.out().error("ERR CONFIG SET failed (possibly related to argument '" + a.string(i) + "') - duplicate parameter");
+                    return;
+                }
+            }
+            pairs.add(new String[]{a.string(i), a.string(i + 1)});
+        }
+        String err = ctx.server().config().setAtRuntime(pairs);
+        if (err != null) {
+            ctx.out().error(err);
+        } else {
+            ctx.out().ok();
+        }
+    }
+
+    static void resetStat(CrossShardCall call) {
+        call.server().slowLog().reset();
+        call.server().rejectedCalls.reset();
+        call.runOnce(call.server().shards().all(), s -> {
+            ShardState st = ServerContext.state(s);
+            java.util.Arrays.fill(st.commandCalls, 0);
+            java.util.Arrays.fill(st.commandMicros, 0);
+            java.util.Arrays.fill(st.commandFailed, 0);
+            java.util.Arrays.fill(st.commandRejected, 0);
+            st.keyspaceHits = st.keyspaceMisses = st.expiredKeys = 0;
+            return null;
+        }, (out, r) -> out.ok());
+    }
+
+    static void dbsize(CrossShardCall call) {
+        call.runOnce(call.server().shards().all(), s -> call.db(s).size(), (out, r) -> {
+            long n = 0;
+            for (Object o : r) {
+                n += (Long) o;
+            }
+            out.integer(n);
+        });
+    }
+
+    static void flush(CrossShardCall call, boolean all) {
+        Args a = call.args();
+        if (a.count() > 2 || (a.count() == 2 && !a.lower(1).equals("async") && !a.lower(1).equals("sync"))) {
+            call.finish(w -> w.error(Errors.SYNTAX));
+            return;
+        }
+        call.runOnce(call.server().shards().all(), s -> {
+            ShardState st = ServerContext.state(s);
+            if (all) {
+                for (int i = 0; i < st.databases(); i++) {
+                    st.db(i).clear();
+                }
+            } else {
+                call.db(s).clear();
+            }
+            return null;
+        }, (out, r) -> out.ok());
+    }
+
+    static void swapdb(CrossShardCall call) {
+        Args a = call.args();
+        if (!a.isLong(1)) {
+            call.finish(w -> w.error("ERR invalid first DB index"));
+            return;
+        }
+        if (!a.isLong(2)) {
+            call.finish(w -> w.error("ERR invalid second DB index"));
+            return;
+        }
+        long x = a.parseLong(1), y = a.parseLong(2);
+        int n = call.server().databases();
+        if (x < 0 || x >= n || y < 0 || y >= n) {
+            call.finish(w -> w.error(Errors.DB_RANGE));
+            return;
+        }
+        call.runOnce(call.server().shards().all(), s -> {
+            ServerContext.state(s).swap((int) x, (int) y);
+            return null;
+        }, (out, r) -> out.ok());
+    }
+
+    static void slowlogGet(CommandContext ctx) {
+        Args a = ctx.args();
+        int count = 10;
+        if (a.count() == 3) {
+            if (!a.isLong(2) || a.parseLong(2) < -1) {
+                ctx.out().error("ERR count should be greater than or equal to -1");
+                return;
+            }
+            count = (int) Math.min(Integer.MAX_VALUE, a.parseLong(2));
+        } else if (a.count() > 3) {
+            ctx.wrongArgs();
+            return;
+        }
+        List<SlowLog.Entry> entries = ctx.server().slowLog().latest(count);
+        ctx.out().array(entries.size());
+        for (SlowLog.Entry e : entries) {
+            ctx.out().array(6);
+            ctx.out().integer(e.id());
+            ctx.out().integer(e.timestampSeconds());
+            ctx.out().integer(e.micros());
+            ctx.out().array(e.args().size());
+            for (byte[] b : e.args()) {
+                ctx.out().bulk(b);
+            }
+            ctx.out().bulk(e.addr());
+            ctx.out().bulk(e.name());
+        }
+    }
+
+    static void memoryUsage(CommandContext ctx) {
+        Args a = ctx.args();
+        if (a.count() == 5 && a.lower(3).equals("samples")) {
+            if (!a.isLong(4)) {
+                ctx.out().error(Errors.NOT_INTEGER);
+                return;
+            }
+        } else if (a.count() != 3) {
+            ctx.out().error(Errors.SYNTAX);
+            return;
+        }
+        Keyspace ks = ctx.db();
+        long e = ks.find(a.segment(), a.offset(2), a.length(2));
+        if (e == Keyspace.NONE) {
+            ctx.out().nullBulk();
+        } else {
+            ctx.out().integer(ks.memoryUsage(e));
+        }
+    }
+
+    /** Validated once here so that INFO and DEBUG share the parameter check. */
+    static String debugPolicy(ConfigRegistry c) {
+        return c.get("enable-debug-command");
+    }
+
+    static String encodingOf(Keyspace ks, long e) {
+        return KeyCommands.encodingName(ks, e);
+    }
+
+    static Shard[] one(Shard s) {
+        return new Shard[]{s};
+    }
+}

@@ -1,0 +1,150 @@
+package io.heliosdb.resp.strings;
+
+import io.heliosdb.index.Keyspace;
+import io.heliosdb.index.ValueType;
+import io.heliosdb.resp.codec.Args;
+import io.heliosdb.resp.codec.RespWriter;
+import io.heliosdb.resp.command.CommandContext;
+import io.heliosdb.resp.command.CrossShardCall;
+import io.heliosdb.resp.command.Errors;
+import io.heliosdb.resp.command.MultiShardCommand;
+import io.heliosdb.scheduler.Shard;
+import java.util.ArrayList;
+import java.util.List;
+
+/** LCS key1 key2 [LEN] [IDX] [MINMATCHLEN n] [WITHMATCHLEN]: longest common subsequence (Redis 7). */
+final class LcsCommand implements MultiShardCommand {
+    private static final byte[] NOT_STRING = new byte[0];
+    private static final byte[] LEN = {'l', 'e', 'n'};
+    private static final byte[] IDX = {'i', 'd', 'x'};
+    private static final byte[] MINMATCHLEN = "minmatchlen".getBytes();
+    private static final byte[] WITHMATCHLEN = "withmatchlen".getBytes();
+
+    @Override
+    public void execute(CommandContext ctx) {
+        Keyspace ks = ctx.db();
+        byte[] a = fetch(ks, ctx.args(), 1);
+        byte[] b = fetch(ks, ctx.args(), 2);
+        reply(ctx.args(), a, b, ctx.out());
+    }
+
+    @Override
+    public void executeAcross(CrossShardCall call) {
+        Shard[] shards = {call.shardOfArg(1), call.shardOfArg(2)};
+        call.runOnce(shards, s -> fetch(call.db(s), call.args(), s == shards[0] ? 1 : 2),
+                (out, r) -> reply(call.args(), (byte[]) r[0], (byte[]) r[1], out));
+    }
+
+    private static byte[] fetch(Keyspace ks, Args args, int i) {
+        long e = ks.find(args.segment(), args.offset(i), args.length(i));
+        if (e == Keyspace.NONE) {
+            return null;
+        }
+        return ks.type(e) == ValueType.STRING ? StringValues.bytes(ks, e) : NOT_STRING;
+    }
+
+    private static void reply(Args args, byte[] a, byte[] b, RespWriter out) {
+        boolean len = false, idx = false, withLen = false;
+        long minMatch = 0;
+        for (int i = 3; i < args.count(); i++) {
+            if (args.is(i, LEN)) {
+                len = true;
+            } else if (args.is(i, IDX)) {
+                idx = true;
+            } else if (args.is(i, WITHMATCHLEN)) {
+                withLen = true;
+            } else if (args.is(i, MINMATCHLEN) && i + 1 < args.count()) {
+                if (!args.isLong(i + 1)) {
+                    out.error(Errors.NOT_INTEGER);
+                    return;
+                }
+                minMatch = Math.max(0, args.parseLong(++i));
+            } else {
+                out.error(Errors.SYNTAX);
+                return;
+            }
+        }
+        if (a == NOT_STRING || b == NOT_STRING) {
+            out.error("ERR The specified keys must contain string values");
+            return;
+        }
+        if (len && idx) {
+            out.error("ERR If you want both the length and indexes, please just use IDX.");
+            return;
+        }
+        a = a == null ? new byte[0] : a;
+        b = b == null ? new byte[0] : b;
+        if ((long) (a.length + 1) * (b.length + 1) > 512L * 1024 * 1024) {
+            out.error("ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len");
+            return;
+        }
+        int[][] dp = new int[a.length + 1][b.length + 1];
+        for (int i = 1; i <= a.length; i++) {
+            for (int j = 1; j <= b.length; j++) {
+                dp[i][j] = a[i - 1] == b[j - 1] ? dp[i - 1][j - 1] + 1 : Math.max(dp[i - 1][j], dp[i][j - 1]);
+            }
+        }
+        int total = dp[a.length][b.length];
+        if (len) {
+            out.integer(total);
+            return;
+        }
+        // Walk back from the end, like Redis, collecting the subsequence and contiguous ranges.
+        byte[] result = new byte[total];
+        List<long[]> ranges = new ArrayList<>();
+        int i = a.length, j = b.length, k = total;
+        long aStart = -1, aEnd = -1, bStart = -1, bEnd = -1;
+        while (i > 0 && j > 0) {
+            if (a[i - 1] == b[j - 1]) {
+                result[--k] = a[i - 1];
+                if (aStart == -1) {
+                    aStart = aEnd = i - 1;
+                    bStart = bEnd = j - 1;
+                } else if (aStart == i && bStart == j) {
+                    aStart--;
+                    bStart--;
+                } else {
+                    addRange(ranges, aStart, aEnd, bStart, bEnd, minMatch);
+                    aStart = aEnd = i - 1;
+                    bStart = bEnd = j - 1;
+                }
+                i--;
+                j--;
+            } else if (dp[i - 1][j] > dp[i][j - 1]) {
+                i--;
+            } else {
+                j--;
+            }
+        }
+        if (aStart != -1) {
+            addRange(ranges, aStart, aEnd, bStart, bEnd, minMatch);
+        }
+        if (!idx) {
+            out.bulk(result);
+            return;
+        }
+        out.map(2);
+        out.bulk("matches");
+        out.array(ranges.size());
+        for (long[] r : ranges) {
+            out.array(withLen ? 3 : 2);
+            out.array(2);
+            out.integer(r[0]);
+            out.integer(r[1]);
+            out.array(2);
+            out.integer(r[2]);
+            out.integer(r[3]);
+            if (withLen) {
+                out.integer(r[1] - r[0] + 1);
+            }
+        }
+        out.bulk("len");
+        out.integer(total);
+    }
+
+    private static void addRange(List<long[]> ranges, long aStart, long aEnd, long bStart, long bEnd, long minMatch) {
+        if (aEnd - aStart + 1 >= minMatch) {
+            ranges.add(new long[]{aStart, aEnd, bStart, bEnd});
+        }
+    }
+}

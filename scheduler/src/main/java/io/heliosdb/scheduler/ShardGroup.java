@@ -1,0 +1,95 @@
+package io.heliosdb.scheduler;
+
+import io.heliosdb.platform.CpuAffinity;
+import io.heliosdb.platform.Transport;
+import io.netty.channel.EventLoop;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The thread-per-core runtime: one netty event loop per shard (optionally pinned to a CPU), each
+ * serving its connections and owning its shard. Keys map to slots (CRC16), slots to shards.
+ */
+public final class ShardGroup implements AutoCloseable {
+    private final Transport transport;
+    private final MultiThreadIoEventLoopGroup group;
+    private final Shard[] shards;
+    private final Map<EventExecutor, Shard> byLoop = new IdentityHashMap<>();
+    private final int[] shardOfSlot = new int[io.heliosdb.memory.Crc16.SLOTS];
+
+    public ShardGroup(int shardCount, Transport transport, boolean pinThreads) {
+        if (shardCount < 1 || shardCount > 1024) {
+            throw new IllegalArgumentException("shards must be between 1 and 1024, got " + shardCount);
+        }
+        this.transport = transport;
+        this.group = new MultiThreadIoEventLoopGroup(shardCount, threadFactory(pinThreads), transport.ioHandlerFactory());
+        this.shards = new Shard[shardCount];
+        int i = 0;
+        for (EventExecutor e : group) {
+            Shard s = new Shard(i, (EventLoop) e);
+            shards[i++] = s;
+            byLoop.put(e, s);
+        }
+        assert i == shardCount;
+        for (int slot = 0; slot < shardOfSlot.length; slot++) {
+            // contiguous slot ranges per shard, as a cluster would assign them
+            shardOfSlot[slot] = (int) ((long) slot * shardCount / shardOfSlot.length);
+        }
+    }
+
+    private static ThreadFactory threadFactory(boolean pin) {
+        AtomicInteger next = new AtomicInteger();
+        int cpus = Runtime.getRuntime().availableProcessors();
+        DefaultThreadFactory base = new DefaultThreadFactory("helios-shard", false, Thread.MAX_PRIORITY);
+        return r -> {
+            int index = next.getAndIncrement();
+            Thread t = base.newThread(() -> {
+                if (pin) {
+                    CpuAffinity.pinCurrentThread(index % cpus);
+                }
+                r.run();
+            });
+            t.setName("helios-shard-" + index);
+            return t;
+        };
+    }
+
+    public Transport transport() {
+        return transport;
+    }
+
+    public MultiThreadIoEventLoopGroup eventLoopGroup() {
+        return group;
+    }
+
+    public int size() {
+        return shards.length;
+    }
+
+    public Shard shard(int id) {
+        return shards[id];
+    }
+
+    public Shard[] all() {
+        return shards;
+    }
+
+    public Shard shardOfLoop(EventExecutor loop) {
+        return byLoop.get(loop);
+    }
+
+    public int shardOfSlot(int slot) {
+        return shardOfSlot[slot];
+    }
+
+    @Override
+    public void close() {
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

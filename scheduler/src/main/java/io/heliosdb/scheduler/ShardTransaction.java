@@ -1,0 +1,139 @@
+package io.heliosdb.scheduler;
+
+import java.util.function.Function;
+
+/**
+ * A command that touches several shards, made atomic and isolated by strict two-phase locking at
+ * shard granularity:
+ * <ol>
+ *   <li>Sequencing: under one global monitor the transaction posts a lock request to every shard it
+ *       needs. Every shard therefore sees lock requests in the same global order, so the wait-for
+ *       graph can have no cycle (no deadlock) and transactions serialize in sequence order.</li>
+ *   <li>Growing phase: each shard grants when the request reaches the head of its FIFO; the
+ *       coordinator continues once all grants are in.</li>
+ *   <li>Steps run on the owning shards' threads while every involved shard is held, so no other
+ *       command observes a state in which only part of the transaction is applied.</li>
+ *   <li>Shrinking phase: the last step releases each shard as soon as that shard's part is done.</li>
+ * </ol>
+ * The coordinator's callbacks run on the origin shard's thread (the connection's loop).
+ */
+public final class ShardTransaction {
+    private static final Object SEQUENCER = new Object();
+
+    private final Shard origin;
+    private final Shard[] shards;
+    private int pending; // origin thread only
+    private Runnable continuation;
+    private Object[] results;
+
+    /** @param shards distinct shards, any order */
+    public ShardTransaction(Shard origin, Shard[] shards) {
+        assert shards.length > 0;
+        this.origin = origin;
+        this.shards = shards;
+    }
+
+    public Shard[] shards() {
+        return shards;
+    }
+
+    /** Phase 1 and 2: lock every shard, then run {@code onLocked} on the origin thread. */
+    public void lockAll(Runnable onLocked) {
+        assert origin.inShardThread();
+        this.continuation = onLocked;
+        this.pending = shards.length;
+        synchronized (SEQUENCER) {
+            for (Shard s : shards) {
+                s.postControl(new Control(this, Kind.LOCK, null, -1, false));
+            }
+        }
+    }
+
+    void granted(Shard shard) {
+        origin.postControl(new Control(this, Kind.ARRIVED, null, -1, false));
+    }
+
+    /**
+     * Runs {@code step} on each of the given shards (which must be locked by this transaction);
+     * when all are done, {@code then} runs on the origin with the results in {@link #results()},
+     * indexed like {@code targets}. With {@code release}, each shard is released right after its step.
+     */
+    public void run(Shard[] targets, Function<Shard, Object> step, boolean release, Runnable then) {
+        assert origin.inShardThread();
+        this.continuation = then;
+        this.pending = targets.length;
+        this.results = new Object[targets.length];
+        for (int i = 0; i < targets.length; i++) {
+            targets[i].postControl(new Control(this, Kind.STEP, step, i, release));
+        }
+    }
+
+    /** Results of the last {@link #run}, indexed like its targets. Origin thread only. */
+    public Object[] results() {
+        return results;
+    }
+
+    /** Releases shards still held (those whose last step did not release them). */
+    public void release(Shard[] held) {
+        for (Shard s : held) {
+            s.postControl(new Control(this, Kind.RELEASE, null, -1, false));
+        }
+    }
+
+    private void arrived(int index, Object result) {
+        assert origin.inShardThread();
+        if (index >= 0) {
+            results[index] = result;
+        }
+        if (--pending == 0) {
+            Runnable next = continuation;
+            continuation = null;
+            next.run();
+        }
+    }
+
+    private enum Kind { LOCK, STEP, RELEASE, ARRIVED }
+
+    private record Control(ShardTransaction tx, Kind kind, Function<Shard, Object> step, int index, boolean release)
+            implements ShardTask {
+        @Override
+        public boolean isControl() {
+            return true;
+        }
+
+        @Override
+        public void run(Shard shard) {
+            switch (kind) {
+                case LOCK -> shard.requestLock(tx);
+                case STEP -> {
+                    assert shard.isLockedBy(tx) : "step on " + shard + " without its lock";
+                    Object result;
+                    try {
+                        result = step.apply(shard);
+                    } catch (RuntimeException e) {
+                        result = e; // reported by the coordinator; the lock must still be released
+                    }
+                    if (release) {
+                        shard.release(tx);
+                    }
+                    Object r = result;
+                    tx.origin.postControl(new Result(tx, index, r));
+                }
+                case RELEASE -> shard.release(tx);
+                case ARRIVED -> tx.arrived(-1, null);
+            }
+        }
+    }
+
+    private record Result(ShardTransaction tx, int index, Object value) implements ShardTask {
+        @Override
+        public boolean isControl() {
+            return true;
+        }
+
+        @Override
+        public void run(Shard shard) {
+            tx.arrived(index, value);
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package io.heliosdb.server;
+
+import io.heliosdb.platform.Transport;
+import io.heliosdb.resp.RespCommands;
+import io.heliosdb.resp.engine.ConfigRegistry;
+import io.heliosdb.resp.engine.RespConnection;
+import io.heliosdb.resp.engine.ServerContext;
+import io.heliosdb.resp.engine.ShardState;
+import io.heliosdb.scheduler.Shard;
+import io.heliosdb.scheduler.ShardGroup;
+import io.heliosdb.time.Clock;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.WriteBufferWaterMark;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/** One running HeliosDB: shards, the RESP listener and the background timers. */
+public final class HeliosServer implements AutoCloseable {
+    private final ConfigRegistry config;
+    private final ShardGroup shards;
+    private final ServerContext context;
+    private final Channel listener;
+    private final List<ScheduledFuture<?>> timers = new ArrayList<>();
+
+    public HeliosServer(ConfigRegistry config) throws InterruptedException {
+        this.config = config;
+        Transport transport = Transport.choose(config.get("transport"));
+        int shardCount = (int) config.number("shards");
+        this.shards = new ShardGroup(shardCount, transport, config.bool("cpu-affinity"));
+        this.context = new ServerContext(shards, RespCommands.table(), config, Clock.SYSTEM);
+        try {
+            Files.createDirectories(Path.of(config.get("dir")));
+        } catch (Exception e) {
+            shards.close();
+            throw new IllegalStateException("cannot create data directory " + config.get("dir") + ": " + e.getMessage(), e);
+        }
+        ServerBootstrap b = new ServerBootstrap()
+                .group(shards.eventLoopGroup())
+                .channel(transport.serverChannelClass())
+                .option(ChannelOption.SO_BACKLOG, (int) config.number("tcp-backlog"))
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, config.number("tcp-keepalive") > 0)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 1024 * 1024))
+                .childHandler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(new RespConnection(context));
+                    }
+                });
+        String bind = config.get("bind").split("\\s+")[0];
+        int port = (int) config.number("port");
+        try {
+            this.listener = b.bind(new InetSocketAddress(bind.equals("*") ? "0.0.0.0" : bind, port)).sync().channel();
+        } catch (Exception e) {
+            shards.close();
+            throw e;
+        }
+        context.tcpPort(((InetSocketAddress) listener.localAddress()).getPort());
+        startTimers();
+    }
+
+    private void startTimers() {
+        long hz = Math.max(1, config.number("hz"));
+        for (Shard s : shards.all()) {
+            ShardState state = s.state();
+            // Active expiry: hz times a second, at most a quarter of the period (Redis' 25% budget).
+            long periodMicros = 1_000_000 / hz;
+            timers.add(s.loop().scheduleAtFixedRate(() -> state.activeExpireCycle(periodMicros / 4),
+                    periodMicros, periodMicros, TimeUnit.MICROSECONDS));
+        }
+        timers.add(shards.shard(0).loop().scheduleAtFixedRate(context::sampleOps, 1, 1, TimeUnit.SECONDS));
+    }
+
+    public int port() {
+        return context.tcpPort();
+    }
+
+    public ServerContext context() {
+        return context;
+    }
+
+    public String startLine() {
+        return "HeliosDB " + ServerContext.HELIOS_VERSION + " (Redis " + ServerContext.REDIS_VERSION + " protocol) ready: transport="
+                + shards.transport().configName() + " shards=" + shards.size() + " resp=" + listener.localAddress()
+                + " dir=" + Path.of(config.get("dir")).toAbsolutePath().normalize() + " pid=" + ProcessHandle.current().pid();
+    }
+
+    @Override
+    public void close() {
+        timers.forEach(t -> t.cancel(false));
+        listener.close().syncUninterruptibly();
+        shards.close();
+    }
+}
