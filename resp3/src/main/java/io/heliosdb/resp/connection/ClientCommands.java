@@ -141,7 +141,7 @@ final class ClientCommands {
             if (mode.equals("write")) {
                 writesOnly = true;
             } else if (!mode.equals("all")) {
-                ctx.out().error(Errors.SYNTAX);
+                ctx.out().error("ERR CLIENT PAUSE mode must be WRITE or ALL");
                 return;
             }
         } else if (a.count() > 4) {
@@ -233,7 +233,13 @@ final class ClientCommands {
                 }
                 case "addr" -> addr = v;
                 case "laddr" -> laddr = v;
-                case "user" -> user = v;
+                case "user" -> {
+                    if (!v.equals("default")) {
+                        ctx.out().error("ERR No such user '" + v + "'");
+                        return;
+                    }
+                    user = v;
+                }
                 case "type" -> {
                     type = v.toLowerCase(java.util.Locale.ROOT);
                     if (!List.of("normal", "master", "replica", "slave", "pubsub").contains(type)) {

@@ -66,6 +66,8 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
     private boolean skipNextReply;
     private boolean closed;
     private boolean resumeScheduled;
+    /** True while {@link #process} runs: completions arriving synchronously must not re-enter it. */
+    private boolean processing;
 
     public RespConnection(ServerContext server) {
         this.server = server;
@@ -200,6 +202,18 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
 
     /** Parses and dispatches as many complete requests as ordering allows. */
     private void process() {
+        if (processing) {
+            return; // the running loop picks up where the nested call would have started
+        }
+        processing = true;
+        try {
+            processRequests();
+        } finally {
+            processing = false;
+        }
+    }
+
+    private void processRequests() {
         if (parked) {
             if (!dispatch()) {
                 return;
@@ -321,12 +335,13 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         }
         ByteBuf o = out();
         int mark = o.writerIndex();
-        ClientSession.ReplyMode before = session.replyMode;
         CommandContext c = homeState.context();
         c.prepare(spec, args, o, session.protocol, session.db, session);
         execute(homeState, spec, c, o, args, session);
         ClientSession.ReplyMode after = session.replyMode;
-        boolean suppress = before == ClientSession.ReplyMode.OFF || after != ClientSession.ReplyMode.ON;
+        // Only CLIENT REPLY changes the mode; a command is silent while the mode after it is not ON
+        // (so CLIENT REPLY ON answers +OK, while OFF and SKIP are silent themselves).
+        boolean suppress = after != ClientSession.ReplyMode.ON;
         if (after == ClientSession.ReplyMode.SKIP) {
             session.replyMode = ClientSession.ReplyMode.ON;
             skipNextReply = true;

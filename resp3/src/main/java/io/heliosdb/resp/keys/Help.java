@@ -13,6 +13,6 @@ public final class Help {
             out.simple(l);
         }
         out.simple("HELP");
-        out.simple("    Print this help.");
+        out.simple("    Prints this help.");
     }
 }

@@ -121,42 +121,52 @@ final class KeyspaceIteration {
             return;
         }
         long inner = cursor >>> SHARD_BITS;
+        scanFrom(call, shardIndex, inner, (int) Math.min(count, 1 << 20), pattern, type, new ArrayList<>());
+    }
+
+    /**
+     * Scans one shard and, when it is exhausted before COUNT keys were seen, goes on with the next
+     * shard in the same call (so a small keyspace is scanned in one round trip, as in Redis).
+     */
+    private static void scanFrom(CrossShardCall call, int shardIndex, long inner, int count, byte[] pattern, byte wantType,
+                                 List<byte[]> found) {
+        int shardCount = call.server().shards().size();
         Shard shard = call.server().shards().shard(shardIndex);
-        byte[] pat = pattern;
-        byte wantType = type;
-        int limit = (int) Math.min(count, 1 << 20);
-        call.runOnce(new Shard[]{shard}, s -> {
-            List<byte[]> found = new ArrayList<>();
+        int[] seen = {0};
+        io.heliosdb.scheduler.ShardTransaction tx = call.transaction(new Shard[]{shard});
+        tx.lockAll(() -> tx.run(new Shard[]{shard}, s -> {
             Keyspace ks = call.db(s);
-            long next = ks.scan(inner, limit, (k, e) -> {
+            return ks.scan(inner, count, (k, e) -> {
+                seen[0]++;
                 if (wantType != -1 && k.type(e) != wantType) {
                     return;
                 }
-                if (pat == null || GlobMatcher.matches(pat, k.segment(e), k.keyOffset(e), k.keyLength(e), false)) {
+                if (pattern == null || GlobMatcher.matches(pattern, k.segment(e), k.keyOffset(e), k.keyLength(e), false)) {
                     found.add(ByteStrings.toBytes(k.segment(e), k.keyOffset(e), k.keyLength(e)));
                 }
             });
-            return new Object[]{next, found};
-        }, (out, results) -> {
-            Object[] r = (Object[]) results[0];
-            long next = (Long) r[0];
-            long nextCursor;
-            if (next != 0) {
-                nextCursor = (next << SHARD_BITS) | shardIndex;
-            } else if (shardIndex + 1 < shardCount) {
-                nextCursor = shardIndex + 1;
-            } else {
-                nextCursor = 0;
+        }, true, () -> {
+            Object r = tx.results()[0];
+            if (r instanceof RuntimeException e) {
+                call.finish(w -> w.error("ERR internal error: " + e));
+                return;
             }
-            @SuppressWarnings("unchecked")
-            List<byte[]> keys = (List<byte[]>) r[1];
-            out.array(2);
-            out.bulk(Long.toUnsignedString(nextCursor));
-            out.array(keys.size());
-            for (byte[] k : keys) {
-                out.bulk(k);
+            long next = (Long) r;
+            int remaining = count - seen[0];
+            if (next == 0 && shardIndex + 1 < shardCount && remaining > 0) {
+                scanFrom(call, shardIndex + 1, 0, remaining, pattern, wantType, found);
+                return;
             }
-        });
+            long nextCursor = next != 0 ? (next << SHARD_BITS) | shardIndex : shardIndex + 1 < shardCount ? shardIndex + 1 : 0;
+            call.finish(out -> {
+                out.array(2);
+                out.bulk(Long.toUnsignedString(nextCursor));
+                out.array(found.size());
+                for (byte[] k : found) {
+                    out.bulk(k);
+                }
+            });
+        }));
     }
 
     static void randomKey(CrossShardCall call) {

@@ -93,15 +93,19 @@ final class CommandCommands {
         for (Object tip : tips) {
             out.bulk((String) tip);
         }
+        // Redis 7 sends key specs and subcommands as RESP3 sets.
         List<Object> keySpecs = keySpecsOf(s);
-        JsonReply.write(out, keySpecs, "key_specs");
+        out.set(keySpecs.size());
+        for (Object spec : keySpecs) {
+            JsonReply.write(out, spec, null);
+        }
         List<CommandSpec> subs = new ArrayList<>();
         for (CommandSpec sub : s.subcommands().values()) {
             if (sub.handler() != null) {
                 subs.add(sub);
             }
         }
-        out.array(subs.size());
+        out.set(subs.size());
         for (CommandSpec sub : subs) {
             writeInfo(out, sub);
         }

@@ -13,7 +13,6 @@ import io.heliosdb.resp.command.Errors;
 import io.heliosdb.resp.command.Routing;
 import java.lang.foreign.MemorySegment;
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 
 /** The string family: GET/SET and friends, counters, ranges. Each handler runs on the key's shard. */
 public final class StringCommands {
@@ -97,32 +96,25 @@ public final class StringCommands {
     static void getex(CommandContext ctx) {
         Args a = ctx.args();
         RespWriter out = ctx.out();
-        long now = ctx.now();
-        long expireAt = -1; // -1: leave the TTL alone
+        int expireArg = -1;
+        long unit = 0;
+        boolean absolute = false;
         boolean persist = false;
         for (int i = 2; i < a.count(); i++) {
             boolean hasNext = i + 1 < a.count();
             boolean timed = a.is(i, EX) || a.is(i, PX) || a.is(i, EXAT) || a.is(i, PXAT);
-            if (timed && hasNext && expireAt == -1 && !persist) {
-                long unit = a.is(i, EX) || a.is(i, EXAT) ? 1000 : 1;
-                boolean absolute = a.is(i, EXAT) || a.is(i, PXAT);
-                expireAt = Expiry.toAbsolute(a, i + 1, unit, absolute, now, false);
-                if (expireAt == Expiry.NOT_INTEGER) {
-                    out.error(Errors.NOT_INTEGER);
-                    return;
-                }
-                if (expireAt == Expiry.INVALID) {
-                    out.error(Errors.invalidExpire("getex"));
-                    return;
-                }
-                i++;
-            } else if (a.is(i, PERSIST) && expireAt == -1) {
+            if (timed && hasNext && expireArg < 0 && !persist) {
+                unit = a.is(i, EX) || a.is(i, EXAT) ? 1000 : 1;
+                absolute = a.is(i, EXAT) || a.is(i, PXAT);
+                expireArg = ++i;
+            } else if (a.is(i, PERSIST) && expireArg < 0) {
                 persist = true;
             } else {
                 out.error(Errors.SYNTAX);
                 return;
             }
         }
+        // Redis looks the key up before it validates the expiry value.
         Keyspace ks = ctx.db();
         long e = readString(ctx, ks, 1);
         if (e == Keyspace.NONE) {
@@ -132,10 +124,23 @@ public final class StringCommands {
         if (e < 0) {
             return;
         }
+        long now = ctx.now();
+        long expireAt = 0;
+        if (expireArg > 0) {
+            expireAt = Expiry.toAbsolute(a, expireArg, unit, absolute, now, false);
+            if (expireAt == Expiry.NOT_INTEGER) {
+                out.error(Errors.NOT_INTEGER);
+                return;
+            }
+            if (expireAt == Expiry.INVALID) {
+                out.error(Errors.invalidExpire("getex"));
+                return;
+            }
+        }
         StringValues.reply(ks, e, out);
         if (persist) {
             ks.setExpireAt(e, 0);
-        } else if (expireAt != -1) {
+        } else if (expireArg > 0) {
             if (expireAt <= now) {
                 ks.deleteEntry(e);
             } else {
@@ -224,6 +229,7 @@ public final class StringCommands {
             ctx.out().error(Errors.NOT_FLOAT);
             return;
         }
+        boolean infinite = by == INFINITY;
         long e = ctx.lookupWrite(ks, 1);
         BigDecimal current = BigDecimal.ZERO;
         if (e != Keyspace.NONE) {
@@ -237,21 +243,24 @@ public final class StringCommands {
                 ctx.out().error(Errors.NOT_FLOAT);
                 return;
             }
+            infinite |= current == INFINITY;
         }
-        BigDecimal sum = current.add(by);
-        if (Double.isInfinite(sum.doubleValue())) {
+        BigDecimal sum = infinite ? null : LongDoubleArithmetic.add(current, by);
+        if (sum == null) {
             ctx.out().error(Errors.INCR_NAN);
             return;
         }
-        // Redis prints long doubles with %.17Lf and strips trailing zeros.
-        String text = sum.setScale(17, RoundingMode.HALF_EVEN).stripTrailingZeros().toPlainString();
+        String text = LongDoubleArithmetic.format(sum);
         byte[] b = text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         MemorySegment v = MemorySegment.ofArray(b);
         ks.putBytes(a.segment(), a.offset(1), a.length(1), v, 0, b.length, Keyspace.KEEP_TTL);
         ctx.out().bulk(b);
     }
 
-    /** A float as Redis' string2ld accepts it (no spaces, no inf/nan), or null. */
+    /** Stands for an infinite long double (strtold accepts "inf"; the sum is then refused). */
+    private static final BigDecimal INFINITY = new BigDecimal("1e999999");
+
+    /** A float as Redis' string2ld accepts it (no spaces, no nan; inf is {@link #INFINITY}), or null. */
     static BigDecimal parseDecimal(MemorySegment seg, long off, int len) {
         if (len == 0 || len > 5000) {
             return null;
@@ -261,10 +270,15 @@ public final class StringCommands {
         if (Character.isWhitespace(first) || Character.isWhitespace(last)) {
             return null;
         }
+        String lower = s.toLowerCase(java.util.Locale.ROOT);
+        String unsigned = lower.startsWith("-") || lower.startsWith("+") ? lower.substring(1) : lower;
+        if (unsigned.equals("inf") || unsigned.equals("infinity")) {
+            return INFINITY;
+        }
         try {
-            return new BigDecimal(s);
+            return new BigDecimal(s.startsWith("+") ? s.substring(1) : s);
         } catch (NumberFormatException ex) {
-            return null; // includes inf and nan, which Redis also refuses here
+            return null; // includes nan, which Redis' string2ld refuses
         }
     }
 
