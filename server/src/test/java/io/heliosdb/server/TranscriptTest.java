@@ -120,12 +120,12 @@ class TranscriptTest {
                         c.call("HELLO", "3");
                     }
                 } else {
-                    String expected = line;
+                    String expected = raw.stripLeading(); // trailing spaces can be significant
                     if (line.startsWith("@2 ") || line.startsWith("@3 ")) {
                         if (line.charAt(1) - '0' != proto) {
                             continue;
                         }
-                        expected = line.substring(3);
+                        expected = expected.substring(3);
                     }
                     check(where + " after " + lastCommand, expected, lastReply);
                 }

@@ -38,6 +38,11 @@ public final class Args {
         }
     }
 
+    /** Points the same offsets at a new segment holding the same bytes (the input buffer grew). */
+    public void moveTo(MemorySegment bigger) {
+        this.segment = bigger;
+    }
+
     public int count() {
         return count;
     }

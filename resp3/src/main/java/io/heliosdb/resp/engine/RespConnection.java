@@ -195,7 +195,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
             MemorySegment.copy(in, 0, bigger, 0, writePos);
             in = bigger; // the old block stays until the arena closes; growth is rare and doubling
             if (parked) {
-                args.copyRebased(args, bigger, 0);
+                args.moveTo(bigger);
             }
         }
     }
