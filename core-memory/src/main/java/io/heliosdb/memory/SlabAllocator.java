@@ -147,7 +147,7 @@ public final class SlabAllocator implements AutoCloseable {
             chunkClass = Arrays.copyOf(chunkClass, n);
             largeArenas = Arrays.copyOf(largeArenas, n);
         }
-        if (index >= (1 << (63 - OFFSET_BITS))) {
+        if ((long) index >= (1L << (63 - OFFSET_BITS))) {
             throw new OutOfMemoryError("slab allocator " + tag + ": chunk index space exhausted");
         }
         chunks[index] = (own != null ? own : arena).allocate(size, 16);
