@@ -95,7 +95,6 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         server.clients().add(session);
-        parser.limits(server.config().number("proto-max-bulk-len"), Integer.MAX_VALUE);
         ctx.fireChannelActive();
     }
 
@@ -175,7 +174,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         }
         writePos += n;
         session.queryBufferBytes = (int) Math.min(Integer.MAX_VALUE, writePos - readPos);
-        if (writePos - readPos > server.config().number("client-query-buffer-limit")) {
+        if (writePos - readPos > server.queryBufferLimit()) {
             // Redis closes such a client without a reply (and logs it).
             closeNow();
             return false;
@@ -222,6 +221,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
             readPos = parkedEnd;
         }
         boolean mustAuth = !session.authenticated;
+        parser.limits(server.protoMaxBulkLen(), Integer.MAX_VALUE);
         while (!closed && inFlight < MAX_IN_FLIGHT) {
             int r = parser.parse(in, readPos, writePos, args, mustAuth);
             if (r == RespParser.NEED_MORE) {
@@ -422,7 +422,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
     }
 
     /** Runs a command on the current (owning) thread with statistics and the slow log. */
-    static void execute(ShardState state, CommandSpec spec, CommandContext ctx, ByteBuf reply, Args args, ClientSession session) {
+    public static void execute(ShardState state, CommandSpec spec, CommandContext ctx, ByteBuf reply, Args args, ClientSession session) {
         int mark = reply.writerIndex();
         long t0 = System.nanoTime();
         try {
@@ -439,10 +439,9 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
             state.commandFailed[id]++;
         }
         ServerContext server = ctx.server();
-        long threshold = server.config().number("slowlog-log-slower-than");
+        long threshold = server.slowlogThresholdMicros();
         if (threshold >= 0 && micros >= threshold) {
-            server.slowLog().add(args, micros, session.addr, session.name, server.clock().millis(),
-                    (int) server.config().number("slowlog-max-len"));
+            server.slowLog().add(args, micros, session.addr, session.name, server.clock().millis(), server.slowlogMaxLen());
         }
     }
 

@@ -29,6 +29,11 @@ public final class ServerContext {
     public volatile long pauseUntilMillis;
     public volatile boolean pauseWritesOnly;
     private volatile int tcpPort;
+    // Parameters read on every command or read: resolved once (a lookup by name allocates).
+    private final ConfigRegistry.Param slowlogThreshold;
+    private final ConfigRegistry.Param slowlogMaxLen;
+    private final ConfigRegistry.Param queryBufferLimit;
+    private final ConfigRegistry.Param protoMaxBulkLen;
     private volatile long opsPerSecond;
     private long lastOpsSample;
     private long lastOpsSampleNanos;
@@ -39,6 +44,10 @@ public final class ServerContext {
         this.config = config;
         this.clock = clock;
         this.startMillis = clock.millis();
+        this.slowlogThreshold = config.param("slowlog-log-slower-than");
+        this.slowlogMaxLen = config.param("slowlog-max-len");
+        this.queryBufferLimit = config.param("client-query-buffer-limit");
+        this.protoMaxBulkLen = config.param("proto-max-bulk-len");
         this.lastSaveSeconds = startMillis / 1000;
         byte[] id = new byte[20];
         new java.security.SecureRandom().nextBytes(id);
@@ -47,6 +56,22 @@ public final class ServerContext {
         for (Shard s : shards.all()) {
             s.attach(new ShardState(s, this, databases, table.size()));
         }
+    }
+
+    public long slowlogThresholdMicros() {
+        return slowlogThreshold.number();
+    }
+
+    public int slowlogMaxLen() {
+        return (int) Math.min(Integer.MAX_VALUE, slowlogMaxLen.number());
+    }
+
+    public long queryBufferLimit() {
+        return queryBufferLimit.number();
+    }
+
+    public long protoMaxBulkLen() {
+        return protoMaxBulkLen.number();
     }
 
     public ShardGroup shards() {

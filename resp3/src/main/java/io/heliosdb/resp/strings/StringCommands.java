@@ -297,7 +297,7 @@ public final class StringCommands {
         }
         long oldLen = StringValues.length(ks, e);
         long newLen = oldLen + a.length(2);
-        if (newLen > ctx.server().config().number("proto-max-bulk-len")) {
+        if (newLen > ctx.server().protoMaxBulkLen()) {
             ctx.out().error(Errors.STRING_TOO_LONG);
             return;
         }
@@ -382,7 +382,7 @@ public final class StringCommands {
             ctx.out().integer(oldLen);
             return;
         }
-        if (offset + vlen > ctx.server().config().number("proto-max-bulk-len")) {
+        if (offset + vlen > ctx.server().protoMaxBulkLen()) {
             ctx.out().error(Errors.STRING_TOO_LONG);
             return;
         }
