@@ -21,6 +21,11 @@ public final class Args {
         this.count = 0;
     }
 
+    /** Appends an argument by position (used when replaying a stored command). */
+    public void addRaw(long offset, int length) {
+        add(offset, length);
+    }
+
     void add(long offset, int length) {
         if (count == offsets.length) {
             offsets = Arrays.copyOf(offsets, count * 2);

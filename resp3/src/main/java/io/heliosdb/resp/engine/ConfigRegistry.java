@@ -184,7 +184,7 @@ public final class ConfigRegistry {
         // HeliosDB's own settings.
         add("shards", Type.INT, false, Integer.toString(Runtime.getRuntime().availableProcessors()), 1, 1024);
         add("transport", Type.ENUM, false, "auto", List.of("auto", "io_uring", "epoll", "nio"));
-        add("cpu-affinity", Type.BOOL, false, "yes");
+        add("cpu-affinity", Type.BOOL, false, "no"); // pin only on a machine the server has to itself
     }
 
     private void add(String name, Type type, boolean mutable, String def) {

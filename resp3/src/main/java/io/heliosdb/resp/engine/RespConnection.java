@@ -60,6 +60,8 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
 
     private int inFlight;
     private Shard inFlightShard;
+    /** Commands for a remote shard gathered during one processing pass, posted as one message. */
+    private Request batch;
     /** A parsed command that could not be dispatched yet; its args stay valid in {@code in}. */
     private boolean parked;
     private long parkedEnd;
@@ -118,6 +120,10 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         for (Request r : pool) {
             r.releaseBuffers();
         }
+        if (batch != null) {
+            batch.releaseBuffers(); // gathered but never posted
+            batch = null;
+        }
         pool.clear();
         if (arena != null) {
             arena.close();
@@ -158,7 +164,11 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        flush();
+        // Replies of a pipeline go out in one write once nothing is in flight; a parked pipeline
+        // is flushed by the completion that finishes it (like Redis writing after the whole buffer).
+        if (inFlight == 0) {
+            flush();
+        }
     }
 
     private boolean append(ByteBuf buf, int n) {
@@ -249,6 +259,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
                 return;
             }
         }
+        postBatch();
         if (readPos == writePos && !parked) {
             readPos = writePos = 0;
         }
@@ -381,17 +392,45 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
             applyReplyMode(o, mark, suppress);
             return true;
         }
-        Request r = pool.isEmpty() ? new Request(this, home) : pool.poll();
-        r.load(spec, args, session, suppress);
         if (target == home) {
-            home.submit(r); // the shard is locked by a transaction: queue behind it
-        } else if (!target.post(r)) {
-            pool.push(r);
-            scheduleResume(1); // mailbox above its high-water mark: back off
-            return false;
+            // The shard is locked by a transaction: queue behind it, in order.
+            Request r = obtainRequest(target);
+            r.add(spec, args, suppress);
+            home.submit(r);
+            inFlight++;
+            inFlightShard = target;
+            return true;
         }
+        if (batch != null && !batch.accepts(target, session)) {
+            if (!postBatch()) {
+                return false;
+            }
+        }
+        if (batch == null) {
+            batch = obtainRequest(target);
+        }
+        batch.add(spec, args, suppress);
         inFlight++;
         inFlightShard = target;
+        return true;
+    }
+
+    private Request obtainRequest(Shard target) {
+        Request r = pool.isEmpty() ? new Request(this, home) : pool.poll();
+        r.start(target, session);
+        return r;
+    }
+
+    /** Sends the gathered batch; false (and the batch kept) when the target's mailbox is full. */
+    private boolean postBatch() {
+        if (batch == null) {
+            return true;
+        }
+        if (!batch.target().post(batch)) {
+            scheduleResume(1); // mailbox above its high-water mark: back off, retry later
+            return false;
+        }
+        batch = null;
         return true;
     }
 
@@ -454,15 +493,16 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
             r.releaseBuffers();
             return;
         }
-        if (!r.suppressReply) {
+        if (r.reply().isReadable()) {
             out().writeBytes(r.reply());
         }
         pool.push(r);
-        if (--inFlight == 0) {
+        inFlight -= r.commands();
+        if (inFlight == 0) {
             inFlightShard = null;
             process();
-            flush();
-        } else if (out != null && out.readableBytes() > FLUSH_THRESHOLD) {
+        }
+        if (inFlight == 0 || (out != null && out.readableBytes() > FLUSH_THRESHOLD)) {
             flush();
         }
     }
@@ -483,7 +523,9 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         inFlightShard = null;
         if (!closed) {
             process();
-            flush();
+            if (inFlight == 0) {
+                flush();
+            }
         }
     }
 
@@ -496,7 +538,9 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
             resumeScheduled = false;
             if (!closed) {
                 process();
-                flush();
+                if (inFlight == 0) {
+                    flush();
+                }
             }
         }, delayMillis, TimeUnit.MILLISECONDS);
     }
