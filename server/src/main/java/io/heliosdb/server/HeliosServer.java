@@ -30,6 +30,7 @@ public final class HeliosServer implements AutoCloseable {
     private final ServerContext context;
     private final Channel listener;
     private final List<ScheduledFuture<?>> timers = new ArrayList<>();
+    private boolean closed;
 
     public HeliosServer(ConfigRegistry config) throws InterruptedException {
         this.config = config;
@@ -69,6 +70,7 @@ public final class HeliosServer implements AutoCloseable {
             throw e;
         }
         context.tcpPort(((InetSocketAddress) listener.localAddress()).getPort());
+        context.onShutdown(this::close);
         startTimers();
     }
 
@@ -98,8 +100,17 @@ public final class HeliosServer implements AutoCloseable {
                 + " dir=" + Path.of(config.get("dir")).toAbsolutePath().normalize() + " pid=" + ProcessHandle.current().pid();
     }
 
+    /** What SHUTDOWN runs (on its own thread); {@link Main} replaces it with a process exit. */
+    public void onShutdownCommand(Runnable action) {
+        context.onShutdown(action);
+    }
+
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         timers.forEach(t -> t.cancel(false));
         listener.close().syncUninterruptibly();
         shards.close();

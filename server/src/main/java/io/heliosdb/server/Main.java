@@ -25,6 +25,7 @@ public final class Main {
             return;
         }
         CountDownLatch stopped = new CountDownLatch(1);
+        server.onShutdownCommand(() -> System.exit(0)); // runs the shutdown hook below
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("HeliosDB shutting down");
             server.close();

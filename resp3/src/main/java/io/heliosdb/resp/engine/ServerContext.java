@@ -131,6 +131,19 @@ public final class ServerContext {
         return shards.shard(shards.shardOfSlot(Crc16.slot(seg, off, len)));
     }
 
+    private volatile Runnable shutdownAction = () -> { };
+
+    /** What SHUTDOWN does: the process exits (server) or the server closes (tests). */
+    public void onShutdown(Runnable action) {
+        this.shutdownAction = action;
+    }
+
+    public void shutdown() {
+        Thread t = new Thread(shutdownAction, "helios-shutdown-command");
+        t.setDaemon(false);
+        t.start();
+    }
+
     public long opsPerSecond() {
         return opsPerSecond;
     }

@@ -56,6 +56,7 @@ public final class ServerCommands {
                 "    Entries are made of:", "    id, timestamp, time in microseconds, arguments array, client IP and port,",
                 "    client name", "LEN", "    Return the length of the slowlog.", "RESET", "    Reset the slowlog."));
         t.register("debug", Routing.ALL_SHARDS, across(DebugCommand::run));
+        t.register("shutdown", Routing.SESSION, ServerCommands::shutdown);
         t.register("memory|usage", Routing.KEYS, ServerCommands::memoryUsage);
         t.register("memory|help", Routing.SESSION, ctx -> Help.reply(ctx.out(), "MEMORY",
                 "USAGE <key> [SAMPLES <count>]", "    Return memory in bytes used by <key> and its value. Nested values are",
@@ -74,6 +75,27 @@ public final class ServerCommands {
                 body.accept(call);
             }
         };
+    }
+
+    /**
+     * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]. This build keeps data in memory only, so SAVE
+     * has nothing to write; like Redis, a successful SHUTDOWN closes the connection without a reply.
+     */
+    static void shutdown(CommandContext ctx) {
+        Args a = ctx.args();
+        for (int i = 1; i < a.count(); i++) {
+            String opt = a.lower(i);
+            if (opt.equals("abort")) {
+                ctx.out().error("ERR No shutdown in progress.");
+                return;
+            }
+            if (!opt.equals("nosave") && !opt.equals("save") && !opt.equals("now") && !opt.equals("force")) {
+                ctx.out().error(Errors.SYNTAX);
+                return;
+            }
+        }
+        ctx.session().closeAfterReply = true;
+        ctx.server().shutdown();
     }
 
     static void configGet(CommandContext ctx) {
