@@ -70,6 +70,19 @@ public final class Shard {
         return true;
     }
 
+    /**
+     * Hands on data work another shard already admitted (a request travelling to its next leg):
+     * it uses the headroom above the high-water mark, like control messages, and never fails, so
+     * the forwarding shard never has to block or drop it.
+     */
+    public void forward(ShardTask task) {
+        assert !task.isControl();
+        while (!mailbox.offer(task)) {
+            Thread.onSpinWait(); // only reachable with the whole mailbox (131072 entries) full
+        }
+        wake();
+    }
+
     /** Posts a control message; these use the headroom above the high-water mark and never fail. */
     public void postControl(ShardTask task) {
         assert task.isControl();

@@ -12,64 +12,76 @@ import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
 /**
- * A batch of consecutive commands of one connection for one shard, travelling to that shard and
- * back with their replies. One mailbox message and one wake-up carry the whole batch (a pipeline of
- * 16 GETs for the same remote shard costs one hop, not 16). Pooled per connection and reused, so
- * the cross-shard path allocates nothing in steady state. Argument bytes are a private copy.
+ * A connection's pipeline on its way through the shards: an itinerary of legs, each a run of
+ * consecutive commands for one shard. The request visits the legs' shards in order, runs each leg on
+ * the owning shard's thread, forwards itself to the next leg's shard and finally returns home with
+ * all replies, in order, in one buffer. Program order holds (legs run one after the other) and a
+ * switch between shards costs one hop, not a round trip through the connection's loop.
+ *
+ * <p>Pooled per connection and reused: the cross-shard path allocates nothing in steady state.
+ * Argument bytes are a private copy, so the connection's input buffer can move on.
  */
 final class Request implements ShardTask {
-    static final int MAX_COMMANDS = 64;
+    static final int MAX_COMMANDS = 128;
 
     private final RespConnection owner;
     private final Shard origin;
     private final Args args = new Args();
-    private final ByteBuf reply = PooledByteBufAllocator.DEFAULT.directBuffer(512);
-    private MemorySegment bytes = Arena.ofAuto().allocate(1024);
+    private final ByteBuf reply = PooledByteBufAllocator.DEFAULT.directBuffer(1024);
+    private MemorySegment bytes = Arena.ofAuto().allocate(2048);
     private long used;
-    // Per command: spec, argument (offset, length) pairs, whether its reply is dropped.
+    // Per command.
     private final CommandSpec[] specs = new CommandSpec[MAX_COMMANDS];
     private final boolean[] suppress = new boolean[MAX_COMMANDS];
     private final int[] firstArg = new int[MAX_COMMANDS + 1];
     private long[] argOffsets = new long[MAX_COMMANDS * 4];
     private int[] argLengths = new int[MAX_COMMANDS * 4];
     private int commands;
+    // Per leg: its shard and the index one past its last command.
+    private final Shard[] legShard = new Shard[MAX_COMMANDS];
+    private final int[] legEnd = new int[MAX_COMMANDS];
+    private int legs;
+    private int currentLeg;
     private int protocol;
     private int db;
     private ClientSession session;
-    private Shard target;
-    private boolean executed;
+    private boolean returning;
 
     Request(RespConnection owner, Shard origin) {
         this.owner = owner;
         this.origin = origin;
     }
 
-    void start(Shard target, ClientSession session) {
-        this.target = target;
+    void start(ClientSession session) {
         this.session = session;
         this.protocol = session.protocol;
         this.db = session.db;
         this.commands = 0;
+        this.legs = 0;
+        this.currentLeg = 0;
         this.used = 0;
-        this.executed = false;
+        this.returning = false;
         reply.clear();
     }
 
-    Shard target() {
-        return target;
+    Shard firstShard() {
+        return legShard[0];
     }
 
     int commands() {
         return commands;
     }
 
-    /** Whether one more command fits (and shares this batch's database and protocol). */
-    boolean accepts(Shard shard, ClientSession s) {
-        return target == shard && commands < MAX_COMMANDS && s.db == db && s.protocol == protocol;
+    /** Whether one more command fits (a batch keeps one database and protocol throughout). */
+    boolean accepts(ClientSession s) {
+        return commands < MAX_COMMANDS && s.db == db && s.protocol == protocol;
     }
 
-    void add(CommandSpec spec, Args source, boolean suppressReply) {
+    void add(Shard shard, CommandSpec spec, Args source, boolean suppressReply) {
         assert commands < MAX_COMMANDS;
+        if (legs == 0 || legShard[legs - 1] != shard) {
+            legShard[legs++] = shard;
+        }
         long base = source.minOffset();
         long len = source.endOffset() - base;
         if (used + len > bytes.byteSize()) {
@@ -92,22 +104,25 @@ final class Request implements ShardTask {
         specs[commands] = spec;
         suppress[commands] = suppressReply;
         firstArg[++commands] = first + n;
+        legEnd[legs - 1] = commands;
     }
 
     @Override
     public boolean isControl() {
-        return executed; // the trip back is a completion, not data work
+        return returning; // the trip home is a completion; the legs are data work (held while locked)
     }
 
     @Override
     public void run(Shard shard) {
-        if (executed) {
+        if (returning) {
             owner.completed(this);
             return;
         }
+        assert legShard[currentLeg] == shard : "leg " + currentLeg + " delivered to " + shard;
         ShardState state = shard.state();
         CommandContext ctx = state.context();
-        for (int c = 0; c < commands; c++) {
+        int from = currentLeg == 0 ? 0 : legEnd[currentLeg - 1];
+        for (int c = from; c < legEnd[currentLeg]; c++) {
             args.reset(bytes);
             for (int i = firstArg[c]; i < firstArg[c + 1]; i++) {
                 args.addRaw(argOffsets[i], argLengths[i]);
@@ -119,8 +134,12 @@ final class Request implements ShardTask {
                 reply.writerIndex(mark);
             }
         }
-        executed = true;
-        origin.postControl(this);
+        if (++currentLeg < legs) {
+            legShard[currentLeg].forward(this);
+        } else {
+            returning = true;
+            origin.postControl(this);
+        }
     }
 
     ByteBuf reply() {

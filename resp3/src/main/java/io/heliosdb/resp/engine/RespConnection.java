@@ -28,17 +28,16 @@ import java.util.function.Consumer;
  * One client connection, living on one event loop (its home shard). It parses requests, routes each
  * to the shard owning its keys and writes replies in request order.
  *
- * <p>Ordering rule: a connection has work in flight on at most one shard at a time. Commands for
- * that same shard are pipelined behind it (FIFO mailbox), anything else waits until the in-flight
- * work completes. So a client's commands take effect in the order it sent them, across shards, as
- * they do on a single-threaded Redis, and replies need no reordering.
+ * <p>Ordering rule: commands that cannot run inline are gathered, in order, into a batch whose
+ * legs visit the owning shards one after the other ({@link Request}); one batch travels at a time.
+ * Session commands, cross-shard transactions and error replies wait until nothing is in flight. So a
+ * client's commands take effect in the order it sent them, across shards, as on a single-threaded
+ * Redis, and replies need no reordering.
  */
 public final class RespConnection extends ChannelInboundHandlerAdapter {
     private static final int MAX_IN_FLIGHT = 1024;
     private static final int INITIAL_INPUT = 16 * 1024;
     private static final int FLUSH_THRESHOLD = 64 * 1024;
-    /** Marks "a multi-shard command is in flight". */
-    private static final Shard ALL = null;
 
     private final ServerContext server;
     private final CommandTable table;
@@ -58,10 +57,12 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
     private long writePos;
     private ByteBuf out;
 
+    /** Commands dispatched and not yet answered: the travelling batch, the open batch, or a transaction. */
     private int inFlight;
-    private Shard inFlightShard;
-    /** Commands for a remote shard gathered during one processing pass, posted as one message. */
-    private Request batch;
+    /** The batch on its way through the shards (at most one, so batches run in order). */
+    private Request travelling;
+    /** Commands gathered since, posted when the travelling batch is home (or at the end of a pass). */
+    private Request open;
     /** A parsed command that could not be dispatched yet; its args stay valid in {@code in}. */
     private boolean parked;
     private long parkedEnd;
@@ -70,6 +71,8 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
     private boolean resumeScheduled;
     /** True while {@link #process} runs: completions arriving synchronously must not re-enter it. */
     private boolean processing;
+    /** A protocol error seen while earlier commands were still in flight; reported after them. */
+    private String pendingProtocolError;
 
     public RespConnection(ServerContext server) {
         this.server = server;
@@ -120,9 +123,9 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         for (Request r : pool) {
             r.releaseBuffers();
         }
-        if (batch != null) {
-            batch.releaseBuffers(); // gathered but never posted
-            batch = null;
+        if (open != null) {
+            open.releaseBuffers(); // gathered but never posted
+            open = null;
         }
         pool.clear();
         if (arena != null) {
@@ -223,8 +226,15 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void processRequests() {
+        if (pendingProtocolError != null) {
+            if (inFlight == 0) {
+                protocolError(pendingProtocolError); // after the replies of everything before it
+            }
+            return;
+        }
         if (parked) {
             if (!dispatch()) {
+                postBatch(); // what it waits for may be the batch gathered so far
                 return;
             }
             parked = false;
@@ -238,7 +248,12 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
                 break;
             }
             if (r == RespParser.ERROR) {
-                protocolError(parser.error());
+                if (inFlight == 0) {
+                    protocolError(parser.error());
+                } else {
+                    pendingProtocolError = parser.error();
+                    postBatch();
+                }
                 return;
             }
             long end = parser.consumed();
@@ -379,11 +394,8 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
                 }
             }
         }
-        if (inFlight > 0 && inFlightShard != target) {
-            return false;
-        }
-        boolean suppress = consumeSuppress();
         if (target == home && inFlight == 0 && home.isRunnableNow()) {
+            boolean suppress = consumeSuppress();
             ByteBuf o = out();
             int mark = o.writerIndex();
             CommandContext c = homeState.context();
@@ -392,45 +404,28 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
             applyReplyMode(o, mark, suppress);
             return true;
         }
-        if (target == home) {
-            // The shard is locked by a transaction: queue behind it, in order.
-            Request r = obtainRequest(target);
-            r.add(spec, args, suppress);
-            home.submit(r);
-            inFlight++;
-            inFlightShard = target;
-            return true;
+        if (open == null) {
+            open = pool.isEmpty() ? new Request(this, home) : pool.poll();
+            open.start(session);
+        } else if (!open.accepts(session)) {
+            return false; // full: wait for the travelling batch, then this one goes
         }
-        if (batch != null && !batch.accepts(target, session)) {
-            if (!postBatch()) {
-                return false;
-            }
-        }
-        if (batch == null) {
-            batch = obtainRequest(target);
-        }
-        batch.add(spec, args, suppress);
+        open.add(target, spec, args, consumeSuppress());
         inFlight++;
-        inFlightShard = target;
         return true;
     }
 
-    private Request obtainRequest(Shard target) {
-        Request r = pool.isEmpty() ? new Request(this, home) : pool.poll();
-        r.start(target, session);
-        return r;
-    }
-
-    /** Sends the gathered batch; false (and the batch kept) when the target's mailbox is full. */
+    /** Sends the open batch unless one is still travelling; false when the first shard's mailbox is full. */
     private boolean postBatch() {
-        if (batch == null) {
+        if (open == null || travelling != null) {
             return true;
         }
-        if (!batch.target().post(batch)) {
+        if (!open.firstShard().post(open)) {
             scheduleResume(1); // mailbox above its high-water mark: back off, retry later
             return false;
         }
-        batch = null;
+        travelling = open;
+        open = null;
         return true;
     }
 
@@ -440,7 +435,6 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         }
         boolean suppress = consumeSuppress();
         inFlight = 1;
-        inFlightShard = ALL;
         CrossShardCall call = new CrossShardCall(server, home, spec, args, session.db, session.protocol, session,
                 suppress ? this::crossShardFinishedSilently : crossShardFinisher);
         ((MultiShardCommand) spec.handler()).executeAcross(call);
@@ -486,9 +480,11 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
 
     // ---- completions -------------------------------------------------------------------------
 
-    /** A remote (or deferred) request finished; runs on the home loop. */
+    /** The travelling batch is home with its replies; runs on the home loop. */
     void completed(Request r) {
         assert home.inShardThread();
+        assert r == travelling;
+        travelling = null;
         if (closed) {
             r.releaseBuffers();
             return;
@@ -496,12 +492,10 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         if (r.reply().isReadable()) {
             out().writeBytes(r.reply());
         }
-        pool.push(r);
         inFlight -= r.commands();
-        if (inFlight == 0) {
-            inFlightShard = null;
-            process();
-        }
+        pool.push(r);
+        postBatch();
+        process();
         if (inFlight == 0 || (out != null && out.readableBytes() > FLUSH_THRESHOLD)) {
             flush();
         }
@@ -520,7 +514,6 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
 
     private void afterCrossShard() {
         inFlight = 0;
-        inFlightShard = null;
         if (!closed) {
             process();
             if (inFlight == 0) {
