@@ -420,6 +420,14 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         if (open == null || travelling != null) {
             return true;
         }
+        if (open.firstShard() == home && home.isRunnableNow()) {
+            // First leg is ours and the shard is free: run it now instead of posting to ourselves.
+            // Its completion still arrives through the mailbox, so nothing here re-enters.
+            travelling = open;
+            open = null;
+            travelling.run(home);
+            return true;
+        }
         if (!open.firstShard().post(open)) {
             scheduleResume(1); // mailbox above its high-water mark: back off, retry later
             return false;
