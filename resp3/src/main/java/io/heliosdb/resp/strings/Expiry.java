@@ -7,7 +7,40 @@ public final class Expiry {
     public static final long INVALID = Long.MIN_VALUE;
     public static final long NOT_INTEGER = Long.MIN_VALUE + 1;
 
+    /** Returned by {@link #resolve} after it replied with an error. */
+    public static final long REPLIED = Long.MIN_VALUE + 2;
+
+    private static final byte[] EX = {'e', 'x'};
+    private static final byte[] PX = {'p', 'x'};
+    private static final byte[] EXAT = {'e', 'x', 'a', 't'};
+    private static final byte[] PXAT = {'p', 'x', 'a', 't'};
+
     private Expiry() {}
+
+    /** Whether argument {@code i} is one of SET/GETEX's EX, PX, EXAT, PXAT options. */
+    static boolean isOption(Args a, int i) {
+        return a.is(i, EX) || a.is(i, PX) || a.is(i, EXAT) || a.is(i, PXAT);
+    }
+
+    /**
+     * The absolute expiry given by the option at {@code option} and its value after it, or
+     * {@link #REPLIED} after replying Redis' error (not an integer, or an invalid expire time).
+     */
+    static long resolve(io.heliosdb.resp.command.CommandContext ctx, int option, long now) {
+        Args a = ctx.args();
+        long unit = a.is(option, EX) || a.is(option, EXAT) ? 1000 : 1;
+        boolean absolute = a.is(option, EXAT) || a.is(option, PXAT);
+        long at = toAbsolute(a, option + 1, unit, absolute, now, false);
+        if (at == NOT_INTEGER) {
+            ctx.out().error(io.heliosdb.resp.command.Errors.NOT_INTEGER);
+            return REPLIED;
+        }
+        if (at == INVALID) {
+            ctx.out().error(io.heliosdb.resp.command.Errors.invalidExpire(ctx.spec().name()));
+            return REPLIED;
+        }
+        return at;
+    }
 
     /**
      * @param unitMillis 1000 for seconds, 1 for milliseconds

@@ -13,10 +13,6 @@ final class SetCommand implements Command {
     private static final byte[] NX = {'n', 'x'};
     private static final byte[] XX = {'x', 'x'};
     private static final byte[] GET = {'g', 'e', 't'};
-    private static final byte[] EX = {'e', 'x'};
-    private static final byte[] PX = {'p', 'x'};
-    private static final byte[] EXAT = {'e', 'x', 'a', 't'};
-    private static final byte[] PXAT = {'p', 'x', 'a', 't'};
     private static final byte[] KEEPTTL = {'k', 'e', 'e', 'p', 't', 't', 'l'};
 
     @Override
@@ -24,9 +20,7 @@ final class SetCommand implements Command {
         Args a = ctx.args();
         RespWriter out = ctx.out();
         boolean nx = false, xx = false, get = false, keepTtl = false;
-        int expireArg = -1;
-        long unit = 0;
-        boolean absolute = false;
+        int expireOption = -1;
         for (int i = 3; i < a.count(); i++) {
             boolean hasNext = i + 1 < a.count();
             if (a.is(i, NX) && !xx) {
@@ -35,12 +29,10 @@ final class SetCommand implements Command {
                 xx = true;
             } else if (a.is(i, GET)) {
                 get = true;
-            } else if (a.is(i, KEEPTTL) && expireArg < 0) {
+            } else if (a.is(i, KEEPTTL) && expireOption < 0) {
                 keepTtl = true;
-            } else if (hasNext && expireArg < 0 && !keepTtl && (a.is(i, EX) || a.is(i, PX) || a.is(i, EXAT) || a.is(i, PXAT))) {
-                unit = a.is(i, EX) || a.is(i, EXAT) ? 1000 : 1;
-                absolute = a.is(i, EXAT) || a.is(i, PXAT);
-                expireArg = ++i;
+            } else if (hasNext && expireOption < 0 && !keepTtl && Expiry.isOption(a, i)) {
+                expireOption = i++;
             } else {
                 out.error(Errors.SYNTAX);
                 return;
@@ -48,16 +40,8 @@ final class SetCommand implements Command {
         }
         long now = ctx.now();
         long expireAt = keepTtl ? Keyspace.KEEP_TTL : 0;
-        if (expireArg > 0) {
-            expireAt = Expiry.toAbsolute(a, expireArg, unit, absolute, now, false);
-            if (expireAt == Expiry.NOT_INTEGER) {
-                out.error(Errors.NOT_INTEGER);
-                return;
-            }
-            if (expireAt == Expiry.INVALID) {
-                out.error(Errors.invalidExpire("set"));
-                return;
-            }
+        if (expireOption > 0 && (expireAt = Expiry.resolve(ctx, expireOption, now)) == Expiry.REPLIED) {
+            return;
         }
         Keyspace ks = ctx.db();
         long e = ctx.lookupWrite(ks, 1);
@@ -78,7 +62,7 @@ final class SetCommand implements Command {
             }
             return;
         }
-        if (expireArg > 0 && expireAt <= now) {
+        if (expireOption > 0 && expireAt <= now) {
             // Already in the past: Redis sets and deletes at once, which leaves no key.
             ks.delete(a.segment(), a.offset(1), a.length(1));
         } else {

@@ -16,10 +16,6 @@ import java.math.BigDecimal;
 
 /** The string family: GET/SET and friends, counters, ranges. Each handler runs on the key's shard. */
 public final class StringCommands {
-    private static final byte[] EX = {'e', 'x'};
-    private static final byte[] PX = {'p', 'x'};
-    private static final byte[] EXAT = {'e', 'x', 'a', 't'};
-    private static final byte[] PXAT = {'p', 'x', 'a', 't'};
     private static final byte[] PERSIST = {'p', 'e', 'r', 's', 'i', 's', 't'};
 
     private StringCommands() {}
@@ -96,18 +92,13 @@ public final class StringCommands {
     static void getex(CommandContext ctx) {
         Args a = ctx.args();
         RespWriter out = ctx.out();
-        int expireArg = -1;
-        long unit = 0;
-        boolean absolute = false;
+        int expireOption = -1;
         boolean persist = false;
         for (int i = 2; i < a.count(); i++) {
             boolean hasNext = i + 1 < a.count();
-            boolean timed = a.is(i, EX) || a.is(i, PX) || a.is(i, EXAT) || a.is(i, PXAT);
-            if (timed && hasNext && expireArg < 0 && !persist) {
-                unit = a.is(i, EX) || a.is(i, EXAT) ? 1000 : 1;
-                absolute = a.is(i, EXAT) || a.is(i, PXAT);
-                expireArg = ++i;
-            } else if (a.is(i, PERSIST) && expireArg < 0) {
+            if (Expiry.isOption(a, i) && hasNext && expireOption < 0 && !persist) {
+                expireOption = i++;
+            } else if (a.is(i, PERSIST) && expireOption < 0) {
                 persist = true;
             } else {
                 out.error(Errors.SYNTAX);
@@ -126,21 +117,13 @@ public final class StringCommands {
         }
         long now = ctx.now();
         long expireAt = 0;
-        if (expireArg > 0) {
-            expireAt = Expiry.toAbsolute(a, expireArg, unit, absolute, now, false);
-            if (expireAt == Expiry.NOT_INTEGER) {
-                out.error(Errors.NOT_INTEGER);
-                return;
-            }
-            if (expireAt == Expiry.INVALID) {
-                out.error(Errors.invalidExpire("getex"));
-                return;
-            }
+        if (expireOption > 0 && (expireAt = Expiry.resolve(ctx, expireOption, now)) == Expiry.REPLIED) {
+            return;
         }
         StringValues.reply(ks, e, out);
         if (persist) {
             ks.setExpireAt(e, 0);
-        } else if (expireArg > 0) {
+        } else if (expireOption > 0) {
             if (expireAt <= now) {
                 ks.deleteEntry(e);
             } else {
