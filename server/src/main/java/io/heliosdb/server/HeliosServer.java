@@ -84,6 +84,21 @@ public final class HeliosServer implements AutoCloseable {
                     periodMicros, periodMicros, TimeUnit.MICROSECONDS));
         }
         timers.add(shards.shard(0).loop().scheduleAtFixedRate(context::sampleOps, 1, 1, TimeUnit.SECONDS));
+        timers.add(shards.shard(0).loop().scheduleAtFixedRate(this::closeIdleClients, 1, 1, TimeUnit.SECONDS));
+    }
+
+    /** Redis' 'timeout': clients idle for longer than that many seconds are closed (0 = never). */
+    private void closeIdleClients() {
+        long timeoutSeconds = config.number("timeout");
+        if (timeoutSeconds <= 0) {
+            return;
+        }
+        long now = context.clock().millis();
+        for (var session : context.clients().all()) {
+            if (now - session.lastInteractionMillis > timeoutSeconds * 1000) {
+                session.channel.close(); // thread-safe: runs on the client's own loop
+            }
+        }
     }
 
     public int port() {

@@ -70,4 +70,53 @@ class LifecycleTest {
         assertTrue(rest.contains("HeliosDB shutting down"), rest);
         assertEquals(143, p.exitValue(), "exit status after SIGTERM");
     }
+
+    /** CONFIG SET timeout closes idle clients, as Redis' timeout does. */
+    @Test
+    void idleClientsAreClosedAfterTheTimeout() throws Exception {
+        try (TestServer s = TestServer.start(); RawClient idle = new RawClient(s.port()); RawClient admin = new RawClient(s.port())) {
+            assertEquals("+PONG", idle.call("PING"));
+            assertEquals("+OK", admin.call("CONFIG", "SET", "timeout", "1"));
+            long deadline = System.currentTimeMillis() + 8000;
+            boolean closed = false;
+            while (!closed && System.currentTimeMillis() < deadline) {
+                admin.call("PING"); // the admin stays active
+                Thread.sleep(200);
+                closed = s.server.context().clients().size() == 1;
+            }
+            assertTrue(closed, "idle client still connected");
+            assertTrue(idle.isClosedByPeer());
+            assertEquals("+OK", admin.call("CONFIG", "SET", "timeout", "0"));
+        }
+    }
+
+    /** A client that pipelines but never reads replies is throttled instead of growing the server's memory. */
+    @Test
+    void aClientThatNeverReadsDoesNotGrowServerMemoryWithoutBound() throws Exception {
+        try (TestServer s = TestServer.start(); RawClient writer = new RawClient(s.port()); RawClient admin = new RawClient(s.port())) {
+            String big = "x".repeat(64 * 1024);
+            assertEquals("+OK", admin.call("SET", "big", big));
+            byte[] get = RawClient.encode(java.util.List.of("GET".getBytes(), "big".getBytes()));
+            java.net.Socket raw = new java.net.Socket("127.0.0.1", s.port());
+            raw.setSoTimeout(2000);
+            raw.setReceiveBufferSize(4096);
+            var out = raw.getOutputStream();
+            Thread sender = new Thread(() -> {
+                try {
+                    for (int i = 0; i < 20_000; i++) {
+                        out.write(get); // 20,000 x 64 KiB = 1.25 GiB of replies if nothing pushed back
+                    }
+                } catch (Exception stopped) {
+                    // the socket was closed at the end of the test
+                }
+            });
+            sender.setDaemon(true);
+            sender.start();
+            Thread.sleep(3000);
+            long direct = io.netty.buffer.PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory();
+            assertTrue(direct < 256L * 1024 * 1024, "server buffered " + direct + " bytes of replies for a client that never reads");
+            assertEquals("+PONG", admin.call("PING"), "other clients are still served");
+            raw.close();
+        }
+    }
 }

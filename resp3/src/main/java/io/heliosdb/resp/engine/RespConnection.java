@@ -242,7 +242,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         }
         boolean mustAuth = !session.authenticated;
         parser.limits(server.protoMaxBulkLen(), Integer.MAX_VALUE);
-        while (!closed && inFlight < MAX_IN_FLIGHT) {
+        while (!closed && inFlight < MAX_IN_FLIGHT && ctx.channel().isWritable()) {
             int r = parser.parse(in, readPos, writePos, args, mustAuth);
             if (r == RespParser.NEED_MORE) {
                 break;
@@ -272,6 +272,12 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
                 flush();
                 closeAfterFlush();
                 return;
+            }
+            if (out != null && out.readableBytes() > FLUSH_THRESHOLD) {
+                flush();
+                if (!ctx.channel().isWritable()) {
+                    break; // the client is not reading: resume when writability returns
+                }
             }
         }
         postBatch();
@@ -561,7 +567,24 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
             ByteBuf b = out;
             out = null;
             ctx.writeAndFlush(b, ctx.voidPromise());
+            if (!ctx.channel().isWritable()) {
+                // The client is not reading its replies: stop reading its requests until it does,
+                // so a slow reader costs at most the write-buffer high-water mark plus one pipeline.
+                ctx.channel().config().setAutoRead(false);
+            }
         }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable() && !closed) {
+            ctx.channel().config().setAutoRead(true);
+            process(); // requests already buffered while the client was not reading
+            if (inFlight == 0) {
+                flush();
+            }
+        }
+        ctx.fireChannelWritabilityChanged();
     }
 
     private void closeAfterFlush() {
