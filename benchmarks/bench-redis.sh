@@ -15,6 +15,7 @@ fi
 
 REDIS_PORT=16379; HELIOS_PORT=16380
 N=${N:-200000}; [ $QUICK = 1 ] && N=50000
+ROUNDS=${ROUNDS:-3}; [ $QUICK = 1 ] && ROUNDS=1
 WORK=$(mktemp -d); trap 'redis-cli -p $REDIS_PORT shutdown nosave >/dev/null 2>&1 || true; kill $HPID 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
 redis-server --port $REDIS_PORT --save "" --appendonly no --daemonize yes --dir "$WORK" --pidfile "$WORK/redis.pid" --logfile "$WORK/redis.log"
@@ -32,23 +33,29 @@ DATE=$(date -u +%Y-%m-%dT%H-%MZ)
 OUT_DIR=perf-reports/redis-side-by-side; mkdir -p "$OUT_DIR"
 REPORT="$OUT_DIR/$DATE.md"
 CSV="$OUT_DIR/$DATE.csv"
-echo "server,test,clients,pipeline,rps,avg_ms,p50_ms,p99_ms" > "$CSV"
+echo "round,server,test,clients,pipeline,rps,avg_ms,p50_ms,p99_ms" > "$CSV"
 
+ROUND=0
 run() { # server port test clients pipeline
   local name=$1 port=$2 test=$3 c=$4 p=$5 n=$N
   [ "$c" = 1 ] && n=$((N / 4))
   redis-benchmark -p "$port" -t "$test" -c "$c" -P "$p" -n "$n" -r 100000 --csv -q 2>/dev/null | tail -n +2 | tr -d '"' |
-    awk -F, -v s="$name" -v c="$c" -v p="$p" '{print s","$1","c","p","$2","$3","$5","$7}' | tee -a "$CSV"
+    awk -F, -v r="$ROUND" -v s="$name" -v c="$c" -v p="$p" '{print r","s","$1","c","p","$2","$3","$5","$7}' | tee -a "$CSV"
 }
 
 # Warm both (HeliosDB's JIT and both allocators), then measure, alternating who goes first.
 run redis $REDIS_PORT set,get 50 16 >/dev/null; run helios $HELIOS_PORT set,get 50 16 >/dev/null
 run helios $HELIOS_PORT set,get 50 1 >/dev/null
-for cfg in "50 1" "50 16" "1 1"; do
-  set -- $cfg
-  tests="set,get,incr,mset"; [ "$1" = 1 ] && tests="set,get"
-  run redis $REDIS_PORT $tests $1 $2 > /dev/null
-  run helios $HELIOS_PORT $tests $1 $2 > /dev/null
+for ROUND in $(seq 1 "$ROUNDS"); do
+  for cfg in "50 1" "50 16" "1 1"; do
+    set -- $cfg
+    tests="set,get,incr,mset"; [ "$1" = 1 ] && tests="set,get"
+    if [ $((ROUND % 2)) = 1 ]; then # alternate who goes first
+      run redis $REDIS_PORT $tests $1 $2 > /dev/null; run helios $HELIOS_PORT $tests $1 $2 > /dev/null
+    else
+      run helios $HELIOS_PORT $tests $1 $2 > /dev/null; run redis $REDIS_PORT $tests $1 $2 > /dev/null
+    fi
+  done
 done
 
 # Memory: exactly 1M keys with 100-byte values through redis-cli --pipe, into both.
@@ -67,13 +74,16 @@ REDIS_KEYS=$(redis-cli -p $REDIS_PORT dbsize); HELIOS_KEYS=$(redis-cli -p $HELIO
   echo "- Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(free -g | awk '/Mem:/{print $2}') GiB, kernel $(uname -r)"
   echo "- Peers: $(redis-server --version | cut -d' ' -f1-3); HeliosDB $(git rev-parse --short HEAD) on $($JAVA_HOME/bin/java -version 2>&1 | head -1), $(grep -o 'transport=[a-z_]* shards=[0-9]*' "$WORK/helios.log")"
   echo "- Settings: no persistence for either (redis: --save '' --appendonly no); client and both servers share the machine's cores"
-  echo "- Command: \`./heliosdb bench redis$( [ $QUICK = 1 ] && echo ' --quick')\` (redis-benchmark -c C -P P -n $N -r 100000 --csv, warm-up run first)"
+  echo "- Command: \`${HELIOS_ARGS:+HELIOS_ARGS=\"$HELIOS_ARGS\" }./heliosdb bench redis$( [ $QUICK = 1 ] && echo ' --quick')\` (redis-benchmark -c C -P P -n $N -r 100000 --csv after a warm-up run; $ROUNDS round(s) alternating which server goes first; each cell is the median over the rounds)"
   echo
   echo "| test | clients | pipeline | redis ops/s | helios ops/s | ratio | redis p50 ms | helios p50 ms | redis p99 ms | helios p99 ms |"
   echo "|---|---|---|---|---|---|---|---|---|---|"
-  awk -F, 'NR>1 { key=$2","$3","$4; if ($1=="redis") r[key]=$0; else h[key]=$0; order[key]=NR }
-    END { for (k in h) if (k in r) { split(r[k], a, ","); split(h[k], b, ",");
-      printf "| %s | %s | %s | %.0f | %.0f | %.2f | %s | %s | %s | %s |\n", a[2], a[3], a[4], a[5], b[5], b[5]/a[5], a[7], b[7], a[8], b[8] } }' "$CSV" | sort
+  awk -F, '
+    function median(list,   n, v, i, j, t) { n = split(list, v, " "); for (i = 2; i <= n; i++) { t = v[i]; for (j = i - 1; j >= 1 && v[j] + 0 > t + 0; j--) v[j + 1] = v[j]; v[j + 1] = t } return v[int((n + 1) / 2)] }
+    NR > 1 { k = $3","$4","$5; key[k] = 1; rps[$2, k] = rps[$2, k] " " $6; p50[$2, k] = p50[$2, k] " " $8; p99[$2, k] = p99[$2, k] " " $9 }
+    END { for (k in key) { split(k, f, ","); r = median(rps["redis", k]); h = median(rps["helios", k]);
+      printf "| %s | %s | %s | %.0f | %.0f | %.2f | %s | %s | %s | %s |\n", f[1], f[2], f[3], r, h, h / r,
+        median(p50["redis", k]), median(p50["helios", k]), median(p99["redis", k]), median(p99["helios", k]) } }' "$CSV" | sort
   echo
   echo "Memory with $mem_keys keys of 100-byte values (loaded with redis-cli --pipe):"
   echo
