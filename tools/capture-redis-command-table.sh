@@ -11,3 +11,5 @@ sleep 0.5
 redis-cli -p "$port" --json COMMAND INFO > "$dest/redis-7.0-command-info.json"
 redis-cli -p "$port" --json COMMAND DOCS > "$dest/redis-7.0-command-docs.json"
 echo "captured from $(redis-server --version)"
+redis-cli -p "$port" --json CONFIG GET '*' > "$(dirname "$0")/../resp3/src/main/resources/io/heliosdb/resp/engine/redis-7.0-config-defaults.json"
+echo "captured CONFIG GET * defaults"

@@ -9,7 +9,7 @@ import java.util.Map;
  * A minimal JSON reader for the command metadata files: objects become insertion-ordered maps,
  * arrays lists, numbers Long (or Double), strings String. Strict: malformed input throws.
  */
-final class Json {
+public final class Json {
     private final String s;
     private int p;
 
@@ -17,7 +17,7 @@ final class Json {
         this.s = s;
     }
 
-    static Object parse(String text) {
+    public static Object parse(String text) {
         Json j = new Json(text);
         Object v = j.value();
         j.ws();

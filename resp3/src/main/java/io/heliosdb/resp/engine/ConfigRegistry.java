@@ -185,6 +185,39 @@ public final class ConfigRegistry {
         add("shards", Type.INT, false, Integer.toString(Runtime.getRuntime().availableProcessors()), 1, 1024);
         add("transport", Type.ENUM, false, "auto", List.of("auto", "io_uring", "epoll", "nio"));
         add("cpu-affinity", Type.BOOL, false, "no"); // pin only on a machine the server has to itself
+        addRemainingRedisParameters();
+    }
+
+    /**
+     * Every other parameter of Redis 7.0 (names and defaults captured from redis-server's CONFIG GET
+     * *, see tools/capture-redis-command-table.sh), so that tools and scripts that set them work:
+     * they are accepted, validated by the type their default implies, stored and reported.
+     */
+    @SuppressWarnings("unchecked")
+    private void addRemainingRedisParameters() {
+        String json;
+        try (var in = ConfigRegistry.class.getResourceAsStream("redis-7.0-config-defaults.json")) {
+            json = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException | NullPointerException e) {
+            throw new IllegalStateException("missing redis-7.0-config-defaults.json", e);
+        }
+        var defaults = (Map<String, Object>) io.heliosdb.resp.command.Json.parse(json);
+        for (Map.Entry<String, Object> e : new java.util.TreeMap<>(defaults).entrySet()) {
+            String name = e.getKey();
+            String value = String.valueOf(e.getValue());
+            if (params.containsKey(name) || aliases.containsKey(name)) {
+                continue; // typed by hand above (and instance values such as port or dir are not defaults)
+            }
+            if (value.equals("yes") || value.equals("no")) {
+                add(name, Type.BOOL, true, value);
+            } else if (value.matches("-\\d+")) {
+                add(name, Type.INT, true, value, Long.MIN_VALUE, Long.MAX_VALUE);
+            } else if (value.matches("\\d+")) {
+                add(name, Type.MEMORY, true, value, 0, Long.MAX_VALUE); // numbers, with or without units
+            } else {
+                add(name, Type.STRING, true, value);
+            }
+        }
     }
 
     private void add(String name, Type type, boolean mutable, String def) {
