@@ -160,4 +160,20 @@ class JedisClientTest {
         assertEquals(false, jedis.exists("other"));
         assertEquals(-2L, jedis.ttl("short"));
     }
+
+    /** Big values round-trip on every shard, and the connection gives back the buffer they needed. */
+    @Test
+    void bigValuesRoundTripAndBuffersShrinkAfterwards() {
+        byte[] big = new byte[8 * 1024 * 1024];
+        new java.util.Random(5).nextBytes(big);
+        for (int i = 0; i < 6; i++) { // keys spread over the test server's shards
+            byte[] key = ("big:" + i).getBytes();
+            assertEquals("OK", jedis.set(key, big));
+            assertTrue(java.util.Arrays.equals(big, jedis.get(key)), "value " + i + " differs");
+            assertEquals(big.length, jedis.strlen(key));
+        }
+        String info = jedis.clientInfo();
+        long qbufFree = Long.parseLong(info.replaceAll("(?s).*qbuf-free=(\\d+).*", "$1"));
+        assertTrue(qbufFree < 64 * 1024, "query buffer kept after big requests: " + info);
+    }
 }

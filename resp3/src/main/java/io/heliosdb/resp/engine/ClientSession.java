@@ -28,6 +28,7 @@ public final class ClientSession {
     public volatile ReplyMode replyMode = ReplyMode.ON;
     public volatile boolean closeAfterReply;
     public volatile int queryBufferBytes;
+    public volatile long queryBufferCapacity;
 
     public enum ReplyMode { ON, OFF, SKIP }
 
@@ -46,7 +47,7 @@ public final class ClientSession {
         return "id=" + id + " addr=" + addr + " laddr=" + laddr + " fd=-1 name=" + name
                 + " age=" + (now - createdMillis) / 1000 + " idle=" + (now - lastInteractionMillis) / 1000
                 + " flags=" + (flags.isEmpty() ? "N" : flags) + " db=" + db + " sub=0 psub=0 ssub=0 multi=-1"
-                + " qbuf=" + queryBufferBytes + " qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0"
+                + " qbuf=" + queryBufferBytes + " qbuf-free=" + Math.max(0, queryBufferCapacity - queryBufferBytes) + " argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0"
                 + " tot-mem=0 events=r cmd=" + lastCommand + " user=" + user + " redir=-1 resp=" + protocol
                 + " lib-name=" + libName + " lib-ver=" + libVersion;
     }

@@ -27,7 +27,10 @@ final class Request implements ShardTask {
     private final RespConnection owner;
     private final Shard origin;
     private final Args args = new Args();
-    private final ByteBuf reply = PooledByteBufAllocator.DEFAULT.directBuffer(1024);
+    /** Buffers grown past this for one big request are dropped on reuse instead of kept in the pool. */
+    private static final int RETAINED_LIMIT = 1 << 20;
+
+    private ByteBuf reply = PooledByteBufAllocator.DEFAULT.directBuffer(1024);
     private MemorySegment bytes = Arena.ofAuto().allocate(2048);
     private long used;
     // Per command.
@@ -62,6 +65,13 @@ final class Request implements ShardTask {
         this.used = 0;
         this.returning = false;
         reply.clear();
+        if (reply.capacity() > RETAINED_LIMIT) {
+            reply.release();
+            reply = PooledByteBufAllocator.DEFAULT.directBuffer(1024);
+        }
+        if (bytes.byteSize() > RETAINED_LIMIT) {
+            bytes = Arena.ofAuto().allocate(2048); // the big one is freed by the GC with its arena
+        }
     }
 
     Shard firstShard() {

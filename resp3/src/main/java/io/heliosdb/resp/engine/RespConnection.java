@@ -51,7 +51,8 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
     private Shard home;
     private ShardState homeState;
     private ClientSession session;
-    private Arena arena;
+    /** The input buffer and the arena that owns it (one arena per buffer, so growing frees the old one). */
+    private Arena inArena;
     private MemorySegment in;
     private long readPos;
     private long writePos;
@@ -87,8 +88,8 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         this.home = server.shards().shardOfLoop(ctx.channel().eventLoop());
         assert home != null : "connection on a loop that is not a shard";
         this.homeState = home.state();
-        this.arena = Arena.ofConfined();
-        this.in = arena.allocate(INITIAL_INPUT);
+        this.inArena = Arena.ofConfined();
+        this.in = inArena.allocate(INITIAL_INPUT);
         this.session = new ClientSession(server.clients().nextId(), ctx.channel(), address(ctx.channel().remoteAddress()),
                 address(ctx.channel().localAddress()), server.clock().millis());
         session.authenticated = server.config().get("requirepass").isEmpty();
@@ -128,9 +129,9 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
             open = null;
         }
         pool.clear();
-        if (arena != null) {
-            arena.close();
-            arena = null;
+        if (inArena != null) {
+            inArena.close();
+            inArena = null;
         }
         ctx.fireChannelInactive();
     }
@@ -187,6 +188,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         }
         writePos += n;
         session.queryBufferBytes = (int) Math.min(Integer.MAX_VALUE, writePos - readPos);
+        session.queryBufferCapacity = in.byteSize();
         if (writePos - readPos > server.queryBufferLimit()) {
             // Redis closes such a client without a reply (and logs it).
             closeNow();
@@ -202,13 +204,21 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
             readPos = 0;
         }
         if (writePos + n > in.byteSize()) {
-            long size = Math.max(in.byteSize() * 2, writePos + n);
-            MemorySegment bigger = arena.allocate(size);
-            MemorySegment.copy(in, 0, bigger, 0, writePos);
-            in = bigger; // the old block stays until the arena closes; growth is rare and doubling
-            if (parked) {
-                args.moveTo(bigger);
-            }
+            replaceInput(Math.max(in.byteSize() * 2, writePos + n));
+        }
+    }
+
+    /** Moves the buffered bytes to a new buffer of {@code size} bytes and frees the old one. */
+    private void replaceInput(long size) {
+        assert size >= writePos;
+        Arena fresh = Arena.ofConfined();
+        MemorySegment moved = fresh.allocate(size);
+        MemorySegment.copy(in, 0, moved, 0, writePos);
+        inArena.close();
+        inArena = fresh;
+        in = moved;
+        if (parked) {
+            args.moveTo(moved);
         }
     }
 
@@ -283,6 +293,10 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         postBatch();
         if (readPos == writePos && !parked) {
             readPos = writePos = 0;
+            if (in.byteSize() > 4 * INITIAL_INPUT) {
+                replaceInput(INITIAL_INPUT); // give back what one big request needed, like Redis' qbuf shrinking
+                session.queryBufferCapacity = in.byteSize();
+            }
         }
         if (out != null && out.readableBytes() > FLUSH_THRESHOLD) {
             flush();
