@@ -248,11 +248,15 @@ public final class StringCommands {
         if (len == 0 || len > 5000) {
             return null;
         }
-        String s = ByteStrings.toString(seg, off, len);
-        char first = s.charAt(0), last = s.charAt(len - 1);
-        if (Character.isWhitespace(first) || Character.isWhitespace(last)) {
-            return null;
+        // Only ASCII number syntax: Java would also accept other scripts' digits, Redis does not.
+        for (int i = 0; i < len; i++) {
+            int c = seg.get(NativeMemory.BYTE, off + i) & 0xFF;
+            if (!(c >= '0' && c <= '9') && c != '+' && c != '-' && c != '.' && c != 'e' && c != 'E'
+                    && "infINF".indexOf(c) < 0 && "tyTY".indexOf(c) < 0) {
+                return null;
+            }
         }
+        String s = new String(ByteStrings.toBytes(seg, off, len), java.nio.charset.StandardCharsets.US_ASCII);
         String lower = s.toLowerCase(java.util.Locale.ROOT);
         String unsigned = lower.startsWith("-") || lower.startsWith("+") ? lower.substring(1) : lower;
         if (unsigned.equals("inf") || unsigned.equals("infinity")) {
@@ -261,7 +265,7 @@ public final class StringCommands {
         try {
             return new BigDecimal(s.startsWith("+") ? s.substring(1) : s);
         } catch (NumberFormatException ex) {
-            return null; // includes nan, which Redis' string2ld refuses
+            return null;
         }
     }
 
