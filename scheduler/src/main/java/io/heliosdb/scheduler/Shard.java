@@ -10,9 +10,16 @@ import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
  * One shard: a slice of the keyspace owned by exactly one event loop thread. Other threads talk to
  * it only through {@link #post}; everything else here may be called on the shard's own thread only.
  *
- * <p>A shard may be locked by one {@link ShardTransaction} (strict two-phase locking for commands
- * that span shards). While locked, data work waits in a FIFO ({@code deferred}) in arrival order;
- * lock requests join that FIFO too, so transactions are granted in the order they were sequenced.
+ * <p>Locks (strict two-phase locking for commands that span shards, see {@link ShardTransaction}):
+ * <ul>
+ *   <li>a whole-shard lock, held by one transaction (KEYS, SCAN, FLUSHALL...): while it is held or
+ *       requested, data work and later lock requests wait in a FIFO ({@code deferred}) in arrival
+ *       order, so transactions are granted in the order they were sequenced;</li>
+ *   <li>key locks (MSET, MGET, RENAME...): each locked key has an owner and a FIFO of waiters (later
+ *       transactions, and data work that touches the key). Work on other keys goes on.</li>
+ * </ul>
+ * A whole-shard lock is granted only when no key is locked; key locks are requested behind a
+ * pending whole-shard lock. Requests reach every shard in one global order, so no cycle can form.
  */
 public final class Shard {
     /** Normal requests back off above this fill, so control messages always find room. */
@@ -29,6 +36,25 @@ public final class Shard {
     // Owned by the shard thread.
     private Object lockOwner;
     private final ArrayDeque<ShardTask> deferred = new ArrayDeque<>();
+    private final java.util.HashMap<KeyBytes, KeyLock> keyLocks = new java.util.HashMap<>();
+    /** Keys each transaction holds or waits for here. */
+    private final java.util.HashMap<ShardTransaction, java.util.List<KeyBytes>> keyHolders = new java.util.HashMap<>();
+
+    /** A locked key: its owner and who waits for it, in order (transactions and data work). */
+    private static final class KeyLock {
+        ShardTransaction owner;
+        final ArrayDeque<Object> waiters = new ArrayDeque<>();
+    }
+
+    /** A transaction's key-lock request on this shard, granted when {@code missing} reaches 0. */
+    private static final class KeyGrant {
+        final ShardTransaction tx;
+        int missing;
+
+        KeyGrant(ShardTransaction tx) {
+            this.tx = tx;
+        }
+    }
     private Object state;
 
     Shard(int id, EventLoop loop) {
@@ -126,45 +152,144 @@ public final class Shard {
         }
     }
 
-    /** True when data work submitted now would run at once. Shard thread only. */
+    /** True when data work submitted now would run at once without looking at keys. Shard thread only. */
     public boolean isRunnableNow() {
-        return lockOwner == null && deferred.isEmpty();
+        return lockOwner == null && deferred.isEmpty() && keyLocks.isEmpty();
     }
 
     public boolean isLockedBy(Object tx) {
-        return lockOwner == tx;
+        return lockOwner == tx || keyHolders.containsKey(tx);
+    }
+
+    /** Whether any key is locked here (data work must then check its keys with {@link #lockedKey}). */
+    public boolean hasKeyLocks() {
+        return !keyLocks.isEmpty();
+    }
+
+    /** The lock on {@code key}, if a transaction holds it; data work touching it must wait. */
+    public Object lockedKey(KeyBytes key) {
+        return keyLocks.get(key);
+    }
+
+    /**
+     * Parks data work until the key lock returned by {@link #lockedKey} is released; it is then
+     * run again (and checks its keys again). Shard thread only.
+     */
+    public void waitForKey(Object keyLock, ShardTask work) {
+        assert !keyLocks.isEmpty();
+        ((KeyLock) keyLock).waiters.add(work);
     }
 
     void requestLock(ShardTransaction tx) {
         assert inShardThread();
-        if (lockOwner == null && deferred.isEmpty()) {
+        if (lockOwner == null && deferred.isEmpty() && keyLocks.isEmpty()) {
             lockOwner = tx;
             tx.granted(this);
         } else {
-            deferred.add(new PendingLock(tx));
+            deferred.add(new PendingLock(tx, null));
+        }
+    }
+
+    void requestKeyLocks(ShardTransaction tx, java.util.List<KeyBytes> keys) {
+        assert inShardThread();
+        if (lockOwner != null || !deferred.isEmpty()) {
+            deferred.add(new PendingLock(tx, keys)); // behind a whole-shard lock held or requested
+        } else {
+            acquireKeys(tx, keys);
+        }
+    }
+
+    private void acquireKeys(ShardTransaction tx, java.util.List<KeyBytes> keys) {
+        java.util.List<KeyBytes> distinct = new java.util.ArrayList<>(new java.util.LinkedHashSet<>(keys));
+        keyHolders.put(tx, distinct);
+        KeyGrant grant = new KeyGrant(tx);
+        for (KeyBytes k : distinct) {
+            KeyLock lock = keyLocks.get(k);
+            if (lock == null) {
+                lock = new KeyLock();
+                lock.owner = tx;
+                keyLocks.put(k, lock);
+            } else {
+                lock.waiters.add(grant);
+                grant.missing++;
+            }
+        }
+        if (grant.missing == 0) {
+            tx.granted(this);
         }
     }
 
     void release(ShardTransaction tx) {
         assert inShardThread();
-        assert lockOwner == tx : "shard " + id + " released by a transaction that does not own it";
-        lockOwner = null;
-        ShardTask next;
-        while (lockOwner == null && (next = deferred.poll()) != null) {
-            if (next instanceof PendingLock pending) {
-                lockOwner = pending.tx;
-                pending.tx.granted(this);
+        if (lockOwner == tx) {
+            lockOwner = null;
+        } else {
+            java.util.List<KeyBytes> keys = keyHolders.remove(tx);
+            assert keys != null : "shard " + id + " released by a transaction that holds nothing here";
+            for (KeyBytes k : keys) {
+                releaseKey(k, tx);
+            }
+            if (!keyLocks.isEmpty()) {
+                return; // a pending whole-shard lock waits until no key is locked
+            }
+        }
+        drainDeferred();
+    }
+
+    /** Hands a released key to its next waiters: data work runs until a transaction takes the key. */
+    private void releaseKey(KeyBytes k, ShardTransaction tx) {
+        KeyLock lock = keyLocks.get(k);
+        assert lock != null && lock.owner == tx;
+        lock.owner = null;
+        while (lock.owner == null && !lock.waiters.isEmpty()) {
+            Object w = lock.waiters.poll();
+            if (w instanceof KeyGrant g) {
+                lock.owner = g.tx;
+                if (--g.missing == 0) {
+                    g.tx.granted(this);
+                }
             } else {
+                keyLocks.remove(k); // free while the work runs (it may look the key up again)
+                ((ShardTask) w).run(this);
+                KeyLock again = keyLocks.get(k);
+                if (again != null && again != lock) { // work re-locked? cannot: only transactions lock keys
+                    throw new AssertionError("key lock replaced while handing over");
+                }
+                keyLocks.put(k, lock);
+            }
+        }
+        if (lock.owner == null && lock.waiters.isEmpty()) {
+            keyLocks.remove(k);
+        }
+    }
+
+    private void drainDeferred() {
+        ShardTask next;
+        while (lockOwner == null && (next = deferred.peek()) != null) {
+            if (next instanceof PendingLock pending) {
+                if (pending.keys == null) {
+                    if (!keyLocks.isEmpty()) {
+                        return; // the whole-shard lock waits for the key locks to go
+                    }
+                    deferred.poll();
+                    lockOwner = pending.tx;
+                    pending.tx.granted(this);
+                } else {
+                    deferred.poll();
+                    acquireKeys(pending.tx, pending.keys);
+                }
+            } else {
+                deferred.poll();
                 next.run(this);
             }
         }
     }
 
-    /** A lock request waiting in the FIFO. */
-    private record PendingLock(ShardTransaction tx) implements ShardTask {
+    /** A lock request waiting in the FIFO: whole-shard when {@code keys} is null. */
+    private record PendingLock(ShardTransaction tx, java.util.List<KeyBytes> keys) implements ShardTask {
         @Override
         public void run(Shard shard) {
-            throw new AssertionError("pending locks are granted by release(), never run");
+            throw new AssertionError("pending locks are granted when the FIFO drains, never run");
         }
     }
 

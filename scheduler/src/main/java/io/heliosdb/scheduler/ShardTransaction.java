@@ -7,7 +7,7 @@ import java.util.function.Function;
  * shard granularity:
  * <ol>
  *   <li>Sequencing: under one global monitor the transaction posts a lock request to every shard it
- *       needs. Every shard therefore sees lock requests in the same global order, so the wait-for
+ *       needs (the whole shard, or only its keys there). Every shard therefore sees lock requests in the same global order, so the wait-for
  *       graph can have no cycle (no deadlock) and transactions serialize in sequence order.</li>
  *   <li>Growing phase: each shard grants when the request reaches the head of its FIFO; the
  *       coordinator continues once all grants are in.</li>
@@ -37,20 +37,37 @@ public final class ShardTransaction {
         return shards;
     }
 
-    /** Phase 1 and 2: lock every shard, then run {@code onLocked} on the origin thread. */
+    /** Phase 1 and 2: lock every shard whole, then run {@code onLocked} on the origin thread. */
     public void lockAll(Runnable onLocked) {
         assert origin.inShardThread();
         this.continuation = onLocked;
         this.pending = shards.length;
         synchronized (SEQUENCER) {
             for (Shard s : shards) {
-                s.postControl(new Control(this, Kind.LOCK, null, -1, false));
+                s.postControl(new Control(this, Kind.LOCK, null, -1, false, null));
+            }
+        }
+    }
+
+    /**
+     * Phase 1 and 2 with key locks: on each shard lock only the given keys (other work on that shard
+     * goes on), then run {@code onLocked} on the origin thread. {@code keys} must have an entry for
+     * every shard of this transaction.
+     */
+    public void lockKeys(java.util.Map<Shard, java.util.List<KeyBytes>> keys, Runnable onLocked) {
+        assert origin.inShardThread();
+        assert keys.size() == shards.length;
+        this.continuation = onLocked;
+        this.pending = shards.length;
+        synchronized (SEQUENCER) {
+            for (Shard s : shards) {
+                s.postControl(new Control(this, Kind.LOCK_KEYS, null, -1, false, keys.get(s)));
             }
         }
     }
 
     void granted(Shard shard) {
-        origin.postControl(new Control(this, Kind.ARRIVED, null, -1, false));
+        origin.postControl(new Control(this, Kind.ARRIVED, null, -1, false, null));
     }
 
     /**
@@ -64,7 +81,7 @@ public final class ShardTransaction {
         this.pending = targets.length;
         this.results = new Object[targets.length];
         for (int i = 0; i < targets.length; i++) {
-            targets[i].postControl(new Control(this, Kind.STEP, step, i, release));
+            targets[i].postControl(new Control(this, Kind.STEP, step, i, release, null));
         }
     }
 
@@ -76,7 +93,7 @@ public final class ShardTransaction {
     /** Releases shards still held (those whose last step did not release them). */
     public void release(Shard[] held) {
         for (Shard s : held) {
-            s.postControl(new Control(this, Kind.RELEASE, null, -1, false));
+            s.postControl(new Control(this, Kind.RELEASE, null, -1, false, null));
         }
     }
 
@@ -92,10 +109,10 @@ public final class ShardTransaction {
         }
     }
 
-    private enum Kind { LOCK, STEP, RELEASE, ARRIVED }
+    private enum Kind { LOCK, LOCK_KEYS, STEP, RELEASE, ARRIVED }
 
-    private record Control(ShardTransaction tx, Kind kind, Function<Shard, Object> step, int index, boolean release)
-            implements ShardTask {
+    private record Control(ShardTransaction tx, Kind kind, Function<Shard, Object> step, int index, boolean release,
+                           java.util.List<KeyBytes> keys) implements ShardTask {
         @Override
         public boolean isControl() {
             return true;
@@ -105,6 +122,7 @@ public final class ShardTransaction {
         public void run(Shard shard) {
             switch (kind) {
                 case LOCK -> shard.requestLock(tx);
+                case LOCK_KEYS -> shard.requestKeyLocks(tx, keys);
                 case STEP -> {
                     assert shard.isLockedBy(tx) : "step on " + shard + " without its lock";
                     Object result;

@@ -231,4 +231,102 @@ class CrossShardAtomicityTest {
         assertEquals(0L, reader.get(120, TimeUnit.SECONDS));
         pool.shutdown();
     }
+
+    /**
+     * Plain single-key reads against cross-shard MSETs: a reader that saw an MSET's value on one key
+     * must see that MSET (or a later one) on the other key (key locks held until every part ran).
+     */
+    @Test
+    void singleKeyReadsNeverSeeAnMsetGoingBackwards() throws Exception {
+        try (Jedis j = client()) {
+            j.mset("alpha", "0", "bravo", "0");
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        Future<?> writer = pool.submit(() -> {
+            try (Jedis j = client()) {
+                for (int i = 1; i <= 3000; i++) {
+                    j.mset("alpha", Integer.toString(i), "bravo", Integer.toString(i));
+                }
+            }
+            return null;
+        });
+        List<Future<Long>> readers = new ArrayList<>();
+        for (int r = 0; r < 2; r++) {
+            readers.add(pool.submit(() -> {
+                long violations = 0;
+                try (Jedis j = client()) {
+                    for (int i = 0; i < 300; i++) {
+                        // Pipelined pairs: the two reads travel in one batch, a hop apart, which is
+                        // the window in which a missing key lock would show a half-applied MSET.
+                        Pipeline p = j.pipelined();
+                        List<redis.clients.jedis.Response<String>> bs = new ArrayList<>();
+                        List<redis.clients.jedis.Response<String>> as = new ArrayList<>();
+                        for (int k = 0; k < 20; k++) {
+                            bs.add(p.get("bravo"));
+                            as.add(p.get("alpha"));
+                        }
+                        p.sync();
+                        for (int k = 0; k < 20; k++) {
+                            if (Long.parseLong(as.get(k).get()) < Long.parseLong(bs.get(k).get())) {
+                                violations++;
+                            }
+                        }
+                    }
+                }
+                return violations;
+            }));
+        }
+        writer.get(120, TimeUnit.SECONDS);
+        for (Future<Long> r : readers) {
+            assertEquals(0L, r.get(120, TimeUnit.SECONDS));
+        }
+        pool.shutdown();
+    }
+
+    /** Whole-shard commands (DBSIZE) see cross-shard DEL and MSET (key locks) all or nothing. */
+    @Test
+    void dbsizeSeesMultiKeyWritesAllOrNothing() throws Exception {
+        String[] keys = {"dz-alpha", "dz-bravo", "dz-charlie", "dz-delta", "dz-echo", "dz-fox", "dz-golf", "dz-hotel"};
+        try (Jedis j = client()) {
+            j.select(4);
+            j.flushDB();
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        Future<?> writer = pool.submit(() -> {
+            try (Jedis j = client()) {
+                j.select(4);
+                String[] kv = new String[keys.length * 2];
+                for (int i = 0; i < keys.length; i++) {
+                    kv[2 * i] = keys[i];
+                    kv[2 * i + 1] = "v";
+                }
+                for (int i = 0; i < 500; i++) {
+                    j.mset(kv);
+                    j.del(keys);
+                }
+            }
+            return null;
+        });
+        List<Future<List<Long>>> observers = new ArrayList<>();
+        for (int o = 0; o < 2; o++) {
+            observers.add(pool.submit(() -> {
+                List<Long> odd = new ArrayList<>();
+                try (Jedis j = client()) {
+                    j.select(4);
+                    for (int i = 0; i < 1000; i++) {
+                        long n = j.dbSize();
+                        if (n != 0 && n != keys.length) {
+                            odd.add(n);
+                        }
+                    }
+                }
+                return odd;
+            }));
+        }
+        writer.get(120, TimeUnit.SECONDS);
+        for (Future<List<Long>> o : observers) {
+            assertEquals(List.of(), o.get(120, TimeUnit.SECONDS), "DBSIZE saw a partly applied MSET or DEL");
+        }
+        pool.shutdown();
+    }
 }

@@ -95,6 +95,41 @@ public final class CrossShardCall {
         return m;
     }
 
+    /** The key arguments of each shard, as lock-table keys. */
+    public Map<Shard, List<io.heliosdb.scheduler.KeyBytes>> lockKeys(Map<Shard, List<Integer>> argsByShard) {
+        Map<Shard, List<io.heliosdb.scheduler.KeyBytes>> keys = new LinkedHashMap<>();
+        argsByShard.forEach((shard, indexes) -> {
+            List<io.heliosdb.scheduler.KeyBytes> l = new ArrayList<>();
+            for (int i : indexes) {
+                l.add(io.heliosdb.scheduler.KeyBytes.copyOf(args.segment(), args.offset(i), args.length(i)));
+            }
+            keys.put(shard, l);
+        });
+        return keys;
+    }
+
+    /**
+     * Like {@link #runOnce} but locks only the given keys on each shard, so commands on other keys
+     * of those shards go on meanwhile. {@code argsByShard}: key argument indexes per shard.
+     */
+    public void runOnceOnKeys(Map<Shard, List<Integer>> argsByShard, Function<Shard, Object> step,
+                              java.util.function.BiConsumer<RespWriter, Object[]> reply) {
+        Shard[] shards = argsByShard.keySet().toArray(Shard[]::new);
+        ShardTransaction tx = transaction(shards);
+        tx.lockKeys(lockKeys(argsByShard), () -> tx.run(shards, step, true, () -> finishWith(tx, reply)));
+    }
+
+    private void finishWith(ShardTransaction tx, java.util.function.BiConsumer<RespWriter, Object[]> reply) {
+        Object[] results = tx.results();
+        for (Object r : results) {
+            if (r instanceof RuntimeException e) {
+                finish(w -> w.error("ERR internal error: " + e));
+                return;
+            }
+        }
+        finish(w -> reply.accept(w, results));
+    }
+
     public ShardTransaction transaction(Shard[] shards) {
         return new ShardTransaction(home, shards);
     }
@@ -105,16 +140,7 @@ public final class CrossShardCall {
      */
     public void runOnce(Shard[] shards, Function<Shard, Object> step, java.util.function.BiConsumer<RespWriter, Object[]> reply) {
         ShardTransaction tx = transaction(shards);
-        tx.lockAll(() -> tx.run(shards, step, true, () -> {
-            Object[] results = tx.results();
-            for (Object r : results) {
-                if (r instanceof RuntimeException e) {
-                    finish(w -> w.error("ERR internal error: " + e));
-                    return;
-                }
-            }
-            finish(w -> reply.accept(w, results));
-        }));
+        tx.lockAll(() -> tx.run(shards, step, true, () -> finishWith(tx, reply)));
     }
 
     /** Writes the reply and lets the connection go on. Home loop only; exactly once. */

@@ -49,6 +49,8 @@ final class Request implements ShardTask {
     private int db;
     private ClientSession session;
     private boolean returning;
+    /** Command to continue from after waiting for a key lock, or -1. */
+    private int resumeAt = -1;
 
     Request(RespConnection owner, Shard origin) {
         this.owner = owner;
@@ -64,6 +66,7 @@ final class Request implements ShardTask {
         this.currentLeg = 0;
         this.used = 0;
         this.returning = false;
+        this.resumeAt = -1;
         reply.clear();
         if (reply.capacity() > RETAINED_LIMIT) {
             reply.release();
@@ -131,11 +134,20 @@ final class Request implements ShardTask {
         assert legShard[currentLeg] == shard : "leg " + currentLeg + " delivered to " + shard;
         ShardState state = shard.state();
         CommandContext ctx = state.context();
-        int from = currentLeg == 0 ? 0 : legEnd[currentLeg - 1];
+        int from = resumeAt >= 0 ? resumeAt : currentLeg == 0 ? 0 : legEnd[currentLeg - 1];
+        resumeAt = -1;
         for (int c = from; c < legEnd[currentLeg]; c++) {
             args.reset(bytes);
             for (int i = firstArg[c]; i < firstArg[c + 1]; i++) {
                 args.addRaw(argOffsets[i], argLengths[i]);
+            }
+            if (shard.hasKeyLocks()) {
+                Object lock = lockedKeyOf(shard, specs[c]);
+                if (lock != null) {
+                    resumeAt = c; // a transaction holds one of its keys: continue here when released
+                    shard.waitForKey(lock, this);
+                    return;
+                }
             }
             int mark = reply.writerIndex();
             ctx.prepare(specs[c], args, reply, protocol, db, session);
@@ -150,6 +162,22 @@ final class Request implements ShardTask {
             returning = true;
             origin.postControl(this);
         }
+    }
+
+    /** The lock of the first of the command's keys that a transaction holds on this shard, or null. */
+    private Object lockedKeyOf(Shard shard, CommandSpec spec) {
+        int first = spec.firstKey();
+        if (first <= 0 || args.count() <= first) {
+            return null;
+        }
+        int last = spec.lastKey() < 0 ? args.count() + spec.lastKey() : Math.min(spec.lastKey(), args.count() - 1);
+        for (int i = first; i <= last; i += spec.keyStep()) {
+            Object lock = shard.lockedKey(io.heliosdb.scheduler.KeyBytes.copyOf(args.segment(), args.offset(i), args.length(i)));
+            if (lock != null) {
+                return lock;
+            }
+        }
+        return null;
     }
 
     ByteBuf reply() {

@@ -54,8 +54,7 @@ final class MultiKeyCommands {
         @Override
         public void executeAcross(CrossShardCall call) {
             Map<Shard, List<Integer>> groups = call.keysByShard(1, 1);
-            Shard[] shards = groups.keySet().toArray(Shard[]::new);
-            call.runOnce(shards, s -> {
+            call.runOnceOnKeys(groups, s -> {
                 Keyspace ks = call.db(s);
                 long n = 0;
                 for (int i : groups.get(s)) {

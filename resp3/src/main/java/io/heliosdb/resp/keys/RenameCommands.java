@@ -129,7 +129,10 @@ final class RenameCommands {
             Shard dstShard = call.shardOfArg(2);
             Shard[] both = {srcShard, dstShard};
             ShardTransaction tx = call.transaction(both);
-            tx.lockAll(() -> tx.run(new Shard[]{dstShard}, s -> {
+            java.util.Map<Shard, java.util.List<Integer>> keyArgs = new java.util.LinkedHashMap<>();
+            keyArgs.put(srcShard, java.util.List.of(1));
+            keyArgs.put(dstShard, java.util.List.of(2));
+            tx.lockKeys(call.lockKeys(keyArgs), () -> tx.run(new Shard[]{dstShard}, s -> {
                 Keyspace dst = ServerContext.state(s).db(p.dstDb);
                 return dst.find(a.segment(), a.offset(2), a.length(2)) != Keyspace.NONE;
             }, false, () -> {

@@ -31,7 +31,10 @@ final class LcsCommand implements MultiShardCommand {
     @Override
     public void executeAcross(CrossShardCall call) {
         Shard[] shards = {call.shardOfArg(1), call.shardOfArg(2)};
-        call.runOnce(shards, s -> fetch(call.db(s), call.args(), s == shards[0] ? 1 : 2),
+        java.util.Map<Shard, java.util.List<Integer>> keyArgs = new java.util.LinkedHashMap<>();
+        keyArgs.put(shards[0], java.util.List.of(1));
+        keyArgs.put(shards[1], java.util.List.of(2));
+        call.runOnceOnKeys(keyArgs, s -> fetch(call.db(s), call.args(), s == shards[0] ? 1 : 2),
                 (out, r) -> reply(call.args(), (byte[]) r[0], (byte[]) r[1], out));
     }
 

@@ -52,9 +52,8 @@ final class MultiKeyStringCommands {
         @Override
         public void executeAcross(CrossShardCall call) {
             Map<Shard, List<Integer>> groups = call.keysByShard(1, 1);
-            Shard[] shards = groups.keySet().toArray(Shard[]::new);
             byte[][] values = new byte[call.args().count()][];
-            call.runOnce(shards, s -> {
+            call.runOnceOnKeys(groups, s -> {
                 Keyspace ks = call.db(s);
                 for (int i : groups.get(s)) {
                     values[i] = valueOrNull(ks, call.args(), i); // distinct indexes per shard
@@ -95,8 +94,7 @@ final class MultiKeyStringCommands {
                 return;
             }
             Map<Shard, List<Integer>> groups = call.keysByShard(1, 2);
-            Shard[] shards = groups.keySet().toArray(Shard[]::new);
-            call.runOnce(shards, s -> {
+            call.runOnceOnKeys(groups, s -> {
                 Keyspace ks = call.db(s);
                 // Later pairs win for repeated keys, as in Redis: indexes are ascending per shard.
                 for (int i : groups.get(s)) {
@@ -137,8 +135,8 @@ final class MultiKeyStringCommands {
             Map<Shard, List<Integer>> groups = call.keysByShard(1, 2);
             Shard[] shards = groups.keySet().toArray(Shard[]::new);
             ShardTransaction tx = call.transaction(shards);
-            // Two steps under one lock: check every key is absent, then write all or nothing.
-            tx.lockAll(() -> tx.run(shards, s -> {
+            // Two steps under one set of key locks: check every key is absent, then write all or nothing.
+            tx.lockKeys(call.lockKeys(groups), () -> tx.run(shards, s -> {
                 Keyspace ks = call.db(s);
                 for (int i : groups.get(s)) {
                     if (ks.find(call.args().segment(), call.args().offset(i), call.args().length(i)) != Keyspace.NONE) {
