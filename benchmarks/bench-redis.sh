@@ -43,9 +43,12 @@ run() { # server port test clients pipeline
     awk -F, -v r="$ROUND" -v s="$name" -v c="$c" -v p="$p" '{print r","s","$1","c","p","$2","$3","$5","$7}' | tee -a "$CSV"
 }
 
-# Warm both (HeliosDB's JIT and both allocators), then measure, alternating who goes first.
-run redis $REDIS_PORT set,get 50 16 >/dev/null; run helios $HELIOS_PORT set,get 50 16 >/dev/null
-run helios $HELIOS_PORT set,get 50 1 >/dev/null
+# Warm both (HeliosDB's JIT needs a few hundred thousand requests on each path; both allocators),
+# then measure, alternating who goes first.
+for p in $REDIS_PORT $HELIOS_PORT; do
+  redis-benchmark -p $p -t set,get,incr,mset -c 50 -P 16 -n 400000 -r 100000 -q >/dev/null 2>&1
+  redis-benchmark -p $p -t set,get,incr,mset -c 50 -n 100000 -r 100000 -q >/dev/null 2>&1
+done
 for ROUND in $(seq 1 "$ROUNDS"); do
   for cfg in "50 1" "50 16" "1 1"; do
     set -- $cfg
