@@ -7,4 +7,19 @@ package io.heliosdb.resp.command;
  */
 public interface MultiShardCommand extends Command {
     void executeAcross(CrossShardCall call);
+
+    /** A command that always involves every shard (KEYS, DBSIZE, INFO...): it has no single-shard form. */
+    static MultiShardCommand allShards(java.util.function.Consumer<CrossShardCall> body) {
+        return new MultiShardCommand() {
+            @Override
+            public void execute(CommandContext ctx) {
+                throw new AssertionError("routed to all shards, never to one");
+            }
+
+            @Override
+            public void executeAcross(CrossShardCall call) {
+                body.accept(call);
+            }
+        };
+    }
 }

@@ -43,7 +43,7 @@ public final class ClientSession {
 
     /** One line of CLIENT LIST / CLIENT INFO, with Redis 7's fields. */
     public String describe(long now) {
-        String flags = (closeAfterReply ? "" : "") + (noEvict ? "e" : "") + (noTouch ? "T" : "");
+        String flags = (noEvict ? "e" : "") + (noTouch ? "T" : "");
         return "id=" + id + " addr=" + addr + " laddr=" + laddr + " fd=-1 name=" + name
                 + " age=" + (now - createdMillis) / 1000 + " idle=" + (now - lastInteractionMillis) / 1000
                 + " flags=" + (flags.isEmpty() ? "N" : flags) + " db=" + db + " sub=0 psub=0 ssub=0 multi=-1"

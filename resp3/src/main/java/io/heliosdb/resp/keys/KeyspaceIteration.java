@@ -5,7 +5,6 @@ import io.heliosdb.index.ValueType;
 import io.heliosdb.memory.ByteStrings;
 import io.heliosdb.memory.GlobMatcher;
 import io.heliosdb.resp.codec.Args;
-import io.heliosdb.resp.command.CommandContext;
 import io.heliosdb.resp.command.CommandTable;
 import io.heliosdb.resp.command.CrossShardCall;
 import io.heliosdb.resp.command.Errors;
@@ -29,23 +28,9 @@ final class KeyspaceIteration {
     private KeyspaceIteration() {}
 
     static void register(CommandTable t) {
-        t.register("keys", Routing.ALL_SHARDS, allShards(KeyspaceIteration::keys));
-        t.register("scan", Routing.ALL_SHARDS, allShards(KeyspaceIteration::scan));
-        t.register("randomkey", Routing.ALL_SHARDS, allShards(KeyspaceIteration::randomKey));
-    }
-
-    private static MultiShardCommand allShards(java.util.function.Consumer<CrossShardCall> body) {
-        return new MultiShardCommand() {
-            @Override
-            public void execute(CommandContext ctx) {
-                throw new AssertionError("routed to all shards");
-            }
-
-            @Override
-            public void executeAcross(CrossShardCall call) {
-                body.accept(call);
-            }
-        };
+        t.register("keys", Routing.ALL_SHARDS, MultiShardCommand.allShards(KeyspaceIteration::keys));
+        t.register("scan", Routing.ALL_SHARDS, MultiShardCommand.allShards(KeyspaceIteration::scan));
+        t.register("randomkey", Routing.ALL_SHARDS, MultiShardCommand.allShards(KeyspaceIteration::randomKey));
     }
 
     static void keys(CrossShardCall call) {

@@ -10,7 +10,7 @@ final class DebugCommand {
     private DebugCommand() {}
 
     static void run(CrossShardCall call) {
-        String policy = ServerCommands.debugPolicy(call.server().config());
+        String policy = call.server().config().get("enable-debug-command");
         if (policy.equals("no")) {
             call.finish(w -> w.error("ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", "
                     + "you can run it from a local connection, otherwise you need to set this option in the configuration "
@@ -49,13 +49,13 @@ final class DebugCommand {
                     call.finish(w -> w.error(Errors.wrongArgs("debug")));
                     return;
                 }
-                call.runOnce(ServerCommands.one(call.shardOfArg(2)), s -> {
+                call.runOnce(new io.heliosdb.scheduler.Shard[]{call.shardOfArg(2)}, s -> {
                     Keyspace ks = call.db(s);
                     long e = ks.find(a.segment(), a.offset(2), a.length(2));
                     if (e == Keyspace.NONE) {
                         return null;
                     }
-                    return "Value at:0x" + Long.toHexString(e) + " refcount:1 encoding:" + ServerCommands.encodingOf(ks, e)
+                    return "Value at:0x" + Long.toHexString(e) + " refcount:1 encoding:" + io.heliosdb.resp.keys.KeyCommands.encodingName(ks, e)
                             + " serializedlength:" + ks.valueLength(e) + " lru:" + ((System.currentTimeMillis() / 1000) & 0xFFFFFF)
                             + " lru_seconds_idle:" + ks.idleSeconds(e);
                 }, (out, r) -> {

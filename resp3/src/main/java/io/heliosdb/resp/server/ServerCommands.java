@@ -8,13 +8,10 @@ import io.heliosdb.resp.command.CrossShardCall;
 import io.heliosdb.resp.command.Errors;
 import io.heliosdb.resp.command.MultiShardCommand;
 import io.heliosdb.resp.command.Routing;
-import io.heliosdb.resp.engine.ConfigRegistry;
 import io.heliosdb.resp.engine.ServerContext;
 import io.heliosdb.resp.engine.ShardState;
 import io.heliosdb.resp.engine.SlowLog;
 import io.heliosdb.resp.keys.Help;
-import io.heliosdb.resp.keys.KeyCommands;
-import io.heliosdb.scheduler.Shard;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -63,18 +60,8 @@ public final class ServerCommands {
                 "    sampled up to <count> times (default: 5, 0 means sample all)."));
     }
 
-    static MultiShardCommand across(Consumer<CrossShardCall> body) {
-        return new MultiShardCommand() {
-            @Override
-            public void execute(CommandContext ctx) {
-                throw new AssertionError("routed to all shards");
-            }
-
-            @Override
-            public void executeAcross(CrossShardCall call) {
-                body.accept(call);
-            }
-        };
+    private static MultiShardCommand across(Consumer<CrossShardCall> body) {
+        return MultiShardCommand.allShards(body);
     }
 
     /**
@@ -248,18 +235,5 @@ public final class ServerCommands {
         } else {
             ctx.out().integer(ks.memoryUsage(e));
         }
-    }
-
-    /** Validated once here so that INFO and DEBUG share the parameter check. */
-    static String debugPolicy(ConfigRegistry c) {
-        return c.get("enable-debug-command");
-    }
-
-    static String encodingOf(Keyspace ks, long e) {
-        return KeyCommands.encodingName(ks, e);
-    }
-
-    static Shard[] one(Shard s) {
-        return new Shard[]{s};
     }
 }

@@ -37,13 +37,4 @@ final class StringValues {
         }
         return ByteStrings.toBytes(ks.segment(e), ks.valueOffset(e), ks.valueLength(e));
     }
-
-    /** Redis' OBJECT ENCODING name for a string entry. */
-    static String encodingName(Keyspace ks, long e) {
-        return switch (ks.encoding(e)) {
-            case ValueEncoding.INT -> "int";
-            case ValueEncoding.RAW_MUTABLE -> "raw";
-            default -> ks.valueLength(e) <= ValueEncoding.EMBSTR_LIMIT ? "embstr" : "raw";
-        };
-    }
 }
