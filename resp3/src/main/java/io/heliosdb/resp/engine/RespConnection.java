@@ -249,6 +249,11 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
             }
             parked = false;
             readPos = parkedEnd;
+            if (session.closeAfterReply) { // a parked QUIT (or CLIENT KILL of itself) ran just now
+                flush();
+                closeAfterFlush();
+                return;
+            }
         }
         boolean mustAuth = !session.authenticated;
         parser.limits(server.protoMaxBulkLen(), Integer.MAX_VALUE);
