@@ -341,7 +341,8 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         }
         long now = server.clock().millis();
         if (server.isPaused(spec.isWrite(), now)) {
-            scheduleResume(Math.max(1, server.pauseUntilMillis - now));
+            // Re-check often rather than sleeping until the deadline: CLIENT UNPAUSE ends it early.
+            scheduleResume(Math.min(10, Math.max(1, server.pauseUntilMillis - now)));
             return false;
         }
         session.lastCommand = spec.name();
