@@ -54,6 +54,9 @@ public interface Keyspace {
     /** Creates or overwrites {@code key} as an INT-encoded string; returns the entry. */
     long putLong(MemorySegment key, long keyOff, int keyLen, long value, long expireAt);
 
+    /** Overwrites the integer of an INT-encoded string in place (INCR on an existing counter). */
+    void setLong(long entry, long value);
+
     /**
      * Makes the entry a raw string of {@code newLength} bytes, keeping the first bytes of the old
      * value (an INT value is first converted to its decimal text). Returns the entry (it may move).

@@ -339,6 +339,12 @@ public final class OffHeapKeyspace implements Keyspace {
     }
 
     @Override
+    public void setLong(long e, long value) {
+        assert encoding(e) == ValueEncoding.INT;
+        seg(e).set(NativeMemory.LONG, valueOffset(e), value);
+    }
+
+    @Override
     public long resizeRaw(long e, int newLength) {
         MemorySegment s = seg(e);
         long o = SlabAllocator.offset(e);

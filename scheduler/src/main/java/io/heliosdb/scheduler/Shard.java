@@ -57,9 +57,12 @@ public final class Shard {
     }
     private Object state;
 
-    Shard(int id, EventLoop loop) {
+    private final java.util.concurrent.atomic.AtomicLong internalErrors;
+
+    Shard(int id, EventLoop loop, java.util.concurrent.atomic.AtomicLong internalErrors) {
         this.id = id;
         this.loop = loop;
+        this.internalErrors = internalErrors;
     }
 
     public int id() {
@@ -135,10 +138,18 @@ public final class Shard {
     }
 
     private void dispatch(ShardTask task) {
-        if (task.isControl()) {
-            task.run(this);
-        } else {
-            submit(task);
+        // One failing task must not stop the shard: an exception escaping the drain would leave
+        // drainScheduled set and the mailbox unserved forever. Count it, say where, go on.
+        try {
+            if (task.isControl()) {
+                task.run(this);
+            } else {
+                submit(task);
+            }
+        } catch (Throwable t) {
+            internalErrors.incrementAndGet();
+            System.err.println("HeliosDB internal error on " + this + " running " + task.getClass().getSimpleName() + ":");
+            t.printStackTrace();
         }
     }
 

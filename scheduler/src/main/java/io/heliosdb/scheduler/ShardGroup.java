@@ -22,6 +22,7 @@ public final class ShardGroup implements AutoCloseable {
     private final Shard[] shards;
     private final Map<EventExecutor, Shard> byLoop = new IdentityHashMap<>();
     private final int[] shardOfSlot = new int[io.heliosdb.memory.Crc16.SLOTS];
+    private final java.util.concurrent.atomic.AtomicLong internalErrors = new java.util.concurrent.atomic.AtomicLong();
 
     public ShardGroup(int shardCount, Transport transport, boolean pinThreads) {
         if (shardCount < 1 || shardCount > 1024) {
@@ -32,7 +33,7 @@ public final class ShardGroup implements AutoCloseable {
         this.shards = new Shard[shardCount];
         int i = 0;
         for (EventExecutor e : group) {
-            Shard s = new Shard(i, (EventLoop) e);
+            Shard s = new Shard(i, (EventLoop) e, internalErrors);
             shards[i++] = s;
             byLoop.put(e, s);
         }
@@ -58,6 +59,11 @@ public final class ShardGroup implements AutoCloseable {
             t.setName("helios-shard-" + index);
             return t;
         };
+    }
+
+    /** Tasks that failed with an exception on any shard (a bug: tests require 0). */
+    public long internalErrors() {
+        return internalErrors.get();
     }
 
     public Transport transport() {

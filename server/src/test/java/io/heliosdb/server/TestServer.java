@@ -26,8 +26,13 @@ final class TestServer implements AutoCloseable {
         return server.port();
     }
 
+    /** Closes the server and fails the test if any shard task threw (a bug, even if replies looked fine). */
     @Override
     public void close() {
+        long errors = server.context().shards().internalErrors();
         server.close();
+        if (errors > 0) {
+            throw new AssertionError(errors + " internal error(s) on the server's shards; stack traces are in the test output");
+        }
     }
 }

@@ -138,6 +138,10 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (!(cause instanceof java.io.IOException)) { // a reset by the peer is not our bug
+            System.err.println("HeliosDB internal error on connection " + (session == null ? "?" : session.id) + ":");
+            cause.printStackTrace();
+        }
         ctx.close();
     }
 

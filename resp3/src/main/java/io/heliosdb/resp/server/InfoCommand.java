@@ -182,6 +182,7 @@ final class InfoCommand {
                     line(b, "pubsub_channels", "0");
                     line(b, "pubsub_patterns", "0");
                     line(b, "total_error_replies", Long.toString(sum(failed) + server.rejectedCalls.sum()));
+                    line(b, "heliosdb_internal_errors", Long.toString(server.shards().internalErrors()));
                 }
                 case "replication" -> {
                     b.append("# Replication\r\n");

@@ -44,7 +44,8 @@ final class SetCommand implements Command {
             return;
         }
         Keyspace ks = ctx.db();
-        long e = ctx.lookupWrite(ks, 1);
+        // Only NX, XX and GET need the old entry; a plain SET goes straight to the store.
+        long e = nx || xx || get ? ctx.lookupWrite(ks, 1) : Keyspace.NONE;
         if (get) {
             if (e != Keyspace.NONE && ks.type(e) != ValueType.STRING) {
                 out.error(Errors.WRONGTYPE);

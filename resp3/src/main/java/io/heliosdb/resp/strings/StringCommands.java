@@ -200,7 +200,11 @@ public final class StringCommands {
             ctx.out().error(Errors.OVERFLOW);
             return;
         }
-        ks.putLong(a.segment(), a.offset(1), a.length(1), result, Keyspace.KEEP_TTL);
+        if (e != Keyspace.NONE && ks.encoding(e) == ValueEncoding.INT) {
+            ks.setLong(e, result); // in place: same entry, same TTL, no second lookup
+        } else {
+            ks.putLong(a.segment(), a.offset(1), a.length(1), result, Keyspace.KEEP_TTL);
+        }
         ctx.out().integer(result);
     }
 
