@@ -42,17 +42,24 @@ class RedisDifferentialTest {
         redis = new ProcessBuilder("redis-server", "--port", Integer.toString(redisPort), "--save", "", "--appendonly", "no",
                 "--dir", dir.toString(), "--bind", "127.0.0.1").redirectErrorStream(true)
                 .redirectOutput(dir.resolve("redis.log").toFile()).start();
-        helios = TestServer.start();
-        for (int i = 0; i < 100; i++) {
+        // Wait for redis-server before starting HeliosDB: its ephemeral port must not be able to take
+        // the port reserved (and released) above for the peer.
+        boolean up = false;
+        for (int i = 0; i < 200 && !up; i++) {
             try (RawClient c = new RawClient(redisPort)) {
-                if ("+PONG".equals(c.call("PING"))) {
-                    return;
-                }
+                up = "+PONG".equals(c.call("PING"));
             } catch (IOException notYet) {
                 Thread.sleep(50);
             }
         }
-        fail("redis-server did not start");
+        if (!up) {
+            fail("redis-server did not start on port " + redisPort + " (see " + dir.resolve("redis.log") + ")");
+        }
+        try (RawClient c = new RawClient(redisPort)) {
+            String info = c.call("INFO", "server");
+            assertTrue(!info.contains("heliosdb_version"), "the peer on port " + redisPort + " is not redis-server");
+        }
+        helios = TestServer.start();
     }
 
     @AfterAll
