@@ -13,7 +13,8 @@ import java.util.random.RandomGenerator;
 /**
  * An in-memory file system for tests that models what a crash does to a real one: bytes written
  * but not yet synced may be lost, or survive only as a prefix (a torn tail); and it injects faults
- * on demand: no space left (ENOSPC, after a short partial write), and flipped bits.
+ * on demand: no space left (ENOSPC, after a short partial write), and flipped bits. Directory
+ * entries are modelled as durable at once (the real file system needs {@link #syncDirectory}).
  * Thread-safe by a single monitor (tests only).
  */
 public final class FaultyFileSystem implements FileSystem {
@@ -158,6 +159,11 @@ public final class FaultyFileSystem implements FileSystem {
             }
         }
         return out;
+    }
+
+    @Override
+    public void syncDirectory(Path dir) {
+        // directory entries are modelled as always durable here (see the class comment)
     }
 
     @Override

@@ -21,5 +21,8 @@ public interface FileSystem {
 
     void createDirectories(Path dir) throws IOException;
 
+    /** Makes the directory's entries (new and deleted files) durable (fsync of the directory). */
+    void syncDirectory(Path dir) throws IOException;
+
     FileSystem REAL = new RealFileSystem();
 }

@@ -68,6 +68,13 @@ final class RealFileSystem implements FileSystem {
     }
 
     @Override
+    public void syncDirectory(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        }
+    }
+
+    @Override
     public void createDirectories(Path dir) throws IOException {
         Files.createDirectories(dir);
     }

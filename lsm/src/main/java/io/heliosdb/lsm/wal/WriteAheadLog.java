@@ -240,6 +240,7 @@ public final class WriteAheadLog implements AutoCloseable {
         file = fs.open(dir.resolve(String.format("wal-%016d.log", seq)));
         end = 0;
         file.truncate(0);
+        fs.syncDirectory(dir); // the new segment's name must survive a power loss too
     }
 
     private static List<Path> segments(FileSystem fs, Path dir) throws IOException {

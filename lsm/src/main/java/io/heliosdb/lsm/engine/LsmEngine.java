@@ -1,0 +1,227 @@
+package io.heliosdb.lsm.engine;
+
+import io.heliosdb.lsm.io.FileSystem;
+import io.heliosdb.lsm.memtable.MemTable;
+import io.heliosdb.lsm.sstable.SSTableReader;
+import io.heliosdb.lsm.sstable.SSTableWriter;
+import io.heliosdb.lsm.wal.WriteAheadLog;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One shard's LSM tree: write-ahead log, mutable memtable, immutable SSTables and a manifest.
+ *
+ * <p>Write: the record goes to the log (gathered; {@link #commit} writes the group and syncs per
+ * policy) and into the memtable; the caller acknowledges after the commit. Read: memtable, then
+ * tables newest first; the first version found wins (a tombstone means absent).
+ *
+ * <p>Flush ({@link #flush}): the log is rotated (the memtable's records are now in finished
+ * segments), the memtable is written as a table and synced, the table is recorded in the manifest
+ * (synced), and only then are the finished log segments deleted. A crash at any point leaves either
+ * the log records or the recorded table (or both: recovery skips log records the table already
+ * holds, by sequence), and a table file not in the manifest is an unfinished flush and is deleted.
+ *
+ * <p>Owned by one shard thread; not thread-safe. Compaction and range iteration come next.
+ */
+public final class LsmEngine implements AutoCloseable {
+    private static final byte PUT = 1;
+    private static final byte DELETE = 2;
+    private static final byte EDIT_ADD_TABLE = 1;
+
+    private final FileSystem fs;
+    private final Path dir;
+    private final WriteAheadLog wal;
+    private final WriteAheadLog manifest;
+    private MemTable memtable = new MemTable();
+    private final List<Table> tables = new ArrayList<>(); // oldest first
+    private long sequence;
+    private long nextTable = 1;
+    private final long memtableLimit;
+
+    private record Table(long number, long maxSequence, SSTableReader reader) {}
+
+    /** What opening found, for the log. */
+    public record Recovery(int tables, long walRecordsReplayed, long walRecordsSkipped, WriteAheadLog.Recovery wal,
+                           int orphansDeleted) {}
+
+    private LsmEngine(FileSystem fs, Path dir, WriteAheadLog wal, WriteAheadLog manifest, long memtableLimit) {
+        this.fs = fs;
+        this.dir = dir;
+        this.wal = wal;
+        this.manifest = manifest;
+        this.memtableLimit = memtableLimit;
+    }
+
+    public static LsmEngine open(FileSystem fs, Path dir, long memtableLimit, java.util.function.Consumer<Recovery> report)
+            throws IOException {
+        fs.createDirectories(dir);
+        // 1. The manifest: which tables are live, and up to which sequence each holds.
+        List<long[]> added = new ArrayList<>();
+        WriteAheadLog manifest = WriteAheadLog.open(fs, dir.resolve("manifest"), edit -> {
+            ByteBuffer b = edit.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+            if (b.get() == EDIT_ADD_TABLE) {
+                added.add(new long[]{b.getLong(), b.getLong()});
+            }
+        }, r -> { });
+        Set<String> live = new HashSet<>();
+        List<Table> tables = new ArrayList<>();
+        long flushed = 0;
+        long nextTable = 1;
+        for (long[] a : added) {
+            Path p = tablePath(dir, a[0]);
+            tables.add(new Table(a[0], a[1], SSTableReader.open(fs.open(p), p.toString())));
+            live.add(p.getFileName().toString());
+            flushed = Math.max(flushed, a[1]);
+            nextTable = Math.max(nextTable, a[0] + 1);
+        }
+        int orphans = 0;
+        for (Path p : fs.list(dir)) {
+            String n = p.getFileName().toString();
+            if (n.endsWith(".sst") && !live.contains(n)) {
+                fs.delete(p); // a flush that crashed before its manifest edit
+                orphans++;
+                nextTable = Math.max(nextTable, Long.parseLong(n.substring(0, n.length() - 4)) + 1);
+            }
+        }
+        // 2. The log: everything newer than what the tables hold goes back into a memtable.
+        MemTable mem = new MemTable();
+        long[] counts = {0, 0, flushed};
+        long flushedUpTo = flushed;
+        WriteAheadLog.Recovery[] walReport = new WriteAheadLog.Recovery[1];
+        WriteAheadLog wal = WriteAheadLog.open(fs, dir.resolve("wal"), rec -> {
+            ByteBuffer b = rec.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+            byte type = b.get();
+            long seq = b.getLong();
+            counts[2] = Math.max(counts[2], seq);
+            if (seq <= flushedUpTo) {
+                counts[1]++;
+                return;
+            }
+            int keyLength = b.getInt();
+            MemorySegment key = MemorySegment.ofBuffer(b.slice(b.position(), keyLength));
+            b.position(b.position() + keyLength);
+            if (type == PUT) {
+                int valueLength = b.getInt();
+                MemorySegment value = MemorySegment.ofBuffer(b.slice(b.position(), valueLength));
+                mem.add(key, 0, keyLength, seq, value, 0, valueLength);
+            } else {
+                mem.add(key, 0, keyLength, seq, null, 0, MemTable.TOMBSTONE);
+            }
+            counts[0]++;
+        }, r -> walReport[0] = r);
+        LsmEngine engine = new LsmEngine(fs, dir, wal, manifest, memtableLimit);
+        engine.memtable.close();
+        engine.memtable = mem;
+        engine.tables.addAll(tables);
+        engine.sequence = counts[2];
+        engine.nextTable = nextTable;
+        report.accept(new Recovery(tables.size(), counts[0], counts[1], walReport[0], orphans));
+        return engine;
+    }
+
+    private static Path tablePath(Path dir, long number) {
+        return dir.resolve(String.format("%016d.sst", number));
+    }
+
+    public void put(byte[] key, byte[] value) throws IOException {
+        write(PUT, key, value);
+    }
+
+    public void delete(byte[] key) throws IOException {
+        write(DELETE, key, null);
+    }
+
+    private void write(byte type, byte[] key, byte[] value) throws IOException {
+        long seq = ++sequence;
+        ByteBuffer rec = ByteBuffer.allocate(1 + 8 + 4 + key.length + (value == null ? 0 : 4 + value.length))
+                .order(ByteOrder.LITTLE_ENDIAN);
+        rec.put(type).putLong(seq).putInt(key.length).put(key);
+        if (value != null) {
+            rec.putInt(value.length).put(value);
+        }
+        wal.append(rec.flip());
+        if (value != null) {
+            memtable.add(MemorySegment.ofArray(key), 0, key.length, seq, MemorySegment.ofArray(value), 0, value.length);
+        } else {
+            memtable.add(MemorySegment.ofArray(key), 0, key.length, seq, null, 0, MemTable.TOMBSTONE);
+        }
+    }
+
+    /** Writes the gathered log records (group commit) and syncs if asked; then acknowledge them. */
+    public void commit(boolean sync) throws IOException {
+        wal.commit(sync);
+        if (memtable.bytes() > memtableLimit) {
+            flush();
+        }
+    }
+
+    /** The value of {@code key} (newest version), or null when absent or deleted. */
+    public byte[] get(byte[] key) throws IOException {
+        MemorySegment k = MemorySegment.ofArray(key);
+        long node = memtable.get(k, 0, key.length, Long.MAX_VALUE);
+        if (node != -1) {
+            int len = memtable.valueLength(node);
+            return len == MemTable.TOMBSTONE ? null
+                    : io.heliosdb.memory.ByteStrings.toBytes(memtable.segment(node), memtable.valueOffset(node), len);
+        }
+        for (int i = tables.size() - 1; i >= 0; i--) {
+            SSTableReader.Entry e = tables.get(i).reader.get(key, Long.MAX_VALUE);
+            if (e != null) {
+                return e.tombstone() ? null : e.value();
+            }
+        }
+        return null;
+    }
+
+    /** Writes the memtable as a new table (see the class comment for the crash-safe order). */
+    public void flush() throws IOException {
+        if (memtable.entries() == 0) {
+            return;
+        }
+        long finishedUpTo = wal.rotate(); // commits and syncs pending records too
+        long number = nextTable++;
+        Path p = tablePath(dir, number);
+        SSTableWriter w = new SSTableWriter(fs.open(p));
+        long max = 0;
+        for (long n = memtable.first(); n != -1; n = memtable.next(n)) {
+            w.add(memtable.segment(n), memtable.keyOffset(n), memtable.keyLength(n), memtable.sequence(n),
+                    memtable.segment(n), memtable.valueOffset(n), memtable.valueLength(n));
+            max = Math.max(max, memtable.sequence(n));
+        }
+        w.finish(); // synced
+        fs.syncDirectory(dir);
+        ByteBuffer edit = ByteBuffer.allocate(17).order(ByteOrder.LITTLE_ENDIAN);
+        edit.put(EDIT_ADD_TABLE).putLong(number).putLong(max);
+        manifest.append(edit.flip());
+        manifest.commit(true);
+        tables.add(new Table(number, max, SSTableReader.open(fs.open(p), p.toString())));
+        memtable.close();
+        memtable = new MemTable();
+        wal.deleteSegmentsBefore(finishedUpTo + 1);
+    }
+
+    public int tableCount() {
+        return tables.size();
+    }
+
+    public long lastSequence() {
+        return sequence;
+    }
+
+    @Override
+    public void close() throws IOException {
+        wal.close();
+        manifest.close();
+        memtable.close();
+        for (Table t : tables) {
+            t.reader.close();
+        }
+    }
+}
