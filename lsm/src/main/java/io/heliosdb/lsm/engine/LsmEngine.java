@@ -180,6 +180,42 @@ public final class LsmEngine implements AutoCloseable {
         return null;
     }
 
+    /**
+     * Up to {@code limit} live entries with keys in [from, to) in key order (null bounds are open),
+     * as of now. Each element is {key, value}.
+     */
+    public List<byte[][]> scan(byte[] from, byte[] to, int limit) throws IOException {
+        List<VersionSource> sources = new ArrayList<>();
+        sources.add(new MemTableSource(memtable, from));
+        for (int i = tables.size() - 1; i >= 0; i--) {
+            sources.add(new TableSource(tables.get(i).reader, from));
+        }
+        MergedScan scan = new MergedScan(sources, Long.MAX_VALUE);
+        List<byte[][]> out = new ArrayList<>();
+        while (scan.valid() && out.size() < limit && (to == null || java.util.Arrays.compareUnsigned(scan.key(), to) < 0)) {
+            out.add(new byte[][]{scan.key(), scan.value()});
+            scan.next();
+        }
+        return out;
+    }
+
+    /** Live entries whose key starts with {@code prefix}, in key order. */
+    public List<byte[][]> scanPrefix(byte[] prefix, int limit) throws IOException {
+        return scan(prefix, prefixEnd(prefix), limit);
+    }
+
+    /** The smallest key greater than every key with this prefix, or null if there is none. */
+    static byte[] prefixEnd(byte[] prefix) {
+        byte[] end = prefix.clone();
+        for (int i = end.length - 1; i >= 0; i--) {
+            if ((end[i] & 0xFF) != 0xFF) {
+                end[i]++;
+                return java.util.Arrays.copyOf(end, i + 1);
+            }
+        }
+        return null;
+    }
+
     /** Writes the memtable as a new table (see the class comment for the crash-safe order). */
     public void flush() throws IOException {
         if (memtable.entries() == 0) {
