@@ -28,12 +28,17 @@ import java.util.Set;
  * the log records or the recorded table (or both: recovery skips log records the table already
  * holds, by sequence), and a table file not in the manifest is an unfinished flush and is deleted.
  *
- * <p>Owned by one shard thread; not thread-safe. Compaction and range iteration come next.
+ * <p>Owned by one shard thread; not thread-safe. Compaction: a first size-tiered merge ({@link #compact});
+ * leveled compaction, snapshots and a block cache come next.
  */
 public final class LsmEngine implements AutoCloseable {
     private static final byte PUT = 1;
     private static final byte DELETE = 2;
     private static final byte EDIT_ADD_TABLE = 1;
+    /** One record: the compaction's output table and every input it replaces (atomic). */
+    private static final byte EDIT_REPLACE_TABLES = 2;
+    /** Compact when this many tables exist (a first, size-tiered policy; leveled compaction is next). */
+    static final int COMPACTION_TRIGGER = 4;
 
     private final FileSystem fs;
     private final Path dir;
@@ -63,23 +68,30 @@ public final class LsmEngine implements AutoCloseable {
             throws IOException {
         fs.createDirectories(dir);
         // 1. The manifest: which tables are live, and up to which sequence each holds.
-        List<long[]> added = new ArrayList<>();
+        java.util.LinkedHashMap<Long, Long> liveTables = new java.util.LinkedHashMap<>(); // number -> max sequence
         WriteAheadLog manifest = WriteAheadLog.open(fs, dir.resolve("manifest"), edit -> {
             ByteBuffer b = edit.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-            if (b.get() == EDIT_ADD_TABLE) {
-                added.add(new long[]{b.getLong(), b.getLong()});
+            byte type = b.get();
+            long number = b.getLong();
+            long maxSequence = b.getLong();
+            if (type == EDIT_REPLACE_TABLES) {
+                int inputs = b.getInt();
+                for (int i = 0; i < inputs; i++) {
+                    liveTables.remove(b.getLong());
+                }
             }
+            liveTables.put(number, maxSequence);
         }, r -> { });
         Set<String> live = new HashSet<>();
         List<Table> tables = new ArrayList<>();
         long flushed = 0;
         long nextTable = 1;
-        for (long[] a : added) {
-            Path p = tablePath(dir, a[0]);
-            tables.add(new Table(a[0], a[1], SSTableReader.open(fs.open(p), p.toString())));
+        for (var a : liveTables.entrySet()) {
+            Path p = tablePath(dir, a.getKey());
+            tables.add(new Table(a.getKey(), a.getValue(), SSTableReader.open(fs.open(p), p.toString())));
             live.add(p.getFileName().toString());
-            flushed = Math.max(flushed, a[1]);
-            nextTable = Math.max(nextTable, a[0] + 1);
+            flushed = Math.max(flushed, a.getValue());
+            nextTable = Math.max(nextTable, a.getKey() + 1);
         }
         int orphans = 0;
         for (Path p : fs.list(dir)) {
@@ -234,13 +246,63 @@ public final class LsmEngine implements AutoCloseable {
         w.finish(); // synced
         fs.syncDirectory(dir);
         ByteBuffer edit = ByteBuffer.allocate(17).order(ByteOrder.LITTLE_ENDIAN);
-        edit.put(EDIT_ADD_TABLE).putLong(number).putLong(max);
+        edit.put(EDIT_ADD_TABLE).putLong(number).putLong(max); // same prefix as EDIT_REPLACE_TABLES
         manifest.append(edit.flip());
         manifest.commit(true);
         tables.add(new Table(number, max, SSTableReader.open(fs.open(p), p.toString())));
         memtable.close();
         memtable = new MemTable();
         wal.deleteSegmentsBefore(finishedUpTo + 1);
+        if (tables.size() >= COMPACTION_TRIGGER) {
+            compact();
+        }
+    }
+
+    /**
+     * Merges every table into one, keeping each key's newest version and dropping tombstones
+     * (nothing older lies below the merged table; the memtable is newer than all of it). The new
+     * table and the removal of its inputs are one manifest record; inputs are deleted only after it
+     * is synced, so a crash leaves either the old tables or the new one (and orphans are removed at
+     * open). No reader holds snapshots yet; when they do, versions they can see must be kept.
+     */
+    public void compact() throws IOException {
+        if (tables.size() < 2) {
+            return;
+        }
+        List<VersionSource> sources = new ArrayList<>();
+        long max = 0;
+        for (int i = tables.size() - 1; i >= 0; i--) {
+            sources.add(new TableSource(tables.get(i).reader, null));
+            max = Math.max(max, tables.get(i).maxSequence);
+        }
+        MergedScan merged = new MergedScan(sources, Long.MAX_VALUE);
+        long number = nextTable++;
+        Path p = tablePath(dir, number);
+        SSTableWriter w = new SSTableWriter(fs.open(p));
+        // The newest version keeps its sequence; every version is below 'max', so recovery's
+        // skip-by-sequence stays right.
+        while (merged.valid()) {
+            byte[] k = merged.key();
+            byte[] v = merged.value();
+            w.add(MemorySegment.ofArray(k), 0, k.length, max, MemorySegment.ofArray(v), 0, v.length);
+            merged.next();
+        }
+        w.finish();
+        fs.syncDirectory(dir);
+        ByteBuffer edit = ByteBuffer.allocate(1 + 8 + 8 + 4 + 8 * tables.size()).order(ByteOrder.LITTLE_ENDIAN);
+        edit.put(EDIT_REPLACE_TABLES).putLong(number).putLong(max).putInt(tables.size());
+        for (Table t : tables) {
+            edit.putLong(t.number);
+        }
+        manifest.append(edit.flip());
+        manifest.commit(true);
+        List<Table> old = new ArrayList<>(tables);
+        tables.clear();
+        tables.add(new Table(number, max, SSTableReader.open(fs.open(p), p.toString())));
+        for (Table t : old) {
+            t.reader.close();
+            fs.delete(tablePath(dir, t.number));
+        }
     }
 
     public int tableCount() {

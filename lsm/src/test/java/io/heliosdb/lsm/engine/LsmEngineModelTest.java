@@ -125,7 +125,7 @@ class LsmEngineModelTest {
                 }
             }
             e.commit(true);
-            assertTrue(e.tableCount() > 3, "expected several flushed tables, got " + e.tableCount());
+            assertTrue(e.tableCount() >= 1, "expected flushed (and compacted) tables, got " + e.tableCount());
         }
         LsmEngine.Recovery[] report = new LsmEngine.Recovery[1];
         try (LsmEngine e = LsmEngine.open(FileSystem.REAL, dir, 64 * 1024, x -> report[0] = x)) {
@@ -134,7 +134,7 @@ class LsmEngineModelTest {
             }
             assertEquals(20_000, e.lastSequence());
         }
-        assertTrue(report[0].tables() > 3);
+        assertTrue(report[0].tables() >= 1);
     }
 
     /** A flush that fails half way (disk full) loses nothing; the half-written table is deleted at restart. */
