@@ -151,10 +151,33 @@ public final class SSTableReader implements AutoCloseable {
         return null;
     }
 
-    /** Every entry of data block {@code i}, in order, after checking the block. */
+    private static final net.jpountz.lz4.LZ4SafeDecompressor LZ4 = net.jpountz.lz4.LZ4Factory.fastestInstance().safeDecompressor();
+
+    /** Every entry of data block {@code i}, in order, after checking (and decompressing) the block. */
     public List<Entry> block(int i) throws IOException {
-        ByteBuffer b = checkedBlock(file, name, offsets[i], sizes[i]);
-        int count = b.getInt(sizes[i] - 8);
+        ByteBuffer stored = checkedBlock(file, name, offsets[i], sizes[i]);
+        int payload = sizes[i] - SSTableFormat.BLOCK_TRAILER;
+        byte codec = stored.get(payload);
+        int rawLength = stored.getInt(payload + 1);
+        ByteBuffer b;
+        if (codec == SSTableFormat.RAW && rawLength == payload) {
+            b = stored;
+        } else if (codec == SSTableFormat.LZ4 && rawLength >= 4) {
+            byte[] raw = new byte[rawLength];
+            int n;
+            try {
+                n = LZ4.decompress(stored.array(), 0, payload, raw, 0, rawLength);
+            } catch (net.jpountz.lz4.LZ4Exception e) {
+                n = -1;
+            }
+            if (n != rawLength) {
+                throw new CorruptSSTableException(name + ": block at offset " + offsets[i] + " does not decompress");
+            }
+            b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
+        } else {
+            throw new CorruptSSTableException(name + ": block at offset " + offsets[i] + " has an unknown codec " + codec);
+        }
+        int count = b.getInt(rawLength - 4);
         List<Entry> out = new ArrayList<>(count);
         int p = 0;
         for (int n = 0; n < count; n++) {

@@ -60,14 +60,29 @@ public final class SSTableWriter {
         lastSequence = sequence;
     }
 
+    private static final net.jpountz.lz4.LZ4Compressor LZ4 = net.jpountz.lz4.LZ4Factory.fastestInstance().fastCompressor();
+
     private void finishBlock() throws IOException {
         block.putInt(blockEntries);
+        int rawLength = block.position();
+        byte[] stored = block.array();
+        int storedLength = rawLength;
+        byte codec = SSTableFormat.RAW;
+        byte[] compressed = new byte[LZ4.maxCompressedLength(rawLength)];
+        int c = LZ4.compress(block.array(), 0, rawLength, compressed, 0, compressed.length);
+        if (c <= rawLength - rawLength / 8) {
+            stored = compressed;
+            storedLength = c;
+            codec = SSTableFormat.LZ4;
+        }
+        ByteBuffer out = ByteBuffer.allocate(storedLength + SSTableFormat.BLOCK_TRAILER).order(ByteOrder.LITTLE_ENDIAN);
+        out.put(stored, 0, storedLength).put(codec).putInt(rawLength);
         CRC32C crc = new CRC32C();
-        crc.update(block.array(), 0, block.position());
-        block.putInt((int) crc.getValue());
-        block.flip();
-        int size = block.remaining();
-        file.write(block, position);
+        crc.update(out.array(), 0, out.position());
+        out.putInt((int) crc.getValue());
+        out.flip();
+        int size = out.remaining();
+        file.write(out, position);
         // Index entry: the block's last key and sequence, and where the block is.
         int need = 4 + 8 + lastKey.length + 8 + 4;
         if (indexBuf.remaining() < need) {

@@ -141,4 +141,27 @@ class SSTableTest {
         assertThrows(IllegalArgumentException.class, () -> w.add(MemorySegment.ofArray(a), 0, 1, 6, MemorySegment.ofArray(a), 0, 1));
         assertThrows(IllegalArgumentException.class, () -> w.add(MemorySegment.ofArray(b), 0, 1, 7, MemorySegment.ofArray(b), 0, 1));
     }
+
+    @Test
+    void compressibleBlocksAreStoredCompressedAndReadBackExactly() throws Exception {
+        FaultyFileSystem fs = new FaultyFileSystem();
+        Path p = Path.of("/d/z.sst");
+        long rawBytes = 0;
+        try (MemTable t = new MemTable()) {
+            for (int i = 0; i < 2000; i++) {
+                byte[] k = String.format("key:%08d", i).getBytes();
+                byte[] v = ("the same words again and again " + (i % 7)).repeat(4).getBytes();
+                rawBytes += k.length + v.length + 16;
+                t.add(MemorySegment.ofArray(k), 0, k.length, i + 1, MemorySegment.ofArray(v), 0, v.length);
+            }
+            flush(t, new SSTableWriter(fs.open(p)));
+        }
+        assertTrue(fs.size(p) < rawBytes / 2, "expected lz4 to at least halve " + rawBytes + " bytes, file is " + fs.size(p));
+        try (SSTableReader reader = SSTableReader.open(fs.open(p), "z.sst")) {
+            for (int i = 0; i < 2000; i += 13) {
+                SSTableReader.Entry e = reader.get(String.format("key:%08d", i).getBytes(), Long.MAX_VALUE);
+                assertArrayEquals(("the same words again and again " + (i % 7)).repeat(4).getBytes(), e.value());
+            }
+        }
+    }
 }
