@@ -49,6 +49,9 @@ public final class LsmEngine implements AutoCloseable {
     private long sequence;
     private long nextTable = 1;
     private final long memtableLimit;
+    private io.heliosdb.lsm.cache.BlockCache cache;
+    /** Default block cache per engine (per shard). */
+    public static final long DEFAULT_CACHE_BYTES = 64L << 20;
 
     private record Table(long number, long maxSequence, SSTableReader reader) {}
 
@@ -66,6 +69,12 @@ public final class LsmEngine implements AutoCloseable {
 
     public static LsmEngine open(FileSystem fs, Path dir, long memtableLimit, java.util.function.Consumer<Recovery> report)
             throws IOException {
+        return open(fs, dir, memtableLimit, DEFAULT_CACHE_BYTES, report);
+    }
+
+    public static LsmEngine open(FileSystem fs, Path dir, long memtableLimit, long cacheBytes,
+                                 java.util.function.Consumer<Recovery> report) throws IOException {
+        io.heliosdb.lsm.cache.BlockCache cache = new io.heliosdb.lsm.cache.BlockCache(cacheBytes);
         fs.createDirectories(dir);
         // 1. The manifest: which tables are live, and up to which sequence each holds.
         java.util.LinkedHashMap<Long, Long> liveTables = new java.util.LinkedHashMap<>(); // number -> max sequence
@@ -88,7 +97,7 @@ public final class LsmEngine implements AutoCloseable {
         long nextTable = 1;
         for (var a : liveTables.entrySet()) {
             Path p = tablePath(dir, a.getKey());
-            tables.add(new Table(a.getKey(), a.getValue(), SSTableReader.open(fs.open(p), p.toString())));
+            tables.add(new Table(a.getKey(), a.getValue(), SSTableReader.open(fs.open(p), p.toString()).cached(cache, a.getKey())));
             live.add(p.getFileName().toString());
             flushed = Math.max(flushed, a.getValue());
             nextTable = Math.max(nextTable, a.getKey() + 1);
@@ -129,6 +138,7 @@ public final class LsmEngine implements AutoCloseable {
             counts[0]++;
         }, r -> walReport[0] = r);
         LsmEngine engine = new LsmEngine(fs, dir, wal, manifest, memtableLimit);
+        engine.cache = cache;
         engine.memtable.close();
         engine.memtable = mem;
         engine.tables.addAll(tables);
@@ -249,7 +259,7 @@ public final class LsmEngine implements AutoCloseable {
         edit.put(EDIT_ADD_TABLE).putLong(number).putLong(max); // same prefix as EDIT_REPLACE_TABLES
         manifest.append(edit.flip());
         manifest.commit(true);
-        tables.add(new Table(number, max, SSTableReader.open(fs.open(p), p.toString())));
+        tables.add(new Table(number, max, SSTableReader.open(fs.open(p), p.toString()).cached(cache, number)));
         memtable.close();
         memtable = new MemTable();
         wal.deleteSegmentsBefore(finishedUpTo + 1);
@@ -298,11 +308,16 @@ public final class LsmEngine implements AutoCloseable {
         manifest.commit(true);
         List<Table> old = new ArrayList<>(tables);
         tables.clear();
-        tables.add(new Table(number, max, SSTableReader.open(fs.open(p), p.toString())));
+        tables.add(new Table(number, max, SSTableReader.open(fs.open(p), p.toString()).cached(cache, number)));
         for (Table t : old) {
+            cache.evictTable(t.number);
             t.reader.close();
             fs.delete(tablePath(dir, t.number));
         }
+    }
+
+    public io.heliosdb.lsm.cache.BlockCache cache() {
+        return cache;
     }
 
     public int tableCount() {
@@ -321,5 +336,6 @@ public final class LsmEngine implements AutoCloseable {
         for (Table t : tables) {
             t.reader.close();
         }
+        cache.close();
     }
 }

@@ -31,6 +31,8 @@ public final class SSTableReader implements AutoCloseable {
     private final int[] sizes;
     private final BloomFilter bloom;
     private final long entries;
+    private io.heliosdb.lsm.cache.BlockCache cache;
+    private long tableId;
 
     private SSTableReader(StorageFile file, String name, byte[][] lastKeys, long[] lastSequences, long[] offsets, int[] sizes,
                           BloomFilter bloom, long entries) {
@@ -42,6 +44,13 @@ public final class SSTableReader implements AutoCloseable {
         this.sizes = sizes;
         this.bloom = bloom;
         this.entries = entries;
+    }
+
+    /** Reads decoded blocks through {@code cache} (shared by a shard's tables), as table {@code tableId}. */
+    public SSTableReader cached(io.heliosdb.lsm.cache.BlockCache cache, long tableId) {
+        this.cache = cache;
+        this.tableId = tableId;
+        return this;
     }
 
     public static SSTableReader open(StorageFile file, String name) throws IOException {
@@ -143,18 +152,70 @@ public final class SSTableReader implements AutoCloseable {
         if (lo == lastKeys.length) {
             return null;
         }
-        for (Entry e : block(lo)) {
-            if (compare(e.key, e.sequence, key, snapshot) >= 0) {
-                return Arrays.equals(e.key, key) ? e : null;
+        // Scan the decoded block in place; only the entry found becomes Java objects.
+        MemorySegment b = rawBlock(lo);
+        int count = b.get(io.heliosdb.memory.NativeMemory.INT, b.byteSize() - 4);
+        MemorySegment k = MemorySegment.ofArray(key);
+        long p = 0;
+        for (int n = 0; n < count; n++) {
+            int keyLength = b.get(io.heliosdb.memory.NativeMemory.INT, p);
+            int valueLength = b.get(io.heliosdb.memory.NativeMemory.INT, p + 4);
+            long sequence = b.get(io.heliosdb.memory.NativeMemory.LONG, p + 8);
+            int c = io.heliosdb.memory.ByteStrings.compare(b, p + 16, keyLength, k, 0, key.length);
+            if (c > 0 || (c == 0 && sequence <= snapshot)) {
+                if (c != 0) {
+                    return null;
+                }
+                byte[] value = valueLength < 0 ? null
+                        : io.heliosdb.memory.ByteStrings.toBytes(b, p + 16 + keyLength, valueLength);
+                return new Entry(key.clone(), sequence, value);
             }
+            p += 16 + keyLength + Math.max(0, valueLength);
         }
         return null;
+    }
+
+    /** The decoded block {@code i}: from the cache, or read, checked, decompressed (and cached). */
+    private MemorySegment rawBlock(int i) throws IOException {
+        if (cache != null) {
+            MemorySegment hit = cache.get(tableId, i);
+            if (hit != null) {
+                return hit;
+            }
+        }
+        byte[] raw = decode(i);
+        return cache != null ? cache.put(tableId, i, raw, raw.length) : MemorySegment.ofArray(raw);
     }
 
     private static final net.jpountz.lz4.LZ4SafeDecompressor LZ4 = net.jpountz.lz4.LZ4Factory.fastestInstance().safeDecompressor();
 
     /** Every entry of data block {@code i}, in order, after checking (and decompressing) the block. */
     public List<Entry> block(int i) throws IOException {
+        MemorySegment raw = rawBlock(i);
+        ByteBuffer b = raw.asByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        int rawLength = (int) raw.byteSize();
+        int count = b.getInt(rawLength - 4);
+        List<Entry> out = new ArrayList<>(count);
+        int p = 0;
+        for (int n = 0; n < count; n++) {
+            int keyLength = b.getInt(p);
+            int valueLength = b.getInt(p + 4);
+            long sequence = b.getLong(p + 8);
+            byte[] key = new byte[keyLength];
+            b.get(p + 16, key);
+            byte[] value = null;
+            if (valueLength >= 0) {
+                value = new byte[valueLength];
+                b.get(p + 16 + keyLength, value);
+            }
+            out.add(new Entry(key, sequence, value));
+            p += 16 + keyLength + Math.max(0, valueLength);
+        }
+        return out;
+    }
+
+    /** Reads, checks and decompresses data block {@code i} into a new array (the raw block). */
+    private byte[] decode(int i) throws IOException {
         ByteBuffer stored = checkedBlock(file, name, offsets[i], sizes[i]);
         int payload = sizes[i] - SSTableFormat.BLOCK_TRAILER;
         byte codec = stored.get(payload);
@@ -177,24 +238,9 @@ public final class SSTableReader implements AutoCloseable {
         } else {
             throw new CorruptSSTableException(name + ": block at offset " + offsets[i] + " has an unknown codec " + codec);
         }
-        int count = b.getInt(rawLength - 4);
-        List<Entry> out = new ArrayList<>(count);
-        int p = 0;
-        for (int n = 0; n < count; n++) {
-            int keyLength = b.getInt(p);
-            int valueLength = b.getInt(p + 4);
-            long sequence = b.getLong(p + 8);
-            byte[] key = new byte[keyLength];
-            b.get(p + 16, key);
-            byte[] value = null;
-            if (valueLength >= 0) {
-                value = new byte[valueLength];
-                b.get(p + 16 + keyLength, value);
-            }
-            out.add(new Entry(key, sequence, value));
-            p += 16 + keyLength + Math.max(0, valueLength);
-        }
-        return out;
+        byte[] raw = new byte[rawLength];
+        b.get(0, raw);
+        return raw;
     }
 
     public int blocks() {
