@@ -50,6 +50,8 @@ public final class LsmEngine implements AutoCloseable {
     private long nextTable = 1;
     private final long memtableLimit;
     private io.heliosdb.lsm.cache.BlockCache cache;
+    /** Live snapshots (sequence -> how many holders): compaction keeps what they can see. */
+    private final java.util.TreeMap<Long, Integer> snapshots = new java.util.TreeMap<>();
     /** Default block cache per engine (per shard). */
     public static final long DEFAULT_CACHE_BYTES = 64L << 20;
 
@@ -184,17 +186,32 @@ public final class LsmEngine implements AutoCloseable {
         }
     }
 
+    /** A point in time to read at; {@link #release} it when done (until then compaction keeps its data). */
+    public long snapshot() {
+        snapshots.merge(sequence, 1, Integer::sum);
+        return sequence;
+    }
+
+    public void release(long snapshot) {
+        snapshots.computeIfPresent(snapshot, (k, n) -> n == 1 ? null : n - 1);
+    }
+
     /** The value of {@code key} (newest version), or null when absent or deleted. */
     public byte[] get(byte[] key) throws IOException {
+        return get(key, Long.MAX_VALUE);
+    }
+
+    /** The value of {@code key} as of {@code snapshot}, or null when absent or deleted then. */
+    public byte[] get(byte[] key, long snapshot) throws IOException {
         MemorySegment k = MemorySegment.ofArray(key);
-        long node = memtable.get(k, 0, key.length, Long.MAX_VALUE);
+        long node = memtable.get(k, 0, key.length, snapshot);
         if (node != -1) {
             int len = memtable.valueLength(node);
             return len == MemTable.TOMBSTONE ? null
                     : io.heliosdb.memory.ByteStrings.toBytes(memtable.segment(node), memtable.valueOffset(node), len);
         }
         for (int i = tables.size() - 1; i >= 0; i--) {
-            SSTableReader.Entry e = tables.get(i).reader.get(key, Long.MAX_VALUE);
+            SSTableReader.Entry e = tables.get(i).reader.get(key, snapshot);
             if (e != null) {
                 return e.tombstone() ? null : e.value();
             }
@@ -207,12 +224,17 @@ public final class LsmEngine implements AutoCloseable {
      * as of now. Each element is {key, value}.
      */
     public List<byte[][]> scan(byte[] from, byte[] to, int limit) throws IOException {
+        return scan(from, to, limit, Long.MAX_VALUE);
+    }
+
+    /** {@link #scan(byte[], byte[], int)} as of {@code snapshot}. */
+    public List<byte[][]> scan(byte[] from, byte[] to, int limit, long snapshot) throws IOException {
         List<VersionSource> sources = new ArrayList<>();
         sources.add(new MemTableSource(memtable, from));
         for (int i = tables.size() - 1; i >= 0; i--) {
             sources.add(new TableSource(tables.get(i).reader, from));
         }
-        MergedScan scan = new MergedScan(sources, Long.MAX_VALUE);
+        MergedScan scan = new MergedScan(sources, snapshot);
         List<byte[][]> out = new ArrayList<>();
         while (scan.valid() && out.size() < limit && (to == null || java.util.Arrays.compareUnsigned(scan.key(), to) < 0)) {
             out.add(new byte[][]{scan.key(), scan.value()});
@@ -285,17 +307,44 @@ public final class LsmEngine implements AutoCloseable {
             sources.add(new TableSource(tables.get(i).reader, null));
             max = Math.max(max, tables.get(i).maxSequence);
         }
-        MergedScan merged = new MergedScan(sources, Long.MAX_VALUE);
+        VersionMerge merged = new VersionMerge(sources);
         long number = nextTable++;
         Path p = tablePath(dir, number);
         SSTableWriter w = new SSTableWriter(fs.open(p));
-        // The newest version keeps its sequence; every version is below 'max', so recovery's
-        // skip-by-sequence stays right.
+        long[] points = new long[snapshots.size() + 1]; // what some reader can see: each snapshot, and now
+        int np = 0;
+        for (long snap : snapshots.descendingKeySet()) {
+            points[np++] = snap;
+        }
+        points[np++] = Long.MAX_VALUE;
+        java.util.Arrays.sort(points, 0, np);
+        List<Object[]> kept = new ArrayList<>();
         while (merged.valid()) {
             byte[] k = merged.key();
-            byte[] v = merged.value();
-            w.add(MemorySegment.ofArray(k), 0, k.length, max, MemorySegment.ofArray(v), 0, v.length);
-            merged.next();
+            // Versions of k arrive newest first; keep the newest one visible at each point.
+            kept.clear();
+            int point = np - 1; // from "now" down to the oldest snapshot
+            while (merged.valid() && java.util.Arrays.equals(merged.key(), k)) {
+                long seq = merged.sequence();
+                boolean visible = false;
+                while (point >= 0 && seq <= points[point]) {
+                    visible = true; // newest version with seq <= this point
+                    point--;
+                }
+                if (visible) {
+                    kept.add(new Object[]{seq, merged.value()});
+                }
+                merged.next();
+            }
+            // The oldest kept version is the bottom: a tombstone there hides nothing, drop it.
+            while (!kept.isEmpty() && kept.get(kept.size() - 1)[1] == null) {
+                kept.remove(kept.size() - 1);
+            }
+            for (Object[] v : kept) {
+                byte[] value = (byte[]) v[1];
+                w.add(MemorySegment.ofArray(k), 0, k.length, (Long) v[0],
+                        value == null ? null : MemorySegment.ofArray(value), 0, value == null ? MemTable.TOMBSTONE : value.length);
+            }
         }
         w.finish();
         fs.syncDirectory(dir);
