@@ -21,23 +21,24 @@ final class BloomFilter {
     }
 
     void add(MemorySegment key, long off, int len) {
-        long h = ByteStrings.hash(key, off, len);
-        long delta = (h >>> 33) | 1;
-        long n = (long) bits.length * 64;
-        for (int i = 0; i < hashes; i++) {
-            long bit = Long.remainderUnsigned(h, n);
-            bits[(int) (bit >>> 6)] |= 1L << (bit & 63);
-            h += delta;
-        }
+        probe(key, off, len, true);
     }
 
     boolean mightContain(MemorySegment key, long off, int len) {
+        return probe(key, off, len, false);
+    }
+
+    /** Visits the key's bit positions (double hashing); sets them, or tells whether all are set. */
+    private boolean probe(MemorySegment key, long off, int len, boolean set) {
         long h = ByteStrings.hash(key, off, len);
         long delta = (h >>> 33) | 1;
         long n = (long) bits.length * 64;
         for (int i = 0; i < hashes; i++) {
             long bit = Long.remainderUnsigned(h, n);
-            if ((bits[(int) (bit >>> 6)] & (1L << (bit & 63))) == 0) {
+            long mask = 1L << (bit & 63);
+            if (set) {
+                bits[(int) (bit >>> 6)] |= mask;
+            } else if ((bits[(int) (bit >>> 6)] & mask) == 0) {
                 return false;
             }
             h += delta;
