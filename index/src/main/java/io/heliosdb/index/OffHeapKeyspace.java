@@ -346,8 +346,6 @@ public final class OffHeapKeyspace implements Keyspace {
 
     @Override
     public long resizeRaw(long e, int newLength) {
-        MemorySegment s = seg(e);
-        long o = SlabAllocator.offset(e);
         if (encoding(e) == ValueEncoding.INT) {
             long v = longValue(e);
             int digits = ByteStrings.decimalLength(v);
@@ -357,8 +355,6 @@ public final class OffHeapKeyspace implements Keyspace {
             ms.set(NativeMemory.BYTE, SlabAllocator.offset(moved) + ENCODING, ValueEncoding.RAW);
             ms.set(NativeMemory.INT, SlabAllocator.offset(moved) + VALUE_LENGTH, digits);
             e = moved;
-            s = ms;
-            o = SlabAllocator.offset(e);
         }
         int oldLength = valueLength(e);
         long moved = ensureCapacity(e, newLength);
@@ -369,7 +365,6 @@ public final class OffHeapKeyspace implements Keyspace {
         }
         ms.set(NativeMemory.INT, mo + VALUE_LENGTH, newLength);
         ms.set(NativeMemory.BYTE, mo + ENCODING, ValueEncoding.RAW_MUTABLE);
-        assert s != null && o >= 0;
         return moved;
     }
 

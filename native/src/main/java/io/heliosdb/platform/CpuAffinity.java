@@ -28,10 +28,6 @@ public final class CpuAffinity {
         }
     }
 
-    public static boolean isSupported() {
-        return SCHED_SETAFFINITY != null;
-    }
-
     /** Pins the current thread to {@code cpu}; returns false if the OS refused. */
     public static boolean pinCurrentThread(int cpu) {
         if (SCHED_SETAFFINITY == null || cpu < 0 || cpu >= CPU_SET_BYTES * 8) {

@@ -96,10 +96,6 @@ public final class Args {
         return ByteStrings.parseLong(segment, offsets[i], lengths[i]);
     }
 
-    public byte byteAt(int i, int pos) {
-        return segment.get(NativeMemory.BYTE, offsets[i] + pos);
-    }
-
     /** A Java string of argument {@code i} (allocates: for cold paths only). */
     public String string(int i) {
         return ByteStrings.toString(segment, offsets[i], lengths[i]);

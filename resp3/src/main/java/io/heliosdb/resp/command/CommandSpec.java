@@ -96,10 +96,6 @@ public final class CommandSpec {
         return noAuth;
     }
 
-    public boolean hasFlag(String flag) {
-        return flags.contains(flag);
-    }
-
     public Set<String> flags() {
         return flags;
     }
@@ -114,6 +110,14 @@ public final class CommandSpec {
 
     public int keyStep() {
         return keyStep;
+    }
+
+    /**
+     * Index of the last key argument for a call with {@code argc} arguments (Redis' last_key: negative
+     * counts from the end). Keys are at firstKey, firstKey + keyStep, ... up to this index.
+     */
+    public int lastKeyIndex(int argc) {
+        return lastKey < 0 ? argc + lastKey : Math.min(lastKey, argc - 1);
     }
 
     public List<String> aclCategories() {

@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -203,16 +202,5 @@ public final class CommandTable {
             }
         }
         return true;
-    }
-
-    /** Names of implemented top-level commands. */
-    public Set<String> implementedNames() {
-        Set<String> s = new LinkedHashSet<>();
-        for (CommandSpec c : byName.values()) {
-            if (c.isImplemented()) {
-                s.add(c.name);
-            }
-        }
-        return s;
     }
 }

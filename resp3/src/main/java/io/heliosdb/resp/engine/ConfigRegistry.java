@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 
 /**
  * Runtime configuration under Redis' parameter names, shared by the config file, command-line
@@ -26,7 +25,6 @@ public final class ConfigRegistry {
         final List<String> choices;
         volatile String value;
         volatile long number;
-        final List<Consumer<Param>> listeners = new ArrayList<>();
 
         Param(String name, Type type, boolean mutable, String defaultValue, long min, long max, List<String> choices) {
             this.name = name;
@@ -258,10 +256,6 @@ public final class ConfigRegistry {
         return param(name).number != 0;
     }
 
-    public void onChange(String name, Consumer<Param> listener) {
-        param(name).listeners.add(listener);
-    }
-
     /**
      * Sets one parameter as the config file or a flag does (immutable ones allowed). Returns an
      * error text, or null on success.
@@ -271,11 +265,7 @@ public final class ConfigRegistry {
         if (p == null) {
             return "Bad directive or wrong number of arguments";
         }
-        String err = p.assign(value);
-        if (err == null) {
-            p.listeners.forEach(l -> l.accept(p));
-        }
-        return err;
+        return p.assign(value);
     }
 
     /**
@@ -300,9 +290,6 @@ public final class ConfigRegistry {
                 previous.forEach(Param::assign); // roll back what was applied
                 return failed(pair[0], err);
             }
-        }
-        for (Param p : previous.keySet()) {
-            p.listeners.forEach(l -> l.accept(p));
         }
         return null;
     }

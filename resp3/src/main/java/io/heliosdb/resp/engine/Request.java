@@ -170,7 +170,7 @@ final class Request implements ShardTask {
         if (first <= 0 || args.count() <= first) {
             return null;
         }
-        int last = spec.lastKey() < 0 ? args.count() + spec.lastKey() : Math.min(spec.lastKey(), args.count() - 1);
+        int last = spec.lastKeyIndex(args.count());
         for (int i = first; i <= last; i += spec.keyStep()) {
             Object lock = shard.lockedKey(io.heliosdb.scheduler.KeyBytes.copyOf(args.segment(), args.offset(i), args.length(i)));
             if (lock != null) {

@@ -412,7 +412,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         Shard target = home;
         int first = spec.firstKey();
         if (first > 0 && args.count() > first) {
-            int last = spec.lastKey() < 0 ? args.count() + spec.lastKey() : Math.min(spec.lastKey(), args.count() - 1);
+            int last = spec.lastKeyIndex(args.count());
             target = server.shardOfKey(args.segment(), args.offset(first), args.length(first));
             for (int i = first + spec.keyStep(); i <= last; i += spec.keyStep()) {
                 Shard s = server.shardOfKey(args.segment(), args.offset(i), args.length(i));

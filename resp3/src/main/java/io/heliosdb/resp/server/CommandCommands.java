@@ -193,7 +193,7 @@ final class CommandCommands {
             ctx.out().error("ERR The command has no key arguments");
             return;
         }
-        int last = s.lastKey() < 0 ? argc + s.lastKey() : Math.min(s.lastKey(), argc - 1);
+        int last = s.lastKeyIndex(argc);
         List<Integer> keys = new ArrayList<>();
         for (int i = s.firstKey(); i <= last; i += s.keyStep()) {
             keys.add(i + 2);

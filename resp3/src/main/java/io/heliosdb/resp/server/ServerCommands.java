@@ -15,7 +15,6 @@ import io.heliosdb.resp.keys.Help;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 
 /** The server family: COMMAND, INFO, CONFIG, DBSIZE, FLUSH*, SWAPDB, TIME, LASTSAVE, SLOWLOG, DEBUG, MEMORY. */
 public final class ServerCommands {
@@ -23,18 +22,18 @@ public final class ServerCommands {
 
     public static void register(CommandTable t) {
         CommandCommands.register(t);
-        t.register("info", Routing.ALL_SHARDS, across(InfoCommand::run));
+        t.register("info", Routing.ALL_SHARDS, MultiShardCommand.allShards(InfoCommand::run));
         t.register("config|get", Routing.SESSION, ServerCommands::configGet);
         t.register("config|set", Routing.SESSION, ServerCommands::configSet);
-        t.register("config|resetstat", Routing.ALL_SHARDS, across(ServerCommands::resetStat));
+        t.register("config|resetstat", Routing.ALL_SHARDS, MultiShardCommand.allShards(ServerCommands::resetStat));
         t.register("config|help", Routing.SESSION, ctx -> Help.reply(ctx.out(), "CONFIG",
                 "GET <pattern>", "    Return parameters matching the glob-like <pattern> and their values.",
                 "SET <directive> <value>", "    Set the configuration <directive> to <value>.",
                 "RESETSTAT", "    Reset statistics reported by the INFO command."));
-        t.register("dbsize", Routing.ALL_SHARDS, across(ServerCommands::dbsize));
-        t.register("flushdb", Routing.ALL_SHARDS, across(call -> flush(call, false)));
-        t.register("flushall", Routing.ALL_SHARDS, across(call -> flush(call, true)));
-        t.register("swapdb", Routing.ALL_SHARDS, across(ServerCommands::swapdb));
+        t.register("dbsize", Routing.ALL_SHARDS, MultiShardCommand.allShards(ServerCommands::dbsize));
+        t.register("flushdb", Routing.ALL_SHARDS, MultiShardCommand.allShards(call -> flush(call, false)));
+        t.register("flushall", Routing.ALL_SHARDS, MultiShardCommand.allShards(call -> flush(call, true)));
+        t.register("swapdb", Routing.ALL_SHARDS, MultiShardCommand.allShards(ServerCommands::swapdb));
         t.register("time", Routing.SESSION, ctx -> {
             long micros = Math.multiplyExact(ctx.now(), 1000L) + (System.nanoTime() / 1000) % 1000;
             ctx.out().array(2);
@@ -52,16 +51,12 @@ public final class ServerCommands {
                 "GET [<count>]", "    Return top <count> entries from the slowlog (default: 10, -1 mean all).",
                 "    Entries are made of:", "    id, timestamp, time in microseconds, arguments array, client IP and port,",
                 "    client name", "LEN", "    Return the length of the slowlog.", "RESET", "    Reset the slowlog."));
-        t.register("debug", Routing.ALL_SHARDS, across(DebugCommand::run));
+        t.register("debug", Routing.ALL_SHARDS, MultiShardCommand.allShards(DebugCommand::run));
         t.register("shutdown", Routing.SESSION, ServerCommands::shutdown);
         t.register("memory|usage", Routing.KEYS, ServerCommands::memoryUsage);
         t.register("memory|help", Routing.SESSION, ctx -> Help.reply(ctx.out(), "MEMORY",
                 "USAGE <key> [SAMPLES <count>]", "    Return memory in bytes used by <key> and its value. Nested values are",
                 "    sampled up to <count> times (default: 5, 0 means sample all)."));
-    }
-
-    private static MultiShardCommand across(Consumer<CrossShardCall> body) {
-        return MultiShardCommand.allShards(body);
     }
 
     /**

@@ -385,9 +385,4 @@ public final class StringCommands {
         MemorySegment.copy(a.segment(), a.offset(3), ks.segment(e), ks.valueOffset(e) + offset, vlen);
         ctx.out().integer(newLen);
     }
-
-    /** Reads a byte of a value (used by LCS). */
-    static byte byteAt(Keyspace ks, long e, long i) {
-        return ks.segment(e).get(NativeMemory.BYTE, ks.valueOffset(e) + i);
-    }
 }
