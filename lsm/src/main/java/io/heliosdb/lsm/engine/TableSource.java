@@ -14,6 +14,9 @@ final class TableSource implements VersionSource {
 
     TableSource(SSTableReader reader, byte[] from) throws IOException {
         this.reader = reader;
+        if (from != null) {
+            block = reader.firstBlockFor(from) - 1; // the index finds the block; the loop below the key in it
+        }
         nextBlock();
         if (from != null) {
             while (valid() && Arrays.compareUnsigned(key(), from) < 0) {

@@ -243,6 +243,44 @@ public final class SSTableReader implements AutoCloseable {
         return raw;
     }
 
+    /** Index of the first block that may hold keys >= {@code key} (== {@link #blocks()} when none). */
+    public int firstBlockFor(byte[] key) {
+        int lo = 0, hi = lastKeys.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (Arrays.compareUnsigned(lastKeys[mid], key) < 0) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    /** The largest key in the table (null for an empty table). */
+    public byte[] largestKey() {
+        return lastKeys.length == 0 ? null : lastKeys[lastKeys.length - 1];
+    }
+
+    private byte[] smallest;
+
+    /** The smallest key in the table (null for an empty table); read from the first block once. */
+    public synchronized byte[] smallestKey() throws IOException {
+        if (smallest == null && lastKeys.length > 0) {
+            List<Entry> first = block(0);
+            smallest = first.isEmpty() ? lastKeys[0] : first.get(0).key();
+        }
+        return smallest;
+    }
+
+    public long fileSize() throws IOException {
+        return file.size();
+    }
+
+    public String name() {
+        return name;
+    }
+
     public int blocks() {
         return offsets.length;
     }

@@ -28,6 +28,15 @@ public final class SSTableWriter {
         this.file = file;
     }
 
+    /** Bytes of finished blocks so far (the file grows by this much plus index, bloom and footer). */
+    public long bytesWritten() {
+        return position;
+    }
+
+    public long entries() {
+        return entries;
+    }
+
     public void add(MemorySegment key, long keyOff, int keyLen, long sequence, MemorySegment value, long valueOff, int valueLen)
             throws IOException {
         byte[] k = ByteStrings.toBytes(key, keyOff, keyLen);

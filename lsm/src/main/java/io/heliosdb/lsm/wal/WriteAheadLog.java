@@ -33,7 +33,8 @@ public final class WriteAheadLog implements AutoCloseable {
 
     private final FileSystem fs;
     private final Path dir;
-    private StorageFile file;
+    private volatile StorageFile file; // volatile: the everysec syncer reads it from its own thread
+    private long totalBytes;
     private long segment;
     private long end; // end of the last committed record in the current segment
     private ByteBuffer pending = ByteBuffer.allocateDirect(64 * 1024).order(ByteOrder.LITTLE_ENDIAN);
@@ -137,15 +138,24 @@ public final class WriteAheadLog implements AutoCloseable {
 
     /** Gathers a record for the next {@link #commit}. */
     public void append(ByteBuffer payload) {
-        int length = payload.remaining();
-        if (length > MAX_PAYLOAD) {
-            throw new IllegalArgumentException("record of " + length + " bytes exceeds " + MAX_PAYLOAD);
+        append(payload, null);
+    }
+
+    /** Gathers one record made of {@code head} followed by {@code tail} (may be null), without joining them first. */
+    public void append(ByteBuffer head, ByteBuffer tail) {
+        long total = (long) head.remaining() + (tail == null ? 0 : tail.remaining());
+        if (total > MAX_PAYLOAD) {
+            throw new IllegalArgumentException("record of " + total + " bytes exceeds " + MAX_PAYLOAD);
         }
+        int length = (int) total;
         ensurePending(HEADER + length);
         int start = pending.position();
         pending.putInt(length);
         pending.putInt(0); // CRC, filled below
-        pending.put(payload.duplicate());
+        pending.put(head.duplicate());
+        if (tail != null) {
+            pending.put(tail.duplicate());
+        }
         crc.reset();
         ByteBuffer view = pending.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         view.limit(pending.position()).position(start);
@@ -195,6 +205,7 @@ public final class WriteAheadLog implements AutoCloseable {
                 throw e;
             }
             end += n;
+            totalBytes += n;
             pending.clear();
             pendingRecords = 0;
         }
@@ -203,9 +214,26 @@ public final class WriteAheadLog implements AutoCloseable {
         }
     }
 
-    /** Makes committed records durable (the everysec timer, or a checkpoint). */
+    /** Makes committed records durable (a checkpoint). Owner thread. */
     public void sync() throws IOException {
         file.sync();
+    }
+
+    /**
+     * Makes committed records durable from another thread (Redis' everysec fsync runs off the
+     * event loop too). A segment closed by a rotation meanwhile was synced by that rotation.
+     */
+    public void syncFromAnyThread() throws IOException {
+        try {
+            file.sync();
+        } catch (java.nio.channels.ClosedChannelException rotated) {
+            // rotate() synced it before closing
+        }
+    }
+
+    /** Bytes committed since open. */
+    public long totalBytes() {
+        return totalBytes;
     }
 
     /** Commits, syncs and continues in a new segment; returns the finished segment's number. */
