@@ -31,10 +31,77 @@ public final class OffHeapKeyspace implements Keyspace {
     private long[] volatileEntries = new long[16];
     private int volatileCount;
 
+    /** Told of every change when persistence is on (null for a pure in-memory keyspace). */
+    private ChangeLog changes;
+    private int tag;
+
     public OffHeapKeyspace(SlabAllocator memory, Clock clock) {
         this.memory = memory;
         this.clock = clock;
     }
+
+    /** Reports changes to {@code log} from now on; {@code tag} names this keyspace to it. */
+    public void track(ChangeLog log, int tag) {
+        this.changes = log;
+        this.tag = tag;
+    }
+
+    public int tag() {
+        return tag;
+    }
+
+    /**
+     * Reports a created or modified entry once per commit: the dirty flag stays set until the
+     * change log has written the entry ({@link #clearDirty}), so a key changed many times between
+     * two commits is written once, with its final state.
+     */
+    private void changed(long e) {
+        if (changes == null) {
+            return;
+        }
+        MemorySegment s = seg(e);
+        long o = SlabAllocator.offset(e);
+        byte flags = s.get(NativeMemory.BYTE, o + FLAGS);
+        if ((flags & FLAG_DIRTY) == 0) {
+            s.set(NativeMemory.BYTE, o + FLAGS, (byte) (flags | FLAG_DIRTY));
+            changes.changed(this, s, o + HEADER, s.get(NativeMemory.INT, o + KEY_LENGTH));
+        }
+    }
+
+    /** Reports an entry about to leave this keyspace (always: its flag leaves with it). */
+    private void removing(long e) {
+        if (changes == null) {
+            return;
+        }
+        MemorySegment s = seg(e);
+        long o = SlabAllocator.offset(e);
+        s.set(NativeMemory.BYTE, o + FLAGS, (byte) (s.get(NativeMemory.BYTE, o + FLAGS) & ~FLAG_DIRTY));
+        changes.changed(this, s, o + HEADER, s.get(NativeMemory.INT, o + KEY_LENGTH));
+    }
+
+    /** True (and cleared) when the entry changed since it was last written by the change log. */
+    public boolean clearDirty(long e) {
+        MemorySegment s = seg(e);
+        long o = SlabAllocator.offset(e);
+        byte flags = s.get(NativeMemory.BYTE, o + FLAGS);
+        s.set(NativeMemory.BYTE, o + FLAGS, (byte) (flags & ~FLAG_DIRTY));
+        return (flags & FLAG_DIRTY) != 0;
+    }
+
+    /** Marks the entry changed again (its write failed and must be retried). */
+    public void markDirty(long e) {
+        MemorySegment s = seg(e);
+        long o = SlabAllocator.offset(e);
+        s.set(NativeMemory.BYTE, o + FLAGS, (byte) (s.get(NativeMemory.BYTE, o + FLAGS) | FLAG_DIRTY));
+    }
+
+    /** The entry of {@code key} whether expired or not, without side effects (no expiry, no rehash step). */
+    public long peek(MemorySegment key, long off, int len) {
+        return lookup(hash32(key, off, len), key, off, len);
+    }
+
+    /** Flag bit: changed since the change log last wrote this entry. */
+    private static final byte FLAG_DIRTY = 1;
 
     /** A bucket array in its own arena, so that a finished rehash can give it back at once. */
     private static final class Table {
@@ -311,6 +378,7 @@ public final class OffHeapKeyspace implements Keyspace {
                 s.set(NativeMemory.BYTE, o + TYPE, type);
                 s.set(NativeMemory.BYTE, o + ENCODING, encoding);
                 setExpireAt(old, expireAt == KEEP_TTL ? keepTtl : expireAt);
+                changed(old);
                 return old;
             }
             deleteEntry(old);
@@ -321,6 +389,7 @@ public final class OffHeapKeyspace implements Keyspace {
         if (at != 0) {
             setExpireAt(e, at);
         }
+        changed(e);
         return e;
     }
 
@@ -342,6 +411,7 @@ public final class OffHeapKeyspace implements Keyspace {
     public void setLong(long e, long value) {
         assert encoding(e) == ValueEncoding.INT;
         seg(e).set(NativeMemory.LONG, valueOffset(e), value);
+        changed(e);
     }
 
     @Override
@@ -365,6 +435,7 @@ public final class OffHeapKeyspace implements Keyspace {
         }
         ms.set(NativeMemory.INT, mo + VALUE_LENGTH, newLength);
         ms.set(NativeMemory.BYTE, mo + ENCODING, ValueEncoding.RAW_MUTABLE);
+        changed(moved);
         return moved;
     }
 
@@ -404,6 +475,7 @@ public final class OffHeapKeyspace implements Keyspace {
 
     @Override
     public long detach(long e) {
+        removing(e);
         boolean found = unlink(e);
         assert found : "detach of an entry not in this keyspace";
         if (volatileIndex(e) >= 0) {
@@ -423,6 +495,7 @@ public final class OffHeapKeyspace implements Keyspace {
         if (at != 0) {
             setExpireAt(e, at);
         }
+        changed(e);
     }
 
     // ---- TTL index ---------------------------------------------------------------------------
@@ -436,7 +509,10 @@ public final class OffHeapKeyspace implements Keyspace {
         assert at >= 0;
         MemorySegment s = seg(e);
         long o = SlabAllocator.offset(e);
-        s.set(NativeMemory.LONG, o + EXPIRE_AT, at);
+        if (s.get(NativeMemory.LONG, o + EXPIRE_AT) != at) {
+            s.set(NativeMemory.LONG, o + EXPIRE_AT, at);
+            changed(e);
+        }
         int vi = s.get(NativeMemory.INT, o + VOLATILE_INDEX);
         if (at != 0 && vi < 0) {
             if (volatileCount == volatileEntries.length) {
@@ -567,6 +643,9 @@ public final class OffHeapKeyspace implements Keyspace {
         tables[1] = null;
         rehashIndex = -1;
         size = 0;
+        if (changes != null) {
+            changes.cleared(this);
+        }
         volatileCount = 0;
         volatileEntries = new long[16];
     }

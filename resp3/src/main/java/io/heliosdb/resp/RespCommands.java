@@ -14,6 +14,7 @@ public final class RespCommands {
         CommandTable t = CommandTable.loadRedis70();
         ConnectionCommands.register(t);
         ServerCommands.register(t);
+        io.heliosdb.resp.server.PersistenceCommands.register(t);
         StringCommands.register(t);
         KeyCommands.register(t);
         return t;

@@ -65,6 +65,28 @@ public final class Shard {
         this.internalErrors = internalErrors;
     }
 
+    private CommitGate gate;
+
+    /** Installs the gate that holds this shard's outgoing messages until its changes are logged. */
+    public void gate(CommitGate g) {
+        gate = g;
+    }
+
+    /**
+     * Runs {@code waiter} now when nothing is waiting to be committed, else after the commit. Every
+     * message that carries the effect of this shard's work to a client or another shard passes here.
+     * Shard thread only.
+     */
+    public void afterCommit(CommitWaiter waiter) {
+        assert inShardThread();
+        CommitGate g = gate;
+        if (g == null || g.isOpen()) {
+            waiter.committed(true);
+        } else {
+            g.await(waiter);
+        }
+    }
+
     public int id() {
         return id;
     }

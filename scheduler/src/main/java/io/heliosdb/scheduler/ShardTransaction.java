@@ -27,6 +27,9 @@ public final class ShardTransaction {
     private Object[] results;
 
     /** @param shards distinct shards, any order */
+    /** The result of a step whose changes could not be logged (the reply must not acknowledge them). */
+    public static final String NOT_DURABLE = "MISCONF Errors writing to the AOF file: the change could not be made durable";
+
     public ShardTransaction(Shard origin, Shard[] shards) {
         assert shards.length > 0;
         this.origin = origin;
@@ -135,7 +138,9 @@ public final class ShardTransaction {
                         shard.release(tx);
                     }
                     Object r = result;
-                    tx.origin.postControl(new Result(tx, index, r));
+                    // The step's changes must be logged before its result can be acknowledged.
+                    shard.afterCommit(durable -> tx.origin.postControl(new Result(tx, index,
+                            durable ? r : new IllegalStateException(NOT_DURABLE))));
                 }
                 case RELEASE -> shard.release(tx);
                 case ARRIVED -> tx.arrived(-1, null);

@@ -33,6 +33,11 @@ public final class HeliosServer implements AutoCloseable {
     private boolean closed;
 
     public HeliosServer(ConfigRegistry config) throws InterruptedException {
+        this(config, io.heliosdb.lsm.io.FileSystem.REAL);
+    }
+
+    /** A server whose storage uses {@code fs} (tests put a fault-injecting file system here). */
+    public HeliosServer(ConfigRegistry config, io.heliosdb.lsm.io.FileSystem fs) throws InterruptedException {
         this.config = config;
         Transport transport = Transport.choose(config.get("transport"));
         int shardCount = (int) config.number("shards");
@@ -43,6 +48,18 @@ public final class HeliosServer implements AutoCloseable {
         } catch (Exception e) {
             shards.close();
             throw new IllegalStateException("cannot create data directory " + config.get("dir") + ": " + e.getMessage(), e);
+        }
+        if (config.bool("appendonly")) {
+            io.heliosdb.lsm.engine.LsmEngine.Options o = new io.heliosdb.lsm.engine.LsmEngine.Options().background(true);
+            o.memtableBytes = config.number("lsm-memtable-size");
+            o.cacheBytes = config.number("lsm-block-cache-size");
+            o.compactionBytesPerSecond = config.number("lsm-compaction-rate");
+            try {
+                context.persistence(io.heliosdb.resp.persistence.Persistence.open(context, Path.of(config.get("dir")), o, fs, System.out));
+            } catch (java.io.IOException | RuntimeException e) {
+                shards.close();
+                throw new IllegalStateException("cannot open the data in " + config.get("dir") + ": " + e.getMessage(), e);
+            }
         }
         ServerBootstrap b = new ServerBootstrap()
                 .group(shards.eventLoopGroup())
@@ -66,6 +83,9 @@ public final class HeliosServer implements AutoCloseable {
         try {
             this.listener = b.bind(new InetSocketAddress(bind.equals("*") ? "0.0.0.0" : bind, port)).sync().channel();
         } catch (Exception e) {
+            if (context.persistence() != null) {
+                context.persistence().close();
+            }
             shards.close();
             throw e;
         }
@@ -128,6 +148,9 @@ public final class HeliosServer implements AutoCloseable {
         closed = true;
         timers.forEach(t -> t.cancel(false));
         listener.close().syncUninterruptibly();
+        if (context.persistence() != null) {
+            context.persistence().close(); // every shard commits and syncs its last changes
+        }
         shards.close();
     }
 }

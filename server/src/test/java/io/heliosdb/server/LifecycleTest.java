@@ -48,7 +48,7 @@ class LifecycleTest {
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         String start = null;
         for (String line; (line = out.readLine()) != null; ) {
-            if (line.startsWith("HeliosDB ")) {
+            if (line.startsWith("HeliosDB ") && line.contains(" ready: ")) {
                 start = line;
                 break;
             }

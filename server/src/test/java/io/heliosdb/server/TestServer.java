@@ -7,19 +7,49 @@ import java.nio.file.Path;
 /** Starts a real HeliosDB on a free loopback port for a test; several shards so that keys spread. */
 final class TestServer implements AutoCloseable {
     final HeliosServer server;
+    final Path dir;
+    private final boolean ownsDir;
 
-    private TestServer(HeliosServer server) {
+    private TestServer(HeliosServer server, Path dir, boolean ownsDir) {
         this.server = server;
+        this.dir = dir;
+        this.ownsDir = ownsDir;
     }
 
+    /** A server on a fresh temporary data directory, deleted again on close. */
     static TestServer start(String... extra) throws Exception {
-        Path dir = Files.createTempDirectory("helios-test");
+        return start(Files.createTempDirectory("helios-test"), true, extra);
+    }
+
+    /** A server on {@code dir}, which stays after close (restart tests reopen it). */
+    static TestServer startOn(Path dir, String... extra) throws Exception {
+        return start(dir, false, extra);
+    }
+
+    /** A server on a fresh temporary directory (kept after close) whose storage goes through {@code fs}. */
+    static TestServer startWith(io.heliosdb.lsm.io.FileSystem fs, String... extra) throws Exception {
+        return start(Files.createTempDirectory("helios-test"), false, fs, extra);
+    }
+
+    private static TestServer start(Path dir, boolean ownsDir, String... extra) throws Exception {
+        return start(dir, ownsDir, io.heliosdb.lsm.io.FileSystem.REAL, extra);
+    }
+
+    private static TestServer start(Path dir, boolean ownsDir, io.heliosdb.lsm.io.FileSystem fs, String... extra) throws Exception {
         String[] base = {"--port", "0", "--shards", "3", "--dir", dir.toString(), "--cpu-affinity", "no"};
         String[] argv = new String[base.length + extra.length];
         System.arraycopy(base, 0, argv, 0, base.length);
         System.arraycopy(extra, 0, argv, base.length, extra.length);
         ConfigRegistry config = ServerOptions.parse(argv);
-        return new TestServer(new HeliosServer(config));
+        return new TestServer(new HeliosServer(config, fs), dir, ownsDir);
+    }
+
+    static void deleteRecursively(Path dir) {
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException ignored) {
+            // a temporary directory: best effort
+        }
     }
 
     int port() {
@@ -31,6 +61,9 @@ final class TestServer implements AutoCloseable {
     public void close() {
         long errors = server.context().shards().internalErrors();
         server.close();
+        if (ownsDir) {
+            deleteRecursively(dir);
+        }
         if (errors > 0) {
             throw new AssertionError(errors + " internal error(s) on the server's shards; stack traces are in the test output");
         }

@@ -425,9 +425,21 @@ public final class LsmEngine implements AutoCloseable {
         wal.syncFromAnyThread();
     }
 
-    /** Bytes written to the log since open (for INFO). */
+    /** Bytes in the log's segments on disk (INFO aof_current_size). Any thread. */
     public long logBytes() {
-        return wal.totalBytes();
+        long n = 0;
+        try {
+            for (Path p : fs.list(dir.resolve("wal"))) {
+                try {
+                    n += java.nio.file.Files.size(p); // not fs.open: that would recreate a segment deleted meanwhile
+                } catch (java.nio.file.NoSuchFileException gone) {
+                    // flushed and deleted since the listing
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return n;
     }
 
     /** The background thread's last failure (a full disk, ...), or null once it succeeds again. */
@@ -688,6 +700,67 @@ public final class LsmEngine implements AutoCloseable {
             new Compactor(this).compactAll();
         } finally {
             workDone.signalAll();
+            workLock.unlock();
+        }
+    }
+
+    /** Queues the memtable for the background flush (BGSAVE); flushes now without a background thread. Owner. */
+    public void flushInBackground() throws IOException {
+        if (worker == null) {
+            flush();
+        } else {
+            wal.commit(true);
+            freezeMemtable();
+        }
+    }
+
+    /** Returns when every memtable queued so far is a table. Any thread. */
+    public void awaitFlushesFromAnyThread() throws IOException {
+        workLock.lock();
+        try {
+            flushImmutables();
+        } finally {
+            workDone.signalAll();
+            workLock.unlock();
+        }
+    }
+
+    /** {@link #compact()} is safe from any thread: it never touches the mutable memtable or the log's tail. */
+    public void compactFromAnyThread() throws IOException {
+        compact();
+    }
+
+    /**
+     * A consistent copy of the tree in {@code target} (a new directory), openable as an engine:
+     * tables are hard links (immutable files), the manifest and log are copied after the log is
+     * committed and synced. Owner thread; the background thread is held off meanwhile.
+     */
+    public void checkpoint(Path target) throws IOException {
+        wal.commit(true);
+        workLock.lock();
+        try {
+            java.nio.file.Files.createDirectories(target);
+            for (List<Table> level : state.levels) {
+                for (Table t : level) {
+                    Path src = tablePath(dir, t.number);
+                    Path dst = target.resolve(src.getFileName());
+                    try {
+                        java.nio.file.Files.createLink(dst, src);
+                    } catch (UnsupportedOperationException | IOException e) {
+                        java.nio.file.Files.copy(src, dst); // another file system: copy instead
+                    }
+                }
+            }
+            for (String sub : new String[]{"manifest", "wal"}) {
+                Path to = target.resolve(sub);
+                java.nio.file.Files.createDirectories(to);
+                try (var files = java.nio.file.Files.list(dir.resolve(sub))) {
+                    for (Path f : (Iterable<Path>) files::iterator) {
+                        java.nio.file.Files.copy(f, to.resolve(f.getFileName()));
+                    }
+                }
+            }
+        } finally {
             workLock.unlock();
         }
     }

@@ -66,6 +66,11 @@ public final class WriteBatch {
         MemorySegment.copy(MemorySegment.ofArray(value), 0, buffer, at + key.length, value.length);
     }
 
+    /** Adds a delete of a {@code keyLength}-byte key; returns the offset where the caller writes the key. */
+    public long reserveDelete(int keyLength) {
+        return reserve(DELETE, keyLength, -1, keyLength);
+    }
+
     public void delete(MemorySegment key, long off, int len) {
         long at = reserve(DELETE, len, -1, len);
         MemorySegment.copy(key, off, buffer, at, len);

@@ -62,6 +62,15 @@ public final class CommandTable {
         Map<String, Object> info = (Map<String, Object>) Json.parse(infoJson);
         Map<String, Object> docs = (Map<String, Object>) Json.parse(docsJson);
         for (Map.Entry<String, Object> e : info.entrySet()) {
+            if (e.getKey().equals("*")) { // HeliosDB's own top-level commands
+                Map<String, Object> topDocs = (Map<String, Object>) docs.getOrDefault("*", Map.of());
+                for (Object row : (List<Object>) e.getValue()) {
+                    CommandSpec spec = build((List<Object>) row, null, topDocs);
+                    byName.put(spec.name, spec);
+                    index(spec);
+                }
+                continue;
+            }
             CommandSpec container = byName.get(e.getKey());
             Map<String, Object> subDocs = (Map<String, Object>) docs.getOrDefault(e.getKey(), Map.of());
             for (Object row : (List<Object>) e.getValue()) {

@@ -122,6 +122,10 @@ public final class CrossShardCall {
     private void finishWith(ShardTransaction tx, java.util.function.BiConsumer<RespWriter, Object[]> reply) {
         Object[] results = tx.results();
         for (Object r : results) {
+            if (r instanceof IllegalStateException e && ShardTransaction.NOT_DURABLE.equals(e.getMessage())) {
+                finish(w -> w.error(e.getMessage()));
+                return;
+            }
             if (r instanceof RuntimeException e) {
                 finish(w -> w.error("ERR internal error: " + e));
                 return;

@@ -130,8 +130,9 @@ public final class ConfigRegistry {
         add("dir", Type.STRING, true, "./data");
         add("dbfilename", Type.STRING, true, "dump.rdb");
         add("save", Type.STRING, true, "");
-        // "no" until the storage engine is wired in: CONFIG must not claim persistence this build lacks.
-        add("appendonly", Type.BOOL, true, "no");
+        // Persistence is on by default (the LSM engine under the data dir); "no" gives a pure in-memory
+        // server. Fixed at start: switching a running server between the two is not supported yet.
+        add("appendonly", Type.BOOL, false, "yes");
         add("appendfsync", Type.ENUM, true, "everysec", List.of("always", "everysec", "no"));
         add("appendfilename", Type.STRING, false, "appendonly.aof");
         add("appenddirname", Type.STRING, false, "appendonlydir");
@@ -184,6 +185,9 @@ public final class ConfigRegistry {
         add("shards", Type.INT, false, Integer.toString(Runtime.getRuntime().availableProcessors()), 1, 1024);
         add("transport", Type.ENUM, false, "auto", List.of("auto", "io_uring", "epoll", "nio"));
         add("cpu-affinity", Type.BOOL, false, "no"); // pin only on a machine the server has to itself
+        add("lsm-memtable-size", Type.MEMORY, false, "32mb", 1024 * 1024, maxLong); // per shard
+        add("lsm-block-cache-size", Type.MEMORY, false, "64mb", 0, maxLong); // per shard
+        add("lsm-compaction-rate", Type.MEMORY, false, "0", 0, maxLong); // bytes/s per shard, 0 = unlimited
         addRemainingRedisParameters();
     }
 

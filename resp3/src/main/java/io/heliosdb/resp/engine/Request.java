@@ -21,7 +21,7 @@ import java.util.Arrays;
  * <p>Pooled per connection and reused: the cross-shard path allocates nothing in steady state.
  * Argument bytes are a private copy, so the connection's input buffer can move on.
  */
-final class Request implements ShardTask {
+final class Request implements ShardTask, io.heliosdb.scheduler.CommitWaiter {
     static final int MAX_COMMANDS = 128;
 
     private final RespConnection owner;
@@ -49,6 +49,8 @@ final class Request implements ShardTask {
     private int db;
     private ClientSession session;
     private boolean returning;
+    /** A leg's shard failed to log its changes: the connection must not acknowledge them. */
+    private boolean notDurable;
     /** Command to continue from after waiting for a key lock, or -1. */
     private int resumeAt = -1;
 
@@ -66,6 +68,7 @@ final class Request implements ShardTask {
         this.currentLeg = 0;
         this.used = 0;
         this.returning = false;
+        this.notDurable = false;
         this.resumeAt = -1;
         reply.clear();
         if (reply.capacity() > RETAINED_LIMIT) {
@@ -156,12 +159,22 @@ final class Request implements ShardTask {
                 reply.writerIndex(mark);
             }
         }
+        shard.afterCommit(this); // the leg's changes are logged before anything can see its replies
+    }
+
+    @Override
+    public void committed(boolean durable) {
+        notDurable |= !durable;
         if (++currentLeg < legs) {
             legShard[currentLeg].forward(this);
         } else {
             returning = true;
             origin.postControl(this);
         }
+    }
+
+    boolean notDurable() {
+        return notDurable;
     }
 
     /** The lock of the first of the command's keys that a transaction holds on this shard, or null. */

@@ -69,6 +69,9 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
     private long parkedEnd;
     private boolean skipNextReply;
     private boolean closed;
+    /** A flush waits for the home shard's commit. */
+    private boolean flushQueued;
+    private final io.heliosdb.scheduler.CommitWaiter flushWaiter = this::flushAfterCommit;
     private boolean resumeScheduled;
     /** True while {@link #process} runs: completions arriving synchronously must not re-enter it. */
     private boolean processing;
@@ -349,6 +352,12 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
             scheduleResume(Math.min(10, Math.max(1, server.pauseUntilMillis - now)));
             return false;
         }
+        if (spec.isWrite()) {
+            String refused = server.writesRefused();
+            if (refused != null) {
+                return reject(refused, spec); // the log cannot take writes (disk full): say so, like Redis' MISCONF
+            }
+        }
         session.lastCommand = spec.name();
         return switch (spec.routing()) {
             case SESSION -> runSession(spec);
@@ -527,6 +536,10 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
             r.releaseBuffers();
             return;
         }
+        if (r.notDurable()) {
+            closeNow(); // a shard could not log this batch's changes: acknowledge none of them
+            return;
+        }
         if (r.reply().isReadable()) {
             out().writeBytes(r.reply());
         }
@@ -585,8 +598,29 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         return out;
     }
 
+    /**
+     * Sends the replies gathered so far once the home shard's changes are in its log (at once when
+     * there are none): a reply never acknowledges a write that a crash could still lose.
+     */
     private void flush() {
-        if (out != null && out.isReadable() && !closed) {
+        if (flushQueued || out == null || !out.isReadable() || closed) {
+            return;
+        }
+        flushQueued = true;
+        home.afterCommit(flushWaiter);
+    }
+
+    private void flushAfterCommit(boolean durable) {
+        flushQueued = false;
+        if (!durable) {
+            closeNow(); // the log write failed: these replies must not acknowledge anything
+            return;
+        }
+        writeOut();
+    }
+
+    private void writeOut() {
+        if (out != null && out.isReadable() && ctx.channel().isActive()) {
             server.netOutputBytes.add(out.readableBytes());
             ByteBuf b = out;
             out = null;
@@ -613,7 +647,12 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
 
     private void closeAfterFlush() {
         closed = true;
-        ctx.writeAndFlush(ctx.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
+        home.afterCommit(durable -> { // behind a queued flush, if any: replies first, then the close
+            if (durable) {
+                writeOut();
+            }
+            ctx.writeAndFlush(ctx.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
+        });
     }
 
     private void closeNow() {

@@ -26,6 +26,26 @@ public final class ServerContext {
     public final LongAdder netOutputBytes = new LongAdder();
     public final LongAdder rejectedCalls = new LongAdder();
     public volatile long lastSaveSeconds;
+    /** Why writes are refused right now (the error reply), or null. Set by the persistence. */
+    private volatile String writesRefused;
+    private io.heliosdb.resp.persistence.Persistence persistence;
+
+    public String writesRefused() {
+        return writesRefused;
+    }
+
+    public void writesRefused(String reason) {
+        writesRefused = reason;
+    }
+
+    /** The persistence, or null for a pure in-memory server (appendonly no). */
+    public io.heliosdb.resp.persistence.Persistence persistence() {
+        return persistence;
+    }
+
+    public void persistence(io.heliosdb.resp.persistence.Persistence p) {
+        persistence = p;
+    }
     /** CLIENT PAUSE: until when, and whether only writes are paused. */
     public volatile long pauseUntilMillis;
     public volatile boolean pauseWritesOnly;

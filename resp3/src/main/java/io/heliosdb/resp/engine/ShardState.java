@@ -58,6 +58,20 @@ public final class ShardState {
         Keyspace t = dbs[a];
         dbs[a] = dbs[b];
         dbs[b] = t;
+        if (store != null) {
+            store.databasesSwapped();
+        }
+    }
+
+    private io.heliosdb.resp.persistence.ShardStore store;
+
+    /** The shard's persistence, or null (appendonly no). */
+    public io.heliosdb.resp.persistence.ShardStore store() {
+        return store;
+    }
+
+    public void store(io.heliosdb.resp.persistence.ShardStore s) {
+        store = s;
     }
 
     public SlabAllocator memory() {

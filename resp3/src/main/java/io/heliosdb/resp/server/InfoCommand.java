@@ -155,17 +155,38 @@ final class InfoCommand {
                     line(b, "lazyfree_pending_objects", "0");
                 }
                 case "persistence" -> {
-                    // The storage engine is not wired in yet: this build keeps data in memory only.
+                    var p = server.persistence();
                     b.append("# Persistence\r\n");
-                    line(b, "loading", "0");
+                    line(b, "loading", "0"); // clients are accepted only after loading
                     line(b, "async_loading", "0");
-                    line(b, "rdb_changes_since_last_save", "0");
-                    line(b, "rdb_bgsave_in_progress", "0");
+                    line(b, "rdb_changes_since_last_save", Long.toString(p == null ? 0 : p.changesSinceSave()));
+                    line(b, "rdb_bgsave_in_progress", p != null && p.bgsaveInProgress ? "1" : "0");
                     line(b, "rdb_last_save_time", Long.toString(server.lastSaveSeconds));
-                    line(b, "rdb_last_bgsave_status", "ok");
-                    line(b, "aof_enabled", "0");
-                    line(b, "aof_rewrite_in_progress", "0");
-                    line(b, "aof_last_write_status", "ok");
+                    line(b, "rdb_last_bgsave_status", p == null ? "ok" : p.lastBgsaveStatus);
+                    line(b, "rdb_last_bgsave_time_sec", Long.toString(p == null ? -1 : p.lastBgsaveSeconds));
+                    line(b, "aof_enabled", p == null ? "0" : "1");
+                    line(b, "aof_rewrite_in_progress", p != null && p.rewriteInProgress ? "1" : "0");
+                    line(b, "aof_rewrite_scheduled", "0");
+                    line(b, "aof_last_rewrite_time_sec", Long.toString(p == null ? -1 : p.lastRewriteSeconds));
+                    line(b, "aof_last_bgrewrite_status", p == null ? "ok" : p.lastRewriteStatus);
+                    line(b, "aof_rewrites", Long.toString(p == null ? 0 : p.rewrites));
+                    line(b, "aof_last_write_status", p == null ? "ok" : p.lastWriteStatus());
+                    if (p != null) {
+                        // Summed over shards.
+                        line(b, "aof_current_size", Long.toString(p.logBytes()));
+                        line(b, "aof_delayed_fsync", Long.toString(p.fsyncErrors));
+                        line(b, "heliosdb_appendfsync", p.fsync().name().toLowerCase(Locale.ROOT));
+                        line(b, "heliosdb_load_time_ms", Long.toString(p.loadMillis));
+                        line(b, "heliosdb_lsm_memtable_bytes", Long.toString(p.sum(e -> e.memtableBytes())));
+                        line(b, "heliosdb_lsm_sstable_bytes", Long.toString(p.sum(e -> e.tableBytes())));
+                        line(b, "heliosdb_lsm_sstables", Long.toString(p.sum(e -> e.tableCount())));
+                        line(b, "heliosdb_lsm_block_cache_bytes", Long.toString(p.sum(e -> e.cache().usedBytes())));
+                        line(b, "heliosdb_lsm_flushes", Long.toString(p.sum(e -> e.stats().flushes)));
+                        line(b, "heliosdb_lsm_compactions", Long.toString(p.sum(e -> e.stats().compactions)));
+                        line(b, "heliosdb_lsm_write_stalls", Long.toString(p.sum(e -> e.stats().stalls)));
+                        line(b, "heliosdb_lsm_write_stall_micros", Long.toString(p.sum(e -> e.stats().stallMicros)));
+                        line(b, "heliosdb_lsm_background_errors", Long.toString(p.sum(e -> e.stats().backgroundErrors)));
+                    }
                 }
                 case "stats" -> {
                     b.append("# Stats\r\n");

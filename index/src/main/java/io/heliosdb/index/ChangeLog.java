@@ -1,0 +1,17 @@
+package io.heliosdb.index;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Where a tracked {@link OffHeapKeyspace} reports its changes (the persistence of its shard).
+ * Called on the shard's thread, in the middle of a command: implementations only note the key
+ * (its bytes are valid during the call only) and write the entry's final state later, once per
+ * commit.
+ */
+public interface ChangeLog {
+    /** The key was created, modified, or removed (or moved out) in {@code keyspace}. */
+    void changed(OffHeapKeyspace keyspace, MemorySegment segment, long keyOffset, int keyLength);
+
+    /** Every key of {@code keyspace} was removed at once (FLUSHDB / FLUSHALL). */
+    void cleared(OffHeapKeyspace keyspace);
+}

@@ -1,0 +1,401 @@
+package io.heliosdb.resp.persistence;
+
+import io.heliosdb.lsm.engine.LsmEngine;
+import io.heliosdb.lsm.io.FileSystem;
+import io.heliosdb.resp.engine.ServerContext;
+import io.heliosdb.resp.engine.ShardState;
+import io.heliosdb.scheduler.Shard;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Future;
+
+/**
+ * The server's persistence ({@code appendonly yes}): one {@link ShardStore} and LSM engine per
+ * shard under {@code <dir>/shard-<n>}, the {@code appendfsync} policy, the everysec syncer, and the
+ * state INFO reports. Redis vocabulary maps onto the engine as follows:
+ * <ul>
+ *   <li>{@code appendfsync always}: a turn's changes are synced before any of its replies leave;
+ *   {@code everysec}: written before replies leave (a kill -9 loses nothing), synced once a second
+ *   by a background thread (a power loss loses at most about a second); {@code no}: written, the
+ *   OS decides when to sync.</li>
+ *   <li>SAVE: every shard commits, syncs, and flushes its memtable to a table (a checkpoint of the
+ *   tree, blocking like Redis' SAVE); BGSAVE: the same with the flush in the background;
+ *   BGREWRITEAOF: a full compaction in the background (the "rewrite" that drops dead history).</li>
+ * </ul>
+ */
+public final class Persistence implements AutoCloseable {
+    public enum Fsync { ALWAYS, EVERYSEC, NO }
+
+    private static final String LAYOUT = "heliosdb.layout";
+
+    private final ServerContext server;
+    private final Path dir;
+    private final ShardStore[] stores;
+    private final Thread syncer;
+    private volatile boolean closed;
+
+    // INFO.
+    public volatile long lastFsyncMillis;
+    public volatile long fsyncErrors;
+    public volatile long loadMillis;
+    public volatile boolean bgsaveInProgress;
+    public volatile boolean rewriteInProgress;
+    public volatile String lastBgsaveStatus = "ok";
+    public volatile String lastRewriteStatus = "ok";
+    public volatile long rewrites;
+    public volatile long lastRewriteSeconds = -1;
+    public volatile long lastBgsaveSeconds = -1;
+
+    private Persistence(ServerContext server, Path dir, int shards) {
+        this.server = server;
+        this.dir = dir;
+        this.stores = new ShardStore[shards];
+        this.syncer = new Thread(this::syncEverySecond, "heliosdb-fsync");
+        this.syncer.setDaemon(true);
+    }
+
+    public static Fsync parse(String appendfsync) {
+        return switch (appendfsync) {
+            case "always" -> Fsync.ALWAYS;
+            case "no" -> Fsync.NO;
+            default -> Fsync.EVERYSEC;
+        };
+    }
+
+    /**
+     * Opens (or creates) the data directory, replays every shard's log and tables into its
+     * keyspaces (in parallel, each on its own shard thread) and starts tracking changes. Throws
+     * with a message for the operator when the directory cannot be used as is.
+     */
+    public static Persistence open(ServerContext server, Path dir, LsmEngine.Options base, FileSystem fs,
+                                   java.io.PrintStream log) throws IOException {
+        List<Shard> shards = List.of(server.shards().all());
+        checkLayout(dir, shards.size());
+        Persistence p = new Persistence(server, dir, shards.size());
+        long t0 = System.nanoTime();
+        long now = server.clock().millis();
+        List<Future<String>> loads = new ArrayList<>();
+        for (Shard s : shards) {
+            ShardState st = s.state();
+            ShardStore[] holder = new ShardStore[1];
+            LsmEngine.Options o = copy(base);
+            o.filter = (k, v) -> holder[0] != null && holder[0].isDead(k, v, server.clock().millis());
+            Path shardDir = dir.resolve("shard-" + s.id());
+            loads.add(s.loop().submit(() -> {
+                LsmEngine.Recovery[] rec = new LsmEngine.Recovery[1];
+                LsmEngine engine = LsmEngine.open(fs, shardDir, o, r -> rec[0] = r);
+                ShardStore store = new ShardStore(s, st, p, engine);
+                store.load(now);
+                holder[0] = store;
+                p.stores[s.id()] = store;
+                st.store(store);
+                var w = rec[0].wal();
+                return "shard " + s.id() + ": " + store.keysLoaded + " keys from " + rec[0].tables() + " tables and "
+                        + rec[0].walRecordsReplayed() + " log records"
+                        + (w.truncatedAt() >= 0 ? "; torn log tail truncated at offset " + w.truncatedAt() + " of segment "
+                        + w.truncatedSegment() + " (" + w.bytesDropped() + " bytes of an unacknowledged write)" : "")
+                        + (rec[0].orphansDeleted() > 0 ? "; " + rec[0].orphansDeleted() + " unfinished table(s) removed" : "");
+            }));
+        }
+        IOException failure = null;
+        for (Future<String> f : loads) {
+            try {
+                log.println("HeliosDB storage: " + f.get());
+            } catch (java.util.concurrent.ExecutionException e) {
+                Throwable c = e.getCause();
+                if (failure == null) {
+                    failure = c instanceof IOException io ? io : new IOException(c.getMessage(), c);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while loading");
+            }
+        }
+        if (failure != null) {
+            p.closeOpened();
+            throw failure;
+        }
+        p.loadMillis = (System.nanoTime() - t0) / 1_000_000;
+        long keys = 0;
+        for (ShardStore s : p.stores) {
+            keys += s.keysLoaded;
+        }
+        log.println("HeliosDB storage: loaded " + keys + " keys in " + p.loadMillis + " ms from " + dir.toAbsolutePath().normalize()
+                + " (appendfsync " + p.fsync().name().toLowerCase() + ")");
+        p.syncer.start();
+        return p;
+    }
+
+    private static LsmEngine.Options copy(LsmEngine.Options b) {
+        LsmEngine.Options o = new LsmEngine.Options();
+        o.memtableBytes = b.memtableBytes;
+        o.cacheBytes = b.cacheBytes;
+        o.l0CompactionTrigger = b.l0CompactionTrigger;
+        o.l0StopTrigger = b.l0StopTrigger;
+        o.maxImmutables = b.maxImmutables;
+        o.levelBaseBytes = b.levelBaseBytes;
+        o.levelMultiplier = b.levelMultiplier;
+        o.targetFileBytes = b.targetFileBytes;
+        o.compactionBytesPerSecond = b.compactionBytesPerSecond;
+        o.background = b.background;
+        return o;
+    }
+
+    /** Keys are placed on shards by slot, so a directory written with N shards must be opened with N. */
+    private static void checkLayout(Path dir, int shards) throws IOException {
+        Files.createDirectories(dir);
+        Path layout = dir.resolve(LAYOUT);
+        if (Files.exists(layout)) {
+            String text = Files.readString(layout, StandardCharsets.UTF_8).trim();
+            int stored = Integer.parseInt(text.replace("shards=", "").trim());
+            if (stored != shards) {
+                throw new IOException("data directory " + dir.toAbsolutePath().normalize() + " was written with " + stored
+                        + " shards; start with --shards " + stored + " (changing the shard count of existing data is not supported yet)");
+            }
+            return;
+        }
+        try (var entries = Files.list(dir)) {
+            if (entries.anyMatch(p -> p.getFileName().toString().startsWith("shard-"))) {
+                throw new IOException("data directory " + dir + " has shard directories but no " + LAYOUT + " file");
+            }
+        }
+        Path tmp = dir.resolve(LAYOUT + ".tmp");
+        Files.writeString(tmp, "shards=" + shards + "\n", StandardCharsets.UTF_8);
+        try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+        Files.move(tmp, layout, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    public boolean fsyncAlways() {
+        return fsync() == Fsync.ALWAYS;
+    }
+
+    /** The policy now (read per commit, so CONFIG SET appendfsync applies from the next one). */
+    public Fsync fsync() {
+        return parse(server.config().get("appendfsync"));
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    public ShardStore store(int shard) {
+        return stores[shard];
+    }
+
+    public int shards() {
+        return stores.length;
+    }
+
+    private void syncEverySecond() {
+        while (!closed) {
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (fsync() != Fsync.EVERYSEC || closed) {
+                continue;
+            }
+            for (ShardStore s : stores) {
+                try {
+                    s.engine().syncLog();
+                } catch (IOException e) {
+                    fsyncErrors++;
+                    System.err.println("HeliosDB storage: fsync of shard " + s.shardId() + " failed: " + e.getMessage());
+                }
+            }
+            lastFsyncMillis = System.currentTimeMillis();
+        }
+    }
+
+    void storeFailed(ShardStore store, IOException e, boolean first) {
+        String reason = e.getMessage() == null ? e.toString() : e.getMessage();
+        server.writesRefused("MISCONF Errors writing to the AOF file: " + reason);
+        if (first) {
+            System.err.println("HeliosDB storage: shard " + store.shardId() + " cannot write its log (" + reason
+                    + "); refusing writes and retrying every second");
+        }
+    }
+
+    void storeRecovered(ShardStore store) {
+        for (ShardStore s : stores) {
+            if (s != null && s.writeError() != null) {
+                return;
+            }
+        }
+        server.writesRefused(null);
+        System.err.println("HeliosDB storage: the log is writable again (shard " + store.shardId() + "); accepting writes");
+    }
+
+    /** Changes since the last SAVE/BGSAVE (INFO rdb_changes_since_last_save). */
+    public long changesSinceSave() {
+        long n = 0;
+        for (ShardStore s : stores) {
+            n += s.changesSinceSave;
+        }
+        return n;
+    }
+
+    public long logBytes() {
+        long n = 0;
+        for (ShardStore s : stores) {
+            n += s.engine().logBytes() ;
+        }
+        return n;
+    }
+
+    public String lastWriteStatus() {
+        for (ShardStore s : stores) {
+            if (s.writeError() != null) {
+                return "err";
+            }
+        }
+        return "ok";
+    }
+
+    /** Sum over shards of an engine figure. */
+    public long sum(java.util.function.ToLongFunction<LsmEngine> f) {
+        long n = 0;
+        for (ShardStore s : stores) {
+            n += f.applyAsLong(s.engine());
+        }
+        return n;
+    }
+
+    /** A shard's part of SAVE: commit, sync, flush the memtable to a table. Shard thread. */
+    public static Object saveShard(ShardState st) {
+        ShardStore s = st.store();
+        if (s == null) {
+            return null;
+        }
+        s.commitNow();
+        try {
+            s.engine().flush();
+            s.changesSinceSave = 0;
+            return null;
+        } catch (IOException e) {
+            return e;
+        }
+    }
+
+    /** A shard's part of BGSAVE: commit now, hand the memtable to the background flush. Shard thread. */
+    public static Object bgsaveShard(ShardState st) {
+        ShardStore s = st.store();
+        if (s == null) {
+            return null;
+        }
+        s.commitNow();
+        try {
+            s.engine().flushInBackground();
+            s.changesSinceSave = 0;
+            return null;
+        } catch (IOException e) {
+            return e;
+        }
+    }
+
+    /** BGREWRITEAOF: a full compaction of every shard, on a background thread. */
+    public synchronized boolean startRewrite() {
+        if (rewriteInProgress) {
+            return false;
+        }
+        rewriteInProgress = true;
+        Thread t = new Thread(() -> {
+            long t0 = System.nanoTime();
+            String status = "ok";
+            for (ShardStore s : stores) {
+                try {
+                    s.engine().compactFromAnyThread();
+                } catch (IOException e) {
+                    status = "err";
+                    System.err.println("HeliosDB storage: rewrite (full compaction) of shard " + s.shardId() + " failed: " + e);
+                }
+            }
+            lastRewriteStatus = status;
+            lastRewriteSeconds = (System.nanoTime() - t0) / 1_000_000_000;
+            rewrites++;
+            rewriteInProgress = false;
+        }, "heliosdb-rewrite");
+        t.setDaemon(true);
+        t.start();
+        return true;
+    }
+
+    /** Waits (on a helper thread) until the background flushes BGSAVE queued are done. */
+    public void awaitBgsave(long startMillis) {
+        Thread t = new Thread(() -> {
+            String status = "ok";
+            for (ShardStore s : stores) {
+                try {
+                    s.engine().awaitFlushesFromAnyThread();
+                } catch (IOException e) {
+                    status = "err";
+                }
+            }
+            lastBgsaveStatus = status;
+            lastBgsaveSeconds = (System.currentTimeMillis() - startMillis) / 1000;
+            if (status.equals("ok")) {
+                server.lastSaveSeconds = System.currentTimeMillis() / 1000;
+            }
+            bgsaveInProgress = false;
+        }, "heliosdb-bgsave");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** A shard's part of CHECKPOINT: a consistent copy of its tree under {@code target} (tables hard-linked). */
+    public static Object checkpointShard(ShardState st, Path target) {
+        ShardStore s = st.store();
+        s.commitNow();
+        try {
+            s.engine().checkpoint(target.resolve("shard-" + s.shardId()));
+            return null;
+        } catch (IOException e) {
+            return e;
+        }
+    }
+
+    /** Writes the layout file of a checkpoint directory (after every shard's part). */
+    public void finishCheckpoint(Path target) throws IOException {
+        Files.writeString(target.resolve(LAYOUT), "shards=" + stores.length + "\n", StandardCharsets.UTF_8);
+    }
+
+    private void closeOpened() {
+        for (ShardStore s : stores) {
+            if (s != null) {
+                try {
+                    s.engine().close();
+                } catch (IOException ignored) {
+                    // reported by the failure being thrown
+                }
+            }
+        }
+    }
+
+    /** Commits and closes every shard's store, each on its own thread (shutdown). */
+    @Override
+    public void close() {
+        closed = true;
+        syncer.interrupt();
+        List<Future<?>> done = new ArrayList<>();
+        for (ShardStore s : stores) {
+            done.add(s.shard().loop().submit(() -> {
+                s.close();
+                return null;
+            }));
+        }
+        for (Future<?> f : done) {
+            try {
+                f.get();
+            } catch (Exception e) {
+                System.err.println("HeliosDB storage: closing failed: " + e);
+            }
+        }
+    }
+}

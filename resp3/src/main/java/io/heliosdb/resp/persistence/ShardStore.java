@@ -1,0 +1,323 @@
+package io.heliosdb.resp.persistence;
+
+import io.heliosdb.index.ChangeLog;
+import io.heliosdb.index.Keyspace;
+import io.heliosdb.index.OffHeapKeyspace;
+import io.heliosdb.lsm.engine.LsmEngine;
+import io.heliosdb.lsm.engine.WriteBatch;
+import io.heliosdb.memory.NativeMemory;
+import io.heliosdb.resp.engine.ShardState;
+import io.heliosdb.scheduler.CommitGate;
+import io.heliosdb.scheduler.CommitWaiter;
+import io.heliosdb.scheduler.Shard;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One shard's persistence: its keyspaces written through to its LSM engine.
+ *
+ * <p>Commands change the in-memory keyspaces as before; each change notes the key here
+ * ({@link ChangeLog}). Once per event-loop turn the commit task writes the final state of every
+ * noted key (or a delete) as one batch — one log record, so a crash keeps all of a turn or none —
+ * and, in {@code always} mode, syncs it (group commit: one fsync for every client of the shard in
+ * that turn). Until then the shard's {@link CommitGate} holds every reply and every message to
+ * other shards, so nothing acknowledges or reveals a change the log does not have yet.
+ *
+ * <p>Owned by the shard's thread, except the fields INFO reads.
+ */
+public final class ShardStore implements ChangeLog, CommitGate {
+    private static final byte[] META_KEY = metaKey();
+
+    private final Shard shard;
+    private final ShardState state;
+    private final Persistence persistence;
+    private final LsmEngine engine;
+    private final WriteBatch batch = new WriteBatch();
+    private final OffHeapKeyspace[] byTag;
+    /** The space each keyspace (by tag) writes to. */
+    private final int[] spaceOfTag;
+    private int nextSpace;
+    private volatile int[] liveSpaces = new int[0];
+
+    // Keys changed since the last commit: [tag u16][length u32][key bytes]...
+    private Arena dirtyArena = Arena.ofConfined();
+    private MemorySegment dirty = dirtyArena.allocate(64 * 1024);
+    private long dirtyUsed;
+    private int dirtyCount;
+    private boolean metaDirty;
+
+    private boolean commitScheduled;
+    private final ArrayDeque<CommitWaiter> waiters = new ArrayDeque<>();
+    private final Runnable commitTask = this::commit;
+    private volatile IOException writeError;
+
+    // Statistics (shard thread writes, INFO reads).
+    volatile long changesSinceSave;
+    volatile long commits;
+    volatile long keysLoaded;
+
+    ShardStore(Shard shard, ShardState state, Persistence persistence, LsmEngine engine) {
+        this.shard = shard;
+        this.state = state;
+        this.persistence = persistence;
+        this.engine = engine;
+        int n = state.databases();
+        this.byTag = new OffHeapKeyspace[n];
+        this.spaceOfTag = new int[n];
+        for (int i = 0; i < n; i++) {
+            byTag[i] = (OffHeapKeyspace) state.db(i);
+            spaceOfTag[i] = i;
+        }
+        this.nextSpace = n;
+    }
+
+    private static byte[] metaKey() {
+        byte[] k = new byte[StoredKey.PREFIX + 5];
+        System.arraycopy(StoredKey.spacePrefix(StoredKey.META_SPACE), 0, k, 0, StoredKey.PREFIX);
+        System.arraycopy("dbmap".getBytes(), 0, k, StoredKey.PREFIX, 5);
+        return k;
+    }
+
+    LsmEngine engine() {
+        return engine;
+    }
+
+    /** The compaction filter: entries of dropped spaces and values expired long enough ago are dead. */
+    boolean isDead(byte[] key, byte[] value, long now) {
+        int space = StoredKey.space(key);
+        if (space == StoredKey.META_SPACE) {
+            return false;
+        }
+        if (java.util.Arrays.binarySearch(liveSpaces, space) < 0) {
+            return true;
+        }
+        long at = StoredKey.expireAt(value);
+        return at != 0 && at < now;
+    }
+
+    // ---- loading (shard thread, before the server accepts clients) ---------------------------
+
+    /** Recreates the keyspaces from the engine, then starts tracking changes. */
+    void load(long now) throws IOException {
+        byte[] meta = engine.get(META_KEY);
+        int databases = byTag.length;
+        if (meta != null) {
+            MemorySegment m = MemorySegment.ofArray(meta);
+            nextSpace = m.get(NativeMemory.INT, 0);
+            int stored = m.get(NativeMemory.INT, 4);
+            for (int db = 0; db < Math.min(stored, databases); db++) {
+                spaceOfTag[db] = m.get(NativeMemory.INT, 8 + 4L * db);
+            }
+        }
+        java.util.Map<Integer, OffHeapKeyspace> bySpace = new java.util.HashMap<>();
+        for (int t = 0; t < databases; t++) {
+            bySpace.put(spaceOfTag[t], byTag[t]);
+        }
+        long[] loaded = {0};
+        engine.forEach(null, StoredKey.spacePrefix(StoredKey.META_SPACE), Long.MAX_VALUE, (k, v) -> {
+            OffHeapKeyspace ks = bySpace.get(StoredKey.space(k));
+            if (ks != null && StoredKey.load(ks, k, v, now)) {
+                loaded[0]++;
+            }
+            return true;
+        });
+        keysLoaded = loaded[0];
+        publishLiveSpaces();
+        for (int t = 0; t < databases; t++) {
+            byTag[t].track(this, t);
+        }
+        shard.gate(this);
+    }
+
+    private void publishLiveSpaces() {
+        int[] live = spaceOfTag.clone();
+        java.util.Arrays.sort(live);
+        liveSpaces = live;
+    }
+
+    // ---- change tracking (ChangeLog) ---------------------------------------------------------
+
+    @Override
+    public void changed(OffHeapKeyspace keyspace, MemorySegment segment, long keyOffset, int keyLength) {
+        long need = 6L + keyLength;
+        if (dirtyUsed + need > dirty.byteSize()) {
+            growDirty(need);
+        }
+        dirty.set(NativeMemory.SHORT, dirtyUsed, (short) keyspace.tag());
+        dirty.set(NativeMemory.INT, dirtyUsed + 2, keyLength);
+        MemorySegment.copy(segment, keyOffset, dirty, dirtyUsed + 6, keyLength);
+        dirtyUsed += need;
+        dirtyCount++;
+        scheduleCommit();
+    }
+
+    @Override
+    public void cleared(OffHeapKeyspace keyspace) {
+        // FLUSHDB in O(1) on disk: the database continues in a fresh space; compaction drops the old one.
+        spaceOfTag[keyspace.tag()] = nextSpace++;
+        metaDirty = true;
+        scheduleCommit();
+    }
+
+    /** SWAPDB swapped two databases' keyspace objects: the space map follows (persisted with the next commit). */
+    public void databasesSwapped() {
+        metaDirty = true;
+        scheduleCommit();
+    }
+
+    private void growDirty(long need) {
+        Arena a = Arena.ofConfined();
+        MemorySegment bigger = a.allocate(Math.max(dirty.byteSize() * 2, dirtyUsed + need));
+        MemorySegment.copy(dirty, 0, bigger, 0, dirtyUsed);
+        dirtyArena.close();
+        dirtyArena = a;
+        dirty = bigger;
+    }
+
+    private void scheduleCommit() {
+        if (!commitScheduled && writeError == null) {
+            commitScheduled = true;
+            shard.loop().execute(commitTask); // after this turn's I/O: one commit for all of it
+        }
+    }
+
+    // ---- the gate ------------------------------------------------------------------------------
+
+    @Override
+    public boolean isOpen() {
+        return !commitScheduled;
+    }
+
+    @Override
+    public void await(CommitWaiter waiter) {
+        waiters.add(waiter);
+    }
+
+    // ---- commit --------------------------------------------------------------------------------
+
+    /** Writes everything changed since the last commit, syncs per appendfsync, then releases the gate. */
+    void commit() {
+        commitScheduled = false;
+        boolean ok = writeChanges();
+        int n = waiters.size();
+        for (int i = 0; i < n; i++) { // only those waiting now: a waiter may queue behind the next commit
+            waiters.poll().committed(ok);
+        }
+    }
+
+    private boolean writeChanges() {
+        if (dirtyCount == 0 && !metaDirty) {
+            return writeError == null;
+        }
+        batch.clear();
+        long p = 0;
+        int written = 0;
+        for (int i = 0; i < dirtyCount; i++) {
+            int tag = dirty.get(NativeMemory.SHORT, p);
+            int len = dirty.get(NativeMemory.INT, p + 2);
+            long keyAt = p + 6;
+            p = keyAt + len;
+            OffHeapKeyspace ks = byTag[tag];
+            long e = ks.peek(dirty, keyAt, len);
+            if (e == Keyspace.NONE) {
+                long at = batch.reserveDelete(StoredKey.PREFIX + len);
+                writeKey(batch.segment(), at, spaceOfTag[tag], keyAt, len);
+                written++;
+            } else if (ks.clearDirty(e)) { // else: already written by an earlier note of this key
+                long at = batch.reservePut(StoredKey.PREFIX + len, StoredKey.valueLength(ks, e));
+                MemorySegment s = batch.segment();
+                writeKey(s, at, spaceOfTag[tag], keyAt, len);
+                StoredKey.writeValue(ks, e, s, at + StoredKey.PREFIX + len);
+                written++;
+            }
+        }
+        boolean metaWritten = metaDirty;
+        if (metaDirty) {
+            batch.put(META_KEY, meta());
+        }
+        try {
+            engine.write(batch);
+            engine.commit(persistence.fsyncAlways());
+        } catch (IOException | RuntimeException e) {
+            failed(e);
+            return false;
+        }
+        if (metaWritten) {
+            publishLiveSpaces();
+        }
+        metaDirty = false;
+        dirtyUsed = 0;
+        dirtyCount = 0;
+        commits++;
+        changesSinceSave += written;
+        if (writeError != null) {
+            writeError = null;
+            persistence.storeRecovered(this);
+        }
+        return true;
+    }
+
+    private void writeKey(MemorySegment s, long at, int space, long keyAt, int len) {
+        s.set(StoredKey.SPACE, at, space);
+        MemorySegment.copy(dirty, keyAt, s, at + StoredKey.PREFIX, len);
+    }
+
+    private byte[] meta() {
+        int databases = byTag.length;
+        byte[] m = new byte[8 + 4 * databases];
+        MemorySegment s = MemorySegment.ofArray(m);
+        s.set(NativeMemory.INT, 0, nextSpace);
+        s.set(NativeMemory.INT, 4, databases);
+        for (int db = 0; db < databases; db++) {
+            // The map is by database index: SWAPDB changed which keyspace object serves an index.
+            s.set(NativeMemory.INT, 8 + 4L * db, spaceOfTag[((OffHeapKeyspace) state.db(db)).tag()]);
+        }
+        return m;
+    }
+
+    /** The write failed (disk full, ...): keep every change noted for the retry, refuse writes meanwhile. */
+    private void failed(Exception e) {
+        long p = 0;
+        for (int i = 0; i < dirtyCount; i++) {
+            int tag = dirty.get(NativeMemory.SHORT, p);
+            int len = dirty.get(NativeMemory.INT, p + 2);
+            long e2 = byTag[tag].peek(dirty, p + 6, len);
+            if (e2 != Keyspace.NONE) {
+                byTag[tag].markDirty(e2);
+            }
+            p += 6 + len;
+        }
+        IOException io = e instanceof IOException x ? x : new IOException(e.toString(), e);
+        boolean first = writeError == null;
+        writeError = io;
+        persistence.storeFailed(this, io, first);
+        shard.loop().schedule(commitTask, 1, TimeUnit.SECONDS); // retry; writes resume when it succeeds
+    }
+
+    IOException writeError() {
+        return writeError;
+    }
+
+    /** Commits now (SAVE, shutdown). Shard thread. */
+    void commitNow() {
+        commit();
+    }
+
+    int shardId() {
+        return shard.id();
+    }
+
+    Shard shard() {
+        return shard;
+    }
+
+    void close() throws IOException {
+        commit();
+        engine.commit(true);
+        engine.close();
+        dirtyArena.close();
+    }
+}

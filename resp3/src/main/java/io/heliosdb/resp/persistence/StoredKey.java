@@ -1,0 +1,69 @@
+package io.heliosdb.resp.persistence;
+
+import io.heliosdb.index.Keyspace;
+import io.heliosdb.memory.NativeMemory;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * How a keyspace entry is stored in a shard's LSM tree.
+ *
+ * <pre>
+ * key   = space u32 (big-endian, so one keyspace is one key range) ++ the Redis key
+ * value = type u8, encoding u8, expireAt i64 (unix ms, 0 = none), then the value area as in RAM
+ *         (raw bytes; an INT-encoded string is its 8-byte integer)
+ * </pre>
+ *
+ * A space is one incarnation of one database: FLUSHDB moves the database to a fresh space (one
+ * record, O(1)) and compaction drops the old space's entries; SWAPDB swaps two databases' spaces.
+ * The space map itself is the entry under {@link #META_SPACE}.
+ */
+final class StoredKey {
+    static final int PREFIX = 4;
+    static final int VALUE_HEADER = 10;
+    static final int META_SPACE = 0xFFFFFFFF;
+    static final ValueLayout.OfInt SPACE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+
+    private StoredKey() {}
+
+    static int valueLength(Keyspace ks, long e) {
+        return VALUE_HEADER + ks.valueLength(e);
+    }
+
+    /** Writes the entry's value record at {@code at}. */
+    static void writeValue(Keyspace ks, long e, MemorySegment dst, long at) {
+        dst.set(NativeMemory.BYTE, at, ks.type(e));
+        dst.set(NativeMemory.BYTE, at + 1, ks.encoding(e));
+        dst.set(NativeMemory.LONG, at + 2, ks.expireAt(e));
+        MemorySegment.copy(ks.segment(e), ks.valueOffset(e), dst, at + VALUE_HEADER, ks.valueLength(e));
+    }
+
+    static int space(byte[] key) {
+        return MemorySegment.ofArray(key).get(SPACE, 0);
+    }
+
+    static byte[] spacePrefix(int space) {
+        byte[] p = new byte[PREFIX];
+        MemorySegment.ofArray(p).set(SPACE, 0, space);
+        return p;
+    }
+
+    static long expireAt(byte[] value) {
+        return value.length >= VALUE_HEADER ? MemorySegment.ofArray(value).get(NativeMemory.LONG, 2) : 0;
+    }
+
+    /** Recreates the stored entry in {@code ks}; false when it had expired meanwhile. */
+    static boolean load(Keyspace ks, byte[] key, byte[] value, long now) {
+        long expireAt = expireAt(value);
+        if (expireAt != 0 && expireAt <= now) {
+            return false;
+        }
+        MemorySegment k = MemorySegment.ofArray(key);
+        MemorySegment v = MemorySegment.ofArray(value);
+        int payload = value.length - VALUE_HEADER;
+        long e = ks.putUninitialized(k, PREFIX, key.length - PREFIX, value[0], value[1], payload, expireAt);
+        MemorySegment.copy(v, VALUE_HEADER, ks.segment(e), ks.valueOffset(e), payload);
+        return true;
+    }
+}

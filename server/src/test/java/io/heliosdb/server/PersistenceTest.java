@@ -1,0 +1,282 @@
+package io.heliosdb.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.heliosdb.lsm.io.FileSystem;
+import io.heliosdb.lsm.io.QuotaFileSystem;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.params.SetParams;
+
+/** The keyspace on the LSM engine: what a restart brings back, SAVE/BGSAVE/BGREWRITEAOF, checkpoints, a full disk. */
+class PersistenceTest {
+
+    /** Random string commands on several databases against a model; after a clean restart the data is identical. */
+    @Test
+    void everyKindOfChangeSurvivesARestart() throws Exception {
+        Path dir = Files.createTempDirectory("helios-persist");
+        Random r = new Random(7);
+        Map<String, String>[] model = models(4);
+        try (TestServer s = TestServer.startOn(dir); Jedis j = new Jedis("127.0.0.1", s.port())) {
+            for (int step = 0; step < 4000; step++) {
+                int db = r.nextInt(4);
+                j.select(db);
+                String k = "k" + r.nextInt(300);
+                switch (step % 500 == 499 || (step > 2500 && step % 700 == 0) ? 9 : r.nextInt(10)) {
+                    case 0, 1 -> {
+                        String v = "v" + step;
+                        j.set(k, v);
+                        model[db].put(k, v);
+                    }
+                    case 2 -> {
+                        if (isInt(model[db].get(k))) {
+                            model[db].put(k, Long.toString(j.incr(k)));
+                        }
+                    }
+                    case 3 -> {
+                        if (model[db].containsKey(k) && !isInt(model[db].get(k))) {
+                            j.append(k, "+a");
+                            model[db].put(k, model[db].get(k) + "+a");
+                        }
+                    }
+                    case 4 -> {
+                        j.del(k);
+                        model[db].remove(k);
+                    }
+                    case 5 -> {
+                        String k2 = "k" + r.nextInt(300);
+                        if (model[db].containsKey(k) && !k.equals(k2)) {
+                            j.rename(k, k2);
+                            model[db].put(k2, model[db].remove(k));
+                        }
+                    }
+                    case 6 -> {
+                        j.set(k, "ttl" + step, SetParams.setParams().ex(1000));
+                        model[db].put(k, "ttl" + step);
+                    }
+                    case 7 -> {
+                        int to = (db + 1) % 4;
+                        if (model[db].containsKey(k) && !model[to].containsKey(k)) {
+                            assertEquals(1, j.move(k, to));
+                            model[to].put(k, model[db].remove(k));
+                        }
+                    }
+                    case 8 -> {
+                        Map<String, String> kv = new HashMap<>();
+                        for (int i = 0; i < 5; i++) {
+                            kv.put("m" + r.nextInt(300), "mv" + step + "-" + i); // spans shards
+                        }
+                        String[] flat = kv.entrySet().stream().flatMap(e -> java.util.stream.Stream.of(e.getKey(), e.getValue()))
+                                .toArray(String[]::new);
+                        j.mset(flat);
+                        model[db].putAll(kv);
+                    }
+                    default -> {
+                        if (step % 500 == 499 && db != 3 - db) {
+                            assertEquals("OK", j.swapDB(db, 3 - db));
+                            var t = model[db];
+                            model[db] = model[3 - db];
+                            model[3 - db] = t;
+                        } else if (step > 2500 && step % 700 == 0) {
+                            j.flushDB();
+                            model[db].clear();
+                        } else {
+                            j.expire(k, 5000);
+                        }
+                    }
+                }
+            }
+            j.select(1);
+            j.set("volatile", "soon gone", SetParams.setParams().px(300));
+        }
+        Thread.sleep(400); // "volatile" expires while the server is down
+        try (TestServer s = TestServer.startOn(dir); Jedis j = new Jedis("127.0.0.1", s.port())) {
+            for (int db = 0; db < 4; db++) {
+                j.select(db);
+                assertEquals(new TreeSet<>(model[db].keySet()), new TreeSet<>(j.keys("*")), "keys of db " + db);
+                for (var e : model[db].entrySet()) {
+                    assertEquals(e.getValue(), j.get(e.getKey()), "db " + db + " key " + e.getKey());
+                    if (e.getValue().startsWith("ttl")) {
+                        long ttl = j.ttl(e.getKey());
+                        assertTrue(ttl > 900 && ttl <= 5000, "TTL kept: " + ttl);
+                    }
+                }
+            }
+            j.select(1);
+            assertNull(j.get("volatile"));
+        } finally {
+            TestServer.deleteRecursively(dir);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, String>[] models(int n) {
+        Map<String, String>[] m = new Map[n];
+        for (int i = 0; i < n; i++) {
+            m[i] = new HashMap<>();
+        }
+        return m;
+    }
+
+    private static boolean isInt(String v) {
+        if (v == null) {
+            return true;
+        }
+        try {
+            Long.parseLong(v);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    @Test
+    void saveBgsaveAndBgrewriteaofWriteTablesAndReportInInfo() throws Exception {
+        try (TestServer s = TestServer.start(); Jedis j = new Jedis("127.0.0.1", s.port())) {
+            for (int i = 0; i < 5000; i++) {
+                j.set("key:" + i, "value-" + i);
+            }
+            assertTrue(field(j, "rdb_changes_since_last_save") >= 5000);
+            long before = j.lastsave();
+            Thread.sleep(1100);
+            assertEquals("OK", j.save());
+            assertTrue(j.lastsave() > before, "LASTSAVE moves on SAVE");
+            assertEquals(0, field(j, "rdb_changes_since_last_save"));
+            assertTrue(field(j, "heliosdb_lsm_sstables") >= 3, "SAVE flushed every shard's memtable to a table");
+            j.set("after", "save");
+            assertEquals("Background saving started", j.bgsave());
+            waitFor(j, "rdb_bgsave_in_progress", 0);
+            assertTrue(j.info("persistence").contains("rdb_last_bgsave_status:ok"));
+            assertEquals("Background append only file rewriting started", j.bgrewriteaof());
+            waitFor(j, "aof_rewrite_in_progress", 0);
+            assertEquals(1, field(j, "aof_rewrites"));
+            assertTrue(j.info("persistence").contains("aof_last_bgrewrite_status:ok"));
+            assertEquals("value-4999", j.get("key:4999"));
+            assertEquals("save", j.get("after"));
+            assertEquals(1, field(j, "aof_enabled"));
+        }
+    }
+
+    @Test
+    void aPureInMemoryServerSaysItHasNothingToSave() throws Exception {
+        try (TestServer s = TestServer.start("--appendonly", "no"); Jedis j = new Jedis("127.0.0.1", s.port())) {
+            j.set("a", "b");
+            JedisDataException e = assertThrows(JedisDataException.class, j::save);
+            assertTrue(e.getMessage().contains("appendonly no"), e.getMessage());
+            assertEquals(0, field(j, "aof_enabled"));
+            assertTrue(Files.list(s.dir).noneMatch(p -> p.getFileName().toString().startsWith("shard-")), "no files written");
+        }
+    }
+
+    /** CHECKPOINT copies the data at one point of every shard; a server started on the copy has exactly that. */
+    @Test
+    void aCheckpointRestoresExactlyTheDataAtThatPoint() throws Exception {
+        Path backup = Files.createTempDirectory("helios-backup").resolve("cp");
+        try (TestServer s = TestServer.start(); Jedis j = new Jedis("127.0.0.1", s.port())) {
+            for (int i = 0; i < 3000; i++) {
+                j.set("k" + i, "before");
+            }
+            j.save(); // some of it in tables (hard-linked), the rest in the log (copied)
+            for (int i = 0; i < 1000; i++) {
+                j.set("k" + i, "logged");
+            }
+            assertEquals("OK", new String((byte[]) j.sendCommand(() -> "CHECKPOINT".getBytes(), backup.toString())));
+            for (int i = 0; i < 3000; i++) {
+                j.set("k" + i, "after");
+            }
+            JedisDataException exists = assertThrows(JedisDataException.class,
+                    () -> j.sendCommand(() -> "CHECKPOINT".getBytes(), backup.toString()));
+            assertTrue(exists.getMessage().contains("already exists"), exists.getMessage());
+        }
+        try (TestServer restored = TestServer.startOn(backup); Jedis j = new Jedis("127.0.0.1", restored.port())) {
+            assertEquals(3000, j.dbSize());
+            for (int i = 0; i < 3000; i++) {
+                assertEquals(i < 1000 ? "logged" : "before", j.get("k" + i), "k" + i);
+            }
+        } finally {
+            TestServer.deleteRecursively(backup.getParent());
+        }
+    }
+
+    /** A full disk: writes are refused with MISCONF, nothing acknowledged is lost, writes resume when space returns. */
+    @Test
+    void aFullDiskRefusesWritesAndResumesWhenSpaceReturns() throws Exception {
+        QuotaFileSystem fs = new QuotaFileSystem(FileSystem.REAL);
+        Path dir;
+        Set<String> acknowledged = new TreeSet<>();
+        try (TestServer s = TestServer.startWith(fs); Jedis j = new Jedis("127.0.0.1", s.port())) {
+            dir = s.dir;
+            for (int i = 0; i < 100; i++) {
+                j.set("ok" + i, "v");
+                acknowledged.add("ok" + i);
+            }
+            fs.setFreeBytes(0);
+            int refused = 0;
+            for (int i = 0; i < 50; i++) {
+                try (Jedis c = new Jedis("127.0.0.1", s.port())) { // a failed write closes its connection
+                    c.set("full" + i, "v");
+                    acknowledged.add("full" + i); // must then survive like any other
+                } catch (JedisDataException e) {
+                    assertTrue(e.getMessage().startsWith("MISCONF Errors writing to the AOF file: No space left on device"),
+                            e.getMessage());
+                    refused++;
+                } catch (redis.clients.jedis.exceptions.JedisConnectionException e) {
+                    refused++; // the write that met the full disk: not acknowledged, connection closed
+                }
+            }
+            assertTrue(refused == 50, "writes refused while the disk is full: " + refused);
+            assertTrue(j.info("persistence").contains("aof_last_write_status:err"));
+            try (Jedis c = new Jedis("127.0.0.1", s.port())) {
+                assertEquals("v", c.get("ok7"), "reads go on");
+            }
+            fs.setFreeBytes(Long.MAX_VALUE);
+            long deadline = System.currentTimeMillis() + 10_000;
+            boolean resumed = false;
+            while (!resumed && System.currentTimeMillis() < deadline) {
+                try (Jedis c = new Jedis("127.0.0.1", s.port())) {
+                    c.set("again", "v");
+                    resumed = true;
+                } catch (Exception e) {
+                    Thread.sleep(100);
+                }
+            }
+            assertTrue(resumed, "writes resume once space returns");
+            acknowledged.add("again");
+        }
+        try (TestServer s = TestServer.startOn(dir); Jedis j = new Jedis("127.0.0.1", s.port())) {
+            for (String k : acknowledged) {
+                assertEquals("v", j.get(k), "acknowledged " + k);
+            }
+        } finally {
+            TestServer.deleteRecursively(dir);
+        }
+    }
+
+    static long field(Jedis j, String name) {
+        for (String line : j.info().split("\r\n")) {
+            if (line.startsWith(name + ":")) {
+                return Long.parseLong(line.substring(name.length() + 1));
+            }
+        }
+        throw new AssertionError("INFO has no " + name);
+    }
+
+    private static void waitFor(Jedis j, String field, long value) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (field(j, field) != value && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(value, field(j, field), field);
+    }
+}
