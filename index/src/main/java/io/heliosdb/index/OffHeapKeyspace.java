@@ -100,6 +100,73 @@ public final class OffHeapKeyspace implements Keyspace {
         return lookup(hash32(key, off, len), key, off, len);
     }
 
+    // ---- values on disk (tiering) ----------------------------------------------------------------
+
+    /** Reads evicted values back from disk; set when persistence is on. */
+    public interface ColdValues {
+        /** Brings the value of ON_DISK entry {@code e} back into RAM ({@link #restoreValue}); returns the entry. */
+        long load(OffHeapKeyspace keyspace, long e);
+    }
+
+    private ColdValues cold;
+    private long onDiskEntries;
+
+    public void coldValues(ColdValues c) {
+        cold = c;
+    }
+
+    /** Entries whose value is on disk only. */
+    public long onDiskEntries() {
+        return onDiskEntries;
+    }
+
+    public boolean isDirty(long e) {
+        return (seg(e).get(NativeMemory.BYTE, SlabAllocator.offset(e) + FLAGS) & FLAG_DIRTY) != 0;
+    }
+
+    /**
+     * Drops the value from RAM (it is on disk: the caller checked the entry is clean); the entry
+     * shrinks to its header and key. Returns the moved entry. Not a change: nothing is logged.
+     */
+    public long evictValue(long e) {
+        assert !isDirty(e) && encoding(e) != ValueEncoding.ON_DISK;
+        int keyLen = keyLength(e);
+        long moved = memory.allocate(HEADER + keyLen);
+        MemorySegment.copy(seg(e), SlabAllocator.offset(e), seg(moved), SlabAllocator.offset(moved), HEADER + keyLen);
+        MemorySegment ms = seg(moved);
+        long mo = SlabAllocator.offset(moved);
+        ms.set(NativeMemory.INT, mo + VALUE_LENGTH, 0);
+        ms.set(NativeMemory.BYTE, mo + ENCODING, ValueEncoding.ON_DISK);
+        relink(e, moved);
+        memory.free(e);
+        onDiskEntries++;
+        return moved;
+    }
+
+    /** Creates {@code key} with its value on disk only (loading a keyspace larger than its RAM budget). */
+    public long putOnDisk(MemorySegment key, long keyOff, int keyLen, byte type, long expireAt) {
+        long e = putUninitialized(key, keyOff, keyLen, type, ValueEncoding.ON_DISK, 0, expireAt);
+        onDiskEntries++;
+        return e;
+    }
+
+    /** Puts a value read from disk back into ON_DISK entry {@code e}; returns the moved entry. Not a change. */
+    public long restoreValue(long e, byte encoding, MemorySegment value, long off, int len) {
+        assert encoding(e) == ValueEncoding.ON_DISK;
+        int keyLen = keyLength(e);
+        long moved = memory.allocate(HEADER + keyLen + len);
+        MemorySegment.copy(seg(e), SlabAllocator.offset(e), seg(moved), SlabAllocator.offset(moved), HEADER + keyLen);
+        MemorySegment ms = seg(moved);
+        long mo = SlabAllocator.offset(moved);
+        ms.set(NativeMemory.INT, mo + VALUE_LENGTH, len);
+        ms.set(NativeMemory.BYTE, mo + ENCODING, encoding);
+        MemorySegment.copy(value, off, ms, mo + HEADER + keyLen, len);
+        relink(e, moved);
+        memory.free(e);
+        onDiskEntries--;
+        return moved;
+    }
+
     /** Flag bit: changed since the change log last wrote this entry. */
     private static final byte FLAG_DIRTY = 1;
 
@@ -266,6 +333,20 @@ public final class OffHeapKeyspace implements Keyspace {
             deleteEntry(e);
             return NONE;
         }
+        if (e != NONE && encoding(e) == ValueEncoding.ON_DISK) {
+            e = cold.load(this, e);
+        }
+        return e;
+    }
+
+    /** Like {@link #find} but leaves an evicted value on disk (TYPE, EXISTS, TTL need only the entry). */
+    public long findEntry(MemorySegment key, long off, int len) {
+        rehashStep();
+        long e = lookup(hash32(key, off, len), key, off, len);
+        if (e != NONE && isExpired(e)) {
+            deleteEntry(e);
+            return NONE;
+        }
         return e;
     }
 
@@ -365,6 +446,10 @@ public final class OffHeapKeyspace implements Keyspace {
         long old = lookup(hash, key, keyOff, keyLen);
         long keepTtl = 0;
         if (old != NONE) {
+            if (encoding(old) == ValueEncoding.ON_DISK) {
+                onDiskEntries--; // overwritten (in place or replaced below): its value no longer matters
+                forgetDiskValue(old);
+            }
             long oldAt = expireAt(old);
             if (expireAt == KEEP_TTL && !(oldAt != 0 && oldAt <= clock.millis())) {
                 keepTtl = oldAt;
@@ -473,8 +558,16 @@ public final class OffHeapKeyspace implements Keyspace {
         memory.free(e);
     }
 
+    /** An ON_DISK entry about to be overwritten: its encoding changes now, so deleteEntry must not count it again. */
+    private void forgetDiskValue(long e) {
+        seg(e).set(NativeMemory.BYTE, SlabAllocator.offset(e) + ENCODING, ValueEncoding.RAW);
+    }
+
     @Override
     public long detach(long e) {
+        if (encoding(e) == ValueEncoding.ON_DISK) {
+            onDiskEntries--;
+        }
         removing(e);
         boolean found = unlink(e);
         assert found : "detach of an entry not in this keyspace";
@@ -492,6 +585,9 @@ public final class OffHeapKeyspace implements Keyspace {
         seg(e).set(NativeMemory.INT, SlabAllocator.offset(e) + VOLATILE_INDEX, -1);
         seg(e).set(NativeMemory.LONG, SlabAllocator.offset(e) + EXPIRE_AT, 0L);
         link(e, hashOf(e));
+        if (encoding(e) == ValueEncoding.ON_DISK) {
+            onDiskEntries++;
+        }
         if (at != 0) {
             setExpireAt(e, at);
         }
@@ -643,6 +739,7 @@ public final class OffHeapKeyspace implements Keyspace {
         tables[1] = null;
         rehashIndex = -1;
         size = 0;
+        onDiskEntries = 0;
         if (changes != null) {
             changes.cleared(this);
         }

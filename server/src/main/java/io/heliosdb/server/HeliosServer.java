@@ -56,6 +56,7 @@ public final class HeliosServer implements AutoCloseable {
             o.compactionBytesPerSecond = config.number("lsm-compaction-rate");
             try {
                 context.persistence(io.heliosdb.resp.persistence.Persistence.open(context, Path.of(config.get("dir")), o, fs, System.out));
+                context.persistence().applyMaxmemory(config.number("maxmemory"));
             } catch (java.io.IOException | RuntimeException e) {
                 shards.close();
                 throw new IllegalStateException("cannot open the data in " + config.get("dir") + ": " + e.getMessage(), e);
@@ -102,6 +103,13 @@ public final class HeliosServer implements AutoCloseable {
             long periodMicros = 1_000_000 / hz;
             timers.add(s.loop().scheduleAtFixedRate(() -> state.activeExpireCycle(periodMicros / 4),
                     periodMicros, periodMicros, TimeUnit.MICROSECONDS));
+        }
+        if (context.persistence() != null) {
+            for (Shard s : shards.all()) {
+                // Reads of cold values and idle turns: keep each shard within its share of maxmemory.
+                var store = context.persistence().store(s.id());
+                timers.add(s.loop().scheduleAtFixedRate(store::maintain, 100, 100, TimeUnit.MILLISECONDS));
+            }
         }
         timers.add(shards.shard(0).loop().scheduleAtFixedRate(context::sampleOps, 1, 1, TimeUnit.SECONDS));
         timers.add(shards.shard(0).loop().scheduleAtFixedRate(this::closeIdleClients, 1, 1, TimeUnit.SECONDS));

@@ -263,6 +263,56 @@ class PersistenceTest {
         }
     }
 
+    /**
+     * maxmemory with persistence on: values beyond the budget live on disk only, every key stays
+     * readable (and correct) and writable, hot keys stay in RAM, and a restart keeps it all.
+     */
+    @Test
+    void aKeyspaceLargerThanMaxmemoryStaysReadableAndWritable() throws Exception {
+        Path dir = Files.createTempDirectory("helios-tier");
+        int keys = 12_000;
+        try (TestServer s = TestServer.startOn(dir, "--maxmemory", "4mb"); Jedis j = new Jedis("127.0.0.1", s.port())) {
+            var p = j.pipelined();
+            for (int i = 0; i < keys; i++) {
+                p.set("big:" + i, value(i)); // 12 MB of values: three times the budget
+            }
+            p.sync();
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (field(j, "heliosdb_tier_disk_only_values") < keys / 2 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+            }
+            assertTrue(field(j, "heliosdb_tier_disk_only_values") >= keys / 2, j.info("memory"));
+            assertTrue(field(j, "used_memory_offheap") < 6 * 1024 * 1024, "within the budget: " + field(j, "used_memory_offheap"));
+            for (int round = 0; round < 50; round++) { // a hot set that fits stays in RAM
+                for (int i = 0; i < 100; i++) {
+                    assertEquals(value(i), j.get("big:" + i));
+                }
+            }
+            for (int i = 0; i < keys; i += 7) {
+                assertEquals(value(i), j.get("big:" + i), "cold big:" + i); // read back from disk
+            }
+            assertTrue(field(j, "heliosdb_tier_disk_hits") > 0);
+            assertTrue(field(j, "heliosdb_tier_ram_hits") > field(j, "heliosdb_tier_disk_hits"));
+            assertEquals(keys, j.dbSize());
+            j.append("big:5", "!"); // a write to a value on disk reads it back first
+            j.expire("big:6", 10_000);
+            assertEquals(value(5) + "!", j.get("big:5"));
+        }
+        try (TestServer s = TestServer.startOn(dir, "--maxmemory", "4mb"); Jedis j = new Jedis("127.0.0.1", s.port())) {
+            assertEquals(keys, j.dbSize());
+            for (int i = 0; i < keys; i += 11) {
+                assertEquals(i == 5 ? value(5) + "!" : value(i), j.get("big:" + i));
+            }
+            assertTrue(j.ttl("big:6") > 9000);
+        } finally {
+            TestServer.deleteRecursively(dir);
+        }
+    }
+
+    private static String value(int i) {
+        return (i + ":").repeat(1 + 1000 / (Integer.toString(i).length() + 1));
+    }
+
     static long field(Jedis j, String name) {
         for (String line : j.info().split("\r\n")) {
             if (line.startsWith(name + ":")) {

@@ -88,6 +88,10 @@ public final class CommandSpec {
         return subcommands;
     }
 
+    public boolean denyOom() {
+        return denyOom;
+    }
+
     public boolean isWrite() {
         return write;
     }

@@ -352,6 +352,9 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
             scheduleResume(Math.min(10, Math.max(1, server.pauseUntilMillis - now)));
             return false;
         }
+        if (spec.denyOom() && server.outOfMemory()) {
+            return reject("OOM command not allowed when used memory > 'maxmemory'.", spec);
+        }
         if (spec.isWrite()) {
             String refused = server.writesRefused();
             if (refused != null) {

@@ -30,6 +30,17 @@ public final class ServerContext {
     private volatile String writesRefused;
     private io.heliosdb.resp.persistence.Persistence persistence;
 
+    private volatile boolean outOfMemory;
+
+    /** True while some shard is over its RAM budget with nothing left to move to disk: denyoom commands fail. */
+    public boolean outOfMemory() {
+        return outOfMemory;
+    }
+
+    public void outOfMemory(boolean v) {
+        outOfMemory = v;
+    }
+
     public String writesRefused() {
         return writesRefused;
     }

@@ -73,6 +73,7 @@ public final class Persistence implements AutoCloseable {
      */
     public static Persistence open(ServerContext server, Path dir, LsmEngine.Options base, FileSystem fs,
                                    java.io.PrintStream log) throws IOException {
+        long maxmemory = server.config().number("maxmemory");
         List<Shard> shards = List.of(server.shards().all());
         checkLayout(dir, shards.size());
         Persistence p = new Persistence(server, dir, shards.size());
@@ -89,6 +90,7 @@ public final class Persistence implements AutoCloseable {
                 LsmEngine.Recovery[] rec = new LsmEngine.Recovery[1];
                 LsmEngine engine = LsmEngine.open(fs, shardDir, o, r -> rec[0] = r);
                 ShardStore store = new ShardStore(s, st, p, engine);
+                store.memoryBudget(maxmemory <= 0 ? 0 : maxmemory / shards.size()); // values beyond it load as disk-only
                 store.load(now);
                 holder[0] = store;
                 p.stores[s.id()] = store;
@@ -212,6 +214,43 @@ public final class Persistence implements AutoCloseable {
             }
             lastFsyncMillis = System.currentTimeMillis();
         }
+    }
+
+    /** A shard crossed its RAM budget with nothing left to move to disk (or came back under it). */
+    void budgetChanged() {
+        boolean any = false;
+        for (ShardStore s : stores) {
+            any |= s != null && s.overBudget;
+        }
+        server.outOfMemory(any);
+    }
+
+    /** Splits maxmemory over the shards (CONFIG SET maxmemory applies at the next check). */
+    public void applyMaxmemory(long maxmemory) {
+        for (ShardStore s : stores) {
+            long share = maxmemory <= 0 ? 0 : maxmemory / stores.length;
+            s.shard().loop().execute(() -> {
+                s.memoryBudget(share);
+                s.evictIfNeeded();
+            });
+        }
+    }
+
+    /** Values read back from disk, values moved to disk, values now on disk only (INFO). */
+    public long coldLoads() {
+        long n = 0;
+        for (ShardStore s : stores) {
+            n += s.coldLoads;
+        }
+        return n;
+    }
+
+    public long evictions() {
+        long n = 0;
+        for (ShardStore s : stores) {
+            n += s.evictions;
+        }
+        return n;
     }
 
     void storeFailed(ShardStore store, IOException e, boolean first) {

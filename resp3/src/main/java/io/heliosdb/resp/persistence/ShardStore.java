@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Owned by the shard's thread, except the fields INFO reads.
  */
-public final class ShardStore implements ChangeLog, CommitGate {
+public final class ShardStore implements ChangeLog, CommitGate, OffHeapKeyspace.ColdValues {
     private static final byte[] META_KEY = metaKey();
 
     private final Shard shard;
@@ -54,7 +54,19 @@ public final class ShardStore implements ChangeLog, CommitGate {
     private final Runnable commitTask = this::commit;
     private volatile IOException writeError;
 
+    /** RAM budget of this shard (maxmemory / shards; 0 = unlimited): clean values beyond it go to disk only. */
+    private long memoryBudget;
+    private boolean evictionScheduled;
+    private final Runnable evictTask = () -> {
+        evictionScheduled = false;
+        evictIfNeeded();
+    };
+    private final java.util.SplittableRandom random = new java.util.SplittableRandom(42);
+    volatile boolean overBudget;
+
     // Statistics (shard thread writes, INFO reads).
+    volatile long coldLoads;
+    volatile long evictions;
     volatile long changesSinceSave;
     volatile long commits;
     volatile long keysLoaded;
@@ -119,7 +131,8 @@ public final class ShardStore implements ChangeLog, CommitGate {
         long[] loaded = {0};
         engine.forEach(null, StoredKey.spacePrefix(StoredKey.META_SPACE), Long.MAX_VALUE, (k, v) -> {
             OffHeapKeyspace ks = bySpace.get(StoredKey.space(k));
-            if (ks != null && StoredKey.load(ks, k, v, now)) {
+            boolean inRam = memoryBudget <= 0 || state.usedMemory() < memoryBudget;
+            if (ks != null && StoredKey.load(ks, k, v, now, inRam)) {
                 loaded[0]++;
             }
             return true;
@@ -128,6 +141,7 @@ public final class ShardStore implements ChangeLog, CommitGate {
         publishLiveSpaces();
         for (int t = 0; t < databases; t++) {
             byTag[t].track(this, t);
+            byTag[t].coldValues(this);
         }
         shard.gate(this);
     }
@@ -206,6 +220,99 @@ public final class ShardStore implements ChangeLog, CommitGate {
         for (int i = 0; i < n; i++) { // only those waiting now: a waiter may queue behind the next commit
             waiters.poll().committed(ok);
         }
+        if (ok && memoryBudget > 0) {
+            evictIfNeeded(); // every entry is clean right now
+        }
+    }
+
+    // ---- tiering: values beyond the RAM budget live on disk only -----------------------------
+
+    /** The periodic check (every 100 ms): keeps the shard within its RAM budget. Shard thread. */
+    public void maintain() {
+        evictIfNeeded();
+    }
+
+    /** Sets this shard's share of maxmemory (0 = everything stays in RAM). */
+    public void memoryBudget(long bytes) {
+        memoryBudget = bytes;
+    }
+
+    /** Reads an evicted value back (a cold GET): one LSM lookup, usually one block read. */
+    @Override
+    public long load(OffHeapKeyspace ks, long e) {
+        int len = ks.keyLength(e);
+        byte[] key = new byte[StoredKey.PREFIX + len];
+        MemorySegment k = MemorySegment.ofArray(key);
+        k.set(StoredKey.SPACE, 0, spaceOfTag[ks.tag()]);
+        MemorySegment.copy(ks.segment(e), ks.keyOffset(e), k, StoredKey.PREFIX, len);
+        byte[] v;
+        try {
+            v = engine.get(key);
+        } catch (IOException ex) {
+            // A damaged table block: refuse this key rather than serve wrong data; other keys go on.
+            throw new IllegalStateException("the stored value of this key cannot be read: " + ex.getMessage(), ex);
+        }
+        if (v == null) {
+            throw new IllegalStateException("the stored value of this key is missing from shard " + shard.id() + "'s tables");
+        }
+        coldLoads++;
+        long restored = ks.restoreValue(e, v[1], MemorySegment.ofArray(v), StoredKey.VALUE_HEADER, v.length - StoredKey.VALUE_HEADER);
+        if (memoryBudget > 0 && !evictionScheduled && state.usedMemory() > memoryBudget) {
+            evictionScheduled = true;
+            shard.loop().execute(evictTask);
+        }
+        return restored;
+    }
+
+    /**
+     * Moves clean values of cold keys to disk-only until the shard is within its budget: Redis'
+     * approximated LRU (sample a few keys, take the least recently used), bounded per call so a
+     * turn of the event loop stays short. Keys, TTLs and hot values stay in RAM.
+     */
+    void evictIfNeeded() {
+        if (memoryBudget <= 0) {
+            return;
+        }
+        int budgetPerCall = 2000;
+        int misses = 0;
+        while (state.usedMemory() > memoryBudget && budgetPerCall-- > 0) {
+            OffHeapKeyspace bestKs = null;
+            long best = Keyspace.NONE;
+            int bestIdle = -1;
+            for (int sample = 0; sample < 8; sample++) {
+                OffHeapKeyspace ks = byTag[random.nextInt(byTag.length)];
+                if (ks.size() == 0) {
+                    ks = byTag[0];
+                    if (ks.size() == 0) {
+                        continue;
+                    }
+                }
+                long e = ks.randomEntry(random);
+                if (e == Keyspace.NONE || ks.encoding(e) == io.heliosdb.index.ValueEncoding.ON_DISK || ks.isDirty(e)
+                        || ks.valueLength(e) < 16) {
+                    continue;
+                }
+                int idle = ks.idleSeconds(e);
+                if (idle > bestIdle) {
+                    bestIdle = idle;
+                    best = e;
+                    bestKs = ks;
+                }
+            }
+            if (best == Keyspace.NONE) {
+                if (++misses > 64) {
+                    break; // nothing left to move: the keys themselves exceed the budget
+                }
+                continue;
+            }
+            bestKs.evictValue(best);
+            evictions++;
+        }
+        boolean over = state.usedMemory() > memoryBudget * 11 / 10;
+        if (over != overBudget) {
+            overBudget = over;
+            persistence.budgetChanged();
+        }
     }
 
     private boolean writeChanges() {
@@ -226,7 +333,11 @@ public final class ShardStore implements ChangeLog, CommitGate {
                 long at = batch.reserveDelete(StoredKey.PREFIX + len);
                 writeKey(batch.segment(), at, spaceOfTag[tag], keyAt, len);
                 written++;
-            } else if (ks.clearDirty(e)) { // else: already written by an earlier note of this key
+            } else if (ks.isDirty(e)) { // else: already written by an earlier note of this key
+                if (ks.encoding(e) == io.heliosdb.index.ValueEncoding.ON_DISK) {
+                    e = load(ks, e); // moved between databases without its value: write it whole
+                }
+                ks.clearDirty(e);
                 long at = batch.reservePut(StoredKey.PREFIX + len, StoredKey.valueLength(ks, e));
                 MemorySegment s = batch.segment();
                 writeKey(s, at, spaceOfTag[tag], keyAt, len);

@@ -53,13 +53,20 @@ final class StoredKey {
         return value.length >= VALUE_HEADER ? MemorySegment.ofArray(value).get(NativeMemory.LONG, 2) : 0;
     }
 
-    /** Recreates the stored entry in {@code ks}; false when it had expired meanwhile. */
-    static boolean load(Keyspace ks, byte[] key, byte[] value, long now) {
+    /**
+     * Recreates the stored entry in {@code ks}, with its value in RAM or (when {@code valueInRam} is
+     * false) on disk only; false when it had expired meanwhile.
+     */
+    static boolean load(io.heliosdb.index.OffHeapKeyspace ks, byte[] key, byte[] value, long now, boolean valueInRam) {
         long expireAt = expireAt(value);
         if (expireAt != 0 && expireAt <= now) {
             return false;
         }
         MemorySegment k = MemorySegment.ofArray(key);
+        if (!valueInRam) {
+            ks.putOnDisk(k, PREFIX, key.length - PREFIX, value[0], expireAt);
+            return true;
+        }
         MemorySegment v = MemorySegment.ofArray(value);
         int payload = value.length - VALUE_HEADER;
         long e = ks.putUninitialized(k, PREFIX, key.length - PREFIX, value[0], value[1], payload, expireAt);

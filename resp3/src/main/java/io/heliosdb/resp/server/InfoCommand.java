@@ -153,6 +153,33 @@ final class InfoCommand {
                     line(b, "mem_fragmentation_ratio", String.format(Locale.ROOT, "%.2f", used == 0 ? 0.0 : (double) rss / used));
                     line(b, "mem_allocator", "heliosdb-slab");
                     line(b, "lazyfree_pending_objects", "0");
+                    var p = server.persistence();
+                    if (p != null) {
+                        // Tiers: values in RAM (used_memory) and values on disk only (read back on access).
+                        long onDisk = 0, entries = 0;
+                        for (var shard : server.shards().all()) {
+                            ShardState st = shard.state();
+                            for (int i = 0; i < st.databases(); i++) {
+                                if (st.db(i) instanceof io.heliosdb.index.OffHeapKeyspace o) {
+                                    onDisk += o.onDiskEntries(); // racy read of a counter, like the other figures
+                                    entries += o.size();
+                                }
+                            }
+                        }
+                        long diskHits = p.coldLoads();
+                        long ramHits = Math.max(0, hits - diskHits);
+                        line(b, "heliosdb_tier_ram_bytes", Long.toString(offHeap)); // what maxmemory bounds (the JVM heap is extra)
+                        line(b, "heliosdb_tier_disk_bytes", Long.toString(p.sum(e -> e.tableBytes()) + p.logBytes()));
+                        line(b, "heliosdb_tier_ram_values", Long.toString(entries - onDisk));
+                        line(b, "heliosdb_tier_disk_only_values", Long.toString(onDisk));
+                        line(b, "heliosdb_tier_ram_hits", Long.toString(ramHits));
+                        line(b, "heliosdb_tier_disk_hits", Long.toString(diskHits));
+                        line(b, "heliosdb_tier_ram_hit_rate", String.format(Locale.ROOT, "%.4f",
+                                ramHits + diskHits == 0 ? 0.0 : (double) ramHits / (ramHits + diskHits)));
+                        line(b, "heliosdb_tier_values_moved_to_disk", Long.toString(p.evictions()));
+                        line(b, "heliosdb_lsm_block_cache_hits", Long.toString(p.sum(e -> e.cache().hits())));
+                        line(b, "heliosdb_lsm_block_cache_misses", Long.toString(p.sum(e -> e.cache().misses())));
+                    }
                 }
                 case "persistence" -> {
                     var p = server.persistence();

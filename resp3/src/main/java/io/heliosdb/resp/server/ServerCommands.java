@@ -114,6 +114,10 @@ public final class ServerCommands {
         if (err != null) {
             ctx.out().error(err);
         } else {
+            var persistence = ctx.server().persistence();
+            if (persistence != null && pairs.stream().anyMatch(p -> p[0].equalsIgnoreCase("maxmemory"))) {
+                persistence.applyMaxmemory(ctx.server().config().number("maxmemory"));
+            }
             ctx.out().ok();
         }
     }
