@@ -22,7 +22,12 @@ for cfg in ram tiered; do
   ./heliosdb server --port $PORT --dir "$WORK/data" $extra ${HELIOS_ARGS:-} > "$WORK/helios-$cfg.log" 2>&1 &
   wait_up
   gen | redis-cli -p $PORT --pipe >/dev/null
-  sleep 3
+  # Let the background flushes and compactions of the bulk load finish (same wait for both
+  # configurations): the target is the steady state of hot keys, not the minute after a bulk load.
+  prev=""; for i in $(seq 1 60); do
+    cur=$(redis-cli -p $PORT info persistence | tr -d '\r' | grep -E "^heliosdb_lsm_(flushes|compactions)" | tr '\n' ' ')
+    [ "$cur" = "$prev" ] && break; prev=$cur; sleep 3
+  done
   redis-cli -p $PORT info memory | tr -d '\r' | grep -E "^(used_memory_offheap|heliosdb_tier_(ram_values|disk_only_values))" | sed "s/^/$cfg /" >> "$WORK/tiers.txt"
   redis-benchmark -p $PORT -t get -c 50 -n $N -r $HOT -q >/dev/null 2>&1 # warm the hot set (and the JIT)
   for round in 1 2 3; do measure "$cfg-hot" $HOT; done
@@ -35,7 +40,7 @@ DATE=$(date -u +%Y-%m-%dT%H-%MZ); OUT=perf-reports/tiering; mkdir -p $OUT
   echo "# Data beyond RAM: $KEYS keys of 1000 bytes with maxmemory ${MAXMEM_MB}mb vs all in RAM ($DATE)"
   echo
   echo "- Machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, data on $(df -T "$WORK" | awk 'NR==2{print $2}'); HeliosDB $(git rev-parse --short HEAD), persistence on (everysec) in both"
-  echo "- Command: \`./heliosdb bench tiering\`: load with redis-cli --pipe, then redis-benchmark -t get -c 50 -n $N (-r $HOT for the hot set of $HOT keys, -r $KEYS for uniform reads over all keys); 3 rounds each, medians"
+  echo "- Command: \`./heliosdb bench tiering\`: load with redis-cli --pipe, wait until the engine's flush and compaction counters stay still for 3 s, then redis-benchmark -t get -c 50 -n $N (-r $HOT for the hot set of $HOT keys, -r $KEYS for uniform reads over all keys); 3 rounds each, medians"
   echo
   echo "| configuration | GET ops/s | p50 ms | p99 ms |"
   echo "|---|---|---|---|"

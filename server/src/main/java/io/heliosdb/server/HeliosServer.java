@@ -54,6 +54,7 @@ public final class HeliosServer implements AutoCloseable {
             o.memtableBytes = config.number("lsm-memtable-size");
             o.cacheBytes = config.number("lsm-block-cache-size");
             o.compactionBytesPerSecond = config.number("lsm-compaction-rate");
+            o.walPreallocateBytes = config.number("lsm-wal-preallocate");
             try {
                 context.persistence(io.heliosdb.resp.persistence.Persistence.open(context, Path.of(config.get("dir")), o, fs, System.out));
                 context.persistence().applyMaxmemory(config.number("maxmemory"));

@@ -36,7 +36,7 @@ final class TestServer implements AutoCloseable {
     }
 
     private static TestServer start(Path dir, boolean ownsDir, io.heliosdb.lsm.io.FileSystem fs, String... extra) throws Exception {
-        String[] base = {"--port", "0", "--shards", "3", "--dir", dir.toString(), "--cpu-affinity", "no"};
+        String[] base = {"--port", "0", "--shards", "3", "--dir", dir.toString(), "--cpu-affinity", "no", "--lsm-wal-preallocate", "1mb"};
         String[] argv = new String[base.length + extra.length];
         System.arraycopy(base, 0, argv, 0, base.length);
         System.arraycopy(extra, 0, argv, base.length, extra.length);

@@ -25,7 +25,6 @@ public final class MemTable implements AutoCloseable {
     private static final int HEIGHT = 16;
     private static final int NEXT = 24;
     private static final int CHUNK = 1 << 20;
-    private static final int OFFSET_BITS = 32;
     public static final int TOMBSTONE = -1;
 
     private final Arena arena = Arena.ofShared();
@@ -46,6 +45,12 @@ public final class MemTable implements AutoCloseable {
 
     // ---- allocation -----------------------------------------------------------------------
 
+    /**
+     * Node handles are native addresses, read through {@link NativeMemory#ALL}: no chunk lookup and
+     * no shared-session check per field (this loop dominates a write). Safe because a memtable is
+     * closed only when no reader can reach it (the engine installs its replacement under a write
+     * lock first).
+     */
     private long allocate(long size) {
         size = (size + 7) & ~7L;
         if (current == null || used + size > current.byteSize()) {
@@ -53,18 +58,18 @@ public final class MemTable implements AutoCloseable {
             chunks.add(current);
             used = 0;
         }
-        long handle = ((long) (chunks.size() - 1) << OFFSET_BITS) | used;
+        long handle = current.address() + used;
         used += size;
         bytes += size;
         return handle;
     }
 
-    private MemorySegment seg(long node) {
-        return chunks.get((int) (node >>> OFFSET_BITS));
+    private static MemorySegment seg(long node) {
+        return NativeMemory.ALL;
     }
 
     private static long off(long node) {
-        return node & 0xFFFFFFFFL;
+        return node;
     }
 
     private long allocateNode(int keyLength, int valueLength, long sequence, int h) {

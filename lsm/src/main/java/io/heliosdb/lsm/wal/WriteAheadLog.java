@@ -35,7 +35,7 @@ public final class WriteAheadLog implements AutoCloseable {
     private final Path dir;
     private volatile StorageFile file; // volatile: the everysec syncer reads it from its own thread
     private long totalBytes;
-    private long segment;
+    private volatile long segment; // volatile: prepareNextSegment reads it on the background thread
     private long end; // end of the last committed record in the current segment
     private ByteBuffer pending = ByteBuffer.allocateDirect(64 * 1024).order(ByteOrder.LITTLE_ENDIAN);
     private int pendingRecords;
@@ -70,6 +70,18 @@ public final class WriteAheadLog implements AutoCloseable {
                 pos = next;
                 records++;
             }
+            if (pos < size && allZero(f, pos, size)) {
+                // Zero-filled space prepared ahead of the writes (see prepareNextSegment): a clean end.
+                if (last) {
+                    wal.file = f;
+                    wal.segment = sequenceOf(p);
+                    wal.end = pos;
+                    wal.preparedSegment = wal.segment; // keep writing into the prepared space
+                    continue;
+                }
+                f.close();
+                continue;
+            }
             if (pos < size) {
                 if (!last) {
                     f.close();
@@ -95,6 +107,76 @@ public final class WriteAheadLog implements AutoCloseable {
         }
         report.accept(new Recovery(segments.size(), records, truncatedSegment, truncatedAt, dropped));
         return wal;
+    }
+
+    /** True when every byte of [from, to) is zero. */
+    private static boolean allZero(StorageFile f, long from, long to) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(1 << 20);
+        long p = from;
+        while (p < to) {
+            buf.clear().limit((int) Math.min(buf.capacity(), to - p));
+            int n = f.read(buf, p);
+            if (n <= 0) {
+                return false;
+            }
+            for (int i = 0; i < n; i++) {
+                if (buf.get(i) != 0) {
+                    return false;
+                }
+            }
+            p += n;
+        }
+        return true;
+    }
+
+    // ---- preallocation ---------------------------------------------------------------------------
+
+    /**
+     * Zero-filled size of the segments prepared ahead (0 = off). A sync of data written into space
+     * that is already allocated and zeroed changes no file metadata, so fdatasync need not commit
+     * the file system's journal: about twice as fast per sync here (PostgreSQL zero-fills its WAL
+     * segments for the same reason).
+     */
+    private volatile long preallocateBytes;
+    private volatile long preparedSegment = -1;
+    private final Object prepLock = new Object();
+
+    public void preallocate(long bytes) {
+        preallocateBytes = bytes;
+    }
+
+    /**
+     * Zero-fills and syncs the segment after the current one, so the rotation finds it ready. Runs
+     * on a background thread; the owner's rotation waits for a fill in progress (it never writes
+     * into a half-filled segment). A crash leaves a zero-filled segment, which recovery reads as a
+     * clean, empty end.
+     */
+    public void prepareNextSegment() throws IOException {
+        long bytes = preallocateBytes;
+        long next = segment + 1;
+        if (bytes <= 0 || preparedSegment >= next) {
+            return;
+        }
+        synchronized (prepLock) {
+            if (segment + 1 != next) {
+                return; // rotated meanwhile; the next call prepares the new next one
+            }
+            try (StorageFile f = fs.open(segmentPath(next))) {
+                f.truncate(0);
+                ByteBuffer zeros = ByteBuffer.allocateDirect(1 << 20);
+                for (long p = 0; p < bytes; p += zeros.capacity()) {
+                    zeros.clear().limit((int) Math.min(zeros.capacity(), bytes - p));
+                    f.write(zeros, p);
+                }
+                f.sync();
+            }
+            fs.syncDirectory(dir);
+            preparedSegment = next;
+        }
+    }
+
+    private Path segmentPath(long seq) {
+        return dir.resolve(String.format("wal-%016d.log", seq));
     }
 
     /**
@@ -240,6 +322,9 @@ public final class WriteAheadLog implements AutoCloseable {
     public long rotate() throws IOException {
         commit(true);
         long finished = segment;
+        if (file.size() > end) {
+            file.truncate(end); // give back the unused prepared space
+        }
         file.close();
         startSegment(finished + 1);
         return finished;
@@ -264,11 +349,15 @@ public final class WriteAheadLog implements AutoCloseable {
     }
 
     private void startSegment(long seq) throws IOException {
-        segment = seq;
-        file = fs.open(dir.resolve(String.format("wal-%016d.log", seq)));
-        end = 0;
-        file.truncate(0);
-        fs.syncDirectory(dir); // the new segment's name must survive a power loss too
+        synchronized (prepLock) { // a fill of this segment in progress finishes first
+            segment = seq;
+            file = fs.open(segmentPath(seq));
+            end = 0;
+            if (preparedSegment != seq) {
+                file.truncate(0);
+                fs.syncDirectory(dir); // the new segment's name must survive a power loss too
+            }
+        }
     }
 
     private static List<Path> segments(FileSystem fs, Path dir) throws IOException {

@@ -199,4 +199,69 @@ class WriteAheadLogTest {
         }
         assertEquals(List.of("b"), replayAll(fs, DIR, new WriteAheadLog.Recovery[1]).stream().map(String::new).toList());
     }
+
+    /**
+     * Zero-filled segments prepared ahead: records go into the prepared space, a crash leaves zero
+     * tails (in the last and in an older segment) that recovery reads as clean ends, a torn record
+     * inside the prepared space is cut off like any torn tail, and nothing acknowledged is lost.
+     */
+    @Test
+    void preparedZeroFilledSegmentsRecoverCleanlyAndTornTailsInsideThemAreCut() throws Exception {
+        Path dir = Files.createTempDirectory("wal-prealloc");
+        Random r = new Random(3);
+        List<byte[]> written = new ArrayList<>();
+        WriteAheadLog wal = WriteAheadLog.open(FileSystem.REAL, dir, b -> { }, x -> { });
+        wal.preallocate(256 * 1024);
+        wal.prepareNextSegment();
+        wal.rotate(); // now writing into prepared space
+        for (int i = 0; i < 300; i++) {
+            byte[] rec = record(r);
+            written.add(rec);
+            wal.append(ByteBuffer.wrap(rec));
+            if (i % 10 == 0) {
+                wal.commit(true);
+            }
+            if (i == 150) {
+                wal.prepareNextSegment(); // a crash below leaves this segment's zero tail "older"
+            }
+        }
+        wal.commit(true);
+        // Crash without close: the current segment keeps its zero tail, the prepared next one is all zeros.
+        WriteAheadLog.Recovery[] report = new WriteAheadLog.Recovery[1];
+        List<byte[]> replayed = replayAll(FileSystem.REAL, dir, report);
+        assertEquals(written.size(), replayed.size());
+        for (int i = 0; i < written.size(); i++) {
+            assertArrayEquals(written.get(i), replayed.get(i));
+        }
+        assertEquals(-1, report[0].truncatedAt(), "zero-filled space is a clean end, not a torn tail");
+        // A torn record inside the prepared space: garbage after the last record, zeros after it.
+        Path last;
+        try (var files = Files.list(dir)) {
+            last = files.filter(p -> p.getFileName().toString().startsWith("wal-")).sorted().toList().getLast();
+        }
+        try (WriteAheadLog again = WriteAheadLog.open(FileSystem.REAL, dir, b -> { }, x -> { })) {
+            again.append(ByteBuffer.wrap(new byte[]{1, 2, 3}));
+            again.commit(true);
+        }
+        written.add(new byte[]{1, 2, 3});
+        long size = Files.size(last);
+        try (var ch = java.nio.channels.FileChannel.open(last, java.nio.file.StandardOpenOption.WRITE)) {
+            long at = findFirstZeroRun(last);
+            ch.write(ByteBuffer.wrap(new byte[]{9, 0, 0, 0, 7, 7}), at); // a record header that never completed
+        }
+        assertEquals(size, Files.size(last));
+        replayed = replayAll(FileSystem.REAL, dir, report);
+        assertEquals(written.size(), replayed.size(), "every committed record survives");
+        assertTrue(report[0].truncatedAt() > 0, "the torn record is cut off");
+    }
+
+    /** Offset where the zero-filled tail of a segment begins (after its last record). */
+    private static long findFirstZeroRun(Path p) throws IOException {
+        byte[] b = Files.readAllBytes(p);
+        int end = b.length;
+        while (end > 0 && b[end - 1] == 0) {
+            end--;
+        }
+        return end + 16; // past any zero bytes a last record may end with
+    }
 }

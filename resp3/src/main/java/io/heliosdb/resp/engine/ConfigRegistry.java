@@ -188,6 +188,7 @@ public final class ConfigRegistry {
         add("lsm-memtable-size", Type.MEMORY, false, "32mb", 1024 * 1024, maxLong); // per shard
         add("lsm-block-cache-size", Type.MEMORY, false, "64mb", 0, maxLong); // per shard
         add("lsm-compaction-rate", Type.MEMORY, false, "0", 0, maxLong); // bytes/s per shard, 0 = unlimited
+        add("lsm-wal-preallocate", Type.MEMORY, false, "40mb", 0, maxLong); // zero-filled log segments, 0 = off
         addRemainingRedisParameters();
     }
 

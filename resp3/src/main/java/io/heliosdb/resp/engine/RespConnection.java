@@ -71,6 +71,10 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
     private boolean closed;
     /** A flush waits for the home shard's commit. */
     private boolean flushQueued;
+    /** Writer index of {@link #out} when the queued flush began waiting: what its commit covers. */
+    private int flushMark;
+    /** A command ran on the home shard since the last flush waited for its commit. */
+    private boolean ranOnHome;
     private final io.heliosdb.scheduler.CommitWaiter flushWaiter = this::flushAfterCommit;
     private boolean resumeScheduled;
     /** True while {@link #process} runs: completions arriving synchronously must not re-enter it. */
@@ -406,6 +410,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         CommandContext c = homeState.context();
         c.prepare(spec, args, o, session.protocol, session.db, session);
         execute(homeState, spec, c, o, args, session);
+        ranOnHome = true;
         ClientSession.ReplyMode after = session.replyMode;
         // Only CLIENT REPLY changes the mode; a command is silent while the mode after it is not ON
         // (so CLIENT REPLY ON answers +OK, while OFF and SKIP are silent themselves).
@@ -443,6 +448,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
             CommandContext c = homeState.context();
             c.prepare(spec, args, o, session.protocol, session.db, session);
             execute(homeState, spec, c, o, args, session);
+            ranOnHome = true;
             applyReplyMode(o, mark, suppress);
             return true;
         }
@@ -602,14 +608,23 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Sends the replies gathered so far once the home shard's changes are in its log (at once when
-     * there are none): a reply never acknowledges a write that a crash could still lose.
+     * Sends the replies gathered so far, but never before the changes they may acknowledge or reveal
+     * are in the log (synced, in appendfsync always). Replies of commands that ran on other shards
+     * were held there already (see Request); those of commands run here wait for this shard's commit.
+     * Only the bytes present when the wait began go out when it ends: later replies may depend on a
+     * later commit, and wait for that one.
      */
     private void flush() {
         if (flushQueued || out == null || !out.isReadable() || closed) {
+            return; // a queued flush re-flushes what follows its mark
+        }
+        if (!ranOnHome) {
+            writeOut(out.writerIndex());
             return;
         }
+        ranOnHome = false;
         flushQueued = true;
+        flushMark = out.writerIndex();
         home.afterCommit(flushWaiter);
     }
 
@@ -619,20 +634,34 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
             closeNow(); // the log write failed: these replies must not acknowledge anything
             return;
         }
-        writeOut();
+        writeOut(flushMark);
+        if (!closed) {
+            flush(); // what was added after the mark
+        }
     }
 
-    private void writeOut() {
-        if (out != null && out.isReadable() && ctx.channel().isActive()) {
-            server.netOutputBytes.add(out.readableBytes());
-            ByteBuf b = out;
+    /** Writes the pending replies up to writer index {@code upTo} of {@link #out}. */
+    private void writeOut(int upTo) {
+        if (out == null || !out.isReadable() || !ctx.channel().isActive()) {
+            return;
+        }
+        int n = Math.min(upTo, out.writerIndex()) - out.readerIndex();
+        if (n <= 0) {
+            return;
+        }
+        server.netOutputBytes.add(n);
+        ByteBuf b;
+        if (n == out.readableBytes()) {
+            b = out;
             out = null;
-            ctx.writeAndFlush(b, ctx.voidPromise());
-            if (!ctx.channel().isWritable()) {
-                // The client is not reading its replies: stop reading its requests until it does,
-                // so a slow reader costs at most the write-buffer high-water mark plus one pipeline.
-                ctx.channel().config().setAutoRead(false);
-            }
+        } else {
+            b = out.readRetainedSlice(n); // the rest waits for its own commit
+        }
+        ctx.writeAndFlush(b, ctx.voidPromise());
+        if (!ctx.channel().isWritable()) {
+            // The client is not reading its replies: stop reading its requests until it does,
+            // so a slow reader costs at most the write-buffer high-water mark plus one pipeline.
+            ctx.channel().config().setAutoRead(false);
         }
     }
 
@@ -651,8 +680,8 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
     private void closeAfterFlush() {
         closed = true;
         home.afterCommit(durable -> { // behind a queued flush, if any: replies first, then the close
-            if (durable) {
-                writeOut();
+            if (durable && out != null) {
+                writeOut(out.writerIndex());
             }
             ctx.writeAndFlush(ctx.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
         });

@@ -143,6 +143,7 @@ public final class Persistence implements AutoCloseable {
         o.levelMultiplier = b.levelMultiplier;
         o.targetFileBytes = b.targetFileBytes;
         o.compactionBytesPerSecond = b.compactionBytesPerSecond;
+        o.walPreallocateBytes = b.walPreallocateBytes;
         o.background = b.background;
         return o;
     }

@@ -144,6 +144,9 @@ public final class ShardStore implements ChangeLog, CommitGate, OffHeapKeyspace.
             byTag[t].coldValues(this);
         }
         shard.gate(this);
+        syncer = new Thread(this::syncLoop, "heliosdb-fsync-" + shard.id());
+        syncer.setDaemon(true);
+        syncer.start();
     }
 
     private void publishLiveSpaces() {
@@ -202,12 +205,16 @@ public final class ShardStore implements ChangeLog, CommitGate, OffHeapKeyspace.
 
     @Override
     public boolean isOpen() {
-        return !commitScheduled;
+        return !commitScheduled && writtenSeq == syncedSeq;
     }
 
     @Override
     public void await(CommitWaiter waiter) {
-        waiters.add(waiter);
+        if (commitScheduled) {
+            waiters.add(waiter);
+        } else {
+            attachToSync(waiter, writtenSeq); // nothing new to write: wait for the fsync in flight
+        }
     }
 
     // ---- commit --------------------------------------------------------------------------------
@@ -215,15 +222,96 @@ public final class ShardStore implements ChangeLog, CommitGate, OffHeapKeyspace.
     /** Writes everything changed since the last commit, syncs per appendfsync, then releases the gate. */
     void commit() {
         commitScheduled = false;
+        int before = dirtyCount + (metaDirty ? 1 : 0);
         boolean ok = writeChanges();
-        int n = waiters.size();
-        for (int i = 0; i < n; i++) { // only those waiting now: a waiter may queue behind the next commit
-            waiters.poll().committed(ok);
+        if (ok && persistence.fsyncAlways() && (before > 0 || writtenSeq != syncedSeq)) {
+            // appendfsync always: the group's replies wait for the fsync, which runs on the syncer
+            // thread while this loop goes on with the next turn (whose writes join the next fsync).
+            if (before > 0) {
+                writtenSeq++;
+                requestedSeq = writtenSeq;
+                syncWake.release();
+            }
+            int n = waiters.size();
+            for (int i = 0; i < n; i++) {
+                attachToSync(waiters.poll(), writtenSeq);
+            }
+        } else {
+            int n = waiters.size();
+            for (int i = 0; i < n; i++) { // only those waiting now: a waiter may queue behind the next commit
+                waiters.poll().committed(ok);
+            }
         }
         if (ok && memoryBudget > 0) {
             evictIfNeeded(); // every entry is clean right now
         }
     }
+
+    // ---- group fsync (appendfsync always) ---------------------------------------------------
+
+    /** Commits written to the log (shard thread) and synced (syncer thread; the loop reads it). */
+    private long writtenSeq;
+    private volatile long requestedSeq;
+    private volatile long syncedSeq;
+    private volatile IOException syncFailure;
+    private final java.util.concurrent.Semaphore syncWake = new java.util.concurrent.Semaphore(0);
+    private final ArrayDeque<CommitWaiter> syncWaiters = new ArrayDeque<>();
+    /** Per group of syncWaiters, in order: {commit sequence, waiter count}. */
+    private final ArrayDeque<long[]> syncGroups = new ArrayDeque<>();
+    private final Runnable releaseSynced = this::releaseSynced;
+    private Thread syncer;
+    private volatile boolean closing;
+
+    private void attachToSync(CommitWaiter w, long seq) {
+        long[] last = syncGroups.peekLast();
+        if (last != null && last[0] == seq) {
+            last[1]++;
+        } else {
+            syncGroups.add(new long[]{seq, 1});
+        }
+        syncWaiters.add(w);
+    }
+
+    private void syncLoop() {
+        while (!closing) {
+            try {
+                syncWake.acquire();
+            } catch (InterruptedException e) {
+                return;
+            }
+            syncWake.drainPermits();
+            long target = requestedSeq;
+            if (target == syncedSeq) {
+                continue;
+            }
+            try {
+                engine.syncLog();
+            } catch (IOException e) {
+                syncFailure = e;
+            }
+            syncedSeq = target;
+            shard.loop().execute(releaseSynced);
+        }
+    }
+
+    /** Releases the waiters whose commits the syncer has made durable. Shard thread. */
+    private void releaseSynced() {
+        long synced = syncedSeq;
+        IOException failure = syncFailure;
+        while (!syncGroups.isEmpty() && syncGroups.peek()[0] <= synced) {
+            long[] g = syncGroups.poll();
+            for (long i = 0; i < g[1]; i++) {
+                syncWaiters.poll().committed(failure == null);
+            }
+        }
+        if (failure != null && writeError == null) {
+            // After a failed fsync the kernel may have dropped the dirty pages: nothing written since
+            // can be trusted to reach the disk (PostgreSQL's "fsyncgate" lesson). Refuse writes until restart.
+            writeError = new IOException("fsync failed (" + failure.getMessage() + "); restart the server", failure);
+            persistence.storeFailed(this, writeError, true);
+        }
+    }
+
 
     // ---- tiering: values beyond the RAM budget live on disk only -----------------------------
 
@@ -351,7 +439,7 @@ public final class ShardStore implements ChangeLog, CommitGate, OffHeapKeyspace.
         }
         try {
             engine.write(batch);
-            engine.commit(persistence.fsyncAlways());
+            engine.commit(false); // written (a kill -9 keeps it); synced per appendfsync by the syncers
         } catch (IOException | RuntimeException e) {
             failed(e);
             return false;
@@ -427,7 +515,18 @@ public final class ShardStore implements ChangeLog, CommitGate, OffHeapKeyspace.
 
     void close() throws IOException {
         commit();
+        closing = true;
+        if (syncer != null) {
+            syncer.interrupt();
+            try {
+                syncer.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         engine.commit(true);
+        syncedSeq = writtenSeq;
+        releaseSynced();
         engine.close();
         dirtyArena.close();
     }
