@@ -4,6 +4,7 @@ import io.heliosdb.lsm.engine.LsmEngine;
 import io.heliosdb.lsm.io.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -19,14 +20,27 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.FlushOptions;
+import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
+import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteOptions;
 
 /**
- * HeliosDB's LSM engine and RocksDB side by side in one JMH run (issue 3's db_bench-style targets):
+ * HeliosDB's LSM engine and RocksDB side by side in one JMH run, db_bench style (issue 3):
  * WAL on without a sync per write for both, 16-byte keys, 100-byte values, 64 MiB memtable / write
- * buffer, one thread. fillrandom: put a random key; readrandom: get a random key of 200,000 loaded.
+ * buffer, 64 MiB block cache, flushes and compactions in the background, lz4 blocks. Before each
+ * trial 1,000,000 keys are loaded and flushed, so reads go through tables, not only the memtable.
+ * <ul>
+ *   <li>fillrandom: put a random key;</li>
+ *   <li>readrandom: get a random loaded key;</li>
+ *   <li>readwhilewriting: four gets of loaded keys and one put of a random key per operation (our
+ *   engine has one owner thread, so reads and writes interleave on it rather than running on
+ *   separate threads as in db_bench; RocksDB runs the same single-threaded mix);</li>
+ *   <li>seekrandom: seek to a random loaded key and read the next 10 entries.</li>
+ * </ul>
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -35,7 +49,9 @@ import org.rocksdb.WriteOptions;
 @Measurement(iterations = 3, time = 3)
 @Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Xmx2g"})
 public class LsmVsRocksDbBenchmark {
-    private static final int LOADED = 200_000;
+    private static final int LOADED = 1_000_000;
+    private static final long MEMTABLE = 64L << 20;
+    private static final long CACHE = 64L << 20;
 
     @Param({"heliosdb", "rocksdb"})
     public String engine;
@@ -44,6 +60,7 @@ public class LsmVsRocksDbBenchmark {
     private RocksDB rocks;
     private Options rocksOptions;
     private WriteOptions rocksWrite;
+    private LRUCache rocksCache;
     private final SplittableRandom random = new SplittableRandom(42);
     private final byte[] value = new byte[100];
     private final byte[] key = new byte[16];
@@ -53,24 +70,35 @@ public class LsmVsRocksDbBenchmark {
         Path dir = Files.createTempDirectory("lsm-bench-" + engine);
         random.nextBytes(value);
         if (engine.equals("heliosdb")) {
-            helios = LsmEngine.open(FileSystem.REAL, dir, 64L << 20, x -> { });
+            LsmEngine.Options o = new LsmEngine.Options().memtableBytes(MEMTABLE).cacheBytes(CACHE).background(true);
+            helios = LsmEngine.open(FileSystem.REAL, dir, o, x -> { });
         } else {
             RocksDB.loadLibrary();
-            rocksOptions = new Options().setCreateIfMissing(true).setWriteBufferSize(64L << 20);
+            rocksCache = new LRUCache(CACHE);
+            rocksOptions = new Options().setCreateIfMissing(true).setWriteBufferSize(MEMTABLE)
+                    .setCompressionType(org.rocksdb.CompressionType.LZ4_COMPRESSION)
+                    .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(rocksCache));
             rocks = RocksDB.open(rocksOptions, dir.toString());
             rocksWrite = new WriteOptions().setSync(false).setDisableWAL(false);
         }
         for (int i = 0; i < LOADED; i++) {
             put(loadedKey(i));
         }
-        flushPending();
+        if (helios != null) {
+            helios.commit(false);
+            helios.flush(); // the load is in tables (leveled, compacted) before measuring
+        } else {
+            try (FlushOptions f = new FlushOptions().setWaitForFlush(true)) {
+                rocks.flush(f);
+            }
+        }
     }
 
-    private byte[] loadedKey(int i) {
+    private static byte[] loadedKey(int i) {
         byte[] k = new byte[16];
-        String s = String.format("%016d", i);
-        for (int j = 0; j < 16; j++) {
-            k[j] = (byte) s.charAt(j);
+        for (int j = 15; j >= 0; j--) {
+            k[j] = (byte) ('0' + i % 10);
+            i /= 10;
         }
         return k;
     }
@@ -84,10 +112,9 @@ public class LsmVsRocksDbBenchmark {
         }
     }
 
-    private void flushPending() throws Exception {
-        if (helios != null) {
-            helios.commit(false);
-        }
+    private int get(byte[] k) throws Exception {
+        byte[] v = helios != null ? helios.get(k) : rocks.get(k);
+        return v == null ? 0 : v.length;
     }
 
     @Benchmark
@@ -98,9 +125,38 @@ public class LsmVsRocksDbBenchmark {
 
     @Benchmark
     public int readrandom() throws Exception {
-        byte[] k = loadedKey(random.nextInt(LOADED));
-        byte[] v = helios != null ? helios.get(k) : rocks.get(k);
-        return v == null ? 0 : v.length;
+        return get(loadedKey(random.nextInt(LOADED)));
+    }
+
+    @Benchmark
+    public int readwhilewriting() throws Exception {
+        int n = 0;
+        for (int i = 0; i < 4; i++) {
+            n += get(loadedKey(random.nextInt(LOADED)));
+        }
+        random.nextBytes(key);
+        put(key);
+        return n;
+    }
+
+    @Benchmark
+    public int seekrandom() throws Exception {
+        byte[] from = loadedKey(random.nextInt(LOADED));
+        int n = 0;
+        if (helios != null) {
+            List<byte[][]> got = helios.scan(from, null, 10);
+            for (byte[][] kv : got) {
+                n += kv[1].length;
+            }
+        } else {
+            try (RocksIterator it = rocks.newIterator()) {
+                it.seek(from);
+                for (int i = 0; i < 10 && it.isValid(); i++, it.next()) {
+                    n += it.value().length;
+                }
+            }
+        }
+        return n;
     }
 
     @TearDown(Level.Trial)
@@ -111,6 +167,7 @@ public class LsmVsRocksDbBenchmark {
             rocks.close();
             rocksOptions.close();
             rocksWrite.close();
+            rocksCache.close();
         }
     }
 }
