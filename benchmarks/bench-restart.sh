@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Restart time with about 1 GB of data: load 1M keys of 1000-byte values into HeliosDB, stop it
+# Restart time with about 1 GB of data: load 1M keys of 1000-byte (incompressible) values into HeliosDB, stop it
 # (SIGKILL: the worst case, nothing flushed on the way out; then a clean SHUTDOWN), start it again on
 # the same directory and time until it answers PING with every key there. Report in
 # perf-reports/restart/. Usage: ./heliosdb bench restart [keys]
@@ -10,7 +10,10 @@ KEYS=${1:-1000000}; PORT=16381
 WORK=$(mktemp -d); trap 'redis-cli -p $PORT shutdown >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
 wait_up() { for i in $(seq 1 2400); do redis-cli -p $PORT ping >/dev/null 2>&1 && return 0; sleep 0.05; done; echo "no start" >&2; exit 1; }
 start() { ./heliosdb server --port $PORT --dir "$WORK/data" ${HELIOS_ARGS:-} >> "$WORK/helios.log" 2>&1 & }
-gen() { awk -v n=$KEYS 'BEGIN { v=sprintf("%01000d", 7); for (i = 0; i < n; i++) { k = sprintf("key:%012d", i); printf "*3\r\n$3\r\nSET\r\n$16\r\n%s\r\n$1000\r\n%s\r\n", k, v } }'; }
+# Values that do not compress (a pool of 997 random strings, so neighbours in a block differ): the
+# directory really holds about 1 GB.
+gen() { awk -v n=$KEYS 'BEGIN { srand(7); for (p = 0; p < 997; p++) { s = ""; while (length(s) < 1000) s = s sprintf("%08x", int(rand() * 4294967296)); pool[p] = substr(s, 1, 1000) }
+  for (i = 0; i < n; i++) { k = sprintf("key:%012d", i); printf "*3\r\n$3\r\nSET\r\n$16\r\n%s\r\n$1000\r\n%s\r\n", k, pool[i % 997] } }'; }
 start; wait_up
 gen | redis-cli -p $PORT --pipe >/dev/null
 LOADED=$(redis-cli -p $PORT dbsize)

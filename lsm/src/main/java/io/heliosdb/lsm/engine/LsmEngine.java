@@ -434,21 +434,13 @@ public final class LsmEngine implements AutoCloseable {
         wal.syncFromAnyThread();
     }
 
-    /** Bytes in the log's segments on disk (INFO aof_current_size). Any thread. */
+    /** Bytes of log records on disk (INFO aof_current_size), without space prepared ahead. Any thread. */
     public long logBytes() {
-        long n = 0;
         try {
-            for (Path p : fs.list(dir.resolve("wal"))) {
-                try {
-                    n += java.nio.file.Files.size(p); // not fs.open: that would recreate a segment deleted meanwhile
-                } catch (java.nio.file.NoSuchFileException gone) {
-                    // flushed and deleted since the listing
-                }
-            }
+            return wal.recordBytes();
         } catch (IOException | RuntimeException e) {
             return -1;
         }
-        return n;
     }
 
     /** The background thread's last failure (a full disk, ...), or null once it succeeds again. */

@@ -36,7 +36,7 @@ public final class WriteAheadLog implements AutoCloseable {
     private volatile StorageFile file; // volatile: the everysec syncer reads it from its own thread
     private long totalBytes;
     private volatile long segment; // volatile: prepareNextSegment reads it on the background thread
-    private long end; // end of the last committed record in the current segment
+    private volatile long end; // end of the last committed record in the current segment (INFO reads it)
     private ByteBuffer pending = ByteBuffer.allocateDirect(64 * 1024).order(ByteOrder.LITTLE_ENDIAN);
     private int pendingRecords;
     private final CRC32C crc = new CRC32C();
@@ -311,6 +311,25 @@ public final class WriteAheadLog implements AutoCloseable {
         } catch (java.nio.channels.ClosedChannelException rotated) {
             // rotate() synced it before closing
         }
+    }
+
+    /**
+     * Bytes of log records on disk: finished segments plus what is committed in the current one
+     * (zero-filled space prepared ahead does not count). Any thread (a racy snapshot for INFO).
+     */
+    public long recordBytes() throws IOException {
+        long current = segment;
+        long n = end;
+        for (Path p : segments(fs, dir)) {
+            if (sequenceOf(p) < current) {
+                try {
+                    n += java.nio.file.Files.size(p);
+                } catch (java.nio.file.NoSuchFileException gone) {
+                    // flushed and deleted since the listing
+                }
+            }
+        }
+        return n;
     }
 
     /** Bytes committed since open. */
