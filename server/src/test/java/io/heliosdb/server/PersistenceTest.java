@@ -313,6 +313,32 @@ class PersistenceTest {
         return (i + ":").repeat(1 + 1000 / (Integer.toString(i).length() + 1));
     }
 
+    /** A damaged table block is found by its CRC: the server refuses to start and says which file and offset. */
+    @Test
+    void aDamagedTableBlockStopsTheStartWithFileAndOffset() throws Exception {
+        Path dir = Files.createTempDirectory("helios-corrupt");
+        try {
+            try (TestServer s = TestServer.startOn(dir); Jedis j = new Jedis("127.0.0.1", s.port())) {
+                for (int i = 0; i < 2000; i++) {
+                    j.set("k" + i, "value-" + i);
+                }
+                j.save(); // into tables
+            }
+            Path table;
+            try (var files = Files.walk(dir)) {
+                table = files.filter(p -> p.toString().endsWith(".sst")).findFirst().orElseThrow();
+            }
+            byte[] bytes = Files.readAllBytes(table);
+            bytes[100] ^= 0x55; // inside the first data block
+            Files.write(table, bytes);
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> TestServer.startOn(dir));
+            String m = e.getMessage();
+            assertTrue(m.contains(table.getFileName().toString()) && m.contains("offset") && m.contains("checksum"), m);
+        } finally {
+            TestServer.deleteRecursively(dir);
+        }
+    }
+
     static long field(Jedis j, String name) {
         for (String line : j.info().split("\r\n")) {
             if (line.startsWith(name + ":")) {

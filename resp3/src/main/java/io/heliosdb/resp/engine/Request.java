@@ -48,9 +48,11 @@ final class Request implements ShardTask, io.heliosdb.scheduler.CommitWaiter {
     private int protocol;
     private int db;
     private ClientSession session;
-    private boolean returning;
+    private volatile boolean returning; // read by isControl() on the thread that posts it home
     /** A leg's shard failed to log its changes: the connection must not acknowledge them. */
-    private boolean notDurable;
+    private volatile boolean notDurable;
+    /** The trip itself plus each leg whose commit is still pending; home when it reaches zero. */
+    private final java.util.concurrent.atomic.AtomicInteger pendingCommits = new java.util.concurrent.atomic.AtomicInteger();
     /** Command to continue from after waiting for a key lock, or -1. */
     private int resumeAt = -1;
 
@@ -69,6 +71,7 @@ final class Request implements ShardTask, io.heliosdb.scheduler.CommitWaiter {
         this.used = 0;
         this.returning = false;
         this.notDurable = false;
+        this.pendingCommits.set(1);
         this.resumeAt = -1;
         reply.clear();
         if (reply.capacity() > RETAINED_LIMIT) {
@@ -159,16 +162,31 @@ final class Request implements ShardTask, io.heliosdb.scheduler.CommitWaiter {
                 reply.writerIndex(mark);
             }
         }
-        shard.afterCommit(this); // the leg's changes are logged before anything can see its replies
-    }
-
-    @Override
-    public void committed(boolean durable) {
-        notDurable |= !durable;
+        // The replies go home only when every visited shard has logged the leg's changes, but the
+        // next leg need not wait: it runs on another shard, which cannot see these keys. So a
+        // pipeline over several shards waits for their commits (and fsyncs) in parallel, not in turn.
+        pendingCommits.incrementAndGet();
+        shard.afterCommit(this);
         if (++currentLeg < legs) {
             legShard[currentLeg].forward(this);
         } else {
             returning = true;
+            arrived();
+        }
+    }
+
+    /** A visited shard's commit covering its leg (on that shard's thread, possibly after the request moved on). */
+    @Override
+    public void committed(boolean durable) {
+        if (!durable) {
+            notDurable = true;
+        }
+        arrived();
+    }
+
+    /** One of: the end of the trip, or a leg's commit. The last one sends the request home. */
+    private void arrived() {
+        if (pendingCommits.decrementAndGet() == 0) {
             origin.postControl(this);
         }
     }
