@@ -59,7 +59,7 @@ done
   echo
   echo "- Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(free -g | awk '/Mem:/{print $2}') GiB, kernel $(uname -r), data on $(df -T "$WORK" | awk 'NR==2{print $2}')"
   echo "- Peers: $(redis-server --version | cut -d' ' -f1-3) with --appendonly yes --appendfsync MODE --save ''; HeliosDB $(git rev-parse --short HEAD) with --appendfsync MODE (LSM engine, default settings)${HELIOS_ARGS:+ and $HELIOS_ARGS}"
-  echo "- Command: \`./heliosdb bench durability\` (redis-benchmark -t set -c C -P P -n $N -r 1000000 -d 100 --csv after a 200K warm-up; $ROUNDS rounds alternating which server goes first; medians)"
+  echo "- Command: \`${HELIOS_ARGS:+HELIOS_ARGS=\"$HELIOS_ARGS\" }${ROUNDS:+ROUNDS=$ROUNDS }./heliosdb bench durability\` (redis-benchmark -t set -c C -P P -n $N -r 1000000 -d 100 --csv after a 200K warm-up; $ROUNDS rounds alternating which server goes first; medians)"
   echo "- always: a reply is sent only after the fsync that covers its write (both servers group the writes of one event-loop turn into one fsync)"
   echo
   echo "| appendfsync | clients | pipeline | redis ops/s | helios ops/s | ratio | redis p50 ms | helios p50 ms | redis p99 ms | helios p99 ms |"

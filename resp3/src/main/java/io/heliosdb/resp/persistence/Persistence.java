@@ -237,21 +237,14 @@ public final class Persistence implements AutoCloseable {
         }
     }
 
-    /** Values read back from disk, values moved to disk, values now on disk only (INFO). */
+    /** Values read back from disk (INFO heliosdb_tier_disk_hits). */
     public long coldLoads() {
-        long n = 0;
-        for (ShardStore s : stores) {
-            n += s.coldLoads;
-        }
-        return n;
+        return sumStores(s -> s.coldLoads);
     }
 
+    /** Values moved to disk-only (INFO heliosdb_tier_values_moved_to_disk). */
     public long evictions() {
-        long n = 0;
-        for (ShardStore s : stores) {
-            n += s.evictions;
-        }
-        return n;
+        return sumStores(s -> s.evictions);
     }
 
     void storeFailed(ShardStore store, IOException e, boolean first) {
@@ -275,19 +268,19 @@ public final class Persistence implements AutoCloseable {
 
     /** Changes since the last SAVE/BGSAVE (INFO rdb_changes_since_last_save). */
     public long changesSinceSave() {
+        return sumStores(s -> s.changesSinceSave);
+    }
+
+    private long sumStores(java.util.function.ToLongFunction<ShardStore> f) {
         long n = 0;
         for (ShardStore s : stores) {
-            n += s.changesSinceSave;
+            n += f.applyAsLong(s);
         }
         return n;
     }
 
     public long logBytes() {
-        long n = 0;
-        for (ShardStore s : stores) {
-            n += s.engine().logBytes() ;
-        }
-        return n;
+        return sum(LsmEngine::logBytes);
     }
 
     public String lastWriteStatus() {
@@ -310,29 +303,26 @@ public final class Persistence implements AutoCloseable {
 
     /** A shard's part of SAVE: commit, sync, flush the memtable to a table. Shard thread. */
     public static Object saveShard(ShardState st) {
-        ShardStore s = st.store();
-        if (s == null) {
-            return null;
-        }
-        s.commitNow();
-        try {
-            s.engine().flush();
-            s.changesSinceSave = 0;
-            return null;
-        } catch (IOException e) {
-            return e;
-        }
+        return flushShard(st, false);
     }
 
     /** A shard's part of BGSAVE: commit now, hand the memtable to the background flush. Shard thread. */
     public static Object bgsaveShard(ShardState st) {
+        return flushShard(st, true);
+    }
+
+    private static Object flushShard(ShardState st, boolean inBackground) {
         ShardStore s = st.store();
         if (s == null) {
             return null;
         }
         s.commitNow();
         try {
-            s.engine().flushInBackground();
+            if (inBackground) {
+                s.engine().flushInBackground();
+            } else {
+                s.engine().flush();
+            }
             s.changesSinceSave = 0;
             return null;
         } catch (IOException e) {
