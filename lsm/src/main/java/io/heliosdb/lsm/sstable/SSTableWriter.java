@@ -57,8 +57,9 @@ public final class SSTableWriter {
             block = bigger;
         }
         block.putInt(keyLen).putInt(valueLen).putLong(sequence).put(k);
-        if (valueLen > 0) {
-            block.put(ByteStrings.toBytes(value, valueOff, valueLen));
+        if (valueLen > 0) { // straight from the memtable's (or merge's) memory: no array per value
+            MemorySegment.copy(value, valueOff, MemorySegment.ofArray(block.array()), block.arrayOffset() + block.position(), valueLen);
+            block.position(block.position() + valueLen);
         }
         blockEntries++;
         entries++;
