@@ -363,7 +363,16 @@ public final class ShardStore implements ChangeLog, CommitGate, OffHeapKeyspace.
         }
         int budgetPerCall = 2000;
         int misses = 0;
-        while (state.usedMemory() > memoryBudget && budgetPerCall-- > 0) {
+        boolean nothingLeft = false;
+        while (state.usedMemory() > memoryBudget) {
+            if (budgetPerCall-- == 0) {
+                // Bounded work per turn: go on in the next one (writes are not refused for this).
+                if (!evictionScheduled) {
+                    evictionScheduled = true;
+                    shard.loop().execute(evictTask);
+                }
+                break;
+            }
             OffHeapKeyspace bestKs = null;
             long best = Keyspace.NONE;
             int bestIdle = -1;
@@ -388,15 +397,18 @@ public final class ShardStore implements ChangeLog, CommitGate, OffHeapKeyspace.
                 }
             }
             if (best == Keyspace.NONE) {
-                if (++misses > 64) {
-                    break; // nothing left to move: the keys themselves exceed the budget
+                if (++misses > 200) { // 200 samplings in a row found nothing to move
+                    nothingLeft = true; // nothing left to move: the keys themselves exceed the budget
+                    break;
                 }
                 continue;
             }
             bestKs.evictValue(best);
             evictions++;
+            misses = 0;
         }
-        boolean over = state.usedMemory() > memoryBudget * 11 / 10;
+        // Only a budget that moving values cannot meet refuses writes (Redis' OOM error).
+        boolean over = nothingLeft && state.usedMemory() > memoryBudget * 11 / 10;
         if (over != overBudget) {
             overBudget = over;
             persistence.budgetChanged();
