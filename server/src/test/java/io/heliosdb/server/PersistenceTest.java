@@ -341,6 +341,51 @@ class PersistenceTest {
         }
     }
 
+    /** A damaged block met by a cold read at run time fails that key's command only; other keys go on. */
+    @Test
+    void aDamagedBlockUnderAColdKeyFailsThatKeyOnly() throws Exception {
+        Path dir = Files.createTempDirectory("helios-cold-corrupt");
+        try (TestServer s = TestServer.startOn(dir, "--maxmemory", "1mb", "--shards", "1", "--lsm-block-cache-size", "0");
+             Jedis j = new Jedis("127.0.0.1", s.port())) {
+            for (int i = 0; i < 4000; i++) {
+                j.set("cold:" + i, value(i));
+            }
+            j.save(); // every value in tables; most of them leave RAM under the 1 MB budget
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (field(j, "heliosdb_tier_disk_only_values") < 3000 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+            }
+            Path table;
+            try (var files = Files.walk(dir)) {
+                table = files.filter(p -> p.toString().endsWith(".sst")).max(java.util.Comparator.comparingLong(p -> p.toFile().length()))
+                        .orElseThrow();
+            }
+            try (var ch = java.nio.channels.FileChannel.open(table, java.nio.file.StandardOpenOption.WRITE,
+                    java.nio.file.StandardOpenOption.READ)) {
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(1);
+                ch.read(b, 200);
+                b.put(0, (byte) (b.get(0) ^ 0x5A)).rewind();
+                ch.write(b, 200); // inside the table's first data block
+            }
+            int failed = 0, served = 0;
+            for (int i = 0; i < 4000; i++) {
+                try {
+                    assertEquals(value(i), j.get("cold:" + i), "a value is either right or refused, never wrong");
+                    served++;
+                } catch (JedisDataException e) {
+                    assertTrue(e.getMessage().startsWith("ERR the stored value of this key cannot be read: ")
+                            && e.getMessage().contains(table.getFileName().toString()) && e.getMessage().contains("checksum"), e.getMessage());
+                    failed++;
+                }
+            }
+            assertTrue(failed > 0, "the damaged block was read");
+            assertTrue(served > 3000, "the other keys are served: " + served);
+            assertEquals("OK", j.set("new", "writes go on"));
+        } finally {
+            TestServer.deleteRecursively(dir);
+        }
+    }
+
     static long field(Jedis j, String name) {
         for (String line : j.info().split("\r\n")) {
             if (line.startsWith(name + ":")) {

@@ -516,6 +516,9 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         long t0 = System.nanoTime();
         try {
             spec.handler().execute(ctx);
+        } catch (io.heliosdb.index.UnreadableValueException e) {
+            reply.writerIndex(mark);
+            ctx.out().error("ERR " + e.getMessage()); // damaged storage under this key: refuse, never serve wrong data
         } catch (RuntimeException e) {
             reply.writerIndex(mark);
             ctx.out().error("ERR internal error: " + e);

@@ -338,10 +338,11 @@ public final class ShardStore implements ChangeLog, CommitGate, OffHeapKeyspace.
             v = engine.get(key);
         } catch (IOException ex) {
             // A damaged table block: refuse this key rather than serve wrong data; other keys go on.
-            throw new IllegalStateException("the stored value of this key cannot be read: " + ex.getMessage(), ex);
+            throw new io.heliosdb.index.UnreadableValueException("the stored value of this key cannot be read: " + ex.getMessage(), ex);
         }
         if (v == null) {
-            throw new IllegalStateException("the stored value of this key is missing from shard " + shard.id() + "'s tables");
+            throw new io.heliosdb.index.UnreadableValueException("the stored value of this key is missing from shard "
+                    + shard.id() + "'s tables", null);
         }
         coldLoads++;
         long restored = ks.restoreValue(e, v[1], MemorySegment.ofArray(v), StoredKey.VALUE_HEADER, v.length - StoredKey.VALUE_HEADER);
