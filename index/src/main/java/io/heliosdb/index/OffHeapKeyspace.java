@@ -339,17 +339,6 @@ public final class OffHeapKeyspace implements Keyspace {
         return e;
     }
 
-    /** Like {@link #find} but leaves an evicted value on disk (TYPE, EXISTS, TTL need only the entry). */
-    public long findEntry(MemorySegment key, long off, int len) {
-        rehashStep();
-        long e = lookup(hash32(key, off, len), key, off, len);
-        if (e != NONE && isExpired(e)) {
-            deleteEntry(e);
-            return NONE;
-        }
-        return e;
-    }
-
     private boolean isExpired(long e) {
         long at = expireAt(e);
         return at != 0 && at <= clock.millis();

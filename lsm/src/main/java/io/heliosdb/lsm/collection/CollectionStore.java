@@ -204,8 +204,4 @@ public final class CollectionStore {
             deadVersions.remove(v);
         }
     }
-
-    public long nextVersion() {
-        return nextVersion;
-    }
 }

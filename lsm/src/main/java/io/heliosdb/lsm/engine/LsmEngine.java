@@ -693,7 +693,10 @@ public final class LsmEngine implements AutoCloseable {
         }
     }
 
-    /** Merges every table into one sorted run at the bottom level (BGREWRITEAOF, tests). Caller's thread. */
+    /**
+     * Merges every table into one sorted run at the bottom level (BGREWRITEAOF, tests). Any thread:
+     * it never touches the mutable memtable or the log's tail.
+     */
     public void compact() throws IOException {
         workLock.lock();
         try {
@@ -724,11 +727,6 @@ public final class LsmEngine implements AutoCloseable {
             workDone.signalAll();
             workLock.unlock();
         }
-    }
-
-    /** {@link #compact()} is safe from any thread: it never touches the mutable memtable or the log's tail. */
-    public void compactFromAnyThread() throws IOException {
-        compact();
     }
 
     /**
@@ -974,15 +972,6 @@ public final class LsmEngine implements AutoCloseable {
 
     public long lastSequence() {
         return sequence;
-    }
-
-    public Path directory() {
-        return dir;
-    }
-
-    /** Waits until no flush is queued (tests and benchmarks that measure a settled tree). */
-    public void awaitBackgroundIdle() throws IOException {
-        flush();
     }
 
     @Override

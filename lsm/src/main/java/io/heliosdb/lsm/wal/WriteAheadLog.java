@@ -34,7 +34,6 @@ public final class WriteAheadLog implements AutoCloseable {
     private final FileSystem fs;
     private final Path dir;
     private volatile StorageFile file; // volatile: the everysec syncer reads it from its own thread
-    private long totalBytes;
     private volatile long segment; // volatile: prepareNextSegment reads it on the background thread
     private volatile long end; // end of the last committed record in the current segment (INFO reads it)
     private ByteBuffer pending = ByteBuffer.allocateDirect(64 * 1024).order(ByteOrder.LITTLE_ENDIAN);
@@ -287,7 +286,6 @@ public final class WriteAheadLog implements AutoCloseable {
                 throw e;
             }
             end += n;
-            totalBytes += n;
             pending.clear();
             pendingRecords = 0;
         }
@@ -330,11 +328,6 @@ public final class WriteAheadLog implements AutoCloseable {
             }
         }
         return n;
-    }
-
-    /** Bytes committed since open. */
-    public long totalBytes() {
-        return totalBytes;
     }
 
     /** Commits, syncs and continues in a new segment; returns the finished segment's number. */

@@ -33,7 +33,6 @@ public final class Persistence implements AutoCloseable {
     private static final String LAYOUT = "heliosdb.layout";
 
     private final ServerContext server;
-    private final Path dir;
     private final ShardStore[] stores;
     private final Thread syncer;
     private volatile boolean closed;
@@ -50,9 +49,8 @@ public final class Persistence implements AutoCloseable {
     public volatile long lastRewriteSeconds = -1;
     public volatile long lastBgsaveSeconds = -1;
 
-    private Persistence(ServerContext server, Path dir, int shards) {
+    private Persistence(ServerContext server, int shards) {
         this.server = server;
-        this.dir = dir;
         this.stores = new ShardStore[shards];
         this.syncer = new Thread(this::syncEverySecond, "heliosdb-fsync");
         this.syncer.setDaemon(true);
@@ -76,7 +74,7 @@ public final class Persistence implements AutoCloseable {
         long maxmemory = server.config().number("maxmemory");
         List<Shard> shards = List.of(server.shards().all());
         checkLayout(dir, shards.size());
-        Persistence p = new Persistence(server, dir, shards.size());
+        Persistence p = new Persistence(server, shards.size());
         long t0 = System.nanoTime();
         long now = server.clock().millis();
         List<Future<String>> loads = new ArrayList<>();
@@ -181,10 +179,6 @@ public final class Persistence implements AutoCloseable {
     /** The policy now (read per commit, so CONFIG SET appendfsync applies from the next one). */
     public Fsync fsync() {
         return parse(server.config().get("appendfsync"));
-    }
-
-    public Path directory() {
-        return dir;
     }
 
     public ShardStore store(int shard) {
@@ -341,7 +335,7 @@ public final class Persistence implements AutoCloseable {
             String status = "ok";
             for (ShardStore s : stores) {
                 try {
-                    s.engine().compactFromAnyThread();
+                    s.engine().compact();
                 } catch (IOException e) {
                     status = "err";
                     System.err.println("HeliosDB storage: rewrite (full compaction) of shard " + s.shardId() + " failed: " + e);
