@@ -48,6 +48,9 @@ public interface Keyspace {
 
     int lfuCounter(long entry);
 
+    /** Sets the access data (RESTORE IDLETIME / FREQ); a negative argument leaves that part alone. */
+    void setAccess(long entry, int idleSeconds, int lfuCounter);
+
     /** Creates or overwrites {@code key} as a raw string; returns the entry. */
     long putBytes(MemorySegment key, long keyOff, int keyLen, MemorySegment value, long valueOff, int valueLen, long expireAt);
 
@@ -67,6 +70,15 @@ public interface Keyspace {
     long putUninitialized(MemorySegment key, long keyOff, int keyLen, byte type, byte encoding, int valueLen, long expireAt);
 
     boolean delete(MemorySegment key, long off, int len);
+
+    /** Creates or replaces {@code key} with a collection value (encoding {@link ValueEncoding#OBJECT}). */
+    long putObject(MemorySegment key, long keyOff, int keyLen, byte type, io.heliosdb.index.collection.CollectionValue value, long expireAt);
+
+    /** The collection of an OBJECT-encoded entry. */
+    io.heliosdb.index.collection.CollectionValue object(long entry);
+
+    /** Notes that the collection of this entry changed in place (persistence, memory accounting). */
+    void objectChanged(long entry);
 
     void deleteEntry(long entry);
 

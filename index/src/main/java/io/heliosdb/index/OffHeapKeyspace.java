@@ -35,9 +35,52 @@ public final class OffHeapKeyspace implements Keyspace {
     private ChangeLog changes;
     private int tag;
 
+    /** The shard's collections (hash, list, set, zset values); shared by the shard's keyspaces. */
+    private final ObjectTable objects;
+
     public OffHeapKeyspace(SlabAllocator memory, Clock clock) {
+        this(memory, clock, new ObjectTable());
+    }
+
+    public OffHeapKeyspace(SlabAllocator memory, Clock clock, ObjectTable objects) {
         this.memory = memory;
         this.clock = clock;
+        this.objects = objects;
+    }
+
+    // ---- collection values ---------------------------------------------------------------------
+
+    @Override
+    public long putObject(MemorySegment key, long keyOff, int keyLen, byte type, io.heliosdb.index.collection.CollectionValue value, long expireAt) {
+        int slot = objects.add(value);
+        long e = putUninitialized(key, keyOff, keyLen, type, ValueEncoding.OBJECT, 4, expireAt);
+        seg(e).set(NativeMemory.INT, valueOffset(e), slot);
+        return e;
+    }
+
+    @Override
+    public io.heliosdb.index.collection.CollectionValue object(long e) {
+        assert encoding(e) == ValueEncoding.OBJECT;
+        return objects.get(seg(e).get(NativeMemory.INT, valueOffset(e)));
+    }
+
+    @Override
+    public void objectChanged(long e) {
+        assert encoding(e) == ValueEncoding.OBJECT;
+        objects.resized(seg(e).get(NativeMemory.INT, valueOffset(e)));
+        changed(e);
+    }
+
+    public ObjectTable objects() {
+        return objects;
+    }
+
+    /** Gives back the collection slot of an entry whose value is about to be dropped or overwritten. */
+    private void releaseObject(long e) {
+        if (encoding(e) == ValueEncoding.OBJECT) {
+            objects.free(seg(e).get(NativeMemory.INT, valueOffset(e)));
+            seg(e).set(NativeMemory.BYTE, SlabAllocator.offset(e) + ENCODING, ValueEncoding.RAW);
+        }
     }
 
     /** Reports changes to {@code log} from now on; {@code tag} names this keyspace to it. */
@@ -281,6 +324,18 @@ public final class OffHeapKeyspace implements Keyspace {
     }
 
     @Override
+    public void setAccess(long e, int idleSeconds, int lfuCounter) {
+        MemorySegment s = seg(e);
+        long o = SlabAllocator.offset(e);
+        if (idleSeconds >= 0) {
+            s.set(NativeMemory.INT, o + LRU, (int) (clock.millis() / 1000) - idleSeconds);
+        }
+        if (lfuCounter >= 0) {
+            s.set(NativeMemory.BYTE, o + LFU, (byte) lfuCounter);
+        }
+    }
+
+    @Override
     public int lfuCounter(long e) {
         return seg(e).get(NativeMemory.BYTE, SlabAllocator.offset(e) + LFU) & 0xFF;
     }
@@ -435,6 +490,7 @@ public final class OffHeapKeyspace implements Keyspace {
         long old = lookup(hash, key, keyOff, keyLen);
         long keepTtl = 0;
         if (old != NONE) {
+            releaseObject(old);
             if (encoding(old) == ValueEncoding.ON_DISK) {
                 onDiskEntries--; // overwritten (in place or replaced below): its value no longer matters
                 forgetDiskValue(old);
@@ -544,6 +600,7 @@ public final class OffHeapKeyspace implements Keyspace {
     @Override
     public void deleteEntry(long e) {
         detach(e);
+        releaseObject(e);
         memory.free(e);
     }
 
@@ -718,6 +775,7 @@ public final class OffHeapKeyspace implements Keyspace {
                 long e = table.head(b);
                 while (e != 0) {
                     long n = next(e);
+                    releaseObject(e);
                     memory.free(e);
                     e = n;
                 }
@@ -738,6 +796,9 @@ public final class OffHeapKeyspace implements Keyspace {
 
     @Override
     public long memoryUsage(long e) {
+        if (encoding(e) == ValueEncoding.OBJECT) {
+            return memory.blockSize(e) + 8 + object(e).memoryBytes();
+        }
         return memory.blockSize(e) + 8;
     }
 

@@ -12,6 +12,9 @@ public final class ValueEncoding {
      */
     public static final byte ON_DISK = 3;
 
+    /** A collection (hash, list, set, zset): the value area holds its slot in the shard's {@link ObjectTable}. */
+    public static final byte OBJECT = 4;
+
     /** Redis reports strings up to this length as "embstr". */
     public static final int EMBSTR_LIMIT = 44;
 

@@ -17,6 +17,11 @@ public final class RespCommands {
         io.heliosdb.resp.server.PersistenceCommands.register(t);
         StringCommands.register(t);
         KeyCommands.register(t);
+        io.heliosdb.resp.hashes.HashCommands.register(t);
+        io.heliosdb.resp.lists.ListCommands.register(t);
+        io.heliosdb.resp.sets.SetCommands.register(t);
+        io.heliosdb.resp.zsets.ZSetCommands.register(t);
+        io.heliosdb.resp.rdb.DumpCommands.register(t);
         return t;
     }
 }

@@ -176,7 +176,7 @@ public final class RespWriter {
         out.writeBytes(CRLF);
     }
 
-    /** Redis' reply format for doubles (%.17g, trimmed; "inf"/"-inf"). */
+    /** Redis 7.0's reply format for doubles: C's "%.17g" (exact binary value, 17 significant digits); "inf"/"-inf". */
     public static String formatDouble(double d) {
         if (Double.isInfinite(d)) {
             return d > 0 ? "inf" : "-inf";
@@ -184,22 +184,38 @@ public final class RespWriter {
         if (Double.isNaN(d)) {
             return "nan";
         }
-        if (d == Math.rint(d) && Math.abs(d) < 1e17) {
-            return Long.toString((long) d);
+        if (d == 0) {
+            return (1 / d < 0) ? "-0" : "0";
         }
-        String s = String.format(java.util.Locale.ROOT, "%.17g", d);
-        if (s.contains("e")) {
-            String mantissa = s.substring(0, s.indexOf('e'));
-            String exp = s.substring(s.indexOf('e'));
-            if (mantissa.contains(".")) {
-                mantissa = mantissa.replaceAll("0+$", "").replaceAll("\\.$", "");
+        java.math.BigDecimal r = new java.math.BigDecimal(d).round(new java.math.MathContext(17, java.math.RoundingMode.HALF_EVEN));
+        int exponent = r.precision() - r.scale() - 1; // decimal exponent of the leading digit
+        if (exponent < -4 || exponent >= 17) {
+            String digits = r.unscaledValue().abs().toString();
+            digits = digits.replaceAll("0+$", "");
+            StringBuilder b = new StringBuilder();
+            if (r.signum() < 0) {
+                b.append('-');
             }
-            return mantissa + exp;
+            b.append(digits.charAt(0));
+            if (digits.length() > 1) {
+                b.append('.').append(digits, 1, digits.length());
+            }
+            b.append('e').append(exponent < 0 ? '-' : '+');
+            int ax = Math.abs(exponent);
+            if (ax < 10) {
+                b.append('0');
+            }
+            b.append(ax);
+            return b.toString();
         }
-        if (s.contains(".")) {
-            s = s.replaceAll("0+$", "").replaceAll("\\.$", "");
+        String plain = r.toPlainString();
+        if (plain.indexOf('.') >= 0) {
+            plain = plain.replaceAll("0+$", "");
+            if (plain.endsWith(".")) {
+                plain = plain.substring(0, plain.length() - 1);
+            }
         }
-        return s;
+        return plain;
     }
 
     private void writeDecimal(long v) {

@@ -21,6 +21,7 @@ final class ClientCommands {
 
     static void register(CommandTable t) {
         t.register("client|id", Routing.SESSION, ctx -> ctx.out().integer(ctx.session().id));
+        t.register("client|unblock", Routing.SESSION, ClientCommands::unblock);
         t.register("client|setname", Routing.SESSION, ClientCommands::setname);
         t.register("client|getname", Routing.SESSION, ctx -> {
             String n = ctx.session().name;
@@ -283,5 +284,28 @@ final class ClientCommands {
         } else {
             s.channel.close();
         }
+    }
+
+    /** CLIENT UNBLOCK id [TIMEOUT|ERROR]: ends a blocking pop of another client. */
+    static void unblock(io.heliosdb.resp.command.CommandContext ctx) {
+        io.heliosdb.resp.codec.Args a = ctx.args();
+        boolean error = false;
+        if (a.count() == 4) {
+            String how = a.lower(3);
+            if (how.equals("error")) {
+                error = true;
+            } else if (!how.equals("timeout")) {
+                ctx.out().error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+                return;
+            }
+        } else if (a.count() > 4) {
+            ctx.out().error(io.heliosdb.resp.command.Errors.SYNTAX);
+            return;
+        }
+        if (!a.isLong(2)) {
+            ctx.out().error(io.heliosdb.resp.command.Errors.NOT_INTEGER);
+            return;
+        }
+        ctx.out().integer(io.heliosdb.resp.lists.BlockingCommands.unblock(a.parseLong(2), error) ? 1 : 0);
     }
 }

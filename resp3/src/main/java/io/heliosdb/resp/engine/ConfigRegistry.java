@@ -161,7 +161,7 @@ public final class ConfigRegistry {
         add("hz", Type.INT, true, "10", 1, 500);
         add("dynamic-hz", Type.BOOL, true, "yes");
         // Encoding thresholds (reported by OBJECT ENCODING; accepted for compatibility).
-        add("hash-max-listpack-entries", Type.INT, true, "128", 0, maxLong);
+        add("hash-max-listpack-entries", Type.INT, true, "512", 0, maxLong); // 7.0's compiled default (redis.conf says 128)
         add("hash-max-listpack-value", Type.INT, true, "64", 0, maxLong);
         add("list-max-listpack-size", Type.INT, true, "-2", Integer.MIN_VALUE, Integer.MAX_VALUE);
         add("list-compress-depth", Type.INT, true, "0", 0, Integer.MAX_VALUE);

@@ -523,6 +523,9 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
             reply.writerIndex(mark);
             ctx.out().error("ERR internal error: " + e);
         }
+        if (state.blocked.hasReady()) {
+            state.blocked.serveReady(state); // a push woke blocked clients: serve them before anything else runs
+        }
         long micros = (System.nanoTime() - t0) / 1000;
         int id = spec.id();
         state.commandCalls[id]++;

@@ -14,6 +14,9 @@ import java.util.SplittableRandom;
 public final class ShardState {
     private final Shard shard;
     private final SlabAllocator memory;
+    private final io.heliosdb.index.ObjectTable objects = new io.heliosdb.index.ObjectTable();
+    /** Clients blocked on keys of this shard (BLPOP and friends). */
+    public final io.heliosdb.resp.lists.BlockedClients blocked = new io.heliosdb.resp.lists.BlockedClients();
     private final Keyspace[] dbs;
     private final CommandContext context;
     private final SplittableRandom random = new SplittableRandom();
@@ -32,7 +35,7 @@ public final class ShardState {
         this.memory = new SlabAllocator("shard-" + shard.id());
         this.dbs = new Keyspace[databases];
         for (int i = 0; i < databases; i++) {
-            dbs[i] = new OffHeapKeyspace(memory, server.clock());
+            dbs[i] = new OffHeapKeyspace(memory, server.clock(), objects);
         }
         this.commandCalls = new long[commandCount];
         this.commandMicros = new long[commandCount];
@@ -74,6 +77,10 @@ public final class ShardState {
         store = s;
     }
 
+    public io.heliosdb.index.ObjectTable objects() {
+        return objects;
+    }
+
     public SlabAllocator memory() {
         return memory;
     }
@@ -94,7 +101,7 @@ public final class ShardState {
                 tables += o.tableBytes();
             }
         }
-        return memory.usedBytes() + tables;
+        return memory.usedBytes() + tables + objects.bytes();
     }
 
     /**

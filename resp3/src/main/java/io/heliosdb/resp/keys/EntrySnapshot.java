@@ -1,17 +1,29 @@
 package io.heliosdb.resp.keys;
 
 import io.heliosdb.index.Keyspace;
+import io.heliosdb.index.ValueEncoding;
+import io.heliosdb.index.collection.CollectionValue;
 import java.lang.foreign.MemorySegment;
 
-/** A key's value copied out of one shard so that it can be installed in another (RENAME, COPY). */
-record EntrySnapshot(byte type, byte encoding, byte[] value, long expireAt) {
+/**
+ * A key's value copied out of one shard so that it can be installed in another (RENAME, COPY):
+ * the bytes of a string, or a private copy of a collection.
+ */
+record EntrySnapshot(byte type, byte encoding, byte[] value, CollectionValue collection, long expireAt) {
     static EntrySnapshot take(Keyspace ks, long e) {
+        if (ks.encoding(e) == ValueEncoding.OBJECT) {
+            return new EntrySnapshot(ks.type(e), ks.encoding(e), null, ks.object(e).copy(), ks.expireAt(e));
+        }
         byte[] v = new byte[ks.valueLength(e)];
         MemorySegment.copy(ks.segment(e), io.heliosdb.memory.NativeMemory.BYTE, ks.valueOffset(e), v, 0, v.length);
-        return new EntrySnapshot(ks.type(e), ks.encoding(e), v, ks.expireAt(e));
+        return new EntrySnapshot(ks.type(e), ks.encoding(e), v, null, ks.expireAt(e));
     }
 
     void install(Keyspace ks, MemorySegment key, long off, int len, boolean keepTtl) {
+        if (collection != null) {
+            ks.putObject(key, off, len, type, collection, keepTtl ? expireAt : 0);
+            return;
+        }
         long e = ks.putUninitialized(key, off, len, type, encoding, value.length, keepTtl ? expireAt : 0);
         MemorySegment.copy(value, 0, ks.segment(e), io.heliosdb.memory.NativeMemory.BYTE, ks.valueOffset(e), value.length);
     }

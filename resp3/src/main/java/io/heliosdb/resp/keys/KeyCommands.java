@@ -47,7 +47,13 @@ public final class KeyCommands {
                 default -> ks.valueLength(e) <= ValueEncoding.EMBSTR_LIMIT ? "embstr" : "raw";
             };
         }
-        return "unknown";
+        return switch (ks.object(e)) {
+            case io.heliosdb.index.collection.HashValue h -> h.compact() ? "listpack" : "hashtable";
+            case io.heliosdb.index.collection.ListValue l -> "quicklist"; // Redis 7.0 keeps every list in a quicklist
+            case io.heliosdb.index.collection.SetValue st -> st.intset() ? "intset" : "hashtable";
+            case io.heliosdb.index.collection.ZSetValue z -> z.compact() ? "listpack" : "skiplist";
+            default -> "unknown";
+        };
     }
 
     private static long objectKey(CommandContext ctx) {

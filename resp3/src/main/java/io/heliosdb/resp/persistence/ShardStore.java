@@ -372,10 +372,18 @@ public final class ShardStore implements ChangeLog, CommitGate, OffHeapKeyspace.
                     e = load(ks, e); // moved between databases without its value: write it whole
                 }
                 ks.clearDirty(e);
-                long at = batch.reservePut(StoredKey.PREFIX + len, StoredKey.valueLength(ks, e));
+                // A collection is written whole, in its RDB form (O(size) per commit that changed it).
+                byte[] collection = ks.encoding(e) == io.heliosdb.index.ValueEncoding.OBJECT
+                        ? io.heliosdb.resp.rdb.RdbValues.encode(ks.object(e)) : null;
+                long at = batch.reservePut(StoredKey.PREFIX + len,
+                        collection != null ? StoredKey.VALUE_HEADER + collection.length : StoredKey.valueLength(ks, e));
                 MemorySegment s = batch.segment();
                 writeKey(s, at, spaceOfTag[tag], keyAt, len);
-                StoredKey.writeValue(ks, e, s, at + StoredKey.PREFIX + len);
+                if (collection != null) {
+                    StoredKey.writeCollection(ks, e, collection, s, at + StoredKey.PREFIX + len);
+                } else {
+                    StoredKey.writeValue(ks, e, s, at + StoredKey.PREFIX + len);
+                }
                 written++;
             }
         }

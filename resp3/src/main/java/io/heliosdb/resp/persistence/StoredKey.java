@@ -39,6 +39,14 @@ final class StoredKey {
         MemorySegment.copy(ks.segment(e), ks.valueOffset(e), dst, at + VALUE_HEADER, ks.valueLength(e));
     }
 
+    /** Writes a collection entry's record: header, then the collection in RDB form. */
+    static void writeCollection(Keyspace ks, long e, byte[] rdb, MemorySegment dst, long at) {
+        dst.set(NativeMemory.BYTE, at, ks.type(e));
+        dst.set(NativeMemory.BYTE, at + 1, ks.encoding(e));
+        dst.set(NativeMemory.LONG, at + 2, ks.expireAt(e));
+        MemorySegment.copy(MemorySegment.ofArray(rdb), 0, dst, at + VALUE_HEADER, rdb.length);
+    }
+
     static int space(byte[] key) {
         return MemorySegment.ofArray(key).get(SPACE, 0);
     }
@@ -63,6 +71,19 @@ final class StoredKey {
             return false;
         }
         MemorySegment k = MemorySegment.ofArray(key);
+        if (value[1] == io.heliosdb.index.ValueEncoding.OBJECT) {
+            // Collections always come back to RAM (they are not tiered yet).
+            io.heliosdb.resp.rdb.RdbValues.Decoded d;
+            try {
+                d = io.heliosdb.resp.rdb.RdbValues.decode(value, VALUE_HEADER, value.length - VALUE_HEADER);
+            } catch (io.heliosdb.resp.rdb.RdbValues.BadFormat bad) {
+                throw new IllegalStateException("stored collection of key " + new String(key, PREFIX, key.length - PREFIX,
+                        java.nio.charset.StandardCharsets.UTF_8) + " does not decode: " + bad.getMessage());
+            }
+            io.heliosdb.resp.rdb.RdbValues.chooseEncoding(d.collection(), 512, 64, 512, 128, 64); // Redis 7.0's defaults
+            ks.putObject(k, PREFIX, key.length - PREFIX, value[0], d.collection(), expireAt);
+            return true;
+        }
         if (!valueInRam) {
             ks.putOnDisk(k, PREFIX, key.length - PREFIX, value[0], expireAt);
             return true;

@@ -247,6 +247,10 @@ public final class StringCommands {
     /** Stands for an infinite long double (strtold accepts "inf"; the sum is then refused). */
     private static final BigDecimal INFINITY = new BigDecimal("1e999999");
 
+    static BigDecimal infinity() {
+        return INFINITY;
+    }
+
     /** A float as Redis' string2ld accepts it (no spaces, no nan; inf is {@link #INFINITY}), or null. */
     static BigDecimal parseDecimal(MemorySegment seg, long off, int len) {
         if (len == 0 || len > 5000) {

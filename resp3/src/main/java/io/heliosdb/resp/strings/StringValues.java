@@ -7,11 +7,11 @@ import io.heliosdb.resp.codec.RespWriter;
 import java.lang.foreign.MemorySegment;
 
 /** Shared rules for string values: how they are stored, read back and reported. */
-final class StringValues {
+public final class StringValues {
     private StringValues() {}
 
     /** Stores like Redis' tryObjectEncoding: a canonical integer of at most 20 chars becomes INT. */
-    static long store(Keyspace ks, MemorySegment kSeg, long kOff, int kLen, MemorySegment vSeg, long vOff, int vLen, long expireAt) {
+    public static long store(Keyspace ks, MemorySegment kSeg, long kOff, int kLen, MemorySegment vSeg, long vOff, int vLen, long expireAt) {
         if (vLen <= 20 && ByteStrings.isLong(vSeg, vOff, vLen)) {
             return ks.putLong(kSeg, kOff, kLen, ByteStrings.parseLong(vSeg, vOff, vLen), expireAt);
         }

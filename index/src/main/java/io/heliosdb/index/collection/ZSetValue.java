@@ -1,0 +1,88 @@
+package io.heliosdb.index.collection;
+
+import java.util.HashMap;
+
+/**
+ * A Redis sorted set: member → score map plus a {@link ZSkipList} for order, rank and ranges.
+ * {@link #compact} mirrors Redis' listpack/skiplist encoding choice.
+ */
+public final class ZSetValue implements CollectionValue {
+    private final HashMap<ByteKey, Double> scores = new HashMap<>();
+    private final ZSkipList list = new ZSkipList();
+    private boolean compact = true;
+    private long bytes = 96;
+
+    public Double score(ByteKey m) {
+        return scores.get(m);
+    }
+
+    /** Adds or moves a member; true when it was new. */
+    public boolean put(ByteKey m, double score) {
+        Double old = scores.put(m, score);
+        if (old != null) {
+            if (old == score) {
+                return false;
+            }
+            list.delete(old, m);
+            list.insert(score, m);
+            return false;
+        }
+        list.insert(score, m);
+        bytes += ByteKey.overhead(m.bytes.length) + 48 + 16 + 80;
+        return true;
+    }
+
+    public boolean remove(ByteKey m) {
+        Double old = scores.remove(m);
+        if (old == null) {
+            return false;
+        }
+        list.delete(old, m);
+        bytes -= ByteKey.overhead(m.bytes.length) + 48 + 16 + 80;
+        return true;
+    }
+
+    public ZSkipList list() {
+        return list;
+    }
+
+    /** 0-based rank, or -1. */
+    public long rank(ByteKey m) {
+        Double s = scores.get(m);
+        return s == null ? -1 : list.rank(s, m) - 1;
+    }
+
+    public boolean compact() {
+        return compact;
+    }
+
+    public void checkCompact(int maxEntries, int maxValue, int memberLen) {
+        if (compact && (scores.size() > maxEntries || memberLen > maxValue)) {
+            compact = false;
+        }
+    }
+
+    public void compact(boolean c) {
+        compact = c;
+    }
+
+    @Override
+    public long memoryBytes() {
+        return bytes;
+    }
+
+    @Override
+    public int size() {
+        return scores.size();
+    }
+
+    @Override
+    public ZSetValue copy() {
+        ZSetValue z = new ZSetValue();
+        for (ZSkipList.Node n = list.first(); n != null; n = n.next()) {
+            z.put(n.member, n.score);
+        }
+        z.compact = compact;
+        return z;
+    }
+}

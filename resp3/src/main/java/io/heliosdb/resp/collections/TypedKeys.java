@@ -1,0 +1,133 @@
+package io.heliosdb.resp.collections;
+
+import io.heliosdb.index.Keyspace;
+import io.heliosdb.index.collection.ByteKey;
+import io.heliosdb.index.collection.CollectionValue;
+import io.heliosdb.resp.codec.Args;
+import io.heliosdb.resp.command.CommandContext;
+import io.heliosdb.resp.command.Errors;
+
+/**
+ * Finding, creating and finishing collection keys the way every Redis collection command does:
+ * a key of another type is WRONGTYPE, a missing key reads as empty, a write to a missing key creates
+ * it, and a collection left empty is deleted.
+ */
+public final class TypedKeys {
+    /** Returned after a WRONGTYPE reply was written. */
+    public static final long WRONG = -1;
+
+    private TypedKeys() {}
+
+    /** The entry of a key read by a command (statistics, LRU), NONE when absent, WRONG after replying WRONGTYPE. */
+    public static long read(CommandContext ctx, int arg, byte type) {
+        Keyspace ks = ctx.db();
+        long e = ctx.lookupRead(ks, arg);
+        return check(ctx, ks, e, type);
+    }
+
+    /** Like {@link #read} for a key the command will change. */
+    public static long write(CommandContext ctx, int arg, byte type) {
+        Keyspace ks = ctx.db();
+        long e = ctx.lookupWrite(ks, arg);
+        return check(ctx, ks, e, type);
+    }
+
+    private static long check(CommandContext ctx, Keyspace ks, long e, byte type) {
+        if (e != Keyspace.NONE && ks.type(e) != type) {
+            ctx.out().error(Errors.WRONGTYPE);
+            return WRONG;
+        }
+        return e;
+    }
+
+    /** True when the key exists with another type (checked before any reply is written). */
+    public static boolean wrongType(CommandContext ctx, int arg, byte type) {
+        Keyspace ks = ctx.db();
+        long e = ctx.lookupWrite(ks, arg);
+        return e != Keyspace.NONE && ks.type(e) != type;
+    }
+
+    @SuppressWarnings("unchecked")
+    public static <T extends CollectionValue> T value(CommandContext ctx, long e) {
+        return (T) ctx.db().object(e);
+    }
+
+    /** Creates the key with an empty collection; returns the entry. */
+    public static long create(CommandContext ctx, int arg, byte type, CollectionValue v) {
+        Args a = ctx.args();
+        return ctx.db().putObject(a.segment(), a.offset(arg), a.length(arg), type, v, 0);
+    }
+
+    /** After a change: deletes the key if the collection is empty, else notes the change. */
+    public static void changed(Keyspace ks, long e) {
+        if (ks.object(e).size() == 0) {
+            ks.deleteEntry(e);
+        } else {
+            ks.objectChanged(e);
+        }
+    }
+
+    public static ByteKey key(Args a, int i) {
+        return new ByteKey(a.bytes(i));
+    }
+
+    public static long limit(CommandContext ctx, String name) {
+        return ctx.server().config().number(name);
+    }
+
+    /** Redis' strtod-based score/float parsing: "inf", "+inf", "-inf" accepted, NaN and junk refused. */
+    public static double parseDouble(Args a, int i) {
+        return parseDouble(a.string(i));
+    }
+
+    public static double parseDouble(String s) {
+        if (s.isEmpty() || Character.isWhitespace(s.charAt(0)) || Character.isWhitespace(s.charAt(s.length() - 1))) {
+            return Double.NaN;
+        }
+        String l = s.toLowerCase(java.util.Locale.ROOT);
+        switch (l) {
+            case "inf", "+inf", "infinity", "+infinity" -> {
+                return Double.POSITIVE_INFINITY;
+            }
+            case "-inf", "-infinity" -> {
+                return Double.NEGATIVE_INFINITY;
+            }
+            default -> { }
+        }
+        if (l.contains("n") || l.endsWith("d") || l.endsWith("f") || l.contains("p") || l.contains("_")) {
+            return Double.NaN; // Java accepts "NaN", "1d", "1f", hex floats; strtod rules differ
+        }
+        if (l.startsWith("0x") || l.startsWith("-0x") || l.startsWith("+0x")) {
+            return Double.NaN;
+        }
+        try {
+            return Double.parseDouble(s);
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
+    }
+
+    /** A 64-bit integer in Redis' string2ll syntax, or null. */
+    public static Long parseLong(byte[] b) {
+        if (b.length == 0 || b.length > 20) {
+            return null;
+        }
+        String s = new String(b, java.nio.charset.StandardCharsets.US_ASCII);
+        if (s.charAt(0) == '+' || (s.length() > 1 && s.charAt(0) == '0') || (s.startsWith("-0"))) {
+            return null;
+        }
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    public static void checkNotEmpty(Keyspace ks, long e) {
+        assert ks.object(e).size() > 0;
+    }
+
+    public static String notInteger() {
+        return Errors.NOT_INTEGER;
+    }
+}

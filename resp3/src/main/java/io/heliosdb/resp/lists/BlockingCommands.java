@@ -1,0 +1,668 @@
+package io.heliosdb.resp.lists;
+
+import io.heliosdb.index.Keyspace;
+import io.heliosdb.index.ValueType;
+import io.heliosdb.index.collection.ListValue;
+import io.heliosdb.resp.codec.Args;
+import io.heliosdb.resp.codec.RespWriter;
+import io.heliosdb.resp.collections.TypedKeys;
+import io.heliosdb.resp.command.CommandContext;
+import io.heliosdb.resp.command.CommandTable;
+import io.heliosdb.resp.command.CrossShardCall;
+import io.heliosdb.resp.command.Errors;
+import io.heliosdb.resp.command.MultiShardCommand;
+import io.heliosdb.resp.command.Routing;
+import io.heliosdb.resp.engine.ServerContext;
+import io.heliosdb.resp.engine.ShardState;
+import io.heliosdb.scheduler.Shard;
+import io.heliosdb.scheduler.ShardTask;
+import io.heliosdb.scheduler.ShardTransaction;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * Pops that may wait: BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP (and LMPOP, which never waits), plus
+ * the sorted-set forms registered by the zset family. A call first looks at its keys (all locked);
+ * when none can serve it, it is registered on the shards of its keys, and the first push that
+ * makes one of them non-empty serves it (one waiter per element, oldest first). Fractional
+ * timeouts are timers on the client's loop; CLIENT UNBLOCK ends a wait early.
+ */
+public final class BlockingCommands {
+    private static final byte[] COUNT = "count".getBytes();
+
+    /** Waiting calls by client id, for CLIENT UNBLOCK. */
+    private static final Map<Long, Blocked> BY_CLIENT = new ConcurrentHashMap<>();
+
+    private BlockingCommands() {}
+
+    static void register(CommandTable t) {
+        t.register("blpop", Routing.ALL_SHARDS, new Bpop(true));
+        t.register("brpop", Routing.ALL_SHARDS, new Bpop(false));
+        t.register("blmove", Routing.ALL_SHARDS, new Bmove(false));
+        t.register("brpoplpush", Routing.ALL_SHARDS, new Bmove(true));
+        t.register("blmpop", Routing.ALL_SHARDS, new Mpop(true, false));
+    }
+
+    /**
+     * CLIENT UNBLOCK: ends the wait of client {@code id} with a timeout reply (or the UNBLOCKED
+     * error); false when it is not blocked.
+     */
+    public static boolean unblock(long id, boolean error) {
+        Blocked b = BY_CLIENT.get(id);
+        return b != null && b.end(error ? w -> w.error("UNBLOCKED client unblocked via CLIENT UNBLOCK") : b.command::timeoutReply);
+    }
+
+    /** Redis' timeout argument: seconds as a float, to milliseconds; null after an error. */
+    public static String timeoutError(Args a, int i) {
+        double d = TypedKeys.parseDouble(a, i);
+        if (Double.isNaN(d) || Double.isInfinite(d)) {
+            return "ERR timeout is not a float or out of range";
+        }
+        if (d < 0) {
+            return "ERR timeout is negative";
+        }
+        return null;
+    }
+
+    public static long timeoutMillis(Args a, int i) {
+        double d = TypedKeys.parseDouble(a, i);
+        return (long) Math.ceil(d * 1000);
+    }
+
+    /** What a blocking call is: its keys, timeout, and how to pop for it. */
+    public abstract static class Blocker implements MultiShardCommand {
+        /** Keys, timeout (ms, 0 = forever, -1 = never wait) or an error. */
+        public record Plan(int[] keys, long timeoutMillis, String error) {
+            public static Plan error(String e) {
+                return new Plan(null, 0, e);
+            }
+        }
+
+        protected abstract Plan plan(Args a);
+
+        /** The type the keys must hold (LIST or ZSET). */
+        protected abstract byte type();
+
+        /** Pops for this call from a non-empty key of the right type; returns the reply. */
+        protected abstract Consumer<RespWriter> pop(ShardState s, Keyspace ks, int db, Args a, int keyArg);
+
+        /** The reply when the wait ends without an element. */
+        public abstract void timeoutReply(RespWriter w);
+
+        /**
+         * Serves a blocked call from {@code keyArg}: returns the reply, or null when the command
+         * delivers the reply itself later through {@link Blocked#deliverFrom} (a move to another shard).
+         */
+        protected Consumer<RespWriter> serveBlocked(ShardState s, Keyspace ks, int db, Args a, int keyArg, Blocked b) {
+            return pop(s, ks, db, a, keyArg);
+        }
+
+        /** True when this call can be served now from its keys on this shard (the destination of a move, for instance). */
+        protected boolean canServe(ShardState s, Keyspace ks, Args a) {
+            return true;
+        }
+
+        @Override
+        public void execute(CommandContext ctx) {
+            throw new AssertionError("blocking commands are routed across shards");
+        }
+
+        @Override
+        public void executeAcross(CrossShardCall call) {
+            Args a = call.args();
+            Plan p = plan(a);
+            if (p.error != null) {
+                call.finish(w -> w.error(p.error));
+                return;
+            }
+            Map<Shard, List<Integer>> byShard = new LinkedHashMap<>();
+            for (int k : p.keys) {
+                byShard.computeIfAbsent(call.shardOfArg(k), s -> new ArrayList<>()).add(k);
+            }
+            Shard[] shards = byShard.keySet().toArray(Shard[]::new);
+            ShardTransaction tx = call.transaction(shards);
+            tx.lockKeys(call.lockKeys(byShard), () -> tx.run(shards, s -> {
+                Keyspace ks = call.db(s);
+                Map<Integer, Integer> status = new LinkedHashMap<>();
+                for (int k : byShard.get(s)) {
+                    status.put(k, status(ks, a, k));
+                }
+                return status;
+            }, false, () -> afterLook(call, tx, shards, p)));
+        }
+
+        /** -1 wrong type, 0 empty or absent, 1 has elements. */
+        private int status(Keyspace ks, Args a, int k) {
+            long e = ks.find(a.segment(), a.offset(k), a.length(k));
+            if (e == Keyspace.NONE) {
+                return 0;
+            }
+            if (ks.type(e) != type()) {
+                return -1;
+            }
+            return ks.object(e).size() > 0 ? 1 : 0;
+        }
+
+        private void afterLook(CrossShardCall call, ShardTransaction tx, Shard[] shards, Plan p) {
+            Args a = call.args();
+            Map<Integer, Integer> status = new LinkedHashMap<>();
+            for (Object r : tx.results()) {
+                if (r instanceof RuntimeException e) {
+                    tx.release(shards);
+                    call.finish(w -> w.error(e instanceof IllegalStateException ? e.getMessage() : "ERR internal error: " + e));
+                    return;
+                }
+                @SuppressWarnings("unchecked") Map<Integer, Integer> m = (Map<Integer, Integer>) r;
+                status.putAll(m);
+            }
+            for (int k : p.keys) {
+                int st = status.get(k);
+                if (st < 0) {
+                    tx.release(shards);
+                    call.finish(w -> w.error(Errors.WRONGTYPE));
+                    return;
+                }
+                if (st > 0) {
+                    Shard target = call.shardOfArg(k);
+                    List<Shard> others = new ArrayList<>(List.of(shards));
+                    others.remove(target);
+                    tx.release(others.toArray(Shard[]::new));
+                    tx.run(new Shard[]{target}, s -> {
+                        ShardState state = ServerContext.state(s);
+                        Keyspace ks = call.db(s);
+                        if (!canServe(state, ks, a)) {
+                            return (Consumer<RespWriter>) w -> w.error(Errors.WRONGTYPE);
+                        }
+                        Consumer<RespWriter> reply = pop(state, ks, call.db(), a, k);
+                        state.blocked.serveReady(state);
+                        return reply;
+                    }, true, () -> {
+                        Object r = tx.results()[0];
+                        if (r instanceof RuntimeException e) {
+                            call.finish(w -> w.error(e instanceof IllegalStateException ? e.getMessage() : "ERR internal error: " + e));
+                        } else {
+                            @SuppressWarnings("unchecked") Consumer<RespWriter> reply = (Consumer<RespWriter>) r;
+                            call.finish(reply);
+                        }
+                    });
+                    return;
+                }
+            }
+            if (p.timeoutMillis < 0) {
+                tx.release(shards);
+                call.finish(this::timeoutReply);
+                return;
+            }
+            Blocked b = new Blocked(this, call);
+            tx.run(shards, s -> {
+                ShardState state = ServerContext.state(s);
+                for (int k : p.keys) {
+                    if (call.shardOfArg(k) == s) {
+                        state.blocked.block(call.db(), a.bytes(k), b);
+                    }
+                }
+                return null;
+            }, true, () -> arm(call, b, p));
+        }
+
+        /** Home loop, after registration: CLIENT UNBLOCK can find it, the timeout runs. */
+        void arm(CrossShardCall call, Blocked b, Plan p) {
+            if (call.session() != null) {
+                BY_CLIENT.put(call.session().id, b);
+            }
+            if (p.timeoutMillis > 0) {
+                call.home().loop().schedule(() -> b.end(this::timeoutReply), p.timeoutMillis, TimeUnit.MILLISECONDS);
+            }
+            b.armed();
+        }
+    }
+
+    /** One waiting call; registered on every shard of its keys, served by whichever comes first. */
+    static final class Blocked implements BlockedClients.Waiter {
+        final Blocker command;
+        final CrossShardCall call;
+        final AtomicBoolean done = new AtomicBoolean();
+        /** Set on the home loop once registered everywhere; an end before that is delivered after. */
+        private boolean armed;
+        private Consumer<RespWriter> earlyEnd;
+
+        Blocked(Blocker command, CrossShardCall call) {
+            this.command = command;
+            this.call = call;
+        }
+
+        @Override
+        public boolean finished() {
+            return done.get();
+        }
+
+        /** Home loop: registration finished. */
+        void armed() {
+            armed = true;
+            if (earlyEnd != null) {
+                deliver(earlyEnd);
+            }
+        }
+
+        /** Ends the wait from the home loop (timeout, CLIENT UNBLOCK); false when already over. */
+        boolean end(Consumer<RespWriter> reply) {
+            if (!done.compareAndSet(false, true)) {
+                return false;
+            }
+            Shard home = call.home();
+            if (home.inShardThread()) {
+                deliver(reply);
+            } else {
+                home.postControl(new Finish(this, reply));
+            }
+            return true;
+        }
+
+        private void deliver(Consumer<RespWriter> reply) {
+            if (!armed) {
+                earlyEnd = reply;
+                return;
+            }
+            if (call.session() != null) {
+                BY_CLIENT.remove(call.session().id, this);
+            }
+            call.finish(reply);
+        }
+
+        @Override
+        public boolean serve(ShardState shard, int db, byte[] key) {
+            if (done.get()) {
+                return true;
+            }
+            if (call.session() != null && !call.session().channel.isActive()) {
+                done.set(true); // the client left: it must not take an element with it
+                if (call.session() != null) {
+                    BY_CLIENT.remove(call.session().id, this);
+                }
+                return true;
+            }
+            Args a = call.args();
+            Keyspace ks = shard.db(db);
+            int arg = -1;
+            for (int k : command.plan(a).keys) {
+                if (java.util.Arrays.equals(a.bytes(k), key)) {
+                    arg = k;
+                    break;
+                }
+            }
+            long e = ks.find(java.lang.foreign.MemorySegment.ofArray(key), 0, key.length);
+            if (arg < 0 || e == Keyspace.NONE || ks.type(e) != command.type() || ks.object(e).size() == 0
+                    || !command.canServe(shard, ks, a)) {
+                return false;
+            }
+            if (!done.compareAndSet(false, true)) {
+                return true;
+            }
+            Consumer<RespWriter> reply = command.serveBlocked(shard, ks, db, a, arg, this);
+            if (reply != null) {
+                deliverFrom(shard.shard(), reply);
+            }
+            return true;
+        }
+
+        /** Sends the reply home once {@code from}'s changes are logged. Shard thread of {@code from}. */
+        void deliverFrom(Shard from, Consumer<RespWriter> reply) {
+            Shard home = call.home();
+            from.afterCommit(durable -> home.postControl(new Finish(this,
+                    durable ? reply : w -> w.error(ShardTransaction.NOT_DURABLE))));
+        }
+    }
+
+    private record Finish(Blocked b, Consumer<RespWriter> reply) implements ShardTask {
+        @Override
+        public boolean isControl() {
+            return true;
+        }
+
+        @Override
+        public void run(Shard shard) {
+            b.deliver(reply);
+        }
+    }
+
+    // ---- the list commands ------------------------------------------------------------------
+
+    static byte[] popList(Keyspace ks, byte[] key, boolean left) {
+        java.lang.foreign.MemorySegment k = java.lang.foreign.MemorySegment.ofArray(key);
+        long e = ks.find(k, 0, key.length);
+        ListValue l = (ListValue) ks.object(e);
+        byte[] v = left ? l.removeFirst() : l.removeLast();
+        TypedKeys.changed(ks, e);
+        return v;
+    }
+
+    /** BLPOP / BRPOP key [key ...] timeout. */
+    static final class Bpop extends Blocker {
+        private final boolean left;
+
+        Bpop(boolean left) {
+            this.left = left;
+        }
+
+        @Override
+        protected Plan plan(Args a) {
+            String err = timeoutError(a, a.count() - 1);
+            if (err != null) {
+                return Plan.error(err);
+            }
+            int[] keys = new int[a.count() - 2];
+            for (int i = 0; i < keys.length; i++) {
+                keys[i] = 1 + i;
+            }
+            return new Plan(keys, timeoutMillis(a, a.count() - 1), null);
+        }
+
+        @Override
+        protected byte type() {
+            return ValueType.LIST;
+        }
+
+        @Override
+        protected Consumer<RespWriter> pop(ShardState s, Keyspace ks, int db, Args a, int keyArg) {
+            byte[] key = a.bytes(keyArg);
+            byte[] v = popList(ks, key, left);
+            return w -> {
+                w.array(2);
+                w.bulk(key);
+                w.bulk(v);
+            };
+        }
+
+        @Override
+        public void timeoutReply(RespWriter w) {
+            w.nullArray();
+        }
+    }
+
+    /** BLMOVE src dst LEFT|RIGHT LEFT|RIGHT timeout, BRPOPLPUSH src dst timeout. */
+    static final class Bmove extends Blocker {
+        private final boolean rpoplpush;
+
+        Bmove(boolean rpoplpush) {
+            this.rpoplpush = rpoplpush;
+        }
+
+        @Override
+        protected Plan plan(Args a) {
+            if (!rpoplpush && (side(a, 3) < 0 || side(a, 4) < 0)) {
+                return Plan.error(Errors.SYNTAX);
+            }
+            String err = timeoutError(a, a.count() - 1);
+            if (err != null) {
+                return Plan.error(err);
+            }
+            return new Plan(new int[]{1}, timeoutMillis(a, a.count() - 1), null);
+        }
+
+        private static int side(Args a, int i) {
+            return a.is(i, ListCommands.LEFT) ? 0 : a.is(i, ListCommands.RIGHT) ? 1 : -1;
+        }
+
+        @Override
+        public void executeAcross(CrossShardCall call) {
+            if (call.shardOfArg(1) == call.shardOfArg(2)) {
+                super.executeAcross(call);
+                return;
+            }
+            Args a = call.args();
+            Plan p = plan(a);
+            if (p.error != null) {
+                call.finish(w -> w.error(p.error));
+                return;
+            }
+            // Source and destination on two shards: both keys locked while it looks, pops and pushes.
+            Shard src = call.shardOfArg(1);
+            Shard dst = call.shardOfArg(2);
+            Shard[] both = {src, dst};
+            Map<Shard, List<Integer>> keys = new LinkedHashMap<>();
+            keys.put(src, List.of(1));
+            keys.put(dst, List.of(2));
+            ShardTransaction tx = call.transaction(both);
+            tx.lockKeys(call.lockKeys(keys), () -> tx.run(both, s -> s == src ? (Object) sourceStatus(call.db(s), a)
+                    : (Object) canServe(null, call.db(s), a), false, () -> {
+                Object[] r = tx.results();
+                if (r[0] instanceof RuntimeException || r[1] instanceof RuntimeException) {
+                    tx.release(both);
+                    call.finish(w -> w.error("ERR internal error"));
+                    return;
+                }
+                int status = (Integer) r[0];
+                if (status < 0 || (status > 0 && !(Boolean) r[1])) {
+                    tx.release(both);
+                    call.finish(w -> w.error(Errors.WRONGTYPE));
+                    return;
+                }
+                if (status > 0) {
+                    tx.run(new Shard[]{src}, s -> popList(call.db(s), a.bytes(1), fromLeft(a)), true, () -> {
+                        Object v = tx.results()[0];
+                        if (!(v instanceof byte[] element)) {
+                            tx.release(new Shard[]{dst});
+                            call.finish(w -> w.error(v instanceof IllegalStateException e ? e.getMessage() : "ERR internal error"));
+                            return;
+                        }
+                        tx.run(new Shard[]{dst}, s -> {
+                            ShardState st = ServerContext.state(s);
+                            ListCommands.pushTo(st, call.db(s), a.bytes(2), element, toLeft(a), call.db());
+                            st.blocked.serveReady(st);
+                            return Boolean.TRUE;
+                        }, true, () -> call.finish(w -> w.bulk(element)));
+                    });
+                    return;
+                }
+                Blocked b = new Blocked(this, call);
+                tx.release(new Shard[]{dst});
+                tx.run(new Shard[]{src}, s -> {
+                    ServerContext.state(s).blocked.block(call.db(), a.bytes(1), b);
+                    return null;
+                }, true, () -> arm(call, b, p));
+            }));
+        }
+
+        private int sourceStatus(Keyspace ks, Args a) {
+            long e = ks.find(a.segment(), a.offset(1), a.length(1));
+            if (e == Keyspace.NONE) {
+                return 0;
+            }
+            return ks.type(e) != ValueType.LIST ? -1 : ks.object(e).size() > 0 ? 1 : 0;
+        }
+
+        private boolean fromLeft(Args a) {
+            return !rpoplpush && side(a, 3) == 0;
+        }
+
+        private boolean toLeft(Args a) {
+            return rpoplpush || side(a, 4) == 0;
+        }
+
+        /**
+         * A blocked move whose destination lives on another shard: the element leaves the source
+         * here and is pushed there by a message; if the destination has meanwhile become a
+         * non-list, the element goes back where it came from and the client gets WRONGTYPE.
+         */
+        @Override
+        protected Consumer<RespWriter> serveBlocked(ShardState s, Keyspace ks, int db, Args a, int keyArg, Blocked b) {
+            CrossShardCall call = b.call;
+            Shard dst = call.shardOfArg(2);
+            if (dst == s.shard()) {
+                return pop(s, ks, db, a, keyArg);
+            }
+            byte[] v = popList(ks, a.bytes(1), fromLeft(a));
+            Shard src = s.shard();
+            s.shard().afterCommit(durable -> dst.postControl(new ShardTask() {
+                @Override
+                public boolean isControl() {
+                    return true;
+                }
+
+                @Override
+                public void run(Shard shard) {
+                    ShardState st = ServerContext.state(shard);
+                    Keyspace dks = st.db(db);
+                    if (!canServe(st, dks, a)) {
+                        src.postControl(new ShardTask() {
+                            @Override
+                            public boolean isControl() {
+                                return true;
+                            }
+
+                            @Override
+                            public void run(Shard back) {
+                                ShardState bs = ServerContext.state(back);
+                                ListCommands.pushTo(bs, bs.db(db), a.bytes(1), v, fromLeft(a), db);
+                                bs.blocked.serveReady(bs);
+                                b.deliverFrom(back, w -> w.error(Errors.WRONGTYPE));
+                            }
+                        });
+                        return;
+                    }
+                    ListCommands.pushTo(st, dks, a.bytes(2), v, toLeft(a), db);
+                    st.blocked.serveReady(st);
+                    b.deliverFrom(shard, w -> w.bulk(v));
+                }
+            }));
+            return null;
+        }
+
+        @Override
+        protected byte type() {
+            return ValueType.LIST;
+        }
+
+        @Override
+        protected boolean canServe(ShardState s, Keyspace ks, Args a) {
+            long e = ks.find(a.segment(), a.offset(2), a.length(2));
+            return e == Keyspace.NONE || ks.type(e) == ValueType.LIST;
+        }
+
+        @Override
+        protected Consumer<RespWriter> pop(ShardState s, Keyspace ks, int db, Args a, int keyArg) {
+            boolean fromLeft = !rpoplpush && side(a, 3) == 0;
+            boolean toLeft = rpoplpush || side(a, 4) == 0;
+            byte[] v = popList(ks, a.bytes(1), fromLeft);
+            ListCommands.pushTo(s, ks, a.bytes(2), v, toLeft, db);
+            return w -> w.bulk(v);
+        }
+
+        @Override
+        public void timeoutReply(RespWriter w) {
+            w.nullBulk();
+        }
+    }
+
+    /** LMPOP numkeys key... LEFT|RIGHT [COUNT n], and BLMPOP timeout numkeys .... */
+    public static final class Mpop extends Blocker {
+        private final boolean blocking;
+        private final boolean zset;
+
+        public Mpop(boolean blocking, boolean zset) {
+            this.blocking = blocking;
+            this.zset = zset;
+        }
+
+        @Override
+        protected Plan plan(Args a) {
+            int at = blocking ? 2 : 1;
+            if (blocking) {
+                String err = timeoutError(a, 1);
+                if (err != null) {
+                    return Plan.error(err);
+                }
+            }
+            if (!a.isLong(at)) {
+                return Plan.error(Errors.NOT_INTEGER);
+            }
+            long n = a.parseLong(at);
+            if (n <= 0 || n > Integer.MAX_VALUE) {
+                return Plan.error("ERR numkeys should be greater than 0");
+            }
+            int where = at + 1 + (int) n;
+            if (where >= a.count()) {
+                return Plan.error(Errors.SYNTAX);
+            }
+            if (!(zset ? a.is(where, MIN) || a.is(where, MAX) : a.is(where, ListCommands.LEFT) || a.is(where, ListCommands.RIGHT))) {
+                return Plan.error(Errors.SYNTAX);
+            }
+            for (int i = where + 1; i < a.count(); i++) {
+                if (a.is(i, COUNT) && i + 1 < a.count() && i == where + 1) {
+                    if (!a.isLong(i + 1) || a.parseLong(i + 1) <= 0) {
+                        return Plan.error("ERR count should be greater than 0");
+                    }
+                    i++;
+                } else {
+                    return Plan.error(Errors.SYNTAX);
+                }
+            }
+            int[] keys = new int[(int) n];
+            for (int i = 0; i < n; i++) {
+                keys[i] = at + 1 + i;
+            }
+            return new Plan(keys, blocking ? timeoutMillis(a, 1) : -1, null);
+        }
+
+        private static final byte[] MIN = "min".getBytes();
+        private static final byte[] MAX = "max".getBytes();
+
+        private int whereArg(Args a) {
+            int at = blocking ? 2 : 1;
+            return at + 1 + (int) a.parseLong(at);
+        }
+
+        private long count(Args a) {
+            int where = whereArg(a);
+            return where + 2 < a.count() ? a.parseLong(where + 2) : 1;
+        }
+
+        @Override
+        protected byte type() {
+            return zset ? ValueType.ZSET : ValueType.LIST;
+        }
+
+        @Override
+        protected Consumer<RespWriter> pop(ShardState s, Keyspace ks, int db, Args a, int keyArg) {
+            byte[] key = a.bytes(keyArg);
+            long count = count(a);
+            if (zset) {
+                boolean min = a.is(whereArg(a), MIN);
+                Consumer<RespWriter> items = io.heliosdb.resp.zsets.ZSetCommands.popForMpop(ks, key, min, count);
+                return w -> {
+                    w.array(2);
+                    w.bulk(key);
+                    items.accept(w);
+                };
+            }
+            boolean left = a.is(whereArg(a), ListCommands.LEFT);
+            java.lang.foreign.MemorySegment k = java.lang.foreign.MemorySegment.ofArray(key);
+            long e = ks.find(k, 0, key.length);
+            ListValue l = (ListValue) ks.object(e);
+            List<byte[]> popped = new ArrayList<>();
+            while (popped.size() < count && l.size() > 0) {
+                popped.add(left ? l.removeFirst() : l.removeLast());
+            }
+            TypedKeys.changed(ks, e);
+            return w -> {
+                w.array(2);
+                w.bulk(key);
+                w.array(popped.size());
+                for (byte[] v : popped) {
+                    w.bulk(v);
+                }
+            };
+        }
+
+        @Override
+        public void timeoutReply(RespWriter w) {
+            w.nullArray();
+        }
+    }
+}
