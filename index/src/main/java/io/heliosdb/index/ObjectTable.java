@@ -47,8 +47,22 @@ public final class ObjectTable {
         accounted[slot] = now;
     }
 
+    /** Told of every collection that is dropped (deleted, overwritten, flushed): its stored elements are garbage. */
+    public interface ReleaseListener {
+        void released(CollectionValue value);
+    }
+
+    private ReleaseListener releases;
+
+    public void onRelease(ReleaseListener l) {
+        releases = l;
+    }
+
     public void free(int slot) {
         assert slots[slot] != null : "slot freed twice";
+        if (releases != null && slots[slot].version() != 0) {
+            releases.released(slots[slot]);
+        }
         bytes -= accounted[slot];
         slots[slot] = null;
         accounted[slot] = 0;

@@ -37,18 +37,27 @@ class ServerCrashTest {
                 int port = port(server);
                 AtomicLongArray lastAcked = new AtomicLongArray(WRITERS);
                 AtomicLongArray counterAcked = new AtomicLongArray(WRITERS);
+                AtomicLongArray collectionsAcked = new AtomicLongArray(WRITERS);
                 AtomicBoolean stop = new AtomicBoolean();
                 List<Thread> writers = new ArrayList<>();
                 int r = round;
                 for (int w = 0; w < WRITERS; w++) {
                     int id = w;
                     lastAcked.set(id, -1);
+                    collectionsAcked.set(id, -1);
                     Thread t = new Thread(() -> {
                         try (Jedis j = new Jedis("127.0.0.1", port)) {
                             for (long i = 0; !stop.get(); i++) {
                                 j.set("r" + r + ":w" + id + ":" + i, "value-" + i);
                                 lastAcked.set(id, i);
                                 counterAcked.set(id, j.incr("counter:" + id));
+                                // Every collection type; the lists and hashes outgrow the whole-value form.
+                                String tag = "r" + r + ":w" + id;
+                                j.rpush("list:" + tag, "e" + i);
+                                j.hset("hash:" + tag, "f" + i, "v" + i);
+                                j.zadd("zset:" + tag, i, "m" + i);
+                                j.sadd("set:" + tag, "s" + i);
+                                collectionsAcked.set(id, i);
                             }
                         } catch (Exception e) {
                             // the kill: writes after the last acknowledged one may or may not be there
@@ -73,6 +82,16 @@ class ServerCrashTest {
                         for (long i = 0; i <= last; i++) {
                             assertEquals("value-" + i, j.get("r" + r + ":w" + w + ":" + i),
                                     appendfsync + " round " + r + ": acknowledged write w" + w + ":" + i + " lost (last acknowledged " + last + ")");
+                        }
+                        long lastCollections = collectionsAcked.get(w);
+                        String tag = "r" + r + ":w" + w;
+                        List<String> list = j.lrange("list:" + tag, 0, lastCollections);
+                        for (long i = 0; i <= lastCollections; i++) {
+                            String where = appendfsync + " round " + r + ": acknowledged element " + i + " of " + tag;
+                            assertEquals("e" + i, list.get((int) i), where);
+                            assertEquals("v" + i, j.hget("hash:" + tag, "f" + i), where);
+                            assertEquals((double) i, j.zscore("zset:" + tag, "m" + i), where);
+                            assertTrue(j.sismember("set:" + tag, "s" + i), where);
                         }
                         String c = j.get("counter:" + w);
                         long counter = c == null ? 0 : Long.parseLong(c);

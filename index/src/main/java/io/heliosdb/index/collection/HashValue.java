@@ -7,7 +7,7 @@ import java.util.Map;
  * A Redis hash. Insertion-ordered, so that a small hash iterates like Redis' listpack; {@link #compact}
  * mirrors Redis' encoding choice (listpack until a threshold is crossed, then hashtable for good).
  */
-public final class HashValue implements CollectionValue {
+public final class HashValue extends Versioned {
     private final LinkedHashMap<ByteKey, byte[]> map = new LinkedHashMap<>();
     private boolean compact = true;
     private long bytes = 64;
@@ -19,6 +19,7 @@ public final class HashValue implements CollectionValue {
     /** Sets a field; true when it was new. */
     public boolean put(ByteKey field, byte[] value) {
         byte[] old = map.put(field, value);
+        journal(field.bytes, value);
         if (old == null) {
             bytes += ByteKey.overhead(field.bytes.length) + 16 + 32 + value.length;
             return true;
@@ -30,6 +31,7 @@ public final class HashValue implements CollectionValue {
     public boolean remove(ByteKey field) {
         byte[] old = map.remove(field);
         if (old != null) {
+            journal(field.bytes, null);
             bytes -= ByteKey.overhead(field.bytes.length) + 16 + 32 + old.length;
             return true;
         }
@@ -64,6 +66,16 @@ public final class HashValue implements CollectionValue {
     @Override
     public int size() {
         return map.size();
+    }
+
+    @Override
+    public void forEachElement(java.util.function.BiConsumer<byte[], byte[]> element) {
+        map.forEach((k, v) -> element.accept(k.bytes, v));
+    }
+
+    @Override
+    public void loadElement(byte[] member, byte[] value) {
+        put(new ByteKey(member), value);
     }
 
     @Override

@@ -10,7 +10,9 @@ import java.util.random.RandomGenerator;
  * from member to position. {@link #intset} mirrors Redis' encoding: integers only and few of them,
  * in which case members iterate in numeric order as Redis' intset does.
  */
-public final class SetValue implements CollectionValue {
+public final class SetValue extends Versioned {
+    private static final byte[] NO_VALUE = new byte[0];
+
     private final ArrayList<ByteKey> members = new ArrayList<>();
     private final HashMap<ByteKey, Integer> index = new HashMap<>();
     private boolean intset = true;
@@ -25,6 +27,7 @@ public final class SetValue implements CollectionValue {
             return false;
         }
         members.add(m);
+        journal(m.bytes, NO_VALUE);
         bytes += ByteKey.overhead(m.bytes.length) + 48;
         if (intset && !isIntsetMember(m.bytes)) {
             intset = false; // as Redis: one non-integer member ends the intset for good
@@ -37,6 +40,7 @@ public final class SetValue implements CollectionValue {
         if (i == null) {
             return false;
         }
+        journal(m.bytes, null);
         ByteKey last = members.remove(members.size() - 1);
         if (i < members.size()) {
             members.set(i, last);
@@ -112,6 +116,18 @@ public final class SetValue implements CollectionValue {
     @Override
     public int size() {
         return members.size();
+    }
+
+    @Override
+    public void forEachElement(java.util.function.BiConsumer<byte[], byte[]> element) {
+        for (ByteKey m : members) {
+            element.accept(m.bytes, NO_VALUE);
+        }
+    }
+
+    @Override
+    public void loadElement(byte[] member, byte[] value) {
+        add(new ByteKey(member));
     }
 
     @Override

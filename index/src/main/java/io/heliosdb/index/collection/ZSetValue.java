@@ -6,7 +6,7 @@ import java.util.HashMap;
  * A Redis sorted set: member → score map plus a {@link ZSkipList} for order, rank and ranges.
  * {@link #compact} mirrors Redis' listpack/skiplist encoding choice.
  */
-public final class ZSetValue implements CollectionValue {
+public final class ZSetValue extends Versioned {
     private final HashMap<ByteKey, Double> scores = new HashMap<>();
     private final ZSkipList list = new ZSkipList();
     private boolean compact = true;
@@ -19,6 +19,9 @@ public final class ZSetValue implements CollectionValue {
     /** Adds or moves a member; true when it was new. */
     public boolean put(ByteKey m, double score) {
         Double old = scores.put(m, score);
+        if (old == null || old != score) {
+            journal(m.bytes, scoreBytes(score));
+        }
         if (old != null) {
             if (old == score) {
                 return false;
@@ -37,6 +40,7 @@ public final class ZSetValue implements CollectionValue {
         if (old == null) {
             return false;
         }
+        journal(m.bytes, null);
         list.delete(old, m);
         bytes -= ByteKey.overhead(m.bytes.length) + 48 + 16 + 80;
         return true;
@@ -74,6 +78,31 @@ public final class ZSetValue implements CollectionValue {
     @Override
     public int size() {
         return scores.size();
+    }
+
+    private static byte[] scoreBytes(double d) {
+        long bits = Double.doubleToRawLongBits(d);
+        byte[] b = new byte[8];
+        for (int i = 0; i < 8; i++) {
+            b[i] = (byte) (bits >>> (56 - 8 * i));
+        }
+        return b;
+    }
+
+    @Override
+    public void forEachElement(java.util.function.BiConsumer<byte[], byte[]> element) {
+        for (ZSkipList.Node n = list.first(); n != null; n = n.next()) {
+            element.accept(n.member.bytes, scoreBytes(n.score));
+        }
+    }
+
+    @Override
+    public void loadElement(byte[] member, byte[] value) {
+        long bits = 0;
+        for (int i = 0; i < 8; i++) {
+            bits = (bits << 8) | (value[i] & 0xFF);
+        }
+        put(new ByteKey(member), Double.longBitsToDouble(bits));
     }
 
     @Override

@@ -30,6 +30,21 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ShardStore implements ChangeLog, CommitGate, OffHeapKeyspace.ColdValues {
     private static final byte[] META_KEY = metaKey();
+    private static final byte[] VERSION_KEY = metaKey("cver");
+    private static final byte[] DEAD_PREFIX = metaKey("dead");
+    /** Collections larger than this are stored element by element (smaller ones whole, in RDB form). */
+    static final int ELEMENT_FORM_MIN = 128;
+
+    // Large collections: element records under versions (see writeCollection).
+    private long nextVersion = 1;
+    private boolean versionDirty;
+    /** Versions whose element records are garbage (marked on disk; the compaction filter drops them). Any thread reads. */
+    private final java.util.Set<Long> deadVersions = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Versions of collections dropped since the last commit (their marks go into the next batch). */
+    private final java.util.List<Long> retired = new java.util.ArrayList<>();
+    /** Collections written in the current batch: journals to clear, or new versions to undo if the write fails. */
+    private final java.util.List<io.heliosdb.index.collection.CollectionValue> journaled = new java.util.ArrayList<>();
+    private final java.util.List<io.heliosdb.index.collection.CollectionValue> versioned = new java.util.ArrayList<>();
 
     private final Shard shard;
     private final ShardState state;
@@ -87,10 +102,27 @@ public final class ShardStore implements ChangeLog, CommitGate, OffHeapKeyspace.
     }
 
     private static byte[] metaKey() {
-        byte[] k = new byte[StoredKey.PREFIX + 5];
+        return metaKey("dbmap");
+    }
+
+    private static byte[] metaKey(String name) {
+        byte[] n = name.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] k = new byte[StoredKey.PREFIX + n.length];
         System.arraycopy(StoredKey.spacePrefix(StoredKey.META_SPACE), 0, k, 0, StoredKey.PREFIX);
-        System.arraycopy("dbmap".getBytes(), 0, k, StoredKey.PREFIX, 5);
+        System.arraycopy(n, 0, k, StoredKey.PREFIX, n.length);
         return k;
+    }
+
+    private static byte[] deadKey(long version) {
+        byte[] k = java.util.Arrays.copyOf(DEAD_PREFIX, DEAD_PREFIX.length + 8);
+        MemorySegment.ofArray(k).set(StoredKey.VERSION, DEAD_PREFIX.length, version);
+        return k;
+    }
+
+    /** A collection was dropped: its element records become garbage with the next commit. */
+    private void released(io.heliosdb.index.collection.CollectionValue v) {
+        retired.add(v.version());
+        scheduleCommit();
     }
 
     LsmEngine engine() {
@@ -102,6 +134,10 @@ public final class ShardStore implements ChangeLog, CommitGate, OffHeapKeyspace.
         int space = StoredKey.space(key);
         if (space == StoredKey.META_SPACE) {
             return false;
+        }
+        if (space == StoredKey.ELEMENT_SPACE) {
+            return key.length >= StoredKey.PREFIX + 8
+                    && deadVersions.contains(MemorySegment.ofArray(key).get(StoredKey.VERSION, StoredKey.PREFIX));
         }
         if (java.util.Arrays.binarySearch(liveSpaces, space) < 0) {
             return true;
@@ -128,15 +164,55 @@ public final class ShardStore implements ChangeLog, CommitGate, OffHeapKeyspace.
         for (int t = 0; t < databases; t++) {
             bySpace.put(spaceOfTag[t], byTag[t]);
         }
+        byte[] cver = engine.get(VERSION_KEY);
+        if (cver != null) {
+            nextVersion = MemorySegment.ofArray(cver).get(StoredKey.VERSION, 0);
+        }
+        for (byte[][] kv : engine.scanPrefix(DEAD_PREFIX, Integer.MAX_VALUE)) {
+            deadVersions.add(MemorySegment.ofArray(kv[0]).get(StoredKey.VERSION, DEAD_PREFIX.length));
+        }
         long[] loaded = {0};
-        engine.forEach(null, StoredKey.spacePrefix(StoredKey.META_SPACE), Long.MAX_VALUE, (k, v) -> {
+        java.util.Map<Long, StoredKey.Pending> large = new java.util.HashMap<>();
+        engine.forEach(null, StoredKey.spacePrefix(StoredKey.ELEMENT_SPACE), Long.MAX_VALUE, (k, v) -> {
             OffHeapKeyspace ks = bySpace.get(StoredKey.space(k));
             boolean inRam = memoryBudget <= 0 || state.usedMemory() < memoryBudget;
-            if (ks != null && StoredKey.load(ks, k, v, now, inRam)) {
+            if (ks != null && StoredKey.load(ks, k, v, now, inRam, large)) {
                 loaded[0]++;
             }
             return true;
         });
+        // Then the elements of the large collections, in key order (a list's order).
+        java.util.Set<Long> orphans = new java.util.HashSet<>();
+        engine.forEach(StoredKey.spacePrefix(StoredKey.ELEMENT_SPACE), StoredKey.spacePrefix(StoredKey.META_SPACE), Long.MAX_VALUE, (k, v) -> {
+            long version = MemorySegment.ofArray(k).get(StoredKey.VERSION, StoredKey.PREFIX);
+            StoredKey.Pending p = large.get(version);
+            if (p != null) {
+                p.value().loadElement(java.util.Arrays.copyOfRange(k, StoredKey.PREFIX + 8, k.length), v);
+            } else if (!deadVersions.contains(version)) {
+                orphans.add(version); // its key expired while the server was down
+            }
+            return true;
+        });
+        for (StoredKey.Pending p : large.values()) {
+            long e = p.keyspace().peek(MemorySegment.ofArray(p.key()), 0, p.key().length);
+            if (p.value().size() == 0) {
+                p.keyspace().deleteEntry(e);
+                continue;
+            }
+            io.heliosdb.resp.rdb.RdbValues.chooseEncoding(p.value(), 512, 64, 512, 128, 64);
+            p.value().version(p.version());
+            p.keyspace().objectChanged(e); // accounting only: changes are not tracked yet
+        }
+        if (!orphans.isEmpty()) {
+            WriteBatch marks = new WriteBatch();
+            for (long v : orphans) {
+                marks.put(deadKey(v), new byte[0]);
+                deadVersions.add(v);
+            }
+            engine.write(marks);
+            engine.commit(true);
+        }
+        state.objects().onRelease(this::released);
         keysLoaded = loaded[0];
         publishLiveSpaces();
         for (int t = 0; t < databases; t++) {
@@ -372,9 +448,13 @@ public final class ShardStore implements ChangeLog, CommitGate, OffHeapKeyspace.
                     e = load(ks, e); // moved between databases without its value: write it whole
                 }
                 ks.clearDirty(e);
-                // A collection is written whole, in its RDB form (O(size) per commit that changed it).
-                byte[] collection = ks.encoding(e) == io.heliosdb.index.ValueEncoding.OBJECT
-                        ? io.heliosdb.resp.rdb.RdbValues.encode(ks.object(e)) : null;
+                // A small collection is written whole, in its RDB form; a large one element by element.
+                byte[] collection = null;
+                if (ks.encoding(e) == io.heliosdb.index.ValueEncoding.OBJECT) {
+                    io.heliosdb.index.collection.CollectionValue cv = ks.object(e);
+                    collection = cv.version() == 0 && cv.size() <= ELEMENT_FORM_MIN
+                            ? io.heliosdb.resp.rdb.RdbValues.encode(cv) : writeElements(cv);
+                }
                 long at = batch.reservePut(StoredKey.PREFIX + len,
                         collection != null ? StoredKey.VALUE_HEADER + collection.length : StoredKey.valueLength(ks, e));
                 MemorySegment s = batch.segment();
@@ -391,13 +471,37 @@ public final class ShardStore implements ChangeLog, CommitGate, OffHeapKeyspace.
         if (metaDirty) {
             batch.put(META_KEY, meta());
         }
+        int retiredNow = retired.size();
+        for (int i = 0; i < retiredNow; i++) {
+            batch.put(deadKey(retired.get(i)), new byte[0]);
+        }
+        if (versionDirty) {
+            byte[] v = new byte[8];
+            MemorySegment.ofArray(v).set(StoredKey.VERSION, 0, nextVersion);
+            batch.put(VERSION_KEY, v);
+        }
         try {
             engine.write(batch);
             engine.commit(false); // written (a kill -9 keeps it); synced per appendfsync in commit()
         } catch (IOException | RuntimeException e) {
+            for (io.heliosdb.index.collection.CollectionValue cv : versioned) {
+                cv.version(0); // its first version was not written: write it whole again on the retry
+            }
+            versioned.clear();
+            journaled.clear(); // journals stay: the retry writes them again
             failed(e);
             return false;
         }
+        for (io.heliosdb.index.collection.CollectionValue cv : journaled) {
+            cv.journal().clear();
+        }
+        journaled.clear();
+        versioned.clear();
+        for (int i = 0; i < retiredNow; i++) {
+            deadVersions.add(retired.get(i));
+        }
+        retired.subList(0, retiredNow).clear();
+        versionDirty = false;
         if (metaWritten) {
             publishLiveSpaces();
         }
@@ -411,6 +515,47 @@ public final class ShardStore implements ChangeLog, CommitGate, OffHeapKeyspace.
             persistence.storeRecovered(this);
         }
         return true;
+    }
+
+    /**
+     * Puts a large collection's elements into the batch: all of them under a new version the first
+     * time (or after its journal overflowed), else the journaled changes. Returns what its key's
+     * record holds instead of the RDB form: a marker byte and the version.
+     */
+    private byte[] writeElements(io.heliosdb.index.collection.CollectionValue cv) {
+        if (cv.version() == 0 || cv.journal().overflowed()) {
+            if (cv.version() != 0) {
+                retired.add(cv.version());
+            }
+            long v = nextVersion++;
+            versionDirty = true;
+            cv.forEachElement((member, value) -> batch.put(elementKey(v, member), value));
+            cv.version(v);
+            versioned.add(cv);
+        } else {
+            long v = cv.version();
+            cv.journal().forEach((member, value) -> {
+                if (value == null) {
+                    batch.delete(elementKey(v, member));
+                } else {
+                    batch.put(elementKey(v, member), value);
+                }
+            });
+            journaled.add(cv);
+        }
+        byte[] ref = new byte[9];
+        ref[0] = StoredKey.ELEMENT_FORM;
+        MemorySegment.ofArray(ref).set(StoredKey.VERSION, 1, cv.version());
+        return ref;
+    }
+
+    private static byte[] elementKey(long version, byte[] member) {
+        byte[] k = new byte[StoredKey.PREFIX + 8 + member.length];
+        MemorySegment m = MemorySegment.ofArray(k);
+        m.set(StoredKey.SPACE, 0, StoredKey.ELEMENT_SPACE);
+        m.set(StoredKey.VERSION, StoredKey.PREFIX, version);
+        System.arraycopy(member, 0, k, StoredKey.PREFIX + 8, member.length);
+        return k;
     }
 
     private void writeKey(MemorySegment s, long at, int space, long keyAt, int len) {

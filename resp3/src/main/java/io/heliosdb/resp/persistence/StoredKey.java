@@ -23,6 +23,15 @@ final class StoredKey {
     static final int PREFIX = 4;
     static final int VALUE_HEADER = 10;
     static final int META_SPACE = 0xFFFFFFFF;
+    /** Element records of large collections: space ++ version u64 ++ member (see ShardStore#writeElements). */
+    static final int ELEMENT_SPACE = 0xFFFFFFFE;
+    /** First byte of a collection record stored element by element (never an RDB type byte). */
+    static final byte ELEMENT_FORM = (byte) 0xFF;
+    static final ValueLayout.OfLong VERSION = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+
+    /** A large collection created by {@link #load} whose elements follow in a second pass. */
+    record Pending(io.heliosdb.index.OffHeapKeyspace keyspace, byte[] key, long version,
+                   io.heliosdb.index.collection.CollectionValue value) {}
     static final ValueLayout.OfInt SPACE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
     private StoredKey() {}
@@ -65,12 +74,26 @@ final class StoredKey {
      * Recreates the stored entry in {@code ks}, with its value in RAM or (when {@code valueInRam} is
      * false) on disk only; false when it had expired meanwhile.
      */
-    static boolean load(io.heliosdb.index.OffHeapKeyspace ks, byte[] key, byte[] value, long now, boolean valueInRam) {
+    static boolean load(io.heliosdb.index.OffHeapKeyspace ks, byte[] key, byte[] value, long now, boolean valueInRam,
+                        java.util.Map<Long, Pending> large) {
         long expireAt = expireAt(value);
         if (expireAt != 0 && expireAt <= now) {
             return false;
         }
         MemorySegment k = MemorySegment.ofArray(key);
+        if (value[1] == io.heliosdb.index.ValueEncoding.OBJECT && value.length == VALUE_HEADER + 9 && value[VALUE_HEADER] == ELEMENT_FORM) {
+            long version = MemorySegment.ofArray(value).get(VERSION, VALUE_HEADER + 1);
+            io.heliosdb.index.collection.CollectionValue empty = switch (value[0]) {
+                case io.heliosdb.index.ValueType.HASH -> new io.heliosdb.index.collection.HashValue();
+                case io.heliosdb.index.ValueType.LIST -> new io.heliosdb.index.collection.ListValue();
+                case io.heliosdb.index.ValueType.SET -> new io.heliosdb.index.collection.SetValue();
+                case io.heliosdb.index.ValueType.ZSET -> new io.heliosdb.index.collection.ZSetValue();
+                default -> throw new IllegalStateException("stored collection of unknown type " + value[0]);
+            };
+            ks.putObject(k, PREFIX, key.length - PREFIX, value[0], empty, expireAt);
+            large.put(version, new Pending(ks, java.util.Arrays.copyOfRange(key, PREFIX, key.length), version, empty));
+            return true;
+        }
         if (value[1] == io.heliosdb.index.ValueEncoding.OBJECT) {
             // Collections always come back to RAM (they are not tiered yet).
             io.heliosdb.resp.rdb.RdbValues.Decoded d;
