@@ -7,42 +7,42 @@ import java.util.HashMap;
  * {@link #compact} mirrors Redis' listpack/skiplist encoding choice.
  */
 public final class ZSetValue extends Versioned {
-    private final HashMap<ByteKey, Double> scores = new HashMap<>();
+    private final HashMap<ByteKey, ZSkipList.Node> nodes = new HashMap<>();
     private final ZSkipList list = new ZSkipList();
     private boolean compact = true;
     private long bytes = 96;
 
     public Double score(ByteKey m) {
-        return scores.get(m);
+        ZSkipList.Node n = nodes.get(m);
+        return n == null ? null : n.score;
     }
 
     /** Adds or moves a member; true when it was new. */
     public boolean put(ByteKey m, double score) {
-        Double old = scores.put(m, score);
-        if (old == null || old != score) {
-            journal(m.bytes, scoreBytes(score));
-        }
-        if (old != null) {
-            if (old == score) {
-                return false;
-            }
-            list.delete(old, m);
-            list.insert(score, m);
+        ZSkipList.Node n = nodes.get(m);
+        if (n != null && n.score == score) {
             return false;
         }
-        list.insert(score, m);
-        bytes += ByteKey.overhead(m.bytes.length) + 48 + 16 + 80;
+        if (journal() != null) {
+            journal(m.bytes, scoreBytes(score));
+        }
+        if (n != null) {
+            list.updateScore(n, score);
+            return false;
+        }
+        nodes.put(m, list.insert(score, m));
+        bytes += ByteKey.overhead(m.bytes.length) + 48 + 80;
         return true;
     }
 
     public boolean remove(ByteKey m) {
-        Double old = scores.remove(m);
-        if (old == null) {
+        ZSkipList.Node n = nodes.remove(m);
+        if (n == null) {
             return false;
         }
+        list.delete(n.score, n.member);
         journal(m.bytes, null);
-        list.delete(old, m);
-        bytes -= ByteKey.overhead(m.bytes.length) + 48 + 16 + 80;
+        bytes -= ByteKey.overhead(m.bytes.length) + 48 + 80;
         return true;
     }
 
@@ -52,8 +52,8 @@ public final class ZSetValue extends Versioned {
 
     /** 0-based rank, or -1. */
     public long rank(ByteKey m) {
-        Double s = scores.get(m);
-        return s == null ? -1 : list.rank(s, m) - 1;
+        ZSkipList.Node n = nodes.get(m);
+        return n == null ? -1 : list.rank(n.score, n.member) - 1;
     }
 
     public boolean compact() {
@@ -61,7 +61,7 @@ public final class ZSetValue extends Versioned {
     }
 
     public void checkCompact(int maxEntries, int maxValue, int memberLen) {
-        if (compact && (scores.size() > maxEntries || memberLen > maxValue)) {
+        if (compact && (nodes.size() > maxEntries || memberLen > maxValue)) {
             compact = false;
         }
     }
@@ -77,7 +77,7 @@ public final class ZSetValue extends Versioned {
 
     @Override
     public int size() {
-        return scores.size();
+        return nodes.size();
     }
 
     private static byte[] scoreBytes(double d) {

@@ -9,22 +9,62 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class ZSkipList {
     static final int MAX_LEVEL = 32;
 
+    /**
+     * One element. The two lowest levels' links live in the node itself (three nodes in four have
+     * one level, 15 in 16 at most two), so a search mostly touches one object per hop, as Redis'
+     * node with its inline level array does; higher levels use an overflow array.
+     */
     public static final class Node {
         public final ByteKey member;
-        public final double score;
+        /** Changed only by {@link ZSkipList#updateScore}, which keeps the order. */
+        public double score;
         Node backward;
-        final Node[] forward;
-        final long[] span;
+        private Node f0;
+        private Node f1;
+        private long s0;
+        private long s1;
+        private final Node[] fUp;
+        private final long[] sUp;
+        final byte level;
 
         Node(int level, double score, ByteKey member) {
             this.member = member;
             this.score = score;
-            this.forward = new Node[level];
-            this.span = new long[level];
+            this.level = (byte) level;
+            this.fUp = level > 2 ? new Node[level - 2] : null;
+            this.sUp = level > 2 ? new long[level - 2] : null;
+        }
+
+        Node fwd(int i) {
+            return i == 0 ? f0 : i == 1 ? f1 : fUp[i - 2];
+        }
+
+        void fwd(int i, Node n) {
+            if (i == 0) {
+                f0 = n;
+            } else if (i == 1) {
+                f1 = n;
+            } else {
+                fUp[i - 2] = n;
+            }
+        }
+
+        long span(int i) {
+            return i == 0 ? s0 : i == 1 ? s1 : sUp[i - 2];
+        }
+
+        void span(int i, long v) {
+            if (i == 0) {
+                s0 = v;
+            } else if (i == 1) {
+                s1 = v;
+            } else {
+                sUp[i - 2] = v;
+            }
         }
 
         public Node next() {
-            return forward[0];
+            return f0;
         }
 
         public Node previous() {
@@ -42,7 +82,7 @@ public final class ZSkipList {
     }
 
     public Node first() {
-        return header.forward[0];
+        return header.fwd(0);
     }
 
     public Node last() {
@@ -62,40 +102,64 @@ public final class ZSkipList {
         return n.score < score || (n.score == score && n.member.compareTo(member) < 0);
     }
 
+    /** Search paths of insert/delete, per thread (a shard's thread owns its sets), so updates allocate only the node. */
+    private static final ThreadLocal<Node[]> UPDATE = ThreadLocal.withInitial(() -> new Node[MAX_LEVEL]);
+    private static final ThreadLocal<long[]> RANK = ThreadLocal.withInitial(() -> new long[MAX_LEVEL]);
+
     public Node insert(double score, ByteKey member) {
-        Node[] update = new Node[MAX_LEVEL];
-        long[] rank = new long[MAX_LEVEL];
+        return link(score, member, null);
+    }
+
+    /**
+     * Moves an element to a new score, reusing its node (Redis' zslUpdateScore): in place when the
+     * order does not change, else unlinked and linked again at its new position.
+     */
+    public Node updateScore(Node n, double newScore) {
+        Node next = n.f0;
+        if ((n.backward == null || n.backward.score < newScore || (n.backward.score == newScore && n.backward.member.compareTo(n.member) < 0))
+                && (next == null || next.score > newScore || (next.score == newScore && next.member.compareTo(n.member) > 0))) {
+            n.score = newScore;
+            return n;
+        }
+        delete(n.score, n.member);
+        n.score = newScore;
+        return link(newScore, n.member, n);
+    }
+
+    private Node link(double score, ByteKey member, Node reuse) {
+        Node[] update = UPDATE.get();
+        long[] rank = RANK.get();
         Node x = header;
         for (int i = level - 1; i >= 0; i--) {
             rank[i] = i == level - 1 ? 0 : rank[i + 1];
-            while (x.forward[i] != null && before(x.forward[i], score, member)) {
-                rank[i] += x.span[i];
-                x = x.forward[i];
+            while (x.fwd(i) != null && before(x.fwd(i), score, member)) {
+                rank[i] += x.span(i);
+                x = x.fwd(i);
             }
             update[i] = x;
         }
-        int lvl = randomLevel();
+        int lvl = reuse == null ? randomLevel() : reuse.level;
         if (lvl > level) {
             for (int i = level; i < lvl; i++) {
                 rank[i] = 0;
                 update[i] = header;
-                update[i].span[i] = length;
+                update[i].span(i, length);
             }
             level = lvl;
         }
-        x = new Node(lvl, score, member);
+        x = reuse != null ? reuse : new Node(lvl, score, member);
         for (int i = 0; i < lvl; i++) {
-            x.forward[i] = update[i].forward[i];
-            update[i].forward[i] = x;
-            x.span[i] = update[i].span[i] - (rank[0] - rank[i]);
-            update[i].span[i] = (rank[0] - rank[i]) + 1;
+            x.fwd(i, update[i].fwd(i));
+            update[i].fwd(i, x);
+            x.span(i, update[i].span(i) - (rank[0] - rank[i]));
+            update[i].span(i, (rank[0] - rank[i]) + 1);
         }
         for (int i = lvl; i < level; i++) {
-            update[i].span[i]++;
+            update[i].span(i, update[i].span(i) + 1);
         }
         x.backward = update[0] == header ? null : update[0];
-        if (x.forward[0] != null) {
-            x.forward[0].backward = x;
+        if (x.fwd(0) != null) {
+            x.fwd(0).backward = x;
         } else {
             tail = x;
         }
@@ -104,32 +168,32 @@ public final class ZSkipList {
     }
 
     public boolean delete(double score, ByteKey member) {
-        Node[] update = new Node[MAX_LEVEL];
+        Node[] update = UPDATE.get();
         Node x = header;
         for (int i = level - 1; i >= 0; i--) {
-            while (x.forward[i] != null && before(x.forward[i], score, member)) {
-                x = x.forward[i];
+            while (x.fwd(i) != null && before(x.fwd(i), score, member)) {
+                x = x.fwd(i);
             }
             update[i] = x;
         }
-        x = x.forward[0];
+        x = x.fwd(0);
         if (x == null || x.score != score || !x.member.equals(member)) {
             return false;
         }
         for (int i = 0; i < level; i++) {
-            if (update[i].forward[i] == x) {
-                update[i].span[i] += x.span[i] - 1;
-                update[i].forward[i] = x.forward[i];
+            if (update[i].fwd(i) == x) {
+                update[i].span(i, update[i].span(i) + x.span(i) - 1);
+                update[i].fwd(i, x.fwd(i));
             } else {
-                update[i].span[i]--;
+                update[i].span(i, update[i].span(i) - 1);
             }
         }
-        if (x.forward[0] != null) {
-            x.forward[0].backward = x.backward;
+        if (x.fwd(0) != null) {
+            x.fwd(0).backward = x.backward;
         } else {
             tail = x.backward;
         }
-        while (level > 1 && header.forward[level - 1] == null) {
+        while (level > 1 && header.fwd(level - 1) == null) {
             level--;
         }
         length--;
@@ -141,10 +205,10 @@ public final class ZSkipList {
         long rank = 0;
         Node x = header;
         for (int i = level - 1; i >= 0; i--) {
-            while (x.forward[i] != null && (before(x.forward[i], score, member)
-                    || (x.forward[i].score == score && x.forward[i].member.equals(member)))) {
-                rank += x.span[i];
-                x = x.forward[i];
+            while (x.fwd(i) != null && (before(x.fwd(i), score, member)
+                    || (x.fwd(i).score == score && x.fwd(i).member.equals(member)))) {
+                rank += x.span(i);
+                x = x.fwd(i);
             }
             if (x.member != null && x.score == score && x.member.equals(member)) {
                 return rank;
@@ -161,9 +225,9 @@ public final class ZSkipList {
         long traversed = 0;
         Node x = header;
         for (int i = level - 1; i >= 0; i--) {
-            while (x.forward[i] != null && traversed + x.span[i] <= rank) {
-                traversed += x.span[i];
-                x = x.forward[i];
+            while (x.fwd(i) != null && traversed + x.span(i) <= rank) {
+                traversed += x.span(i);
+                x = x.fwd(i);
             }
             if (traversed == rank) {
                 return x;
@@ -226,19 +290,19 @@ public final class ZSkipList {
     public Node firstInRange(ScoreRange r) {
         Node x = header;
         for (int i = level - 1; i >= 0; i--) {
-            while (x.forward[i] != null && !r.aboveMin(x.forward[i].score)) {
-                x = x.forward[i];
+            while (x.fwd(i) != null && !r.aboveMin(x.fwd(i).score)) {
+                x = x.fwd(i);
             }
         }
-        x = x.forward[0];
+        x = x.fwd(0);
         return x != null && r.belowMax(x.score) ? x : null;
     }
 
     public Node lastInRange(ScoreRange r) {
         Node x = header;
         for (int i = level - 1; i >= 0; i--) {
-            while (x.forward[i] != null && r.belowMax(x.forward[i].score)) {
-                x = x.forward[i];
+            while (x.fwd(i) != null && r.belowMax(x.fwd(i).score)) {
+                x = x.fwd(i);
             }
         }
         return x != header && r.aboveMin(x.score) ? x : null;
@@ -249,7 +313,7 @@ public final class ZSkipList {
         if (r.empty() || tail == null) {
             return false;
         }
-        return r.aboveMin(tail.member) && r.belowMax(header.forward[0].member);
+        return r.aboveMin(tail.member) && r.belowMax(header.fwd(0).member);
     }
 
     public Node firstInLex(LexRange r) {
@@ -263,11 +327,11 @@ public final class ZSkipList {
     public Node firstAtOrAboveMin(LexRange r) {
         Node x = header;
         for (int i = level - 1; i >= 0; i--) {
-            while (x.forward[i] != null && !r.aboveMin(x.forward[i].member)) {
-                x = x.forward[i];
+            while (x.fwd(i) != null && !r.aboveMin(x.fwd(i).member)) {
+                x = x.fwd(i);
             }
         }
-        x = x.forward[0];
+        x = x.fwd(0);
         return x != null && r.belowMax(x.member) ? x : null;
     }
 
@@ -277,8 +341,8 @@ public final class ZSkipList {
         }
         Node x = header;
         for (int i = level - 1; i >= 0; i--) {
-            while (x.forward[i] != null && r.belowMax(x.forward[i].member)) {
-                x = x.forward[i];
+            while (x.fwd(i) != null && r.belowMax(x.fwd(i).member)) {
+                x = x.fwd(i);
             }
         }
         return x != header && r.aboveMin(x.member) ? x : null;

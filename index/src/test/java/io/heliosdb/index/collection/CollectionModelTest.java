@@ -1,0 +1,170 @@
+package io.heliosdb.index.collection;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/** Each collection structure against a plain Java model under random operations. */
+class CollectionModelTest {
+    private record Entry(double score, String member) implements Comparable<Entry> {
+        @Override
+        public int compareTo(Entry o) {
+            int c = Double.compare(score, o.score);
+            return c != 0 ? c : ByteKey.of(member).compareTo(ByteKey.of(o.member));
+        }
+    }
+
+    @Test
+    void sortedSetMatchesATreeSetModel() {
+        Random r = new Random(1);
+        ZSetValue z = new ZSetValue();
+        TreeSet<Entry> model = new TreeSet<>();
+        Map<String, Double> scores = new HashMap<>();
+        for (int step = 0; step < 60_000; step++) {
+            String m = "m" + r.nextInt(3000);
+            if (r.nextInt(3) > 0) {
+                double s = r.nextInt(200) / 4.0;
+                Double old = scores.put(m, s);
+                if (old != null) {
+                    model.remove(new Entry(old, m));
+                }
+                model.add(new Entry(s, m));
+                assertEquals(old == null, z.put(ByteKey.of(m), s));
+            } else {
+                Double old = scores.remove(m);
+                if (old != null) {
+                    model.remove(new Entry(old, m));
+                }
+                assertEquals(old != null, z.remove(ByteKey.of(m)));
+            }
+            if (step % 997 == 0) {
+                List<Entry> expected = new ArrayList<>(model);
+                assertEquals(expected.size(), z.size());
+                assertEquals(expected.size(), z.list().length());
+                int i = 0;
+                for (ZSkipList.Node n = z.list().first(); n != null; n = n.next(), i++) {
+                    assertEquals(expected.get(i), new Entry(n.score, n.member.toString()));
+                    assertEquals(i, z.rank(n.member));
+                    assertTrue(z.list().byRank(i + 1) == n);
+                    if (i > 0) {
+                        assertTrue(n.previous() != null && n.previous().next() == n);
+                    }
+                }
+                double lo = r.nextInt(200) / 4.0;
+                double hi = lo + r.nextInt(40);
+                ZSkipList.ScoreRange range = new ZSkipList.ScoreRange(lo, r.nextBoolean(), hi, r.nextBoolean());
+                List<Entry> inRange = expected.stream().filter(e -> range.aboveMin(e.score) && range.belowMax(e.score)).toList();
+                ZSkipList.Node first = z.list().firstInRange(range);
+                ZSkipList.Node last = z.list().lastInRange(range);
+                if (inRange.isEmpty()) {
+                    assertTrue(first == null && last == null);
+                } else {
+                    assertEquals(inRange.get(0), new Entry(first.score, first.member.toString()));
+                    assertEquals(inRange.get(inRange.size() - 1), new Entry(last.score, last.member.toString()));
+                }
+            }
+        }
+    }
+
+    @Test
+    void listMatchesAnArrayListModelAndKeepsItsElementsOrderedByNumber() {
+        Random r = new Random(2);
+        ListValue l = new ListValue();
+        List<String> model = new ArrayList<>();
+        for (int step = 0; step < 40_000; step++) {
+            String v = "v" + step;
+            switch (r.nextInt(9)) {
+                case 0, 1 -> {
+                    l.addFirst(v.getBytes());
+                    model.add(0, v);
+                }
+                case 2, 3 -> {
+                    l.addLast(v.getBytes());
+                    model.add(v);
+                }
+                case 4 -> {
+                    if (!model.isEmpty()) {
+                        assertEquals(model.remove(0), new String(l.removeFirst()));
+                    }
+                }
+                case 5 -> {
+                    if (!model.isEmpty()) {
+                        assertEquals(model.remove(model.size() - 1), new String(l.removeLast()));
+                    }
+                }
+                case 6 -> {
+                    int i = r.nextInt(model.size() + 1);
+                    l.insert(i, v.getBytes());
+                    model.add(i, v);
+                }
+                case 7 -> {
+                    if (!model.isEmpty()) {
+                        int i = r.nextInt(model.size());
+                        assertEquals(model.remove(i), new String(l.remove(i)));
+                    }
+                }
+                default -> {
+                    if (model.size() > 10 && r.nextInt(20) == 0) {
+                        int a = r.nextInt(model.size() / 2);
+                        int b = a + r.nextInt(model.size() - a);
+                        l.trim(a, b);
+                        model = new ArrayList<>(model.subList(a, b + 1));
+                    } else if (!model.isEmpty()) {
+                        int i = r.nextInt(model.size());
+                        l.set(i, v.getBytes());
+                        model.set(i, v);
+                    }
+                }
+            }
+            if (step % 499 == 0) {
+                assertEquals(model.size(), l.size());
+                List<byte[]> keys = new ArrayList<>();
+                List<String> values = new ArrayList<>();
+                l.forEachElement((k, val) -> {
+                    keys.add(k);
+                    values.add(new String(val));
+                });
+                assertEquals(model, values);
+                for (int i = 1; i < keys.size(); i++) {
+                    assertTrue(java.util.Arrays.compareUnsigned(keys.get(i - 1), keys.get(i)) < 0, "element numbers keep list order");
+                }
+                ListValue reloaded = new ListValue();
+                for (int i = 0; i < keys.size(); i++) {
+                    reloaded.loadElement(keys.get(i), values.get(i).getBytes());
+                }
+                List<String> back = new ArrayList<>();
+                for (int i = 0; i < reloaded.size(); i++) {
+                    back.add(new String(reloaded.get(i)));
+                }
+                assertEquals(model, back);
+            }
+        }
+    }
+
+    @Test
+    void journalRecordsEveryChangeOnceVersioned() {
+        HashValue h = new HashValue();
+        h.put(ByteKey.of("before"), "x".getBytes());
+        h.version(7);
+        h.put(ByteKey.of("a"), "1".getBytes());
+        h.remove(ByteKey.of("before"));
+        List<String> changes = new ArrayList<>();
+        h.journal().forEach((m, v) -> changes.add(new String(m) + "=" + (v == null ? "-" : new String(v))));
+        assertEquals(List.of("a=1", "before=-"), changes);
+        SetValue s = new SetValue();
+        s.add(ByteKey.of("stays"));
+        s.version(3);
+        for (int i = 0; i < 10_000; i++) {
+            s.add(ByteKey.of("flip"));
+            s.remove(ByteKey.of("flip"));
+        }
+        assertTrue(s.journal().overflowed(), "a burst of changes much larger than the collection is written whole instead");
+    }
+}
