@@ -134,7 +134,7 @@ class RedisDifferentialTest {
 
     private static String[] randomCommand(Random r) {
         List<String> c = new ArrayList<>();
-        switch (r.nextInt(40)) {
+        switch (r.nextInt(47)) {
             case 0, 1, 2 -> {
                 c.addAll(List.of("SET", key(r), value(r)));
                 if (r.nextInt(3) == 0) {
@@ -197,6 +197,49 @@ class RedisDifferentialTest {
             case 36 -> c.addAll(List.of("SUBSTR", key(r), "0", Integer.toString(r.nextInt(10))));
             case 37 -> c.addAll(List.of("EXPIRE", key(r), r.nextBoolean() ? "-1" : "abc"));
             case 38 -> c.addAll(List.of("DECR", key(r)));
+            case 40 -> c.addAll(List.of("SETBIT", key(r), Integer.toString(r.nextInt(80) - 2), r.nextInt(8) == 0 ? "2" : Integer.toString(r.nextInt(2))));
+            case 41 -> c.addAll(List.of("GETBIT", key(r), Integer.toString(r.nextInt(80) - 2)));
+            case 42 -> {
+                c.addAll(List.of("BITCOUNT", key(r)));
+                if (r.nextBoolean()) {
+                    c.addAll(List.of(Integer.toString(r.nextInt(20) - 10), Integer.toString(r.nextInt(20) - 10)));
+                    if (r.nextBoolean()) {
+                        c.add(r.nextBoolean() ? "BIT" : "BYTE");
+                    }
+                }
+            }
+            case 43 -> {
+                c.addAll(List.of("BITPOS", key(r), Integer.toString(r.nextInt(3))));
+                if (r.nextBoolean()) {
+                    c.add(Integer.toString(r.nextInt(20) - 10));
+                    if (r.nextBoolean()) {
+                        c.add(Integer.toString(r.nextInt(20) - 10));
+                        if (r.nextBoolean()) {
+                            c.add(r.nextBoolean() ? "BIT" : "BYTE");
+                        }
+                    }
+                }
+            }
+            case 44 -> {
+                String op = List.of("AND", "OR", "XOR", "NOT").get(r.nextInt(4));
+                c.addAll(List.of("BITOP", op, key(r), key(r)));
+                if (!op.equals("NOT") || r.nextInt(4) == 0) {
+                    c.add(key(r));
+                }
+            }
+            case 45 -> {
+                c.addAll(List.of(r.nextInt(4) == 0 ? "BITFIELD_RO" : "BITFIELD", key(r)));
+                for (int i = 0; i < 1 + r.nextInt(3); i++) {
+                    String type = (r.nextBoolean() ? "i" : "u") + (1 + r.nextInt(r.nextBoolean() ? 8 : 64));
+                    String offset = (r.nextInt(4) == 0 ? "#" : "") + r.nextInt(40);
+                    switch (r.nextInt(4)) {
+                        case 0 -> c.addAll(List.of("GET", type, offset));
+                        case 1 -> c.addAll(List.of("SET", type, offset, Integer.toString(r.nextInt(600) - 300)));
+                        case 2 -> c.addAll(List.of("INCRBY", type, offset, Integer.toString(r.nextInt(600) - 300)));
+                        default -> c.addAll(List.of("OVERFLOW", List.of("WRAP", "SAT", "FAIL").get(r.nextInt(3))));
+                    }
+                }
+            }
             default -> c.addAll(List.of("SETEX", key(r), r.nextBoolean() ? "0" : "100000", value(r)));
         }
         return c.toArray(String[]::new);

@@ -37,9 +37,18 @@ public abstract class KeyGather implements MultiShardCommand {
     };
 
     /** What a computation decided: the reply, and (when {@code store}) the value for the destination (null = delete it). */
-    public record Outcome(Consumer<RespWriter> reply, boolean store, byte type, CollectionValue value) {
+    public record Outcome(Consumer<RespWriter> reply, boolean store, byte type, CollectionValue value, byte[] string) {
+        public Outcome(Consumer<RespWriter> reply, boolean store, byte type, CollectionValue value) {
+            this(reply, store, type, value, null);
+        }
+
         public static Outcome reply(Consumer<RespWriter> r) {
-            return new Outcome(r, false, (byte) 0, null);
+            return new Outcome(r, false, (byte) 0, null, null);
+        }
+
+        /** Stores a string at the destination (null: deletes it). */
+        public static Outcome string(Consumer<RespWriter> r, byte[] value) {
+            return new Outcome(r, true, ValueType.STRING, null, value);
         }
 
         public static Outcome error(String message) {
@@ -117,6 +126,17 @@ public abstract class KeyGather implements MultiShardCommand {
 
     private static void install(ShardState shard, int db, Args a, int d, Outcome o) {
         Keyspace ks = shard.db(db);
+        if (o.type == ValueType.STRING) {
+            if (o.string == null) {
+                ks.delete(a.segment(), a.offset(d), a.length(d));
+            } else {
+                // A computed string is "raw" at any size in Redis (it was not created from a reply argument).
+                long e = ks.putUninitialized(a.segment(), a.offset(d), a.length(d), ValueType.STRING,
+                        io.heliosdb.index.ValueEncoding.RAW_MUTABLE, o.string.length, 0);
+                MemorySegment.copy(o.string, 0, ks.segment(e), io.heliosdb.memory.NativeMemory.BYTE, ks.valueOffset(e), o.string.length);
+            }
+            return;
+        }
         if (o.value == null || o.value.size() == 0) {
             ks.delete(a.segment(), a.offset(d), a.length(d));
             return;

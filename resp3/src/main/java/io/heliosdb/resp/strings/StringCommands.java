@@ -41,6 +41,7 @@ public final class StringCommands {
         t.register("setrange", Routing.KEYS, StringCommands::setrange);
         t.register("lcs", Routing.KEYS, new LcsCommand());
         MultiKeyStringCommands.register(t);
+        BitmapCommands.register(t);
     }
 
     /** The entry for a read of a string key, or NONE; writes WRONGTYPE and returns -1 otherwise. */

@@ -26,7 +26,7 @@ public final class StringValues {
         }
     }
 
-    static int length(Keyspace ks, long e) {
+    public static int length(Keyspace ks, long e) {
         return ks.encoding(e) == ValueEncoding.INT ? ByteStrings.decimalLength(ks.longValue(e)) : ks.valueLength(e);
     }
 
