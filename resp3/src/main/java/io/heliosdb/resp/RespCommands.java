@@ -22,6 +22,7 @@ public final class RespCommands {
         io.heliosdb.resp.sets.SetCommands.register(t);
         io.heliosdb.resp.zsets.ZSetCommands.register(t);
         io.heliosdb.resp.rdb.DumpCommands.register(t);
+        io.heliosdb.resp.sort.SortCommand.register(t);
         return t;
     }
 }
