@@ -23,6 +23,7 @@ public final class RespCommands {
         io.heliosdb.resp.zsets.ZSetCommands.register(t);
         io.heliosdb.resp.rdb.DumpCommands.register(t);
         io.heliosdb.resp.sort.SortCommand.register(t);
+        io.heliosdb.resp.hyperloglog.HyperLogLogCommands.register(t);
         return t;
     }
 }

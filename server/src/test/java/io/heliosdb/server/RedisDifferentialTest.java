@@ -128,13 +128,17 @@ class RedisDifferentialTest {
         return KEYS[r.nextInt(KEYS.length)];
     }
 
+    private static String pfKey(Random r) {
+        return r.nextInt(6) == 0 ? key(r) : "{t}hll" + r.nextInt(3);
+    }
+
     private static String value(Random r) {
         return r.nextInt(4) == 0 ? Integer.toString(r.nextInt(2000) - 1000) : VALUES[r.nextInt(VALUES.length)];
     }
 
     private static String[] randomCommand(Random r) {
         List<String> c = new ArrayList<>();
-        switch (r.nextInt(47)) {
+        switch (r.nextInt(50)) {
             case 0, 1, 2 -> {
                 c.addAll(List.of("SET", key(r), value(r)));
                 if (r.nextInt(3) == 0) {
@@ -240,6 +244,16 @@ class RedisDifferentialTest {
                     }
                 }
             }
+            // HyperLogLogs live in keys of their own: bit commands on an HLL string corrupt it, and
+            // what Redis then does with the damaged opcodes is its own business.
+            case 46 -> {
+                c.addAll(List.of("PFADD", r.nextInt(8) == 0 ? "str" + r.nextInt(2) : "{t}hll" + r.nextInt(3)));
+                for (int i = r.nextInt(200); i > 0; i--) {
+                    c.add("e" + r.nextInt(5000));
+                }
+            }
+            case 47 -> c.addAll(r.nextBoolean() ? List.of("PFCOUNT", pfKey(r)) : List.of("PFCOUNT", pfKey(r), pfKey(r)));
+            case 48 -> c.addAll(List.of("PFMERGE", "{t}hll" + r.nextInt(3), pfKey(r), pfKey(r)));
             default -> c.addAll(List.of("SETEX", key(r), r.nextBoolean() ? "0" : "100000", value(r)));
         }
         return c.toArray(String[]::new);

@@ -37,18 +37,23 @@ public abstract class KeyGather implements MultiShardCommand {
     };
 
     /** What a computation decided: the reply, and (when {@code store}) the value for the destination (null = delete it). */
-    public record Outcome(Consumer<RespWriter> reply, boolean store, byte type, CollectionValue value, byte[] string) {
+    public record Outcome(Consumer<RespWriter> reply, boolean store, byte type, CollectionValue value, byte[] string, boolean keepTtl) {
         public Outcome(Consumer<RespWriter> reply, boolean store, byte type, CollectionValue value) {
-            this(reply, store, type, value, null);
+            this(reply, store, type, value, null, false);
+        }
+
+        /** Stores a string at the destination, keeping its TTL (PFMERGE changes the value in place). */
+        public static Outcome stringKeepingTtl(Consumer<RespWriter> r, byte[] value) {
+            return new Outcome(r, true, ValueType.STRING, null, value, true);
         }
 
         public static Outcome reply(Consumer<RespWriter> r) {
-            return new Outcome(r, false, (byte) 0, null, null);
+            return new Outcome(r, false, (byte) 0, null, null, false);
         }
 
         /** Stores a string at the destination (null: deletes it). */
         public static Outcome string(Consumer<RespWriter> r, byte[] value) {
-            return new Outcome(r, true, ValueType.STRING, null, value);
+            return new Outcome(r, true, ValueType.STRING, null, value, false);
         }
 
         public static Outcome error(String message) {
@@ -132,7 +137,7 @@ public abstract class KeyGather implements MultiShardCommand {
             } else {
                 // A computed string is "raw" at any size in Redis (it was not created from a reply argument).
                 long e = ks.putUninitialized(a.segment(), a.offset(d), a.length(d), ValueType.STRING,
-                        io.heliosdb.index.ValueEncoding.RAW_MUTABLE, o.string.length, 0);
+                        io.heliosdb.index.ValueEncoding.RAW_MUTABLE, o.string.length, o.keepTtl ? Keyspace.KEEP_TTL : 0);
                 MemorySegment.copy(o.string, 0, ks.segment(e), io.heliosdb.memory.NativeMemory.BYTE, ks.valueOffset(e), o.string.length);
             }
             return;

@@ -1,0 +1,191 @@
+package io.heliosdb.resp.hyperloglog;
+
+import io.heliosdb.index.Keyspace;
+import io.heliosdb.index.ValueEncoding;
+import io.heliosdb.index.ValueType;
+import io.heliosdb.resp.codec.Args;
+import io.heliosdb.resp.collections.KeyGather;
+import io.heliosdb.resp.collections.TypedKeys;
+import io.heliosdb.resp.command.CommandContext;
+import io.heliosdb.resp.command.CommandTable;
+import io.heliosdb.resp.command.Errors;
+import io.heliosdb.resp.command.Routing;
+import java.lang.foreign.MemorySegment;
+
+/** PFADD, PFCOUNT, PFMERGE on strings in Redis' HyperLogLog format. */
+public final class HyperLogLogCommands {
+    static final String NOT_HLL = "WRONGTYPE Key is not a valid HyperLogLog string value.";
+    static final String CORRUPTED = "INVALIDOBJ Corrupted HLL object detected";
+
+    private HyperLogLogCommands() {}
+
+    public static void register(CommandTable t) {
+        t.register("pfadd", Routing.KEYS, HyperLogLogCommands::pfadd);
+        t.register("pfcount", Routing.KEYS, new PfCount());
+        t.register("pfmerge", Routing.KEYS, new PfMerge());
+    }
+
+    static long sparseMax(CommandContext ctx) {
+        return TypedKeys.limit(ctx, "hll-sparse-max-bytes");
+    }
+
+    /** Stores an HLL string (Redis reports "raw"), keeping the key's TTL. */
+    static void store(Keyspace ks, Args a, int arg, byte[] s) {
+        long e = ks.putUninitialized(a.segment(), a.offset(arg), a.length(arg), ValueType.STRING, ValueEncoding.RAW_MUTABLE,
+                s.length, Keyspace.KEEP_TTL);
+        MemorySegment.copy(s, 0, ks.segment(e), io.heliosdb.memory.NativeMemory.BYTE, ks.valueOffset(e), s.length);
+    }
+
+    static void pfadd(CommandContext ctx) {
+        Args a = ctx.args();
+        Keyspace ks = ctx.db();
+        long e = ctx.lookupWrite(ks, 1);
+        if (e != Keyspace.NONE && ks.type(e) != ValueType.STRING) {
+            ctx.out().error(Errors.WRONGTYPE);
+            return;
+        }
+        byte[] s = e == Keyspace.NONE ? Hll.empty() : KeyGather.stringBytes(ks, e);
+        byte[] r;
+        try {
+            r = Hll.registers(s);
+        } catch (Hll.NotHll bad) {
+            ctx.out().error(bad.corrupted ? CORRUPTED : NOT_HLL);
+            return;
+        }
+        boolean changed = e == Keyspace.NONE;
+        boolean grew = false;
+        for (int i = 2; i < a.count(); i++) {
+            grew |= Hll.add(r, a.bytes(i));
+        }
+        if (grew) {
+            store(ks, a, 1, Hll.encode(r, Hll.isDense(s), sparseMax(ctx), null));
+        } else if (changed) {
+            store(ks, a, 1, s);
+        }
+        ctx.out().integer(changed || grew ? 1 : 0);
+    }
+
+    /** PFCOUNT key [key ...]: one key uses and refreshes the cached cardinality; several are merged. */
+    static final class PfCount extends KeyGather {
+        @Override
+        public void execute(CommandContext ctx) {
+            Args a = ctx.args();
+            if (a.count() > 2) {
+                super.execute(ctx);
+                return;
+            }
+            Keyspace ks = ctx.db();
+            long e = ctx.lookupRead(ks, 1);
+            if (e == Keyspace.NONE) {
+                ctx.out().integer(0);
+                return;
+            }
+            if (ks.type(e) != ValueType.STRING) {
+                ctx.out().error(Errors.WRONGTYPE);
+                return;
+            }
+            byte[] s = KeyGather.stringBytes(ks, e);
+            byte[] r;
+            try {
+                r = Hll.registers(s);
+            } catch (Hll.NotHll bad) {
+                ctx.out().error(bad.corrupted ? CORRUPTED : NOT_HLL);
+                return;
+            }
+            long cached = Hll.cached(s);
+            if (cached >= 0) {
+                ctx.out().integer(cached);
+                return;
+            }
+            long card = Hll.count(r);
+            Hll.cache(s, card);
+            store(ks, a, 1, s); // Redis writes the cache back into the string
+            ctx.out().integer(card);
+        }
+
+        @Override
+        protected int[] sources(Args a) {
+            int[] s = new int[a.count() - 1];
+            for (int i = 0; i < s.length; i++) {
+                s[i] = 1 + i;
+            }
+            return s;
+        }
+
+        @Override
+        protected boolean accepts(byte type) {
+            return type == ValueType.STRING;
+        }
+
+        @Override
+        protected Outcome compute(Args a, Object[] values) {
+            byte[] merged = new byte[Hll.REGISTERS];
+            for (Object v : values) {
+                if (v == WRONG_TYPE) {
+                    return Outcome.error(Errors.WRONGTYPE);
+                }
+                if (v == null) {
+                    continue;
+                }
+                try {
+                    byte[] r = Hll.registers((byte[]) v);
+                    for (int i = 0; i < Hll.REGISTERS; i++) {
+                        merged[i] = (byte) Math.max(merged[i], r[i]);
+                    }
+                } catch (Hll.NotHll bad) {
+                    return Outcome.error(bad.corrupted ? CORRUPTED : NOT_HLL);
+                }
+            }
+            long card = Hll.count(merged);
+            return Outcome.reply(w -> w.integer(card));
+        }
+    }
+
+    /** PFMERGE destkey [sourcekey ...]: the destination's own registers take part, as in Redis. */
+    static final class PfMerge extends KeyGather {
+        @Override
+        protected int[] sources(Args a) {
+            int[] s = new int[a.count() - 1];
+            for (int i = 0; i < s.length; i++) {
+                s[i] = 1 + i;
+            }
+            return s;
+        }
+
+        @Override
+        protected int destination(Args a) {
+            return 1;
+        }
+
+        @Override
+        protected boolean accepts(byte type) {
+            return type == ValueType.STRING;
+        }
+
+        @Override
+        protected Outcome compute(Args a, Object[] values) {
+            byte[] merged = new byte[Hll.REGISTERS];
+            boolean dense = false;
+            for (Object v : values) {
+                if (v == WRONG_TYPE) {
+                    return Outcome.error(Errors.WRONGTYPE);
+                }
+                if (v == null) {
+                    continue;
+                }
+                try {
+                    byte[] s = (byte[]) v;
+                    byte[] r = Hll.registers(s);
+                    dense |= Hll.isDense(s);
+                    for (int i = 0; i < Hll.REGISTERS; i++) {
+                        merged[i] = (byte) Math.max(merged[i], r[i]);
+                    }
+                } catch (Hll.NotHll bad) {
+                    return Outcome.error(bad.corrupted ? CORRUPTED : NOT_HLL);
+                }
+            }
+            byte[] out = Hll.encode(merged, dense, 3000, null);
+            return Outcome.stringKeepingTtl(io.heliosdb.resp.codec.RespWriter::ok, out);
+        }
+    }
+}
