@@ -24,6 +24,7 @@ public final class RespCommands {
         io.heliosdb.resp.rdb.DumpCommands.register(t);
         io.heliosdb.resp.sort.SortCommand.register(t);
         io.heliosdb.resp.hyperloglog.HyperLogLogCommands.register(t);
+        io.heliosdb.resp.geo.GeoCommands.register(t);
         return t;
     }
 }

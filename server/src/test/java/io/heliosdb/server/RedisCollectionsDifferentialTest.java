@@ -174,7 +174,7 @@ class RedisCollectionsDifferentialTest {
 
     private static String[] randomCommand(Random r) {
         List<String> c = new ArrayList<>();
-        switch (r.nextInt(79)) {
+        switch (r.nextInt(83)) {
             case 0, 1 -> c.addAll(List.of("HSET", key(r, "h"), m(r), m(r), m(r), m(r)));
             case 2 -> c.addAll(List.of("HSETNX", key(r, "h"), m(r), m(r)));
             case 3 -> c.addAll(List.of("HGET", key(r, "h"), m(r)));
@@ -336,12 +336,45 @@ class RedisCollectionsDifferentialTest {
                     c.addAll(List.of("STORE", key(r, "l")));
                 }
             }
+            case 79, 80 -> {
+                c.addAll(List.of("GEOADD", r.nextInt(10) == 0 ? key(r, "z") : "geo"));
+                for (int i = 0; i < 1 + r.nextInt(3); i++) {
+                    c.addAll(List.of(coordinate(r, 13.0, 4), coordinate(r, 38.0, 3), m(r)));
+                }
+            }
+            case 81 -> {
+                boolean search = r.nextBoolean();
+                if (search) {
+                    c.addAll(List.of("GEOSEARCH", "geo"));
+                    c.addAll(r.nextBoolean() ? List.of("FROMMEMBER", m(r)) : List.of("FROMLONLAT", coordinate(r, 13.0, 4), coordinate(r, 38.0, 3)));
+                    c.addAll(r.nextBoolean() ? List.of("BYRADIUS", Integer.toString(r.nextInt(400)), "km")
+                            : List.of("BYBOX", Integer.toString(r.nextInt(400)), Integer.toString(r.nextInt(400)), r.nextBoolean() ? "km" : "mi"));
+                } else {
+                    c.addAll(List.of("GEORADIUS", "geo", coordinate(r, 13.0, 4), coordinate(r, 38.0, 3), Integer.toString(r.nextInt(300000)), "m"));
+                }
+                for (String opt : List.of("WITHDIST", "WITHCOORD", "WITHHASH", "ASC", "DESC")) {
+                    if (r.nextInt(4) == 0) {
+                        c.add(opt);
+                    }
+                }
+                if (r.nextInt(3) == 0) {
+                    c.addAll(List.of("COUNT", Integer.toString(1 + r.nextInt(4))));
+                    if (r.nextInt(3) == 0) {
+                        c.add("ANY");
+                    }
+                }
+            }
+            case 82 -> c.addAll(List.of(List.of("GEOPOS", "GEOHASH", "GEODIST").get(r.nextInt(3)), "geo", m(r), m(r)));
             case 77 -> c.addAll(List.of("SET", "w_" + m(r), Integer.toString(r.nextInt(20) - 5)));
             case 78 -> c.addAll(List.of("HSET", "hw_" + m(r), "f", r.nextInt(5) == 0 ? "x" : Integer.toString(r.nextInt(20))));
             case 73 -> c.addAll(List.of("HSCAN", key(r, "h"), "0", "COUNT", "1000"));
             default -> c.addAll(List.of("ZSCAN", key(r, "z"), "0", "COUNT", "1000"));
         }
         return c.toArray(String[]::new);
+    }
+
+    private static String coordinate(Random r, double center, double spread) {
+        return Double.toString(center + (r.nextDouble() - 0.5) * 2 * spread);
     }
 
     private static String lex(Random r) {

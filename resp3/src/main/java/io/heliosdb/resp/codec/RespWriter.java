@@ -147,6 +147,17 @@ public final class RespWriter {
         }
     }
 
+    /** A RESP3 double already formatted ("," + text); RESP2 clients get it as a bulk string. */
+    public void doubleText(String text) {
+        if (protocol == 3) {
+            out.writeByte(',');
+            out.writeCharSequence(text, StandardCharsets.US_ASCII);
+            out.writeBytes(CRLF);
+        } else {
+            bulk(text);
+        }
+    }
+
     public void bool(boolean b) {
         if (protocol == 3) {
             out.writeBytes(b ? "#t\r\n".getBytes(StandardCharsets.US_ASCII) : "#f\r\n".getBytes(StandardCharsets.US_ASCII));

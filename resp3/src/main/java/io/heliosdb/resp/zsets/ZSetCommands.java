@@ -584,7 +584,7 @@ public final class ZSetCommands {
     }
 
     /** The encoding Redis would choose for a newly built set (default limits). */
-    static void compactFor(ZSetValue z) {
+    public static void compactFor(ZSetValue z) {
         boolean compact = z.size() <= 128;
         for (Node n = z.list().first(); n != null && compact; n = n.next()) {
             compact = n.member.bytes.length <= 64;
@@ -978,8 +978,8 @@ public final class ZSetCommands {
 
     private static double aggregate(int how, double a, double b) {
         return switch (how) {
-            case 1 -> Math.min(a, b);
-            case 2 -> Math.max(a, b);
+            case 1 -> b < a ? b : a; // C's comparison, not Math.min: -0 and 0 keep Redis' order
+            case 2 -> b > a ? b : a;
             default -> {
                 double r = a + b;
                 yield Double.isNaN(r) ? 0 : r;
