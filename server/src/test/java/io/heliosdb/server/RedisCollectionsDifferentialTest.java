@@ -91,9 +91,9 @@ class RedisCollectionsDifferentialTest {
                 String actual = normalize(cmd, h.call(cmd));
                 if (Boolean.getBoolean("diff.checkEncodings") && expected.equals(actual)) {
                     // Debugging aid: find the first command after which an encoding differs.
-                    for (String k : new String[]{"z1", "z2"}) {
-                        String re = r.call("OBJECT", "ENCODING", k);
-                        String he = h.call("OBJECT", "ENCODING", k);
+                    for (String k : new String[]{"z1", "z2", "s1", "{t}a", "{t}b"}) {
+                        String re = r.call("OBJECT", "ENCODING", k) + r.call("ZRANGE", k, "0", "-1", "WITHSCORES");
+                        String he = h.call("OBJECT", "ENCODING", k) + h.call("ZRANGE", k, "0", "-1", "WITHSCORES");
                         if (!re.equals(he)) {
                             expected = re + " for " + k;
                             actual = he + " for " + k;

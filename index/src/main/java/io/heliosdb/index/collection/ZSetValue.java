@@ -19,6 +19,9 @@ public final class ZSetValue extends Versioned {
 
     /** Adds or moves a member; true when it was new. */
     public boolean put(ByteKey m, double score) {
+        if (compact && score == 0.0) {
+            score = 0.0; // a listpack stores an integral score as an integer: Redis loses the sign of -0 there
+        }
         ZSkipList.Node n = nodes.get(m);
         if (n != null && n.score == score) {
             return false;
@@ -67,6 +70,13 @@ public final class ZSetValue extends Versioned {
     }
 
     public void compact(boolean c) {
+        if (c && !compact) {
+            for (ZSkipList.Node n = list.first(); n != null; n = n.next()) {
+                if (n.score == 0.0) {
+                    n.score = 0.0; // -0 becomes 0 in a listpack, as above
+                }
+            }
+        }
         compact = c;
     }
 

@@ -589,6 +589,7 @@ public final class ZSetCommands {
         for (Node n = z.list().first(); n != null && compact; n = n.next()) {
             compact = n.member.bytes.length <= 64;
         }
+        z.compact(false);
         z.compact(compact);
     }
 
@@ -942,8 +943,8 @@ public final class ZSetCommands {
                 }
             }
             ZSetValue result = combine(op, values, weights, aggregate);
-            compactFor(result);
             if (store) {
+                compactFor(result);
                 long size = result.size();
                 return new Outcome(w -> w.integer(size), true, ValueType.ZSET, result);
             }
@@ -989,6 +990,7 @@ public final class ZSetCommands {
 
     static ZSetValue combine(Op op, Object[] values, double[] weights, int how) {
         ZSetValue result = new ZSetValue();
+        result.compact(false); // built as a skiplist, as Redis does; a stored result may become a listpack after
         List<Map<ByteKey, Double>> maps = new ArrayList<>();
         for (Object v : values) {
             maps.add(scoresOf(v));
