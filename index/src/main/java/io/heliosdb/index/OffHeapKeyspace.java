@@ -875,6 +875,11 @@ public final class OffHeapKeyspace implements Keyspace {
         return emitted;
     }
 
+    /** A random entry with a TTL (volatile-* eviction), or NONE. */
+    public long randomVolatileEntry(RandomGenerator random) {
+        return volatileCount == 0 ? NONE : volatileEntries[random.nextInt(volatileCount)];
+    }
+
     @Override
     public long randomEntry(RandomGenerator random) {
         if (size == 0) {

@@ -63,6 +63,10 @@ public final class HeliosServer implements AutoCloseable {
                 throw new IllegalStateException("cannot open the data in " + config.get("dir") + ": " + e.getMessage(), e);
             }
         }
+        context.evictionSettings(config.get("maxmemory-policy"), (int) config.number("maxmemory-samples"));
+        if (!config.bool("appendonly")) {
+            context.applyInMemoryMaxmemory(config.number("maxmemory")); // without persistence, maxmemory evicts keys
+        }
         ServerBootstrap b = new ServerBootstrap()
                 .group(shards.eventLoopGroup())
                 .channel(transport.serverChannelClass())

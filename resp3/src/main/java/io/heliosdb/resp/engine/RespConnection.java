@@ -512,6 +512,16 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
 
     /** Runs a command on the current (owning) thread with statistics and the slow log. */
     public static void execute(ShardState state, CommandSpec spec, CommandContext ctx, ByteBuf reply, Args args, ClientSession session) {
+        if (state.evictionBudget > 0 && spec.isWrite()) {
+            // maxmemory without persistence: make room before a write, as Redis does before each command
+            ServerContext sc = ctx.server();
+            state.evictIfNeeded(sc.evictionPolicy(), sc.evictionSamples());
+            if (spec.denyOom() && state.overBudget) {
+                ctx.out().error("OOM command not allowed when used memory > 'maxmemory'.");
+                state.commandRejected[spec.id()]++;
+                return;
+            }
+        }
         int mark = reply.writerIndex();
         long t0 = System.nanoTime();
         try {

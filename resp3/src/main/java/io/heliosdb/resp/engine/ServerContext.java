@@ -34,7 +34,48 @@ public final class ServerContext {
 
     /** True while some shard is over its RAM budget with nothing left to move to disk: denyoom commands fail. */
     public boolean outOfMemory() {
-        return outOfMemory;
+        if (outOfMemory) {
+            return true;
+        }
+        if (inMemoryEviction) {
+            for (io.heliosdb.scheduler.Shard s : shards().all()) {
+                if (state(s).overBudget) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** maxmemory applies to RAM without persistence: keys are evicted per maxmemory-policy. */
+    private volatile boolean inMemoryEviction;
+
+    /** Splits maxmemory over the shards for in-memory eviction (appendonly no). */
+    public void applyInMemoryMaxmemory(long maxmemory) {
+        io.heliosdb.scheduler.Shard[] all = shards().all();
+        inMemoryEviction = maxmemory > 0;
+        for (io.heliosdb.scheduler.Shard s : all) {
+            state(s).evictionBudget = maxmemory <= 0 ? 0 : maxmemory / all.length;
+            if (maxmemory <= 0) {
+                state(s).overBudget = false;
+            }
+        }
+    }
+
+    private volatile String evictionPolicy = "noeviction";
+    private volatile int evictionSamples = 5;
+
+    public void evictionSettings(String policy, int samples) {
+        evictionPolicy = policy;
+        evictionSamples = samples;
+    }
+
+    public String evictionPolicy() {
+        return evictionPolicy;
+    }
+
+    public int evictionSamples() {
+        return evictionSamples;
     }
 
     public void outOfMemory(boolean v) {

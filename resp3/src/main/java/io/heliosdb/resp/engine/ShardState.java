@@ -104,6 +104,81 @@ public final class ShardState {
         return memory.usedBytes() + tables + objects.bytes();
     }
 
+    // ---- maxmemory without persistence: Redis' eviction policies -------------------------------
+
+    /** This shard's share of maxmemory when keys are evicted from RAM (appendonly no), 0 = no limit. */
+    public volatile long evictionBudget;
+    /** Over budget with nothing evictable (or policy noeviction): denyoom commands get the OOM error. */
+    public volatile boolean overBudget;
+    public long evictedKeys;
+
+    /**
+     * Evicts keys until the shard is within its budget, as Redis' performEvictions: sample
+     * maxmemory-samples keys (all keys or those with a TTL), drop the best candidate of the policy
+     * (least recently used, least frequently used, nearest expiry, or any), repeat.
+     */
+    public void evictIfNeeded(String policy, int samples) {
+        long budget = evictionBudget;
+        if (budget <= 0) {
+            overBudget = false;
+            return;
+        }
+        if (usedMemory() <= budget) {
+            overBudget = false;
+            return;
+        }
+        if (policy.equals("noeviction")) {
+            overBudget = true;
+            return;
+        }
+        boolean volatileOnly = policy.startsWith("volatile");
+        for (int round = 0; round < 100_000 && usedMemory() > budget; round++) {
+            OffHeapKeyspace bestDb = null;
+            long best = Keyspace.NONE;
+            long bestRank = Long.MIN_VALUE;
+            for (int i = 0; i < samples; i++) {
+                OffHeapKeyspace db = (OffHeapKeyspace) dbs[random.nextInt(dbs.length)];
+                if (db.size() == 0) {
+                    db = firstNonEmpty(volatileOnly);
+                    if (db == null) {
+                        break;
+                    }
+                }
+                long e = volatileOnly ? db.randomVolatileEntry(random) : db.randomEntry(random);
+                if (e == Keyspace.NONE) {
+                    continue;
+                }
+                long rank = switch (policy) {
+                    case "allkeys-lru", "volatile-lru" -> db.idleSeconds(e);
+                    case "allkeys-lfu", "volatile-lfu" -> 255 - db.lfuCounter(e);
+                    case "volatile-ttl" -> -db.expireAt(e);
+                    default -> 0; // random policies: the first sample
+                };
+                if (best == Keyspace.NONE || rank > bestRank) {
+                    best = e;
+                    bestDb = db;
+                    bestRank = rank;
+                }
+            }
+            if (best == Keyspace.NONE) {
+                overBudget = true; // nothing evictable (no keys with a TTL under a volatile policy)
+                return;
+            }
+            bestDb.deleteEntry(best);
+            evictedKeys++;
+        }
+        overBudget = usedMemory() > budget;
+    }
+
+    private OffHeapKeyspace firstNonEmpty(boolean volatileOnly) {
+        for (Keyspace k : dbs) {
+            if (k.size() > 0 && (!volatileOnly || k.volatileCount() > 0)) {
+                return (OffHeapKeyspace) k;
+            }
+        }
+        return null;
+    }
+
     /**
      * Active expiry, Redis style: sample keys with a TTL, delete the expired, and repeat while more
      * than 10% of a sample was expired, within a time budget so the loop never stalls.

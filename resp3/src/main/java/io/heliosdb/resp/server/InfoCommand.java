@@ -81,8 +81,11 @@ final class InfoCommand {
                 totalCalls += s.calls[i];
             }
         }
+        // used_memory is the data, as maxmemory counts it: off-heap entries and tables plus the
+        // collections' estimated size. The JVM heap's own use (including garbage not yet collected)
+        // is not data; it shows in used_memory_rss and heliosdb_heap_used.
         long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-        long used = offHeap + heap;
+        long used = offHeap;
         long rss = rss();
         for (String section : sections) {
             if (!b.isEmpty()) {
@@ -135,6 +138,7 @@ final class InfoCommand {
                     line(b, "used_memory", Long.toString(used));
                     line(b, "used_memory_human", human(used));
                     line(b, "used_memory_rss", Long.toString(rss));
+                    line(b, "heliosdb_heap_used", Long.toString(heap));
                     line(b, "used_memory_rss_human", human(rss));
                     line(b, "used_memory_peak", Long.toString(used));
                     line(b, "used_memory_peak_human", human(used));
@@ -224,7 +228,7 @@ final class InfoCommand {
                     line(b, "total_net_output_bytes", Long.toString(server.netOutputBytes.sum()));
                     line(b, "rejected_connections", Long.toString(server.clients().rejectedConnections()));
                     line(b, "expired_keys", Long.toString(expired));
-                    line(b, "evicted_keys", "0");
+                    line(b, "evicted_keys", Long.toString(sumEvicted(server)));
                     line(b, "keyspace_hits", Long.toString(hits));
                     line(b, "keyspace_misses", Long.toString(misses));
                     line(b, "pubsub_channels", "0");
@@ -332,5 +336,13 @@ final class InfoCommand {
             return os.getProcessCpuTime() / 1e9;
         }
         return 0;
+    }
+
+    private static long sumEvicted(io.heliosdb.resp.engine.ServerContext server) {
+        long n = 0;
+        for (io.heliosdb.scheduler.Shard s : server.shards().all()) {
+            n += io.heliosdb.resp.engine.ServerContext.state(s).evictedKeys;
+        }
+        return n;
     }
 }

@@ -115,9 +115,15 @@ public final class ServerCommands {
             ctx.out().error(err);
         } else {
             var persistence = ctx.server().persistence();
-            if (persistence != null && pairs.stream().anyMatch(p -> p[0].equalsIgnoreCase("maxmemory"))) {
-                persistence.applyMaxmemory(ctx.server().config().number("maxmemory"));
+            if (pairs.stream().anyMatch(p -> p[0].equalsIgnoreCase("maxmemory"))) {
+                if (persistence != null) {
+                    persistence.applyMaxmemory(ctx.server().config().number("maxmemory"));
+                } else {
+                    ctx.server().applyInMemoryMaxmemory(ctx.server().config().number("maxmemory"));
+                }
             }
+            ctx.server().evictionSettings(ctx.server().config().get("maxmemory-policy"),
+                    (int) ctx.server().config().number("maxmemory-samples"));
             ctx.out().ok();
         }
     }
