@@ -71,8 +71,9 @@ public final class TypedKeys {
         return new ByteKey(a.bytes(i));
     }
 
+    /** An encoding threshold (hash-max-listpack-entries, ...), read through a cached parameter (no lookup per command). */
     public static long limit(CommandContext ctx, String name) {
-        return ctx.server().config().number(name);
+        return ctx.server().configParam(name).number();
     }
 
     /** Redis' strtod-based score/float parsing: "inf", "+inf", "-inf" accepted, NaN and junk refused. */

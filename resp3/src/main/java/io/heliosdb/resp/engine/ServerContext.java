@@ -47,6 +47,18 @@ public final class ServerContext {
         return false;
     }
 
+    private final java.util.concurrent.ConcurrentHashMap<String, ConfigRegistry.Param> paramCache = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A configuration parameter by its exact name, cached (commands read thresholds on every call). */
+    public ConfigRegistry.Param configParam(String name) {
+        ConfigRegistry.Param p = paramCache.get(name);
+        if (p == null) {
+            p = config().param(name);
+            paramCache.put(name, p);
+        }
+        return p;
+    }
+
     /** maxmemory applies to RAM without persistence: keys are evicted per maxmemory-policy. */
     private volatile boolean inMemoryEviction;
 

@@ -133,7 +133,7 @@ public final class GeoCommands {
         }
         TypedKeys.changed(ctx.db(), e);
         if (added > 0) {
-            ctx.shard().blocked.signal(ctx.dbIndex(), a.bytes(1));
+            ctx.shard().blocked.signal(ctx.dbIndex(), a, 1);
         }
         ctx.out().integer(ch ? added + changed : added);
     }

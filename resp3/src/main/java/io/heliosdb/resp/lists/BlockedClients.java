@@ -38,6 +38,13 @@ public final class BlockedClients {
         q.addLast(w);
     }
 
+    /** Called when elements were added to the key in argument {@code arg} (no allocation unless somebody waits). */
+    public void signal(int db, io.heliosdb.resp.codec.Args a, int arg) {
+        if (!waiting.isEmpty()) {
+            signal(db, a.bytes(arg));
+        }
+    }
+
     /** Called when elements were added to {@code key}. */
     public void signal(int db, byte[] key) {
         if (waiting.isEmpty()) {

@@ -74,7 +74,7 @@ public final class ListCommands {
             }
         }
         ctx.db().objectChanged(e);
-        ctx.shard().blocked.signal(ctx.dbIndex(), a.bytes(1));
+        ctx.shard().blocked.signal(ctx.dbIndex(), a, 1);
         ctx.out().integer(l.size());
     }
 

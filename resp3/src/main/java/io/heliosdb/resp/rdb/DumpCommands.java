@@ -138,7 +138,7 @@ public final class DumpCommands {
                 TypedKeys.limit(ctx, "zset-max-listpack-value"));
         long e = ks.putObject(a.segment(), a.offset(1), a.length(1), d.type(), v, expireAt);
         if (d.type() == ValueType.LIST || d.type() == ValueType.ZSET) {
-            ctx.shard().blocked.signal(ctx.dbIndex(), a.bytes(1));
+            ctx.shard().blocked.signal(ctx.dbIndex(), a, 1);
         }
         return e;
     }

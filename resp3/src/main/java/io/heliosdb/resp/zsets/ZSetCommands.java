@@ -205,7 +205,7 @@ public final class ZSetCommands {
         } else if (added + changed > 0) {
             ctx.db().objectChanged(e);
             if (added > 0) {
-                ctx.shard().blocked.signal(ctx.dbIndex(), a.bytes(1));
+                ctx.shard().blocked.signal(ctx.dbIndex(), a, 1);
             }
         }
         if (incr) {
@@ -248,7 +248,7 @@ public final class ZSetCommands {
         }
         add(ctx, z, m, score);
         ctx.db().objectChanged(e);
-        ctx.shard().blocked.signal(ctx.dbIndex(), a.bytes(1));
+        ctx.shard().blocked.signal(ctx.dbIndex(), a, 1);
         writeScore(ctx.out(), score);
     }
 
