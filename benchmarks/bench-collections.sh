@@ -129,7 +129,7 @@ MEM_ROWS=$(for t in hash set zset list; do mem_row $t; done)
   echo "- Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(free -g | awk '/Mem:/{print $2}') GiB, kernel $(uname -r)"
   echo "- Peers: $(redis-server --version | cut -d' ' -f1-3); HeliosDB $(git rev-parse --short HEAD) on $($JAVA_HOME/bin/java -version 2>&1 | head -1), $(grep -o 'transport=[a-z_]* shards=[0-9]*' "$WORK/helios.log")"
   echo "- Settings: $( [ "$PERSIST" = 1 ] && echo 'both with AOF, appendfsync everysec' || echo 'no persistence for either (redis: --save "" --appendonly no; HeliosDB: --appendonly no)'); client and both servers share the machine's cores"
-  echo "- Command: \`${PERSIST:+PERSIST=$PERSIST }${HELIOS_ARGS:+HELIOS_ARGS=\"$HELIOS_ARGS\" }./heliosdb bench collections\` (redis-benchmark -n $N -r 100000 after a warm-up; $ROUNDS round(s) alternating who goes first; medians)"
+  echo "- Command: \`PERSIST=$PERSIST ROUNDS=$ROUNDS N=$N BIG=$BIG ${HELIOS_ARGS:+HELIOS_ARGS=\"$HELIOS_ARGS\" }./heliosdb bench collections\` (redis-benchmark -n $N -r 100000 after a warm-up; $ROUNDS round(s) alternating who goes first; medians)"
   echo
   echo "## redis-benchmark tests"
   echo
