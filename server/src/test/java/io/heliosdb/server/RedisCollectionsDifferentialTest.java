@@ -3,16 +3,11 @@ package io.heliosdb.server;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,44 +26,22 @@ import org.junit.jupiter.params.provider.ValueSource;
 class RedisCollectionsDifferentialTest {
     private static final long SEED = Long.getLong("diff.seed", System.nanoTime());
     private static final int STEPS = Integer.getInteger("diff.steps", 5000);
-    private static Process redis;
+    private static RedisPeer redis;
     private static int redisPort;
     private static TestServer helios;
 
     @BeforeAll
     static void start() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            redisPort = s.getLocalPort();
-        }
-        Path dir = Files.createTempDirectory("redis-peer");
-        redis = new ProcessBuilder("redis-server", "--port", Integer.toString(redisPort), "--save", "", "--appendonly", "no",
-                "--dir", dir.toString(), "--bind", "127.0.0.1").redirectErrorStream(true)
-                .redirectOutput(dir.resolve("redis.log").toFile()).start();
-        // Wait for redis-server before starting HeliosDB: its ephemeral port must not be able to take
-        // the port reserved (and released) above for the peer.
-        boolean up = false;
-        for (int i = 0; i < 200 && !up; i++) {
-            try (RawClient c = new RawClient(redisPort)) {
-                up = "+PONG".equals(c.call("PING"));
-            } catch (IOException notYet) {
-                Thread.sleep(50);
-            }
-        }
-        if (!up) {
-            fail("redis-server did not start on port " + redisPort + " (see " + dir.resolve("redis.log") + ")");
-        }
-        try (RawClient c = new RawClient(redisPort)) {
-            String info = c.call("INFO", "server");
-            assertTrue(!info.contains("heliosdb_version"), "the peer on port " + redisPort + " is not redis-server");
-        }
+        // redis-server first: HeliosDB's ephemeral port must not take the port reserved for the peer.
+        redis = RedisPeer.start();
+        redisPort = redis.port;
         helios = TestServer.start();
     }
 
     @AfterAll
     static void stop() throws Exception {
         helios.close();
-        redis.destroy();
-        redis.waitFor(10, TimeUnit.SECONDS);
+        redis.close();
     }
 
     @ParameterizedTest

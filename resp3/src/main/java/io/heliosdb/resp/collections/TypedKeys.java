@@ -124,6 +124,30 @@ public final class TypedKeys {
         }
     }
 
+    /** HRANDFIELD / ZRANDMEMBER's "count [WITHVALUES|WITHSCORES]"; null after an error reply. */
+    public record RandomCount(long count, boolean withValues) {
+        public static RandomCount parse(CommandContext ctx, byte[] withWord) {
+            Args a = ctx.args();
+            if (!a.isLong(2)) {
+                ctx.out().error(Errors.NOT_INTEGER);
+                return null;
+            }
+            long n = a.parseLong(2);
+            boolean with = false;
+            if (a.count() == 4 && a.is(3, withWord)) {
+                with = true;
+            } else if (a.count() > 3) {
+                ctx.out().error(Errors.SYNTAX);
+                return null;
+            }
+            if (n < -Long.MAX_VALUE / 2 || n > Long.MAX_VALUE / 2) {
+                ctx.out().error("ERR value is out of range");
+                return null;
+            }
+            return new RandomCount(n, with);
+        }
+    }
+
     public static void checkNotEmpty(Keyspace ks, long e) {
         assert ks.object(e).size() > 0;
     }

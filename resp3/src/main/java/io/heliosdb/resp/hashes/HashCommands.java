@@ -310,22 +310,12 @@ public final class HashCommands {
             out.bulk(l.get(ctx.shard().random().nextInt(l.size())).getKey().bytes);
             return;
         }
-        if (!a.isLong(2)) {
-            out.error(Errors.NOT_INTEGER);
+        TypedKeys.RandomCount rc = TypedKeys.RandomCount.parse(ctx, WITHVALUES);
+        if (rc == null) {
             return;
         }
-        long n = a.parseLong(2);
-        boolean withValues = false;
-        if (a.count() == 4 && a.is(3, WITHVALUES)) {
-            withValues = true;
-        } else if (a.count() > 3) {
-            out.error(Errors.SYNTAX);
-            return;
-        }
-        if (n < -Long.MAX_VALUE / 2 || n > Long.MAX_VALUE / 2) {
-            out.error("ERR value is out of range");
-            return;
-        }
+        long n = rc.count();
+        boolean withValues = rc.withValues();
         long e = TypedKeys.read(ctx, 1, ValueType.HASH);
         if (e == WRONG) {
             return;

@@ -65,8 +65,49 @@ public final class HyperLogLogCommands {
         ctx.out().integer(changed || grew ? 1 : 0);
     }
 
+    /** Commands over the HLLs in arguments 1..n: merged registers (max per register). */
+    abstract static class MergingCommand extends KeyGather {
+        @Override
+        protected int[] sources(Args a) {
+            int[] s = new int[a.count() - 1];
+            for (int i = 0; i < s.length; i++) {
+                s[i] = 1 + i;
+            }
+            return s;
+        }
+
+        @Override
+        protected boolean accepts(byte type) {
+            return type == ValueType.STRING;
+        }
+
+        /** The merged registers, or the error reply; {@code dense[0]} tells whether any input was dense. */
+        static Object merge(Object[] values, boolean[] dense) {
+            byte[] merged = new byte[Hll.REGISTERS];
+            for (Object v : values) {
+                if (v == WRONG_TYPE) {
+                    return Errors.WRONGTYPE;
+                }
+                if (v == null) {
+                    continue;
+                }
+                try {
+                    byte[] s = (byte[]) v;
+                    byte[] r = Hll.registers(s);
+                    dense[0] |= Hll.isDense(s);
+                    for (int i = 0; i < Hll.REGISTERS; i++) {
+                        merged[i] = (byte) Math.max(merged[i], r[i]);
+                    }
+                } catch (Hll.NotHll bad) {
+                    return bad.corrupted ? CORRUPTED : NOT_HLL;
+                }
+            }
+            return merged;
+        }
+    }
+
     /** PFCOUNT key [key ...]: one key uses and refreshes the cached cardinality; several are merged. */
-    static final class PfCount extends KeyGather {
+    static final class PfCount extends MergingCommand {
         @Override
         public void execute(CommandContext ctx) {
             Args a = ctx.args();
@@ -104,87 +145,31 @@ public final class HyperLogLogCommands {
         }
 
         @Override
-        protected int[] sources(Args a) {
-            int[] s = new int[a.count() - 1];
-            for (int i = 0; i < s.length; i++) {
-                s[i] = 1 + i;
-            }
-            return s;
-        }
-
-        @Override
-        protected boolean accepts(byte type) {
-            return type == ValueType.STRING;
-        }
-
-        @Override
         protected Outcome compute(Args a, Object[] values) {
-            byte[] merged = new byte[Hll.REGISTERS];
-            for (Object v : values) {
-                if (v == WRONG_TYPE) {
-                    return Outcome.error(Errors.WRONGTYPE);
-                }
-                if (v == null) {
-                    continue;
-                }
-                try {
-                    byte[] r = Hll.registers((byte[]) v);
-                    for (int i = 0; i < Hll.REGISTERS; i++) {
-                        merged[i] = (byte) Math.max(merged[i], r[i]);
-                    }
-                } catch (Hll.NotHll bad) {
-                    return Outcome.error(bad.corrupted ? CORRUPTED : NOT_HLL);
-                }
+            Object merged = merge(values, new boolean[1]);
+            if (merged instanceof String error) {
+                return Outcome.error(error);
             }
-            long card = Hll.count(merged);
+            long card = Hll.count((byte[]) merged);
             return Outcome.reply(w -> w.integer(card));
         }
     }
 
     /** PFMERGE destkey [sourcekey ...]: the destination's own registers take part, as in Redis. */
-    static final class PfMerge extends KeyGather {
-        @Override
-        protected int[] sources(Args a) {
-            int[] s = new int[a.count() - 1];
-            for (int i = 0; i < s.length; i++) {
-                s[i] = 1 + i;
-            }
-            return s;
-        }
-
+    static final class PfMerge extends MergingCommand {
         @Override
         protected int destination(Args a) {
             return 1;
         }
 
         @Override
-        protected boolean accepts(byte type) {
-            return type == ValueType.STRING;
-        }
-
-        @Override
         protected Outcome compute(Args a, Object[] values) {
-            byte[] merged = new byte[Hll.REGISTERS];
-            boolean dense = false;
-            for (Object v : values) {
-                if (v == WRONG_TYPE) {
-                    return Outcome.error(Errors.WRONGTYPE);
-                }
-                if (v == null) {
-                    continue;
-                }
-                try {
-                    byte[] s = (byte[]) v;
-                    byte[] r = Hll.registers(s);
-                    dense |= Hll.isDense(s);
-                    for (int i = 0; i < Hll.REGISTERS; i++) {
-                        merged[i] = (byte) Math.max(merged[i], r[i]);
-                    }
-                } catch (Hll.NotHll bad) {
-                    return Outcome.error(bad.corrupted ? CORRUPTED : NOT_HLL);
-                }
+            boolean[] dense = new boolean[1];
+            Object merged = merge(values, dense);
+            if (merged instanceof String error) {
+                return Outcome.error(error);
             }
-            byte[] out = Hll.encode(merged, dense, 3000, null);
+            byte[] out = Hll.encode((byte[]) merged, dense[0], 3000, null);
             return Outcome.stringKeepingTtl(io.heliosdb.resp.codec.RespWriter::ok, out);
         }
     }

@@ -434,8 +434,6 @@ public final class SetCommands {
 
     /** SINTERCARD numkeys key [key ...] [LIMIT limit]. */
     private static final class SinterCard extends KeyGather {
-        private static final byte[] LIMIT = "limit".getBytes();
-        private String error;
 
         @Override
         protected int[] sources(Args a) {
@@ -455,20 +453,11 @@ public final class SetCommands {
         @Override
         protected Outcome compute(Args a, Object[] values) {
             int n = (int) a.parseLong(1);
-            long limit = 0;
-            for (int i = 2 + n; i < a.count(); i++) {
-                if (a.is(i, LIMIT) && i + 1 < a.count()) {
-                    if (!a.isLong(i + 1)) {
-                        return Outcome.error(Errors.NOT_INTEGER);
-                    }
-                    limit = a.parseLong(++i);
-                    if (limit < 0) {
-                        return Outcome.error("ERR LIMIT can't be negative");
-                    }
-                } else {
-                    return Outcome.error(Errors.SYNTAX);
-                }
+            Object limitOrError = cardLimit(a, 2 + n);
+            if (limitOrError instanceof String e) {
+                return Outcome.error(e);
             }
+            long limit = (Long) limitOrError;
             for (Object v : values) {
                 if (v == WRONG_TYPE) {
                     return Outcome.error(Errors.WRONGTYPE);
@@ -478,6 +467,27 @@ public final class SetCommands {
             long r = limit > 0 ? Math.min(card, limit) : card;
             return Outcome.reply(w -> w.integer(r));
         }
+    }
+
+    private static final byte[] LIMIT_WORD = "limit".getBytes();
+
+    /** The "[LIMIT n]" tail of SINTERCARD and ZINTERCARD from argument {@code from}: the limit (0 = none) or an error. */
+    public static Object cardLimit(Args a, int from) {
+        long limit = 0;
+        for (int i = from; i < a.count(); i++) {
+            if (a.is(i, LIMIT_WORD) && i + 1 < a.count()) {
+                if (!a.isLong(i + 1)) {
+                    return Errors.NOT_INTEGER;
+                }
+                limit = a.parseLong(++i);
+                if (limit < 0) {
+                    return "ERR LIMIT can't be negative";
+                }
+            } else {
+                return Errors.SYNTAX;
+            }
+        }
+        return limit;
     }
 
     /** Key indexes of a "numkeys key..." list starting at {@code at}, or null when numkeys is bad. */

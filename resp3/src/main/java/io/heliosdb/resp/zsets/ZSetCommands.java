@@ -775,22 +775,12 @@ public final class ZSetCommands {
             out.bulk(z.list().byRank(1 + ctx.shard().random().nextInt(z.size())).member.bytes);
             return;
         }
-        if (!a.isLong(2)) {
-            out.error(Errors.NOT_INTEGER);
+        TypedKeys.RandomCount rc = TypedKeys.RandomCount.parse(ctx, WITHSCORES);
+        if (rc == null) {
             return;
         }
-        long n = a.parseLong(2);
-        boolean withScores = false;
-        if (a.count() == 4 && a.is(3, WITHSCORES)) {
-            withScores = true;
-        } else if (a.count() > 3) {
-            out.error(Errors.SYNTAX);
-            return;
-        }
-        if (n < -Long.MAX_VALUE / 2 || n > Long.MAX_VALUE / 2) {
-            out.error("ERR value is out of range");
-            return;
-        }
+        long n = rc.count();
+        boolean withScores = rc.withValues();
         long e = TypedKeys.read(ctx, 1, ValueType.ZSET);
         if (e == WRONG) {
             return;
@@ -1064,20 +1054,11 @@ public final class ZSetCommands {
                     return Outcome.error(Errors.WRONGTYPE);
                 }
             }
-            long limit = 0;
-            for (int i = 2 + n; i < a.count(); i++) {
-                if (a.is(i, LIMIT) && i + 1 < a.count()) {
-                    if (!a.isLong(i + 1)) {
-                        return Outcome.error(Errors.NOT_INTEGER);
-                    }
-                    limit = a.parseLong(++i);
-                    if (limit < 0) {
-                        return Outcome.error("ERR LIMIT can't be negative");
-                    }
-                } else {
-                    return Outcome.error(Errors.SYNTAX);
-                }
+            Object limitOrError = io.heliosdb.resp.sets.SetCommands.cardLimit(a, 2 + n);
+            if (limitOrError instanceof String e) {
+                return Outcome.error(e);
             }
+            long limit = (Long) limitOrError;
             for (Object v : values) {
                 if (v == WRONG_TYPE) {
                     return Outcome.error(Errors.WRONGTYPE);
