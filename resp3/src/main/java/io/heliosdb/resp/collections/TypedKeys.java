@@ -78,6 +78,11 @@ public final class TypedKeys {
 
     /** Redis' strtod-based score/float parsing: "inf", "+inf", "-inf" accepted, NaN and junk refused. */
     public static double parseDouble(Args a, int i) {
+        if (a.isLong(i)) {
+            // Integers (most scores) without building a String; a long converts to the nearest
+            // double exactly as strtod rounds the same digits.
+            return (double) a.parseLong(i);
+        }
         return parseDouble(a.string(i));
     }
 
