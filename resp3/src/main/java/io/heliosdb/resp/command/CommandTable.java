@@ -56,7 +56,10 @@ public final class CommandTable {
         }
     }
 
-    /** Subcommands newer than Redis 7.0 that current clients send (CLIENT SETINFO from Redis 7.2). */
+    /**
+     * Rows newer than Redis 7.0 that current clients send: subcommands (CLIENT SETINFO from Redis 7.2)
+     * and, under "*", HeliosDB's own commands and newer forms of Redis commands (ZRANK WITHSCORE).
+     */
     @SuppressWarnings("unchecked")
     private void addSubcommands(String infoJson, String docsJson) {
         Map<String, Object> info = (Map<String, Object>) Json.parse(infoJson);
@@ -180,6 +183,10 @@ public final class CommandTable {
         int mask = slots.length - 1;
         int i = hash(MemorySegment.ofArray(b), 0, b.length) & mask;
         while (slots[i] != null) {
+            if (slots[i].name.equals(spec.name)) {
+                slots[i] = spec; // a newer row for the same command (ZRANK's Redis 7.2 form replaces 7.0's)
+                return;
+            }
             i = (i + 1) & mask;
         }
         slots[i] = spec;

@@ -289,17 +289,40 @@ public final class ZSetCommands {
         }
     }
 
+    private static final byte[] WITHSCORE = "withscore".getBytes();
+
+    /** ZRANK / ZREVRANK key member [WITHSCORE] (the option is Redis 7.2's). */
     static void zrank(CommandContext ctx, boolean rev) {
+        Args a = ctx.args();
+        boolean withScore = false;
+        if (a.count() == 4 && a.is(3, WITHSCORE)) {
+            withScore = true;
+        } else if (a.count() > 3) {
+            ctx.out().error(Errors.SYNTAX);
+            return;
+        }
         long e = TypedKeys.read(ctx, 1, ValueType.ZSET);
         if (e == WRONG) {
             return;
         }
         ZSetValue z = readable(ctx, e);
-        long r = z == null ? -1 : z.rank(TypedKeys.key(ctx.args(), 2));
+        ByteKey m = TypedKeys.key(a, 2);
+        long r = z == null ? -1 : z.rank(m);
         if (r < 0) {
-            ctx.out().nullBulk();
+            if (withScore) {
+                ctx.out().nullArray();
+            } else {
+                ctx.out().nullBulk();
+            }
+            return;
+        }
+        long rank = rev ? z.size() - 1 - r : r;
+        if (withScore) {
+            ctx.out().array(2);
+            ctx.out().integer(rank);
+            writeScore(ctx.out(), z.score(m));
         } else {
-            ctx.out().integer(rev ? z.size() - 1 - r : r);
+            ctx.out().integer(rank);
         }
     }
 
