@@ -142,6 +142,7 @@ class CollectionCommandsTest {
             long id = c.clientId();
             CompletableFuture<List<String>> f = async(() -> c.blpop(0, "never"));
             awaitBlocked(j, "blpop", 1);
+            assertTrue(j.info("clients").contains("blocked_clients:1"), j.info("clients"));
             assertEquals(1, j.clientUnblock(id));
             assertNull(f.get(5, TimeUnit.SECONDS));
             assertEquals(0, j.clientUnblock(id), "no longer blocked");

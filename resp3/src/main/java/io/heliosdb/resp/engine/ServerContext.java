@@ -32,6 +32,9 @@ public final class ServerContext {
 
     private volatile boolean outOfMemory;
 
+    /** Blocking pops waiting right now, by client id (CLIENT UNBLOCK, INFO blocked_clients). */
+    public final java.util.concurrent.ConcurrentHashMap<Long, Object> blockedCalls = new java.util.concurrent.ConcurrentHashMap<>();
+
     /** True while some shard is over its RAM budget with nothing left to move to disk: denyoom commands fail. */
     public boolean outOfMemory() {
         if (outOfMemory) {

@@ -185,6 +185,9 @@ public final class ShardState {
      */
     public void activeExpireCycle(long budgetMicros) {
         long deadline = System.nanoTime() + budgetMicros * 1000;
+        if (blocked.blockedKeys() > 0) {
+            blocked.purge(); // waiters that timed out or left, on keys nobody pushed to
+        }
         for (Keyspace db : dbs) {
             while (db.volatileCount() > 0) {
                 int expired = db.expireSample(20, random);

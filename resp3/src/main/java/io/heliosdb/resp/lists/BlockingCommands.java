@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -36,8 +35,6 @@ import java.util.function.Consumer;
 public final class BlockingCommands {
     private static final byte[] COUNT = "count".getBytes();
 
-    /** Waiting calls by client id, for CLIENT UNBLOCK. */
-    private static final Map<Long, Blocked> BY_CLIENT = new ConcurrentHashMap<>();
 
     private BlockingCommands() {}
 
@@ -53,8 +50,8 @@ public final class BlockingCommands {
      * CLIENT UNBLOCK: ends the wait of client {@code id} with a timeout reply (or the UNBLOCKED
      * error); false when it is not blocked.
      */
-    public static boolean unblock(long id, boolean error) {
-        Blocked b = BY_CLIENT.get(id);
+    public static boolean unblock(ServerContext server, long id, boolean error) {
+        Blocked b = (Blocked) server.blockedCalls.get(id);
         return b != null && b.end(error ? w -> w.error("UNBLOCKED client unblocked via CLIENT UNBLOCK") : b.command::timeoutReply);
     }
 
@@ -214,7 +211,7 @@ public final class BlockingCommands {
         /** Home loop, after registration: CLIENT UNBLOCK can find it, the timeout runs. */
         void arm(CrossShardCall call, Blocked b, Plan p) {
             if (call.session() != null) {
-                BY_CLIENT.put(call.session().id, b);
+                call.server().blockedCalls.put(call.session().id, b);
             }
             if (p.timeoutMillis > 0) {
                 call.home().loop().schedule(() -> b.end(this::timeoutReply), p.timeoutMillis, TimeUnit.MILLISECONDS);
@@ -270,7 +267,7 @@ public final class BlockingCommands {
                 return;
             }
             if (call.session() != null) {
-                BY_CLIENT.remove(call.session().id, this);
+                call.server().blockedCalls.remove(call.session().id, this);
             }
             call.finish(reply);
         }
@@ -283,7 +280,7 @@ public final class BlockingCommands {
             if (call.session() != null && !call.session().channel.isActive()) {
                 done.set(true); // the client left: it must not take an element with it
                 if (call.session() != null) {
-                    BY_CLIENT.remove(call.session().id, this);
+                    call.server().blockedCalls.remove(call.session().id, this);
                 }
                 return true;
             }

@@ -129,7 +129,7 @@ final class InfoCommand {
                     line(b, "maxclients", server.config().get("maxclients"));
                     line(b, "client_recent_max_input_buffer", "0");
                     line(b, "client_recent_max_output_buffer", "0");
-                    line(b, "blocked_clients", "0");
+                    line(b, "blocked_clients", Integer.toString(server.blockedCalls.size()));
                     line(b, "tracking_clients", "0");
                     line(b, "clients_in_timeout_table", "0");
                 }
