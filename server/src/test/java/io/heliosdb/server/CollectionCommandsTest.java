@@ -83,6 +83,10 @@ class CollectionCommandsTest {
         for (int i = 0; i < 500; i++) {
             long blocked = j.clientList().lines().filter(l -> l.contains(" name=waiter ") && l.contains("cmd=" + command)).count();
             if (blocked >= n) {
+                // The call shows in CLIENT LIST once dispatched; it is registered a moment later.
+                for (int k = 0; k < 500 && server.server.context().blockedCalls.size() < n; k++) {
+                    Thread.sleep(10);
+                }
                 Thread.sleep(20);
                 return;
             }
