@@ -29,6 +29,8 @@ public final class RdbValues {
     public static final int TYPE_HASH_LISTPACK = 16;
     public static final int TYPE_ZSET_LISTPACK = 17;
     public static final int TYPE_LIST_QUICKLIST_2 = 18;
+    /** The longest string a payload may claim (Redis' proto-max-bulk-len default): no allocation beyond it. */
+    static final long MAX_STRING = 512L * 1024 * 1024;
     /** RDB version of Redis 7.0, written in DUMP footers; payloads up to it are accepted. */
     public static final int RDB_VERSION = 10;
 
@@ -364,6 +366,9 @@ public final class RdbValues {
                 case 3: {
                     long clen = length();
                     long len = length();
+                    if (len > MAX_STRING || clen > end - pos) {
+                        throw new BadFormat("LZF lengths");
+                    }
                     return Lzf.decompress(bytes(clen), (int) len);
                 }
                 default:
