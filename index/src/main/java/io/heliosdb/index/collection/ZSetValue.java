@@ -17,6 +17,25 @@ public final class ZSetValue extends Versioned {
         return n == null ? null : n.score;
     }
 
+    /** The member's node (its score is {@code node.score}), or null: one lookup for read-then-write commands. */
+    public ZSkipList.Node node(ByteKey m) {
+        return nodes.get(m);
+    }
+
+    /** Moves a member found with {@link #node} to a new score, without looking it up again. */
+    public void rescore(ZSkipList.Node n, double score) {
+        if (compact && score == 0.0) {
+            score = 0.0;
+        }
+        if (n.score == score) {
+            return;
+        }
+        if (journal() != null) {
+            journal(n.member.bytes, scoreBytes(score));
+        }
+        list.updateScore(n, score);
+    }
+
     /** Adds or moves a member; true when it was new. */
     public boolean put(ByteKey m, double score) {
         if (compact && score == 0.0) {

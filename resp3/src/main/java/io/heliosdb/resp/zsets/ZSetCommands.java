@@ -166,8 +166,9 @@ public final class ZSetCommands {
         for (int p = 0; p < scores.length; p++) {
             ByteKey m = TypedKeys.key(a, i + 2 * p + 1);
             double score = scores[p];
-            Double cur = z.score(m);
-            if (cur != null) {
+            ZSkipList.Node node = z.node(m);
+            if (node != null) {
+                double cur = node.score;
                 if (nx) {
                     continue;
                 }
@@ -185,7 +186,7 @@ public final class ZSetCommands {
                     continue;
                 }
                 if (score != cur) {
-                    add(ctx, z, m, score);
+                    z.rescore(node, score); // an existing member: no encoding change possible
                     changed++;
                 }
                 incrResult = score;
