@@ -15,7 +15,6 @@ public final class ObjectTable {
     private int freeCount;
     private int next;
     private long bytes;
-    private int live;
 
     public int add(CollectionValue value) {
         int slot;
@@ -32,7 +31,6 @@ public final class ObjectTable {
         slots[slot] = value;
         accounted[slot] = value.memoryBytes();
         bytes += accounted[slot];
-        live++;
         return slot;
     }
 
@@ -70,15 +68,10 @@ public final class ObjectTable {
             free = Arrays.copyOf(free, freeCount * 2);
         }
         free[freeCount++] = slot;
-        live--;
     }
 
     /** Approximate heap bytes of all collections. */
     public long bytes() {
         return bytes;
-    }
-
-    public int live() {
-        return live;
     }
 }

@@ -44,10 +44,6 @@ public final class Journal {
         return overflowed;
     }
 
-    public boolean isEmpty() {
-        return members.isEmpty();
-    }
-
     /** Visits the changes in order (value null: removed). */
     public void forEach(BiConsumer<byte[], byte[]> change) {
         for (int i = 0; i < members.size(); i++) {

@@ -40,13 +40,6 @@ public final class TypedKeys {
         return e;
     }
 
-    /** True when the key exists with another type (checked before any reply is written). */
-    public static boolean wrongType(CommandContext ctx, int arg, byte type) {
-        Keyspace ks = ctx.db();
-        long e = ctx.lookupWrite(ks, arg);
-        return e != Keyspace.NONE && ks.type(e) != type;
-    }
-
     @SuppressWarnings("unchecked")
     public static <T extends CollectionValue> T value(CommandContext ctx, long e) {
         return (T) ctx.db().object(e);
@@ -151,13 +144,5 @@ public final class TypedKeys {
             }
             return new RandomCount(n, with);
         }
-    }
-
-    public static void checkNotEmpty(Keyspace ks, long e) {
-        assert ks.object(e).size() > 0;
-    }
-
-    public static String notInteger() {
-        return Errors.NOT_INTEGER;
     }
 }
