@@ -1,9 +1,7 @@
 package io.heliosdb.server;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -47,43 +45,22 @@ class RedisCollectionsDifferentialTest {
     @ParameterizedTest
     @ValueSource(ints = {2, 3})
     void randomCollectionCommandsGiveIdenticalReplies(int protocol) throws Exception {
-        Random rnd = new Random(SEED + protocol);
         try (RawClient r = new RawClient(redisPort); RawClient h = new RawClient(helios.port())) {
-            for (RawClient c : new RawClient[]{r, h}) {
-                c.call("HELLO", Integer.toString(protocol));
-                c.call("FLUSHALL");
-            }
-            ArrayDeque<String> history = new ArrayDeque<>();
-            for (int step = 0; step < STEPS; step++) {
-                String[] cmd = randomCommand(rnd);
-                history.addLast(String.join(" ", cmd));
-                if (history.size() > 25) {
-                    history.removeFirst();
-                }
-                String expected = normalize(cmd, r.call(cmd));
-                String actual = normalize(cmd, h.call(cmd));
-                if (Boolean.getBoolean("diff.checkEncodings") && expected.equals(actual)) {
-                    // Debugging aid: find the first command after which an encoding differs.
-                    for (String k : new String[]{"z1", "z2", "s1", "{t}a", "{t}b"}) {
-                        String re = r.call("OBJECT", "ENCODING", k) + r.call("ZRANGE", k, "0", "-1", "WITHSCORES");
-                        String he = h.call("OBJECT", "ENCODING", k) + h.call("ZRANGE", k, "0", "-1", "WITHSCORES");
-                        if (!re.equals(he)) {
-                            expected = re + " for " + k;
-                            actual = he + " for " + k;
-                        }
+            // Debugging aid (-Ddiff.checkEncodings=true): find the first step after which an encoding or a score differs.
+            Differential.AfterStep deepCheck = !Boolean.getBoolean("diff.checkEncodings") ? null : (rc, hc) -> {
+                for (String k : new String[]{"z1", "z2", "s1", "{t}a", "{t}b"}) {
+                    String re = rc.call("OBJECT", "ENCODING", k) + rc.call("ZRANGE", k, "0", "-1", "WITHSCORES");
+                    String he = hc.call("OBJECT", "ENCODING", k) + hc.call("ZRANGE", k, "0", "-1", "WITHSCORES");
+                    if (!re.equals(he)) {
+                        return new String[]{re + " for " + k, he + " for " + k};
                     }
                 }
-                if (!expected.equals(actual)) {
-                    fail("RESP" + protocol + " step " + step + " (seed " + SEED + ")\n  command:  " + String.join(" ", cmd)
-                            + "\n  redis:    " + expected + "\n  heliosdb: " + actual + "\n  recent commands:\n    "
-                            + String.join("\n    ", history));
-                }
-            }
+                return null;
+            };
+            Differential.run(protocol, SEED, STEPS, r, h, RedisCollectionsDifferentialTest::randomCommand,
+                    RedisCollectionsDifferentialTest::normalize, deepCheck);
             for (String k : KEYS) {
-                for (RawClient c : new RawClient[]{r, h}) {
-                    c.call("TYPE", k);
-                }
-                assertTrue(r.call("TYPE", k).equals(h.call("TYPE", k)));
+                assertTrue(r.call("TYPE", k).equals(h.call("TYPE", k)), "type of " + k);
             }
         }
     }

@@ -1,9 +1,7 @@
 package io.heliosdb.server;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -45,27 +43,8 @@ class RedisDifferentialTest {
     @ParameterizedTest
     @ValueSource(ints = {2, 3})
     void randomCommandSequencesGiveIdenticalReplies(int protocol) throws Exception {
-        Random rnd = new Random(SEED + protocol);
         try (RawClient r = new RawClient(redisPort); RawClient h = new RawClient(helios.port())) {
-            for (RawClient c : new RawClient[]{r, h}) {
-                c.call("HELLO", Integer.toString(protocol));
-                c.call("FLUSHALL");
-            }
-            ArrayDeque<String> history = new ArrayDeque<>();
-            for (int step = 0; step < STEPS; step++) {
-                String[] cmd = randomCommand(rnd);
-                history.addLast(String.join(" ", cmd));
-                if (history.size() > 25) {
-                    history.removeFirst();
-                }
-                String expected = normalize(cmd, r.call(cmd));
-                String actual = normalize(cmd, h.call(cmd));
-                if (!expected.equals(actual)) {
-                    fail("RESP" + protocol + " step " + step + " (seed " + SEED + ")\n  command:  " + String.join(" ", cmd)
-                            + "\n  redis:    " + expected + "\n  heliosdb: " + actual + "\n  recent commands:\n    "
-                            + String.join("\n    ", history));
-                }
-            }
+            Differential.run(protocol, SEED, STEPS, r, h, RedisDifferentialTest::randomCommand, RedisDifferentialTest::normalize, null);
             assertTrue(r.call("DBSIZE").equals(h.call("DBSIZE")));
         }
     }

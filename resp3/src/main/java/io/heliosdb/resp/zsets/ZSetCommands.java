@@ -520,27 +520,11 @@ public final class ZSetCommands {
 
     /** Members, or member/score pairs (RESP3: an array of pairs, RESP2: flat). */
     static void writeNodes(RespWriter out, List<Node> nodes, boolean withScores) {
-        if (!withScores) {
-            out.array(nodes.size());
-            for (Node n : nodes) {
-                out.bulk(n.member.bytes);
-            }
-            return;
-        }
-        if (out.resp3()) {
-            out.array(nodes.size());
-            for (Node n : nodes) {
-                out.array(2);
-                out.bulk(n.member.bytes);
-                writeScore(out, n.score);
-            }
-            return;
-        }
-        out.array(nodes.size() * 2);
+        List<Scored> items = new ArrayList<>(nodes.size());
         for (Node n : nodes) {
-            out.bulk(n.member.bytes);
-            writeScore(out, n.score);
+            items.add(new Scored(n.member, n.score));
         }
+        writeScored(out, items, withScores);
     }
 
     /** Plain (member, score) pairs for replies computed away from the collection. */
