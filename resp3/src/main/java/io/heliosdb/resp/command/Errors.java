@@ -15,6 +15,10 @@ public final class Errors {
     public static final String STRING_TOO_LONG = "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
     public static final String OFFSET_RANGE = "ERR offset is out of range";
     public static final String INCR_NAN = "ERR increment would produce NaN or Infinity";
+    public static final String OOM = "OOM command not allowed when used memory > 'maxmemory'.";
+    public static final String MUST_BE_POSITIVE = "ERR value is out of range, must be positive";
+    public static final String MIN_MAX_NOT_FLOAT = "ERR min or max is not a float";
+    public static final String MIN_MAX_NOT_LEX = "ERR min or max not valid string range item";
     public static final String CROSSSLOT = "ERR Keys in request don't hash to the same slot";
 
     private Errors() {}

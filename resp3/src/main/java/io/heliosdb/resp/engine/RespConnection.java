@@ -357,7 +357,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
             return false;
         }
         if (spec.denyOom() && server.outOfMemory()) {
-            return reject("OOM command not allowed when used memory > 'maxmemory'.", spec);
+            return reject(Errors.OOM, spec);
         }
         if (spec.isWrite()) {
             String refused = server.writesRefused();
@@ -517,7 +517,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
             ServerContext sc = ctx.server();
             state.evictIfNeeded(sc.evictionPolicy(), sc.evictionSamples());
             if (spec.denyOom() && state.overBudget) {
-                ctx.out().error("OOM command not allowed when used memory > 'maxmemory'.");
+                ctx.out().error(Errors.OOM);
                 state.commandRejected[spec.id()]++;
                 return;
             }

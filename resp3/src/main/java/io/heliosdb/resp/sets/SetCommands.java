@@ -160,7 +160,7 @@ public final class SetCommands {
         long count = -1;
         if (a.count() == 3) {
             if (!a.isLong(2) || a.parseLong(2) < 0) {
-                out.error("ERR value is out of range, must be positive");
+                out.error(Errors.MUST_BE_POSITIVE);
                 return;
             }
             count = a.parseLong(2);

@@ -288,14 +288,7 @@ public final class SortCommand implements MultiShardCommand {
         return TypedKeys.parseDouble(t);
     }
 
-    private static final Comparator BYTES = new Comparator();
-
-    private static final class Comparator implements java.util.Comparator<byte[]> {
-        @Override
-        public int compare(byte[] x, byte[] y) {
-            return Arrays.compareUnsigned(x, y);
-        }
-    }
+    private static final java.util.Comparator<byte[]> BYTES = Arrays::compareUnsigned;
 
     private void finishSort(CrossShardCall call, ShardTransaction tx, Shard[] all, Options o, Source src) {
         Args a = call.args();

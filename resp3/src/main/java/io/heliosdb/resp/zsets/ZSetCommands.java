@@ -339,7 +339,7 @@ public final class ZSetCommands {
         Args a = ctx.args();
         ZSkipList.ScoreRange r = ZRanges.score(a.string(2), a.string(3));
         if (r == null) {
-            ctx.out().error("ERR min or max is not a float");
+            ctx.out().error(Errors.MIN_MAX_NOT_FLOAT);
             return;
         }
         long e = TypedKeys.read(ctx, 1, ValueType.ZSET);
@@ -363,7 +363,7 @@ public final class ZSetCommands {
         Args a = ctx.args();
         ZSkipList.LexRange r = ZRanges.lex(a.bytes(2), a.bytes(3));
         if (r == null) {
-            ctx.out().error("ERR min or max not valid string range item");
+            ctx.out().error(Errors.MIN_MAX_NOT_LEX);
             return;
         }
         long e = TypedKeys.read(ctx, 1, ValueType.ZSET);
@@ -481,14 +481,14 @@ public final class ZSetCommands {
             case 1 -> {
                 ZSkipList.ScoreRange r = ZRanges.score(a.string(minArg), a.string(maxArg));
                 if (r == null) {
-                    return Spec.error("ERR min or max is not a float");
+                    return Spec.error(Errors.MIN_MAX_NOT_FLOAT);
                 }
                 return new Spec(1, rev, withScores, offset, limit, 0, 0, r, null, null);
             }
             default -> {
                 ZSkipList.LexRange r = ZRanges.lex(a.bytes(minArg), a.bytes(maxArg));
                 if (r == null) {
-                    return Spec.error("ERR min or max not valid string range item");
+                    return Spec.error(Errors.MIN_MAX_NOT_LEX);
                 }
                 return new Spec(2, rev, false, offset, limit, 0, 0, null, r, null);
             }
@@ -615,7 +615,7 @@ public final class ZSetCommands {
             case 1 -> {
                 ZSkipList.ScoreRange r = ZRanges.score(a.string(2), a.string(3));
                 if (r == null) {
-                    ctx.out().error("ERR min or max is not a float");
+                    ctx.out().error(Errors.MIN_MAX_NOT_FLOAT);
                     return;
                 }
                 s = new Spec(1, false, false, 0, -1, 0, 0, r, null, null);
@@ -623,7 +623,7 @@ public final class ZSetCommands {
             default -> {
                 ZSkipList.LexRange r = ZRanges.lex(a.bytes(2), a.bytes(3));
                 if (r == null) {
-                    ctx.out().error("ERR min or max not valid string range item");
+                    ctx.out().error(Errors.MIN_MAX_NOT_LEX);
                     return;
                 }
                 s = new Spec(2, false, false, 0, -1, 0, 0, null, r, null);
@@ -680,7 +680,7 @@ public final class ZSetCommands {
         boolean hasCount = a.count() == 3;
         if (hasCount) {
             if (!a.isLong(2) || a.parseLong(2) < 0) {
-                out.error("ERR value is out of range, must be positive");
+                out.error(Errors.MUST_BE_POSITIVE);
                 return;
             }
             count = a.parseLong(2);
