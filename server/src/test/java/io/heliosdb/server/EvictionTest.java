@@ -75,8 +75,14 @@ class EvictionTest {
                 j.setex("ttl" + i, 10_000 + i, VALUE); // later keys expire later
             }
             assertEquals(500, j.keys("keep*").size(), "keys without a TTL are never evicted by volatile-ttl");
-            assertTrue(j.exists("ttl2999"), "the latest expiry survives");
-            assertTrue(!j.exists("ttl0"), "the nearest expiry went first");
+            // volatile-ttl samples keys (maxmemory-samples), as Redis does: no single key is certain to go,
+            // but keys expiring soonest go far more often than those expiring last.
+            int earlyGone = 0, lateGone = 0;
+            for (int i = 0; i < 1000; i++) {
+                earlyGone += j.exists("ttl" + i) ? 0 : 1;
+                lateGone += j.exists("ttl" + (2000 + i)) ? 0 : 1;
+            }
+            assertTrue(earlyGone > 0 && earlyGone > lateGone + 200, "evicted: " + earlyGone + " of the earliest 1000, " + lateGone + " of the latest 1000");
             JedisDataException oom = assertThrows(JedisDataException.class, () -> {
                 for (int i = 0; i < 20_000; i++) {
                     j.set("more" + i, VALUE); // no TTL: once the volatile keys are gone, nothing is left to evict
