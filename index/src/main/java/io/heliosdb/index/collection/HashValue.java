@@ -1,45 +1,93 @@
 package io.heliosdb.index.collection;
 
-import java.util.LinkedHashMap;
+import java.util.AbstractMap;
+import java.util.Iterator;
 import java.util.Map;
+import java.util.NoSuchElementException;
 
 /**
- * A Redis hash. Insertion-ordered, so that a small hash iterates like Redis' listpack; {@link #compact}
- * mirrors Redis' encoding choice (listpack until a threshold is crossed, then hashtable for good).
+ * A Redis hash over a {@link PackedDict} (no Java object per field). While {@link #compact} (Redis'
+ * listpack) removals keep insertion order, so a small hash iterates as Redis' listpack does; once it
+ * is a hashtable in Redis' terms, removals are O(1) and order is unspecified, as in Redis.
  */
 public final class HashValue extends Versioned {
-    private final LinkedHashMap<ByteKey, byte[]> map = new LinkedHashMap<>();
+    private final PackedDict dict;
     private boolean compact = true;
-    private long bytes = 64;
+
+    public HashValue() {
+        this(new PackedDict());
+    }
+
+    private HashValue(PackedDict dict) {
+        this.dict = dict;
+    }
+
+    /** The field's entry index (for {@link #fieldAt}/{@link #valueAt}), or -1. */
+    public int find(ByteKey field) {
+        return dict.find(field.bytes, PackedDict.mix(field.hashCode()));
+    }
 
     public byte[] get(ByteKey field) {
-        return map.get(field);
+        int e = find(field);
+        return e < 0 ? null : dict.value(e);
     }
 
     /** Sets a field; true when it was new. */
     public boolean put(ByteKey field, byte[] value) {
-        byte[] old = map.put(field, value);
+        int h = PackedDict.mix(field.hashCode());
+        int e = dict.find(field.bytes, h);
         journal(field.bytes, value);
-        if (old == null) {
-            bytes += ByteKey.overhead(field.bytes.length) + 16 + 32 + value.length;
+        if (e < 0) {
+            dict.insert(field.bytes, h, value);
             return true;
         }
-        bytes += value.length - old.length;
+        dict.setValue(e, value);
         return false;
     }
 
     public boolean remove(ByteKey field) {
-        byte[] old = map.remove(field);
-        if (old != null) {
-            journal(field.bytes, null);
-            bytes -= ByteKey.overhead(field.bytes.length) + 16 + 32 + old.length;
-            return true;
+        int e = find(field);
+        if (e < 0) {
+            return false;
         }
-        return false;
+        journal(field.bytes, null);
+        dict.remove(e, compact);
+        return true;
     }
 
+    /** Field of entry {@code i} in iteration order, {@code 0 <= i < size()}. */
+    public byte[] fieldAt(int i) {
+        return dict.key(i);
+    }
+
+    public byte[] valueAt(int i) {
+        return dict.value(i);
+    }
+
+    /** The packed storage, for writing fields and values without copying them. */
+    public PackedDict dict() {
+        return dict;
+    }
+
+    /** Fields and values in iteration order (copies; each entry is made on demand). */
     public Iterable<Map.Entry<ByteKey, byte[]>> entries() {
-        return map.entrySet();
+        return () -> new Iterator<>() {
+            int i;
+
+            @Override
+            public boolean hasNext() {
+                return i < dict.size();
+            }
+
+            @Override
+            public Map.Entry<ByteKey, byte[]> next() {
+                if (i >= dict.size()) {
+                    throw new NoSuchElementException();
+                }
+                int e = i++;
+                return new AbstractMap.SimpleImmutableEntry<>(new ByteKey(dict.key(e)), dict.value(e));
+            }
+        };
     }
 
     /** Listpack in Redis' terms (small): false once the hash outgrew the limits. */
@@ -49,7 +97,7 @@ public final class HashValue extends Versioned {
 
     /** Applies Redis' conversion rule after a write of a field/value of these lengths. */
     public void checkCompact(int maxEntries, int maxValue, int fieldLen, int valueLen) {
-        if (compact && (map.size() > maxEntries || fieldLen > maxValue || valueLen > maxValue)) {
+        if (compact && (dict.size() > maxEntries || fieldLen > maxValue || valueLen > maxValue)) {
             compact = false;
         }
     }
@@ -60,17 +108,19 @@ public final class HashValue extends Versioned {
 
     @Override
     public long memoryBytes() {
-        return bytes;
+        return 32 + dict.memoryBytes();
     }
 
     @Override
     public int size() {
-        return map.size();
+        return dict.size();
     }
 
     @Override
     public void forEachElement(java.util.function.BiConsumer<byte[], byte[]> element) {
-        map.forEach((k, v) -> element.accept(k.bytes, v));
+        for (int i = 0; i < dict.size(); i++) {
+            element.accept(dict.key(i), dict.value(i));
+        }
     }
 
     @Override
@@ -80,10 +130,8 @@ public final class HashValue extends Versioned {
 
     @Override
     public HashValue copy() {
-        HashValue h = new HashValue();
-        h.map.putAll(map);
+        HashValue h = new HashValue(dict.copy());
         h.compact = compact;
-        h.bytes = bytes;
         return h;
     }
 }

@@ -1,34 +1,39 @@
 package io.heliosdb.index.collection;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.random.RandomGenerator;
 
 /**
- * A Redis set: members in a dense array (O(1) random member for SPOP/SRANDMEMBER) plus an index
- * from member to position. {@link #intset} mirrors Redis' encoding: integers only and few of them,
+ * A Redis set over a {@link PackedDict}: no Java object per member, dense entries for an O(1)
+ * random member (SPOP/SRANDMEMBER). {@link #intset} mirrors Redis' encoding: integers only and few of them,
  * in which case members iterate in numeric order as Redis' intset does.
  */
 public final class SetValue extends Versioned {
     private static final byte[] NO_VALUE = new byte[0];
 
-    private final ArrayList<ByteKey> members = new ArrayList<>();
-    private final HashMap<ByteKey, Integer> index = new HashMap<>();
+    private final PackedDict dict;
     private boolean intset = true;
-    private long bytes = 64;
+
+    public SetValue() {
+        this(new PackedDict());
+    }
+
+    private SetValue(PackedDict dict) {
+        this.dict = dict;
+    }
 
     public boolean contains(ByteKey m) {
-        return index.containsKey(m);
+        return dict.find(m.bytes, PackedDict.mix(m.hashCode())) >= 0;
     }
 
     public boolean add(ByteKey m) {
-        if (index.putIfAbsent(m, members.size()) != null) {
+        int h = PackedDict.mix(m.hashCode());
+        if (dict.find(m.bytes, h) >= 0) {
             return false;
         }
-        members.add(m);
+        dict.insert(m.bytes, h, NO_VALUE);
         journal(m.bytes, NO_VALUE);
-        bytes += ByteKey.overhead(m.bytes.length) + 48;
         if (intset && !isIntsetMember(m.bytes)) {
             intset = false; // as Redis: one non-integer member ends the intset for good
         }
@@ -36,36 +41,33 @@ public final class SetValue extends Versioned {
     }
 
     public boolean remove(ByteKey m) {
-        Integer i = index.remove(m);
-        if (i == null) {
+        int e = dict.find(m.bytes, PackedDict.mix(m.hashCode()));
+        if (e < 0) {
             return false;
         }
         journal(m.bytes, null);
-        ByteKey last = members.remove(members.size() - 1);
-        if (i < members.size()) {
-            members.set(i, last);
-            index.put(last, i);
-        }
-        bytes -= ByteKey.overhead(m.bytes.length) + 48;
+        dict.remove(e, false);
         return true;
     }
 
     public ByteKey random(RandomGenerator r) {
-        return members.get(r.nextInt(members.size()));
+        return at(r.nextInt(dict.size()));
     }
 
     public ByteKey at(int i) {
-        return members.get(i);
+        return new ByteKey(dict.key(i));
     }
 
-    /** Members in Redis' iteration order for this encoding (numeric for an intset). */
+    /** Members in Redis' iteration order for this encoding (numeric for an intset); a copy. */
     public List<ByteKey> members() {
-        if (!intset) {
-            return members;
+        List<ByteKey> all = new ArrayList<>(dict.size());
+        for (int i = 0; i < dict.size(); i++) {
+            all.add(new ByteKey(dict.key(i)));
         }
-        List<ByteKey> sorted = new ArrayList<>(members);
-        sorted.sort((a, b) -> Long.compare(parse(a.bytes), parse(b.bytes)));
-        return sorted;
+        if (intset) {
+            all.sort((a, b) -> Long.compare(parse(a.bytes), parse(b.bytes)));
+        }
+        return all;
     }
 
     public boolean intset() {
@@ -74,7 +76,7 @@ public final class SetValue extends Versioned {
 
     /** Applies Redis' size rule after an add: too many members end the intset. */
     public void checkIntset(ByteKey m, int maxIntsetEntries) {
-        if (intset && members.size() > maxIntsetEntries) {
+        if (intset && dict.size() > maxIntsetEntries) {
             intset = false;
         }
     }
@@ -82,8 +84,8 @@ public final class SetValue extends Versioned {
     /** Sets the encoding of a loaded set; an intset only when every member is an integer. */
     public void intset(boolean v) {
         if (v) {
-            for (ByteKey m : members) {
-                if (!isIntsetMember(m.bytes)) {
+            for (int i = 0; i < dict.size(); i++) {
+                if (!isIntsetMember(dict.key(i))) {
                     return;
                 }
             }
@@ -110,18 +112,18 @@ public final class SetValue extends Versioned {
 
     @Override
     public long memoryBytes() {
-        return bytes;
+        return 32 + dict.memoryBytes();
     }
 
     @Override
     public int size() {
-        return members.size();
+        return dict.size();
     }
 
     @Override
     public void forEachElement(java.util.function.BiConsumer<byte[], byte[]> element) {
-        for (ByteKey m : members) {
-            element.accept(m.bytes, NO_VALUE);
+        for (int i = 0; i < dict.size(); i++) {
+            element.accept(dict.key(i), NO_VALUE);
         }
     }
 
@@ -132,10 +134,7 @@ public final class SetValue extends Versioned {
 
     @Override
     public SetValue copy() {
-        SetValue s = new SetValue();
-        for (ByteKey m : members) {
-            s.add(m);
-        }
+        SetValue s = new SetValue(dict.copy());
         s.intset = intset;
         return s;
     }

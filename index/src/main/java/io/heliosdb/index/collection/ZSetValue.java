@@ -1,81 +1,90 @@
 package io.heliosdb.index.collection;
 
-import java.util.HashMap;
-
 /**
- * A Redis sorted set: member → score map plus a {@link ZSkipList} for order, rank and ranges.
+ * A Redis sorted set: members and their scores in a {@link PackedDict} (score as the 8-byte value),
+ * ordered by a {@link ZTree} for rank and ranges; no Java object per member.
  * {@link #compact} mirrors Redis' listpack/skiplist encoding choice.
  */
 public final class ZSetValue extends Versioned {
-    private final HashMap<ByteKey, ZSkipList.Node> nodes = new HashMap<>();
-    private final ZSkipList list = new ZSkipList();
+    private final PackedDict dict;
+    private final ZTree tree;
     private boolean compact = true;
-    private long bytes = 96;
+
+    public ZSetValue() {
+        this.dict = new PackedDict();
+        this.tree = new ZTree(dict);
+    }
+
+    /** The member's entry (for {@link #scoreAt}/{@link #rescoreAt}), or -1: one lookup for read-then-write commands. */
+    public int find(ByteKey m) {
+        return dict.find(m.bytes, PackedDict.mix(m.hashCode()));
+    }
+
+    public double scoreAt(int e) {
+        return Double.longBitsToDouble(dict.valueLong(e));
+    }
 
     public Double score(ByteKey m) {
-        ZSkipList.Node n = nodes.get(m);
-        return n == null ? null : n.score;
+        int e = find(m);
+        return e < 0 ? null : scoreAt(e);
     }
 
-    /** The member's node (its score is {@code node.score}), or null: one lookup for read-then-write commands. */
-    public ZSkipList.Node node(ByteKey m) {
-        return nodes.get(m);
-    }
-
-    /** Moves a member found with {@link #node} to a new score, without looking it up again. */
-    public void rescore(ZSkipList.Node n, double score) {
+    /** Moves a member found with {@link #find} to a new score, without looking it up again. */
+    public void rescoreAt(int e, ByteKey m, double score) {
         if (compact && score == 0.0) {
-            score = 0.0;
+            score = 0.0; // a listpack stores an integral score as an integer: Redis loses the sign of -0 there
         }
-        if (n.score == score) {
-            return;
+        double old = scoreAt(e);
+        if (old == score) {
+            return; // as Redis' zsetAdd: -0 and 0 are the same score
         }
-        if (journal() != null) {
-            journal(n.member.bytes, scoreBytes(score));
-        }
-        list.updateScore(n, score);
+        journal(m.bytes, scoreBytes(score));
+        tree.rescore(old, m.bytes, e, score);
+        dict.setValueLong(e, Double.doubleToRawLongBits(score));
     }
 
     /** Adds or moves a member; true when it was new. */
     public boolean put(ByteKey m, double score) {
+        int h = PackedDict.mix(m.hashCode());
+        int e = dict.find(m.bytes, h);
+        if (e >= 0) {
+            rescoreAt(e, m, score);
+            return false;
+        }
         if (compact && score == 0.0) {
-            score = 0.0; // a listpack stores an integral score as an integer: Redis loses the sign of -0 there
+            score = 0.0;
         }
-        ZSkipList.Node n = nodes.get(m);
-        if (n != null && n.score == score) {
-            return false;
-        }
-        if (journal() != null) {
-            journal(m.bytes, scoreBytes(score));
-        }
-        if (n != null) {
-            list.updateScore(n, score);
-            return false;
-        }
-        nodes.put(m, list.insert(score, m));
-        bytes += ByteKey.overhead(m.bytes.length) + 48 + 80;
+        journal(m.bytes, scoreBytes(score));
+        e = dict.insert(m.bytes, h, scoreBytes(score));
+        tree.insert(score, m.bytes, e);
         return true;
     }
 
     public boolean remove(ByteKey m) {
-        ZSkipList.Node n = nodes.remove(m);
-        if (n == null) {
+        int e = find(m);
+        if (e < 0) {
             return false;
         }
-        list.delete(n.score, n.member);
+        boolean deleted = tree.delete(scoreAt(e), m.bytes);
+        assert deleted : "member missing from the order";
+        int last = dict.size() - 1;
+        if (e != last) {
+            // the dict moves its last entry into the hole: the tree must follow it
+            tree.renumber(scoreAt(last), dict.key(last), e);
+        }
+        dict.remove(e, false);
         journal(m.bytes, null);
-        bytes -= ByteKey.overhead(m.bytes.length) + 48 + 80;
         return true;
     }
 
-    public ZSkipList list() {
-        return list;
+    public ZTree list() {
+        return tree;
     }
 
     /** 0-based rank, or -1. */
     public long rank(ByteKey m) {
-        ZSkipList.Node n = nodes.get(m);
-        return n == null ? -1 : list.rank(n.score, n.member) - 1;
+        int e = find(m);
+        return e < 0 ? -1 : tree.rank(scoreAt(e), m) - 1;
     }
 
     public boolean compact() {
@@ -83,16 +92,18 @@ public final class ZSetValue extends Versioned {
     }
 
     public void checkCompact(int maxEntries, int maxValue, int memberLen) {
-        if (compact && (nodes.size() > maxEntries || memberLen > maxValue)) {
+        if (compact && (dict.size() > maxEntries || memberLen > maxValue)) {
             compact = false;
         }
     }
 
     public void compact(boolean c) {
         if (c && !compact) {
-            for (ZSkipList.Node n = list.first(); n != null; n = n.next()) {
-                if (n.score == 0.0) {
-                    n.score = 0.0; // -0 becomes 0 in a listpack, as above
+            // -0 becomes 0 in a listpack, as above
+            tree.normalizeZeros();
+            for (int e = 0; e < dict.size(); e++) {
+                if (scoreAt(e) == 0.0) {
+                    dict.setValueLong(e, 0L);
                 }
             }
         }
@@ -101,12 +112,12 @@ public final class ZSetValue extends Versioned {
 
     @Override
     public long memoryBytes() {
-        return bytes;
+        return 32 + dict.memoryBytes() + tree.memoryBytes();
     }
 
     @Override
     public int size() {
-        return nodes.size();
+        return dict.size();
     }
 
     private static byte[] scoreBytes(double d) {
@@ -120,9 +131,7 @@ public final class ZSetValue extends Versioned {
 
     @Override
     public void forEachElement(java.util.function.BiConsumer<byte[], byte[]> element) {
-        for (ZSkipList.Node n = list.first(); n != null; n = n.next()) {
-            element.accept(n.member.bytes, scoreBytes(n.score));
-        }
+        tree.forEach((score, id) -> element.accept(dict.key(id), scoreBytes(score)));
     }
 
     @Override
@@ -137,10 +146,8 @@ public final class ZSetValue extends Versioned {
     @Override
     public ZSetValue copy() {
         ZSetValue z = new ZSetValue();
-        for (ZSkipList.Node n = list.first(); n != null; n = n.next()) {
-            z.put(n.member, n.score);
-        }
         z.compact = compact;
+        tree.forEach((score, id) -> z.put(new ByteKey(dict.key(id)), score));
         return z;
     }
 }

@@ -53,20 +53,20 @@ class CollectionModelTest {
                 }
                 assertEquals(expected.size(), z.list().length());
                 int i = 0;
-                for (ZSkipList.Node n = z.list().first(); n != null; n = n.next(), i++) {
+                for (ZTree.Node n = z.list().first(); n != null; n = n.next(), i++) {
                     assertEquals(expected.get(i), new Entry(n.score, n.member.toString()));
                     assertEquals(i, z.rank(n.member));
-                    assertTrue(z.list().byRank(i + 1) == n);
+                    assertEquals(n.member, z.list().byRank(i + 1).member);
                     if (i > 0) {
-                        assertTrue(n.previous() != null && n.previous().next() == n);
+                        assertEquals(n.member, n.previous().next().member);
                     }
                 }
                 double lo = r.nextInt(200) / 4.0;
                 double hi = lo + r.nextInt(40);
-                ZSkipList.ScoreRange range = new ZSkipList.ScoreRange(lo, r.nextBoolean(), hi, r.nextBoolean());
+                ZTree.ScoreRange range = new ZTree.ScoreRange(lo, r.nextBoolean(), hi, r.nextBoolean());
                 List<Entry> inRange = expected.stream().filter(e -> range.aboveMin(e.score) && range.belowMax(e.score)).toList();
-                ZSkipList.Node first = z.list().firstInRange(range);
-                ZSkipList.Node last = z.list().lastInRange(range);
+                ZTree.Node first = z.list().firstInRange(range);
+                ZTree.Node last = z.list().lastInRange(range);
                 if (inRange.isEmpty()) {
                     assertTrue(first == null && last == null);
                 } else {
@@ -75,6 +75,163 @@ class CollectionModelTest {
                 }
             }
         }
+    }
+
+    @Test
+    void largeSortedSetKeepsOrderRanksAndRangesThroughGrowthAndMassRemoval() {
+        Random r = new Random(7);
+        ZSetValue z = new ZSetValue();
+        z.compact(false);
+        TreeSet<Entry> model = new TreeSet<>();
+        Map<String, Double> scores = new HashMap<>();
+        // phases: grow (rising and random scores), rescore, then remove most members (leaf and inner merges)
+        for (int phase = 0; phase < 4; phase++) {
+            int steps = phase == 3 ? 150_000 : 60_000;
+            for (int step = 0; step < steps; step++) {
+                String m = "m" + r.nextInt(80_000);
+                boolean remove = phase == 3 ? r.nextInt(10) > 0 : r.nextInt(8) == 0;
+                if (!remove) {
+                    double s = phase == 0 ? step : phase == 1 ? r.nextInt(1000) : r.nextGaussian() * 100;
+                    Double old = scores.put(m, s);
+                    if (old != null) {
+                        model.remove(new Entry(old, m));
+                    }
+                    model.add(new Entry(s, m));
+                    assertEquals(old == null, z.put(ByteKey.of(m), s));
+                } else {
+                    Double old = scores.remove(m);
+                    if (old != null) {
+                        model.remove(new Entry(old, m));
+                    }
+                    assertEquals(old != null, z.remove(ByteKey.of(m)));
+                }
+            }
+            List<Entry> expected = new ArrayList<>(model);
+            assertEquals(expected.size(), z.size());
+            assertEquals(expected.size(), z.list().length());
+            int i = 0;
+            for (ZTree.Node n = z.list().first(); n != null; n = n.next(), i++) {
+                assertEquals(expected.get(i), new Entry(n.score, n.member.toString()));
+            }
+            assertEquals(expected.size(), i);
+            for (int k = 0; k < 2000 && !expected.isEmpty(); k++) {
+                int at = r.nextInt(expected.size());
+                Entry e = expected.get(at);
+                assertEquals(at, z.rank(ByteKey.of(e.member())));
+                assertEquals(e.member(), z.list().byRank(at + 1).member.toString());
+                assertEquals(e.score(), z.score(ByteKey.of(e.member())));
+            }
+            for (int k = 0; k < 200; k++) {
+                double lo = r.nextGaussian() * 200;
+                ZTree.ScoreRange range = new ZTree.ScoreRange(lo, r.nextBoolean(), lo + r.nextInt(300), r.nextBoolean());
+                List<Entry> inRange = expected.stream().filter(x -> range.aboveMin(x.score) && range.belowMax(x.score)).toList();
+                ZTree.Node first = z.list().firstInRange(range);
+                ZTree.Node last = z.list().lastInRange(range);
+                if (inRange.isEmpty()) {
+                    assertTrue(first == null && last == null, "range " + range);
+                } else {
+                    assertEquals(inRange.get(0), new Entry(first.score, first.member.toString()), "range " + range);
+                    assertEquals(inRange.get(inRange.size() - 1), new Entry(last.score, last.member.toString()));
+                }
+            }
+        }
+        while (z.size() > 0) {
+            assertTrue(z.remove(z.list().first().member));
+        }
+        assertTrue(z.list().first() == null);
+        assertTrue(z.put(ByteKey.of("again"), 1));
+        assertEquals(0, z.rank(ByteKey.of("again")));
+    }
+
+    @Test
+    void lexRangesOnEqualScoresMatchASortedModel() {
+        Random r = new Random(11);
+        ZSetValue z = new ZSetValue();
+        TreeSet<String> model = new TreeSet<>((a, b) -> ByteKey.of(a).compareTo(ByteKey.of(b)));
+        for (int i = 0; i < 20_000; i++) {
+            String m = Integer.toString(r.nextInt(1_000_000), 36);
+            model.add(m);
+            z.put(ByteKey.of(m), 0);
+        }
+        for (int k = 0; k < 500; k++) {
+            String a = Integer.toString(r.nextInt(1_000_000), 36);
+            String b = Integer.toString(r.nextInt(1_000_000), 36);
+            boolean minEx = r.nextBoolean();
+            boolean maxEx = r.nextBoolean();
+            ZTree.LexRange range = new ZTree.LexRange(ByteKey.of(a), minEx, ByteKey.of(b), maxEx, false, false);
+            List<String> in = model.stream().filter(x -> range.aboveMin(ByteKey.of(x)) && range.belowMax(ByteKey.of(x))).toList();
+            ZTree.Node first = z.list().firstInLex(range);
+            ZTree.Node last = z.list().lastInLex(range);
+            if (in.isEmpty()) {
+                assertTrue(first == null || last == null || first.member.compareTo(last.member) > 0);
+            } else {
+                assertEquals(in.get(0), first.member.toString());
+                assertEquals(in.get(in.size() - 1), last.member.toString());
+            }
+        }
+    }
+
+    @Test
+    void hashMatchesALinkedMapModelKeepingInsertionOrderWhileCompact() {
+        Random r = new Random(3);
+        for (boolean compact : new boolean[]{true, false}) {
+            HashValue h = new HashValue();
+            h.compact(compact);
+            Map<String, String> model = new java.util.LinkedHashMap<>();
+            for (int step = 0; step < 120_000; step++) {
+                String f = "f" + r.nextInt(compact ? 300 : 20_000);
+                if (r.nextInt(4) > 0) {
+                    // values of varied length: in-place and relocated updates, page growth and repacking
+                    String v = "v".repeat(r.nextInt(r.nextInt(50) == 0 ? 3000 : 20)) + step;
+                    assertEquals(model.put(f, v) == null, h.put(ByteKey.of(f), v.getBytes()));
+                } else {
+                    assertEquals(model.remove(f) != null, h.remove(ByteKey.of(f)));
+                }
+                if (step % 4999 == 0) {
+                    assertEquals(model.size(), h.size());
+                    Map<String, String> seen = new java.util.LinkedHashMap<>();
+                    for (var e : h.entries()) {
+                        seen.put(e.getKey().toString(), new String(e.getValue()));
+                    }
+                    assertEquals(model, seen);
+                    if (compact) {
+                        assertEquals(new ArrayList<>(model.keySet()), new ArrayList<>(seen.keySet()), "insertion order");
+                    }
+                    for (String f2 : model.keySet()) {
+                        assertEquals(model.get(f2), new String(h.get(ByteKey.of(f2))));
+                    }
+                }
+            }
+            HashValue copy = h.copy();
+            h.put(ByteKey.of("only-in-original"), new byte[]{1});
+            assertEquals(model.size(), copy.size());
+            assertTrue(copy.get(ByteKey.of("only-in-original")) == null);
+        }
+    }
+
+    @Test
+    void setMatchesAHashSetModelAndPicksEveryMemberAtRandom() {
+        Random r = new Random(5);
+        SetValue s = new SetValue();
+        java.util.Set<String> model = new java.util.HashSet<>();
+        for (int step = 0; step < 200_000; step++) {
+            String m = Integer.toString(r.nextInt(50_000));
+            if (r.nextInt(3) > 0) {
+                assertEquals(model.add(m), s.add(ByteKey.of(m)));
+            } else {
+                assertEquals(model.remove(m), s.remove(ByteKey.of(m)));
+            }
+        }
+        assertEquals(model.size(), s.size());
+        java.util.Set<String> all = new java.util.HashSet<>();
+        for (int i = 0; i < s.size(); i++) {
+            all.add(s.at(i).toString());
+        }
+        assertEquals(model, all);
+        for (String m : model) {
+            assertTrue(s.contains(ByteKey.of(m)));
+        }
+        assertTrue(!s.contains(ByteKey.of("absent")));
     }
 
     @Test

@@ -93,6 +93,14 @@ public final class RespWriter {
         out.writeBytes(CRLF);
     }
 
+    public void bulk(byte[] b, int off, int len) {
+        out.writeByte('$');
+        writeDecimal(len);
+        out.writeBytes(CRLF);
+        out.writeBytes(b, off, len);
+        out.writeBytes(CRLF);
+    }
+
     public void bulk(String s) {
         bulk(s.getBytes(StandardCharsets.UTF_8));
     }

@@ -6,7 +6,7 @@ import io.heliosdb.index.Keyspace;
 import io.heliosdb.index.ValueType;
 import io.heliosdb.index.collection.ByteKey;
 import io.heliosdb.index.collection.ZSetValue;
-import io.heliosdb.index.collection.ZSkipList;
+import io.heliosdb.index.collection.ZTree;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.codec.RespWriter;
 import io.heliosdb.resp.collections.KeyGather;
@@ -235,8 +235,8 @@ public final class GeoCommands {
                 break;
             }
             long[] range = GeoHash.scoreRange(cells[i]);
-            ZSkipList.ScoreRange r = new ZSkipList.ScoreRange(range[0], false, range[1], true);
-            for (ZSkipList.Node n = z.list().firstInRange(r); n != null && r.belowMax(n.score); n = n.next()) {
+            ZTree.ScoreRange r = new ZTree.ScoreRange(range[0], false, range[1], true);
+            for (ZTree.Node n = z.list().firstInRange(r); n != null && r.belowMax(n.score); n = n.next()) {
                 double[] xy = GeoHash.decodeScore(n.score);
                 double d;
                 if (box) {

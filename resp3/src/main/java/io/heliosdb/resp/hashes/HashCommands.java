@@ -6,6 +6,7 @@ import io.heliosdb.index.Keyspace;
 import io.heliosdb.index.ValueType;
 import io.heliosdb.index.collection.ByteKey;
 import io.heliosdb.index.collection.HashValue;
+import io.heliosdb.index.collection.PackedDict;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.codec.RespWriter;
 import io.heliosdb.resp.collections.ElementScan;
@@ -108,12 +109,27 @@ public final class HashCommands {
         if (e == WRONG) {
             return;
         }
-        byte[] v = e == Keyspace.NONE ? null : ((HashValue) TypedKeys.value(ctx, e)).get(TypedKeys.key(ctx.args(), 2));
-        if (v == null) {
+        if (e == Keyspace.NONE) {
             ctx.out().nullBulk();
-        } else {
-            ctx.out().bulk(v);
+            return;
         }
+        HashValue h = TypedKeys.value(ctx, e);
+        writeValue(ctx.out(), h, h.find(TypedKeys.key(ctx.args(), 2)));
+    }
+
+    /** The value of entry {@code i} (nil when -1), written from the hash's pages without a copy. */
+    private static void writeValue(RespWriter out, HashValue h, int i) {
+        if (i < 0) {
+            out.nullBulk();
+            return;
+        }
+        PackedDict d = h.dict();
+        out.bulk(d.pageOf(i), d.valueOffset(i), d.valueLength(i));
+    }
+
+    private static void writeField(RespWriter out, HashValue h, int i) {
+        PackedDict d = h.dict();
+        out.bulk(d.pageOf(i), d.keyOffset(i), d.keyLength(i));
     }
 
     static void hmget(CommandContext ctx) {
@@ -125,12 +141,7 @@ public final class HashCommands {
         HashValue h = e == Keyspace.NONE ? null : TypedKeys.value(ctx, e);
         ctx.out().array(a.count() - 2);
         for (int i = 2; i < a.count(); i++) {
-            byte[] v = h == null ? null : h.get(TypedKeys.key(a, i));
-            if (v == null) {
-                ctx.out().nullBulk();
-            } else {
-                ctx.out().bulk(v);
-            }
+            writeValue(ctx.out(), h, h == null ? -1 : h.find(TypedKeys.key(a, i)));
         }
     }
 
@@ -154,12 +165,12 @@ public final class HashCommands {
         } else {
             out.array(h.size());
         }
-        for (Map.Entry<ByteKey, byte[]> f : h.entries()) {
+        for (int i = 0; i < h.size(); i++) {
             if (keys) {
-                out.bulk(f.getKey().bytes);
+                writeField(out, h, i);
             }
             if (values) {
-                out.bulk(f.getValue());
+                writeValue(out, h, i);
             }
         }
     }
@@ -306,8 +317,7 @@ public final class HashCommands {
                 return;
             }
             HashValue h = TypedKeys.value(ctx, e);
-            List<Map.Entry<ByteKey, byte[]>> l = list(h);
-            out.bulk(l.get(ctx.shard().random().nextInt(l.size())).getKey().bytes);
+            writeField(out, h, ctx.shard().random().nextInt(h.size()));
             return;
         }
         TypedKeys.RandomCount rc = TypedKeys.RandomCount.parse(ctx, WITHVALUES);
@@ -325,46 +335,49 @@ public final class HashCommands {
             return;
         }
         HashValue h = TypedKeys.value(ctx, e);
-        List<Map.Entry<ByteKey, byte[]>> l = list(h);
-        List<Map.Entry<ByteKey, byte[]>> chosen = new ArrayList<>();
+        int size = h.size();
+        int[] chosen;
         if (n < 0) {
-            for (long i = 0; i < -n; i++) {
-                chosen.add(l.get(ctx.shard().random().nextInt(l.size())));
+            chosen = new int[(int) -n];
+            for (int i = 0; i < chosen.length; i++) {
+                chosen[i] = ctx.shard().random().nextInt(size);
             }
-        } else if (n >= l.size()) {
-            chosen = l;
+        } else if (n >= size) {
+            chosen = java.util.stream.IntStream.range(0, size).toArray();
+        } else if (n * 3 < size) {
+            // few of many: random picks, repeats skipped (no pass over the whole hash)
+            java.util.LinkedHashSet<Integer> picked = new java.util.LinkedHashSet<>();
+            while (picked.size() < n) {
+                picked.add(ctx.shard().random().nextInt(size));
+            }
+            chosen = picked.stream().mapToInt(Integer::intValue).toArray();
         } else {
-            java.util.Collections.shuffle(l, new java.util.Random(ctx.shard().random().nextLong()));
-            chosen = l.subList(0, (int) n);
+            // a partial Fisher-Yates over the entry indexes: n distinct picks
+            int[] all = java.util.stream.IntStream.range(0, size).toArray();
+            for (int i = 0; i < n; i++) {
+                int j = i + ctx.shard().random().nextInt(size - i);
+                int t = all[i];
+                all[i] = all[j];
+                all[j] = t;
+            }
+            chosen = java.util.Arrays.copyOf(all, (int) n);
         }
-        writePairs(out, chosen, withValues);
-    }
-
-    private static void writePairs(RespWriter out, List<Map.Entry<ByteKey, byte[]>> chosen, boolean withValues) {
         if (withValues && out.resp3()) {
-            out.array(chosen.size());
-            for (Map.Entry<ByteKey, byte[]> f : chosen) {
+            out.array(chosen.length);
+            for (int i : chosen) {
                 out.array(2);
-                out.bulk(f.getKey().bytes);
-                out.bulk(f.getValue());
+                writeField(out, h, i);
+                writeValue(out, h, i);
             }
             return;
         }
-        out.array(chosen.size() * (withValues ? 2 : 1));
-        for (Map.Entry<ByteKey, byte[]> f : chosen) {
-            out.bulk(f.getKey().bytes);
+        out.array(chosen.length * (withValues ? 2 : 1));
+        for (int i : chosen) {
+            writeField(out, h, i);
             if (withValues) {
-                out.bulk(f.getValue());
+                writeValue(out, h, i);
             }
         }
-    }
-
-    private static List<Map.Entry<ByteKey, byte[]>> list(HashValue h) {
-        List<Map.Entry<ByteKey, byte[]>> l = new ArrayList<>(h.size());
-        for (Map.Entry<ByteKey, byte[]> f : h.entries()) {
-            l.add(Map.entry(f.getKey(), f.getValue()));
-        }
-        return l;
     }
 
     static void hscan(CommandContext ctx) {

@@ -7,7 +7,7 @@ import io.heliosdb.index.collection.HashValue;
 import io.heliosdb.index.collection.ListValue;
 import io.heliosdb.index.collection.SetValue;
 import io.heliosdb.index.collection.ZSetValue;
-import io.heliosdb.index.collection.ZSkipList;
+import io.heliosdb.index.collection.ZTree;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -77,7 +77,7 @@ public final class RdbValues {
                 o.write(TYPE_ZSET_2);
                 writeLength(o, z.size());
                 // Highest first, as Redis writes a skiplist (so loading inserts at the head).
-                for (ZSkipList.Node n = z.list().last(); n != null; n = n.previous()) {
+                for (ZTree.Node n = z.list().last(); n != null; n = n.previous()) {
                     writeString(o, n.member.bytes);
                     long bits = Double.doubleToRawLongBits(n.score);
                     for (int i = 0; i < 8; i++) {
@@ -269,7 +269,7 @@ public final class RdbValues {
             case SetValue s -> s.intset(s.size() <= setEntries);
             case ZSetValue z -> {
                 boolean compact = z.size() <= zsetEntries;
-                for (ZSkipList.Node n = z.list().first(); n != null && compact; n = n.next()) {
+                for (ZTree.Node n = z.list().first(); n != null && compact; n = n.next()) {
                     compact = n.member.bytes.length <= zsetValue;
                 }
                 z.compact(compact);

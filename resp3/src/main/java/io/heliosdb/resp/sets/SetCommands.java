@@ -250,6 +250,18 @@ public final class SetCommands {
             }
             return;
         }
+        if (count * 3 < s.size()) {
+            // few of many: random distinct picks, no pass over the whole set
+            java.util.LinkedHashSet<Integer> picked = new java.util.LinkedHashSet<>();
+            while (picked.size() < count) {
+                picked.add(ctx.shard().random().nextInt(s.size()));
+            }
+            out.array(picked.size());
+            for (int i : picked) {
+                out.bulk(s.at(i).bytes);
+            }
+            return;
+        }
         List<ByteKey> all = new ArrayList<>(s.members());
         if (count < all.size()) {
             java.util.Collections.shuffle(all, new java.util.Random(ctx.shard().random().nextLong()));

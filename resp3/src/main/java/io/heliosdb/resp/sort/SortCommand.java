@@ -8,7 +8,7 @@ import io.heliosdb.index.collection.HashValue;
 import io.heliosdb.index.collection.ListValue;
 import io.heliosdb.index.collection.SetValue;
 import io.heliosdb.index.collection.ZSetValue;
-import io.heliosdb.index.collection.ZSkipList;
+import io.heliosdb.index.collection.ZTree;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.codec.RespWriter;
 import io.heliosdb.resp.collections.KeyGather;
@@ -254,7 +254,7 @@ public final class SortCommand implements MultiShardCommand {
             case ValueType.ZSET -> {
                 ZSetValue z = (ZSetValue) ks.object(e);
                 z.compact(false); // Redis converts a sorted set it SORTs to a skiplist, for good
-                for (ZSkipList.Node n = z.list().first(); n != null; n = n.next()) {
+                for (ZTree.Node n = z.list().first(); n != null; n = n.next()) {
                     out.add(n.member.bytes);
                 }
             }

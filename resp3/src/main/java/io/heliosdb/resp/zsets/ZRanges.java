@@ -2,8 +2,8 @@ package io.heliosdb.resp.zsets;
 
 import io.heliosdb.index.collection.ByteKey;
 import io.heliosdb.index.collection.ZSetValue;
-import io.heliosdb.index.collection.ZSkipList;
-import io.heliosdb.index.collection.ZSkipList.Node;
+import io.heliosdb.index.collection.ZTree;
+import io.heliosdb.index.collection.ZTree.Node;
 import io.heliosdb.resp.collections.TypedKeys;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +13,7 @@ final class ZRanges {
     private ZRanges() {}
 
     /** "(1.5", "1.5", "-inf", "+inf"; null when invalid. */
-    static ZSkipList.ScoreRange score(String min, String max) {
+    static ZTree.ScoreRange score(String min, String max) {
         boolean minEx = min.startsWith("(");
         boolean maxEx = max.startsWith("(");
         double lo = TypedKeys.parseDouble(minEx ? min.substring(1) : min);
@@ -21,11 +21,11 @@ final class ZRanges {
         if (Double.isNaN(lo) || Double.isNaN(hi)) {
             return null;
         }
-        return new ZSkipList.ScoreRange(lo, minEx, hi, maxEx);
+        return new ZTree.ScoreRange(lo, minEx, hi, maxEx);
     }
 
     /** "[a", "(a", "-", "+"; null when invalid. */
-    static ZSkipList.LexRange lex(byte[] min, byte[] max) {
+    static ZTree.LexRange lex(byte[] min, byte[] max) {
         Object[] lo = lexItem(min);
         Object[] hi = lexItem(max);
         if (lo == null || hi == null) {
@@ -34,7 +34,7 @@ final class ZRanges {
         // lexItem: {key or null, exclusive, kind} kind 0 = value, 1 = "-", 2 = "+"
         int loKind = (Integer) lo[2];
         int hiKind = (Integer) hi[2];
-        return new ZSkipList.LexRange((ByteKey) lo[0], (Boolean) lo[1], (ByteKey) hi[0], (Boolean) hi[1],
+        return new ZTree.LexRange((ByteKey) lo[0], (Boolean) lo[1], (ByteKey) hi[0], (Boolean) hi[1],
                 loKind == 1, hiKind == 2);
     }
 
@@ -52,7 +52,7 @@ final class ZRanges {
     }
 
     /** Nodes in a score range, forward or reverse, after skipping {@code offset}, at most {@code limit} (-1 = all). */
-    static List<Node> byScore(ZSetValue z, ZSkipList.ScoreRange r, boolean rev, long offset, long limit) {
+    static List<Node> byScore(ZSetValue z, ZTree.ScoreRange r, boolean rev, long offset, long limit) {
         List<Node> out = new ArrayList<>();
         if (offset < 0) {
             return out;
@@ -73,7 +73,7 @@ final class ZRanges {
         return out;
     }
 
-    static List<Node> byLex(ZSetValue z, ZSkipList.LexRange r, boolean rev, long offset, long limit) {
+    static List<Node> byLex(ZSetValue z, ZTree.LexRange r, boolean rev, long offset, long limit) {
         List<Node> out = new ArrayList<>();
         if (offset < 0) {
             return out;
@@ -99,7 +99,7 @@ final class ZRanges {
      * answer depends on its encoding (a listpack is searched from the head, a skiplist by descent),
      * so a small set is searched the same way here.
      */
-    static Node firstInLex(ZSetValue z, ZSkipList.LexRange r) {
+    static Node firstInLex(ZSetValue z, ZTree.LexRange r) {
         if (!z.compact() || !z.list().mayContain(r)) {
             return z.list().firstInLex(r);
         }
@@ -111,7 +111,7 @@ final class ZRanges {
         return null;
     }
 
-    static Node lastInLex(ZSetValue z, ZSkipList.LexRange r) {
+    static Node lastInLex(ZSetValue z, ZTree.LexRange r) {
         if (!z.compact() || !z.list().mayContain(r)) {
             return z.list().lastInLex(r);
         }

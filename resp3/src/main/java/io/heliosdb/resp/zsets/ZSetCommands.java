@@ -7,8 +7,8 @@ import io.heliosdb.index.ValueType;
 import io.heliosdb.index.collection.ByteKey;
 import io.heliosdb.index.collection.SetValue;
 import io.heliosdb.index.collection.ZSetValue;
-import io.heliosdb.index.collection.ZSkipList;
-import io.heliosdb.index.collection.ZSkipList.Node;
+import io.heliosdb.index.collection.ZTree;
+import io.heliosdb.index.collection.ZTree.Node;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.codec.RespWriter;
 import io.heliosdb.resp.collections.ElementScan;
@@ -166,9 +166,9 @@ public final class ZSetCommands {
         for (int p = 0; p < scores.length; p++) {
             ByteKey m = TypedKeys.key(a, i + 2 * p + 1);
             double score = scores[p];
-            ZSkipList.Node node = z.node(m);
-            if (node != null) {
-                double cur = node.score;
+            int found = z.find(m);
+            if (found >= 0) {
+                double cur = z.scoreAt(found);
                 if (nx) {
                     continue;
                 }
@@ -186,7 +186,7 @@ public final class ZSetCommands {
                     continue;
                 }
                 if (score != cur) {
-                    z.rescore(node, score); // an existing member: no encoding change possible
+                    z.rescoreAt(found, m, score); // an existing member: no encoding change possible
                     changed++;
                 }
                 incrResult = score;
@@ -337,7 +337,7 @@ public final class ZSetCommands {
 
     static void zcount(CommandContext ctx) {
         Args a = ctx.args();
-        ZSkipList.ScoreRange r = ZRanges.score(a.string(2), a.string(3));
+        ZTree.ScoreRange r = ZRanges.score(a.string(2), a.string(3));
         if (r == null) {
             ctx.out().error(Errors.MIN_MAX_NOT_FLOAT);
             return;
@@ -350,7 +350,7 @@ public final class ZSetCommands {
         ctx.out().integer(z == null ? 0 : countScore(z, r));
     }
 
-    static long countScore(ZSetValue z, ZSkipList.ScoreRange r) {
+    static long countScore(ZSetValue z, ZTree.ScoreRange r) {
         Node first = z.list().firstInRange(r);
         if (first == null) {
             return 0;
@@ -361,7 +361,7 @@ public final class ZSetCommands {
 
     static void zlexcount(CommandContext ctx) {
         Args a = ctx.args();
-        ZSkipList.LexRange r = ZRanges.lex(a.bytes(2), a.bytes(3));
+        ZTree.LexRange r = ZRanges.lex(a.bytes(2), a.bytes(3));
         if (r == null) {
             ctx.out().error(Errors.MIN_MAX_NOT_LEX);
             return;
@@ -422,7 +422,7 @@ public final class ZSetCommands {
 
     /** A parsed range request; error != null when the arguments are bad. */
     record Spec(int type, boolean rev, boolean withScores, long offset, long limit, long start, long end,
-                ZSkipList.ScoreRange score, ZSkipList.LexRange lex, String error) {
+                ZTree.ScoreRange score, ZTree.LexRange lex, String error) {
         static Spec error(String e) {
             return new Spec(0, false, false, 0, 0, 0, 0, null, null, e);
         }
@@ -479,14 +479,14 @@ public final class ZSetCommands {
                 return new Spec(0, rev, withScores, 0, -1, a.parseLong(keyArg + 1), a.parseLong(keyArg + 2), null, null, null);
             }
             case 1 -> {
-                ZSkipList.ScoreRange r = ZRanges.score(a.string(minArg), a.string(maxArg));
+                ZTree.ScoreRange r = ZRanges.score(a.string(minArg), a.string(maxArg));
                 if (r == null) {
                     return Spec.error(Errors.MIN_MAX_NOT_FLOAT);
                 }
                 return new Spec(1, rev, withScores, offset, limit, 0, 0, r, null, null);
             }
             default -> {
-                ZSkipList.LexRange r = ZRanges.lex(a.bytes(minArg), a.bytes(maxArg));
+                ZTree.LexRange r = ZRanges.lex(a.bytes(minArg), a.bytes(maxArg));
                 if (r == null) {
                     return Spec.error(Errors.MIN_MAX_NOT_LEX);
                 }
@@ -613,7 +613,7 @@ public final class ZSetCommands {
                 s = new Spec(0, false, false, 0, -1, a.parseLong(2), a.parseLong(3), null, null, null);
             }
             case 1 -> {
-                ZSkipList.ScoreRange r = ZRanges.score(a.string(2), a.string(3));
+                ZTree.ScoreRange r = ZRanges.score(a.string(2), a.string(3));
                 if (r == null) {
                     ctx.out().error(Errors.MIN_MAX_NOT_FLOAT);
                     return;
@@ -621,7 +621,7 @@ public final class ZSetCommands {
                 s = new Spec(1, false, false, 0, -1, 0, 0, r, null, null);
             }
             default -> {
-                ZSkipList.LexRange r = ZRanges.lex(a.bytes(2), a.bytes(3));
+                ZTree.LexRange r = ZRanges.lex(a.bytes(2), a.bytes(3));
                 if (r == null) {
                     ctx.out().error(Errors.MIN_MAX_NOT_LEX);
                     return;

@@ -1,0 +1,428 @@
+package io.heliosdb.index.collection;
+
+import java.util.Arrays;
+
+/**
+ * A hash table of byte-string keys and values with no Java object per element: records
+ * ({@code varint keyLen, varint valueLen, key, value}) are packed into byte pages, entries are
+ * dense indexes {@code 0..size-1} into two primitive arrays (record address, key hash), and an
+ * open-addressing slot array (linear probing, backward-shift deletion) maps a key to its entry.
+ *
+ * <p>Dense entries give O(1) random picks (SPOP, HRANDFIELD) and insertion-ordered iteration until
+ * an unordered removal moves the last entry into the hole. Replaced or removed records leave
+ * garbage in their page; the pages are rewritten when garbage exceeds the live bytes.
+ *
+ * <p>Owned by one shard thread, like the collection holding it.
+ */
+public final class PackedDict {
+    /** Pages grow by doubling up to this size; records larger than it get a page of their own. */
+    static final int PAGE_MAX = 1 << 20;
+    private static final int FIRST_PAGE = 32;
+    private static final int MIN_SLOTS = 8;
+
+    private byte[][] pages = new byte[1][];
+    private int pageCount;
+    /** Write position in the last page. */
+    private int tail;
+    private long liveBytes;
+    private long garbageBytes;
+    /** Sum of the page arrays' lengths, for {@link #memoryBytes} in O(1). */
+    private long pageBytes;
+
+    /** Record address per entry: page index in the high 32 bits, offset in the low. */
+    private long[] addr = new long[4];
+    private int[] hashes = new int[4];
+    private int size;
+    /** Entry index + 1 per slot, 0 when empty. */
+    private int[] slots = new int[MIN_SLOTS];
+
+    public int size() {
+        return size;
+    }
+
+    /** A well-spread 32-bit hash of the key (murmur3's finalizer over the polynomial hash). */
+    public static int hash(byte[] key) {
+        return mix(Arrays.hashCode(key));
+    }
+
+    static int mix(int h) {
+        h ^= h >>> 16;
+        h *= 0x85ebca6b;
+        h ^= h >>> 13;
+        h *= 0xc2b2ae35;
+        return h ^ (h >>> 16);
+    }
+
+    /** The entry holding {@code key}, or -1. */
+    public int find(byte[] key, int hash) {
+        int mask = slots.length - 1;
+        for (int s = hash & mask; ; s = (s + 1) & mask) {
+            int e = slots[s] - 1;
+            if (e < 0) {
+                return -1;
+            }
+            if (hashes[e] == hash && keyEquals(e, key)) {
+                return e;
+            }
+        }
+    }
+
+    public int find(byte[] key) {
+        return find(key, hash(key));
+    }
+
+    /** Appends an entry for a key known to be absent; returns its index. */
+    public int insert(byte[] key, int hash, byte[] value) {
+        assert find(key, hash) < 0 : "insert of a present key";
+        if ((size + 1) * 4L > slots.length * 3L) {
+            resizeSlots(slots.length * 2);
+        }
+        if (size == addr.length) {
+            int cap = size + (size >> 1) + 1;
+            addr = Arrays.copyOf(addr, cap);
+            hashes = Arrays.copyOf(hashes, cap);
+        }
+        int e = size++;
+        addr[e] = write(key, value, 0, value.length);
+        hashes[e] = hash;
+        int mask = slots.length - 1;
+        int s = hash & mask;
+        while (slots[s] != 0) {
+            s = (s + 1) & mask;
+        }
+        slots[s] = e + 1;
+        return e;
+    }
+
+    /** Replaces an entry's value (in place when the length is unchanged). */
+    public void setValue(int e, byte[] value) {
+        byte[] page = pages[page(e)];
+        int off = offset(e);
+        int klen = readVarint(page, off);
+        int p = off + varintSize(klen);
+        int vlen = readVarint(page, p);
+        if (vlen == value.length) {
+            System.arraycopy(value, 0, page, p + varintSize(vlen) + klen, vlen);
+            return;
+        }
+        byte[] key = Arrays.copyOfRange(page, p + varintSize(vlen), p + varintSize(vlen) + klen);
+        int old = recordSize(klen, vlen);
+        addr[e] = write(key, value, 0, value.length);
+        retire(old);
+    }
+
+    /**
+     * Removes an entry. Unordered: the last entry moves into the hole (O(1)); returns its old index
+     * ({@code size} after the call) or -1 when the removed entry was the last. Ordered: later entries
+     * shift down by one (O(size), for small insertion-ordered collections); returns -1.
+     */
+    public int remove(int e, boolean keepOrder) {
+        assert e >= 0 && e < size;
+        int old = recordSize(keyLength(e), valueLength(e));
+        unlinkSlot(e);
+        int last = size - 1;
+        int moved = -1;
+        if (keepOrder && e < last) {
+            System.arraycopy(addr, e + 1, addr, e, last - e);
+            System.arraycopy(hashes, e + 1, hashes, e, last - e);
+            for (int s = 0; s < slots.length; s++) {
+                if (slots[s] > e + 1) {
+                    slots[s]--;
+                }
+            }
+        } else if (e < last) {
+            addr[e] = addr[last];
+            hashes[e] = hashes[last];
+            slots[slotOf(last)] = e + 1;
+            moved = last;
+        }
+        size--;
+        retire(old);
+        if (size == 0) {
+            clear();
+        } else if (slots.length > MIN_SLOTS && size * 8L < slots.length) {
+            resizeSlots(slots.length / 2);
+        }
+        return moved;
+    }
+
+    private void clear() {
+        pages = new byte[1][];
+        pageCount = 0;
+        pageBytes = 0;
+        tail = 0;
+        liveBytes = 0;
+        garbageBytes = 0;
+        addr = new long[4];
+        hashes = new int[4];
+        slots = new int[MIN_SLOTS];
+    }
+
+    private int slotOf(int e) {
+        int mask = slots.length - 1;
+        for (int s = hashes[e] & mask; ; s = (s + 1) & mask) {
+            if (slots[s] == e + 1) {
+                return s;
+            }
+            assert slots[s] != 0 : "entry missing from its probe chain";
+        }
+    }
+
+    /** Backward-shift deletion: later members of the probe run move up so lookups never see a hole. */
+    private void unlinkSlot(int e) {
+        int mask = slots.length - 1;
+        int hole = slotOf(e);
+        slots[hole] = 0;
+        for (int s = (hole + 1) & mask; slots[s] != 0; s = (s + 1) & mask) {
+            int home = hashes[slots[s] - 1] & mask;
+            // move the entry at s into the hole unless its home lies cyclically in (hole, s]
+            boolean stays = hole <= s ? (home > hole && home <= s) : (home > hole || home <= s);
+            if (!stays) {
+                slots[hole] = slots[s];
+                slots[s] = 0;
+                hole = s;
+            }
+        }
+    }
+
+    private void resizeSlots(int n) {
+        int[] fresh = new int[n];
+        int mask = n - 1;
+        for (int e = 0; e < size; e++) {
+            int s = hashes[e] & mask;
+            while (fresh[s] != 0) {
+                s = (s + 1) & mask;
+            }
+            fresh[s] = e + 1;
+        }
+        slots = fresh;
+    }
+
+    // --- record access -------------------------------------------------------------------------
+
+    private int page(int e) {
+        return (int) (addr[e] >>> 32);
+    }
+
+    private int offset(int e) {
+        return (int) addr[e];
+    }
+
+    /** The page holding entry {@code e}'s bytes (for writing them out without a copy). */
+    public byte[] pageOf(int e) {
+        return pages[page(e)];
+    }
+
+    public int keyLength(int e) {
+        return readVarint(pages[page(e)], offset(e));
+    }
+
+    public int keyOffset(int e) {
+        byte[] page = pages[page(e)];
+        int off = offset(e);
+        int klen = readVarint(page, off);
+        int p = off + varintSize(klen);
+        return p + varintSize(readVarint(page, p));
+    }
+
+    public int valueLength(int e) {
+        byte[] page = pages[page(e)];
+        int off = offset(e);
+        return readVarint(page, off + varintSize(readVarint(page, off)));
+    }
+
+    public int valueOffset(int e) {
+        return keyOffset(e) + keyLength(e);
+    }
+
+    public byte[] key(int e) {
+        int o = keyOffset(e);
+        return Arrays.copyOfRange(pages[page(e)], o, o + keyLength(e));
+    }
+
+    public byte[] value(int e) {
+        int o = valueOffset(e);
+        return Arrays.copyOfRange(pages[page(e)], o, o + valueLength(e));
+    }
+
+    public int keyHash(int e) {
+        return hashes[e];
+    }
+
+    public boolean keyEquals(int e, byte[] key) {
+        byte[] page = pages[page(e)];
+        int off = offset(e);
+        int klen = readVarint(page, off);
+        if (klen != key.length) {
+            return false;
+        }
+        int p = off + varintSize(klen);
+        p += varintSize(readVarint(page, p));
+        return Arrays.equals(page, p, p + klen, key, 0, klen);
+    }
+
+    /** Unsigned comparison of entry {@code e}'s key with {@code key}, as memcmp then length. */
+    public int compareKey(int e, byte[] key) {
+        int o = keyOffset(e);
+        return Arrays.compareUnsigned(pages[page(e)], o, o + keyLength(e), key, 0, key.length);
+    }
+
+    public int compareKeys(int a, int b) {
+        int oa = keyOffset(a);
+        int ob = keyOffset(b);
+        return Arrays.compareUnsigned(pages[page(a)], oa, oa + keyLength(a), pages[page(b)], ob, ob + keyLength(b));
+    }
+
+    /** An 8-byte value read as a big-endian long (sorted-set scores). */
+    public long valueLong(int e) {
+        byte[] page = pages[page(e)];
+        int o = valueOffset(e);
+        long v = 0;
+        for (int i = 0; i < 8; i++) {
+            v = (v << 8) | (page[o + i] & 0xFF);
+        }
+        return v;
+    }
+
+    public void setValueLong(int e, long v) {
+        assert valueLength(e) == 8;
+        byte[] page = pages[page(e)];
+        int o = valueOffset(e);
+        for (int i = 7; i >= 0; i--) {
+            page[o + i] = (byte) v;
+            v >>>= 8;
+        }
+    }
+
+    // --- pages ---------------------------------------------------------------------------------
+
+    private static int recordSize(int klen, int vlen) {
+        return varintSize(klen) + varintSize(vlen) + klen + vlen;
+    }
+
+    private long write(byte[] key, byte[] value, int voff, int vlen) {
+        int need = recordSize(key.length, vlen);
+        int p = reserve(need);
+        byte[] page = pages[p];
+        int off = tail;
+        int w = writeVarint(page, off, key.length);
+        w = writeVarint(page, w, vlen);
+        System.arraycopy(key, 0, page, w, key.length);
+        System.arraycopy(value, voff, page, w + key.length, vlen);
+        tail = off + need;
+        liveBytes += need;
+        return ((long) p << 32) | off;
+    }
+
+    /** Makes room for {@code need} bytes at {@code tail} of the last page; returns that page's index. */
+    private int reserve(int need) {
+        if (pageCount > 0 && tail + need <= pages[pageCount - 1].length) {
+            return pageCount - 1;
+        }
+        if (pageCount == 1 && pages[0].length < PAGE_MAX && tail + need <= PAGE_MAX) {
+            int n = pages[0].length;
+            while (n < tail + need) {
+                n *= 2;
+            }
+            n = Math.min(n, PAGE_MAX);
+            pageBytes += n - pages[0].length;
+            pages[0] = Arrays.copyOf(pages[0], n);
+            return 0;
+        }
+        if (pageCount == pages.length) {
+            pages = Arrays.copyOf(pages, pages.length * 2);
+        }
+        int size = Math.max(PAGE_MAX, need);
+        if (pageCount == 0) {
+            size = FIRST_PAGE;
+            while (size < need && size < PAGE_MAX) {
+                size *= 2;
+            }
+            size = Math.max(size, need);
+        }
+        pages[pageCount++] = new byte[size];
+        pageBytes += 16 + size;
+        tail = 0;
+        return pageCount - 1;
+    }
+
+    private void retire(int recordBytes) {
+        liveBytes -= recordBytes;
+        garbageBytes += recordBytes;
+        if (garbageBytes > 4096 && garbageBytes > liveBytes) {
+            repack();
+        }
+    }
+
+    /** Rewrites every live record into fresh pages in entry order, dropping the garbage. */
+    private void repack() {
+        byte[][] oldPages = pages;
+        long[] oldAddr = addr.clone();
+        pages = new byte[1][];
+        pageCount = 0;
+        pageBytes = 0;
+        tail = 0;
+        liveBytes = 0;
+        garbageBytes = 0;
+        for (int e = 0; e < size; e++) {
+            byte[] page = oldPages[(int) (oldAddr[e] >>> 32)];
+            int off = (int) oldAddr[e];
+            int klen = readVarint(page, off);
+            int p = off + varintSize(klen);
+            int vlen = readVarint(page, p);
+            int need = recordSize(klen, vlen);
+            int np = reserve(need);
+            System.arraycopy(page, off, pages[np], tail, need);
+            addr[e] = ((long) np << 32) | tail;
+            tail += need;
+            liveBytes += need;
+        }
+    }
+
+    /** Heap bytes held: pages, entry arrays and slots. */
+    public long memoryBytes() {
+        return 72 + 16L + 8L * pages.length + pageBytes + 16 + 8L * addr.length + 16 + 4L * hashes.length + 16 + 4L * slots.length;
+    }
+
+    public PackedDict copy() {
+        PackedDict d = new PackedDict();
+        d.pages = new byte[Math.max(1, pageCount)][];
+        for (int i = 0; i < pageCount; i++) {
+            d.pages[i] = pages[i].clone();
+        }
+        d.pageCount = pageCount;
+        d.pageBytes = pageBytes;
+        d.tail = tail;
+        d.liveBytes = liveBytes;
+        d.garbageBytes = garbageBytes;
+        d.addr = addr.clone();
+        d.hashes = hashes.clone();
+        d.size = size;
+        d.slots = slots.clone();
+        return d;
+    }
+
+    static int readVarint(byte[] b, int off) {
+        int v = 0;
+        for (int shift = 0; ; shift += 7) {
+            byte x = b[off++];
+            v |= (x & 0x7F) << shift;
+            if (x >= 0) {
+                return v;
+            }
+        }
+    }
+
+    static int varintSize(int v) {
+        return v < 0x80 ? 1 : v < 0x4000 ? 2 : v < 0x200000 ? 3 : v < 0x10000000 ? 4 : 5;
+    }
+
+    static int writeVarint(byte[] b, int off, int v) {
+        while ((v & ~0x7F) != 0) {
+            b[off++] = (byte) ((v & 0x7F) | 0x80);
+            v >>>= 7;
+        }
+        b[off++] = (byte) v;
+        return off;
+    }
+}
