@@ -45,9 +45,12 @@ public final class ObjectTable {
         accounted[slot] = now;
     }
 
-    /** Told of every collection that is dropped (deleted, overwritten, flushed): its stored elements are garbage. */
+    /**
+     * Told of every collection stored element by element that is dropped (deleted, overwritten,
+     * flushed; in RAM or on disk only): the elements stored under that version are garbage.
+     */
     public interface ReleaseListener {
-        void released(CollectionValue value);
+        void released(long version);
     }
 
     private ReleaseListener releases;
@@ -58,9 +61,20 @@ public final class ObjectTable {
 
     public void free(int slot) {
         assert slots[slot] != null : "slot freed twice";
-        if (releases != null && slots[slot].version() != 0) {
-            releases.released(slots[slot]);
+        releaseVersion(slots[slot].version());
+        forget(slot);
+    }
+
+    /** A dropped collection that was on disk only: its stored elements are garbage. */
+    public void releaseVersion(long version) {
+        if (releases != null && version != 0) {
+            releases.released(version);
         }
+    }
+
+    /** Frees the slot of a collection whose stored form stays (moved to disk only): nothing is released. */
+    public void forget(int slot) {
+        assert slots[slot] != null : "slot freed twice";
         bytes -= accounted[slot];
         slots[slot] = null;
         accounted[slot] = 0;

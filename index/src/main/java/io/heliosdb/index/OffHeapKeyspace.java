@@ -75,12 +75,70 @@ public final class OffHeapKeyspace implements Keyspace {
         return objects;
     }
 
-    /** Gives back the collection slot of an entry whose value is about to be dropped or overwritten. */
+    /**
+     * Gives back the collection of an entry whose value is about to be dropped or overwritten: its
+     * slot, or when it is on disk only, the version its elements are stored under.
+     */
     private void releaseObject(long e) {
         if (encoding(e) == ValueEncoding.OBJECT) {
             objects.free(seg(e).get(NativeMemory.INT, valueOffset(e)));
             seg(e).set(NativeMemory.BYTE, SlabAllocator.offset(e) + ENCODING, ValueEncoding.RAW);
+        } else if (encoding(e) == ValueEncoding.ON_DISK && valueLength(e) == 8) {
+            objects.releaseVersion(onDiskVersion(e));
         }
+    }
+
+    /** The element version of a collection that is on disk only (0: stored whole). */
+    public long onDiskVersion(long e) {
+        assert encoding(e) == ValueEncoding.ON_DISK && valueLength(e) == 8 : "not a collection on disk";
+        return seg(e).get(NativeMemory.LONG, valueOffset(e));
+    }
+
+    /**
+     * Drops a clean collection from RAM (its stored form is on disk); the entry keeps its key, type,
+     * TTL and the collection's element version. Returns the moved entry. Not a change.
+     */
+    public long evictObject(long e) {
+        assert !isDirty(e) && encoding(e) == ValueEncoding.OBJECT;
+        int slot = seg(e).get(NativeMemory.INT, valueOffset(e));
+        long version = objects.get(slot).version();
+        objects.forget(slot);
+        long moved = resizeValue(e, ValueEncoding.ON_DISK, 8);
+        seg(moved).set(NativeMemory.LONG, valueOffset(moved), version);
+        onDiskEntries++;
+        return moved;
+    }
+
+    /** Puts a collection read back from disk into its ON_DISK entry; returns the moved entry. Not a change. */
+    public long restoreObject(long e, io.heliosdb.index.collection.CollectionValue value) {
+        assert encoding(e) == ValueEncoding.ON_DISK && valueLength(e) == 8;
+        int slot = objects.add(value);
+        long moved = resizeValue(e, ValueEncoding.OBJECT, 4);
+        seg(moved).set(NativeMemory.INT, valueOffset(moved), slot);
+        onDiskEntries--;
+        return moved;
+    }
+
+    /** Moves an entry to a block with a value area of {@code len} bytes (header and key kept). */
+    private long resizeValue(long e, byte encoding, int len) {
+        int keyLen = keyLength(e);
+        long moved = memory.allocate(HEADER + keyLen + len);
+        MemorySegment.copy(seg(e), SlabAllocator.offset(e), seg(moved), SlabAllocator.offset(moved), HEADER + keyLen);
+        MemorySegment ms = seg(moved);
+        long mo = SlabAllocator.offset(moved);
+        ms.set(NativeMemory.INT, mo + VALUE_LENGTH, len);
+        ms.set(NativeMemory.BYTE, mo + ENCODING, encoding);
+        relink(e, moved);
+        memory.free(e);
+        return moved;
+    }
+
+    /** Creates a collection {@code key} that is on disk only, its elements under {@code version} (loading). */
+    public long putCollectionOnDisk(MemorySegment key, long keyOff, int keyLen, byte type, long expireAt, long version) {
+        long e = putUninitialized(key, keyOff, keyLen, type, ValueEncoding.ON_DISK, 8, expireAt);
+        seg(e).set(NativeMemory.LONG, valueOffset(e), version);
+        onDiskEntries++;
+        return e;
     }
 
     /** Reports changes to {@code log} from now on; {@code tag} names this keyspace to it. */

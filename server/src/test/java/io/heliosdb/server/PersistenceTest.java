@@ -311,6 +311,92 @@ class PersistenceTest {
         }
     }
 
+    /**
+     * maxmemory with persistence on, for collections: hashes, sets, sorted sets and lists beyond the
+     * budget leave RAM whole (small ones are stored in RDB form, large ones as element records) and
+     * come back with every element on the next access; writes to them, deletes and restarts keep it all.
+     */
+    @Test
+    void collectionsBeyondMaxmemoryGoToDiskAndComeBackWhole() throws Exception {
+        Path dir = Files.createTempDirectory("helios-tier-collections");
+        int n = 300;
+        Map<String, Map<String, String>> hashes = new HashMap<>();
+        try (TestServer s = TestServer.startOn(dir, "--maxmemory", "2mb", "--shards", "1"); Jedis j = new Jedis("127.0.0.1", s.port())) {
+            var p = j.pipelined();
+            for (int i = 0; i < n; i++) {
+                int size = i % 4 == 0 ? 300 : 40; // both stored forms
+                Map<String, String> h = new HashMap<>();
+                for (int k = 0; k < size; k++) {
+                    h.put("field-" + k, "value-" + i + "-" + k + "-" + "x".repeat(k % 30));
+                }
+                hashes.put("h:" + i, h);
+                p.hset("h:" + i, h);
+                for (int k = 0; k < size; k++) {
+                    p.sadd("s:" + i, "member-" + i + "-" + k);
+                    p.zadd("z:" + i, k * 1.5 + i, "m" + k);
+                    p.rpush("l:" + i, "item-" + i + "-" + k);
+                }
+            }
+            p.sync();
+            long deadline = System.currentTimeMillis() + 15_000;
+            while (field(j, "heliosdb_tier_disk_only_values") < n && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+            }
+            assertTrue(field(j, "heliosdb_tier_disk_only_values") >= n, j.info("memory"));
+            assertTrue(field(j, "used_memory") < 4 * 1024 * 1024, "near the budget: " + field(j, "used_memory"));
+            checkCollections(j, n, hashes);
+            assertTrue(field(j, "heliosdb_tier_disk_hits") >= n, "collections were read back from disk");
+            // writes to collections that may be on disk: each is read back first, then changed
+            for (int i = 0; i < n; i += 5) {
+                j.hset("h:" + i, "added", "yes");
+                hashes.get("h:" + i).put("added", "yes");
+                j.hdel("h:" + i, "field-1");
+                hashes.get("h:" + i).remove("field-1");
+            }
+            j.del("h:7", "h:8");
+            hashes.remove("h:7");
+            hashes.remove("h:8");
+            assertEquals(n * 4 - 2, j.dbSize());
+        }
+        try (TestServer s = TestServer.startOn(dir, "--maxmemory", "2mb", "--shards", "1"); Jedis j = new Jedis("127.0.0.1", s.port())) {
+            assertTrue(field(j, "heliosdb_tier_disk_only_values") > 0, "a keyspace beyond the budget loads partly on disk");
+            assertEquals(n * 4 - 2, j.dbSize());
+            // dropped while on disk: z:296 has 300 members, stored element by element
+            assertEquals(2, j.del("z:296", "l:296"));
+            checkCollections(j, n, hashes);
+            j.zadd("z:296", 1, "fresh");
+        }
+        try (TestServer s = TestServer.startOn(dir, "--maxmemory", "2mb", "--shards", "1"); Jedis j = new Jedis("127.0.0.1", s.port())) {
+            assertEquals(java.util.List.of("fresh"), j.zrange("z:296", 0, -1));
+            assertEquals(0, j.llen("l:296"));
+            checkCollections(j, n, hashes);
+        } finally {
+            TestServer.deleteRecursively(dir);
+        }
+    }
+
+    private static void checkCollections(Jedis j, int n, Map<String, Map<String, String>> hashes) {
+        for (int i = 0; i < n; i++) {
+            int size = i % 4 == 0 ? 300 : 40;
+            assertEquals(hashes.get("h:" + i) == null ? Map.of() : hashes.get("h:" + i), j.hgetAll("h:" + i), "h:" + i);
+            if (i == 296) {
+                continue; // dropped and recreated by the test
+            }
+            Set<String> members = new java.util.HashSet<>();
+            java.util.List<String> items = new java.util.ArrayList<>();
+            java.util.List<String> byScore = new java.util.ArrayList<>();
+            for (int k = 0; k < size; k++) {
+                members.add("member-" + i + "-" + k);
+                items.add("item-" + i + "-" + k);
+                byScore.add("m" + k);
+            }
+            assertEquals(members, j.smembers("s:" + i), "s:" + i);
+            assertEquals(items, j.lrange("l:" + i, 0, -1), "l:" + i);
+            assertEquals(byScore, j.zrange("z:" + i, 0, -1), "z:" + i);
+            assertEquals(size - 1 + i * 1.0 + (size - 1) * 0.5, j.zscore("z:" + i, "m" + (size - 1)), "z:" + i);
+        }
+    }
+
     private static String value(int i) {
         return (i + ":").repeat(1 + 1000 / (Integer.toString(i).length() + 1));
     }

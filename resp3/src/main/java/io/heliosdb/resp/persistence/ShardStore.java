@@ -120,8 +120,8 @@ public final class ShardStore implements ChangeLog, CommitGate, OffHeapKeyspace.
     }
 
     /** A collection was dropped: its element records become garbage with the next commit. */
-    private void released(io.heliosdb.index.collection.CollectionValue v) {
-        retired.add(v.version());
+    private void released(long version) {
+        retired.add(version);
         scheduleCommit();
     }
 
@@ -173,28 +173,48 @@ public final class ShardStore implements ChangeLog, CommitGate, OffHeapKeyspace.
         }
         long[] loaded = {0};
         java.util.Map<Long, StoredKey.Pending> large = new java.util.HashMap<>();
+        java.util.Set<Long> onDisk = new java.util.HashSet<>(); // versions of collections left on disk
         engine.forEach(null, StoredKey.spacePrefix(StoredKey.ELEMENT_SPACE), Long.MAX_VALUE, (k, v) -> {
             OffHeapKeyspace ks = bySpace.get(StoredKey.space(k));
             boolean inRam = memoryBudget <= 0 || state.usedMemory() < memoryBudget;
-            if (ks != null && StoredKey.load(ks, k, v, now, inRam, large)) {
+            if (ks != null && StoredKey.load(ks, k, v, now, inRam, large, onDisk)) {
                 loaded[0]++;
             }
             return true;
         });
-        // Then the elements of the large collections, in key order (a list's order).
+        // Then the elements of the large collections, in key order (a list's order); those met once
+        // the budget is used up stay on disk.
         java.util.Set<Long> orphans = new java.util.HashSet<>();
+        long[] current = {-1};
         engine.forEach(StoredKey.spacePrefix(StoredKey.ELEMENT_SPACE), StoredKey.spacePrefix(StoredKey.META_SPACE), Long.MAX_VALUE, (k, v) -> {
             long version = MemorySegment.ofArray(k).get(StoredKey.VERSION, StoredKey.PREFIX);
             StoredKey.Pending p = large.get(version);
             if (p != null) {
-                p.value().loadElement(java.util.Arrays.copyOfRange(k, StoredKey.PREFIX + 8, k.length), v);
-            } else if (!deadVersions.contains(version)) {
+                if (version != current[0]) {
+                    StoredKey.Pending before = large.get(current[0]);
+                    if (before != null && !onDisk.contains(current[0])) {
+                        account(before); // so that the budget check below sees it
+                    }
+                    current[0] = version;
+                    if (memoryBudget > 0 && state.usedMemory() >= memoryBudget) {
+                        onDisk.add(version);
+                    }
+                }
+                if (!onDisk.contains(version)) {
+                    p.value().loadElement(java.util.Arrays.copyOfRange(k, StoredKey.PREFIX + 8, k.length), v);
+                }
+            } else if (!deadVersions.contains(version) && !onDisk.contains(version)) {
                 orphans.add(version); // its key expired while the server was down
             }
             return true;
         });
         for (StoredKey.Pending p : large.values()) {
             long e = p.keyspace().peek(MemorySegment.ofArray(p.key()), 0, p.key().length);
+            if (onDisk.contains(p.version())) {
+                p.value().version(p.version());
+                p.keyspace().evictObject(e);
+                continue;
+            }
             if (p.value().size() == 0) {
                 p.keyspace().deleteEntry(e);
                 continue;
@@ -220,6 +240,11 @@ public final class ShardStore implements ChangeLog, CommitGate, OffHeapKeyspace.
             byTag[t].coldValues(this);
         }
         shard.gate(this);
+    }
+
+    private static void account(StoredKey.Pending p) {
+        long e = p.keyspace().peek(MemorySegment.ofArray(p.key()), 0, p.key().length);
+        p.keyspace().objectChanged(e); // accounting only: changes are not tracked yet
     }
 
     private void publishLiveSpaces() {
@@ -354,12 +379,43 @@ public final class ShardStore implements ChangeLog, CommitGate, OffHeapKeyspace.
                     + shard.id() + "'s tables", null);
         }
         coldLoads++;
-        long restored = ks.restoreValue(e, v[1], MemorySegment.ofArray(v), StoredKey.VALUE_HEADER, v.length - StoredKey.VALUE_HEADER);
+        long restored = v[1] == io.heliosdb.index.ValueEncoding.OBJECT ? ks.restoreObject(e, readCollection(key, v))
+                : ks.restoreValue(e, v[1], MemorySegment.ofArray(v), StoredKey.VALUE_HEADER, v.length - StoredKey.VALUE_HEADER);
         if (memoryBudget > 0 && !evictionScheduled && state.usedMemory() > memoryBudget) {
             evictionScheduled = true;
             shard.loop().execute(evictTask);
         }
         return restored;
+    }
+
+    /** A collection read back whole: its RDB form, or its elements under the version its record names. */
+    private io.heliosdb.index.collection.CollectionValue readCollection(byte[] key, byte[] record) {
+        io.heliosdb.index.collection.CollectionValue c = StoredKey.emptyOrDecoded(key, record);
+        long version = StoredKey.elementVersion(record);
+        if (version != 0) {
+            byte[] from = new byte[StoredKey.PREFIX + 8];
+            MemorySegment f = MemorySegment.ofArray(from);
+            f.set(StoredKey.SPACE, 0, StoredKey.ELEMENT_SPACE);
+            f.set(StoredKey.VERSION, StoredKey.PREFIX, version);
+            byte[] to = from.clone();
+            MemorySegment.ofArray(to).set(StoredKey.VERSION, StoredKey.PREFIX, version + 1);
+            try {
+                engine.forEach(from, to, Long.MAX_VALUE, (k, v) -> {
+                    c.loadElement(java.util.Arrays.copyOfRange(k, StoredKey.PREFIX + 8, k.length), v);
+                    return true;
+                });
+            } catch (IOException ex) {
+                throw new io.heliosdb.index.UnreadableValueException("the stored elements of this key cannot be read: "
+                        + ex.getMessage(), ex);
+            }
+            if (c.size() == 0) {
+                throw new io.heliosdb.index.UnreadableValueException("the stored elements of this key are missing from shard "
+                        + shard.id() + "'s tables", null);
+            }
+            io.heliosdb.resp.rdb.RdbValues.chooseEncoding(c, 512, 64, 512, 128, 64);
+            c.version(version); // changes go on under the same version
+        }
+        return c;
     }
 
     /**
@@ -396,8 +452,8 @@ public final class ShardStore implements ChangeLog, CommitGate, OffHeapKeyspace.
                 }
                 long e = ks.randomEntry(random);
                 if (e == Keyspace.NONE || ks.encoding(e) == io.heliosdb.index.ValueEncoding.ON_DISK || ks.isDirty(e)
-                        || ks.valueLength(e) < 16) {
-                    continue;
+                        || (ks.valueLength(e) < 16 && ks.encoding(e) != io.heliosdb.index.ValueEncoding.OBJECT)) {
+                    continue; // a collection's value area is its 4-byte slot; the collection itself is larger
                 }
                 int idle = ks.idleSeconds(e);
                 if (idle > bestIdle) {
@@ -413,7 +469,11 @@ public final class ShardStore implements ChangeLog, CommitGate, OffHeapKeyspace.
                 }
                 continue;
             }
-            bestKs.evictValue(best);
+            if (bestKs.encoding(best) == io.heliosdb.index.ValueEncoding.OBJECT) {
+                bestKs.evictObject(best); // written whole or element by element: read back on the next access
+            } else {
+                bestKs.evictValue(best);
+            }
             evictions++;
             misses = 0;
         }

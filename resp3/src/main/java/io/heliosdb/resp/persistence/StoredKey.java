@@ -70,41 +70,65 @@ final class StoredKey {
         return value.length >= VALUE_HEADER ? MemorySegment.ofArray(value).get(NativeMemory.LONG, 2) : 0;
     }
 
-    /**
-     * Recreates the stored entry in {@code ks}, with its value in RAM or (when {@code valueInRam} is
-     * false) on disk only; false when it had expired meanwhile.
-     */
-    static boolean load(io.heliosdb.index.OffHeapKeyspace ks, byte[] key, byte[] value, long now, boolean valueInRam,
-                        java.util.Map<Long, Pending> large) {
-        long expireAt = expireAt(value);
-        if (expireAt != 0 && expireAt <= now) {
-            return false;
+    /** The version a collection record stores its elements under, 0 when it holds the collection whole. */
+    static long elementVersion(byte[] value) {
+        if (value.length == VALUE_HEADER + 9 && value[VALUE_HEADER] == ELEMENT_FORM) {
+            return MemorySegment.ofArray(value).get(VERSION, VALUE_HEADER + 1);
         }
-        MemorySegment k = MemorySegment.ofArray(key);
-        if (value[1] == io.heliosdb.index.ValueEncoding.OBJECT && value.length == VALUE_HEADER + 9 && value[VALUE_HEADER] == ELEMENT_FORM) {
-            long version = MemorySegment.ofArray(value).get(VERSION, VALUE_HEADER + 1);
-            io.heliosdb.index.collection.CollectionValue empty = switch (value[0]) {
+        return 0;
+    }
+
+    /**
+     * The collection of a record: decoded when stored whole (with Redis 7.0's default encoding
+     * thresholds), else empty, its elements to be read from their version.
+     */
+    static io.heliosdb.index.collection.CollectionValue emptyOrDecoded(byte[] key, byte[] value) {
+        if (elementVersion(value) != 0) {
+            return switch (value[0]) {
                 case io.heliosdb.index.ValueType.HASH -> new io.heliosdb.index.collection.HashValue();
                 case io.heliosdb.index.ValueType.LIST -> new io.heliosdb.index.collection.ListValue();
                 case io.heliosdb.index.ValueType.SET -> new io.heliosdb.index.collection.SetValue();
                 case io.heliosdb.index.ValueType.ZSET -> new io.heliosdb.index.collection.ZSetValue();
                 default -> throw new IllegalStateException("stored collection of unknown type " + value[0]);
             };
-            ks.putObject(k, PREFIX, key.length - PREFIX, value[0], empty, expireAt);
-            large.put(version, new Pending(ks, java.util.Arrays.copyOfRange(key, PREFIX, key.length), version, empty));
+        }
+        io.heliosdb.resp.rdb.RdbValues.Decoded d;
+        try {
+            d = io.heliosdb.resp.rdb.RdbValues.decode(value, VALUE_HEADER, value.length - VALUE_HEADER);
+        } catch (io.heliosdb.resp.rdb.RdbValues.BadFormat bad) {
+            throw new IllegalStateException("stored collection of key " + new String(key, PREFIX, key.length - PREFIX,
+                    java.nio.charset.StandardCharsets.UTF_8) + " does not decode: " + bad.getMessage());
+        }
+        io.heliosdb.resp.rdb.RdbValues.chooseEncoding(d.collection(), 512, 64, 512, 128, 64); // Redis 7.0's defaults
+        return d.collection();
+    }
+
+    /**
+     * Recreates the stored entry in {@code ks}, with its value in RAM or (when {@code valueInRam} is
+     * false) on disk only; false when it had expired meanwhile.
+     */
+    static boolean load(io.heliosdb.index.OffHeapKeyspace ks, byte[] key, byte[] value, long now, boolean valueInRam,
+                        java.util.Map<Long, Pending> large, java.util.Set<Long> onDisk) {
+        long expireAt = expireAt(value);
+        if (expireAt != 0 && expireAt <= now) {
+            return false;
+        }
+        MemorySegment k = MemorySegment.ofArray(key);
+        if (value[1] == io.heliosdb.index.ValueEncoding.OBJECT && !valueInRam) {
+            long version = elementVersion(value);
+            ks.putCollectionOnDisk(k, PREFIX, key.length - PREFIX, value[0], expireAt, version);
+            if (version != 0) {
+                onDisk.add(version); // its elements are not orphans
+            }
             return true;
         }
         if (value[1] == io.heliosdb.index.ValueEncoding.OBJECT) {
-            // Collections always come back to RAM (they are not tiered yet).
-            io.heliosdb.resp.rdb.RdbValues.Decoded d;
-            try {
-                d = io.heliosdb.resp.rdb.RdbValues.decode(value, VALUE_HEADER, value.length - VALUE_HEADER);
-            } catch (io.heliosdb.resp.rdb.RdbValues.BadFormat bad) {
-                throw new IllegalStateException("stored collection of key " + new String(key, PREFIX, key.length - PREFIX,
-                        java.nio.charset.StandardCharsets.UTF_8) + " does not decode: " + bad.getMessage());
+            io.heliosdb.index.collection.CollectionValue c = emptyOrDecoded(key, value);
+            ks.putObject(k, PREFIX, key.length - PREFIX, value[0], c, expireAt);
+            long version = elementVersion(value);
+            if (version != 0) {
+                large.put(version, new Pending(ks, java.util.Arrays.copyOfRange(key, PREFIX, key.length), version, c));
             }
-            io.heliosdb.resp.rdb.RdbValues.chooseEncoding(d.collection(), 512, 64, 512, 128, 64); // Redis 7.0's defaults
-            ks.putObject(k, PREFIX, key.length - PREFIX, value[0], d.collection(), expireAt);
             return true;
         }
         if (!valueInRam) {
