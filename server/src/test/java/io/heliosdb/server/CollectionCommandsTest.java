@@ -185,15 +185,94 @@ class CollectionCommandsTest {
             awaitBlocked(j, "blmove", 1);
             j.rpush(k[0], "e1", "e2");
             assertEquals("e1", f.get(5, TimeUnit.SECONDS));
-            for (int i = 0; i < 100 && j.llen(k[1]) == 0; i++) {
-                Thread.sleep(10);
-            }
+            // the reply comes after the push: the element is never in neither list
             assertEquals(List.of("e1"), j.lrange(k[1], 0, -1));
             assertEquals(List.of("e2"), j.lrange(k[0], 0, -1));
             // Not blocked: an immediate move between the shards.
             assertEquals("e2", j.brpoplpush(k[0], k[1], 0));
             assertEquals(List.of("e2", "e1"), j.lrange(k[1], 0, -1));
             j.set(k[0] + "s", "v");
+        }
+    }
+
+    @Test
+    void waitingMovesAcrossShardsAreServedInArrivalOrderOneElementEach() throws Exception {
+        String[] k = keysOnTwoShards("fifo");
+        try (Jedis j = client(); Jedis c1 = plainClient(); Jedis c2 = plainClient(); Jedis c3 = plainClient()) {
+            CompletableFuture<String> first = async(() -> c1.blmove(k[0], k[1],
+                    redis.clients.jedis.args.ListDirection.LEFT, redis.clients.jedis.args.ListDirection.RIGHT, 0));
+            awaitBlocked(j, "blmove", 1);
+            CompletableFuture<String> second = async(() -> c2.blmove(k[0], k[1],
+                    redis.clients.jedis.args.ListDirection.LEFT, redis.clients.jedis.args.ListDirection.RIGHT, 0));
+            awaitBlocked(j, "blmove", 2);
+            CompletableFuture<List<String>> third = async(() -> c3.blpop(0, k[0])); // same shard as the source
+            awaitBlocked(j, "blpop", 1);
+            for (int i = 0; i < 500 && server.server.context().blockedCalls.size() < 3; i++) {
+                Thread.sleep(10);
+            }
+            j.rpush(k[0], "a");
+            assertEquals("a", first.get(5, TimeUnit.SECONDS));
+            assertEquals(List.of("a"), j.lrange(k[1], 0, -1));
+            Thread.sleep(100);
+            assertTrue(!second.isDone() && !third.isDone(), "one element serves one waiter");
+            j.rpush(k[0], "b", "c");
+            assertEquals("b", second.get(5, TimeUnit.SECONDS));
+            assertEquals(List.of(k[0], "c"), third.get(5, TimeUnit.SECONDS));
+            assertEquals(List.of("a", "b"), j.lrange(k[1], 0, -1));
+            assertEquals(0, j.llen(k[0]));
+            CompletableFuture<String> timed = async(() -> c1.blmove(k[0], k[1],
+                    redis.clients.jedis.args.ListDirection.LEFT, redis.clients.jedis.args.ListDirection.RIGHT, 0.2));
+            assertEquals(null, timed.get(5, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void manyWaitingMovesAcrossShardsAndRacingPopsLoseAndDuplicateNothing() throws Exception {
+        String[] k = keysOnTwoShards("race");
+        int movers = 6;
+        int elements = 600;
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(movers + 1);
+        try (Jedis j = client()) {
+            List<java.util.concurrent.Future<List<String>>> moved = new java.util.ArrayList<>();
+            for (int m = 0; m < movers; m++) {
+                moved.add(pool.submit(() -> {
+                    List<String> got = new java.util.ArrayList<>();
+                    try (Jedis c = plainClient()) {
+                        for (String v; (v = c.blmove(k[0], k[1], redis.clients.jedis.args.ListDirection.LEFT,
+                                redis.clients.jedis.args.ListDirection.RIGHT, 1.0)) != null; ) {
+                            got.add(v);
+                        }
+                    }
+                    return got;
+                }));
+            }
+            var popped = pool.submit(() -> { // a non-blocking consumer racing the waiters for the same elements
+                List<String> got = new java.util.ArrayList<>();
+                try (Jedis c = plainClient()) {
+                    for (int i = 0; i < 4000; i++) {
+                        String v = c.lpop(k[0]);
+                        if (v != null) {
+                            got.add(v);
+                        }
+                    }
+                }
+                return got;
+            });
+            for (int i = 0; i < elements; i++) {
+                j.rpush(k[0], "e" + i);
+            }
+            List<String> all = new java.util.ArrayList<>(popped.get(60, TimeUnit.SECONDS));
+            List<String> viaMoves = new java.util.ArrayList<>();
+            for (var f : moved) {
+                viaMoves.addAll(f.get(60, TimeUnit.SECONDS));
+            }
+            all.addAll(viaMoves);
+            assertEquals(elements, all.size(), "every element taken exactly once");
+            assertEquals(elements, new HashSet<>(all).size());
+            assertEquals(new HashSet<>(viaMoves), new HashSet<>(j.lrange(k[1], 0, -1)), "moved ones are in the destination");
+            assertEquals(0, j.llen(k[0]));
+        } finally {
+            pool.shutdownNow();
         }
     }
 

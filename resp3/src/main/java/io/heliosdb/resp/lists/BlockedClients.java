@@ -22,7 +22,8 @@ public final class BlockedClients {
 
         /**
          * Tries to serve from {@code key} (which just received elements): false when the key cannot
-         * serve it now (empty, wrong type); true when this waiter is done with (served or dropped).
+         * serve it now (empty, wrong type, or it is taking an element itself and the waiters behind
+         * it must wait); true when this waiter is done with (served or dropped).
          */
         boolean serve(ShardState shard, int db, byte[] key);
     }
@@ -37,6 +38,7 @@ public final class BlockedClients {
         q.removeIf(Waiter::finished);
         q.addLast(w);
     }
+
 
     /** Called when elements were added to the key in argument {@code arg} (no allocation unless somebody waits). */
     public void signal(int db, io.heliosdb.resp.codec.Args a, int arg) {

@@ -92,12 +92,19 @@ public final class BlockingCommands {
         /** The reply when the wait ends without an element. */
         public abstract void timeoutReply(RespWriter w);
 
-        /**
-         * Serves a blocked call from {@code keyArg}: returns the reply, or null when the command
-         * delivers the reply itself later through {@link Blocked#deliverFrom} (a move to another shard).
-         */
+        /** Serves a blocked call from {@code keyArg} on this shard: returns the reply. */
         protected Consumer<RespWriter> serveBlocked(ShardState s, Keyspace ks, int db, Args a, int keyArg, Blocked b) {
             return pop(s, ks, db, a, keyArg);
+        }
+
+        /** True when a served call takes its element itself later, from its home loop ({@link #resume}). */
+        protected boolean servesLater(CrossShardCall call) {
+            return false;
+        }
+
+        /** Home loop: a call that {@link #servesLater} claimed an element; it takes it now. */
+        protected void resume(Blocked b) {
+            throw new AssertionError("only calls that serve later resume");
         }
 
         /** True when this call can be served now from its keys on this shard (the destination of a move, for instance). */
@@ -214,7 +221,7 @@ public final class BlockingCommands {
                 call.server().blockedCalls.put(call.session().id, b);
             }
             if (p.timeoutMillis > 0) {
-                call.home().loop().schedule(() -> b.end(this::timeoutReply), p.timeoutMillis, TimeUnit.MILLISECONDS);
+                call.home().loop().schedule(b::timeout, p.timeoutMillis, TimeUnit.MILLISECONDS);
             }
             b.armed();
         }
@@ -228,15 +235,24 @@ public final class BlockingCommands {
         /** Set on the home loop once registered everywhere; an end before that is delivered after. */
         private boolean armed;
         private Consumer<RespWriter> earlyEnd;
+        private boolean resumePending;
+        /** The timeout fired while a claimed element was being moved (home loop). */
+        private boolean timedOutWhileClaimed;
 
         Blocked(Blocker command, CrossShardCall call) {
             this.command = command;
             this.call = call;
         }
 
+        /**
+         * Set (by the source shard) when this call claimed an element it takes later itself: it stays
+         * first in its key's queue, and the waiters behind it wait, until the move is over.
+         */
+        private volatile boolean claimed;
+
         @Override
         public boolean finished() {
-            return done.get();
+            return done.get() && !claimed;
         }
 
         /** Home loop: registration finished. */
@@ -244,12 +260,26 @@ public final class BlockingCommands {
             armed = true;
             if (earlyEnd != null) {
                 deliver(earlyEnd);
+            } else if (resumePending) {
+                command.resume(this);
             }
         }
 
         /** Ends the wait from the home loop (timeout, CLIENT UNBLOCK); false when already over. */
         boolean end(Consumer<RespWriter> reply) {
+            return end(reply, false);
+        }
+
+        /** The timeout: as {@link #end}, and remembered when a claimed move is under way. */
+        boolean timeout() {
+            return end(command::timeoutReply, true);
+        }
+
+        private boolean end(Consumer<RespWriter> reply, boolean isTimeout) {
             if (!done.compareAndSet(false, true)) {
+                if (isTimeout) {
+                    timedOutWhileClaimed = true; // the move may still find the element gone
+                }
                 return false;
             }
             Shard home = call.home();
@@ -261,7 +291,7 @@ public final class BlockingCommands {
             return true;
         }
 
-        private void deliver(Consumer<RespWriter> reply) {
+        void deliver(Consumer<RespWriter> reply) {
             if (!armed) {
                 earlyEnd = reply;
                 return;
@@ -274,6 +304,9 @@ public final class BlockingCommands {
 
         @Override
         public boolean serve(ShardState shard, int db, byte[] key) {
+            if (claimed) {
+                return false; // its move is under way: nobody behind it goes first
+            }
             if (done.get()) {
                 return true;
             }
@@ -301,11 +334,43 @@ public final class BlockingCommands {
             if (!done.compareAndSet(false, true)) {
                 return true;
             }
-            Consumer<RespWriter> reply = command.serveBlocked(shard, ks, db, a, arg, this);
-            if (reply != null) {
-                deliverFrom(shard.shard(), reply);
+            if (command.servesLater(call)) {
+                // the element stays until the call comes back with both keys locked (Bmove#moveLocked)
+                claimed = true;
+                call.home().postControl(new Resume(this));
+                return false;
             }
+            Consumer<RespWriter> reply = command.serveBlocked(shard, ks, db, a, arg, this);
+            deliverFrom(shard.shard(), reply);
             return true;
+        }
+
+        /** Home loop: a claim arrived; the move starts once the registration is complete. */
+        void resume() {
+            if (!armed) {
+                resumePending = true;
+                return;
+            }
+            command.resume(this);
+        }
+
+        /**
+         * Source shard: the claimed move is over (moved, or the element was gone): the waiters behind
+         * it go on with what the key holds. {@code again}: the element was gone and the call waits on,
+         * still first in line (unless its timeout passed meanwhile).
+         */
+        void claimOver(ShardState source, byte[] key, boolean again) {
+            if (again) {
+                if (timedOutWhileClaimed) {
+                    Shard home = call.home();
+                    home.postControl(new Finish(this, command::timeoutReply));
+                } else {
+                    done.set(false);
+                }
+            }
+            claimed = false;
+            source.blocked.signal(call.db(), key);
+            source.blocked.serveReady(source);
         }
 
         /** Sends the reply home once {@code from}'s changes are logged. Shard thread of {@code from}. */
@@ -313,6 +378,18 @@ public final class BlockingCommands {
             Shard home = call.home();
             from.afterCommit(durable -> home.postControl(new Finish(this,
                     durable ? reply : w -> w.error(ShardTransaction.NOT_DURABLE))));
+        }
+    }
+
+    private record Resume(Blocked b) implements ShardTask {
+        @Override
+        public boolean isControl() {
+            return true;
+        }
+
+        @Override
+        public void run(Shard shard) {
+            b.resume();
         }
     }
 
@@ -418,34 +495,59 @@ public final class BlockingCommands {
                 call.finish(w -> w.error(p.error));
                 return;
             }
-            // Source and destination on two shards: both keys locked while it looks, pops and pushes.
+            moveLocked(call, p, null);
+        }
+
+        /**
+         * Source and destination on two shards: both keys locked while it looks, pops and pushes, so
+         * no command sees the element in neither list. {@code resumed} is the waiting call that
+         * claimed an element (null on the first try): if the element went meanwhile (a pop that ran
+         * before the locks were taken) it waits again, first in line.
+         */
+        private void moveLocked(CrossShardCall call, Plan p, Blocked resumed) {
+            Args a = call.args();
             Shard src = call.shardOfArg(1);
             Shard dst = call.shardOfArg(2);
             Shard[] both = {src, dst};
             Map<Shard, List<Integer>> keys = new LinkedHashMap<>();
             keys.put(src, List.of(1));
             keys.put(dst, List.of(2));
+            Consumer<Consumer<RespWriter>> finish = resumed == null ? call::finish : resumed::deliver;
             ShardTransaction tx = call.transaction(both);
             tx.lockKeys(call.lockKeys(keys), () -> tx.run(both, s -> s == src ? (Object) sourceStatus(call.db(s), a)
                     : (Object) canServe(null, call.db(s), a), false, () -> {
                 Object[] r = tx.results();
                 if (r[0] instanceof RuntimeException || r[1] instanceof RuntimeException) {
+                    endClaim(resumed, src, a, false);
                     tx.release(both);
-                    call.finish(w -> w.error("ERR internal error"));
+                    finish.accept(w -> w.error("ERR internal error"));
                     return;
                 }
                 int status = (Integer) r[0];
                 if (status < 0 || (status > 0 && !(Boolean) r[1])) {
+                    endClaim(resumed, src, a, false);
                     tx.release(both);
-                    call.finish(w -> w.error(Errors.WRONGTYPE));
+                    finish.accept(w -> w.error(Errors.WRONGTYPE));
+                    return;
+                }
+                if (status > 0 && resumed != null && call.session() != null && !call.session().channel.isActive()) {
+                    endClaim(resumed, src, a, false);
+                    tx.release(both);
+                    finish.accept(RespWriter::nullBulk); // the client left: it takes no element with it
                     return;
                 }
                 if (status > 0) {
-                    tx.run(new Shard[]{src}, s -> popList(call.db(s), a.bytes(1), fromLeft(a)), true, () -> {
+                    tx.run(new Shard[]{src}, s -> {
+                        byte[] popped = popList(call.db(s), a.bytes(1), fromLeft(a));
+                        if (resumed != null) {
+                            resumed.claimOver(ServerContext.state(s), a.bytes(1), false);
+                        }
+                        return popped;
+                    }, true, () -> {
                         Object v = tx.results()[0];
                         if (!(v instanceof byte[] element)) {
                             tx.release(new Shard[]{dst});
-                            call.finish(w -> w.error(v instanceof IllegalStateException e ? e.getMessage() : "ERR internal error"));
+                            finish.accept(w -> w.error(v instanceof IllegalStateException e ? e.getMessage() : "ERR internal error"));
                             return;
                         }
                         tx.run(new Shard[]{dst}, s -> {
@@ -453,8 +555,18 @@ public final class BlockingCommands {
                             ListCommands.pushTo(st, call.db(s), a.bytes(2), element, toLeft(a), call.db());
                             st.blocked.serveReady(st);
                             return Boolean.TRUE;
-                        }, true, () -> call.finish(w -> w.bulk(element)));
+                        }, true, () -> finish.accept(w -> w.bulk(element)));
                     });
+                    return;
+                }
+                if (resumed != null) {
+                    endClaim(resumed, src, a, true);
+                    tx.release(both);
+                    return;
+                }
+                if (p.timeoutMillis < 0) {
+                    tx.release(both);
+                    call.finish(this::timeoutReply);
                     return;
                 }
                 Blocked b = new Blocked(this, call);
@@ -464,6 +576,24 @@ public final class BlockingCommands {
                     return null;
                 }, true, () -> arm(call, b, p));
             }));
+        }
+
+        /** Ends a claim on the source shard (see {@link Blocked#claimOver}); nothing for a first try. */
+        private static void endClaim(Blocked resumed, Shard src, Args a, boolean again) {
+            if (resumed == null) {
+                return;
+            }
+            src.postControl(new ShardTask() {
+                @Override
+                public boolean isControl() {
+                    return true;
+                }
+
+                @Override
+                public void run(Shard shard) {
+                    resumed.claimOver(ServerContext.state(shard), a.bytes(1), again);
+                }
+            });
         }
 
         private int sourceStatus(Keyspace ks, Args a) {
@@ -482,53 +612,15 @@ public final class BlockingCommands {
             return rpoplpush || side(a, 4) == 0;
         }
 
-        /**
-         * A blocked move whose destination lives on another shard: the element leaves the source
-         * here and is pushed there by a message; if the destination has meanwhile become a
-         * non-list, the element goes back where it came from and the client gets WRONGTYPE.
-         */
+        /** A waiting move whose destination lives on another shard takes its element with both keys locked. */
         @Override
-        protected Consumer<RespWriter> serveBlocked(ShardState s, Keyspace ks, int db, Args a, int keyArg, Blocked b) {
-            CrossShardCall call = b.call;
-            Shard dst = call.shardOfArg(2);
-            if (dst == s.shard()) {
-                return pop(s, ks, db, a, keyArg);
-            }
-            byte[] v = popList(ks, a.bytes(1), fromLeft(a));
-            Shard src = s.shard();
-            s.shard().afterCommit(durable -> dst.postControl(new ShardTask() {
-                @Override
-                public boolean isControl() {
-                    return true;
-                }
+        protected boolean servesLater(CrossShardCall call) {
+            return call.shardOfArg(1) != call.shardOfArg(2);
+        }
 
-                @Override
-                public void run(Shard shard) {
-                    ShardState st = ServerContext.state(shard);
-                    Keyspace dks = st.db(db);
-                    if (!canServe(st, dks, a)) {
-                        src.postControl(new ShardTask() {
-                            @Override
-                            public boolean isControl() {
-                                return true;
-                            }
-
-                            @Override
-                            public void run(Shard back) {
-                                ShardState bs = ServerContext.state(back);
-                                ListCommands.pushTo(bs, bs.db(db), a.bytes(1), v, fromLeft(a), db);
-                                bs.blocked.serveReady(bs);
-                                b.deliverFrom(back, w -> w.error(Errors.WRONGTYPE));
-                            }
-                        });
-                        return;
-                    }
-                    ListCommands.pushTo(st, dks, a.bytes(2), v, toLeft(a), db);
-                    st.blocked.serveReady(st);
-                    b.deliverFrom(shard, w -> w.bulk(v));
-                }
-            }));
-            return null;
+        @Override
+        protected void resume(Blocked b) {
+            moveLocked(b.call, plan(b.call.args()), b);
         }
 
         @Override
