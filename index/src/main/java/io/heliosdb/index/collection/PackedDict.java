@@ -5,8 +5,10 @@ import java.util.Arrays;
 /**
  * A hash table of byte-string keys and values with no Java object per element: records
  * ({@code varint keyLen, varint valueLen, key, value}) are packed into byte pages, entries are
- * dense indexes {@code 0..size-1} into two primitive arrays (record address, key hash), and an
- * open-addressing slot array (linear probing, backward-shift deletion) maps a key to its entry.
+ * dense indexes {@code 0..size-1} into an array of record addresses, and an open-addressing slot
+ * array (linear probing, backward-shift deletion) maps a key to its entry. A slot holds the key's
+ * hash beside the entry index, so a probe touches one array until the hash matches (then the
+ * record address and the record: three cache lines per lookup, as Redis' bucket, entry and sds).
  *
  * <p>Dense entries give O(1) random picks (SPOP, HRANDFIELD) and insertion-ordered iteration until
  * an unordered removal moves the last entry into the hole. Replaced or removed records leave
@@ -31,10 +33,9 @@ public final class PackedDict {
 
     /** Record address per entry: page index in the high 32 bits, offset in the low. */
     private long[] addr = new long[4];
-    private int[] hashes = new int[4];
     private int size;
-    /** Entry index + 1 per slot, 0 when empty. */
-    private int[] slots = new int[MIN_SLOTS];
+    /** Per slot: the key's hash in the high 32 bits, entry index + 1 in the low; 0 when empty. */
+    private long[] slots = new long[MIN_SLOTS];
 
     public int size() {
         return size;
@@ -57,12 +58,12 @@ public final class PackedDict {
     public int find(byte[] key, int hash) {
         int mask = slots.length - 1;
         for (int s = hash & mask; ; s = (s + 1) & mask) {
-            int e = slots[s] - 1;
-            if (e < 0) {
+            long v = slots[s];
+            if (v == 0) {
                 return -1;
             }
-            if (hashes[e] == hash && keyEquals(e, key)) {
-                return e;
+            if ((int) (v >>> 32) == hash && keyEquals((int) v - 1, key)) {
+                return (int) v - 1;
             }
         }
     }
@@ -78,19 +79,16 @@ public final class PackedDict {
             resizeSlots(slots.length * 2);
         }
         if (size == addr.length) {
-            int cap = size + (size >> 1) + 1;
-            addr = Arrays.copyOf(addr, cap);
-            hashes = Arrays.copyOf(hashes, cap);
+            addr = Arrays.copyOf(addr, size + (size >> 1) + 1);
         }
         int e = size++;
         addr[e] = write(key, value, 0, value.length);
-        hashes[e] = hash;
         int mask = slots.length - 1;
         int s = hash & mask;
         while (slots[s] != 0) {
             s = (s + 1) & mask;
         }
-        slots[s] = e + 1;
+        slots[s] = slot(hash, e);
         return e;
     }
 
@@ -119,21 +117,21 @@ public final class PackedDict {
     public int remove(int e, boolean keepOrder) {
         assert e >= 0 && e < size;
         int old = recordSize(keyLength(e), valueLength(e));
-        unlinkSlot(e);
+        unlinkSlot(e, storedHash(e));
         int last = size - 1;
         int moved = -1;
         if (keepOrder && e < last) {
             System.arraycopy(addr, e + 1, addr, e, last - e);
-            System.arraycopy(hashes, e + 1, hashes, e, last - e);
             for (int s = 0; s < slots.length; s++) {
-                if (slots[s] > e + 1) {
-                    slots[s]--;
+                if ((int) slots[s] > e + 1) {
+                    slots[s]--; // a later entry moved down by one
                 }
             }
         } else if (e < last) {
+            int h = storedHash(last);
+            int s = slotOf(last, h);
             addr[e] = addr[last];
-            hashes[e] = hashes[last];
-            slots[slotOf(last)] = e + 1;
+            slots[s] = slot(h, e);
             moved = last;
         }
         size--;
@@ -154,14 +152,28 @@ public final class PackedDict {
         liveBytes = 0;
         garbageBytes = 0;
         addr = new long[4];
-        hashes = new int[4];
-        slots = new int[MIN_SLOTS];
+        slots = new long[MIN_SLOTS];
     }
 
-    private int slotOf(int e) {
+    private static long slot(int hash, int e) {
+        return ((long) hash << 32) | (e + 1);
+    }
+
+    /** The hash of entry {@code e}'s key, computed again from its record (as {@link #hash}). */
+    private int storedHash(int e) {
+        byte[] page = pages[page(e)];
+        int o = keyOffset(e);
+        int h = 1;
+        for (int i = o, end = o + keyLength(e); i < end; i++) {
+            h = 31 * h + page[i];
+        }
+        return mix(h);
+    }
+
+    private int slotOf(int e, int hash) {
         int mask = slots.length - 1;
-        for (int s = hashes[e] & mask; ; s = (s + 1) & mask) {
-            if (slots[s] == e + 1) {
+        for (int s = hash & mask; ; s = (s + 1) & mask) {
+            if ((int) slots[s] == e + 1) {
                 return s;
             }
             assert slots[s] != 0 : "entry missing from its probe chain";
@@ -169,12 +181,12 @@ public final class PackedDict {
     }
 
     /** Backward-shift deletion: later members of the probe run move up so lookups never see a hole. */
-    private void unlinkSlot(int e) {
+    private void unlinkSlot(int e, int hash) {
         int mask = slots.length - 1;
-        int hole = slotOf(e);
+        int hole = slotOf(e, hash);
         slots[hole] = 0;
         for (int s = (hole + 1) & mask; slots[s] != 0; s = (s + 1) & mask) {
-            int home = hashes[slots[s] - 1] & mask;
+            int home = (int) (slots[s] >>> 32) & mask;
             // move the entry at s into the hole unless its home lies cyclically in (hole, s]
             boolean stays = hole <= s ? (home > hole && home <= s) : (home > hole || home <= s);
             if (!stays) {
@@ -186,14 +198,16 @@ public final class PackedDict {
     }
 
     private void resizeSlots(int n) {
-        int[] fresh = new int[n];
+        long[] fresh = new long[n];
         int mask = n - 1;
-        for (int e = 0; e < size; e++) {
-            int s = hashes[e] & mask;
-            while (fresh[s] != 0) {
-                s = (s + 1) & mask;
+        for (long v : slots) {
+            if (v != 0) {
+                int s = (int) (v >>> 32) & mask;
+                while (fresh[s] != 0) {
+                    s = (s + 1) & mask;
+                }
+                fresh[s] = v;
             }
-            fresh[s] = e + 1;
         }
         slots = fresh;
     }
@@ -243,10 +257,6 @@ public final class PackedDict {
     public byte[] value(int e) {
         int o = valueOffset(e);
         return Arrays.copyOfRange(pages[page(e)], o, o + valueLength(e));
-    }
-
-    public int keyHash(int e) {
-        return hashes[e];
     }
 
     public boolean keyEquals(int e, byte[] key) {
@@ -381,7 +391,7 @@ public final class PackedDict {
 
     /** Heap bytes held: pages, entry arrays and slots. */
     public long memoryBytes() {
-        return 72 + 16L + 8L * pages.length + pageBytes + 16 + 8L * addr.length + 16 + 4L * hashes.length + 16 + 4L * slots.length;
+        return 72 + 16L + 8L * pages.length + pageBytes + 16 + 8L * addr.length + 16 + 8L * slots.length;
     }
 
     public PackedDict copy() {
@@ -396,7 +406,6 @@ public final class PackedDict {
         d.liveBytes = liveBytes;
         d.garbageBytes = garbageBytes;
         d.addr = addr.clone();
-        d.hashes = hashes.clone();
         d.size = size;
         d.slots = slots.clone();
         return d;
