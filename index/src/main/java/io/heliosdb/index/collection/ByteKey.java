@@ -3,14 +3,17 @@ package io.heliosdb.index.collection;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
-/** An immutable byte string used as a hash key (field, member), with its hash cached. */
+/**
+ * An immutable byte string used as a hash key (field, member), its hash computed on first use
+ * (most made for replies are never hashed).
+ */
 public final class ByteKey implements Comparable<ByteKey> {
     public final byte[] bytes;
-    private final int hash;
+    private int hash;
+    private boolean hashed;
 
     public ByteKey(byte[] bytes) {
         this.bytes = bytes;
-        this.hash = Arrays.hashCode(bytes);
     }
 
     public static ByteKey of(String s) {
@@ -19,11 +22,15 @@ public final class ByteKey implements Comparable<ByteKey> {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ByteKey k && k.hash == hash && Arrays.equals(k.bytes, bytes);
+        return o instanceof ByteKey k && k.hashCode() == hashCode() && Arrays.equals(k.bytes, bytes);
     }
 
     @Override
     public int hashCode() {
+        if (!hashed) {
+            hash = Arrays.hashCode(bytes);
+            hashed = true;
+        }
         return hash;
     }
 
