@@ -60,6 +60,10 @@ public class DispatchBenchmark {
     private MemorySegment setFrames;
     private long[] getOffsets;
     private long[] setOffsets;
+    /** Collection commands on one large hash, set and sorted set ({@code KEYS} fields/members each). */
+    private final long[][] collOffsets = new long[5][KEYS + 1];
+    private final MemorySegment[] collFrames = new MemorySegment[5];
+    private static final int HSET = 0, HGET = 1, SADD = 2, SISMEMBER = 3, ZSCORE = 4;
     private ByteBuf reply;
     private int next;
 
@@ -80,6 +84,72 @@ public class DispatchBenchmark {
         for (int i = 0; i < KEYS; i++) {
             run(setFrames, setOffsets, i); // populate
         }
+        collFrames[HSET] = encode(i -> new String[]{"HSET", "bench:hash", field(i), "v".repeat(20)}, collOffsets[HSET]);
+        collFrames[HGET] = encode(i -> new String[]{"HGET", "bench:hash", field(i)}, collOffsets[HGET]);
+        collFrames[SADD] = encode(i -> new String[]{"SADD", "bench:set", field(i)}, collOffsets[SADD]);
+        collFrames[SISMEMBER] = encode(i -> new String[]{"SISMEMBER", "bench:set", field(i)}, collOffsets[SISMEMBER]);
+        collFrames[ZSCORE] = encode(i -> new String[]{"ZSCORE", "bench:zset", field(i)}, collOffsets[ZSCORE]);
+        long[] zaddOffsets = new long[KEYS + 1];
+        MemorySegment zadd = encode(i -> new String[]{"ZADD", "bench:zset", Integer.toString(i % 977), field(i)}, zaddOffsets);
+        for (int i = 0; i < KEYS; i++) {
+            run(collFrames[HSET], collOffsets[HSET], i);
+            run(collFrames[SADD], collOffsets[SADD], i);
+            run(zadd, zaddOffsets, i);
+        }
+    }
+
+    private static String field(int i) {
+        return "field:" + String.format("%08d", i);
+    }
+
+    private static MemorySegment encode(java.util.function.IntFunction<String[]> command, long[] offsets) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < KEYS; i++) {
+            offsets[i] = out.size();
+            String[] parts = command.apply(i);
+            out.writeBytes(("*" + parts.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            for (String p : parts) {
+                out.writeBytes(("$" + p.length() + "\r\n" + p + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            }
+        }
+        offsets[KEYS] = out.size();
+        byte[] all = out.toByteArray();
+        MemorySegment seg = Arena.global().allocate(all.length);
+        MemorySegment.copy(MemorySegment.ofArray(all), 0, seg, 0, all.length);
+        return seg;
+    }
+
+    private int collection(int which) {
+        int i = next++ % KEYS;
+        run(collFrames[which], collOffsets[which], i);
+        return reply.writerIndex();
+    }
+
+    /** HSET of an existing field of a 10,000-field hash (value of the same length: in place). */
+    @Benchmark
+    public int hset() {
+        return collection(HSET);
+    }
+
+    @Benchmark
+    public int hget() {
+        return collection(HGET);
+    }
+
+    /** SADD of a member already present (the lookup; a new member also copies it into a page). */
+    @Benchmark
+    public int sadd() {
+        return collection(SADD);
+    }
+
+    @Benchmark
+    public int sismember() {
+        return collection(SISMEMBER);
+    }
+
+    @Benchmark
+    public int zscore() {
+        return collection(ZSCORE);
     }
 
     private static MemorySegment encodeAll(String cmd, byte[] value, long[] offsets) {

@@ -27,6 +27,30 @@ public final class HashValue extends Versioned {
         return dict.find(field.bytes, PackedDict.mix(field.hashCode()));
     }
 
+    /** The entry of a field given in a request's segment (no copy), or -1. */
+    public int find(java.lang.foreign.MemorySegment seg, long off, int len) {
+        return dict.find(seg, off, len, PackedDict.hash(seg, off, len));
+    }
+
+    /**
+     * Sets a field from a request's segment (field and value there): copies only into the record,
+     * plus the journal's copies when persisted element by element. True when the field was new.
+     */
+    public boolean put(java.lang.foreign.MemorySegment seg, long fieldOff, int fieldLen, long valueOff, int valueLen) {
+        int h = PackedDict.hash(seg, fieldOff, fieldLen);
+        int e = dict.find(seg, fieldOff, fieldLen, h);
+        if (journal() != null) {
+            journal(seg.asSlice(fieldOff, fieldLen).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE),
+                    seg.asSlice(valueOff, valueLen).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
+        }
+        if (e < 0) {
+            dict.insert(seg, fieldOff, fieldLen, h, valueOff, valueLen);
+            return true;
+        }
+        dict.setValue(e, seg, valueOff, valueLen);
+        return false;
+    }
+
     public byte[] get(ByteKey field) {
         int e = find(field);
         return e < 0 ? null : dict.value(e);

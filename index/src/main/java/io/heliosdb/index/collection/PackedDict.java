@@ -1,5 +1,7 @@
 package io.heliosdb.index.collection;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 
 /**
@@ -46,6 +48,15 @@ public final class PackedDict {
         return mix(Arrays.hashCode(key));
     }
 
+    /** {@link #hash(byte[])} of bytes in a segment (a request's argument), without copying them. */
+    public static int hash(MemorySegment seg, long off, int len) {
+        int h = 1;
+        for (int i = 0; i < len; i++) {
+            h = 31 * h + seg.get(ValueLayout.JAVA_BYTE, off + i);
+        }
+        return mix(h);
+    }
+
     static int mix(int h) {
         h ^= h >>> 16;
         h *= 0x85ebca6b;
@@ -72,9 +83,77 @@ public final class PackedDict {
         return find(key, hash(key));
     }
 
+    /** As {@link #find(byte[], int)} for a key in a segment (no copy). */
+    public int find(MemorySegment seg, long off, int len, int hash) {
+        int mask = slots.length - 1;
+        for (int s = hash & mask; ; s = (s + 1) & mask) {
+            long v = slots[s];
+            if (v == 0) {
+                return -1;
+            }
+            if ((int) (v >>> 32) == hash && keyEquals((int) v - 1, seg, off, len)) {
+                return (int) v - 1;
+            }
+        }
+    }
+
+    /** As {@link #insert(byte[], int, byte[])} from a request's segment (no copies besides the record). */
+    public int insert(MemorySegment seg, long keyOff, int keyLen, int hash, long valueOff, int valueLen) {
+        int e = newEntry(hash);
+        addr[e] = reserveRecord(keyLen, valueLen);
+        int at = keyOffset(e);
+        byte[] page = pages[page(e)];
+        MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, keyOff, page, at, keyLen);
+        MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, valueOff, page, at + keyLen, valueLen);
+        return e;
+    }
+
+    /** As {@link #setValue(int, byte[])} from a request's segment. */
+    public void setValue(int e, MemorySegment seg, long off, int len) {
+        if (valueLength(e) != len) {
+            relocate(e, len);
+        }
+        MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, off, pages[page(e)], valueOffset(e), len);
+    }
+
+    /** Moves entry {@code e}'s record to a fresh one with room for a value of {@code len} bytes (key kept). */
+    private void relocate(int e, int len) {
+        byte[] oldPage = pages[page(e)];
+        int oldKey = keyOffset(e);
+        int klen = keyLength(e);
+        int old = recordSize(klen, valueLength(e));
+        addr[e] = reserveRecord(klen, len);
+        System.arraycopy(oldPage, oldKey, pages[page(e)], keyOffset(e), klen);
+        retire(old);
+    }
+
+    private boolean keyEquals(int e, MemorySegment seg, long off, int len) {
+        byte[] page = pages[page(e)];
+        int o = offset(e);
+        int klen = readVarint(page, o);
+        if (klen != len) {
+            return false;
+        }
+        int p = o + varintSize(klen);
+        p += varintSize(readVarint(page, p));
+        for (int i = 0; i < len; i++) {
+            if (page[p + i] != seg.get(ValueLayout.JAVA_BYTE, off + i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Appends an entry for a key known to be absent; returns its index. */
     public int insert(byte[] key, int hash, byte[] value) {
         assert find(key, hash) < 0 : "insert of a present key";
+        int e = newEntry(hash);
+        addr[e] = write(key, value, 0, value.length);
+        return e;
+    }
+
+    /** Appends an entry and links its slot; the caller sets its record address. */
+    private int newEntry(int hash) {
         if ((size + 1) * 4L > slots.length * 3L) {
             resizeSlots(slots.length * 2);
         }
@@ -82,7 +161,6 @@ public final class PackedDict {
             addr = Arrays.copyOf(addr, size + (size >> 1) + 1);
         }
         int e = size++;
-        addr[e] = write(key, value, 0, value.length);
         int mask = slots.length - 1;
         int s = hash & mask;
         while (slots[s] != 0) {
@@ -94,19 +172,10 @@ public final class PackedDict {
 
     /** Replaces an entry's value (in place when the length is unchanged). */
     public void setValue(int e, byte[] value) {
-        byte[] page = pages[page(e)];
-        int off = offset(e);
-        int klen = readVarint(page, off);
-        int p = off + varintSize(klen);
-        int vlen = readVarint(page, p);
-        if (vlen == value.length) {
-            System.arraycopy(value, 0, page, p + varintSize(vlen) + klen, vlen);
-            return;
+        if (valueLength(e) != value.length) {
+            relocate(e, value.length);
         }
-        byte[] key = Arrays.copyOfRange(page, p + varintSize(vlen), p + varintSize(vlen) + klen);
-        int old = recordSize(klen, vlen);
-        addr[e] = write(key, value, 0, value.length);
-        retire(old);
+        System.arraycopy(value, 0, pages[page(e)], valueOffset(e), value.length);
     }
 
     /**
@@ -311,14 +380,21 @@ public final class PackedDict {
     }
 
     private long write(byte[] key, byte[] value, int voff, int vlen) {
-        int need = recordSize(key.length, vlen);
+        long a = reserveRecord(key.length, vlen);
+        byte[] page = pages[(int) (a >>> 32)];
+        int w = (int) a + varintSize(key.length) + varintSize(vlen);
+        System.arraycopy(key, 0, page, w, key.length);
+        System.arraycopy(value, voff, page, w + key.length, vlen);
+        return a;
+    }
+
+    /** Room for a record with its two lengths written; returns its address (key and value to fill in). */
+    private long reserveRecord(int klen, int vlen) {
+        int need = recordSize(klen, vlen);
         int p = reserve(need);
         byte[] page = pages[p];
         int off = tail;
-        int w = writeVarint(page, off, key.length);
-        w = writeVarint(page, w, vlen);
-        System.arraycopy(key, 0, page, w, key.length);
-        System.arraycopy(value, voff, page, w + key.length, vlen);
+        writeVarint(page, writeVarint(page, off, klen), vlen);
         tail = off + need;
         liveBytes += need;
         return ((long) p << 32) | off;

@@ -27,6 +27,27 @@ public final class SetValue extends Versioned {
         return dict.find(m.bytes, PackedDict.mix(m.hashCode())) >= 0;
     }
 
+    /** Membership of a member given in a request's segment (no copy). */
+    public boolean contains(java.lang.foreign.MemorySegment seg, long off, int len) {
+        return dict.find(seg, off, len, PackedDict.hash(seg, off, len)) >= 0;
+    }
+
+    /** Adds a member given in a request's segment; copies only into the record (and the journal). */
+    public boolean add(java.lang.foreign.MemorySegment seg, long off, int len) {
+        int h = PackedDict.hash(seg, off, len);
+        if (dict.find(seg, off, len, h) >= 0) {
+            return false;
+        }
+        dict.insert(seg, off, len, h, 0, 0);
+        if (journal() != null) {
+            journal(seg.asSlice(off, len).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE), NO_VALUE);
+        }
+        if (intset && !isIntsetMember(seg, off, len)) {
+            intset = false; // as Redis: one non-integer member ends the intset for good
+        }
+        return true;
+    }
+
     public boolean add(ByteKey m) {
         int h = PackedDict.mix(m.hashCode());
         if (dict.find(m.bytes, h) >= 0) {
@@ -75,7 +96,7 @@ public final class SetValue extends Versioned {
     }
 
     /** Applies Redis' size rule after an add: too many members end the intset. */
-    public void checkIntset(ByteKey m, int maxIntsetEntries) {
+    public void checkIntset(int maxIntsetEntries) {
         if (intset && dict.size() > maxIntsetEntries) {
             intset = false;
         }
@@ -95,15 +116,34 @@ public final class SetValue extends Versioned {
 
     /** Canonical decimal of a 64-bit integer (what Redis' string2ll accepts for an intset). */
     public static boolean isIntsetMember(byte[] b) {
-        if (b.length == 0 || b.length > 20) {
+        return isIntsetMember(java.lang.foreign.MemorySegment.ofArray(b), 0, b.length);
+    }
+
+    /** As {@link #isIntsetMember(byte[])}, read in place: no leading zeros or '+', no "-0", within 64 bits. */
+    public static boolean isIntsetMember(java.lang.foreign.MemorySegment s, long off, int len) {
+        if (len == 0 || len > 20) {
             return false;
         }
-        try {
-            long v = Long.parseLong(new String(b, java.nio.charset.StandardCharsets.US_ASCII));
-            return Long.toString(v).length() == b.length && (b[0] != '+');
-        } catch (NumberFormatException e) {
-            return false;
+        int i = 0;
+        boolean negative = s.get(java.lang.foreign.ValueLayout.JAVA_BYTE, off) == '-';
+        if (negative) {
+            if (len == 1) {
+                return false;
+            }
+            i = 1;
         }
+        if (s.get(java.lang.foreign.ValueLayout.JAVA_BYTE, off + i) == '0') {
+            return len == 1; // "0" only: "-0" and leading zeros are not canonical
+        }
+        long v = 0; // accumulated negatively, so that Long.MIN_VALUE fits
+        for (; i < len; i++) {
+            int d = s.get(java.lang.foreign.ValueLayout.JAVA_BYTE, off + i) - '0';
+            if (d < 0 || d > 9 || v < (Long.MIN_VALUE + d) / 10) {
+                return false;
+            }
+            v = v * 10 - d;
+        }
+        return negative || v != Long.MIN_VALUE;
     }
 
     private static long parse(byte[] b) {

@@ -20,6 +20,11 @@ public final class ZSetValue extends Versioned {
         return dict.find(m.bytes, PackedDict.mix(m.hashCode()));
     }
 
+    /** The entry of a member given in a request's segment (no copy), or -1. */
+    public int find(java.lang.foreign.MemorySegment seg, long off, int len) {
+        return dict.find(seg, off, len, PackedDict.hash(seg, off, len));
+    }
+
     public double scoreAt(int e) {
         return Double.longBitsToDouble(dict.valueLong(e));
     }

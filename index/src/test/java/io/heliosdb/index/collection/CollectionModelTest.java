@@ -235,6 +235,28 @@ class CollectionModelTest {
     }
 
     @Test
+    void intsetMembersAreExactlyTheCanonicalDecimalsOf64BitIntegers() {
+        java.util.List<String> cases = new ArrayList<>(java.util.List.of("0", "-0", "00", "01", "+1", "-", "", "1a", " 1",
+                "9223372036854775807", "9223372036854775808", "-9223372036854775808", "-9223372036854775809",
+                "99999999999999999999", "-1", "10", "123456789012345678901"));
+        Random r = new Random(9);
+        for (int i = 0; i < 20_000; i++) {
+            cases.add(Long.toString(r.nextLong() >> r.nextInt(64)));
+            cases.add(Integer.toString(r.nextInt(1000)) + (r.nextBoolean() ? "" : "x"));
+        }
+        for (String c : cases) {
+            boolean expected;
+            try {
+                long v = Long.parseLong(c);
+                expected = Long.toString(v).equals(c);
+            } catch (NumberFormatException e) {
+                expected = false;
+            }
+            assertEquals(expected, SetValue.isIntsetMember(c.getBytes()), c);
+        }
+    }
+
+    @Test
     void listMatchesAnArrayListModelAndKeepsItsElementsOrderedByNumber() {
         Random r = new Random(2);
         ListValue l = new ListValue();

@@ -145,6 +145,17 @@ public final class RespWriter {
     }
 
     public void doubleValue(double d) {
+        if (d != 0 && Math.abs(d) < 1e17 && d == (long) d) {
+            // an integral score (the common case): %.17g prints it as the integer, so no formatting objects
+            if (protocol == 3) {
+                out.writeByte(',');
+                writeDecimal((long) d);
+                out.writeBytes(CRLF);
+            } else {
+                bulkDecimal((long) d);
+            }
+            return;
+        }
         String text = formatDouble(d);
         if (protocol == 3) {
             out.writeByte(',');

@@ -73,11 +73,15 @@ public final class HashCommands {
             return;
         }
         HashValue h = TypedKeys.value(ctx, e);
+        int maxEntries = (int) TypedKeys.limit(ctx, "hash-max-listpack-entries");
+        int maxValue = (int) TypedKeys.limit(ctx, "hash-max-listpack-value");
         int added = 0;
         for (int i = 2; i < a.count(); i += 2) {
-            if (put(ctx, h, TypedKeys.key(a, i), a.bytes(i + 1))) {
+            // straight from the request's buffer into the hash's pages: no per-field objects
+            if (h.put(a.segment(), a.offset(i), a.length(i), a.offset(i + 1), a.length(i + 1))) {
                 added++;
             }
+            h.checkCompact(maxEntries, maxValue, a.length(i), a.length(i + 1));
         }
         ctx.db().objectChanged(e);
         if (hmset) {
@@ -114,7 +118,8 @@ public final class HashCommands {
             return;
         }
         HashValue h = TypedKeys.value(ctx, e);
-        writeValue(ctx.out(), h, h.find(TypedKeys.key(ctx.args(), 2)));
+        Args a = ctx.args();
+        writeValue(ctx.out(), h, h.find(a.segment(), a.offset(2), a.length(2)));
     }
 
     /** The value of entry {@code i} (nil when -1), written from the hash's pages without a copy. */
@@ -141,7 +146,7 @@ public final class HashCommands {
         HashValue h = e == Keyspace.NONE ? null : TypedKeys.value(ctx, e);
         ctx.out().array(a.count() - 2);
         for (int i = 2; i < a.count(); i++) {
-            writeValue(ctx.out(), h, h == null ? -1 : h.find(TypedKeys.key(a, i)));
+            writeValue(ctx.out(), h, h == null ? -1 : h.find(a.segment(), a.offset(i), a.length(i)));
         }
     }
 

@@ -53,7 +53,7 @@ public final class SetCommands {
     public static boolean add(SetValue s, ByteKey m, int maxIntset) {
         boolean added = s.add(m);
         if (added) {
-            s.checkIntset(m, maxIntset);
+            s.checkIntset(maxIntset);
         }
         return added;
     }
@@ -71,7 +71,8 @@ public final class SetCommands {
         int max = maxIntset(ctx);
         int added = 0;
         for (int i = 2; i < a.count(); i++) {
-            if (add(s, TypedKeys.key(a, i), max)) {
+            if (s.add(a.segment(), a.offset(i), a.length(i))) { // no per-member objects
+                s.checkIntset(max);
                 added++;
             }
         }
@@ -126,7 +127,8 @@ public final class SetCommands {
         if (e == WRONG) {
             return;
         }
-        ctx.out().integer(e != Keyspace.NONE && ((SetValue) TypedKeys.value(ctx, e)).contains(TypedKeys.key(ctx.args(), 2)) ? 1 : 0);
+        Args a = ctx.args();
+        ctx.out().integer(e != Keyspace.NONE && ((SetValue) TypedKeys.value(ctx, e)).contains(a.segment(), a.offset(2), a.length(2)) ? 1 : 0);
     }
 
     static void smismember(CommandContext ctx) {
@@ -138,7 +140,7 @@ public final class SetCommands {
         SetValue s = e == Keyspace.NONE ? null : TypedKeys.value(ctx, e);
         ctx.out().array(a.count() - 2);
         for (int i = 2; i < a.count(); i++) {
-            ctx.out().integer(s != null && s.contains(TypedKeys.key(a, i)) ? 1 : 0);
+            ctx.out().integer(s != null && s.contains(a.segment(), a.offset(i), a.length(i)) ? 1 : 0);
         }
     }
 

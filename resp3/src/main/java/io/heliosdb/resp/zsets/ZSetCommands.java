@@ -264,11 +264,13 @@ public final class ZSetCommands {
         if (e == WRONG) {
             return;
         }
-        Double s = e == Keyspace.NONE ? null : ((ZSetValue) TypedKeys.value(ctx, e)).score(TypedKeys.key(ctx.args(), 2));
-        if (s == null) {
+        ZSetValue z = e == Keyspace.NONE ? null : TypedKeys.value(ctx, e);
+        Args a = ctx.args();
+        int m = z == null ? -1 : z.find(a.segment(), a.offset(2), a.length(2));
+        if (m < 0) {
             ctx.out().nullBulk();
         } else {
-            writeScore(ctx.out(), s);
+            writeScore(ctx.out(), z.scoreAt(m));
         }
     }
 

@@ -22,6 +22,21 @@ class RespWriterTest {
     }
 
     @Test
+    void integralDoublesWrittenWithoutFormattingMatchRedisPercent17g() {
+        java.util.List<Double> values = new java.util.ArrayList<>(java.util.List.of(1.0, -1.0, 42.0, 1e16, -1e16,
+                9007199254740992.0, 9007199254740994.0, 99999999999999984.0, 1e17, -1e17, 1.5e17, 123456789012.0, -0.0, 0.0));
+        java.util.Random r = new java.util.Random(4);
+        for (int i = 0; i < 5000; i++) {
+            values.add((double) (r.nextLong() >> r.nextInt(64)));
+            values.add(Math.rint(r.nextGaussian() * Math.pow(10, r.nextInt(19))));
+        }
+        for (double d : values) {
+            String text = RespWriter.formatDouble(d); // the general %.17g path
+            golden(w -> w.doubleValue(d), "$" + text.length() + "\r\n" + text + "\r\n", "," + text + "\r\n");
+        }
+    }
+
+    @Test
     void replyTypesDegradeForResp2AsRedisDoes() {
         golden(RespWriter::ok, "+OK\r\n", "+OK\r\n");
         golden(w -> w.integer(-42), ":-42\r\n", ":-42\r\n");
