@@ -75,4 +75,32 @@ class ByteStringsTest {
         MemorySegment hi = MemorySegment.ofArray(new byte[]{(byte) 0xFF});
         assertTrue(ByteStrings.compare(hi, 0, 1, s("a"), 0, 1) > 0);
     }
+
+    @Test
+    void compareOrdersAsUnsignedMemcmpThenLengthForAnyPrefixAndOffset() {
+        java.util.Random r = new java.util.Random(8);
+        for (int t = 0; t < 100_000; t++) {
+            int common = r.nextInt(30);
+            byte[] prefix = new byte[common];
+            r.nextBytes(prefix);
+            byte[] x = withTail(prefix, r);
+            byte[] y = r.nextInt(10) == 0 ? x.clone() : withTail(prefix, r);
+            int ox = r.nextInt(9);
+            int oy = r.nextInt(9);
+            MemorySegment a = MemorySegment.ofArray(new byte[ox + x.length]);
+            MemorySegment b = MemorySegment.ofArray(new byte[oy + y.length]);
+            MemorySegment.copy(MemorySegment.ofArray(x), 0, a, ox, x.length);
+            MemorySegment.copy(MemorySegment.ofArray(y), 0, b, oy, y.length);
+            int expected = Integer.signum(java.util.Arrays.compareUnsigned(x, y));
+            assertEquals(expected, Integer.signum(ByteStrings.compare(a, ox, x.length, b, oy, y.length)));
+        }
+    }
+
+    private static byte[] withTail(byte[] prefix, java.util.Random r) {
+        byte[] tail = new byte[r.nextInt(20)];
+        r.nextBytes(tail);
+        byte[] all = java.util.Arrays.copyOf(prefix, prefix.length + tail.length);
+        System.arraycopy(tail, 0, all, prefix.length, tail.length);
+        return all;
+    }
 }
