@@ -2,7 +2,8 @@
 # Side-by-side benchmark of the collection types: redis-server (Debian package) and HeliosDB on the
 # same machine, same run, same settings (no persistence for either, or both with AOF everysec when
 # PERSIST=1), driven by redis-benchmark. Three parts:
-#   1. redis-benchmark's own tests LPUSH, RPOP, SADD, HSET, ZADD, LRANGE_100, LRANGE_600 at -c 50, -P 1 and -P 16;
+#   1. redis-benchmark's own tests LPUSH, RPOP, SADD, HSET, ZADD, LRANGE_100, LRANGE_600 at -c 50, -P 1 and -P 16
+#      (plus SET and GET: the network path's baseline in the same run);
 #   2. a 1M-member sorted set and a 1M-field hash: ZADD / ZRANGEBYSCORE..LIMIT / ZRANK and HSET / HGET latency;
 #   3. memory: used_memory and RSS growth for 1M-member hash, set, sorted set and list.
 # Writes perf-reports/collections/<date>.md (+ .csv). Usage: ./heliosdb bench collections
@@ -39,6 +40,8 @@ HELIOS_JAVA_PID=$(pgrep -f "io.heliosdb.server.Main.*--port $HELIOS_PORT" | head
 REDIS_PID=$(cat "$WORK/redis.pid")
 rss_kb() { ps -o rss= -p "$1" | tr -d ' '; }
 used() { redis-cli -p "$1" info memory | awk -F: '/^used_memory:/{print $2}' | tr -d '\r'; }
+# HeliosDB's live heap: a full GC first (jcmd), so garbage does not count; checks its used_memory estimate.
+live_heap() { jcmd "$HELIOS_JAVA_PID" GC.run >/dev/null 2>&1; redis-cli -p $HELIOS_PORT info memory | awk -F: '/^heliosdb_heap_used:/{print $2}' | tr -d '\r'; }
 
 DATE=$(date -u +%Y-%m-%dT%H-%MZ)
 OUT_DIR=perf-reports/collections; mkdir -p "$OUT_DIR"
@@ -51,7 +54,7 @@ csv() { # server clients pipeline
 run() { # server port tests clients pipeline
   redis-benchmark -p "$2" -t "$3" -c "$4" -P "$5" -n "$N" -r 100000 --csv -q 2>/dev/null | csv "$1" "$4" "$5"
 }
-TESTS=lpush,rpop,sadd,hset,zadd,lrange_100,lrange_600
+TESTS=set,get,lpush,rpop,sadd,hset,zadd,lrange_100,lrange_600 # SET and GET: the same run's baseline for the network path
 for p in $REDIS_PORT $HELIOS_PORT; do
   redis-benchmark -p $p -t $TESTS -c 50 -P 16 -n 400000 -r 100000 -q >/dev/null 2>&1
   redis-benchmark -p $p -t $TESTS -c 50 -n 100000 -r 100000 -q >/dev/null 2>&1
@@ -101,7 +104,7 @@ mem_row() { # type command-builder
   local type=$1
   for p in $REDIS_PORT $HELIOS_PORT; do redis-cli -p $p flushall >/dev/null; done
   sleep 1
-  local r0 h0 rr0 hr0; r0=$(used $REDIS_PORT); h0=$(used $HELIOS_PORT); rr0=$(rss_kb $REDIS_PID); hr0=$(rss_kb $HELIOS_JAVA_PID)
+  local r0 h0 rr0 hr0 lh0; r0=$(used $REDIS_PORT); h0=$(used $HELIOS_PORT); rr0=$(rss_kb $REDIS_PID); hr0=$(rss_kb $HELIOS_JAVA_PID); lh0=$(live_heap)
   for p in $REDIS_PORT $HELIOS_PORT; do
     awk -v n=$BIG -v t="$type" 'BEGIN {
       cmd = (t == "hash") ? "HSET" : (t == "set") ? "SADD" : (t == "zset") ? "ZADD" : "RPUSH"
@@ -118,8 +121,8 @@ mem_row() { # type command-builder
       } }' | redis-cli -p $p --pipe >/dev/null
   done
   sleep 2
-  local r1 h1 rr1 hr1; r1=$(used $REDIS_PORT); h1=$(used $HELIOS_PORT); rr1=$(rss_kb $REDIS_PID); hr1=$(rss_kb $HELIOS_JAVA_PID)
-  echo "| $type | $(( (r1 - r0) / 1048576 )) MiB | $(( (h1 - h0) / 1048576 )) MiB | $(awk -v a=$((h1 - h0)) -v b=$((r1 - r0)) 'BEGIN{printf "%.2f", a/b}') | $(( (rr1 - rr0) / 1024 )) MiB | $(( (hr1 - hr0) / 1024 )) MiB |"
+  local r1 h1 rr1 hr1 lh1; r1=$(used $REDIS_PORT); h1=$(used $HELIOS_PORT); rr1=$(rss_kb $REDIS_PID); hr1=$(rss_kb $HELIOS_JAVA_PID); lh1=$(live_heap)
+  echo "| $type | $(( (r1 - r0) / 1048576 )) MiB | $(( (h1 - h0) / 1048576 )) MiB | $(awk -v a=$((h1 - h0)) -v b=$((r1 - r0)) 'BEGIN{printf "%.2f", a/b}') | $(( (lh1 - lh0) / 1048576 )) MiB | $(( (rr1 - rr0) / 1024 )) MiB | $(( (hr1 - hr0) / 1024 )) MiB |"
 }
 MEM_ROWS=$(for t in hash set zset list; do mem_row $t; done)
 
@@ -146,11 +149,11 @@ MEM_ROWS=$(for t in hash set zset list; do mem_row $t; done)
   echo
   echo "## Memory for $BIG-member collections (growth from an empty server; members \"member:NNNNNNNN\", hash values \"value\")"
   echo
-  echo "| type | redis used_memory | helios used_memory | ratio | redis RSS growth | helios RSS growth |"
-  echo "|---|---|---|---|---|---|"
+  echo "| type | redis used_memory | helios used_memory | ratio | helios live heap growth | redis RSS growth | helios RSS growth |"
+  echo "|---|---|---|---|---|---|---|"
   echo "$MEM_ROWS"
   echo
-  echo "HeliosDB's used_memory counts off-heap entries plus its estimate of the collections' heap bytes; the RSS columns are what the processes actually grew by (the JVM's heap includes garbage not yet collected)."
+  echo "HeliosDB's used_memory counts off-heap entries plus its estimate of the collections' heap bytes; 'live heap growth' checks that estimate: the JVM heap in use after a full GC (jcmd GC.run) before and after loading. The RSS columns are what the processes grew by (a JVM's RSS keeps heap pages it already had, so it says little here)."
   echo
   echo "Raw numbers: \`$(basename "$CSV")\`."
 } > "$REPORT"
