@@ -153,7 +153,7 @@ MEM_ROWS=$(for t in hash set zset list; do mem_row $t; done)
   echo "|---|---|---|---|---|---|---|"
   echo "$MEM_ROWS"
   echo
-  echo "HeliosDB's used_memory counts off-heap entries plus its estimate of the collections' heap bytes; 'live heap growth' checks that estimate: the JVM heap in use after a full GC (jcmd GC.run) before and after loading. The RSS columns are what the processes grew by (a JVM's RSS keeps heap pages it already had, so it says little here)."
+  echo "HeliosDB's used_memory counts off-heap entries plus its estimate of the collections' heap bytes; 'live heap growth' checks that estimate: the JVM heap in use after a full GC (jcmd GC.run) before and after loading. (With PERSIST=1 the storage engine's flush and compaction buffers come and go in the same heap, so that column is only indicative there.) The RSS columns are what the processes grew by (a JVM's RSS keeps heap pages it already had, so it says little here)."
   echo
   echo "Raw numbers: \`$(basename "$CSV")\`."
 } > "$REPORT"

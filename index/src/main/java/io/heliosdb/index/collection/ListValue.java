@@ -204,6 +204,23 @@ public final class ListValue extends Versioned {
         return c.get(index - cursorStart);
     }
 
+    /** Receives elements in place: the bytes are {@code data[off, off + len)}, valid during the call. */
+    public interface ElementSink {
+        void element(byte[] data, int off, int len);
+    }
+
+    /** Elements {@code from..to} (inclusive, in range) in order, without copying them (LRANGE). */
+    public void forEachInRange(int from, int to, ElementSink sink) {
+        assert from >= 0 && to < size;
+        for (int i = from; i <= to; ) {
+            Chunk c = locate(i);
+            for (int k = i - cursorStart; k < c.size && i <= to; k++, i++) {
+                int start = c.start(k);
+                sink.element(c.data, start, c.ends[k] - start);
+            }
+        }
+    }
+
     public void set(int index, byte[] v) {
         Chunk c = locate(index);
         long before = c.heapBytes();

@@ -313,6 +313,13 @@ class CollectionModelTest {
                     values.add(new String(l.get(i)));
                 }
                 assertEquals(model, values);
+                if (!model.isEmpty()) {
+                    int from = r.nextInt(model.size());
+                    int to = from + r.nextInt(model.size() - from);
+                    List<String> ranged = new ArrayList<>();
+                    l.forEachInRange(from, to, (data, off, len) -> ranged.add(new String(data, off, len)));
+                    assertEquals(model.subList(from, to + 1), ranged);
+                }
                 List<byte[]> keys = new ArrayList<>();
                 ListValue reloaded = new ListValue();
                 l.forEachElement((k, chunk) -> {

@@ -146,10 +146,9 @@ public final class ListCommands {
             ctx.out().array(0);
             return;
         }
-        ctx.out().array((int) (r[1] - r[0] + 1));
-        for (long i = r[0]; i <= r[1]; i++) {
-            ctx.out().bulk(l.get((int) i));
-        }
+        RespWriter out = ctx.out();
+        out.array((int) (r[1] - r[0] + 1));
+        l.forEachInRange((int) r[0], (int) r[1], out::bulk); // straight from the chunks, no copies
     }
 
     /** Redis' start/end normalisation; null when the range is empty. */
