@@ -231,15 +231,7 @@ public final class OffHeapKeyspace implements Keyspace {
      */
     public long evictValue(long e) {
         assert !isDirty(e) && encoding(e) != ValueEncoding.ON_DISK;
-        int keyLen = keyLength(e);
-        long moved = memory.allocate(HEADER + keyLen);
-        MemorySegment.copy(seg(e), SlabAllocator.offset(e), seg(moved), SlabAllocator.offset(moved), HEADER + keyLen);
-        MemorySegment ms = seg(moved);
-        long mo = SlabAllocator.offset(moved);
-        ms.set(NativeMemory.INT, mo + VALUE_LENGTH, 0);
-        ms.set(NativeMemory.BYTE, mo + ENCODING, ValueEncoding.ON_DISK);
-        relink(e, moved);
-        memory.free(e);
+        long moved = resizeValue(e, ValueEncoding.ON_DISK, 0);
         onDiskEntries++;
         return moved;
     }
@@ -254,16 +246,8 @@ public final class OffHeapKeyspace implements Keyspace {
     /** Puts a value read from disk back into ON_DISK entry {@code e}; returns the moved entry. Not a change. */
     public long restoreValue(long e, byte encoding, MemorySegment value, long off, int len) {
         assert encoding(e) == ValueEncoding.ON_DISK;
-        int keyLen = keyLength(e);
-        long moved = memory.allocate(HEADER + keyLen + len);
-        MemorySegment.copy(seg(e), SlabAllocator.offset(e), seg(moved), SlabAllocator.offset(moved), HEADER + keyLen);
-        MemorySegment ms = seg(moved);
-        long mo = SlabAllocator.offset(moved);
-        ms.set(NativeMemory.INT, mo + VALUE_LENGTH, len);
-        ms.set(NativeMemory.BYTE, mo + ENCODING, encoding);
-        MemorySegment.copy(value, off, ms, mo + HEADER + keyLen, len);
-        relink(e, moved);
-        memory.free(e);
+        long moved = resizeValue(e, encoding, len);
+        MemorySegment.copy(value, off, seg(moved), valueOffset(moved), len);
         onDiskEntries--;
         return moved;
     }

@@ -214,14 +214,18 @@ public final class PackedDict {
     }
 
     private void clear() {
+        resetPages();
+        addr = new long[4];
+        slots = new long[MIN_SLOTS];
+    }
+
+    private void resetPages() {
         pages = new byte[1][];
         pageCount = 0;
         pageBytes = 0;
         tail = 0;
         liveBytes = 0;
         garbageBytes = 0;
-        addr = new long[4];
-        slots = new long[MIN_SLOTS];
     }
 
     private static long slot(int hash, int e) {
@@ -444,12 +448,7 @@ public final class PackedDict {
     private void repack() {
         byte[][] oldPages = pages;
         long[] oldAddr = addr.clone();
-        pages = new byte[1][];
-        pageCount = 0;
-        pageBytes = 0;
-        tail = 0;
-        liveBytes = 0;
-        garbageBytes = 0;
+        resetPages();
         for (int e = 0; e < size; e++) {
             byte[] page = oldPages[(int) (oldAddr[e] >>> 32)];
             int off = (int) oldAddr[e];

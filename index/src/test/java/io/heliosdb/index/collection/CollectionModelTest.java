@@ -21,6 +21,24 @@ class CollectionModelTest {
         }
     }
 
+    /** ZADD of one member on the set and on the model; the set says whether the member was new. */
+    private static void putBoth(ZSetValue z, TreeSet<Entry> model, Map<String, Double> scores, String m, double s) {
+        Double old = scores.put(m, s);
+        if (old != null) {
+            model.remove(new Entry(old, m));
+        }
+        model.add(new Entry(s, m));
+        assertEquals(old == null, z.put(ByteKey.of(m), s));
+    }
+
+    private static void removeBoth(ZSetValue z, TreeSet<Entry> model, Map<String, Double> scores, String m) {
+        Double old = scores.remove(m);
+        if (old != null) {
+            model.remove(new Entry(old, m));
+        }
+        assertEquals(old != null, z.remove(ByteKey.of(m)));
+    }
+
     @Test
     void sortedSetMatchesATreeSetModel() {
         Random r = new Random(1);
@@ -31,19 +49,9 @@ class CollectionModelTest {
         for (int step = 0; step < 60_000; step++) {
             String m = "m" + r.nextInt(3000);
             if (r.nextInt(3) > 0) {
-                double s = r.nextInt(50) == 0 ? -0.0 : r.nextInt(200) / 4.0;
-                Double old = scores.put(m, s);
-                if (old != null) {
-                    model.remove(new Entry(old, m));
-                }
-                model.add(new Entry(s, m));
-                assertEquals(old == null, z.put(ByteKey.of(m), s));
+                putBoth(z, model, scores, m, r.nextInt(50) == 0 ? -0.0 : r.nextInt(200) / 4.0);
             } else {
-                Double old = scores.remove(m);
-                if (old != null) {
-                    model.remove(new Entry(old, m));
-                }
-                assertEquals(old != null, z.remove(ByteKey.of(m)));
+                removeBoth(z, model, scores, m);
             }
             if (step % 997 == 0) {
                 List<Entry> expected = new ArrayList<>(model);
@@ -91,19 +99,9 @@ class CollectionModelTest {
                 String m = "m" + r.nextInt(80_000);
                 boolean remove = phase == 3 ? r.nextInt(10) > 0 : r.nextInt(8) == 0;
                 if (!remove) {
-                    double s = phase == 0 ? step : phase == 1 ? r.nextInt(1000) : r.nextGaussian() * 100;
-                    Double old = scores.put(m, s);
-                    if (old != null) {
-                        model.remove(new Entry(old, m));
-                    }
-                    model.add(new Entry(s, m));
-                    assertEquals(old == null, z.put(ByteKey.of(m), s));
+                    putBoth(z, model, scores, m, phase == 0 ? step : phase == 1 ? r.nextInt(1000) : r.nextGaussian() * 100);
                 } else {
-                    Double old = scores.remove(m);
-                    if (old != null) {
-                        model.remove(new Entry(old, m));
-                    }
-                    assertEquals(old != null, z.remove(ByteKey.of(m)));
+                    removeBoth(z, model, scores, m);
                 }
             }
             List<Entry> expected = new ArrayList<>(model);
