@@ -237,7 +237,7 @@ public final class BlockingCommands {
         private Consumer<RespWriter> earlyEnd;
         private boolean resumePending;
         /** The timeout fired while a claimed element was being moved (home loop). */
-        private boolean timedOutWhileClaimed;
+        private volatile boolean timedOutWhileClaimed; // set on the home loop, read on the source shard
 
         Blocked(Blocker command, CrossShardCall call) {
             this.command = command;
