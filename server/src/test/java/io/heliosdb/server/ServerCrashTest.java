@@ -27,13 +27,17 @@ class ServerCrashTest {
     private static final int WRITERS = 4;
 
     @ParameterizedTest
-    @ValueSource(strings = {"always", "everysec"})
-    void noAcknowledgedWriteIsLostWhenTheServerIsKilled(String appendfsync) throws Exception {
+    @ValueSource(strings = {"always", "everysec", "everysec+maxmemory"})
+    void noAcknowledgedWriteIsLostWhenTheServerIsKilled(String mode) throws Exception {
+        // "+maxmemory": a 128 KB budget, so whole collections keep moving to disk and back
+        // while they are written (tiering under the crash)
+        String appendfsync = mode.split("\\+")[0];
+        boolean tiered = mode.endsWith("+maxmemory");
         Path dir = Files.createTempDirectory("helios-crash");
-        Random random = new Random(appendfsync.hashCode());
+        Random random = new Random(mode.hashCode());
         try {
             for (int round = 0; round < 3; round++) {
-                Process server = start(dir, appendfsync);
+                Process server = start(dir, appendfsync, tiered);
                 int port = port(server);
                 AtomicLongArray lastAcked = new AtomicLongArray(WRITERS);
                 AtomicLongArray counterAcked = new AtomicLongArray(WRITERS);
@@ -67,13 +71,21 @@ class ServerCrashTest {
                     writers.add(t);
                 }
                 Thread.sleep(300 + random.nextInt(1200));
+                if (tiered) { // values and collections left RAM while they were being written
+                    try (Jedis probe = new Jedis("127.0.0.1", port)) {
+                        for (int i = 0; i < 100 && PersistenceTest.field(probe, "heliosdb_tier_values_moved_to_disk") == 0; i++) {
+                            Thread.sleep(20);
+                        }
+                        assertTrue(PersistenceTest.field(probe, "heliosdb_tier_values_moved_to_disk") > 0, probe.info("memory"));
+                    }
+                }
                 server.destroyForcibly(); // SIGKILL
                 server.waitFor();
                 stop.set(true);
                 for (Thread t : writers) {
                     t.join();
                 }
-                Process again = start(dir, appendfsync);
+                Process again = start(dir, appendfsync, tiered);
                 try (Jedis j = new Jedis("127.0.0.1", port(again))) {
                     long total = 0;
                     for (int w = 0; w < WRITERS; w++) {
@@ -108,12 +120,15 @@ class ServerCrashTest {
         }
     }
 
-    private static Process start(Path dir, String appendfsync) throws Exception {
+    private static Process start(Path dir, String appendfsync, boolean tiered) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = List.of(java, "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
+        List<String> cmd = new ArrayList<>(List.of(java, "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
                 "--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED", "-Xmx512m",
                 "-cp", System.getProperty("java.class.path"), "io.heliosdb.server.Main",
-                "--port", "0", "--dir", dir.toString(), "--shards", "2", "--appendfsync", appendfsync);
+                "--port", "0", "--dir", dir.toString(), "--shards", "2", "--appendfsync", appendfsync));
+        if (tiered) {
+            cmd.addAll(List.of("--maxmemory", "128kb"));
+        }
         return new ProcessBuilder(cmd).redirectErrorStream(true).start();
     }
 
