@@ -108,6 +108,15 @@ public final class PackedDict {
         return e;
     }
 
+    /** Inserts a key from a request's segment with an 8-byte value (a sorted set's score bits). */
+    public int insertLong(MemorySegment seg, long keyOff, int keyLen, int hash, long value) {
+        int e = newEntry(hash);
+        addr[e] = reserveRecord(keyLen, 8);
+        MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, keyOff, pages[page(e)], keyOffset(e), keyLen);
+        setValueLong(e, value);
+        return e;
+    }
+
     /** As {@link #setValue(int, byte[])} from a request's segment. */
     public void setValue(int e, MemorySegment seg, long off, int len) {
         if (valueLength(e) != len) {

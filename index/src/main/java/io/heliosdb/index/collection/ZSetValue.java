@@ -35,7 +35,7 @@ public final class ZSetValue extends Versioned {
     }
 
     /** Moves a member found with {@link #find} to a new score, without looking it up again. */
-    public void rescoreAt(int e, ByteKey m, double score) {
+    public void rescoreAt(int e, double score) {
         if (compact && score == 0.0) {
             score = 0.0; // a listpack stores an integral score as an integer: Redis loses the sign of -0 there
         }
@@ -43,9 +43,23 @@ public final class ZSetValue extends Versioned {
         if (old == score) {
             return; // as Redis' zsetAdd: -0 and 0 are the same score
         }
-        journal(m.bytes, scoreBytes(score));
-        tree.rescore(old, m.bytes, e, score);
+        if (journal() != null) {
+            journal(dict.key(e), scoreBytes(score));
+        }
+        tree.rescore(old, e, score);
         dict.setValueLong(e, Double.doubleToRawLongBits(score));
+    }
+
+    /** Adds a member given in a request's segment (known to be absent): copies it only into the dict. */
+    public void add(java.lang.foreign.MemorySegment seg, long off, int len, double score) {
+        if (compact && score == 0.0) {
+            score = 0.0;
+        }
+        int e = dict.insertLong(seg, off, len, PackedDict.hash(seg, off, len), Double.doubleToRawLongBits(score));
+        if (journal() != null) {
+            journal(dict.key(e), scoreBytes(score));
+        }
+        tree.insert(score, e);
     }
 
     /** Adds or moves a member; true when it was new. */
@@ -53,7 +67,7 @@ public final class ZSetValue extends Versioned {
         int h = PackedDict.mix(m.hashCode());
         int e = dict.find(m.bytes, h);
         if (e >= 0) {
-            rescoreAt(e, m, score);
+            rescoreAt(e, score);
             return false;
         }
         if (compact && score == 0.0) {
@@ -61,7 +75,7 @@ public final class ZSetValue extends Versioned {
         }
         journal(m.bytes, scoreBytes(score));
         e = dict.insert(m.bytes, h, scoreBytes(score));
-        tree.insert(score, m.bytes, e);
+        tree.insert(score, e);
         return true;
     }
 
@@ -70,12 +84,12 @@ public final class ZSetValue extends Versioned {
         if (e < 0) {
             return false;
         }
-        boolean deleted = tree.delete(scoreAt(e), m.bytes);
+        boolean deleted = tree.delete(scoreAt(e), e);
         assert deleted : "member missing from the order";
         int last = dict.size() - 1;
         if (e != last) {
             // the dict moves its last entry into the hole: the tree must follow it
-            tree.renumber(scoreAt(last), dict.key(last), e);
+            tree.renumber(scoreAt(last), last, e);
         }
         dict.remove(e, false);
         journal(m.bytes, null);
@@ -89,7 +103,7 @@ public final class ZSetValue extends Versioned {
     /** 0-based rank, or -1. */
     public long rank(ByteKey m) {
         int e = find(m);
-        return e < 0 ? -1 : tree.rank(scoreAt(e), m) - 1;
+        return e < 0 ? -1 : tree.rankOf(scoreAt(e), e) - 1;
     }
 
     public boolean compact() {

@@ -115,18 +115,19 @@ public final class ZTree {
 
     // --- comparisons ---------------------------------------------------------------------------
 
-    private static int compare(double s1, byte[] m1, double s2, byte[] m2) {
-        if (s1 < s2) {
+    /** A separator against (s, member of entry m). */
+    private int compare(double sepScore, byte[] sepMember, double s, int m) {
+        if (sepScore < s) {
             return -1;
         }
-        if (s1 > s2) {
+        if (sepScore > s) {
             return 1;
         }
-        return Arrays.compareUnsigned(m1, m2);
+        return -Integer.signum(dict.compareKey(m, sepMember));
     }
 
-    /** Entry i of a leaf against (s, m). */
-    private int compare(Leaf l, int i, double s, byte[] m) {
+    /** Entry i of a leaf against (s, member of entry m). */
+    private int compare(Leaf l, int i, double s, int m) {
         double x = l.scores[i];
         if (x < s) {
             return -1;
@@ -134,11 +135,11 @@ public final class ZTree {
         if (x > s) {
             return 1;
         }
-        return dict.compareKey(l.ids[i], m);
+        return l.ids[i] == m ? 0 : dict.compareKeys(l.ids[i], m);
     }
 
     /** The child of an inner node that holds (s, m): the last k whose separator is &le; the key. */
-    private static int child(Inner in, double s, byte[] m) {
+    private int child(Inner in, double s, int m) {
         int lo = 1;
         int hi = in.n - 1;
         int k = 0;
@@ -155,7 +156,7 @@ public final class ZTree {
     }
 
     /** First index in the leaf whose entry is &ge; (s, m). */
-    private int lowerBound(Leaf l, double s, byte[] m) {
+    private int lowerBound(Leaf l, double s, int m) {
         int lo = 0;
         int hi = l.count;
         while (lo < hi) {
@@ -183,9 +184,12 @@ public final class ZTree {
 
     // --- insert --------------------------------------------------------------------------------
 
-    /** Adds member id {@code id} (bytes {@code member}) at {@code score}; the pair must be absent. */
-    void insert(double score, byte[] member, int id) {
-        Object right = insert(root, score, member, id);
+    /**
+     * Adds dict entry {@code id} (already in the dict: searches compare members there) at
+     * {@code score}; the pair must be absent.
+     */
+    void insert(double score, int id) {
+        Object right = insert(root, score, id);
         if (right != null) {
             Inner r = new Inner();
             inners++;
@@ -202,13 +206,13 @@ public final class ZTree {
     }
 
     /** Inserts below {@code node}; returns a new right sibling when the node split (its separator in up*). */
-    private Object insert(Object node, double s, byte[] m, int id) {
+    private Object insert(Object node, double s, int id) {
         if (node instanceof Leaf l) {
-            return insertInLeaf(l, lowerBound(l, s, m), s, id);
+            return insertInLeaf(l, lowerBound(l, s, id), s, id);
         }
         Inner in = (Inner) node;
-        int k = child(in, s, m);
-        Object right = insert(in.kids[k], s, m, id);
+        int k = child(in, s, id);
+        Object right = insert(in.kids[k], s, id);
         if (right == null) {
             in.counts[k]++;
             return null;
@@ -308,9 +312,9 @@ public final class ZTree {
 
     // --- delete --------------------------------------------------------------------------------
 
-    /** Removes (score, member); false when absent. */
-    boolean delete(double score, byte[] member) {
-        if (!delete(root, score, member)) {
+    /** Removes (score, member of dict entry id); false when absent. */
+    boolean delete(double score, int id) {
+        if (!delete(root, score, id)) {
             return false;
         }
         length--;
@@ -327,7 +331,7 @@ public final class ZTree {
         return true;
     }
 
-    private boolean delete(Object node, double s, byte[] m) {
+    private boolean delete(Object node, double s, int m) {
         if (node instanceof Leaf l) {
             int i = lowerBound(l, s, m);
             if (i == l.count || compare(l, i, s, m) != 0) {
@@ -434,7 +438,7 @@ public final class ZTree {
     private int foundIndex;
 
     /** Finds (s, m) into foundLeaf/foundIndex; returns its 1-based rank or 0 when absent. */
-    private long locate(double s, byte[] m) {
+    private long locate(double s, int m) {
         long rank = 0;
         Object x = root;
         while (x instanceof Inner in) {
@@ -455,8 +459,8 @@ public final class ZTree {
     }
 
     /** Points an element at a new member id (its dict entry moved). */
-    void renumber(double score, byte[] member, int id) {
-        long r = locate(score, member);
+    void renumber(double score, int oldId, int id) {
+        long r = locate(score, oldId);
         assert r > 0 : "renumbered element missing";
         foundLeaf.ids[foundIndex] = id;
     }
@@ -465,23 +469,29 @@ public final class ZTree {
      * Moves an element to a new score: in place when it keeps its position inside its leaf (as
      * Redis' zslUpdateScore), else removed and inserted again.
      */
-    void rescore(double old, byte[] member, int id, double score) {
-        long r = locate(old, member);
+    void rescore(double old, int id, double score) {
+        long r = locate(old, id);
         assert r > 0 : "rescored element missing";
         Leaf l = foundLeaf;
         int i = foundIndex;
         if (i > 0 && i < l.count - 1
-                && compare(l, i - 1, score, member) < 0 && compare(l, i + 1, score, member) > 0) {
+                && compare(l, i - 1, score, id) < 0 && compare(l, i + 1, score, id) > 0) {
             l.scores[i] = score;
             return;
         }
-        delete(old, member);
-        insert(score, member, id);
+        delete(old, id);
+        insert(score, id);
     }
 
     /** 1-based rank of the element, 0 if absent. */
     public long rank(double score, ByteKey member) {
-        return locate(score, member.bytes);
+        int id = dict.find(member.bytes, PackedDict.mix(member.hashCode()));
+        return id < 0 ? 0 : locate(score, id);
+    }
+
+    /** 1-based rank of dict entry {@code id} at {@code score}, 0 if absent. */
+    long rankOf(double score, int id) {
+        return locate(score, id);
     }
 
     /** The element at 1-based rank, or null. */

@@ -160,13 +160,15 @@ public final class ZSetCommands {
             e = TypedKeys.create(ctx, 1, ValueType.ZSET, new ZSetValue());
         }
         ZSetValue z = TypedKeys.value(ctx, e);
+        int maxEntries = (int) TypedKeys.limit(ctx, "zset-max-listpack-entries");
+        int maxValue = (int) TypedKeys.limit(ctx, "zset-max-listpack-value");
         long added = 0, changed = 0;
         double incrResult = Double.NaN;
         boolean incrDone = false;
         for (int p = 0; p < scores.length; p++) {
-            ByteKey m = TypedKeys.key(a, i + 2 * p + 1);
+            int arg = i + 2 * p + 1;
             double score = scores[p];
-            int found = z.find(m);
+            int found = z.find(a.segment(), a.offset(arg), a.length(arg)); // no member copy unless it is new
             if (found >= 0) {
                 double cur = z.scoreAt(found);
                 if (nx) {
@@ -186,7 +188,7 @@ public final class ZSetCommands {
                     continue;
                 }
                 if (score != cur) {
-                    z.rescoreAt(found, m, score); // an existing member: no encoding change possible
+                    z.rescoreAt(found, score); // an existing member: no encoding change possible
                     changed++;
                 }
                 incrResult = score;
@@ -195,7 +197,8 @@ public final class ZSetCommands {
                 if (xx) {
                     continue;
                 }
-                add(ctx, z, m, score);
+                z.add(a.segment(), a.offset(arg), a.length(arg), score);
+                z.checkCompact(maxEntries, maxValue, a.length(arg));
                 added++;
                 incrResult = score;
                 incrDone = true;
