@@ -22,9 +22,9 @@ public final class HashValue extends Versioned {
         this.dict = dict;
     }
 
-    /** The field's entry index (for {@link #fieldAt}/{@link #valueAt}), or -1. */
+    /** The field's entry index (its bytes through {@link #dict}), or -1. */
     public int find(ByteKey field) {
-        return dict.find(field.bytes, PackedDict.mix(field.hashCode()));
+        return dict.find(field.bytes, PackedDict.hash(field));
     }
 
     /** The entry of a field given in a request's segment (no copy), or -1. */
@@ -58,7 +58,7 @@ public final class HashValue extends Versioned {
 
     /** Sets a field; true when it was new. */
     public boolean put(ByteKey field, byte[] value) {
-        int h = PackedDict.mix(field.hashCode());
+        int h = PackedDict.hash(field);
         int e = dict.find(field.bytes, h);
         journal(field.bytes, value);
         if (e < 0) {
@@ -77,15 +77,6 @@ public final class HashValue extends Versioned {
         journal(field.bytes, null);
         dict.remove(e, compact);
         return true;
-    }
-
-    /** Field of entry {@code i} in iteration order, {@code 0 <= i < size()}. */
-    public byte[] fieldAt(int i) {
-        return dict.key(i);
-    }
-
-    public byte[] valueAt(int i) {
-        return dict.value(i);
     }
 
     /** The packed storage, for writing fields and values without copying them. */

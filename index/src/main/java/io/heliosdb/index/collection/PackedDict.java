@@ -43,12 +43,12 @@ public final class PackedDict {
         return size;
     }
 
-    /** A well-spread 32-bit hash of the key (murmur3's finalizer over the polynomial hash). */
-    public static int hash(byte[] key) {
-        return mix(Arrays.hashCode(key));
+    /** A well-spread 32-bit hash of the key (murmur3's finalizer over its cached polynomial hash). */
+    public static int hash(ByteKey key) {
+        return mix(key.hashCode());
     }
 
-    /** {@link #hash(byte[])} of bytes in a segment (a request's argument), without copying them. */
+    /** {@link #hash(ByteKey)} of bytes in a segment (a request's argument), without copying them. */
     public static int hash(MemorySegment seg, long off, int len) {
         int h = 1;
         for (int i = 0; i < len; i++) {
@@ -77,10 +77,6 @@ public final class PackedDict {
                 return (int) v - 1;
             }
         }
-    }
-
-    public int find(byte[] key) {
-        return find(key, hash(key));
     }
 
     /** As {@link #find(byte[], int)} for a key in a segment (no copy). */

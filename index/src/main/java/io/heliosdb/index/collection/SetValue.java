@@ -24,7 +24,7 @@ public final class SetValue extends Versioned {
     }
 
     public boolean contains(ByteKey m) {
-        return dict.find(m.bytes, PackedDict.mix(m.hashCode())) >= 0;
+        return dict.find(m.bytes, PackedDict.hash(m)) >= 0;
     }
 
     /** Membership of a member given in a request's segment (no copy). */
@@ -49,7 +49,7 @@ public final class SetValue extends Versioned {
     }
 
     public boolean add(ByteKey m) {
-        int h = PackedDict.mix(m.hashCode());
+        int h = PackedDict.hash(m);
         if (dict.find(m.bytes, h) >= 0) {
             return false;
         }
@@ -62,7 +62,7 @@ public final class SetValue extends Versioned {
     }
 
     public boolean remove(ByteKey m) {
-        int e = dict.find(m.bytes, PackedDict.mix(m.hashCode()));
+        int e = dict.find(m.bytes, PackedDict.hash(m));
         if (e < 0) {
             return false;
         }

@@ -17,7 +17,7 @@ public final class ZSetValue extends Versioned {
 
     /** The member's entry (for {@link #scoreAt}/{@link #rescoreAt}), or -1: one lookup for read-then-write commands. */
     public int find(ByteKey m) {
-        return dict.find(m.bytes, PackedDict.mix(m.hashCode()));
+        return dict.find(m.bytes, PackedDict.hash(m));
     }
 
     /** The entry of a member given in a request's segment (no copy), or -1. */
@@ -64,7 +64,7 @@ public final class ZSetValue extends Versioned {
 
     /** Adds or moves a member; true when it was new. */
     public boolean put(ByteKey m, double score) {
-        int h = PackedDict.mix(m.hashCode());
+        int h = PackedDict.hash(m);
         int e = dict.find(m.bytes, h);
         if (e >= 0) {
             rescoreAt(e, score);

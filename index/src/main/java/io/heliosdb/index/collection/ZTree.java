@@ -485,7 +485,7 @@ public final class ZTree {
 
     /** 1-based rank of the element, 0 if absent. */
     public long rank(double score, ByteKey member) {
-        int id = dict.find(member.bytes, PackedDict.mix(member.hashCode()));
+        int id = dict.find(member.bytes, PackedDict.hash(member));
         return id < 0 ? 0 : locate(score, id);
     }
 

@@ -86,11 +86,7 @@ public final class RespWriter {
     }
 
     public void bulk(byte[] b) {
-        out.writeByte('$');
-        writeDecimal(b.length);
-        out.writeBytes(CRLF);
-        out.writeBytes(b);
-        out.writeBytes(CRLF);
+        bulk(b, 0, b.length);
     }
 
     public void bulk(byte[] b, int off, int len) {
@@ -156,14 +152,7 @@ public final class RespWriter {
             }
             return;
         }
-        String text = formatDouble(d);
-        if (protocol == 3) {
-            out.writeByte(',');
-            out.writeCharSequence(text, StandardCharsets.US_ASCII);
-            out.writeBytes(CRLF);
-        } else {
-            bulk(text);
-        }
+        doubleText(formatDouble(d));
     }
 
     /** A RESP3 double already formatted ("," + text); RESP2 clients get it as a bulk string. */

@@ -1015,15 +1015,23 @@ public final class ZSetCommands {
                         return result;
                     }
                 }
+                // As Redis: the smallest input first (a stable sort by size), its weighted score cleared
+                // of NaN; the others' weighted scores go into the aggregate as they are (inf * 0 there
+                // makes a SUM NaN, hence 0).
+                Integer[] order = new Integer[maps.size()];
+                for (int i = 0; i < order.length; i++) {
+                    order[i] = i;
+                }
+                java.util.Arrays.sort(order, java.util.Comparator.comparingInt(i -> maps.get(i).size()));
                 outer:
-                for (Map.Entry<ByteKey, Double> x : maps.get(0).entrySet()) {
-                    double s = weighted(x.getValue(), weights[0]);
-                    for (int i = 1; i < maps.size(); i++) {
-                        Double o = maps.get(i).get(x.getKey());
+                for (Map.Entry<ByteKey, Double> x : maps.get(order[0]).entrySet()) {
+                    double s = weighted(x.getValue(), weights[order[0]]);
+                    for (int k = 1; k < order.length; k++) {
+                        Double o = maps.get(order[k]).get(x.getKey());
                         if (o == null) {
                             continue outer;
                         }
-                        s = aggregate(how, s, weighted(o, weights[i]));
+                        s = aggregate(how, s, o * weights[order[k]]);
                     }
                     result.put(x.getKey(), s);
                 }
