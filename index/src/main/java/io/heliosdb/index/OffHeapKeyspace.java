@@ -33,6 +33,8 @@ public final class OffHeapKeyspace implements Keyspace {
 
     /** Told of every change when persistence is on (null for a pure in-memory keyspace). */
     private ChangeLog changes;
+    /** Told of every change, not once per commit (WATCH, keyspace notifications); usually null. */
+    private ChangeLog watcher;
     private int tag;
 
     /** The shard's collections (hash, list, set, zset values); shared by the shard's keyspaces. */
@@ -141,6 +143,20 @@ public final class OffHeapKeyspace implements Keyspace {
         return e;
     }
 
+    /**
+     * Reports every change (each one, unlike {@link #track}) to {@code w}, or to nobody with null. Its
+     * {@code cleared} is called <em>before</em> FLUSHDB empties the keyspace, so it can still look.
+     */
+    public void watch(ChangeLog w) {
+        this.watcher = w;
+    }
+
+    private void tellWatcher(long e) {
+        MemorySegment s = seg(e);
+        long o = SlabAllocator.offset(e);
+        watcher.changed(this, s, o + HEADER, s.get(NativeMemory.INT, o + KEY_LENGTH));
+    }
+
     /** Reports changes to {@code log} from now on; {@code tag} names this keyspace to it. */
     public void track(ChangeLog log, int tag) {
         this.changes = log;
@@ -157,6 +173,9 @@ public final class OffHeapKeyspace implements Keyspace {
      * two commits is written once, with its final state.
      */
     private void changed(long e) {
+        if (watcher != null) {
+            tellWatcher(e);
+        }
         if (changes == null) {
             return;
         }
@@ -171,6 +190,9 @@ public final class OffHeapKeyspace implements Keyspace {
 
     /** Reports an entry about to leave this keyspace (always: its flag leaves with it). */
     private void removing(long e) {
+        if (watcher != null) {
+            tellWatcher(e);
+        }
         if (changes == null) {
             return;
         }
@@ -808,6 +830,9 @@ public final class OffHeapKeyspace implements Keyspace {
 
     @Override
     public void clear() {
+        if (watcher != null && size > 0) {
+            watcher.cleared(this);
+        }
         for (int t = 0; t <= 1; t++) {
             Table table = tables[t];
             if (table == null) {

@@ -25,6 +25,7 @@ public final class RespCommands {
         io.heliosdb.resp.sort.SortCommand.register(t);
         io.heliosdb.resp.hyperloglog.HyperLogLogCommands.register(t);
         io.heliosdb.resp.geo.GeoCommands.register(t);
+        io.heliosdb.resp.transactions.TransactionCommands.register(t);
         return t;
     }
 }

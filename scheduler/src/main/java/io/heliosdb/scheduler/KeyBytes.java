@@ -19,6 +19,11 @@ public final class KeyBytes {
         return new KeyBytes(b);
     }
 
+    /** The key's bytes (shared: do not change them). */
+    public byte[] bytes() {
+        return bytes;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof KeyBytes k && k.hash == hash && Arrays.equals(k.bytes, bytes);

@@ -22,6 +22,12 @@ public final class ShardTransaction {
 
     private final Shard origin;
     private final Shard[] shards;
+    /**
+     * The transaction that already holds every shard this one runs on (MULTI/EXEC and scripts run
+     * multi-shard commands inside their own locks), or null. A nested transaction takes no locks
+     * and releases none: the outer one does both.
+     */
+    private final ShardTransaction outer;
     private int pending; // origin thread only
     private Runnable continuation;
     private Object[] results;
@@ -31,9 +37,23 @@ public final class ShardTransaction {
     public static final String NOT_DURABLE = "MISCONF Errors writing to the AOF file: the change could not be made durable";
 
     public ShardTransaction(Shard origin, Shard[] shards) {
+        this(origin, shards, null);
+    }
+
+    /** A transaction inside {@code outer}, which must hold (whole) every shard this one touches. */
+    public ShardTransaction(Shard origin, Shard[] shards, ShardTransaction outer) {
         assert shards.length > 0;
         this.origin = origin;
         this.shards = shards;
+        this.outer = outer == null ? null : outer.root();
+    }
+
+    private ShardTransaction root() {
+        return outer == null ? this : outer;
+    }
+
+    public boolean isNested() {
+        return outer != null;
     }
 
     public Shard[] shards() {
@@ -43,6 +63,10 @@ public final class ShardTransaction {
     /** Phase 1 and 2: lock every shard whole, then run {@code onLocked} on the origin thread. */
     public void lockAll(Runnable onLocked) {
         assert origin.inShardThread();
+        if (outer != null) {
+            onLocked.run(); // the outer transaction holds them all already
+            return;
+        }
         this.continuation = onLocked;
         this.pending = shards.length;
         synchronized (SEQUENCER) {
@@ -60,6 +84,10 @@ public final class ShardTransaction {
     public void lockKeys(java.util.Map<Shard, java.util.List<KeyBytes>> keys, Runnable onLocked) {
         assert origin.inShardThread();
         assert keys.size() == shards.length;
+        if (outer != null) {
+            onLocked.run();
+            return;
+        }
         this.continuation = onLocked;
         this.pending = shards.length;
         synchronized (SEQUENCER) {
@@ -84,7 +112,7 @@ public final class ShardTransaction {
         this.pending = targets.length;
         this.results = new Object[targets.length];
         for (int i = 0; i < targets.length; i++) {
-            targets[i].postControl(new Control(this, Kind.STEP, step, i, release, null));
+            targets[i].postControl(new Control(this, Kind.STEP, step, i, release && outer == null, null));
         }
     }
 
@@ -95,6 +123,9 @@ public final class ShardTransaction {
 
     /** Releases shards still held (those whose last step did not release them). */
     public void release(Shard[] held) {
+        if (outer != null) {
+            return; // the outer transaction releases
+        }
         for (Shard s : held) {
             s.postControl(new Control(this, Kind.RELEASE, null, -1, false, null));
         }
@@ -127,7 +158,7 @@ public final class ShardTransaction {
                 case LOCK -> shard.requestLock(tx);
                 case LOCK_KEYS -> shard.requestKeyLocks(tx, keys);
                 case STEP -> {
-                    assert shard.isLockedBy(tx) : "step on " + shard + " without its lock";
+                    assert shard.isLockedBy(tx.root()) : "step on " + shard + " without its lock";
                     Object result;
                     try {
                         result = step.apply(shard);

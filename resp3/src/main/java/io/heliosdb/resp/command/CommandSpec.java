@@ -29,6 +29,10 @@ public final class CommandSpec {
     final boolean write;
     final boolean noAuth;
     final boolean denyOom;
+    /** Runs at once even inside MULTI (EXEC, DISCARD, MULTI, WATCH, QUIT, RESET), instead of being queued. */
+    final boolean transactionControl;
+    /** Refused inside MULTI (Redis' no-multi flag). */
+    final boolean noMulti;
 
     Command handler;
     Routing routing;
@@ -53,6 +57,8 @@ public final class CommandSpec {
         this.write = flags.contains("write");
         this.noAuth = flags.contains("no_auth");
         this.denyOom = flags.contains("denyoom");
+        this.transactionControl = container == null && java.util.Set.of("exec", "discard", "multi", "watch", "quit", "reset").contains(name);
+        this.noMulti = flags.contains("no_multi");
     }
 
     /** Full name as Redis prints it: "get", "client|kill". */
@@ -90,6 +96,14 @@ public final class CommandSpec {
 
     public boolean denyOom() {
         return denyOom;
+    }
+
+    public boolean isTransactionControl() {
+        return transactionControl;
+    }
+
+    public boolean noMulti() {
+        return noMulti;
     }
 
     public boolean isWrite() {

@@ -29,9 +29,19 @@ public final class CrossShardCall {
     private final Consumer<Consumer<RespWriter>> finisher;
     private final io.heliosdb.resp.engine.ClientSession session;
     private boolean finished;
+    /** The MULTI/EXEC or script transaction this call runs inside (holding its shards), or null. */
+    private final ShardTransaction outer;
 
     public CrossShardCall(ServerContext server, Shard home, CommandSpec spec, Args source, int db, int protocol,
                           io.heliosdb.resp.engine.ClientSession session, Consumer<Consumer<RespWriter>> finisher) {
+        this(server, home, spec, source, db, protocol, session, finisher, null);
+    }
+
+    /** A call made inside {@code outer} (EXEC, a script), which already holds every shard it may touch. */
+    public CrossShardCall(ServerContext server, Shard home, CommandSpec spec, Args source, int db, int protocol,
+                          io.heliosdb.resp.engine.ClientSession session, Consumer<Consumer<RespWriter>> finisher,
+                          ShardTransaction outer) {
+        this.outer = outer;
         this.server = server;
         this.session = session;
         this.home = home;
@@ -135,7 +145,12 @@ public final class CrossShardCall {
     }
 
     public ShardTransaction transaction(Shard[] shards) {
-        return new ShardTransaction(home, shards);
+        return new ShardTransaction(home, shards, outer);
+    }
+
+    /** True inside MULTI/EXEC or a script: blocking commands must not block (Redis runs them as timed out). */
+    public boolean inTransaction() {
+        return outer != null;
     }
 
     /**

@@ -54,6 +54,7 @@ public final class ConnectionCommands {
         s.replyMode = ClientSession.ReplyMode.ON;
         s.user = "default";
         s.authenticated = ctx.server().config().get("requirepass").isEmpty();
+        io.heliosdb.resp.transactions.TransactionCommands.discard(s);
         ctx.out().simple("RESET");
     }
 

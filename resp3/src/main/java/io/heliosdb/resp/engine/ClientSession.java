@@ -30,6 +30,13 @@ public final class ClientSession {
     public volatile int queryBufferBytes;
     public volatile long queryBufferCapacity;
 
+    /** Commands queued since MULTI, or null outside a transaction. Connection loop only. */
+    public java.util.List<io.heliosdb.resp.transactions.QueuedCommand> multi;
+    /** A command was refused while queuing: EXEC answers EXECABORT. */
+    public boolean multiAborted;
+    /** The keys WATCHed since the last EXEC/DISCARD/UNWATCH, or null. */
+    public io.heliosdb.resp.transactions.WatchState watch;
+
     public enum ReplyMode { ON, OFF, SKIP }
 
     public ClientSession(long id, Channel channel, String addr, String laddr, long now) {
@@ -43,7 +50,8 @@ public final class ClientSession {
 
     /** One line of CLIENT LIST / CLIENT INFO, with Redis 7's fields. */
     public String describe(long now) {
-        String flags = (noEvict ? "e" : "") + (noTouch ? "T" : "");
+        java.util.List<?> queued = multi;
+        String flags = (queued != null ? "x" : "") + (noEvict ? "e" : "") + (noTouch ? "T" : "");
         return "id=" + id + " addr=" + addr + " laddr=" + laddr + " fd=-1 name=" + name
                 + " age=" + (now - createdMillis) / 1000 + " idle=" + (now - lastInteractionMillis) / 1000
                 + " flags=" + (flags.isEmpty() ? "N" : flags) + " db=" + db + " sub=0 psub=0 ssub=0 multi=-1"

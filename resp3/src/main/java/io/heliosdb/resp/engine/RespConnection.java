@@ -123,6 +123,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         closed = true;
         if (session != null) {
             server.clients().remove(session);
+            io.heliosdb.resp.transactions.TransactionCommands.discard(session);
         }
         if (out != null) {
             out.release();
@@ -366,6 +367,9 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
             }
         }
         session.lastCommand = spec.name();
+        if (session.multi != null && !spec.isTransactionControl()) {
+            return queue(spec);
+        }
         return switch (spec.routing()) {
             case SESSION -> runSession(spec);
             case KEYS -> routeByKeys(spec);
@@ -373,9 +377,35 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         };
     }
 
+    /** Inside MULTI: the command is checked and queued for EXEC (its reply is +QUEUED). */
+    private boolean queue(CommandSpec spec) {
+        if (inFlight > 0) {
+            return false;
+        }
+        if (spec.noMulti()) {
+            return reject("ERR Command not allowed inside a transaction", spec);
+        }
+        session.multi.add(io.heliosdb.resp.transactions.QueuedCommand.copyOf(spec, args));
+        boolean suppress = consumeSuppress();
+        ByteBuf o = out();
+        int mark = o.writerIndex();
+        errorWriter.wrap(o, session.protocol).simple("QUEUED");
+        applyReplyMode(o, mark, suppress);
+        return true;
+    }
+
     private boolean reject(String error, CommandSpec spec) {
         if (inFlight > 0) {
             return false; // the error must come after replies still in flight
+        }
+        if (session.multi != null) {
+            if (spec != null && spec.name().equals("exec")) {
+                // Redis: a refused EXEC discards the transaction and says why
+                io.heliosdb.resp.transactions.TransactionCommands.discard(session);
+                error = "EXECABORT Transaction discarded because of: " + (error.startsWith("ERR ") ? error.substring(4) : error);
+            } else {
+                session.multiAborted = true; // EXEC will answer EXECABORT
+            }
         }
         server.rejectedCalls.increment();
         if (spec != null) {

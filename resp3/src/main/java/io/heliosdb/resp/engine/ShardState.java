@@ -18,6 +18,8 @@ public final class ShardState {
     /** Clients blocked on keys of this shard (BLPOP and friends). */
     public final io.heliosdb.resp.lists.BlockedClients blocked = new io.heliosdb.resp.lists.BlockedClients();
     private final Keyspace[] dbs;
+    /** WATCHed keys of this shard and the hook marking their watchers dirty. */
+    public final io.heliosdb.resp.transactions.WatchedKeys watched = new io.heliosdb.resp.transactions.WatchedKeys(this);
     private final CommandContext context;
     private final SplittableRandom random = new SplittableRandom();
 
@@ -58,6 +60,7 @@ public final class ShardState {
 
     /** SWAPDB: databases are per-shard objects, so swapping them is two pointer writes. */
     public void swap(int a, int b) {
+        watched.swapping(a, b);
         Keyspace t = dbs[a];
         dbs[a] = dbs[b];
         dbs[b] = t;

@@ -198,7 +198,7 @@ public final class BlockingCommands {
                     return;
                 }
             }
-            if (p.timeoutMillis < 0) {
+            if (p.timeoutMillis < 0 || call.inTransaction()) {
                 tx.release(shards);
                 call.finish(this::timeoutReply);
                 return;
@@ -564,7 +564,7 @@ public final class BlockingCommands {
                     tx.release(both);
                     return;
                 }
-                if (p.timeoutMillis < 0) {
+                if (p.timeoutMillis < 0 || call.inTransaction()) {
                     tx.release(both);
                     call.finish(this::timeoutReply);
                     return;
