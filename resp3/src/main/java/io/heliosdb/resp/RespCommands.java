@@ -26,6 +26,7 @@ public final class RespCommands {
         io.heliosdb.resp.hyperloglog.HyperLogLogCommands.register(t);
         io.heliosdb.resp.geo.GeoCommands.register(t);
         io.heliosdb.resp.transactions.TransactionCommands.register(t);
+        io.heliosdb.resp.pubsub.PubSubCommands.register(t);
         return t;
     }
 }

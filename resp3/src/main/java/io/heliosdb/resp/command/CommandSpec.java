@@ -31,6 +31,8 @@ public final class CommandSpec {
     final boolean denyOom;
     /** Runs at once even inside MULTI (EXEC, DISCARD, MULTI, WATCH, QUIT, RESET), instead of being queued. */
     final boolean transactionControl;
+    /** Allowed to RESP2 clients in subscribed mode. */
+    final boolean allowedWhenSubscribed;
     /** Refused inside MULTI (Redis' no-multi flag). */
     final boolean noMulti;
 
@@ -59,6 +61,8 @@ public final class CommandSpec {
         this.denyOom = flags.contains("denyoom");
         this.transactionControl = container == null && java.util.Set.of("exec", "discard", "multi", "watch", "quit", "reset").contains(name);
         this.noMulti = flags.contains("no_multi");
+        this.allowedWhenSubscribed = container == null && java.util.Set.of("ping", "subscribe", "ssubscribe", "psubscribe",
+                "unsubscribe", "sunsubscribe", "punsubscribe", "quit", "reset").contains(name);
     }
 
     /** Full name as Redis prints it: "get", "client|kill". */
@@ -100,6 +104,10 @@ public final class CommandSpec {
 
     public boolean isTransactionControl() {
         return transactionControl;
+    }
+
+    public boolean allowedWhenSubscribed() {
+        return allowedWhenSubscribed;
     }
 
     public boolean noMulti() {

@@ -35,8 +35,18 @@ public final class ConnectionCommands {
 
     static void ping(CommandContext ctx) {
         Args a = ctx.args();
+        ClientSession s = ctx.session();
         if (a.count() > 2) {
             ctx.wrongArgs();
+        } else if (s.protocol == 2 && s.subscriber != null && s.subscriber.subscribed()) {
+            // subscribed RESP2 clients get PING's answer in the shape of a message
+            ctx.out().array(2);
+            ctx.out().bulk("pong");
+            if (a.count() == 2) {
+                ctx.out().bulk(a.segment(), a.offset(1), a.length(1));
+            } else {
+                ctx.out().bulk("");
+            }
         } else if (a.count() == 2) {
             ctx.out().bulk(a.segment(), a.offset(1), a.length(1));
         } else {
@@ -55,6 +65,7 @@ public final class ConnectionCommands {
         s.user = "default";
         s.authenticated = ctx.server().config().get("requirepass").isEmpty();
         io.heliosdb.resp.transactions.TransactionCommands.discard(s);
+        io.heliosdb.resp.pubsub.PubSubCommands.unsubscribeAll(ctx.server().pubsub(), s);
         ctx.out().simple("RESET");
     }
 

@@ -30,6 +30,9 @@ public final class ClientSession {
     public volatile int queryBufferBytes;
     public volatile long queryBufferCapacity;
 
+    /** This connection's pub/sub subscriptions and delivery (set once the connection is active). */
+    public io.heliosdb.resp.pubsub.Subscriber subscriber;
+
     /** Commands queued since MULTI, or null outside a transaction. Connection loop only. */
     public java.util.List<io.heliosdb.resp.transactions.QueuedCommand> multi;
     /** A command was refused while queuing: EXEC answers EXECABORT. */
@@ -51,7 +54,9 @@ public final class ClientSession {
     /** One line of CLIENT LIST / CLIENT INFO, with Redis 7's fields. */
     public String describe(long now) {
         java.util.List<?> queued = multi;
-        String flags = (queued != null ? "x" : "") + (noEvict ? "e" : "") + (noTouch ? "T" : "");
+        io.heliosdb.resp.pubsub.Subscriber sub = subscriber;
+        boolean subscribed = sub != null && sub.subscribed();
+        String flags = (subscribed ? "P" : "") + (queued != null ? "x" : "") + (noEvict ? "e" : "") + (noTouch ? "T" : "");
         return "id=" + id + " addr=" + addr + " laddr=" + laddr + " fd=-1 name=" + name
                 + " age=" + (now - createdMillis) / 1000 + " idle=" + (now - lastInteractionMillis) / 1000
                 + " flags=" + (flags.isEmpty() ? "N" : flags) + " db=" + db + " sub=0 psub=0 ssub=0 multi=-1"

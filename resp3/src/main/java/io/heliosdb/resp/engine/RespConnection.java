@@ -107,6 +107,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
             closed = true;
             return;
         }
+        session.subscriber = new io.heliosdb.resp.pubsub.Subscriber(home, this::deliverPush, session);
         server.clients().add(session);
         ctx.fireChannelActive();
     }
@@ -124,6 +125,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         if (session != null) {
             server.clients().remove(session);
             io.heliosdb.resp.transactions.TransactionCommands.discard(session);
+            io.heliosdb.resp.pubsub.PubSubCommands.unsubscribeAll(server.pubsub(), session);
         }
         if (out != null) {
             out.release();
@@ -365,6 +367,10 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
             if (refused != null) {
                 return reject(refused, spec); // the log cannot take writes (disk full): say so, like Redis' MISCONF
             }
+        }
+        if (session.protocol == 2 && !spec.allowedWhenSubscribed() && session.subscriber.subscribed()) {
+            return reject("ERR Can't execute '" + spec.name()
+                    + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context", spec);
         }
         session.lastCommand = spec.name();
         if (session.multi != null && !spec.isTransactionControl()) {
@@ -642,6 +648,68 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
                 }
             }
         }, delayMillis, TimeUnit.MILLISECONDS);
+    }
+
+    // ---- pushes (pub/sub messages) -----------------------------------------------------------
+
+    /** A flush of pushed messages is scheduled on this loop. */
+    private boolean pushFlushQueued;
+    /** Since when the output has been above the soft pub/sub limit (0 = it is not). */
+    private long softLimitSince;
+    private final Runnable pushFlusher = this::flushPushes;
+
+    /**
+     * A pub/sub message for this client, on its loop. It joins the output between whole replies;
+     * messages arriving together go out in one write. A subscriber whose unsent output passes
+     * client-output-buffer-limit pubsub is disconnected, as Redis does, so a client that does not
+     * read cannot make the server hold its messages without bound.
+     */
+    private void deliverPush(byte[] message) {
+        if (closed) {
+            return;
+        }
+        ByteBuf o = out();
+        o.writeBytes(message);
+        if (overOutputLimit(o)) {
+            System.err.println("HeliosDB: client id=" + session.id + " addr=" + session.addr
+                    + " closed for overcoming of output buffer limits (pubsub).");
+            closeNow();
+            return;
+        }
+        if (!pushFlushQueued) {
+            pushFlushQueued = true;
+            ctx.channel().eventLoop().execute(pushFlusher); // after the other messages of this drain
+        }
+    }
+
+    private void flushPushes() {
+        pushFlushQueued = false;
+        if (!closed) {
+            flush();
+        }
+    }
+
+    private boolean overOutputLimit(ByteBuf o) {
+        long[] limit = server.pubsubOutputLimit();
+        if (limit[0] == 0 && limit[1] == 0) {
+            return false;
+        }
+        io.netty.channel.ChannelOutboundBuffer ob = ctx.channel().unsafe().outboundBuffer();
+        long pending = o.readableBytes() + (ob == null ? 0 : ob.totalPendingWriteBytes());
+        if (limit[0] > 0 && pending >= limit[0]) {
+            return true;
+        }
+        if (limit[1] > 0 && pending >= limit[1]) {
+            long now = server.clock().millis();
+            if (softLimitSince == 0) {
+                softLimitSince = now;
+            } else if (now - softLimitSince >= limit[2] * 1000) {
+                return true;
+            }
+        } else {
+            softLimitSince = 0;
+        }
+        return false;
     }
 
     // ---- output ------------------------------------------------------------------------------

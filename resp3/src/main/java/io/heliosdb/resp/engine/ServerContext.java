@@ -128,6 +128,7 @@ public final class ServerContext {
 
     public ServerContext(ShardGroup shards, CommandTable table, ConfigRegistry config, Clock clock) {
         this.shards = shards;
+        this.pubsub = new io.heliosdb.resp.pubsub.PubSub(shards.size());
         this.singleShard = shards.size() == 1 ? shards.shard(0) : null;
         this.table = table;
         this.config = config;
@@ -166,6 +167,33 @@ public final class ServerContext {
     public ShardGroup shards() {
         return shards;
     }
+
+    private final io.heliosdb.resp.pubsub.PubSub pubsub;
+
+    /** Channels and patterns of every client (server-wide). */
+    public io.heliosdb.resp.pubsub.PubSub pubsub() {
+        return pubsub;
+    }
+
+    /** client-output-buffer-limit for pub/sub clients: {hard bytes, soft bytes, soft seconds}; 0 = none. */
+    public long[] pubsubOutputLimit() {
+        String v = config.get("client-output-buffer-limit");
+        if (!v.equals(outputLimitText)) {
+            long[] parsed = {0, 0, 0};
+            String[] f = v.trim().split("\\s+");
+            for (int i = 0; i + 3 < f.length; i += 4) {
+                if (f[i].equalsIgnoreCase("pubsub")) {
+                    parsed = new long[]{ConfigRegistry.parseMemory(f[i + 1]), ConfigRegistry.parseMemory(f[i + 2]), Long.parseLong(f[i + 3])};
+                }
+            }
+            outputLimit = parsed;
+            outputLimitText = v;
+        }
+        return outputLimit;
+    }
+
+    private volatile String outputLimitText;
+    private volatile long[] outputLimit;
 
     public CommandTable table() {
         return table;

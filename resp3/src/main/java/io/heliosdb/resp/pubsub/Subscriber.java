@@ -1,0 +1,49 @@
+package io.heliosdb.resp.pubsub;
+
+import io.heliosdb.index.collection.ByteKey;
+import io.heliosdb.resp.engine.ClientSession;
+import io.heliosdb.scheduler.Shard;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * One connection's side of pub/sub: what it subscribed to, and where its messages go. The sets are
+ * the connection loop's own; publishers on any thread reach it through {@link PubSub}, which hands
+ * each message to {@link #sink} on the subscriber's loop.
+ */
+public final class Subscriber {
+    /** Appends an encoded push (RESP2 array or RESP3 push) to the connection's output; its loop only. */
+    public interface Sink {
+        void push(byte[] encoded);
+    }
+
+    final Shard home;
+    final Sink sink;
+    final ClientSession session;
+    final Set<ByteKey> channels = new LinkedHashSet<>();
+    final Set<ByteKey> patterns = new LinkedHashSet<>();
+    final Set<ByteKey> shardChannels = new LinkedHashSet<>();
+
+    public Subscriber(Shard home, Sink sink, ClientSession session) {
+        this.home = home;
+        this.sink = sink;
+        this.session = session;
+    }
+
+    /** Any subscription of any kind: RESP2 clients are then in subscribed mode. */
+    public boolean subscribed() {
+        return !channels.isEmpty() || !patterns.isEmpty() || !shardChannels.isEmpty();
+    }
+
+    public int channelCount() {
+        return channels.size();
+    }
+
+    public int patternCount() {
+        return patterns.size();
+    }
+
+    public int shardChannelCount() {
+        return shardChannels.size();
+    }
+}
