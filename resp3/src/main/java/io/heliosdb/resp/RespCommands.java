@@ -27,6 +27,7 @@ public final class RespCommands {
         io.heliosdb.resp.geo.GeoCommands.register(t);
         io.heliosdb.resp.transactions.TransactionCommands.register(t);
         io.heliosdb.resp.pubsub.PubSubCommands.register(t);
+        io.heliosdb.resp.scripting.ScriptCommands.register(t);
         return t;
     }
 }

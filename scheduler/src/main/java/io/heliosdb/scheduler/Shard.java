@@ -34,7 +34,7 @@ public final class Shard {
     private final Consumer<ShardTask> dispatcher = this::dispatch;
 
     // Owned by the shard thread.
-    private Object lockOwner;
+    private volatile Object lockOwner;
     private final ArrayDeque<ShardTask> deferred = new ArrayDeque<>();
     private final java.util.HashMap<KeyBytes, KeyLock> keyLocks = new java.util.HashMap<>();
     /** Keys each transaction holds or waits for here. */
@@ -188,6 +188,14 @@ public final class Shard {
     /** True when data work submitted now would run at once without looking at keys. Shard thread only. */
     public boolean isRunnableNow() {
         return lockOwner == null && deferred.isEmpty() && keyLocks.isEmpty();
+    }
+
+    /**
+     * Whether {@code tx} holds this shard whole. Read from another thread by a synchronous step's
+     * caller: the owner field was set before the grant reached it, and it holds until it releases.
+     */
+    public boolean isHeldBy(Object tx) {
+        return lockOwner == tx;
     }
 
     public boolean isLockedBy(Object tx) {

@@ -48,6 +48,90 @@ public final class ShardTransaction {
         this.outer = outer == null ? null : outer.root();
     }
 
+    /**
+     * Synchronous mode (scripts): steps run on the calling thread when they target the shard it
+     * belongs to, and otherwise on their shard while the caller waits; {@code then} continues on the
+     * caller's thread. Only for shards the caller already holds: its own (it is running on it) or
+     * those of {@code outer}. No locks are taken or released.
+     */
+    private boolean synchronous;
+
+    public static ShardTransaction synchronous(Shard current, Shard[] shards, ShardTransaction outer) {
+        ShardTransaction t = new ShardTransaction(current, shards, outer);
+        t.synchronous = true;
+        return t;
+    }
+
+    /** Raised by a synchronous step aimed at a shard the caller does not hold. */
+    public static final class NotHeldException extends IllegalStateException {
+        public NotHeldException(Shard s) {
+            super("step on " + s + ", which this caller does not hold");
+        }
+    }
+
+    private void runSynchronously(Shard[] targets, Function<Shard, Object> step, Runnable then) {
+        this.results = new Object[targets.length];
+        for (int i = 0; i < targets.length; i++) {
+            Shard t = targets[i];
+            if (t.inShardThread()) {
+                try {
+                    results[i] = step.apply(t);
+                } catch (RuntimeException e) {
+                    results[i] = e;
+                }
+            } else if (outer != null && t.isHeldBy(outer)) {
+                results[i] = SyncStep.runOn(t, step);
+            } else {
+                throw new NotHeldException(t);
+            }
+        }
+        then.run();
+    }
+
+    /** A step run on another (held) shard while the calling thread waits for it. */
+    private static final class SyncStep implements ShardTask {
+        private final Function<Shard, Object> step;
+        private final Thread waiter = Thread.currentThread();
+        private volatile boolean done;
+        private Object result;
+
+        private SyncStep(Function<Shard, Object> step) {
+            this.step = step;
+        }
+
+        static Object runOn(Shard shard, Function<Shard, Object> step) {
+            SyncStep s = new SyncStep(step);
+            shard.postControl(s);
+            int spins = 0;
+            while (!s.done) {
+                if (++spins < 1000) {
+                    Thread.onSpinWait();
+                } else {
+                    java.util.concurrent.locks.LockSupport.parkNanos(s, 50_000);
+                }
+            }
+            return s.result;
+        }
+
+        @Override
+        public boolean isControl() {
+            return true; // the shard is held by the waiting caller's transaction: run it now
+        }
+
+        @Override
+        public void run(Shard shard) {
+            Object r;
+            try {
+                r = step.apply(shard);
+            } catch (RuntimeException e) {
+                r = e;
+            }
+            result = r;
+            done = true; // publishes result
+            java.util.concurrent.locks.LockSupport.unpark(waiter);
+        }
+    }
+
     private ShardTransaction root() {
         return outer == null ? this : outer;
     }
@@ -62,11 +146,11 @@ public final class ShardTransaction {
 
     /** Phase 1 and 2: lock every shard whole, then run {@code onLocked} on the origin thread. */
     public void lockAll(Runnable onLocked) {
-        assert origin.inShardThread();
-        if (outer != null) {
-            onLocked.run(); // the outer transaction holds them all already
+        if (outer != null || synchronous) {
+            onLocked.run(); // the outer transaction (or the running thread) holds them all already
             return;
         }
+        assert origin.inShardThread();
         this.continuation = onLocked;
         this.pending = shards.length;
         synchronized (SEQUENCER) {
@@ -84,7 +168,7 @@ public final class ShardTransaction {
     public void lockKeys(java.util.Map<Shard, java.util.List<KeyBytes>> keys, Runnable onLocked) {
         assert origin.inShardThread();
         assert keys.size() == shards.length;
-        if (outer != null) {
+        if (outer != null || synchronous) {
             onLocked.run();
             return;
         }
@@ -107,6 +191,10 @@ public final class ShardTransaction {
      * indexed like {@code targets}. With {@code release}, each shard is released right after its step.
      */
     public void run(Shard[] targets, Function<Shard, Object> step, boolean release, Runnable then) {
+        if (synchronous) {
+            runSynchronously(targets, step, then);
+            return;
+        }
         assert origin.inShardThread();
         this.continuation = then;
         this.pending = targets.length;
@@ -123,7 +211,7 @@ public final class ShardTransaction {
 
     /** Releases shards still held (those whose last step did not release them). */
     public void release(Shard[] held) {
-        if (outer != null) {
+        if (outer != null || synchronous) {
             return; // the outer transaction releases
         }
         for (Shard s : held) {

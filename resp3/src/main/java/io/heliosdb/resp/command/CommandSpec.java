@@ -38,6 +38,16 @@ public final class CommandSpec {
 
     Command handler;
     Routing routing;
+    /** Where a call's keys are when the table cannot say (EVAL's numkeys); null = the fixed positions. */
+    KeyFinder keyFinder;
+
+    /** Keys named by the call itself: a contiguous run of {@link #count} arguments from {@link #first}. */
+    public interface KeyFinder {
+        /** Index of the first key argument, or -1 when the call is malformed (its handler reports that). */
+        int first(io.heliosdb.resp.codec.Args a);
+
+        int count(io.heliosdb.resp.codec.Args a);
+    }
 
     CommandSpec(String name, CommandSpec container, int arity, Set<String> flags, int firstKey, int lastKey, int keyStep,
                 List<String> aclCategories, List<Object> tips, List<Object> keySpecs, Map<String, CommandSpec> subcommands,
@@ -144,6 +154,32 @@ public final class CommandSpec {
      */
     public int lastKeyIndex(int argc) {
         return lastKey < 0 ? argc + lastKey : Math.min(lastKey, argc - 1);
+    }
+
+    public KeyFinder keyFinder() {
+        return keyFinder;
+    }
+
+    /** Index of this call's first key, or a value &lt;= 0 when it names none. */
+    public int firstKeyOf(io.heliosdb.resp.codec.Args a) {
+        if (keyFinder == null) {
+            return firstKey;
+        }
+        int f = keyFinder.first(a);
+        return f < 0 || keyFinder.count(a) == 0 ? 0 : f;
+    }
+
+    /** Index of this call's last key (meaningful when {@link #firstKeyOf} is positive). */
+    public int lastKeyOf(io.heliosdb.resp.codec.Args a) {
+        if (keyFinder == null) {
+            return lastKeyIndex(a.count());
+        }
+        return keyFinder.first(a) + keyFinder.count(a) - 1;
+    }
+
+    /** Step between this call's keys. */
+    public int keyStepOf() {
+        return keyFinder == null ? keyStep : 1;
     }
 
     public List<String> aclCategories() {

@@ -125,6 +125,11 @@ public final class CommandTable {
         spec.routing = routing;
     }
 
+    /** Declares where a movable-keys command's keys are (see {@link CommandSpec.KeyFinder}). */
+    public void keys(String name, CommandSpec.KeyFinder finder) {
+        find(name).keyFinder = finder;
+    }
+
     /** A command or "container|sub" by name, or null. */
     public CommandSpec find(String name) {
         String n = name.toLowerCase(java.util.Locale.ROOT);

@@ -31,6 +31,7 @@ public final class CrossShardCall {
     private boolean finished;
     /** The MULTI/EXEC or script transaction this call runs inside (holding its shards), or null. */
     private final ShardTransaction outer;
+    private final boolean synchronous;
 
     public CrossShardCall(ServerContext server, Shard home, CommandSpec spec, Args source, int db, int protocol,
                           io.heliosdb.resp.engine.ClientSession session, Consumer<Consumer<RespWriter>> finisher) {
@@ -41,6 +42,17 @@ public final class CrossShardCall {
     public CrossShardCall(ServerContext server, Shard home, CommandSpec spec, Args source, int db, int protocol,
                           io.heliosdb.resp.engine.ClientSession session, Consumer<Consumer<RespWriter>> finisher,
                           ShardTransaction outer) {
+        this(server, home, spec, source, db, protocol, session, finisher, outer, false);
+    }
+
+    /**
+     * A call made from a running script: its steps run synchronously ({@link ShardTransaction#synchronous})
+     * on shards the script holds, and it finishes before {@code executeAcross} returns.
+     */
+    public CrossShardCall(ServerContext server, Shard home, CommandSpec spec, Args source, int db, int protocol,
+                          io.heliosdb.resp.engine.ClientSession session, Consumer<Consumer<RespWriter>> finisher,
+                          ShardTransaction outer, boolean synchronous) {
+        this.synchronous = synchronous;
         this.outer = outer;
         this.server = server;
         this.session = session;
@@ -145,12 +157,17 @@ public final class CrossShardCall {
     }
 
     public ShardTransaction transaction(Shard[] shards) {
-        return new ShardTransaction(home, shards, outer);
+        return synchronous ? ShardTransaction.synchronous(home, shards, outer) : new ShardTransaction(home, shards, outer);
+    }
+
+    /** The transaction holding this call's shards (EXEC's, a script's), or null. */
+    public ShardTransaction outer() {
+        return outer;
     }
 
     /** True inside MULTI/EXEC or a script: blocking commands must not block (Redis runs them as timed out). */
     public boolean inTransaction() {
-        return outer != null;
+        return outer != null || synchronous;
     }
 
     /**

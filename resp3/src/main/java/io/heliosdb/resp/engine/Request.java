@@ -197,12 +197,12 @@ final class Request implements ShardTask, io.heliosdb.scheduler.CommitWaiter {
 
     /** The lock of the first of the command's keys that a transaction holds on this shard, or null. */
     private Object lockedKeyOf(Shard shard, CommandSpec spec) {
-        int first = spec.firstKey();
+        int first = spec.firstKeyOf(args);
         if (first <= 0 || args.count() <= first) {
             return null;
         }
-        int last = spec.lastKeyIndex(args.count());
-        for (int i = first; i <= last; i += spec.keyStep()) {
+        int last = spec.lastKeyOf(args);
+        for (int i = first; i <= last; i += spec.keyStepOf()) {
             Object lock = shard.lockedKey(io.heliosdb.scheduler.KeyBytes.copyOf(args.segment(), args.offset(i), args.length(i)));
             if (lock != null) {
                 return lock;

@@ -463,11 +463,15 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
 
     private boolean routeByKeys(CommandSpec spec) {
         Shard target = home;
-        int first = spec.firstKey();
+        CommandSpec.KeyFinder finder = spec.keyFinder();
+        if (finder != null && finder.first(args) >= 0 && finder.count(args) == 0) {
+            return startCrossShard(spec); // declares no keys (EVAL ... 0): it may touch any shard
+        }
+        int first = spec.firstKeyOf(args);
         if (first > 0 && args.count() > first) {
-            int last = spec.lastKeyIndex(args.count());
+            int last = spec.lastKeyOf(args);
             target = server.shardOfKey(args.segment(), args.offset(first), args.length(first));
-            for (int i = first + spec.keyStep(); i <= last; i += spec.keyStep()) {
+            for (int i = first + spec.keyStepOf(); i <= last; i += spec.keyStepOf()) {
                 Shard s = server.shardOfKey(args.segment(), args.offset(i), args.length(i));
                 if (s != target) {
                     if (spec.handler() instanceof MultiShardCommand) {
@@ -476,6 +480,9 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
                     return reject(Errors.CROSSSLOT, spec);
                 }
             }
+        }
+        if (target != home && busy(target, spec)) {
+            return reject(BUSY, spec);
         }
         if (target == home && inFlight == 0 && home.isRunnableNow()) {
             boolean suppress = consumeSuppress();
@@ -521,9 +528,21 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         return true;
     }
 
+    private static final String BUSY = "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+
+    /** A script on {@code shard} is past lua-time-limit: commands for it get BUSY, as from Redis. */
+    private static boolean busy(Shard shard, CommandSpec spec) {
+        return ServerContext.state(shard).busyScript != null && !spec.flags().contains("allow_busy");
+    }
+
     private boolean startCrossShard(CommandSpec spec) {
         if (inFlight > 0) {
             return false;
+        }
+        for (Shard s : server.shards().all()) {
+            if (busy(s, spec)) {
+                return reject(BUSY, spec);
+            }
         }
         boolean suppress = consumeSuppress();
         inFlight = 1;

@@ -169,6 +169,12 @@ public final class ServerContext {
     }
 
     private final io.heliosdb.resp.pubsub.PubSub pubsub;
+    private final io.heliosdb.resp.scripting.ScriptRegistry scripts = new io.heliosdb.resp.scripting.ScriptRegistry();
+
+    /** Script bodies by SHA1 (EVAL, SCRIPT LOAD). */
+    public io.heliosdb.resp.scripting.ScriptRegistry scripts() {
+        return scripts;
+    }
 
     /** Channels and patterns of every client (server-wide). */
     public io.heliosdb.resp.pubsub.PubSub pubsub() {

@@ -21,6 +21,11 @@ public final class ShardState {
     /** WATCHed keys of this shard and the hook marking their watchers dirty. */
     public final io.heliosdb.resp.transactions.WatchedKeys watched = new io.heliosdb.resp.transactions.WatchedKeys(this);
     private final CommandContext context;
+    /** The context of commands a script runs (the script's own command holds {@link #context}). */
+    private final CommandContext scriptContext;
+    private io.heliosdb.resp.scripting.LuaVm lua;
+    /** A script on this shard past lua-time-limit (other clients get BUSY; SCRIPT KILL may stop it), or null. */
+    public volatile Object busyScript;
     private final SplittableRandom random = new SplittableRandom();
 
     // Statistics (written by the shard thread only).
@@ -44,6 +49,7 @@ public final class ShardState {
         this.commandFailed = new long[commandCount];
         this.commandRejected = new long[commandCount];
         this.context = new CommandContext(server, this);
+        this.scriptContext = new CommandContext(server, this);
     }
 
     public Shard shard() {
@@ -90,6 +96,18 @@ public final class ShardState {
 
     public CommandContext context() {
         return context;
+    }
+
+    public CommandContext scriptContext() {
+        return scriptContext;
+    }
+
+    /** This shard's Lua interpreter, created on first use. Shard thread only. */
+    public io.heliosdb.resp.scripting.LuaVm lua() {
+        if (lua == null) {
+            lua = new io.heliosdb.resp.scripting.LuaVm();
+        }
+        return lua;
     }
 
     public SplittableRandom random() {

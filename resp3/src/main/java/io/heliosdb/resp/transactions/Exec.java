@@ -3,6 +3,7 @@ package io.heliosdb.resp.transactions;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.codec.RespWriter;
 import io.heliosdb.resp.command.CommandContext;
+import io.heliosdb.resp.command.CommandSpec;
 import io.heliosdb.resp.command.CrossShardCall;
 import io.heliosdb.resp.command.Errors;
 import io.heliosdb.resp.command.MultiShardCommand;
@@ -134,12 +135,17 @@ public final class Exec implements MultiShardCommand {
         private Set<Shard> keyShards(QueuedCommand q) {
             Set<Shard> of = new LinkedHashSet<>(2);
             Args a = q.args();
-            int first = q.spec().firstKey();
+            CommandSpec.KeyFinder finder = q.spec().keyFinder();
+            if (finder != null && finder.first(a) >= 0 && finder.count(a) == 0) {
+                of.addAll(List.of(server.shards().all())); // a script without declared keys may touch any shard
+                return of;
+            }
+            int first = q.spec().firstKeyOf(a);
             if (first <= 0 || a.count() <= first) {
                 return of;
             }
-            int last = q.spec().lastKeyIndex(a.count());
-            for (int i = first; i <= last; i += q.spec().keyStep()) {
+            int last = q.spec().lastKeyOf(a);
+            for (int i = first; i <= last; i += q.spec().keyStepOf()) {
                 of.add(shardOf(a, i));
             }
             return of;

@@ -1,0 +1,220 @@
+package io.heliosdb.resp.scripting;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.luaj.vm2.Globals;
+import org.luaj.vm2.LoadState;
+import org.luaj.vm2.LuaClosure;
+import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaFunction;
+import org.luaj.vm2.LuaString;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.Varargs;
+import org.luaj.vm2.compiler.LuaC;
+import org.luaj.vm2.lib.DebugLib;
+import org.luaj.vm2.lib.PackageLib;
+import org.luaj.vm2.lib.StringLib;
+import org.luaj.vm2.lib.TableLib;
+import org.luaj.vm2.lib.TwoArgFunction;
+import org.luaj.vm2.lib.VarArgFunction;
+import org.luaj.vm2.lib.jse.JseBaseLib;
+import org.luaj.vm2.lib.jse.JseMathLib;
+
+/**
+ * One Lua interpreter (luaj) with Redis' environment: the base, table, string and math libraries,
+ * the redis, cjson, cmsgpack, bit and struct libraries, and Redis 7's sandbox (no io/os/loadfile/
+ * dofile/print; reading an undefined global or writing any global is an error). Compiled scripts
+ * are cached by SHA1. Not thread-safe: each shard thread owns one.
+ */
+public final class LuaVm {
+    private static final LuaString KEYS = LuaString.valueOf("KEYS");
+    private static final LuaString ARGV = LuaString.valueOf("ARGV");
+
+    private final Globals globals = new Globals();
+    private final LuaTable sandboxed;
+    private final Map<String, LuaFunction> compiled = new HashMap<>();
+    private long compiledEpoch;
+    private final TimeLimit limit = new TimeLimit();
+    /** The script running now, or null; read by redis.* functions. */
+    ScriptRun current;
+
+    public LuaVm() {
+        globals.load(new JseBaseLib());
+        globals.load(new PackageLib());
+        globals.load(new TableLib());
+        globals.load(new StringLib());
+        globals.load(new JseMathLib());
+        LoadState.install(globals);
+        LuaC.install(globals);
+        for (String name : new String[]{"dofile", "loadfile", "print", "require", "module", "package", "collectgarbage"}) {
+            globals.rawset(name, LuaValue.NIL);
+        }
+        LuaValue table = globals.get("table");
+        globals.rawset("unpack", table.get("unpack")); // Lua 5.1 names Redis scripts use
+        globals.rawset("loadstring", globals.get("load"));
+        table.rawset("getn", new TwoArgFunction() {
+            @Override
+            public LuaValue call(LuaValue t, LuaValue unused) {
+                return LuaValue.valueOf(t.checktable().length());
+            }
+        });
+        // Redis 7's pcall: an error table ({err=...}) caught by pcall is handed over as its message string
+        LuaValue basePcall = globals.get("pcall");
+        globals.rawset("pcall", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs a) {
+                Varargs r = basePcall.invoke(a);
+                if (!r.arg1().toboolean() && r.arg(2).istable()) {
+                    LuaValue err = r.arg(2).rawget(LuaReplies.ERR);
+                    return LuaValue.varargsOf(LuaValue.FALSE, err.isstring() ? err : r.arg(2));
+                }
+                return r;
+            }
+        });
+        globals.rawset("redis", new RedisLib(this).table());
+        globals.rawset("cjson", CJsonLib.table());
+        globals.rawset("cmsgpack", CMsgpackLib.table());
+        globals.rawset("bit", BitLib.table());
+        globals.rawset("struct", StructLib.table());
+        globals.debuglib = limit; // its per-instruction hook enforces the time limit and SCRIPT KILL
+        this.sandboxed = protectGlobals();
+    }
+
+    /** Redis 7: globals are read-only, and reading one that does not exist is an error. */
+    private LuaTable protectGlobals() {
+        LuaTable meta = new LuaTable();
+        meta.rawset("__index", new TwoArgFunction() {
+            @Override
+            public LuaValue call(LuaValue t, LuaValue k) {
+                throw new LuaError("Script attempted to access nonexistent global variable '" + k.tojstring() + "'");
+            }
+        });
+        meta.rawset("__newindex", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs a) {
+                throw new LuaError("Attempt to modify a readonly table");
+            }
+        });
+        globals.setmetatable(meta);
+        return globals;
+    }
+
+    /** The compiled function of a script, compiling it on first use. Throws {@link CompileError}. */
+    LuaFunction function(String sha, byte[] body, long epoch) {
+        if (epoch != compiledEpoch) {
+            compiled.clear(); // SCRIPT FLUSH
+            compiledEpoch = epoch;
+        }
+        LuaFunction f = compiled.get(sha);
+        if (f == null) {
+            try {
+                f = (LuaFunction) globals.load(new java.io.ByteArrayInputStream(body), "@user_script", "t", globals);
+            } catch (LuaError e) {
+                throw new CompileError(e.getMessage());
+            }
+            compiled.put(sha, f);
+        }
+        return f;
+    }
+
+    /** A script that does not compile; the message is luaj's, with Redis' prefix added by the caller. */
+    static final class CompileError extends RuntimeException {
+        CompileError(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** Runs {@code f} with KEYS and ARGV set; the run's limits and redis.call target come from {@code run}. */
+    LuaValue call(LuaFunction f, LuaTable keys, LuaTable argv, ScriptRun run) {
+        globals.rawset(KEYS, keys);
+        globals.rawset(ARGV, argv);
+        current = run;
+        limit.start(run);
+        try {
+            return f.call();
+        } finally {
+            current = null;
+            limit.stop();
+        }
+    }
+
+    /** The source line of the last instruction run (the line of an error luaj did not locate, such as a tail call's), or -1. */
+    int lastLine() {
+        return limit.lastLine();
+    }
+
+    /**
+     * luaj calls this hook on every instruction and call: it checks the clock every few thousand
+     * instructions and remembers where the script is (for error replies), without allocating.
+     */
+    private static final class TimeLimit extends DebugLib {
+        private ScriptRun run;
+        private int countdown;
+        private org.luaj.vm2.Prototype[] frames = new org.luaj.vm2.Prototype[64];
+        private int depth;
+        private org.luaj.vm2.Prototype lastProto;
+        private int lastPc;
+
+        void start(ScriptRun r) {
+            run = r;
+            countdown = 10_000;
+            depth = 0;
+            lastProto = null;
+        }
+
+        void stop() {
+            run = null;
+        }
+
+        int lastLine() {
+            org.luaj.vm2.Prototype p = lastProto;
+            return p != null && p.lineinfo != null && lastPc >= 0 && lastPc < p.lineinfo.length ? p.lineinfo[lastPc] : -1;
+        }
+
+        @Override
+        public void onInstruction(int pc, Varargs v, int top) {
+            if (depth > 0) {
+                lastProto = frames[depth - 1];
+                lastPc = pc;
+            }
+            if (--countdown > 0) {
+                return;
+            }
+            countdown = 10_000;
+            ScriptRun r = run;
+            if (r != null) {
+                r.checkLimits();
+            }
+        }
+
+        @Override
+        public void onCall(LuaFunction f) {
+            push(null);
+        }
+
+        @Override
+        public void onCall(LuaClosure c, Varargs varargs, LuaValue[] stack) {
+            push(c.p);
+        }
+
+        private void push(org.luaj.vm2.Prototype p) {
+            if (depth == frames.length) {
+                frames = java.util.Arrays.copyOf(frames, depth * 2);
+            }
+            frames[depth++] = p;
+        }
+
+        @Override
+        public void onReturn() {
+            if (depth > 0) {
+                frames[--depth] = null;
+            }
+        }
+
+        @Override
+        public String traceback(int level) {
+            return "";
+        }
+    }
+}

@@ -1,0 +1,255 @@
+package io.heliosdb.resp.scripting;
+
+import io.heliosdb.resp.codec.Args;
+import io.heliosdb.resp.codec.RespWriter;
+import io.heliosdb.resp.command.CommandContext;
+import io.heliosdb.resp.command.CommandTable;
+import io.heliosdb.resp.command.CrossShardCall;
+import io.heliosdb.resp.command.Errors;
+import io.heliosdb.resp.command.MultiShardCommand;
+import io.heliosdb.resp.command.Routing;
+import io.heliosdb.resp.engine.ClientSession;
+import io.heliosdb.resp.engine.ServerContext;
+import io.heliosdb.resp.engine.ShardState;
+import io.heliosdb.scheduler.Shard;
+import io.heliosdb.scheduler.ShardTransaction;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaFunction;
+import org.luaj.vm2.LuaString;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaValue;
+
+/** EVAL, EVALSHA, EVAL_RO, EVALSHA_RO and SCRIPT LOAD|EXISTS|FLUSH|KILL. */
+public final class ScriptCommands {
+    private static final Pattern WHERE = Pattern.compile("^@?user_script:(\\d+):? ?");
+
+    private ScriptCommands() {}
+
+    public static void register(CommandTable t) {
+        for (String name : new String[]{"eval", "evalsha", "eval_ro", "evalsha_ro"}) {
+            t.register(name, Routing.KEYS, new Eval(name.startsWith("evalsha"), name.endsWith("_ro")));
+            t.keys(name, new io.heliosdb.resp.command.CommandSpec.KeyFinder() {
+                @Override
+                public int first(Args a) {
+                    return numKeys(a) >= 0 ? 3 : -1;
+                }
+
+                @Override
+                public int count(Args a) {
+                    return Math.max(0, numKeys(a));
+                }
+            });
+        }
+        t.register("script|load", Routing.SESSION, ScriptCommands::load);
+        t.register("script|exists", Routing.SESSION, ScriptCommands::exists);
+        t.register("script|flush", Routing.SESSION, ScriptCommands::flush);
+        t.register("script|kill", Routing.SESSION, ScriptCommands::kill);
+    }
+
+    /** numkeys when valid, else -1 (the call then fails with the matching error). */
+    static int numKeys(Args a) {
+        if (a.count() < 3 || !a.isLong(2)) {
+            return -1;
+        }
+        long n = a.parseLong(2);
+        return n < 0 || n > a.count() - 3 ? -1 : (int) n;
+    }
+
+    private static String numKeysError(Args a) {
+        if (!a.isLong(2)) {
+            return Errors.NOT_INTEGER;
+        }
+        long n = a.parseLong(2);
+        if (n < 0) {
+            return "ERR Number of keys can't be negative";
+        }
+        return n > a.count() - 3 ? "ERR Number of keys can't be greater than number of args" : null;
+    }
+
+    /** One EVAL form. Declared keys on one shard: {@link #execute} there; otherwise {@link #executeAcross}. */
+    private static final class Eval implements MultiShardCommand {
+        private final boolean bySha;
+        private final boolean readOnly;
+
+        Eval(boolean bySha, boolean readOnly) {
+            this.bySha = bySha;
+            this.readOnly = readOnly;
+        }
+
+        @Override
+        public void execute(CommandContext ctx) {
+            run(ctx.server(), ctx.shard(), ctx.args(), bySha, readOnly, ctx.session(), ctx.dbIndex(), null, ctx.out());
+        }
+
+        @Override
+        public void executeAcross(CrossShardCall call) {
+            Args a = call.args();
+            String error = numKeysError(a);
+            if (error == null && bySha && call.server().scripts().get(a.string(1)) == null) {
+                error = NOSCRIPT;
+            }
+            if (error != null) {
+                String e = error;
+                call.finish(w -> w.error(e));
+                return;
+            }
+            // No declared keys, or keys on several shards: hold every shard, run on this one.
+            Shard[] all = call.server().shards().all();
+            ShardTransaction tx = call.transaction(all);
+            tx.lockAll(() -> {
+                ByteBuf reply = Unpooled.buffer(128);
+                RespWriter w = new RespWriter();
+                w.wrap(reply, call.protocol());
+                run(call.server(), ServerContext.state(call.home()), a, bySha, readOnly, call.session(), call.db(), tx, w);
+                // every shard logs what the script changed there before the reply acknowledges it
+                tx.run(all, s -> null, true, () -> {
+                    for (Object r : tx.results()) {
+                        if (r instanceof RuntimeException e) {
+                            call.finish(x -> x.error(e.getMessage()));
+                            return;
+                        }
+                    }
+                    call.finish(x -> x.raw(reply));
+                });
+            });
+        }
+    }
+
+    private static final String NOSCRIPT = "NOSCRIPT No matching script. Please use EVAL.";
+
+    /** Runs a script on the calling shard's thread, writing its reply to {@code out}. */
+    static void run(ServerContext server, ShardState state, Args a, boolean bySha, boolean readOnly, ClientSession session,
+                    int db, ShardTransaction outer, RespWriter out) {
+        String error = numKeysError(a);
+        if (error != null) {
+            out.error(error);
+            return;
+        }
+        ScriptRegistry registry = server.scripts();
+        String sha;
+        byte[] body;
+        if (bySha) {
+            sha = a.string(1).toLowerCase(java.util.Locale.ROOT);
+            body = registry.get(sha);
+            if (body == null) {
+                out.error(NOSCRIPT);
+                return;
+            }
+        } else {
+            body = a.bytes(1);
+            sha = ScriptRegistry.sha1hex(body);
+        }
+        LuaVm vm = state.lua();
+        LuaFunction f;
+        try {
+            f = vm.function(sha, body, registry.epoch());
+        } catch (LuaVm.CompileError e) {
+            out.error("ERR Error compiling script (new function): " + e.getMessage());
+            return;
+        }
+        if (!bySha) {
+            registry.add(body); // EVAL caches the script, as Redis does
+        }
+        int numKeys = numKeys(a);
+        LuaTable keys = new LuaTable(numKeys, 0);
+        for (int i = 0; i < numKeys; i++) {
+            keys.rawset(i + 1, LuaString.valueUsing(a.bytes(3 + i)));
+        }
+        int argc = a.count() - 3 - numKeys;
+        LuaTable argv = new LuaTable(argc, 0);
+        for (int i = 0; i < argc; i++) {
+            argv.rawset(i + 1, LuaString.valueUsing(a.bytes(3 + numKeys + i)));
+        }
+        ScriptRun run = new ScriptRun(server, state.shard(), session, db, outer, readOnly, sha);
+        try {
+            LuaValue result = vm.call(f, keys, argv, run);
+            LuaReplies.write(out, result, run.scriptResp);
+        } catch (LuaError e) {
+            out.error(errorText(e, sha, vm.lastLine()));
+        } catch (ScriptRun.Killed k) {
+            out.error("ERR Script killed by user with SCRIPT KILL... script: " + sha + ", on @user_script:" + Math.max(0, vm.lastLine()) + ".");
+        } catch (StackOverflowError e) {
+            out.error("ERR reached lua stack limit script: " + sha + ", on @user_script:?.");
+        } finally {
+            run.finished();
+        }
+    }
+
+    /** Redis 7's script error reply: the error, then " script: SHA, on @user_script:LINE." */
+    static String errorText(LuaError e, String sha, int lastLine) {
+        String full = String.valueOf(e.getMessage());
+        int nl = full.indexOf('\n');
+        if (nl >= 0) {
+            full = full.substring(0, nl);
+        }
+        String line = lastLine > 0 ? Integer.toString(lastLine) : "?";
+        String rest = full;
+        Matcher m = WHERE.matcher(full);
+        if (m.find()) {
+            line = m.group(1);
+            rest = full.substring(m.end());
+        }
+        LuaValue obj = e.getMessageObject();
+        String message;
+        if (obj != null && obj.istable() && obj.rawget(LuaReplies.ERR).isstring()) {
+            message = obj.rawget(LuaReplies.ERR).tojstring();
+        } else {
+            message = "ERR " + (line.equals("?") ? rest : "user_script:" + line + ": " + rest);
+        }
+        return message.replace('\r', ' ').replace('\n', ' ') + " script: " + sha + ", on @user_script:" + line + ".";
+    }
+
+    // ---- SCRIPT ------------------------------------------------------------------------------
+
+    private static void load(CommandContext ctx) {
+        byte[] body = ctx.args().bytes(2);
+        String sha = ScriptRegistry.sha1hex(body);
+        try {
+            ctx.shard().lua().function(sha, body, ctx.server().scripts().epoch());
+        } catch (LuaVm.CompileError e) {
+            ctx.out().error("ERR Error compiling script (new function): " + e.getMessage());
+            return;
+        }
+        ctx.server().scripts().add(body);
+        ctx.out().bulk(sha);
+    }
+
+    private static void exists(CommandContext ctx) {
+        Args a = ctx.args();
+        ctx.out().array(a.count() - 2);
+        for (int i = 2; i < a.count(); i++) {
+            ctx.out().integer(ctx.server().scripts().exists(a.string(i)) ? 1 : 0);
+        }
+    }
+
+    private static void flush(CommandContext ctx) {
+        Args a = ctx.args();
+        if (a.count() > 3 || (a.count() == 3 && !a.lower(2).equals("sync") && !a.lower(2).equals("async"))) {
+            ctx.out().error("ERR SCRIPT FLUSH only support SYNC|ASYNC option");
+            return;
+        }
+        ctx.server().scripts().flush();
+        ctx.out().ok();
+    }
+
+    /** SCRIPT KILL: stops a script past lua-time-limit unless it has written (its effects would be half applied). */
+    private static void kill(CommandContext ctx) {
+        for (Shard s : ctx.server().shards().all()) {
+            if (ServerContext.state(s).busyScript instanceof ScriptRun r) {
+                if (r.wrote) {
+                    ctx.out().error("UNKILLABLE Sorry the script already executed write commands against the dataset. "
+                            + "You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.");
+                } else {
+                    r.killRequested = true;
+                    ctx.out().ok();
+                }
+                return;
+            }
+        }
+        ctx.out().error("NOTBUSY No scripts in execution right now.");
+    }
+}

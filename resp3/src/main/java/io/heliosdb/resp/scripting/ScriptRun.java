@@ -1,0 +1,327 @@
+package io.heliosdb.resp.scripting;
+
+import io.heliosdb.resp.codec.Args;
+import io.heliosdb.resp.codec.RespWriter;
+import io.heliosdb.resp.command.CommandContext;
+import io.heliosdb.resp.command.CommandSpec;
+import io.heliosdb.resp.command.CommandTable;
+import io.heliosdb.resp.command.CrossShardCall;
+import io.heliosdb.resp.command.Errors;
+import io.heliosdb.resp.command.MultiShardCommand;
+import io.heliosdb.resp.command.Routing;
+import io.heliosdb.resp.engine.ClientSession;
+import io.heliosdb.resp.engine.RespConnection;
+import io.heliosdb.resp.engine.ServerContext;
+import io.heliosdb.resp.engine.ShardState;
+import io.heliosdb.scheduler.KeyBytes;
+import io.heliosdb.scheduler.Shard;
+import io.heliosdb.scheduler.ShardTransaction;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.lang.foreign.MemorySegment;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.nio.charset.StandardCharsets;
+import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaString;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.Varargs;
+
+/**
+ * One execution of a script, and how its redis.call reaches the keyspace. The script runs on the
+ * thread of one shard and is atomic there because nothing else runs on that thread meanwhile.
+ * <ul>
+ *   <li>Declared keys on one shard: the script runs on that shard; commands on its keys run inline.
+ *       A key of another shard is refused (as a Redis Cluster node refuses non-local keys).</li>
+ *   <li>No declared keys, or keys on several shards: every shard is held by {@link #outer} (whole-
+ *       shard locks) and the script runs on the connection's shard; a command for another shard runs
+ *       there while the script waits, since that shard does nothing else while held.</li>
+ * </ul>
+ */
+final class ScriptRun {
+    static final String NON_LOCAL = "ERR Script attempted to access a non local key in a cluster node script";
+
+    private final ServerContext server;
+    private final CommandTable table;
+    private final Shard shard;
+    private final ClientSession session;
+    private final ShardTransaction outer;
+    private final boolean readOnly;
+    final String sha;
+    int db;
+    int scriptResp = 2;
+    /** A write command ran: SCRIPT KILL may no longer stop it (its effects would be half applied). */
+    volatile boolean wrote;
+    volatile boolean killRequested;
+    private final long startNanos = System.nanoTime();
+    private final long limitNanos;
+    private boolean announcedBusy;
+
+    private byte[] argBytes = new byte[256];
+    private final Args args = new Args();
+    private final ByteBuf reply = Unpooled.buffer(256);
+    private final RespWriter writer = new RespWriter();
+
+    ScriptRun(ServerContext server, Shard shard, ClientSession session, int db, ShardTransaction outer, boolean readOnly, String sha) {
+        this.server = server;
+        this.table = server.table();
+        this.shard = shard;
+        this.session = session;
+        this.db = db;
+        this.outer = outer;
+        this.readOnly = readOnly;
+        this.sha = sha;
+        this.limitNanos = Math.max(1, server.config().number("lua-time-limit")) * 1_000_000L;
+    }
+
+    /** Thrown (not a LuaError, so pcall cannot catch it) when SCRIPT KILL stops the script. */
+    static final class Killed extends Error {
+        Killed() {
+            super("killed", null, false, false);
+        }
+    }
+
+    /** Called every few thousand Lua instructions: past lua-time-limit other clients get BUSY, and SCRIPT KILL works. */
+    void checkLimits() {
+        if (!announcedBusy && System.nanoTime() - startNanos > limitNanos) {
+            announcedBusy = true;
+            ServerContext.state(shard).busyScript = this;
+        }
+        if (killRequested) {
+            throw new Killed();
+        }
+    }
+
+    void finished() {
+        if (announcedBusy) {
+            ServerContext.state(shard).busyScript = null;
+        }
+    }
+
+    // ---- redis.call / redis.pcall ------------------------------------------------------------
+
+    Varargs call(Varargs a, boolean raise) {
+        if (killRequested) {
+            throw new Killed();
+        }
+        LuaValue r = execute(a);
+        if (raise && r.istable() && r.rawget(LuaReplies.ERR).isstring()) {
+            throw new LuaError(r);
+        }
+        return r;
+    }
+
+    private LuaValue execute(Varargs a) {
+        int n = a.narg();
+        if (n == 0) {
+            return LuaReplies.errorTable("ERR Please specify at least one argument for this redis lib call");
+        }
+        if (!encode(a)) {
+            return LuaReplies.errorTable("ERR Lua redis lib command arguments must be strings or integers");
+        }
+        CommandSpec spec = table.lookup(args.segment(), args.offset(0), args.length(0));
+        if (spec != null && spec.isContainer() && args.count() >= 2) {
+            spec = CommandTable.lookupSub(spec, args.segment(), args.offset(1), args.length(1));
+        }
+        if (spec == null || spec.handler() == null) {
+            return LuaReplies.errorTable("ERR Unknown Redis command called from script");
+        }
+        if (!spec.arityOk(args.count())) {
+            return LuaReplies.errorTable("ERR Wrong number of args calling Redis command from script");
+        }
+        if (spec.flags().contains("noscript")) {
+            return LuaReplies.errorTable("ERR This Redis command is not allowed from script");
+        }
+        if (spec.isWrite()) {
+            if (readOnly) {
+                return LuaReplies.errorTable("ERR Write commands are not allowed from read-only scripts.");
+            }
+            if (!wrote && spec.denyOom() && server.outOfMemory()) {
+                return LuaReplies.errorTable(Errors.OOM);
+            }
+            String refused = server.writesRefused();
+            if (refused != null) {
+                return LuaReplies.errorTable(refused);
+            }
+        }
+        reply.clear();
+        writer.wrap(reply, scriptResp);
+        if (spec.name().equals("select")) {
+            select();
+        } else {
+            String error = dispatch(spec);
+            if (error != null) {
+                return LuaReplies.errorTable(error);
+            }
+        }
+        if (spec.isWrite()) {
+            wrote = true;
+        }
+        return LuaReplies.toLua(reply);
+    }
+
+    /** SELECT inside a script changes the script's database only (Redis 7). */
+    private void select() {
+        long idx;
+        try {
+            idx = Long.parseLong(args.string(1));
+        } catch (NumberFormatException e) {
+            writer.error(Errors.NOT_INTEGER);
+            return;
+        }
+        if (idx < 0 || idx >= ServerContext.state(shard).databases()) {
+            writer.error(Errors.DB_RANGE);
+            return;
+        }
+        db = (int) idx;
+        writer.ok();
+    }
+
+    /** Runs the command where its keys live; returns an error for the script, or null with the reply in {@link #reply}. */
+    private String dispatch(CommandSpec spec) {
+        if (spec.routing() == Routing.ALL_SHARDS) {
+            return nested(spec);
+        }
+        if (spec.routing() == Routing.SESSION) {
+            runOn(ServerContext.state(shard), spec);
+            return null;
+        }
+        Shard target = null;
+        int first = spec.firstKeyOf(args);
+        if (first > 0 && args.count() > first) {
+            int last = spec.lastKeyOf(args);
+            for (int i = first; i <= last; i += spec.keyStepOf()) {
+                Shard s = server.shardOfKey(args.segment(), args.offset(i), args.length(i));
+                if (target == null) {
+                    target = s;
+                } else if (s != target) {
+                    return spec.handler() instanceof MultiShardCommand ? nested(spec) : Errors.CROSSSLOT;
+                }
+            }
+        }
+        if (target == null || target == shard) {
+            if (first > 0 && shard.hasKeyLocks() && lockedKey(spec, first)) {
+                return "ERR a key of this script is locked by a multi-key command in progress; declare every key in KEYS";
+            }
+            runOn(ServerContext.state(shard), spec);
+            return null;
+        }
+        if (outer == null) {
+            return NON_LOCAL;
+        }
+        ShardTransaction step = ShardTransaction.synchronous(shard, new Shard[]{target}, outer);
+        CommandSpec s = spec;
+        Object[] result = new Object[1];
+        try {
+            step.run(new Shard[]{target}, t -> {
+                runOn(ServerContext.state(t), s);
+                return null;
+            }, false, () -> result[0] = step.results()[0]);
+        } catch (ShardTransaction.NotHeldException e) {
+            return NON_LOCAL;
+        }
+        if (result[0] instanceof RuntimeException e) {
+            return "ERR internal error: " + e;
+        }
+        return null;
+    }
+
+    private boolean lockedKey(CommandSpec spec, int first) {
+        int last = spec.lastKeyOf(args);
+        for (int i = first; i <= last; i += spec.keyStepOf()) {
+            if (shard.lockedKey(KeyBytes.copyOf(args.segment(), args.offset(i), args.length(i))) != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void runOn(ShardState state, CommandSpec spec) {
+        CommandContext c = state.scriptContext();
+        c.prepare(spec, args, reply, scriptResp, db, session);
+        RespConnection.execute(state, spec, c, reply, args, session);
+    }
+
+    /** A multi-key or all-shard command: runs synchronously, inside the shards this script holds. */
+    private String nested(CommandSpec spec) {
+        boolean[] done = {false};
+        CrossShardCall call = new CrossShardCall(server, shard, spec, args, db, scriptResp, session, r -> {
+            r.accept(writer);
+            done[0] = true;
+        }, outer, true);
+        try {
+            ((MultiShardCommand) spec.handler()).executeAcross(call);
+        } catch (ShardTransaction.NotHeldException e) {
+            reply.clear();
+            return NON_LOCAL;
+        }
+        if (!done[0]) {
+            return "ERR command did not complete inside the script";
+        }
+        return null;
+    }
+
+    /** Lua arguments to a RESP argument list in {@link #args}; false when one is not a string or number. */
+    private boolean encode(Varargs a) {
+        int n = a.narg();
+        int used = 0;
+        long[] offsets = new long[n];
+        int[] lengths = new int[n];
+        for (int i = 1; i <= n; i++) {
+            LuaValue v = a.arg(i);
+            byte[] number = null;
+            int len;
+            if (v.type() == LuaValue.TSTRING) {
+                len = ((LuaString) v.checkstring()).m_length;
+            } else if (v.type() == LuaValue.TNUMBER) {
+                number = formatNumber(v.todouble()).getBytes(StandardCharsets.US_ASCII);
+                len = number.length;
+            } else {
+                return false;
+            }
+            if (used + len > argBytes.length) {
+                argBytes = java.util.Arrays.copyOf(argBytes, Math.max(used + len, argBytes.length * 2));
+            }
+            if (number != null) {
+                System.arraycopy(number, 0, argBytes, used, len);
+            } else {
+                LuaString s = v.checkstring();
+                s.copyInto(0, argBytes, used, len);
+            }
+            offsets[i - 1] = used;
+            lengths[i - 1] = len;
+            used += len;
+        }
+        args.reset(MemorySegment.ofArray(argBytes));
+        for (int i = 0; i < n; i++) {
+            args.addRaw(offsets[i], lengths[i]);
+        }
+        return true;
+    }
+
+    /** Numbers as Redis' Lua prints them for commands: integers plainly, others with 17 significant digits (%.17g). */
+    static String formatNumber(double d) {
+        if (d == Math.rint(d) && Math.abs(d) < 1e17) {
+            return Long.toString((long) d);
+        }
+        if (Double.isNaN(d)) {
+            return "nan";
+        }
+        if (Double.isInfinite(d)) {
+            return d > 0 ? "inf" : "-inf";
+        }
+        BigDecimal b = new BigDecimal(d).round(new MathContext(17));
+        int exponent = b.precision() - b.scale() - 1;
+        if (exponent < -4 || exponent >= 17) {
+            String digits = b.unscaledValue().abs().toString().replaceAll("0+$", "");
+            String mantissa = digits.length() > 1 ? digits.charAt(0) + "." + digits.substring(1) : digits;
+            return (d < 0 ? "-" : "") + mantissa + "e" + (exponent < 0 ? "-" : "+") + (Math.abs(exponent) < 10 ? "0" : "") + Math.abs(exponent);
+        }
+        return b.stripTrailingZeros().toPlainString();
+    }
+
+    static LuaTable emptyTable() {
+        return new LuaTable();
+    }
+}
