@@ -29,6 +29,11 @@ public final class HeliosServer implements AutoCloseable {
     private final ShardGroup shards;
     private final ServerContext context;
     private final Channel listener;
+    /**
+     * Accepts connections on its own thread: a shard busy with a long script (or anything else)
+     * must not keep new clients from connecting to the others.
+     */
+    private final io.netty.channel.MultiThreadIoEventLoopGroup acceptor;
     private final List<ScheduledFuture<?>> timers = new ArrayList<>();
     private boolean closed;
 
@@ -67,8 +72,10 @@ public final class HeliosServer implements AutoCloseable {
         if (!config.bool("appendonly")) {
             context.applyInMemoryMaxmemory(config.number("maxmemory")); // without persistence, maxmemory evicts keys
         }
+        this.acceptor = new io.netty.channel.MultiThreadIoEventLoopGroup(1,
+                new io.netty.util.concurrent.DefaultThreadFactory("helios-accept", true), transport.ioHandlerFactory());
         ServerBootstrap b = new ServerBootstrap()
-                .group(shards.eventLoopGroup())
+                .group(acceptor, shards.eventLoopGroup())
                 .channel(transport.serverChannelClass())
                 .option(ChannelOption.SO_BACKLOG, (int) config.number("tcp-backlog"))
                 .option(ChannelOption.SO_REUSEADDR, true)
@@ -92,6 +99,7 @@ public final class HeliosServer implements AutoCloseable {
             if (context.persistence() != null) {
                 context.persistence().close();
             }
+            acceptor.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
             shards.close();
             throw e;
         }
@@ -161,6 +169,7 @@ public final class HeliosServer implements AutoCloseable {
         closed = true;
         timers.forEach(t -> t.cancel(false));
         listener.close().syncUninterruptibly();
+        acceptor.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
         if (context.persistence() != null) {
             context.persistence().close(); // every shard commits and syncs its last changes
         }
