@@ -40,6 +40,8 @@ public final class CommandSpec {
     Routing routing;
     /** Where a call's keys are when the table cannot say (EVAL's numkeys); null = the fixed positions. */
     KeyFinder keyFinder;
+    /** Calls that must go across shards even with all keys on one (XREAD BLOCK may have to wait); null = none. */
+    java.util.function.Predicate<io.heliosdb.resp.codec.Args> acrossWhen;
 
     /** Keys named by the call itself: a contiguous run of {@link #count} arguments from {@link #first}. */
     public interface KeyFinder {
@@ -154,6 +156,10 @@ public final class CommandSpec {
      */
     public int lastKeyIndex(int argc) {
         return lastKey < 0 ? argc + lastKey : Math.min(lastKey, argc - 1);
+    }
+
+    public java.util.function.Predicate<io.heliosdb.resp.codec.Args> acrossWhen() {
+        return acrossWhen;
     }
 
     public KeyFinder keyFinder() {

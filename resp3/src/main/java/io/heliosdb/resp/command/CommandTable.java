@@ -130,6 +130,11 @@ public final class CommandTable {
         find(name).keyFinder = finder;
     }
 
+    /** Routes matching calls of a KEYS command across shards even when their keys share one (see {@link CommandSpec#acrossWhen}). */
+    public void across(String name, java.util.function.Predicate<io.heliosdb.resp.codec.Args> when) {
+        find(name).acrossWhen = when;
+    }
+
     /** A command or "container|sub" by name, or null. */
     public CommandSpec find(String name) {
         String n = name.toLowerCase(java.util.Locale.ROOT);

@@ -467,6 +467,9 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         if (finder != null && finder.first(args) >= 0 && finder.count(args) == 0) {
             return startCrossShard(spec); // declares no keys (EVAL ... 0): it may touch any shard
         }
+        if (spec.acrossWhen() != null && spec.acrossWhen().test(args)) {
+            return startCrossShard(spec); // it may have to wait (XREAD BLOCK): only the cross-shard path can
+        }
         int first = spec.firstKeyOf(args);
         if (first > 0 && args.count() > first) {
             int last = spec.lastKeyOf(args);

@@ -52,6 +52,7 @@ public final class KeyCommands {
             case io.heliosdb.index.collection.ListValue l -> "quicklist"; // Redis 7.0 keeps every list in a quicklist
             case io.heliosdb.index.collection.SetValue st -> st.intset() ? "intset" : "hashtable";
             case io.heliosdb.index.collection.ZSetValue z -> z.compact() ? "listpack" : "skiplist";
+            case io.heliosdb.index.collection.StreamValue s -> "stream";
             default -> "unknown";
         };
     }

@@ -89,6 +89,7 @@ final class StoredKey {
                 case io.heliosdb.index.ValueType.LIST -> new io.heliosdb.index.collection.ListValue();
                 case io.heliosdb.index.ValueType.SET -> new io.heliosdb.index.collection.SetValue();
                 case io.heliosdb.index.ValueType.ZSET -> new io.heliosdb.index.collection.ZSetValue();
+                case io.heliosdb.index.ValueType.STREAM -> new io.heliosdb.index.collection.StreamValue();
                 default -> throw new IllegalStateException("stored collection of unknown type " + value[0]);
             };
         }

@@ -115,12 +115,23 @@ final class Listpack {
 
     /** A listpack of elements [from, to) of a list, every element string-encoded. */
     static byte[] encode(ListValue l, int from, int to) {
+        List<byte[]> items = new ArrayList<>(to - from);
+        for (int i = from; i < to; i++) {
+            items.add(l.get(i));
+        }
+        return encode(items);
+    }
+
+    /** A listpack of the given elements, every element string-encoded. */
+    static byte[] encode(List<byte[]> items) {
+        int from = 0;
+        int to = items.size();
         ByteArrayOutputStream o = new ByteArrayOutputStream();
         for (int i = 0; i < 6; i++) {
             o.write(0);
         }
         for (int i = from; i < to; i++) {
-            byte[] s = l.get(i);
+            byte[] s = items.get(i);
             int entry;
             if (s.length < 64) {
                 o.write(0x80 | s.length);

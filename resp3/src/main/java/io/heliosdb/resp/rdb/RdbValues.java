@@ -29,6 +29,9 @@ public final class RdbValues {
     public static final int TYPE_HASH_LISTPACK = 16;
     public static final int TYPE_ZSET_LISTPACK = 17;
     public static final int TYPE_LIST_QUICKLIST_2 = 18;
+    public static final int TYPE_STREAM_LISTPACKS = 15;
+    public static final int TYPE_STREAM_LISTPACKS_2 = 19;
+    public static final int TYPE_STREAM_LISTPACKS_3 = 21;
     /** The longest string a payload may claim (Redis' proto-max-bulk-len default): no allocation beyond it. */
     static final long MAX_STRING = 512L * 1024 * 1024;
     /** RDB version of Redis 7.0, written in DUMP footers; payloads up to it are accepted. */
@@ -97,6 +100,7 @@ public final class RdbValues {
                     writeString(o, Listpack.encode(l, from, to));
                 }
             }
+            case io.heliosdb.index.collection.StreamValue st -> RdbStreams.write(o, st);
             default -> throw new IllegalArgumentException("no RDB form for " + v.getClass());
         }
         return o.toByteArray();
@@ -163,6 +167,8 @@ public final class RdbValues {
         int type = r.u8();
         Decoded d = switch (type) {
             case TYPE_STRING -> new Decoded(ValueType.STRING, r.string(), null);
+            case TYPE_STREAM_LISTPACKS, TYPE_STREAM_LISTPACKS_2, TYPE_STREAM_LISTPACKS_3 ->
+                    new Decoded(ValueType.STREAM, null, RdbStreams.read(r, type));
             case TYPE_LIST -> {
                 ListValue l = new ListValue();
                 long n = r.length();
@@ -294,6 +300,21 @@ public final class RdbValues {
                 throw new BadFormat("truncated");
             }
             return b[pos++] & 0xFF;
+        }
+
+        private boolean unsignedOk;
+
+        /** A length read as an unsigned 64-bit value (stream IDs and counters). */
+        long unsigned() throws BadFormat {
+            if (pos < end && ((b[pos] & 0xFF) >> 6) == 3) {
+                throw new BadFormat("encoded length");
+            }
+            unsignedOk = true;
+            try {
+                return rawLength();
+            } finally {
+                unsignedOk = false;
+            }
         }
 
         /** A length; special encodings (strings as integers / LZF) are reported as negative -1-kind. */

@@ -1,0 +1,453 @@
+package io.heliosdb.resp.streams;
+
+import io.heliosdb.index.Keyspace;
+import io.heliosdb.index.ValueType;
+import io.heliosdb.index.collection.StreamValue;
+import io.heliosdb.index.collection.StreamValue.Id;
+import io.heliosdb.resp.codec.Args;
+import io.heliosdb.resp.codec.RespWriter;
+import io.heliosdb.resp.collections.TypedKeys;
+import io.heliosdb.resp.command.CommandContext;
+import io.heliosdb.resp.command.CommandTable;
+import io.heliosdb.resp.command.Errors;
+import io.heliosdb.resp.command.Routing;
+
+/** XADD, XLEN, XRANGE, XREVRANGE, XDEL, XTRIM, XSETID. Groups: {@link StreamGroups}; reads: {@link StreamRead}. */
+public final class StreamCommands {
+    private StreamCommands() {}
+
+    public static void register(CommandTable t) {
+        t.register("xadd", Routing.KEYS, StreamCommands::xadd);
+        t.register("xlen", Routing.KEYS, StreamCommands::xlen);
+        t.register("xrange", Routing.KEYS, ctx -> range(ctx, false));
+        t.register("xrevrange", Routing.KEYS, ctx -> range(ctx, true));
+        t.register("xdel", Routing.KEYS, StreamCommands::xdel);
+        t.register("xtrim", Routing.KEYS, StreamCommands::xtrim);
+        t.register("xsetid", Routing.KEYS, StreamCommands::xsetid);
+        StreamGroups.register(t);
+        StreamRead.register(t);
+    }
+
+    /** The stream of a key, null when absent, or after a WRONGTYPE reply ({@code ctx.out()} written). */
+    static StreamValue stream(CommandContext ctx, long e) {
+        return e == Keyspace.NONE || e == TypedKeys.WRONG ? null : (StreamValue) ctx.db().object(e);
+    }
+
+    static void writeEntry(RespWriter out, StreamValue s, int i) {
+        out.array(2);
+        out.bulk(s.idAt(i).toString());
+        byte[][] fv = s.fieldsAt(i);
+        out.array(fv.length);
+        for (byte[] b : fv) {
+            out.bulk(b);
+        }
+    }
+
+    // ---- trimming ----------------------------------------------------------------------------
+
+    /** MAXLEN/MINID [=|~] threshold [LIMIT n], as XADD and XTRIM take them. */
+    static final class Trim {
+        boolean byId;
+        long maxLen;
+        Id minId;
+        boolean approx;
+        long limit = -1;
+        boolean present;
+
+        /** Entries to remove from {@code s}; removes them and returns how many. */
+        long apply(StreamValue s, long nodeEntries) {
+            if (!present) {
+                return 0;
+            }
+            // ~ trims at most LIMIT entries (default 100 nodes' worth; LIMIT 0: no limit)
+            long lim = !approx ? Long.MAX_VALUE : limit < 0 ? 100 * nodeEntries : limit == 0 ? Long.MAX_VALUE : limit;
+            long removed = 0;
+            if (approx) {
+                // Redis removes whole listpack nodes only, and stops at the first it cannot remove
+                while (s.size() > 0) {
+                    int[] node = s.headNode(nodeEntries);
+                    int entries = node[0];
+                    boolean whole = byId ? s.idAt(node[1]).compareTo(minId) < 0 : s.size() - entries >= maxLen;
+                    if (!whole || removed + entries > lim) {
+                        break;
+                    }
+                    for (int i = 0; i < entries; i++) {
+                        s.removeFirst();
+                    }
+                    removed += entries;
+                }
+            } else {
+                while (s.size() > 0 && goes(s, s.firstId())) {
+                    s.removeFirst();
+                    removed++;
+                }
+            }
+            if (removed > 0) {
+                s.metaChanged();
+            }
+            return removed;
+        }
+
+        private boolean goes(StreamValue s, Id first) {
+            return byId ? first.compareTo(minId) < 0 : s.size() > maxLen;
+        }
+    }
+
+    /** Parses trim options at {@code a[i]}; returns the next index, or -1 after replying an error. */
+    static int parseTrim(CommandContext ctx, Args a, int i, Trim t) {
+        String kind = a.lower(i);
+        t.present = true;
+        t.byId = kind.equals("minid");
+        i++;
+        if (i < a.count() && (a.string(i).equals("~") || a.string(i).equals("="))) {
+            t.approx = a.string(i).equals("~");
+            i++;
+        }
+        if (i >= a.count()) {
+            ctx.out().error(Errors.SYNTAX);
+            return -1;
+        }
+        if (t.byId) {
+            try {
+                t.minId = StreamIds.parse(a.string(i), 0);
+            } catch (StreamIds.Bad b) {
+                ctx.out().error(b.getMessage());
+                return -1;
+            }
+        } else {
+            if (!a.isLong(i)) {
+                ctx.out().error(Errors.NOT_INTEGER);
+                return -1;
+            }
+            t.maxLen = a.parseLong(i);
+            if (t.maxLen < 0) {
+                ctx.out().error("ERR The MAXLEN argument must be >= 0.");
+                return -1;
+            }
+        }
+        i++;
+        if (i + 1 < a.count() && a.lower(i).equals("limit")) {
+            if (!a.isLong(i + 1)) {
+                ctx.out().error(Errors.NOT_INTEGER);
+                return -1;
+            }
+            t.limit = a.parseLong(i + 1);
+            if (t.limit < 0) {
+                ctx.out().error("ERR The LIMIT argument must be >= 0.");
+                return -1;
+            }
+            if (!t.approx) {
+                ctx.out().error("ERR syntax error, LIMIT cannot be used without the special ~ option");
+                return -1;
+            }
+            i += 2;
+        }
+        return i;
+    }
+
+    // ---- XADD --------------------------------------------------------------------------------
+
+    private static void xadd(CommandContext ctx) {
+        Args a = ctx.args();
+        boolean noMk = false;
+        Trim trim = new Trim();
+        int i = 2;
+        while (i < a.count()) {
+            String o = a.lower(i);
+            if (o.equals("nomkstream")) {
+                noMk = true;
+                i++;
+            } else if ((o.equals("maxlen") || o.equals("minid")) && !trim.present) {
+                i = parseTrim(ctx, a, i, trim);
+                if (i < 0) {
+                    return;
+                }
+            } else {
+                break;
+            }
+        }
+        int idArg = i;
+        int fields = a.count() - idArg - 1;
+        if (idArg >= a.count() || fields <= 0 || fields % 2 != 0) {
+            ctx.wrongArgs();
+            return;
+        }
+        String idText = a.string(idArg);
+        Id explicit = null;
+        long partialMs = -1;
+        boolean partial = false;
+        if (!idText.equals("*")) {
+            try {
+                if (idText.endsWith("-*")) {
+                    partial = true;
+                    explicit = StreamIds.parse(idText.substring(0, idText.length() - 2), 0);
+                    partialMs = explicit.ms();
+                } else {
+                    explicit = StreamIds.parse(idText, 0);
+                }
+            } catch (StreamIds.Bad b) {
+                ctx.out().error(b.getMessage());
+                return;
+            }
+            if (!partial && explicit.ms() == 0 && explicit.seq() == 0) {
+                ctx.out().error("ERR The ID specified in XADD must be greater than 0-0");
+                return;
+            }
+        }
+        long e = TypedKeys.write(ctx, 1, ValueType.STREAM);
+        if (e == TypedKeys.WRONG) {
+            return;
+        }
+        if (e == Keyspace.NONE && noMk) {
+            ctx.out().nullBulk();
+            return;
+        }
+        StreamValue s = e == Keyspace.NONE ? new StreamValue() : stream(ctx, e);
+        Id last = s.lastId;
+        Id id;
+        if (explicit == null) {
+            long now = ctx.now();
+            if (Long.compareUnsigned(now, last.ms()) > 0) {
+                id = new Id(now, 0);
+            } else {
+                id = last.next();
+            }
+        } else if (partial) {
+            int c = Long.compareUnsigned(partialMs, last.ms());
+            if (c > 0) {
+                id = new Id(partialMs, 0);
+            } else if (c == 0 && last.seq() != -1L) {
+                id = new Id(partialMs, last.seq() + 1);
+            } else {
+                id = null;
+            }
+        } else {
+            id = explicit.compareTo(last) > 0 ? explicit : null;
+        }
+        if (id == null) {
+            ctx.out().error("ERR The ID specified in XADD is equal or smaller than the target stream top item");
+            return;
+        }
+        byte[][] fv = new byte[fields][];
+        for (int k = 0; k < fields; k++) {
+            fv[k] = a.bytes(idArg + 1 + k);
+        }
+        if (e == Keyspace.NONE) {
+            e = TypedKeys.create(ctx, 1, ValueType.STREAM, s);
+        }
+        s.append(id, fv);
+        trim.apply(s, TypedKeys.limit(ctx, "stream-node-max-entries"));
+        s.metaChanged();
+        ctx.db().objectChanged(e);
+        ctx.shard().blocked.signal(ctx.dbIndex(), a, 1);
+        ctx.out().bulk(id.toString());
+    }
+
+    private static void xlen(CommandContext ctx) {
+        long e = TypedKeys.read(ctx, 1, ValueType.STREAM);
+        if (e == TypedKeys.WRONG) {
+            return;
+        }
+        StreamValue s = stream(ctx, e);
+        ctx.out().integer(s == null ? 0 : s.size());
+    }
+
+    private static void range(CommandContext ctx, boolean reverse) {
+        Args a = ctx.args();
+        Id from;
+        Id to;
+        try {
+            if (reverse) {
+                to = StreamIds.rangeEnd(a.string(2));
+                from = StreamIds.rangeStart(a.string(3));
+            } else {
+                from = StreamIds.rangeStart(a.string(2));
+                to = StreamIds.rangeEnd(a.string(3));
+            }
+        } catch (StreamIds.Bad b) {
+            ctx.out().error(b.getMessage());
+            return;
+        }
+        long count = -1;
+        if (a.count() > 4) {
+            if (a.count() != 6 || !a.lower(4).equals("count")) {
+                ctx.out().error(Errors.SYNTAX);
+                return;
+            }
+            if (!a.isLong(5)) {
+                ctx.out().error(Errors.NOT_INTEGER);
+                return;
+            }
+            count = Math.max(0, a.parseLong(5));
+        }
+        long e = TypedKeys.read(ctx, 1, ValueType.STREAM);
+        if (e == TypedKeys.WRONG) {
+            return;
+        }
+        StreamValue s = stream(ctx, e);
+        if (count == 0) {
+            ctx.out().nullArray(); // as Redis answers COUNT 0
+            return;
+        }
+        if (s == null || from.compareTo(to) > 0) {
+            ctx.out().array(0);
+            return;
+        }
+        int lo = s.lowerBound(from);
+        Id after = to.next();
+        int hi = after == null ? s.end() : s.lowerBound(after);
+        int n = 0;
+        for (int i = lo; i < hi; i++) {
+            if (s.liveAt(i)) {
+                n++;
+            }
+        }
+        if (count >= 0) {
+            n = (int) Math.min(n, count);
+        }
+        ctx.out().array(n);
+        int written = 0;
+        if (reverse) {
+            for (int i = hi - 1; i >= lo && written < n; i--) {
+                if (s.liveAt(i)) {
+                    writeEntry(ctx.out(), s, i);
+                    written++;
+                }
+            }
+        } else {
+            for (int i = lo; i < hi && written < n; i++) {
+                if (s.liveAt(i)) {
+                    writeEntry(ctx.out(), s, i);
+                    written++;
+                }
+            }
+        }
+    }
+
+    private static void xdel(CommandContext ctx) {
+        Args a = ctx.args();
+        Id[] ids = new Id[a.count() - 2];
+        for (int i = 2; i < a.count(); i++) {
+            try {
+                ids[i - 2] = StreamIds.parse(a.string(i), 0);
+            } catch (StreamIds.Bad b) {
+                ctx.out().error(b.getMessage());
+                return;
+            }
+        }
+        long e = TypedKeys.write(ctx, 1, ValueType.STREAM);
+        if (e == TypedKeys.WRONG) {
+            return;
+        }
+        StreamValue s = stream(ctx, e);
+        int deleted = 0;
+        if (s != null) {
+            for (Id id : ids) {
+                if (s.delete(id)) {
+                    deleted++;
+                }
+            }
+            if (deleted > 0) {
+                s.metaChanged();
+                ctx.db().objectChanged(e);
+            }
+        }
+        ctx.out().integer(deleted);
+    }
+
+    private static void xtrim(CommandContext ctx) {
+        Args a = ctx.args();
+        String kind = a.lower(2);
+        if (!kind.equals("maxlen") && !kind.equals("minid")) {
+            ctx.out().error(Errors.SYNTAX);
+            return;
+        }
+        Trim trim = new Trim();
+        int next = parseTrim(ctx, a, 2, trim);
+        if (next < 0) {
+            return;
+        }
+        if (next != a.count()) {
+            ctx.out().error(Errors.SYNTAX);
+            return;
+        }
+        long e = TypedKeys.write(ctx, 1, ValueType.STREAM);
+        if (e == TypedKeys.WRONG) {
+            return;
+        }
+        StreamValue s = stream(ctx, e);
+        long removed = s == null ? 0 : trim.apply(s, TypedKeys.limit(ctx, "stream-node-max-entries"));
+        if (removed > 0) {
+            ctx.db().objectChanged(e);
+        }
+        ctx.out().integer(removed);
+    }
+
+    private static void xsetid(CommandContext ctx) {
+        Args a = ctx.args();
+        Id id;
+        long entriesAdded = -1;
+        Id maxDeleted = null;
+        try {
+            id = StreamIds.parse(a.string(2), 0);
+            for (int i = 3; i < a.count(); i += 2) {
+                if (i + 1 >= a.count()) {
+                    ctx.out().error(Errors.SYNTAX);
+                    return;
+                }
+                String o = a.lower(i);
+                if (o.equals("entriesadded")) {
+                    if (!a.isLong(i + 1)) {
+                        ctx.out().error(Errors.NOT_INTEGER);
+                        return;
+                    }
+                    entriesAdded = a.parseLong(i + 1);
+                    if (entriesAdded < 0) {
+                        ctx.out().error("ERR entries_added must be positive");
+                        return;
+                    }
+                } else if (o.equals("maxdeletedid")) {
+                    maxDeleted = StreamIds.parse(a.string(i + 1), 0);
+                } else {
+                    ctx.out().error(Errors.SYNTAX);
+                    return;
+                }
+            }
+        } catch (StreamIds.Bad b) {
+            ctx.out().error(b.getMessage());
+            return;
+        }
+        if (maxDeleted != null && id.compareTo(maxDeleted) < 0) {
+            ctx.out().error("ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id");
+            return;
+        }
+        long e = TypedKeys.write(ctx, 1, ValueType.STREAM);
+        if (e == TypedKeys.WRONG) {
+            return;
+        }
+        StreamValue s = stream(ctx, e);
+        if (s == null) {
+            ctx.out().error("ERR no such key");
+            return;
+        }
+        if (entriesAdded >= 0 && entriesAdded < s.size()) {
+            ctx.out().error("ERR The entries_added specified in XSETID is smaller than the target stream length");
+            return;
+        }
+        Id top = s.lastLiveId();
+        if (top != null && id.compareTo(top) < 0) {
+            ctx.out().error("ERR The ID specified in XSETID is smaller than the target stream top item");
+            return;
+        }
+        s.lastId = id;
+        if (entriesAdded >= 0) {
+            s.entriesAdded = entriesAdded;
+        }
+        if (maxDeleted != null) {
+            s.maxDeletedId = maxDeleted;
+        }
+        s.metaChanged();
+        ctx.db().objectChanged(e);
+        ctx.out().ok();
+    }
+}

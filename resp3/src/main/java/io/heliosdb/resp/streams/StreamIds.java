@@ -1,0 +1,76 @@
+package io.heliosdb.resp.streams;
+
+import io.heliosdb.index.collection.StreamValue.Id;
+
+/** Parsing of stream IDs as Redis accepts them: "ms-seq", "ms" (seq filled in), "-", "+", "(" exclusive. */
+final class StreamIds {
+    static final String INVALID = "ERR Invalid stream ID specified as stream command argument";
+
+    private StreamIds() {}
+
+    /** Thrown with the error reply's text. */
+    static final class Bad extends Exception {
+        Bad(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** An ID; a missing sequence is {@code missingSeq}. */
+    static Id parse(String s, long missingSeq) throws Bad {
+        if (s.equals("-")) {
+            return Id.MIN;
+        }
+        if (s.equals("+")) {
+            return Id.MAX;
+        }
+        int dash = s.indexOf('-');
+        try {
+            if (dash < 0) {
+                return new Id(unsigned(s), missingSeq);
+            }
+            return new Id(unsigned(s.substring(0, dash)), unsigned(s.substring(dash + 1)));
+        } catch (NumberFormatException e) {
+            throw new Bad(INVALID);
+        }
+    }
+
+    private static long unsigned(String s) {
+        if (s.isEmpty() || s.charAt(0) == '+' || s.charAt(0) == '-') {
+            throw new NumberFormatException(s);
+        }
+        return Long.parseUnsignedLong(s);
+    }
+
+    /** A range start: "(" makes it exclusive (the next ID); null when nothing can follow. */
+    static Id rangeStart(String s) throws Bad {
+        if (s.startsWith("(")) {
+            Id id = exclusiveCheck(s.substring(1), 0);
+            Id n = id.next();
+            if (n == null) {
+                throw new Bad("ERR invalid start ID for the interval");
+            }
+            return n;
+        }
+        return parse(s, 0);
+    }
+
+    /** A range end: "(" makes it exclusive (the previous ID). */
+    static Id rangeEnd(String s) throws Bad {
+        if (s.startsWith("(")) {
+            Id id = exclusiveCheck(s.substring(1), -1L);
+            Id p = id.previous();
+            if (p == null) {
+                throw new Bad("ERR invalid end ID for the interval");
+            }
+            return p;
+        }
+        return parse(s, -1L);
+    }
+
+    private static Id exclusiveCheck(String s, long missingSeq) throws Bad {
+        if (s.equals("-") || s.equals("+")) {
+            throw new Bad(INVALID);
+        }
+        return parse(s, missingSeq);
+    }
+}
