@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.params.RestoreParams;
 import redis.clients.jedis.exceptions.JedisDataException;
 
@@ -69,6 +70,21 @@ class DumpRestoreInteropTest {
             bigz.put("m" + i, i / 3.0);
         }
         j.zadd("bigzset", bigz);
+        // streams: small and over several listpack nodes, with deletions, groups, pending entries, consumers
+        for (int i = 1; i <= 3; i++) {
+            j.sendCommand(Protocol.Command.XADD, "stream", i + "-1", "field", "v" + i, "other", Integer.toString(i));
+        }
+        j.sendCommand(Protocol.Command.XGROUP, "CREATE", "stream", "readers", "0");
+        j.sendCommand(Protocol.Command.XREADGROUP, "GROUP", "readers", "ann", "COUNT", "2", "STREAMS", "stream", ">");
+        for (int i = 1; i <= 250; i++) {
+            j.sendCommand(Protocol.Command.XADD, "bigstream", "1000-" + i, "n", Integer.toString(i), i % 3 == 0 ? "extra" : "n2", "x".repeat(i % 20));
+        }
+        j.sendCommand(Protocol.Command.XDEL, "bigstream", "1000-5", "1000-150");
+        j.sendCommand(Protocol.Command.XGROUP, "CREATE", "bigstream", "g1", "0");
+        j.sendCommand(Protocol.Command.XGROUP, "CREATE", "bigstream", "g2", "$", "MKSTREAM");
+        j.sendCommand(Protocol.Command.XREADGROUP, "GROUP", "g1", "c1", "COUNT", "120", "STREAMS", "bigstream", ">");
+        j.sendCommand(Protocol.Command.XREADGROUP, "GROUP", "g1", "c2", "COUNT", "10", "STREAMS", "bigstream", ">");
+        j.sendCommand(Protocol.Command.XACK, "bigstream", "g1", "1000-1", "1000-2");
         return new ArrayList<>(new TreeSet<>(j.keys("*")));
     }
 
@@ -79,8 +95,40 @@ class DumpRestoreInteropTest {
             case "list" -> j.lrange(key, 0, -1);
             case "set" -> new TreeSet<>(j.smembers(key));
             case "zset" -> j.zrangeWithScores(key, 0, -1).toString();
+            case "stream" -> render(j.sendCommand(Protocol.Command.XRANGE, key, "-", "+")) + " "
+                    + render(j.sendCommand(Protocol.Command.XINFO, "GROUPS", key)) + " "
+                    + render(j.sendCommand(Protocol.Command.XLEN, key))
+                    + pendingOfGroups(j, key);
             default -> throw new AssertionError(j.type(key));
         };
+    }
+
+    /** Each group's pending entries: ID, consumer and delivery count (not the idle time, which moves). */
+    private static String pendingOfGroups(Jedis j, String key) {
+        StringBuilder b = new StringBuilder();
+        for (Object g : (List<?>) j.sendCommand(Protocol.Command.XINFO, "GROUPS", key)) {
+            String name = new String((byte[]) ((List<?>) g).get(1));
+            b.append(' ').append(name).append(':');
+            for (Object row : (List<?>) j.sendCommand(Protocol.Command.XPENDING, key, name, "-", "+", "1000")) {
+                List<?> r = (List<?>) row;
+                b.append(render(r.get(0))).append('/').append(render(r.get(1))).append('/').append(render(r.get(3))).append(',');
+            }
+        }
+        return b.toString();
+    }
+
+    private static String render(Object o) {
+        if (o instanceof byte[] b) {
+            return new String(b, java.nio.charset.StandardCharsets.UTF_8);
+        }
+        if (o instanceof List<?> l) {
+            StringBuilder b = new StringBuilder("[");
+            for (Object x : l) {
+                b.append(render(x)).append(' ');
+            }
+            return b.append(']').toString();
+        }
+        return String.valueOf(o);
     }
 
     @Test

@@ -106,8 +106,14 @@ public final class RdbValues {
         return o.toByteArray();
     }
 
+    /** An RDB length; the value is unsigned (stream IDs and counters use the whole 64 bits). */
     static void writeLength(ByteArrayOutputStream o, long len) {
-        if (len < 64) {
+        if (len < 0) {
+            o.write(0x81);
+            for (int i = 7; i >= 0; i--) {
+                o.write((int) (len >>> (8 * i)));
+            }
+        } else if (len < 64) {
             o.write((int) len);
         } else if (len < 16384) {
             o.write((int) (0x40 | (len >> 8)));
@@ -339,7 +345,7 @@ public final class RdbValues {
                         for (int i = 0; i < 8; i++) {
                             v = (v << 8) | u8();
                         }
-                        if (v < 0) {
+                        if (v < 0 && !unsignedOk) {
                             throw new BadFormat("length");
                         }
                         return v;
