@@ -142,9 +142,16 @@ public final class StreamValue extends Versioned {
         return end - start - tombstones;
     }
 
-    /** Appends an entry; {@code id} must be greater than {@link #lastId}. */
-    public void append(Id id, byte[][] fieldsAndValues) {
+    /**
+     * Appends an entry; {@code id} must be greater than {@link #lastId}. {@code nodeEntries}
+     * (stream-node-max-entries) tracks where Redis would start a new listpack node: after a full
+     * one, or when the tail node is gone (all its entries deleted or trimmed).
+     */
+    public void append(Id id, byte[][] fieldsAndValues, long nodeEntries) {
         assert id.compareTo(lastId) > 0 : id + " after " + lastId;
+        if (!tailNodeAlive(nodeEntries)) {
+            nextOrdinal = (nextOrdinal + nodeEntries - 1) / nodeEntries * nodeEntries;
+        }
         if (end == ms.length) {
             compactOrGrow();
         }
@@ -158,6 +165,19 @@ public final class StreamValue extends Versioned {
         entriesAdded++;
         bytes += blob.length + 40;
         journal(entryKey(id), blob);
+    }
+
+    private boolean tailNodeAlive(long nodeEntries) {
+        if (end == start) {
+            return false;
+        }
+        long block = ord[end - 1] / nodeEntries;
+        for (int i = end - 1; i >= start && ord[i] / nodeEntries == block; i--) {
+            if (data[i] != null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public Id idAt(int i) {

@@ -235,7 +235,7 @@ public final class StreamCommands {
         if (e == Keyspace.NONE) {
             e = TypedKeys.create(ctx, 1, ValueType.STREAM, s);
         }
-        s.append(id, fv);
+        s.append(id, fv, TypedKeys.limit(ctx, "stream-node-max-entries"));
         trim.apply(s, TypedKeys.limit(ctx, "stream-node-max-entries"));
         s.metaChanged();
         ctx.db().objectChanged(e);

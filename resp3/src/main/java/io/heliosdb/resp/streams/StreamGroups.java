@@ -511,7 +511,7 @@ final class StreamGroups {
         StreamValue s = StreamCommands.stream(ctx, e);
         Group g = s == null ? null : s.group(a.bytes(2));
         if (g == null) {
-            ctx.out().error("NOGROUP No such key '" + a.string(1) + "' or consumer group '" + a.string(2) + "' in XCLAIM command");
+            ctx.out().error("NOGROUP No such key '" + a.string(1) + "' or consumer group '" + a.string(2) + "'");
             return;
         }
         if (lastId != null && lastId.compareTo(g.lastId) > 0) {

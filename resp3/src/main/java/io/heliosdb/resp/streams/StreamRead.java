@@ -231,20 +231,14 @@ final class StreamRead {
             return new KeyResult(keyArg, null, "NOGROUP No such key '" + a.string(keyArg) + "' or consumer group '"
                     + new String(p.groupName, java.nio.charset.StandardCharsets.UTF_8) + "' in XREADGROUP with GROUP option");
         }
-        Consumer c = g.consumer(p.consumer);
-        if (c == null) {
-            c = g.createConsumer(p.consumer, now);
-        }
-        c.seenTime = now;
         if (idText.equals(">")) {
             Id start = g.lastId.next();
             int from = start == null ? s.end() : s.lowerBound(start);
             int n = countLive(s, from, p.count);
             if (n == 0) {
-                s.groupChanged(g);
-                ks.objectChanged(e);
-                return null;
+                return null; // nothing new: Redis does not even create the consumer then
             }
+            Consumer c = consumerFor(g, p, now);
             c.activeTime = now;
             w.array(n);
             int written = 0;
@@ -271,6 +265,7 @@ final class StreamRead {
             return new KeyResult(keyArg, bytes(buf), null);
         }
         // history: this consumer's pending entries after the ID
+        Consumer c = consumerFor(g, p, now);
         Id start;
         try {
             start = StreamIds.parse(idText, 0).next();
@@ -302,6 +297,15 @@ final class StreamRead {
         s.groupChanged(g);
         ks.objectChanged(e);
         return new KeyResult(keyArg, bytes(buf), null);
+    }
+
+    private static Consumer consumerFor(Group g, Plan p, long now) {
+        Consumer c = g.consumer(p.consumer);
+        if (c == null) {
+            c = g.createConsumer(p.consumer, now);
+        }
+        c.seenTime = now;
+        return c;
     }
 
     private static int countLive(StreamValue s, int from, long count) {
