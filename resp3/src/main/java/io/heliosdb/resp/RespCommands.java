@@ -28,6 +28,7 @@ public final class RespCommands {
         io.heliosdb.resp.transactions.TransactionCommands.register(t);
         io.heliosdb.resp.pubsub.PubSubCommands.register(t);
         io.heliosdb.resp.scripting.ScriptCommands.register(t);
+        io.heliosdb.resp.scripting.FunctionCommands.register(t);
         io.heliosdb.resp.streams.StreamCommands.register(t);
         return t;
     }

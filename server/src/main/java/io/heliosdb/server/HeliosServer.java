@@ -69,6 +69,12 @@ public final class HeliosServer implements AutoCloseable {
             }
         }
         context.evictionSettings(config.get("maxmemory-policy"), (int) config.number("maxmemory-samples"));
+        try {
+            io.heliosdb.resp.scripting.FunctionCommands.loadSaved(context); // function libraries survive restarts
+        } catch (java.io.IOException | RuntimeException e) {
+            shards.close();
+            throw new IllegalStateException("cannot load the saved functions in " + config.get("dir") + ": " + e.getMessage(), e);
+        }
         if (!config.bool("appendonly")) {
             context.applyInMemoryMaxmemory(config.number("maxmemory")); // without persistence, maxmemory evicts keys
         }

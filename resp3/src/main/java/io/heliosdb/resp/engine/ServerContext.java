@@ -129,6 +129,9 @@ public final class ServerContext {
     public ServerContext(ShardGroup shards, CommandTable table, ConfigRegistry config, Clock clock) {
         this.shards = shards;
         this.pubsub = new io.heliosdb.resp.pubsub.PubSub(shards.size());
+        String dir = config.get("dir");
+        this.functions = new io.heliosdb.resp.scripting.FunctionRegistry(dir == null || dir.isEmpty() ? null
+                : java.nio.file.Path.of(dir, "functions.dump"));
         this.singleShard = shards.size() == 1 ? shards.shard(0) : null;
         this.table = table;
         this.config = config;
@@ -170,6 +173,13 @@ public final class ServerContext {
 
     private final io.heliosdb.resp.pubsub.PubSub pubsub;
     private final io.heliosdb.resp.scripting.ScriptRegistry scripts = new io.heliosdb.resp.scripting.ScriptRegistry();
+
+    private final io.heliosdb.resp.scripting.FunctionRegistry functions;
+
+    /** Function libraries (FUNCTION LOAD), kept in functions.dump in the data directory. */
+    public io.heliosdb.resp.scripting.FunctionRegistry functions() {
+        return functions;
+    }
 
     /** Script bodies by SHA1 (EVAL, SCRIPT LOAD). */
     public io.heliosdb.resp.scripting.ScriptRegistry scripts() {

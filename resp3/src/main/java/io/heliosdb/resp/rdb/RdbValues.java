@@ -136,6 +136,40 @@ public final class RdbValues {
         o.write(s, 0, s.length);
     }
 
+    /** RDB_OPCODE_FUNCTION2: one function library's code. */
+    static final int OPCODE_FUNCTION2 = 245;
+
+    /** FUNCTION DUMP's payload: each library as RDB_OPCODE_FUNCTION2 and its code, then version and CRC. */
+    public static byte[] functionsPayload(java.util.List<byte[]> codes) {
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        for (byte[] c : codes) {
+            o.write(OPCODE_FUNCTION2);
+            writeString(o, c);
+        }
+        return dumpPayload(o.toByteArray());
+    }
+
+    /** The libraries' code in a FUNCTION DUMP payload, or null when it is damaged or of another version. */
+    public static java.util.List<byte[]> functionCodes(byte[] payload) {
+        int n = verifyPayload(payload);
+        if (n < 0) {
+            return null;
+        }
+        Reader r = new Reader(payload, 0, n);
+        java.util.List<byte[]> codes = new java.util.ArrayList<>();
+        try {
+            while (r.pos < n) {
+                if (r.u8() != OPCODE_FUNCTION2) {
+                    return null;
+                }
+                codes.add(r.string());
+            }
+        } catch (BadFormat e) {
+            return null;
+        }
+        return codes;
+    }
+
     /** DUMP's payload: the value, the RDB version (2 bytes LE) and the CRC-64 of both (8 bytes LE). */
     public static byte[] dumpPayload(byte[] value) {
         byte[] p = java.util.Arrays.copyOf(value, value.length + 10);

@@ -1,6 +1,7 @@
 package io.heliosdb.resp.scripting;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.luaj.vm2.Globals;
 import org.luaj.vm2.LoadState;
@@ -122,6 +123,139 @@ public final class LuaVm {
     static final class CompileError extends RuntimeException {
         CompileError(String message) {
             super(message, null, false, false);
+        }
+    }
+
+    /** A function registered by a library's code: its name, callback and metadata. */
+    public record Registered(String name, LuaFunction callback, String description, java.util.List<String> flags) {}
+
+    private static final java.util.Set<String> FLAGS = java.util.Set.of("no-writes", "allow-oom", "allow-stale", "no-cluster",
+            "allow-cross-slot-keys");
+    private final Map<String, Long> libraryVersions = new HashMap<>();
+    private final Map<String, Map<String, LuaFunction>> libraryFunctions = new HashMap<>();
+
+    /** A library function's callback in this VM, compiling the library on first use or after it changed. */
+    LuaFunction function(FunctionRegistry.Library lib, String name) throws FunctionLoader.Failure {
+        Long v = libraryVersions.get(lib.name());
+        if (v == null || v != lib.version()) {
+            Map<String, LuaFunction> m = new HashMap<>();
+            for (Registered r : runLibrary(lib.name(), lib.code(), lib.version())) {
+                m.put(r.name(), r.callback());
+            }
+            libraryFunctions.put(lib.name(), m);
+            libraryVersions.put(lib.name(), lib.version());
+        }
+        return libraryFunctions.get(lib.name()).get(name);
+    }
+
+    /**
+     * Runs a library's code (its "#!lua" header line left blank, so line numbers stay) with the
+     * load-time {@code redis} table, whose register_function collects the library's functions.
+     */
+    List<Registered> runLibrary(String name, String code, long version) throws FunctionLoader.Failure {
+        int nl = code.indexOf('\n');
+        String body = nl < 0 ? "" : "\n" + code.substring(nl + 1);
+        LuaFunction chunk;
+        try {
+            chunk = (LuaFunction) globals.load(new java.io.ByteArrayInputStream(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                    "@user_function", "t", globals);
+        } catch (LuaError e) {
+            throw new FunctionLoader.Failure("ERR Error compiling function: " + e.getMessage());
+        }
+        List<Registered> regs = new java.util.ArrayList<>();
+        LuaValue normal = globals.rawget("redis");
+        globals.rawset("redis", loadTimeRedis(regs));
+        try {
+            chunk.call();
+        } catch (LuaError e) {
+            LuaValue obj = e.getMessageObject();
+            String text;
+            if (obj != null && obj.istable() && obj.rawget(LuaReplies.ERR).isstring()) {
+                text = obj.rawget(LuaReplies.ERR).tojstring();
+            } else {
+                String m = String.valueOf(e.getMessage());
+                int cut = m.indexOf('\n');
+                m = cut >= 0 ? m.substring(0, cut) : m;
+                text = "ERR " + m.replaceFirst("^@?user_function:(\\d+):? ?", "user_function:$1: ");
+            }
+            throw new FunctionLoader.Failure("ERR Error registering functions: " + text);
+        } finally {
+            globals.rawset("redis", normal);
+        }
+        return regs;
+    }
+
+    /** The redis table library code sees while it loads: register_function and log only. */
+    private LuaTable loadTimeRedis(List<Registered> regs) {
+        LuaTable t = new LuaTable();
+        t.rawset("register_function", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs a) {
+                String name;
+                LuaValue callback;
+                String description = null;
+                java.util.List<String> flags = new java.util.ArrayList<>();
+                if (a.arg1().istable()) {
+                    LuaValue spec = a.arg1();
+                    name = spec.get("function_name").isstring() ? spec.get("function_name").tojstring() : null;
+                    callback = spec.get("callback");
+                    if (spec.get("description").isstring()) {
+                        description = spec.get("description").tojstring();
+                    }
+                    LuaValue f = spec.get("flags");
+                    if (f.istable()) {
+                        for (int i = 1; !f.get(i).isnil(); i++) {
+                            String flag = f.get(i).tojstring();
+                            if (!FLAGS.contains(flag)) {
+                                throw new LuaError(LuaReplies.errorTable("ERR Unknown flag given"));
+                            }
+                            flags.add(flag);
+                        }
+                    }
+                } else {
+                    name = a.arg1().isstring() ? a.arg1().tojstring() : null;
+                    callback = a.arg(2);
+                }
+                if (name == null || !FunctionRegistry.NAME.matcher(name).matches()) {
+                    // (Redis 7.0 words this error about library names)
+                    throw new LuaError(LuaReplies.errorTable("ERR Library names can only contain letters, numbers, or underscores(_) and must be at least one character long"));
+                }
+                if (!callback.isfunction()) {
+                    throw new LuaError(LuaReplies.errorTable("ERR callback argument given to redis.register_function must be a function"));
+                }
+                for (Registered r : regs) {
+                    if (r.name().equals(name)) {
+                        throw new LuaError(LuaReplies.errorTable("ERR Function already exists in the library"));
+                    }
+                }
+                regs.add(new Registered(name, (LuaFunction) callback, description, flags));
+                return LuaValue.NONE;
+            }
+        });
+        LuaValue normal = globals.rawget("redis");
+        for (String k : new String[]{"log", "LOG_DEBUG", "LOG_VERBOSE", "LOG_NOTICE", "LOG_WARNING", "setresp"}) {
+            t.rawset(k, normal.rawget(k));
+        }
+        LuaTable meta = new LuaTable();
+        meta.rawset("__index", new TwoArgFunction() {
+            @Override
+            public LuaValue call(LuaValue tbl, LuaValue k) {
+                throw new LuaError("Script attempted to access nonexistent global variable '" + k.tojstring() + "'");
+            }
+        });
+        t.setmetatable(meta);
+        return t;
+    }
+
+    /** Calls a library function with its keys and arguments (functions get them as parameters, not globals). */
+    LuaValue callFunction(LuaFunction f, LuaTable keys, LuaTable argv, ScriptRun run) {
+        current = run;
+        limit.start(run);
+        try {
+            return f.call(keys, argv);
+        } finally {
+            current = null;
+            limit.stop();
         }
     }
 

@@ -25,7 +25,6 @@ import org.luaj.vm2.LuaValue;
 
 /** EVAL, EVALSHA, EVAL_RO, EVALSHA_RO and SCRIPT LOAD|EXISTS|FLUSH|KILL. */
 public final class ScriptCommands {
-    private static final Pattern WHERE = Pattern.compile("^@?user_script:(\\d+):? ?");
 
     private ScriptCommands() {}
 
@@ -59,7 +58,7 @@ public final class ScriptCommands {
         return n < 0 || n > a.count() - 3 ? -1 : (int) n;
     }
 
-    private static String numKeysError(Args a) {
+    static String numKeysError(Args a) {
         if (!a.isLong(2)) {
             return Errors.NOT_INTEGER;
         }
@@ -169,7 +168,7 @@ public final class ScriptCommands {
             LuaValue result = vm.call(f, keys, argv, run);
             LuaReplies.write(out, result, run.scriptResp);
         } catch (LuaError e) {
-            out.error(errorText(e, sha, vm.lastLine()));
+            out.error(errorText(e, sha, vm.lastLine(), "user_script"));
         } catch (ScriptRun.Killed k) {
             out.error("ERR Script killed by user with SCRIPT KILL... script: " + sha + ", on @user_script:" + Math.max(0, vm.lastLine()) + ".");
         } catch (StackOverflowError e) {
@@ -180,7 +179,7 @@ public final class ScriptCommands {
     }
 
     /** Redis 7's script error reply: the error, then " script: SHA, on @user_script:LINE." */
-    static String errorText(LuaError e, String sha, int lastLine) {
+    static String errorText(LuaError e, String sha, int lastLine, String chunk) {
         String full = String.valueOf(e.getMessage());
         int nl = full.indexOf('\n');
         if (nl >= 0) {
@@ -188,7 +187,7 @@ public final class ScriptCommands {
         }
         String line = lastLine > 0 ? Integer.toString(lastLine) : "?";
         String rest = full;
-        Matcher m = WHERE.matcher(full);
+        Matcher m = Pattern.compile("^@?" + chunk + ":(\\d+):? ?").matcher(full);
         if (m.find()) {
             line = m.group(1);
             rest = full.substring(m.end());
@@ -198,9 +197,9 @@ public final class ScriptCommands {
         if (obj != null && obj.istable() && obj.rawget(LuaReplies.ERR).isstring()) {
             message = obj.rawget(LuaReplies.ERR).tojstring();
         } else {
-            message = "ERR " + (line.equals("?") ? rest : "user_script:" + line + ": " + rest);
+            message = "ERR " + (line.equals("?") ? rest : chunk + ":" + line + ": " + rest);
         }
-        return message.replace('\r', ' ').replace('\n', ' ') + " script: " + sha + ", on @user_script:" + line + ".";
+        return message.replace('\r', ' ').replace('\n', ' ') + " script: " + sha + ", on @" + chunk + ":" + line + ".";
     }
 
     // ---- SCRIPT ------------------------------------------------------------------------------
@@ -237,7 +236,7 @@ public final class ScriptCommands {
     }
 
     /** SCRIPT KILL: stops a script past lua-time-limit unless it has written (its effects would be half applied). */
-    private static void kill(CommandContext ctx) {
+    static void kill(CommandContext ctx) {
         for (Shard s : ctx.server().shards().all()) {
             if (ServerContext.state(s).busyScript instanceof ScriptRun r) {
                 if (r.wrote) {
