@@ -66,6 +66,7 @@ public final class ConnectionCommands {
         s.authenticated = ctx.server().config().get("requirepass").isEmpty();
         io.heliosdb.resp.transactions.TransactionCommands.discard(s);
         io.heliosdb.resp.pubsub.PubSubCommands.unsubscribeAll(ctx.server().pubsub(), s);
+        io.heliosdb.resp.tracking.TrackingCommands.off(ctx.server(), s);
         ctx.out().simple("RESET");
     }
 

@@ -33,6 +33,9 @@ public final class ClientSession {
     /** This connection's pub/sub subscriptions and delivery (set once the connection is active). */
     public io.heliosdb.resp.pubsub.Subscriber subscriber;
 
+    /** CLIENT TRACKING settings, or null when tracking is off. */
+    public volatile io.heliosdb.resp.tracking.TrackingState tracking;
+
     /** Commands queued since MULTI, or null outside a transaction. Connection loop only. */
     public java.util.List<io.heliosdb.resp.transactions.QueuedCommand> multi;
     /** A command was refused while queuing: EXEC answers EXECABORT. */
@@ -56,12 +59,12 @@ public final class ClientSession {
         java.util.List<?> queued = multi;
         io.heliosdb.resp.pubsub.Subscriber sub = subscriber;
         boolean subscribed = sub != null && sub.subscribed();
-        String flags = (subscribed ? "P" : "") + (queued != null ? "x" : "") + (noEvict ? "e" : "") + (noTouch ? "T" : "");
+        String flags = (subscribed ? "P" : "") + (tracking != null ? "t" : "") + (queued != null ? "x" : "") + (noEvict ? "e" : "") + (noTouch ? "T" : "");
         return "id=" + id + " addr=" + addr + " laddr=" + laddr + " fd=-1 name=" + name
                 + " age=" + (now - createdMillis) / 1000 + " idle=" + (now - lastInteractionMillis) / 1000
                 + " flags=" + (flags.isEmpty() ? "N" : flags) + " db=" + db + " sub=0 psub=0 ssub=0 multi=-1"
                 + " qbuf=" + queryBufferBytes + " qbuf-free=" + Math.max(0, queryBufferCapacity - queryBufferBytes) + " argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0"
-                + " tot-mem=0 events=r cmd=" + lastCommand + " user=" + user + " redir=-1 resp=" + protocol
+                + " tot-mem=0 events=r cmd=" + lastCommand + " user=" + user + " redir=" + (tracking == null ? -1 : tracking.redirect) + " resp=" + protocol
                 + " lib-name=" + libName + " lib-ver=" + libVersion;
     }
 }

@@ -126,6 +126,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
             server.clients().remove(session);
             io.heliosdb.resp.transactions.TransactionCommands.discard(session);
             io.heliosdb.resp.pubsub.PubSubCommands.unsubscribeAll(server.pubsub(), session);
+            io.heliosdb.resp.tracking.TrackingCommands.off(server, session);
         }
         if (out != null) {
             out.release();
@@ -582,6 +583,10 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         }
         int mark = reply.writerIndex();
         long t0 = System.nanoTime();
+        io.heliosdb.resp.tracking.TrackingState tracking = session == null ? null : session.tracking;
+        if (tracking != null) {
+            state.currentClientId = session.id; // NOLOOP: a client's own changes are not announced to it
+        }
         try {
             spec.handler().execute(ctx);
         } catch (io.heliosdb.index.UnreadableValueException e) {
@@ -593,6 +598,10 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         }
         if (state.blocked.hasReady()) {
             state.blocked.serveReady(state); // a push woke blocked clients: serve them before anything else runs
+        }
+        if (tracking != null) {
+            io.heliosdb.resp.tracking.TrackingCommands.afterCommand(state, spec, args, session, tracking);
+            state.currentClientId = 0;
         }
         long micros = (System.nanoTime() - t0) / 1000;
         int id = spec.id();

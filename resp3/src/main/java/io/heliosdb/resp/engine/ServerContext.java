@@ -175,6 +175,12 @@ public final class ServerContext {
     private final io.heliosdb.resp.scripting.ScriptRegistry scripts = new io.heliosdb.resp.scripting.ScriptRegistry();
 
     private final io.heliosdb.resp.scripting.FunctionRegistry functions;
+    private final java.util.concurrent.CopyOnWriteArrayList<ClientSession> trackingBroadcast = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Clients with CLIENT TRACKING ON BCAST (every shard checks their prefixes on each change while any exist). */
+    public java.util.List<ClientSession> trackingBroadcast() {
+        return trackingBroadcast;
+    }
 
     /** Function libraries (FUNCTION LOAD), kept in functions.dump in the data directory. */
     public io.heliosdb.resp.scripting.FunctionRegistry functions() {

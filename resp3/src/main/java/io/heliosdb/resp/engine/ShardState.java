@@ -37,8 +37,58 @@ public final class ShardState {
     public long keyspaceMisses;
     public long expiredKeys;
 
+    private final ServerContext server;
+    /** Keys read by tracking clients here, and the invalidations they are owed. */
+    public final io.heliosdb.resp.tracking.Tracking tracking;
+    /** The client whose command runs now (NOLOOP), 0 outside commands. */
+    public long currentClientId;
+
+    /**
+     * Told of every key change while anything needs it (WATCH, CLIENT TRACKING); not installed
+     * otherwise, so ordinary writes pay only a null check.
+     */
+    private final io.heliosdb.index.ChangeLog keyHooks = new io.heliosdb.index.ChangeLog() {
+        @Override
+        public void changed(OffHeapKeyspace ks, java.lang.foreign.MemorySegment seg, long off, int len) {
+            if (watched.active()) {
+                watched.changed(ks, seg, off, len);
+            }
+            if (tracking.active() || !server.trackingBroadcast().isEmpty()) {
+                byte[] key = new byte[len];
+                java.lang.foreign.MemorySegment.copy(seg, java.lang.foreign.ValueLayout.JAVA_BYTE, off, key, 0, len);
+                tracking.changed(key, currentClientId);
+            }
+        }
+
+        @Override
+        public void cleared(OffHeapKeyspace ks) {
+            if (watched.active()) {
+                watched.cleared(ks);
+            }
+            if (tracking.active() || !server.trackingBroadcast().isEmpty()) {
+                tracking.flushed();
+            }
+        }
+    };
+
+    /** Installs the change hook on every database while WATCH or tracking needs it, removes it otherwise. */
+    public void refreshKeyHooks() {
+        boolean on = watched.active() || tracking.active() || !server.trackingBroadcast().isEmpty();
+        for (Keyspace k : dbs) {
+            if (k instanceof OffHeapKeyspace o) {
+                o.watch(on ? keyHooks : null);
+            }
+        }
+    }
+
+    public ServerContext server() {
+        return server;
+    }
+
     public ShardState(Shard shard, ServerContext server, int databases, int commandCount) {
         this.shard = shard;
+        this.server = server;
+        this.tracking = new io.heliosdb.resp.tracking.Tracking(this);
         this.memory = new SlabAllocator("shard-" + shard.id());
         this.dbs = new Keyspace[databases];
         for (int i = 0; i < databases; i++) {

@@ -171,6 +171,17 @@ public final class PubSub {
         }
     }
 
+    /** Sends one message to one subscriber from shard {@code from}'s thread (tracking invalidations). */
+    public static void deliver(Shard from, Subscriber s, byte[] message) {
+        if (s.home == from) {
+            s.sink.push(message);
+        } else {
+            Delivery d = new Delivery();
+            d.add(s, message);
+            s.home.postControl(d);
+        }
+    }
+
     /** One publish's messages for the subscribers of one loop. */
     private static final class Delivery implements ShardTask {
         final List<Subscriber> subscribers = new ArrayList<>(4);

@@ -1,6 +1,5 @@
 package io.heliosdb.resp.transactions;
 
-import io.heliosdb.index.ChangeLog;
 import io.heliosdb.index.Keyspace;
 import io.heliosdb.index.OffHeapKeyspace;
 import io.heliosdb.resp.engine.ShardState;
@@ -19,7 +18,7 @@ import java.util.Map;
  * something is, every change of a key (by any command, expiry, eviction, FLUSHDB, SWAPDB) is looked
  * up here. Shard thread only.
  */
-public final class WatchedKeys implements ChangeLog {
+public final class WatchedKeys {
     private record DbKey(int db, KeyBytes key) {}
 
     private final ShardState state;
@@ -36,13 +35,18 @@ public final class WatchedKeys implements ChangeLog {
         Keyspace ks = state.db(db);
         // find() deletes a key that expired before the WATCH: a stale key is not a watched change
         boolean exists = ks.find(seg, off, len) != Keyspace.NONE;
-        if (watchers.isEmpty()) {
-            install(this);
-        }
+        boolean first = watchers.isEmpty();
         watchers.computeIfAbsent(new DbKey(db, k), x -> new ArrayList<>(2)).add(w);
         byte[] bytes = new byte[len];
         MemorySegment.copy(seg, java.lang.foreign.ValueLayout.JAVA_BYTE, off, bytes, 0, len);
         w.add(new WatchState.Key(state.shard(), db, k, bytes, exists));
+        if (first) {
+            state.refreshKeyHooks();
+        }
+    }
+
+    public boolean active() {
+        return !watchers.isEmpty();
     }
 
     /**
@@ -80,7 +84,7 @@ public final class WatchedKeys implements ChangeLog {
             }
         }
         if (watchers.isEmpty()) {
-            install(null);
+            state.refreshKeyHooks();
         }
     }
 
@@ -107,14 +111,6 @@ public final class WatchedKeys implements ChangeLog {
         }
     }
 
-    private void install(ChangeLog hook) {
-        for (int i = 0; i < state.databases(); i++) {
-            if (state.db(i) instanceof OffHeapKeyspace o) {
-                o.watch(hook);
-            }
-        }
-    }
-
     private int dbIndex(Keyspace ks) {
         for (int i = 0; i < state.databases(); i++) {
             if (state.db(i) == ks) {
@@ -124,7 +120,6 @@ public final class WatchedKeys implements ChangeLog {
         return -1;
     }
 
-    @Override
     public void changed(OffHeapKeyspace keyspace, MemorySegment segment, long keyOffset, int keyLength) {
         int db = dbIndex(keyspace);
         List<WatchState> l = watchers.get(new DbKey(db, KeyBytes.copyOf(segment, keyOffset, keyLength)));
@@ -136,7 +131,6 @@ public final class WatchedKeys implements ChangeLog {
     }
 
     /** FLUSHDB / FLUSHALL, before the keys go: touches the watched keys that exist (as Redis). */
-    @Override
     public void cleared(OffHeapKeyspace keyspace) {
         int db = dbIndex(keyspace);
         for (Map.Entry<DbKey, List<WatchState>> e : watchers.entrySet()) {

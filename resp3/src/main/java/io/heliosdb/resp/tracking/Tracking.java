@@ -1,0 +1,163 @@
+package io.heliosdb.resp.tracking;
+
+import io.heliosdb.index.collection.ByteKey;
+import io.heliosdb.resp.engine.ClientSession;
+import io.heliosdb.resp.engine.ServerContext;
+import io.heliosdb.resp.engine.ShardState;
+import io.heliosdb.scheduler.Shard;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Client-side caching support (CLIENT TRACKING). Per shard, the keys tracked clients have read (and
+ * who read them); server-wide, the BCAST clients. A change to a key (any command, expiry, eviction,
+ * FLUSHDB) sends "invalidate" to the clients that read it, then forgets them (they must read again
+ * to be told again), and to every BCAST client whose prefixes match. Shard thread only, except the
+ * BCAST list (copy-on-write).
+ */
+public final class Tracking {
+    private static final byte[] INVALIDATE = "invalidate".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MESSAGE = "message".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CHANNEL = "__redis__:invalidate".getBytes(StandardCharsets.US_ASCII);
+
+    private final ShardState state;
+    private final Map<ByteKey, Set<Long>> readers = new HashMap<>();
+
+    public Tracking(ShardState state) {
+        this.state = state;
+    }
+
+    public boolean active() {
+        return !readers.isEmpty();
+    }
+
+    /** A tracked client read {@code key} here. */
+    public void remember(byte[] key, long clientId) {
+        boolean wasEmpty = readers.isEmpty();
+        readers.computeIfAbsent(new ByteKey(key), k -> new HashSet<>(4)).add(clientId);
+        if (wasEmpty) {
+            state.refreshKeyHooks();
+        }
+    }
+
+    /** {@code key} changed (by client {@code byClient}, 0 for the server itself): tell who must know. */
+    public void changed(byte[] key, long byClient) {
+        ServerContext server = state.server();
+        if (!readers.isEmpty()) {
+            Set<Long> ids = readers.remove(new ByteKey(key));
+            if (ids != null) {
+                for (long id : ids) {
+                    ClientSession c = server.clients().get(id);
+                    if (c != null && c.tracking != null && !c.tracking.bcast && !(c.tracking.noloop && id == byClient)) {
+                        send(c, key);
+                    }
+                }
+                if (readers.isEmpty()) {
+                    state.refreshKeyHooks();
+                }
+            }
+        }
+        for (ClientSession c : server.trackingBroadcast()) {
+            TrackingState t = c.tracking;
+            if (t != null && t.bcast && !(t.noloop && c.id == byClient) && t.matches(key, 0, key.length)) {
+                send(c, key);
+            }
+        }
+    }
+
+    /** FLUSHDB/FLUSHALL: every tracking client hears "invalidate" with no keys (all of them). */
+    public void flushed() {
+        Set<Long> told = new HashSet<>();
+        for (Set<Long> ids : readers.values()) {
+            for (long id : ids) {
+                if (told.add(id)) {
+                    ClientSession c = state.server().clients().get(id);
+                    if (c != null && c.tracking != null) {
+                        send(c, null);
+                    }
+                }
+            }
+        }
+        readers.clear();
+        for (ClientSession c : state.server().trackingBroadcast()) {
+            if (c.tracking != null && told.add(c.id)) {
+                send(c, null);
+            }
+        }
+        state.refreshKeyHooks();
+    }
+
+    /** Sends the invalidation to the client, or to its REDIRECT target (RESP2 targets get it on __redis__:invalidate). */
+    private void send(ClientSession c, byte[] key) {
+        ClientSession target = c;
+        if (c.tracking.redirect != 0) {
+            target = state.server().clients().get(c.tracking.redirect);
+            if (target == null) {
+                return; // the redirect client is gone
+            }
+        }
+        if (target.subscriber == null) {
+            return;
+        }
+        byte[] msg;
+        if (target.protocol == 3) {
+            msg = encode(true, key);
+        } else if (target.subscriber.subscribed()) {
+            msg = encode(false, key);
+        } else {
+            return; // a RESP2 client can only hear invalidations through the redirect channel
+        }
+        io.heliosdb.resp.pubsub.PubSub.deliver(state.shard(), target.subscriber, msg);
+    }
+
+    private static byte[] encode(boolean resp3, byte[] key) {
+        ByteArrayOutputStream o = new ByteArrayOutputStream(48 + (key == null ? 0 : key.length));
+        if (resp3) {
+            o.writeBytes(">2\r\n".getBytes(StandardCharsets.US_ASCII));
+            bulk(o, INVALIDATE);
+        } else {
+            o.writeBytes("*3\r\n".getBytes(StandardCharsets.US_ASCII));
+            bulk(o, MESSAGE);
+            bulk(o, CHANNEL);
+        }
+        if (key == null) {
+            o.writeBytes((resp3 ? "_\r\n" : "*-1\r\n").getBytes(StandardCharsets.US_ASCII));
+        } else {
+            o.writeBytes("*1\r\n".getBytes(StandardCharsets.US_ASCII));
+            bulk(o, key);
+        }
+        return o.toByteArray();
+    }
+
+    private static void bulk(ByteArrayOutputStream o, byte[] b) {
+        o.writeBytes(("$" + b.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        o.writeBytes(b);
+        o.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** After a BCAST client came or went: every shard installs or drops its change hook. Any thread. */
+    public static void broadcastChanged(ServerContext server) {
+        for (Shard s : server.shards().all()) {
+            s.postControl(new io.heliosdb.scheduler.ShardTask() {
+                @Override
+                public boolean isControl() {
+                    return true;
+                }
+
+                @Override
+                public void run(Shard shard) {
+                    ServerContext.state(shard).refreshKeyHooks();
+                }
+            });
+        }
+    }
+
+    static CopyOnWriteArrayList<ClientSession> newBroadcastList() {
+        return new CopyOnWriteArrayList<>();
+    }
+}

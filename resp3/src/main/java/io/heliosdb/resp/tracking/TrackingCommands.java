@@ -1,0 +1,255 @@
+package io.heliosdb.resp.tracking;
+
+import io.heliosdb.resp.codec.Args;
+import io.heliosdb.resp.codec.RespWriter;
+import io.heliosdb.resp.command.CommandContext;
+import io.heliosdb.resp.command.CommandSpec;
+import io.heliosdb.resp.command.CommandTable;
+import io.heliosdb.resp.command.Errors;
+import io.heliosdb.resp.command.Routing;
+import io.heliosdb.resp.engine.ClientSession;
+import io.heliosdb.resp.engine.ServerContext;
+import io.heliosdb.resp.engine.ShardState;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** CLIENT TRACKING, CLIENT CACHING, CLIENT GETREDIR, CLIENT TRACKINGINFO; and the read hook. */
+public final class TrackingCommands {
+    private TrackingCommands() {}
+
+    public static void register(CommandTable t) {
+        t.register("client|tracking", Routing.SESSION, TrackingCommands::tracking);
+        t.register("client|caching", Routing.SESSION, TrackingCommands::caching);
+        t.register("client|getredir", Routing.SESSION, ctx -> {
+            TrackingState s = ctx.session().tracking;
+            ctx.out().integer(s == null ? -1 : s.redirect);
+        });
+        t.register("client|trackinginfo", Routing.SESSION, TrackingCommands::info);
+    }
+
+    /** After a command of a tracking client ran on {@code state}'s thread: remember what it read. */
+    public static void afterCommand(ShardState state, CommandSpec spec, Args args, ClientSession session, TrackingState t) {
+        if (spec.name().equals("client|caching")) {
+            return; // it sets the flag for the next command
+        }
+        if (spec.flags().contains("readonly") && t.tracksReads()) {
+            int first = spec.firstKeyOf(args);
+            if (first > 0 && args.count() > first) {
+                int last = spec.lastKeyOf(args);
+                for (int i = first; i <= last; i += spec.keyStepOf()) {
+                    if (state.server().shardOfKey(args.segment(), args.offset(i), args.length(i)) == state.shard()) {
+                        state.tracking.remember(args.bytes(i), session.id);
+                    }
+                }
+            }
+        }
+        t.commandDone();
+    }
+
+    /** Tracking off (CLIENT TRACKING OFF, RESET, disconnect). */
+    public static void off(ServerContext server, ClientSession s) {
+        TrackingState t = s.tracking;
+        if (t == null) {
+            return;
+        }
+        s.tracking = null;
+        if (t.bcast) {
+            server.trackingBroadcast().remove(s);
+            Tracking.broadcastChanged(server);
+        }
+    }
+
+    private static void tracking(CommandContext ctx) {
+        Args a = ctx.args();
+        String mode = a.lower(2);
+        ClientSession s = ctx.session();
+        if (mode.equals("off")) {
+            if (a.count() > 3) {
+                ctx.out().error(Errors.SYNTAX);
+                return;
+            }
+            off(ctx.server(), s);
+            ctx.out().ok();
+            return;
+        }
+        if (!mode.equals("on")) {
+            ctx.out().error(Errors.SYNTAX);
+            return;
+        }
+        long redirect = 0;
+        boolean bcast = false;
+        boolean optin = false;
+        boolean optout = false;
+        boolean noloop = false;
+        List<byte[]> prefixes = new ArrayList<>();
+        for (int i = 3; i < a.count(); i++) {
+            String o = a.lower(i);
+            boolean more = i + 1 < a.count();
+            switch (o) {
+                case "redirect" -> {
+                    if (!more) {
+                        ctx.out().error(Errors.SYNTAX);
+                        return;
+                    }
+                    if (!a.isLong(i + 1)) {
+                        ctx.out().error(Errors.NOT_INTEGER);
+                        return;
+                    }
+                    redirect = a.parseLong(++i);
+                    if (redirect != s.id && ctx.server().clients().get(redirect) == null) {
+                        ctx.out().error("ERR The client ID you want redirect to does not exist");
+                        return;
+                    }
+                }
+                case "bcast" -> bcast = true;
+                case "optin" -> optin = true;
+                case "optout" -> optout = true;
+                case "noloop" -> noloop = true;
+                case "prefix" -> {
+                    if (!more) {
+                        ctx.out().error(Errors.SYNTAX);
+                        return;
+                    }
+                    prefixes.add(a.bytes(++i));
+                }
+                default -> {
+                    ctx.out().error(Errors.SYNTAX);
+                    return;
+                }
+            }
+        }
+        if (!bcast && !prefixes.isEmpty()) {
+            ctx.out().error("ERR PREFIX option requires BCAST mode to be enabled");
+            return;
+        }
+        if (optin && optout) {
+            ctx.out().error("ERR You can't specify both OPTIN mode and OPTOUT mode");
+            return;
+        }
+        if (bcast && (optin || optout)) {
+            ctx.out().error("ERR OPTIN and OPTOUT are not compatible with BCAST");
+            return;
+        }
+        TrackingState old = s.tracking;
+        if (old != null && old.bcast && bcast) {
+            List<byte[]> merged = new ArrayList<>(old.prefixes);
+            for (byte[] p : prefixes) {
+                for (byte[] q : merged) {
+                    if (startsWith(p, q) || startsWith(q, p)) {
+                        if (!Arrays.equals(p, q)) {
+                            ctx.out().error("ERR Prefix '" + new String(p) + "' overlaps with an existing prefix '" + new String(q)
+                                    + "'. Prefixes for a single client must not overlap.");
+                            return;
+                        }
+                    }
+                }
+                merged.add(p);
+            }
+            prefixes = merged;
+        } else {
+            for (int i = 0; i < prefixes.size(); i++) {
+                for (int j = 0; j < prefixes.size(); j++) {
+                    byte[] p = prefixes.get(i);
+                    byte[] q = prefixes.get(j);
+                    if (i != j && startsWith(p, q) && !Arrays.equals(p, q)) {
+                        ctx.out().error("ERR Prefix '" + new String(p) + "' overlaps with an existing prefix '" + new String(q)
+                                + "'. Prefixes for a single client must not overlap.");
+                        return;
+                    }
+                }
+            }
+        }
+        prefixes.sort(Arrays::compareUnsigned);
+        List<byte[]> distinct = new ArrayList<>();
+        for (byte[] p : prefixes) {
+            if (distinct.isEmpty() || !Arrays.equals(distinct.get(distinct.size() - 1), p)) {
+                distinct.add(p);
+            }
+        }
+        off(ctx.server(), s);
+        s.tracking = new TrackingState(redirect, bcast, optin, optout, noloop, List.copyOf(distinct));
+        if (bcast) {
+            ctx.server().trackingBroadcast().add(s);
+            Tracking.broadcastChanged(ctx.server());
+        }
+        ctx.out().ok();
+    }
+
+    private static boolean startsWith(byte[] b, byte[] prefix) {
+        return b.length >= prefix.length && Arrays.equals(b, 0, prefix.length, prefix, 0, prefix.length);
+    }
+
+    private static void caching(CommandContext ctx) {
+        Args a = ctx.args();
+        TrackingState t = ctx.session().tracking;
+        if (t == null || !(t.optin || t.optout)) {
+            ctx.out().error("ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled");
+            return;
+        }
+        String v = a.lower(2);
+        if (v.equals("yes")) {
+            if (!t.optin) {
+                ctx.out().error("ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.");
+                return;
+            }
+            t.caching = 1;
+        } else if (v.equals("no")) {
+            if (!t.optout) {
+                ctx.out().error("ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.");
+                return;
+            }
+            t.caching = -1;
+        } else {
+            ctx.out().error(Errors.SYNTAX);
+            return;
+        }
+        ctx.out().ok();
+    }
+
+    private static void info(CommandContext ctx) {
+        TrackingState t = ctx.session().tracking;
+        RespWriter out = ctx.out();
+        out.map(3);
+        out.bulk("flags");
+        List<String> flags = new ArrayList<>();
+        if (t == null) {
+            flags.add("off");
+        } else {
+            flags.add("on");
+            if (t.bcast) {
+                flags.add("bcast");
+            }
+            if (t.optin) {
+                flags.add("optin");
+                if (t.caching > 0) {
+                    flags.add("caching-yes");
+                }
+            }
+            if (t.optout) {
+                flags.add("optout");
+                if (t.caching < 0) {
+                    flags.add("caching-no");
+                }
+            }
+            if (t.noloop) {
+                flags.add("noloop");
+            }
+            if (t.redirect != 0 && ctx.server().clients().get(t.redirect) == null) {
+                flags.add("broken_redirect");
+            }
+        }
+        out.set(flags.size());
+        for (String f : flags) {
+            out.bulk(f);
+        }
+        out.bulk("redirect");
+        out.integer(t == null ? -1 : t.redirect);
+        out.bulk("prefixes");
+        List<byte[]> prefixes = t == null ? List.of() : t.prefixes;
+        out.array(prefixes.size());
+        for (byte[] p : prefixes) {
+            out.bulk(p);
+        }
+    }
+}
