@@ -12,6 +12,16 @@ public interface ChangeLog {
     /** The key was created, modified, or removed (or moved out) in {@code keyspace}. */
     void changed(OffHeapKeyspace keyspace, MemorySegment segment, long keyOffset, int keyLength);
 
+    /** The key is about to be removed (a change too, unless told apart). */
+    default void removed(OffHeapKeyspace keyspace, MemorySegment segment, long keyOffset, int keyLength) {
+        changed(keyspace, segment, keyOffset, keyLength);
+    }
+
+    /** The key is about to be removed because it expired. */
+    default void expired(OffHeapKeyspace keyspace, MemorySegment segment, long keyOffset, int keyLength) {
+        removed(keyspace, segment, keyOffset, keyLength);
+    }
+
     /** Every key of {@code keyspace} was removed at once (FLUSHDB / FLUSHALL). */
     void cleared(OffHeapKeyspace keyspace);
 }

@@ -157,6 +157,18 @@ public final class OffHeapKeyspace implements Keyspace {
         watcher.changed(this, s, o + HEADER, s.get(NativeMemory.INT, o + KEY_LENGTH));
     }
 
+    /** True while an expired key is being deleted (the watcher hears "expired", not "removed"). */
+    private boolean expiring;
+
+    private void deleteExpired(long e) {
+        expiring = true;
+        try {
+            deleteEntry(e);
+        } finally {
+            expiring = false;
+        }
+    }
+
     /** Reports changes to {@code log} from now on; {@code tag} names this keyspace to it. */
     public void track(ChangeLog log, int tag) {
         this.changes = log;
@@ -191,7 +203,14 @@ public final class OffHeapKeyspace implements Keyspace {
     /** Reports an entry about to leave this keyspace (always: its flag leaves with it). */
     private void removing(long e) {
         if (watcher != null) {
-            tellWatcher(e);
+            MemorySegment ws = seg(e);
+            long wo = SlabAllocator.offset(e);
+            int wl = ws.get(NativeMemory.INT, wo + KEY_LENGTH);
+            if (expiring) {
+                watcher.expired(this, ws, wo + HEADER, wl);
+            } else {
+                watcher.removed(this, ws, wo + HEADER, wl);
+            }
         }
         if (changes == null) {
             return;
@@ -449,7 +468,7 @@ public final class OffHeapKeyspace implements Keyspace {
         rehashStep();
         long e = lookup(hash32(key, off, len), key, off, len);
         if (e != NONE && isExpired(e)) {
-            deleteEntry(e);
+            deleteExpired(e);
             return NONE;
         }
         if (e != NONE && encoding(e) == ValueEncoding.ON_DISK) {
@@ -657,7 +676,11 @@ public final class OffHeapKeyspace implements Keyspace {
             return false;
         }
         boolean live = !isExpired(e);
-        deleteEntry(e);
+        if (live) {
+            deleteEntry(e);
+        } else {
+            deleteExpired(e);
+        }
         return live;
     }
 
@@ -718,6 +741,8 @@ public final class OffHeapKeyspace implements Keyspace {
         if (s.get(NativeMemory.LONG, o + EXPIRE_AT) != at) {
             s.set(NativeMemory.LONG, o + EXPIRE_AT, at);
             changed(e);
+        } else if (watcher != null) {
+            tellWatcher(e); // the same deadline again is still a touch (WATCH, notifications), as in Redis
         }
         int vi = s.get(NativeMemory.INT, o + VOLATILE_INDEX);
         if (at != 0 && vi < 0) {
@@ -750,7 +775,7 @@ public final class OffHeapKeyspace implements Keyspace {
             long e = volatileEntries[random.nextInt(volatileCount)];
             long at = expireAt(e);
             if (at != 0 && at <= now) {
-                deleteEntry(e);
+                deleteExpired(e);
                 expired++;
             }
         }

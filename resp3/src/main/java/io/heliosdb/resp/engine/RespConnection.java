@@ -584,6 +584,10 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         int mark = reply.writerIndex();
         long t0 = System.nanoTime();
         io.heliosdb.resp.tracking.TrackingState tracking = session == null ? null : session.tracking;
+        int notify = spec.isWrite() ? ctx.server().notifyFlags() : 0;
+        if (notify != 0) {
+            state.beginNotify();
+        }
         if (tracking != null) {
             state.currentClientId = session.id; // NOLOOP: a client's own changes are not announced to it
         }
@@ -598,6 +602,9 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         }
         if (state.blocked.hasReady()) {
             state.blocked.serveReady(state); // a push woke blocked clients: serve them before anything else runs
+        }
+        if (notify != 0) {
+            state.endNotify(notify, spec, args, ctx.dbIndex());
         }
         if (tracking != null) {
             io.heliosdb.resp.tracking.TrackingCommands.afterCommand(state, spec, args, session, tracking);

@@ -177,6 +177,25 @@ public final class ServerContext {
     private final io.heliosdb.resp.scripting.FunctionRegistry functions;
     private final java.util.concurrent.CopyOnWriteArrayList<ClientSession> trackingBroadcast = new java.util.concurrent.CopyOnWriteArrayList<>();
 
+    private volatile String notifyText = "";
+    private volatile int notifyFlags;
+    private ConfigRegistry.Param notifyParam;
+
+    /** notify-keyspace-events as flags (0: off), re-parsed when the setting changes (one field read otherwise). */
+    public int notifyFlags() {
+        ConfigRegistry.Param p = notifyParam;
+        if (p == null) {
+            p = notifyParam = config.param("notify-keyspace-events");
+        }
+        String v = p.value();
+        if (v != notifyText) { // the same String object until CONFIG SET replaces it
+            int f = io.heliosdb.resp.notify.KeyspaceEvents.parse(v);
+            notifyFlags = Math.max(0, f);
+            notifyText = v;
+        }
+        return notifyFlags;
+    }
+
     /** Clients with CLIENT TRACKING ON BCAST (every shard checks their prefixes on each change while any exist). */
     public java.util.List<ClientSession> trackingBroadcast() {
         return trackingBroadcast;

@@ -50,13 +50,44 @@ public final class ShardState {
     private final io.heliosdb.index.ChangeLog keyHooks = new io.heliosdb.index.ChangeLog() {
         @Override
         public void changed(OffHeapKeyspace ks, java.lang.foreign.MemorySegment seg, long off, int len) {
+            note(ks, seg, off, len, false);
+        }
+
+        @Override
+        public void removed(OffHeapKeyspace ks, java.lang.foreign.MemorySegment seg, long off, int len) {
+            if (evicting) {
+                announce(ks, seg, off, len, io.heliosdb.resp.notify.KeyspaceEvents.EVICTED, "evicted");
+            }
+            note(ks, seg, off, len, !evicting);
+        }
+
+        @Override
+        public void expired(OffHeapKeyspace ks, java.lang.foreign.MemorySegment seg, long off, int len) {
+            announce(ks, seg, off, len, io.heliosdb.resp.notify.KeyspaceEvents.EXPIRED, "expired");
             if (watched.active()) {
                 watched.changed(ks, seg, off, len);
             }
             if (tracking.active() || !server.trackingBroadcast().isEmpty()) {
-                byte[] key = new byte[len];
-                java.lang.foreign.MemorySegment.copy(seg, java.lang.foreign.ValueLayout.JAVA_BYTE, off, key, 0, len);
-                tracking.changed(key, currentClientId);
+                tracking.changed(copy(seg, off, len), 0);
+            }
+        }
+
+        private void note(OffHeapKeyspace ks, java.lang.foreign.MemorySegment seg, long off, int len, boolean removedByCommand) {
+            if (notifyChanges != null && (removedByCommand || !evicting)) {
+                io.heliosdb.resp.notify.KeyspaceEvents.record(notifyChanges, copy(seg, off, len), removedByCommand);
+            }
+            if (watched.active()) {
+                watched.changed(ks, seg, off, len);
+            }
+            if (tracking.active() || !server.trackingBroadcast().isEmpty()) {
+                tracking.changed(copy(seg, off, len), currentClientId);
+            }
+        }
+
+        private void announce(OffHeapKeyspace ks, java.lang.foreign.MemorySegment seg, long off, int len, int type, String event) {
+            int flags = server.notifyFlags();
+            if ((flags & type) != 0) {
+                io.heliosdb.resp.notify.KeyspaceEvents.publish(ShardState.this, flags, type, event, copy(seg, off, len), dbIndexOf(ks));
             }
         }
 
@@ -71,9 +102,48 @@ public final class ShardState {
         }
     };
 
-    /** Installs the change hook on every database while WATCH or tracking needs it, removes it otherwise. */
+    private static byte[] copy(java.lang.foreign.MemorySegment seg, long off, int len) {
+        byte[] key = new byte[len];
+        java.lang.foreign.MemorySegment.copy(seg, java.lang.foreign.ValueLayout.JAVA_BYTE, off, key, 0, len);
+        return key;
+    }
+
+    private int dbIndexOf(Keyspace ks) {
+        for (int i = 0; i < dbs.length; i++) {
+            if (dbs[i] == ks) {
+                return i;
+            }
+        }
+        return 0;
+    }
+
+    /** Keys changed by the running command while keyspace notifications are on, else null. */
+    private java.util.List<io.heliosdb.resp.notify.KeyspaceEvents.Change> notifyChanges;
+    /** True while maxmemory eviction deletes keys (they are "evicted", not changed by a command). */
+    private boolean evicting;
+    private boolean hooksOn;
+
+    /** Before a write command while notifications are on: record what it changes. */
+    public void beginNotify() {
+        if (!hooksOn) {
+            refreshKeyHooks();
+        }
+        notifyChanges = new java.util.ArrayList<>(2);
+    }
+
+    /** After it: Redis' events for what it changed. */
+    public void endNotify(int flags, io.heliosdb.resp.command.CommandSpec spec, io.heliosdb.resp.codec.Args args, int db) {
+        java.util.List<io.heliosdb.resp.notify.KeyspaceEvents.Change> changes = notifyChanges;
+        notifyChanges = null;
+        if (changes != null && !changes.isEmpty()) {
+            io.heliosdb.resp.notify.KeyspaceEvents.commandEnded(this, flags, spec, args, changes, db);
+        }
+    }
+
+    /** Installs the change hook on every database while WATCH, tracking or notifications need it, removes it otherwise. */
     public void refreshKeyHooks() {
-        boolean on = watched.active() || tracking.active() || !server.trackingBroadcast().isEmpty();
+        boolean on = watched.active() || tracking.active() || !server.trackingBroadcast().isEmpty() || server.notifyFlags() != 0;
+        hooksOn = on;
         for (Keyspace k : dbs) {
             if (k instanceof OffHeapKeyspace o) {
                 o.watch(on ? keyHooks : null);
@@ -235,7 +305,12 @@ public final class ShardState {
                 overBudget = true; // nothing evictable (no keys with a TTL under a volatile policy)
                 return;
             }
-            bestDb.deleteEntry(best);
+            evicting = true;
+            try {
+                bestDb.deleteEntry(best);
+            } finally {
+                evicting = false;
+            }
             evictedKeys++;
         }
         overBudget = usedMemory() > budget;

@@ -76,7 +76,9 @@ public final class SetCommands {
                 added++;
             }
         }
-        ctx.db().objectChanged(e);
+        if (added > 0) { // nothing new: not a change (persistence, WATCH, notifications)
+            ctx.db().objectChanged(e);
+        }
         ctx.out().integer(added);
     }
 

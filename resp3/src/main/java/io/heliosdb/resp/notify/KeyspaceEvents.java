@@ -1,0 +1,288 @@
+package io.heliosdb.resp.notify;
+
+import io.heliosdb.resp.codec.Args;
+import io.heliosdb.resp.command.CommandSpec;
+import io.heliosdb.resp.engine.ShardState;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Keyspace notifications (notify-keyspace-events). While they are on, the shard's change hook
+ * records which keys a command changed (and whether each is gone at the end); when the command ends
+ * this class turns that into Redis' events: the command's own event (named as Redis names it, "set"
+ * for SETEX, "incrby" for INCR, "rename_from"/"rename_to"...), then "del" for a collection the command
+ * emptied. Expiry and eviction deletes announce themselves at once ("expired", "evicted"). Each event
+ * goes to __keyspace@DB__:KEY (message: the event) and/or __keyevent@DB__:EVENT (message: the key).
+ */
+public final class KeyspaceEvents {
+    // Redis' NOTIFY_* flags.
+    public static final int KEYSPACE = 1;
+    public static final int KEYEVENT = 2;
+    public static final int GENERIC = 4;
+    public static final int STRING = 8;
+    public static final int LIST = 16;
+    public static final int SET = 32;
+    public static final int HASH = 64;
+    public static final int ZSET = 128;
+    public static final int EXPIRED = 256;
+    public static final int EVICTED = 512;
+    public static final int STREAM = 1024;
+    public static final int KEY_MISS = 2048;
+    public static final int MODULE = 4096;
+    public static final int NEW = 8192;
+    public static final int ALL = GENERIC | STRING | LIST | SET | HASH | ZSET | EXPIRED | EVICTED | STREAM | MODULE;
+
+    private KeyspaceEvents() {}
+
+    /** The flags of a notify-keyspace-events value; -1 when it has a character Redis refuses. */
+    public static int parse(String s) {
+        int f = 0;
+        for (char c : s.toCharArray()) {
+            f |= switch (c) {
+                case 'A' -> ALL;
+                case 'g' -> GENERIC;
+                case '$' -> STRING;
+                case 'l' -> LIST;
+                case 's' -> SET;
+                case 'h' -> HASH;
+                case 'z' -> ZSET;
+                case 'x' -> EXPIRED;
+                case 'e' -> EVICTED;
+                case 'K' -> KEYSPACE;
+                case 'E' -> KEYEVENT;
+                case 't' -> STREAM;
+                case 'm' -> KEY_MISS;
+                case 'd' -> MODULE;
+                case 'n' -> NEW;
+                default -> -1;
+            };
+            if (f < 0) {
+                return -1;
+            }
+        }
+        // Without K or E nothing is ever sent (Redis: "at least K or E")
+        return (f & (KEYSPACE | KEYEVENT)) == 0 ? 0 : f;
+    }
+
+    /** Publishes one event from the shard's thread. */
+    public static void publish(ShardState state, int flags, int type, String event, byte[] key, int db) {
+        if ((flags & type) == 0) {
+            return;
+        }
+        byte[] ev = event.getBytes(StandardCharsets.US_ASCII);
+        if ((flags & KEYSPACE) != 0) {
+            byte[] ch = concat(("__keyspace@" + db + "__:").getBytes(StandardCharsets.US_ASCII), key);
+            state.server().pubsub().publish(state.shard(), false, ch, ev);
+        }
+        if ((flags & KEYEVENT) != 0) {
+            byte[] ch = ("__keyevent@" + db + "__:" + event).getBytes(StandardCharsets.US_ASCII);
+            state.server().pubsub().publish(state.shard(), false, ch, key);
+        }
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] c = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
+    }
+
+    /** A key a command changed: its bytes, and whether it is gone at the end. */
+    public static final class Change {
+        final byte[] key;
+        boolean removed;
+
+        Change(byte[] key) {
+            this.key = key;
+        }
+    }
+
+    /** Records a change during a command (in order of first change; the last state wins). */
+    public static void record(List<Change> changes, byte[] key, boolean removed) {
+        for (Change c : changes) {
+            if (Arrays.equals(c.key, key)) {
+                c.removed = removed;
+                return;
+            }
+        }
+        Change c = new Change(key);
+        c.removed = removed;
+        changes.add(c);
+    }
+
+    private static final Set<String> DELETING = Set.of("del", "unlink", "getdel");
+    private static final Set<String> SILENT = Set.of("xack", "xclaim", "xautoclaim", "xreadgroup", "pfcount", "pfdebug");
+    private static final Set<String> STORES = Set.of("sinterstore", "sunionstore", "sdiffstore", "zunionstore", "zinterstore",
+            "zdiffstore", "zrangestore", "georadius", "georadiusbymember", "geosearchstore", "sort", "bitop", "pfmerge");
+
+    /** After a command: its events for the keys it changed. */
+    public static void commandEnded(ShardState state, int flags, CommandSpec spec, Args a, List<Change> changes, int db) {
+        String cmd = spec.container() == null ? spec.name() : spec.name().replace('|', ' ');
+        if (SILENT.contains(cmd)) {
+            return;
+        }
+        if (cmd.equals("mset") || cmd.equals("msetnx")) {
+            for (int i = 1; i + 1 < a.count(); i += 2) { // one event per key argument, repeated keys too
+                publish(state, flags, STRING, "set", a.bytes(i), db);
+            }
+            return;
+        }
+        if (cmd.endsWith("lmove") || cmd.endsWith("rpoplpush")) {
+            // Redis announces the push onto the destination before the pop from the source
+            changes = new ArrayList<>(changes);
+            changes.sort(java.util.Comparator.comparingInt(c -> Arrays.equals(c.key, a.bytes(2)) ? 0 : 1));
+        }
+        for (Change c : changes) {
+            int arg = argOf(spec, a, c.key);
+            if (c.removed && (DELETING.contains(cmd) || STORES.contains(cmd) || cmd.startsWith("expire") || cmd.startsWith("pexpire")
+                    || (cmd.equals("set") && a.count() > 3) || cmd.equals("getex") || cmd.equals("restore"))) {
+                publish(state, flags, GENERIC, "del", c.key, db);
+                continue;
+            }
+            for (String[] ev : events(spec, cmd, a, arg)) {
+                publish(state, flags, typeOf(ev[1]), ev[0], c.key, db);
+            }
+            if (c.removed && !cmd.startsWith("rename") && !cmd.equals("move")) {
+                publish(state, flags, GENERIC, "del", c.key, db); // the command emptied a collection
+            }
+        }
+    }
+
+    private static int argOf(CommandSpec spec, Args a, byte[] key) {
+        for (int i = 1; i < a.count(); i++) {
+            if (a.length(i) == key.length && Arrays.equals(a.bytes(i), key)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static int typeOf(String t) {
+        return switch (t) {
+            case "$" -> STRING;
+            case "l" -> LIST;
+            case "s" -> SET;
+            case "h" -> HASH;
+            case "z" -> ZSET;
+            case "t" -> STREAM;
+            default -> GENERIC;
+        };
+    }
+
+    private static String[] e(String event, String type) {
+        return new String[]{event, type};
+    }
+
+    /** The events Redis sends for {@code cmd} on the key at argument {@code arg}: {event, type} pairs. */
+    static List<String[]> events(CommandSpec spec, String cmd, Args a, int arg) {
+        List<String[]> l = new ArrayList<>(2);
+        switch (cmd) {
+            case "set" -> {
+                l.add(e("set", "$"));
+                for (int i = 3; i < a.count(); i++) {
+                    String o = a.lower(i);
+                    if (o.equals("ex") || o.equals("px") || o.equals("exat") || o.equals("pxat")) {
+                        l.add(e("expire", "g"));
+                    }
+                }
+            }
+            case "setex", "psetex" -> {
+                l.add(e("set", "$"));
+                l.add(e("expire", "g"));
+            }
+            case "setnx", "getset", "mset", "msetnx", "bitop" -> l.add(e("set", "$"));
+            case "incr", "incrby" -> l.add(e("incrby", "$"));
+            case "decr", "decrby" -> l.add(e("incrby", "$")); // Redis names DECR's event "incrby" too
+            case "bitfield" -> l.add(e("setbit", "$"));
+            case "getex" -> {
+                for (int i = 2; i < a.count(); i++) {
+                    String o = a.lower(i);
+                    if (o.equals("persist")) {
+                        l.add(e("persist", "g"));
+                    } else if (!o.isEmpty() && Set.of("ex", "px", "exat", "pxat").contains(o)) {
+                        l.add(e("expire", "g"));
+                    }
+                }
+            }
+            case "pfadd", "pfmerge" -> l.add(e("pfadd", "$"));
+            case "expire", "pexpire", "expireat", "pexpireat" -> l.add(e("expire", "g"));
+            case "persist" -> l.add(e("persist", "g"));
+            case "rename", "renamenx" -> l.add(e(arg == 1 ? "rename_from" : "rename_to", "g"));
+            case "copy" -> l.add(e("copy_to", "g"));
+            case "move" -> l.add(e("move_from", "g"));
+            case "restore" -> l.add(e("restore", "g"));
+            case "sort" -> l.add(e("sortstore", "l"));
+            case "blpop" -> l.add(e("lpop", "l"));
+            case "brpop" -> l.add(e("rpop", "l"));
+            case "lmpop", "blmpop" -> l.add(e(hasWord(a, "left") ? "lpop" : "rpop", "l"));
+            case "rpoplpush", "brpoplpush" -> {
+                boolean same = Arrays.equals(a.bytes(1), a.bytes(2));
+                if (arg == 2 || same) {
+                    l.add(e("lpush", "l"));
+                }
+                if (arg == 1 || same) {
+                    l.add(e("rpop", "l"));
+                }
+            }
+            case "lmove", "blmove" -> {
+                boolean same = Arrays.equals(a.bytes(1), a.bytes(2));
+                if (arg == 2 || same) { // the push first, as Redis announces it
+                    l.add(e(a.lower(4).equals("left") ? "lpush" : "rpush", "l"));
+                }
+                if (arg == 1 || same) {
+                    l.add(e(a.lower(3).equals("left") ? "lpop" : "rpop", "l"));
+                }
+            }
+            case "hmset", "hsetnx" -> l.add(e("hset", "h"));
+            case "smove" -> l.add(e(arg == 1 ? "srem" : "sadd", "s"));
+            case "zincrby" -> l.add(e("zincr", "z"));
+            case "zadd" -> l.add(e(hasWord(a, "incr") ? "zincr" : "zadd", "z"));
+            case "geoadd" -> l.add(e("zadd", "z"));
+            case "bzpopmin" -> l.add(e("zpopmin", "z"));
+            case "bzpopmax" -> l.add(e("zpopmax", "z"));
+            case "zmpop", "bzmpop" -> l.add(e(hasWord(a, "min") ? "zpopmin" : "zpopmax", "z"));
+            case "zremrangebyscore", "zremrangebyrank", "zremrangebylex" -> l.add(e(cmd, "z"));
+            case "xgroup create" -> l.add(e("xgroup-create", "t"));
+            case "xgroup setid" -> l.add(e("xgroup-setid", "t"));
+            case "xgroup destroy" -> l.add(e("xgroup-destroy", "t"));
+            case "xgroup createconsumer" -> l.add(e("xgroup-createconsumer", "t"));
+            case "xgroup delconsumer" -> l.add(e("xgroup-delconsumer", "t"));
+            default -> l.add(e(cmd, typeOfCategories(spec)));
+        }
+        return l;
+    }
+
+    private static boolean hasWord(Args a, String w) {
+        for (int i = 1; i < a.count(); i++) {
+            if (a.lower(i).equals(w)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String typeOfCategories(CommandSpec spec) {
+        List<String> c = spec.aclCategories();
+        if (c.contains("@string") || c.contains("@bitmap") || c.contains("@hyperloglog")) {
+            return "$";
+        }
+        if (c.contains("@list")) {
+            return "l";
+        }
+        if (c.contains("@hash")) {
+            return "h";
+        }
+        if (c.contains("@set")) {
+            return "s";
+        }
+        if (c.contains("@sortedset") || c.contains("@geo")) {
+            return "z";
+        }
+        if (c.contains("@stream")) {
+            return "t";
+        }
+        return "g";
+    }
+}
