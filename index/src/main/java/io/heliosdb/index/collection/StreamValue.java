@@ -148,6 +148,11 @@ public final class StreamValue extends Versioned {
      * one, or when the tail node is gone (all its entries deleted or trimmed).
      */
     public void append(Id id, byte[][] fieldsAndValues, long nodeEntries) {
+        appendEncoded(id, encode(fieldsAndValues), nodeEntries);
+    }
+
+    /** {@link #append} of fields and values already in the blob form ({@link #encode}'s). */
+    public void appendEncoded(Id id, byte[] blob, long nodeEntries) {
         assert id.compareTo(lastId) > 0 : id + " after " + lastId;
         if (!tailNodeAlive(nodeEntries)) {
             nextOrdinal = (nextOrdinal + nodeEntries - 1) / nodeEntries * nodeEntries;
@@ -155,7 +160,6 @@ public final class StreamValue extends Versioned {
         if (end == ms.length) {
             compactOrGrow();
         }
-        byte[] blob = encode(fieldsAndValues);
         ms[end] = id.ms;
         seq[end] = id.seq;
         ord[end] = nextOrdinal++;
@@ -164,7 +168,9 @@ public final class StreamValue extends Versioned {
         lastId = id;
         entriesAdded++;
         bytes += blob.length + 40;
-        journal(entryKey(id), blob);
+        if (journal() != null) {
+            journal(entryKey(id), blob);
+        }
     }
 
     private boolean tailNodeAlive(long nodeEntries) {
@@ -259,7 +265,9 @@ public final class StreamValue extends Versioned {
         if (id.compareTo(maxDeletedId) > 0) {
             maxDeletedId = id;
         }
-        journal(entryKey(id), null);
+        if (journal() != null) {
+            journal(entryKey(id), null);
+        }
         trimDeadHead();
         return true;
     }
@@ -275,7 +283,9 @@ public final class StreamValue extends Versioned {
         if (id.compareTo(maxDeletedId) > 0) {
             maxDeletedId = id;
         }
-        journal(entryKey(id), null);
+        if (journal() != null) {
+            journal(entryKey(id), null);
+        }
         trimDeadHead();
     }
 
@@ -519,7 +529,7 @@ public final class StreamValue extends Versioned {
 
     // ---- field blobs -------------------------------------------------------------------------
 
-    static byte[] encode(byte[][] fv) {
+    public static byte[] encode(byte[][] fv) {
         int n = 5;
         for (byte[] b : fv) {
             n += 5 + b.length;

@@ -228,19 +228,51 @@ public final class StreamCommands {
             ctx.out().error("ERR The ID specified in XADD is equal or smaller than the target stream top item");
             return;
         }
-        byte[][] fv = new byte[fields][];
-        for (int k = 0; k < fields; k++) {
-            fv[k] = a.bytes(idArg + 1 + k);
-        }
         if (e == Keyspace.NONE) {
             e = TypedKeys.create(ctx, 1, ValueType.STREAM, s);
         }
-        s.append(id, fv, TypedKeys.limit(ctx, "stream-node-max-entries"));
+        s.appendEncoded(id, blob(a, idArg + 1, fields), TypedKeys.limit(ctx, "stream-node-max-entries"));
         trim.apply(s, TypedKeys.limit(ctx, "stream-node-max-entries"));
         s.metaChanged();
         ctx.db().objectChanged(e);
         ctx.shard().blocked.signal(ctx.dbIndex(), a, 1);
         ctx.out().bulk(id.toString());
+    }
+
+    /** The entry's fields and values straight from the request, in StreamValue's blob form (one copy). */
+    private static byte[] blob(Args a, int from, int n) {
+        int size = varintLength(n);
+        for (int i = from; i < from + n; i++) {
+            size += varintLength(a.length(i)) + a.length(i);
+        }
+        byte[] b = new byte[size];
+        int p = putVarint(b, 0, n);
+        for (int i = from; i < from + n; i++) {
+            int len = a.length(i);
+            p = putVarint(b, p, len);
+            java.lang.foreign.MemorySegment.copy(a.segment(), java.lang.foreign.ValueLayout.JAVA_BYTE, a.offset(i), b, p, len);
+            p += len;
+        }
+        assert p == size;
+        return b;
+    }
+
+    private static int varintLength(int v) {
+        int n = 1;
+        while ((v & ~0x7F) != 0) {
+            v >>>= 7;
+            n++;
+        }
+        return n;
+    }
+
+    private static int putVarint(byte[] b, int p, int v) {
+        while ((v & ~0x7F) != 0) {
+            b[p++] = (byte) ((v & 0x7F) | 0x80);
+            v >>>= 7;
+        }
+        b[p++] = (byte) v;
+        return p;
     }
 
     private static void xlen(CommandContext ctx) {
