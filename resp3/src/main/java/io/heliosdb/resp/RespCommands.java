@@ -30,6 +30,7 @@ public final class RespCommands {
         io.heliosdb.resp.scripting.ScriptCommands.register(t);
         io.heliosdb.resp.scripting.FunctionCommands.register(t);
         io.heliosdb.resp.tracking.TrackingCommands.register(t);
+        io.heliosdb.resp.acl.AclCommands.register(t);
         io.heliosdb.resp.streams.StreamCommands.register(t);
         return t;
     }

@@ -88,8 +88,13 @@ public final class ConnectionCommands {
     /** Checks a password against requirepass in constant time. Only the "default" user exists yet. */
     static boolean checkPassword(ServerContext server, String user, byte[] password) {
         String required = server.config().get("requirepass");
-        if (!"default".equals(user)) {
-            return false;
+        if (!"default".equals(user) || server.acl().restricted("default")) {
+            io.heliosdb.resp.acl.AclUser u = server.acl().user(user);
+            boolean ok = u != null && u.checkPassword(new String(password, StandardCharsets.UTF_8));
+            if (!ok) {
+                server.acl().addLog("auth", "AUTH", user, "");
+            }
+            return ok;
         }
         if (required.isEmpty()) {
             return true; // the default user is "nopass"

@@ -354,6 +354,12 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         if (!session.authenticated && !spec.allowsNoAuth()) {
             return reject(Errors.NOAUTH, spec);
         }
+        if (!spec.allowsNoAuth() && server.acl().restricted(session.user)) {
+            String denied = server.acl().check(server.acl().user(session.user), spec, args, session.addr);
+            if (denied != null) {
+                return reject(denied, spec);
+            }
+        }
         long now = server.clock().millis();
         if (server.isPaused(spec.isWrite(), now)) {
             // Re-check often rather than sleeping until the deadline: CLIENT UNPAUSE ends it early.

@@ -129,6 +129,7 @@ public final class ServerContext {
     public ServerContext(ShardGroup shards, CommandTable table, ConfigRegistry config, Clock clock) {
         this.shards = shards;
         this.pubsub = new io.heliosdb.resp.pubsub.PubSub(shards.size());
+        this.acl = new io.heliosdb.resp.acl.Acl(table);
         String dir = config.get("dir");
         this.functions = new io.heliosdb.resp.scripting.FunctionRegistry(dir == null || dir.isEmpty() ? null
                 : java.nio.file.Path.of(dir, "functions.dump"));
@@ -175,6 +176,12 @@ public final class ServerContext {
     private final io.heliosdb.resp.scripting.ScriptRegistry scripts = new io.heliosdb.resp.scripting.ScriptRegistry();
 
     private final io.heliosdb.resp.scripting.FunctionRegistry functions;
+    private final io.heliosdb.resp.acl.Acl acl;
+
+    /** ACL users (the default user unrestricted until ACL SETUSER changes it). */
+    public io.heliosdb.resp.acl.Acl acl() {
+        return acl;
+    }
     private final java.util.concurrent.CopyOnWriteArrayList<ClientSession> trackingBroadcast = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private volatile String notifyText = "";

@@ -1,0 +1,329 @@
+package io.heliosdb.resp.acl;
+
+import io.heliosdb.resp.codec.Args;
+import io.heliosdb.resp.codec.RespWriter;
+import io.heliosdb.resp.command.CommandContext;
+import io.heliosdb.resp.command.CommandSpec;
+import io.heliosdb.resp.command.CommandTable;
+import io.heliosdb.resp.command.Routing;
+import io.heliosdb.resp.engine.ClientSession;
+import io.heliosdb.resp.engine.ServerContext;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** ACL SETUSER|GETUSER|DELUSER|LIST|USERS|WHOAMI|CAT|GENPASS|LOG|DRYRUN|SAVE|LOAD. */
+public final class AclCommands {
+    private static final String NO_ACLFILE = "ERR This Redis instance is not configured to use an ACL file. You may want to "
+            + "specify users via the ACL SETUSER command and then issue a CONFIG REWRITE (assuming you have a Redis "
+            + "configuration file set) in order to store users in the Redis configuration.";
+
+    private AclCommands() {}
+
+    public static void register(CommandTable t) {
+        t.register("acl|setuser", Routing.SESSION, AclCommands::setuser);
+        t.register("acl|getuser", Routing.SESSION, AclCommands::getuser);
+        t.register("acl|deluser", Routing.SESSION, AclCommands::deluser);
+        t.register("acl|list", Routing.SESSION, ctx -> {
+            var users = ctx.server().acl().sorted();
+            ctx.out().array(users.size());
+            users.values().forEach(u -> ctx.out().bulk(u.describe()));
+        });
+        t.register("acl|users", Routing.SESSION, ctx -> {
+            var users = ctx.server().acl().sorted();
+            ctx.out().array(users.size());
+            users.keySet().forEach(ctx.out()::bulk);
+        });
+        t.register("acl|whoami", Routing.SESSION, ctx -> ctx.out().bulk(ctx.session().user));
+        t.register("acl|cat", Routing.SESSION, AclCommands::cat);
+        t.register("acl|genpass", Routing.SESSION, AclCommands::genpass);
+        t.register("acl|log", Routing.SESSION, AclCommands::log);
+        t.register("acl|dryrun", Routing.SESSION, AclCommands::dryrun);
+        t.register("acl|save", Routing.SESSION, AclCommands::save);
+        t.register("acl|load", Routing.SESSION, AclCommands::load);
+    }
+
+    private static void setuser(CommandContext ctx) {
+        Args a = ctx.args();
+        List<String> rules = new ArrayList<>();
+        for (int i = 3; i < a.count(); i++) {
+            rules.add(a.string(i));
+        }
+        String err = ctx.server().acl().setUser(a.string(2), rules);
+        if (err != null) {
+            ctx.out().error(err);
+        } else {
+            ctx.out().ok();
+        }
+    }
+
+    private static void getuser(CommandContext ctx) {
+        AclUser u = ctx.server().acl().user(ctx.args().string(2));
+        RespWriter out = ctx.out();
+        if (u == null) {
+            out.nullBulk();
+            return;
+        }
+        out.map(6);
+        out.bulk("flags");
+        List<String> flags = new ArrayList<>();
+        flags.add(u.enabled ? "on" : "off");
+        if (u.nopass) {
+            flags.add("nopass");
+        }
+        out.array(flags.size());
+        flags.forEach(out::bulk);
+        out.bulk("passwords");
+        out.array(u.passwords.size());
+        u.passwords.forEach(out::bulk);
+        out.bulk("commands");
+        out.bulk(u.commandsDescription());
+        out.bulk("keys");
+        out.bulk(String.join(" ", u.keyRules));
+        out.bulk("channels");
+        List<String> ch = new ArrayList<>();
+        if (u.allChannels) {
+            ch.add("&*");
+        } else {
+            u.channelPatterns.forEach(p -> ch.add("&" + p));
+        }
+        out.bulk(String.join(" ", ch));
+        out.bulk("selectors");
+        out.array(0);
+    }
+
+    private static void deluser(CommandContext ctx) {
+        Args a = ctx.args();
+        for (int i = 2; i < a.count(); i++) {
+            if (a.string(i).equals("default")) {
+                ctx.out().error("ERR The 'default' user cannot be removed");
+                return;
+            }
+        }
+        int n = 0;
+        for (int i = 2; i < a.count(); i++) {
+            String name = a.string(i);
+            if (ctx.server().acl().delete(name)) {
+                n++;
+                // connections authenticated as a deleted user are closed, as Redis does
+                for (ClientSession s : ctx.server().clients().all()) {
+                    if (name.equals(s.user) && s != ctx.session()) {
+                        s.channel.close();
+                    }
+                }
+                if (name.equals(ctx.session().user)) {
+                    ctx.session().closeAfterReply = true;
+                }
+            }
+        }
+        ctx.out().integer(n);
+    }
+
+    private static void cat(CommandContext ctx) {
+        Args a = ctx.args();
+        CommandTable table = ctx.server().table();
+        if (a.count() == 2) {
+            List<String> cats = AclCategories.ordered(table);
+            ctx.out().array(cats.size());
+            cats.forEach(ctx.out()::bulk);
+            return;
+        }
+        String cat = a.lower(2);
+        if (!AclCategories.exists(table, cat)) {
+            ctx.out().error("ERR Unknown category '" + a.string(2) + "'");
+            return;
+        }
+        List<String> names = new ArrayList<>();
+        for (CommandSpec s : table.allRows()) {
+            if (s.aclCategories().contains("@" + cat)) {
+                names.add(s.name());
+            }
+        }
+        ctx.out().array(names.size());
+        names.forEach(ctx.out()::bulk);
+    }
+
+    private static void genpass(CommandContext ctx) {
+        Args a = ctx.args();
+        long bits = 256;
+        if (a.count() == 3) {
+            if (!a.isLong(2) || a.parseLong(2) <= 0 || a.parseLong(2) > 4096) {
+                ctx.out().error("ERR ACL GENPASS argument must be the number of bits for the output password, a positive number up to 4096");
+                return;
+            }
+            bits = a.parseLong(2);
+        }
+        int chars = (int) ((bits + 3) / 4);
+        byte[] random = new byte[(chars + 1) / 2];
+        new java.security.SecureRandom().nextBytes(random);
+        ctx.out().bulk(java.util.HexFormat.of().formatHex(random).substring(0, chars));
+    }
+
+    private static void log(CommandContext ctx) {
+        Args a = ctx.args();
+        Acl acl = ctx.server().acl();
+        long count = 10;
+        if (a.count() == 3) {
+            if (a.lower(2).equals("reset")) {
+                acl.resetLog();
+                ctx.out().ok();
+                return;
+            }
+            if (!a.isLong(2) || a.parseLong(2) < 0) {
+                ctx.out().error("ERR value is out of range, must be positive");
+                return;
+            }
+            count = a.parseLong(2);
+        }
+        List<Acl.LogEntry> entries = acl.logEntries();
+        int n = (int) Math.min(count, entries.size());
+        RespWriter out = ctx.out();
+        long now = System.currentTimeMillis();
+        out.array(n);
+        for (int i = 0; i < n; i++) {
+            Acl.LogEntry e = entries.get(i);
+            out.map(10);
+            out.bulk("count");
+            out.integer(e.count);
+            out.bulk("reason");
+            out.bulk(e.reason);
+            out.bulk("context");
+            out.bulk("toplevel");
+            out.bulk("object");
+            out.bulk(e.object);
+            out.bulk("username");
+            out.bulk(e.username);
+            out.bulk("age-seconds");
+            out.doubleText(String.format(java.util.Locale.ROOT, "%.3f", (now - e.created) / 1000.0));
+            out.bulk("client-info");
+            out.bulk(e.clientInfo);
+            out.bulk("entry-id");
+            out.integer(e.id);
+            out.bulk("timestamp-created");
+            out.integer(e.created);
+            out.bulk("timestamp-last-updated");
+            out.integer(e.updated);
+        }
+    }
+
+    private static void dryrun(CommandContext ctx) {
+        Args a = ctx.args();
+        AclUser u = ctx.server().acl().user(a.string(2));
+        if (u == null) {
+            ctx.out().error("ERR User '" + a.string(2) + "' not found");
+            return;
+        }
+        CommandSpec spec = ctx.server().table().find(a.string(3));
+        if (spec == null) {
+            ctx.out().error("ERR Command '" + a.string(3) + "' not found");
+            return;
+        }
+        if (!spec.arityOk(a.count() - 3)) {
+            ctx.out().error("ERR wrong number of arguments for '" + spec.name() + "' command");
+            return;
+        }
+        if (!u.mayRun(spec)) {
+            ctx.out().bulk("This user has no permissions to run the '" + spec.name() + "' command");
+            return;
+        }
+        Args sub = new Args();
+        sub.reset(a.segment());
+        for (int i = 3; i < a.count(); i++) {
+            sub.addRaw(a.offset(i), a.length(i));
+        }
+        int first = spec.firstKeyOf(sub);
+        if (first > 0 && sub.count() > first) {
+            int last = spec.lastKeyOf(sub);
+            for (int i = first; i <= last; i += spec.keyStepOf()) {
+                if (!u.mayAccessKey(sub.bytes(i), !spec.isWrite() || spec.flags().contains("readonly"), spec.isWrite())) {
+                    ctx.out().bulk("This user has no permissions to access the '" + sub.string(i) + "' key");
+                    return;
+                }
+            }
+        }
+        ctx.out().ok();
+    }
+
+    // ---- the aclfile ---------------------------------------------------------------------------
+
+    private static Path aclfile(ServerContext server) {
+        String f = server.config().get("aclfile");
+        return f == null || f.isEmpty() ? null : Path.of(f);
+    }
+
+    private static void save(CommandContext ctx) {
+        Path f = aclfile(ctx.server());
+        if (f == null) {
+            ctx.out().error(NO_ACLFILE);
+            return;
+        }
+        StringBuilder b = new StringBuilder();
+        ctx.server().acl().sorted().values().forEach(u -> b.append(u.describe()).append('\n'));
+        try {
+            Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
+            Files.writeString(tmp, b.toString(), StandardCharsets.UTF_8);
+            try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            ctx.out().error("ERR There was an error trying to save the ACLs. Please check the server logs for more information");
+            return;
+        }
+        ctx.out().ok();
+    }
+
+    private static void load(CommandContext ctx) {
+        Path f = aclfile(ctx.server());
+        if (f == null) {
+            ctx.out().error(NO_ACLFILE);
+            return;
+        }
+        String err = loadFile(ctx.server(), f);
+        if (err != null) {
+            ctx.out().error(err);
+        } else {
+            ctx.out().ok();
+        }
+    }
+
+    /** Reads the aclfile ("user NAME rules..." lines) and replaces every user; null, or the error. */
+    public static String loadFile(ServerContext server, Path f) {
+        List<String> lines;
+        try {
+            lines = Files.exists(f) ? Files.readAllLines(f, StandardCharsets.UTF_8) : List.of();
+        } catch (IOException e) {
+            return "ERR Error loading ACLs, opening file '" + f + "': " + e.getMessage();
+        }
+        Map<String, AclUser> loaded = new LinkedHashMap<>();
+        int n = 0;
+        for (String line : lines) {
+            n++;
+            String t = line.trim();
+            if (t.isEmpty() || t.startsWith("#")) {
+                continue;
+            }
+            String[] parts = t.split("\\s+");
+            if (!parts[0].equals("user") || parts.length < 2) {
+                return "ERR /" + f + ":" + n + ": should start with user keyword";
+            }
+            AclUser u = new AclUser(parts[1]);
+            for (int i = 2; i < parts.length; i++) {
+                String why = u.apply(parts[i], server.table());
+                if (why != null) {
+                    return "ERR /" + f + ":" + n + ": " + why + ". ";
+                }
+            }
+            loaded.put(u.name, u);
+        }
+        server.acl().replaceAll(loaded);
+        return null;
+    }
+
+}
