@@ -22,6 +22,10 @@ public interface ChangeLog {
         removed(keyspace, segment, keyOffset, keyLength);
     }
 
+    /** The key did not exist and now does (told before its {@link #changed}). */
+    default void created(OffHeapKeyspace keyspace, MemorySegment segment, long keyOffset, int keyLength) {
+    }
+
     /** Every key of {@code keyspace} was removed at once (FLUSHDB / FLUSHALL). */
     void cleared(OffHeapKeyspace keyspace);
 }

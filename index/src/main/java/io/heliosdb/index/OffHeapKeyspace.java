@@ -157,6 +157,12 @@ public final class OffHeapKeyspace implements Keyspace {
         watcher.changed(this, s, o + HEADER, s.get(NativeMemory.INT, o + KEY_LENGTH));
     }
 
+    private void tellCreated(long e) {
+        MemorySegment s = seg(e);
+        long o = SlabAllocator.offset(e);
+        watcher.created(this, s, o + HEADER, s.get(NativeMemory.INT, o + KEY_LENGTH));
+    }
+
     /** True while an expired key is being deleted (the watcher hears "expired", not "removed"). */
     private boolean expiring;
 
@@ -571,6 +577,7 @@ public final class OffHeapKeyspace implements Keyspace {
         rehashStep();
         int hash = hash32(key, keyOff, keyLen);
         long old = lookup(hash, key, keyOff, keyLen);
+        boolean existed = old != NONE && !isExpired(old);
         long keepTtl = 0;
         if (old != NONE) {
             releaseObject(old);
@@ -598,6 +605,9 @@ public final class OffHeapKeyspace implements Keyspace {
         }
         long e = newEntry(hash, key, keyOff, keyLen, type, encoding, valueLen);
         link(e, hash);
+        if (watcher != null && !existed) {
+            tellCreated(e);
+        }
         long at = expireAt == KEEP_TTL ? keepTtl : expireAt;
         if (at != 0) {
             setExpireAt(e, at);
@@ -718,6 +728,9 @@ public final class OffHeapKeyspace implements Keyspace {
         seg(e).set(NativeMemory.INT, SlabAllocator.offset(e) + VOLATILE_INDEX, -1);
         seg(e).set(NativeMemory.LONG, SlabAllocator.offset(e) + EXPIRE_AT, 0L);
         link(e, hashOf(e));
+        if (watcher != null) {
+            tellCreated(e);
+        }
         if (encoding(e) == ValueEncoding.ON_DISK) {
             onDiskEntries++;
         }

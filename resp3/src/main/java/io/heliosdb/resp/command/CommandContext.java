@@ -80,6 +80,7 @@ public final class CommandContext {
         long e = ks.find(args.segment(), args.offset(argIndex), args.length(argIndex));
         if (e == Keyspace.NONE) {
             shard.keyspaceMisses++;
+            shard.keyMiss(db, args, argIndex);
         } else {
             shard.keyspaceHits++;
             if (session == null || !session.noTouch) {

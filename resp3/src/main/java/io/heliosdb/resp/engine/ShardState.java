@@ -62,6 +62,13 @@ public final class ShardState {
         }
 
         @Override
+        public void created(OffHeapKeyspace ks, java.lang.foreign.MemorySegment seg, long off, int len) {
+            if (notifyChanges != null) {
+                io.heliosdb.resp.notify.KeyspaceEvents.recordCreated(notifyChanges, copy(seg, off, len));
+            }
+        }
+
+        @Override
         public void expired(OffHeapKeyspace ks, java.lang.foreign.MemorySegment seg, long off, int len) {
             announce(ks, seg, off, len, io.heliosdb.resp.notify.KeyspaceEvents.EXPIRED, "expired");
             if (watched.active()) {
@@ -115,6 +122,15 @@ public final class ShardState {
             }
         }
         return 0;
+    }
+
+    /** A read found no key: "keymiss" (class m) while notifications want it. */
+    public void keyMiss(int db, io.heliosdb.resp.codec.Args a, int arg) {
+        int flags = server.notifyFlags();
+        if ((flags & io.heliosdb.resp.notify.KeyspaceEvents.KEY_MISS) != 0) {
+            io.heliosdb.resp.notify.KeyspaceEvents.publish(this, flags, io.heliosdb.resp.notify.KeyspaceEvents.KEY_MISS, "keymiss",
+                    a.bytes(arg), db);
+        }
     }
 
     /** Keys changed by the running command while keyspace notifications are on, else null. */

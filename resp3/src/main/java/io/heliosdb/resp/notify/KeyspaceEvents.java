@@ -93,10 +93,25 @@ public final class KeyspaceEvents {
     public static final class Change {
         final byte[] key;
         boolean removed;
+        /** The command created the key (class n: "new"). */
+        boolean created;
 
         Change(byte[] key) {
             this.key = key;
         }
+    }
+
+    /** Records that a command created a key ("new"), before its change. */
+    public static void recordCreated(List<Change> changes, byte[] key) {
+        for (Change c : changes) {
+            if (Arrays.equals(c.key, key)) {
+                c.created = true;
+                return;
+            }
+        }
+        Change c = new Change(key);
+        c.created = true;
+        changes.add(c);
     }
 
     /** Records a change during a command (in order of first change; the last state wins). */
@@ -120,21 +135,53 @@ public final class KeyspaceEvents {
     /** After a command: its events for the keys it changed. */
     public static void commandEnded(ShardState state, int flags, CommandSpec spec, Args a, List<Change> changes, int db) {
         String cmd = spec.container() == null ? spec.name() : spec.name().replace('|', ' ');
-        if (SILENT.contains(cmd)) {
-            return;
-        }
         if (cmd.equals("mset") || cmd.equals("msetnx")) {
-            for (int i = 1; i + 1 < a.count(); i += 2) { // one event per key argument, repeated keys too
-                publish(state, flags, STRING, "set", a.bytes(i), db);
+            // per key argument, repeated keys too: "new" when it created the key, then "set"
+            for (int i = 1; i + 1 < a.count(); i += 2) {
+                byte[] key = a.bytes(i);
+                for (Change c : changes) {
+                    if (c.created && Arrays.equals(c.key, key)) {
+                        c.created = false;
+                        publish(state, flags, NEW, "new", key, db);
+                    }
+                }
+                publish(state, flags, STRING, "set", key, db);
             }
             return;
         }
+        if ((cmd.endsWith("lmove") || cmd.endsWith("rpoplpush")) && Arrays.equals(a.bytes(1), a.bytes(2))) {
+            changes.forEach(c -> c.created = false); // a rotation: the list is popped and pushed, never new
+        }
+        if (cmd.startsWith("rename") || cmd.equals("copy") || cmd.equals("restore")) {
+            // Redis deletes the destination and adds it anew: "new" even when it existed
+            byte[] dst = a.bytes(cmd.equals("restore") ? 1 : 2);
+            for (Change c : changes) {
+                if (!c.removed && Arrays.equals(c.key, dst)) {
+                    c.created = true;
+                }
+            }
+        }
+        boolean newFirst = cmd.startsWith("rename"); // RENAME adds the destination before announcing anything
+        if (newFirst) {
+            for (Change c : changes) {
+                if (c.created) {
+                    publish(state, flags, NEW, "new", c.key, db);
+                }
+            }
+        }
+        if (SILENT.contains(cmd)) {
+            return;
+        }
+
         if (cmd.endsWith("lmove") || cmd.endsWith("rpoplpush")) {
             // Redis announces the push onto the destination before the pop from the source
             changes = new ArrayList<>(changes);
             changes.sort(java.util.Comparator.comparingInt(c -> Arrays.equals(c.key, a.bytes(2)) ? 0 : 1));
         }
         for (Change c : changes) {
+            if (c.created && !newFirst) {
+                publish(state, flags, NEW, "new", c.key, db); // created as the command ran, before its events
+            }
             int arg = argOf(spec, a, c.key);
             if (c.removed && (DELETING.contains(cmd) || STORES.contains(cmd) || cmd.startsWith("expire") || cmd.startsWith("pexpire")
                     || (cmd.equals("set") && a.count() > 3) || cmd.equals("getex") || cmd.equals("restore"))) {
