@@ -87,6 +87,24 @@ class StreamsTest {
     }
 
     @Test
+    void clientUnblockEndsABlockedXread() throws Exception {
+        try (RawClient blocked = new RawClient(server.port()); Jedis admin = jedis(server)) {
+            String id = blocked.call("CLIENT", "ID").substring(1);
+            blocked.send(List.of("XREAD".getBytes(), "BLOCK".getBytes(), "0".getBytes(), "STREAMS".getBytes(),
+                    "never:written".getBytes(), "$".getBytes()));
+            long deadline = System.currentTimeMillis() + 5000;
+            long unblocked = 0;
+            while (unblocked == 0 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20); // until its wait is registered
+                unblocked = admin.clientUnblock(Long.parseLong(id), redis.clients.jedis.args.UnblockType.ERROR);
+            }
+            assertEquals(1, unblocked);
+            assertEquals("-UNBLOCKED client unblocked via CLIENT UNBLOCK", blocked.read());
+            assertEquals("+PONG", blocked.call("PING"));
+        }
+    }
+
+    @Test
     void consumerGroupDeliversEveryEntryToExactlyOneBlockedConsumer() throws Exception {
         int consumers = 4;
         int entries = 2000;

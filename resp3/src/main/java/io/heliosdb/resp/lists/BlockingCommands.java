@@ -51,8 +51,17 @@ public final class BlockingCommands {
      * error); false when it is not blocked.
      */
     public static boolean unblock(ServerContext server, long id, boolean error) {
-        Blocked b = (Blocked) server.blockedCalls.get(id);
+        Object o = server.blockedCalls.get(id);
+        if (o instanceof Unblockable u) {
+            return u.unblock(error);
+        }
+        Blocked b = (Blocked) o;
         return b != null && b.end(error ? w -> w.error("UNBLOCKED client unblocked via CLIENT UNBLOCK") : b.command::timeoutReply);
+    }
+
+    /** A blocked call of another kind (XREAD BLOCK) that CLIENT UNBLOCK can end: true when it was still waiting. */
+    public interface Unblockable {
+        boolean unblock(boolean error);
     }
 
     /** Redis' timeout argument: seconds as a float, to milliseconds; null after an error. */

@@ -133,6 +133,17 @@ final class ScriptRun {
         if (spec.flags().contains("noscript")) {
             return LuaReplies.errorTable("ERR This Redis command is not allowed from script");
         }
+        if (session != null && server.acl().restricted(session.user)) {
+            // a script runs with its caller's permissions, command by command
+            String denied = server.acl().check(server.acl().user(session.user), spec, args, session.addr);
+            if (denied != null) {
+                return LuaReplies.errorTable(denied.equals(io.heliosdb.resp.acl.Acl.NOPERM_KEY)
+                        ? "ERR The user executing the script can't access at least one of the keys mentioned in the command arguments"
+                        : denied.equals(io.heliosdb.resp.acl.Acl.NOPERM_CHANNEL)
+                        ? "ERR The user executing the script can't publish to the channel mentioned in the command"
+                        : "ERR The user executing the script can't run this command or subcommand");
+            }
+        }
         if (spec.isWrite()) {
             if (readOnly) {
                 return LuaReplies.errorTable("ERR Write commands are not allowed from read-only scripts.");

@@ -472,6 +472,7 @@ final class StreamRead {
                     }
                     return null;
                 }, true, () -> {
+                    waiter.registered();
                     if (p.block > 0) {
                         call.home().loop().schedule(waiter::timeout, p.block, TimeUnit.MILLISECONDS);
                     }
@@ -481,7 +482,7 @@ final class StreamRead {
     }
 
     /** A blocked XREAD/XREADGROUP as every shard of its keys sees it; the first key that serves it wins. */
-    static final class Waiter implements BlockedClients.Waiter {
+    static final class Waiter implements BlockedClients.Waiter, io.heliosdb.resp.lists.BlockingCommands.Unblockable {
         private final CrossShardCall call;
         private final Plan plan;
         private final Map<Integer, Id> resolved;
@@ -500,7 +501,37 @@ final class StreamRead {
 
         void timeout() {
             if (done.compareAndSet(false, true)) {
+                forget();
                 call.finish(RespWriter::nullArray);
+            }
+        }
+
+        /** CLIENT UNBLOCK (any thread): ends the wait as a timeout, or with the UNBLOCKED error. */
+        @Override
+        public boolean unblock(boolean error) {
+            if (!done.compareAndSet(false, true)) {
+                return false;
+            }
+            forget();
+            java.util.function.Consumer<RespWriter> reply = error
+                    ? w -> w.error("UNBLOCKED client unblocked via CLIENT UNBLOCK") : RespWriter::nullArray;
+            if (call.home().inShardThread()) {
+                call.finish(reply);
+            } else {
+                call.home().postControl(new Finish(call, reply));
+            }
+            return true;
+        }
+
+        void registered() {
+            if (call.session() != null && !done.get()) {
+                call.server().blockedCalls.put(call.session().id, this);
+            }
+        }
+
+        private void forget() {
+            if (call.session() != null) {
+                call.server().blockedCalls.remove(call.session().id, this);
             }
         }
 
@@ -539,6 +570,7 @@ final class StreamRead {
                 return false;
             }
             List<KeyResult> one = List.of(r);
+            forget();
             Shard home = call.home();
             shard.shard().afterCommit(durable -> home.postControl(new Finish(call, w -> {
                 if (durable) {
