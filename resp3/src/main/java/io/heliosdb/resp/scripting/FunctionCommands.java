@@ -12,10 +12,7 @@ import io.heliosdb.resp.command.Routing;
 import io.heliosdb.resp.engine.ClientSession;
 import io.heliosdb.resp.engine.ServerContext;
 import io.heliosdb.resp.engine.ShardState;
-import io.heliosdb.scheduler.Shard;
 import io.heliosdb.scheduler.ShardTransaction;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,23 +72,8 @@ public final class FunctionCommands {
                 call.finish(w -> w.error(error));
                 return;
             }
-            Shard[] all = call.server().shards().all();
-            ShardTransaction tx = call.transaction(all);
-            tx.lockAll(() -> {
-                ByteBuf reply = Unpooled.buffer(128);
-                RespWriter w = new RespWriter();
-                w.wrap(reply, call.protocol());
-                run(call.server(), ServerContext.state(call.home()), a, readOnly, call.session(), call.db(), tx, w);
-                tx.run(all, s -> null, true, () -> {
-                    for (Object r : tx.results()) {
-                        if (r instanceof RuntimeException e) {
-                            call.finish(x -> x.error(e.getMessage()));
-                            return;
-                        }
-                    }
-                    call.finish(x -> x.raw(reply));
-                });
-            });
+            ScriptCommands.holdingEveryShard(call, (tx, w) ->
+                    run(call.server(), ServerContext.state(call.home()), a, readOnly, call.session(), call.db(), tx, w));
         }
     }
 

@@ -96,26 +96,34 @@ public final class ScriptCommands {
                 call.finish(w -> w.error(e));
                 return;
             }
-            // No declared keys, or keys on several shards: hold every shard, run on this one.
-            Shard[] all = call.server().shards().all();
-            ShardTransaction tx = call.transaction(all);
-            tx.lockAll(() -> {
-                ByteBuf reply = Unpooled.buffer(128);
-                RespWriter w = new RespWriter();
-                w.wrap(reply, call.protocol());
-                run(call.server(), ServerContext.state(call.home()), a, bySha, readOnly, call.session(), call.db(), tx, w);
-                // every shard logs what the script changed there before the reply acknowledges it
-                tx.run(all, s -> null, true, () -> {
-                    for (Object r : tx.results()) {
-                        if (r instanceof RuntimeException e) {
-                            call.finish(x -> x.error(e.getMessage()));
-                            return;
-                        }
-                    }
-                    call.finish(x -> x.raw(reply));
-                });
-            });
+            holdingEveryShard(call, (tx, w) ->
+                    run(call.server(), ServerContext.state(call.home()), a, bySha, readOnly, call.session(), call.db(), tx, w));
         }
+    }
+
+    /**
+     * A script with no declared keys or keys on several shards (EVAL, FCALL): holds every shard,
+     * runs {@code body} on the connection's shard, and replies once every shard has logged what it
+     * changed there.
+     */
+    static void holdingEveryShard(CrossShardCall call, java.util.function.BiConsumer<ShardTransaction, RespWriter> body) {
+        Shard[] all = call.server().shards().all();
+        ShardTransaction tx = call.transaction(all);
+        tx.lockAll(() -> {
+            ByteBuf reply = Unpooled.buffer(128);
+            RespWriter w = new RespWriter();
+            w.wrap(reply, call.protocol());
+            body.accept(tx, w);
+            tx.run(all, s -> null, true, () -> {
+                for (Object r : tx.results()) {
+                    if (r instanceof RuntimeException e) {
+                        call.finish(x -> x.error(e.getMessage()));
+                        return;
+                    }
+                }
+                call.finish(x -> x.raw(reply));
+            });
+        });
     }
 
     private static final String NOSCRIPT = "NOSCRIPT No matching script. Please use EVAL.";

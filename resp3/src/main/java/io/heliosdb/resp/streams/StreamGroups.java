@@ -195,16 +195,13 @@ final class StreamGroups {
             }
             entriesRead = a.parseLong(6);
         }
-        long e = TypedKeys.write(ctx, 2, ValueType.STREAM);
-        StreamValue s = existing(ctx, e);
-        if (s == null) {
+        GroupTarget t = groupTarget(ctx);
+        if (t == null) {
             return;
         }
-        Group g = s.group(a.bytes(3));
-        if (g == null) {
-            ctx.out().error(noGroup(a, 3, 2));
-            return;
-        }
+        long e = t.entry();
+        StreamValue s = t.stream();
+        Group g = t.group();
         Id id;
         if (a.string(4).equals("$")) {
             id = s.lastId;
@@ -239,18 +236,33 @@ final class StreamGroups {
         ctx.out().integer(1);
     }
 
-    private static void createConsumer(CommandContext ctx) {
+    /** The key's stream and its group (XGROUP SETID/CREATECONSUMER/DELCONSUMER), or null after replying the error. */
+    private record GroupTarget(long entry, StreamValue stream, Group group) {}
+
+    private static GroupTarget groupTarget(CommandContext ctx) {
         Args a = ctx.args();
         long e = TypedKeys.write(ctx, 2, ValueType.STREAM);
         StreamValue s = existing(ctx, e);
         if (s == null) {
-            return;
+            return null;
         }
         Group g = s.group(a.bytes(3));
         if (g == null) {
             ctx.out().error(noGroup(a, 3, 2));
+            return null;
+        }
+        return new GroupTarget(e, s, g);
+    }
+
+    private static void createConsumer(CommandContext ctx) {
+        Args a = ctx.args();
+        GroupTarget t = groupTarget(ctx);
+        if (t == null) {
             return;
         }
+        long e = t.entry();
+        StreamValue s = t.stream();
+        Group g = t.group();
         if (g.consumer(a.bytes(4)) != null) {
             ctx.out().integer(0);
             return;
@@ -263,16 +275,13 @@ final class StreamGroups {
 
     private static void delConsumer(CommandContext ctx) {
         Args a = ctx.args();
-        long e = TypedKeys.write(ctx, 2, ValueType.STREAM);
-        StreamValue s = existing(ctx, e);
-        if (s == null) {
+        GroupTarget t = groupTarget(ctx);
+        if (t == null) {
             return;
         }
-        Group g = s.group(a.bytes(3));
-        if (g == null) {
-            ctx.out().error(noGroup(a, 3, 2));
-            return;
-        }
+        long e = t.entry();
+        StreamValue s = t.stream();
+        Group g = t.group();
         Consumer c = g.consumer(a.bytes(4));
         if (c == null) {
             ctx.out().integer(0);
