@@ -317,8 +317,8 @@ public final class StreamCommands {
             return;
         }
         StreamValue s = stream(ctx, e);
-        if (count == 0) {
-            ctx.out().nullArray(); // as Redis answers COUNT 0
+        if (s != null && count == 0) {
+            ctx.out().nullArray(); // as Redis answers COUNT 0 on an existing stream
             return;
         }
         if (s == null || from.compareTo(to) > 0) {

@@ -452,6 +452,21 @@ final class StreamGroups {
         return c;
     }
 
+    /** Gives a pending entry to consumer {@code c} (XCLAIM, XAUTOCLAIM). */
+    private static void transfer(Id id, Pending p, Consumer c) {
+        if (p.consumer != c) {
+            p.consumer.pending.remove(id);
+            p.consumer = c;
+            c.pending.put(id, p);
+        }
+    }
+
+    /** An entry deleted from the stream leaves the group's and its consumer's PEL. */
+    private static void dropPending(Group g, Id id, Pending p) {
+        g.pending.remove(id);
+        p.consumer.pending.remove(id);
+    }
+
     private static void xclaim(CommandContext ctx) {
         Args a = ctx.args();
         if (!a.isLong(4)) {
@@ -543,8 +558,7 @@ final class StreamGroups {
                 continue;
             }
             if (at < 0) { // the entry was deleted: it leaves the PEL (Redis 7)
-                g.pending.remove(id);
-                p.consumer.pending.remove(id);
+                dropPending(g, id, p);
                 continue;
             }
             if (minIdle > 0 && now - p.deliveryTime < minIdle) {
@@ -553,11 +567,7 @@ final class StreamGroups {
             if (c == null) {
                 c = consumerOf(g, a.bytes(3), now);
             }
-            if (p.consumer != c) {
-                p.consumer.pending.remove(id);
-                p.consumer = c;
-                c.pending.put(id, p);
-            }
+            transfer(id, p, c);
             p.deliveryTime = deliveryTime;
             if (retryCount >= 0) {
                 p.deliveryCount = retryCount;
@@ -647,8 +657,7 @@ final class StreamGroups {
             Id id = pe.getKey();
             Pending p = pe.getValue();
             if (s.indexOf(id) < 0) {
-                g.pending.remove(id);
-                p.consumer.pending.remove(id);
+                dropPending(g, id, p);
                 deleted.add(id);
                 continue;
             }
@@ -658,11 +667,7 @@ final class StreamGroups {
             if (c == null) {
                 c = consumerOf(g, a.bytes(3), now);
             }
-            if (p.consumer != c) {
-                p.consumer.pending.remove(id);
-                p.consumer = c;
-                c.pending.put(id, p);
-            }
+            transfer(id, p, c);
             p.deliveryTime = now;
             if (!justId) {
                 p.deliveryCount++;
