@@ -69,7 +69,8 @@ public final class ShardTransaction {
         }
     }
 
-    private void runSynchronously(Shard[] targets, Function<Shard, Object> step, Runnable then) {
+    private void runSynchronously(Shard[] targets, Function<Shard, Object> given, Runnable then) {
+        Function<Shard, Object> step = observed(given);
         this.results = new Object[targets.length];
         for (int i = 0; i < targets.length; i++) {
             Shard t = targets[i];
@@ -132,6 +133,36 @@ public final class ShardTransaction {
         }
     }
 
+    /** Sees every step run on its shard's thread (keyspace notifications and tracking of multi-shard commands). */
+    public interface StepObserver {
+        /** Before a step; the result is handed to {@link #after}. */
+        boolean before(Shard shard);
+
+        void after(Shard shard, boolean started);
+    }
+
+    private StepObserver observer;
+
+    public ShardTransaction observe(StepObserver o) {
+        this.observer = o;
+        return this;
+    }
+
+    private Function<Shard, Object> observed(Function<Shard, Object> step) {
+        StepObserver o = observer;
+        if (o == null) {
+            return step;
+        }
+        return shard -> {
+            boolean started = o.before(shard);
+            try {
+                return step.apply(shard);
+            } finally {
+                o.after(shard, started);
+            }
+        };
+    }
+
     private ShardTransaction root() {
         return outer == null ? this : outer;
     }
@@ -190,11 +221,12 @@ public final class ShardTransaction {
      * when all are done, {@code then} runs on the origin with the results in {@link #results()},
      * indexed like {@code targets}. With {@code release}, each shard is released right after its step.
      */
-    public void run(Shard[] targets, Function<Shard, Object> step, boolean release, Runnable then) {
+    public void run(Shard[] targets, Function<Shard, Object> given, boolean release, Runnable then) {
         if (synchronous) {
-            runSynchronously(targets, step, then);
+            runSynchronously(targets, given, then);
             return;
         }
+        Function<Shard, Object> step = observed(given);
         assert origin.inShardThread();
         this.continuation = then;
         this.pending = targets.length;

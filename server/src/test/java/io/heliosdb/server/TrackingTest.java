@@ -50,6 +50,21 @@ class TrackingTest {
     }
 
     @Test
+    void keysReadByAMultiShardCommandAreTrackedToo() throws Exception {
+        try (RawClient c = new RawClient(server.port()); RawClient w = new RawClient(server.port())) {
+            c.call("HELLO", "3");
+            c.call("CLIENT", "TRACKING", "ON");
+            w.call("MSET", "mt:a", "1", "mt:b", "2", "mt:c", "3", "mt:d", "4"); // spread over the 3 shards
+            assertEquals("*[\"1\", \"2\", \"3\", \"4\"]", c.call("MGET", "mt:a", "mt:b", "mt:c", "mt:d"));
+            for (String k : new String[]{"mt:a", "mt:b", "mt:c", "mt:d"}) {
+                w.call("SET", k, "x");
+                assertEquals(">[\"invalidate\", *[\"" + k + "\"]]", c.read());
+            }
+            c.call("CLIENT", "TRACKING", "OFF");
+        }
+    }
+
+    @Test
     void resp2ClientGetsInvalidationsOnTheRedirectChannel() throws Exception {
         try (RawClient listener = new RawClient(server.port()); RawClient c = new RawClient(server.port());
              RawClient w = new RawClient(server.port())) {

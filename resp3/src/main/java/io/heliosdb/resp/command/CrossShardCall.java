@@ -157,8 +157,37 @@ public final class CrossShardCall {
     }
 
     public ShardTransaction transaction(Shard[] shards) {
-        return synchronous ? ShardTransaction.synchronous(home, shards, outer) : new ShardTransaction(home, shards, outer);
+        ShardTransaction t = synchronous ? ShardTransaction.synchronous(home, shards, outer) : new ShardTransaction(home, shards, outer);
+        return t.observe(stepObserver);
     }
+
+    /**
+     * Every step of this call on a shard is a piece of this command there: keyspace notifications
+     * record and announce what it changed, and a tracking client's reads are remembered.
+     */
+    private final ShardTransaction.StepObserver stepObserver = new ShardTransaction.StepObserver() {
+        @Override
+        public boolean before(Shard shard) {
+            io.heliosdb.resp.engine.ShardState st = ServerContext.state(shard);
+            if (spec.isWrite() && server.notifyFlags() != 0 && !st.recordingNotify()) {
+                st.beginNotify();
+                return true;
+            }
+            return false;
+        }
+
+        @Override
+        public void after(Shard shard, boolean started) {
+            io.heliosdb.resp.engine.ShardState st = ServerContext.state(shard);
+            if (started) {
+                st.endNotify(server.notifyFlags(), spec, args, db);
+            }
+            io.heliosdb.resp.tracking.TrackingState t = session == null ? null : session.tracking;
+            if (t != null && !spec.isWrite()) {
+                io.heliosdb.resp.tracking.TrackingCommands.remember(st, spec, args, session, t);
+            }
+        }
+    };
 
     /** The transaction holding this call's shards (EXEC's, a script's), or null. */
     public ShardTransaction outer() {

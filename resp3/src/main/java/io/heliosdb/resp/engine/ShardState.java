@@ -139,6 +139,11 @@ public final class ShardState {
     private boolean evicting;
     private boolean hooksOn;
 
+    /** Whether a command's changes are being recorded here now (a step inside it must not start another). */
+    public boolean recordingNotify() {
+        return notifyChanges != null;
+    }
+
     /** Before a write command while notifications are on: record what it changes. */
     public void beginNotify() {
         if (!hooksOn) {

@@ -139,6 +139,9 @@ public final class KeyspaceEvents {
             // per key argument, repeated keys too: "new" when it created the key, then "set"
             for (int i = 1; i + 1 < a.count(); i += 2) {
                 byte[] key = a.bytes(i);
+                if (changes.stream().noneMatch(c -> Arrays.equals(c.key, key))) {
+                    continue; // a key of another shard: announced by that shard's part of the command
+                }
                 for (Change c : changes) {
                     if (c.created && Arrays.equals(c.key, key)) {
                         c.created = false;

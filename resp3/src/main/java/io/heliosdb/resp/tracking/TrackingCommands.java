@@ -33,6 +33,12 @@ public final class TrackingCommands {
         if (spec.name().equals("client|caching")) {
             return; // it sets the flag for the next command
         }
+        remember(state, spec, args, session, t);
+        t.commandDone();
+    }
+
+    /** A read-only command's keys on this shard, remembered for a tracking client (also per step of a multi-shard read). */
+    public static void remember(ShardState state, CommandSpec spec, Args args, ClientSession session, TrackingState t) {
         if (spec.flags().contains("readonly") && t.tracksReads()) {
             int first = spec.firstKeyOf(args);
             if (first > 0 && args.count() > first) {
@@ -44,7 +50,6 @@ public final class TrackingCommands {
                 }
             }
         }
-        t.commandDone();
     }
 
     /** Tracking off (CLIENT TRACKING OFF, RESET, disconnect). */
