@@ -63,8 +63,12 @@ class StreamsTest {
             }
         });
         reader.start();
-        Thread.sleep(300);
         try (Jedis w = jedis(server)) {
+            // XADD only once the reader waits ("$" means: entries added after the XREAD)
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (!w.info("clients").contains("blocked_clients:1") && System.currentTimeMillis() < deadline) {
+                Thread.sleep(10);
+            }
             w.sendCommand(Protocol.Command.XADD, "events:c", "5-1", "type", "click");
         }
         reader.join(10_000);

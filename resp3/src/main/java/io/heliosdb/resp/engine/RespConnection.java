@@ -593,6 +593,8 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         int notify = spec.isWrite() ? ctx.server().notifyFlags() : 0;
         if (notify != 0) {
             state.beginNotify();
+        } else if (spec.isWrite() && !state.hooksOn() && !ctx.server().trackingBroadcast().isEmpty()) {
+            state.refreshKeyHooks(); // a BCAST client just appeared: do not wait for the posted refresh
         }
         if (tracking != null) {
             state.currentClientId = session.id; // NOLOOP: a client's own changes are not announced to it

@@ -139,6 +139,11 @@ public final class ShardState {
     private boolean evicting;
     private boolean hooksOn;
 
+    /** Whether the change hook is installed on this shard's databases. */
+    public boolean hooksOn() {
+        return hooksOn;
+    }
+
     /** Whether a command's changes are being recorded here now (a step inside it must not start another). */
     public boolean recordingNotify() {
         return notifyChanges != null;
