@@ -580,15 +580,4 @@ public final class StreamValue extends Versioned {
             o.write((int) (v >>> (8 * i)));
         }
     }
-
-    /** All entries' fields as a list (tests, RDB writing). */
-    public List<byte[][]> liveFields() {
-        List<byte[][]> l = new ArrayList<>();
-        for (int i = start; i < end; i++) {
-            if (data[i] != null) {
-                l.add(decode(data[i]));
-            }
-        }
-        return l;
-    }
 }

@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaFunction;
-import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
 
@@ -115,16 +114,8 @@ public final class FunctionCommands {
             out.error("ERR Function not found");
             return;
         }
-        int numKeys = ScriptCommands.numKeys(a);
-        LuaTable keys = new LuaTable(numKeys, 0);
-        for (int i = 0; i < numKeys; i++) {
-            keys.rawset(i + 1, LuaString.valueUsing(a.bytes(3 + i)));
-        }
-        int argc = a.count() - 3 - numKeys;
-        LuaTable argv = new LuaTable(argc, 0);
-        for (int i = 0; i < argc; i++) {
-            argv.rawset(i + 1, LuaString.valueUsing(a.bytes(3 + numKeys + i)));
-        }
+        LuaTable keys = ScriptCommands.keysOf(a);
+        LuaTable argv = ScriptCommands.argvOf(a);
         ScriptRun run = new ScriptRun(server, state.shard(), session, db, outer, readOnly || fn.readOnly(), name);
         try {
             LuaValue result = vm.callFunction(callback, keys, argv, run);

@@ -33,7 +33,6 @@ public final class LuaVm {
     private static final LuaString ARGV = LuaString.valueOf("ARGV");
 
     private final Globals globals = new Globals();
-    private final LuaTable sandboxed;
     private final Map<String, LuaFunction> compiled = new HashMap<>();
     private long compiledEpoch;
     private final TimeLimit limit = new TimeLimit();
@@ -79,11 +78,11 @@ public final class LuaVm {
         globals.rawset("bit", BitLib.table());
         globals.rawset("struct", StructLib.table());
         globals.debuglib = limit; // its per-instruction hook enforces the time limit and SCRIPT KILL
-        this.sandboxed = protectGlobals();
+        protectGlobals();
     }
 
     /** Redis 7: globals are read-only, and reading one that does not exist is an error. */
-    private LuaTable protectGlobals() {
+    private void protectGlobals() {
         LuaTable meta = new LuaTable();
         meta.rawset("__index", new TwoArgFunction() {
             @Override
@@ -98,7 +97,6 @@ public final class LuaVm {
             }
         });
         globals.setmetatable(meta);
-        return globals;
     }
 
     /** The compiled function of a script, compiling it on first use. Throws {@link CompileError}. */

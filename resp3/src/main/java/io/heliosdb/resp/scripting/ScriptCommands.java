@@ -161,16 +161,8 @@ public final class ScriptCommands {
         if (!bySha) {
             registry.add(body); // EVAL caches the script, as Redis does
         }
-        int numKeys = numKeys(a);
-        LuaTable keys = new LuaTable(numKeys, 0);
-        for (int i = 0; i < numKeys; i++) {
-            keys.rawset(i + 1, LuaString.valueUsing(a.bytes(3 + i)));
-        }
-        int argc = a.count() - 3 - numKeys;
-        LuaTable argv = new LuaTable(argc, 0);
-        for (int i = 0; i < argc; i++) {
-            argv.rawset(i + 1, LuaString.valueUsing(a.bytes(3 + numKeys + i)));
-        }
+        LuaTable keys = keysOf(a);
+        LuaTable argv = argvOf(a);
         ScriptRun run = new ScriptRun(server, state.shard(), session, db, outer, readOnly, sha);
         try {
             LuaValue result = vm.call(f, keys, argv, run);
@@ -184,6 +176,26 @@ public final class ScriptCommands {
         } finally {
             run.finished();
         }
+    }
+
+    /** KEYS of an EVAL or FCALL call (its numkeys arguments after the numkeys). */
+    static LuaTable keysOf(Args a) {
+        int numKeys = numKeys(a);
+        LuaTable keys = new LuaTable(numKeys, 0);
+        for (int i = 0; i < numKeys; i++) {
+            keys.rawset(i + 1, LuaString.valueUsing(a.bytes(3 + i)));
+        }
+        return keys;
+    }
+
+    /** ARGV: the arguments after the keys. */
+    static LuaTable argvOf(Args a) {
+        int first = 3 + numKeys(a);
+        LuaTable argv = new LuaTable(a.count() - first, 0);
+        for (int i = first; i < a.count(); i++) {
+            argv.rawset(i - first + 1, LuaString.valueUsing(a.bytes(i)));
+        }
+        return argv;
     }
 
     /** Redis 7's script error reply: the error, then " script: SHA, on @user_script:LINE." */

@@ -59,6 +59,8 @@ final class ScriptRun {
     private boolean announcedBusy;
 
     private byte[] argBytes = new byte[256];
+    private long[] offsets = new long[8];
+    private int[] lengths = new int[8];
     private final Args args = new Args();
     private final ByteBuf reply = Unpooled.buffer(256);
     private final RespWriter writer = new RespWriter();
@@ -277,8 +279,10 @@ final class ScriptRun {
     private boolean encode(Varargs a) {
         int n = a.narg();
         int used = 0;
-        long[] offsets = new long[n];
-        int[] lengths = new int[n];
+        if (offsets.length < n) { // reused across the script's calls
+            offsets = new long[n];
+            lengths = new int[n];
+        }
         for (int i = 1; i <= n; i++) {
             LuaValue v = a.arg(i);
             byte[] number = null;
@@ -330,9 +334,5 @@ final class ScriptRun {
             return (d < 0 ? "-" : "") + mantissa + "e" + (exponent < 0 ? "-" : "+") + (Math.abs(exponent) < 10 ? "0" : "") + Math.abs(exponent);
         }
         return b.stripTrailingZeros().toPlainString();
-    }
-
-    static LuaTable emptyTable() {
-        return new LuaTable();
     }
 }

@@ -358,14 +358,12 @@ public final class StreamCommands {
 
     private static void xdel(CommandContext ctx) {
         Args a = ctx.args();
-        Id[] ids = new Id[a.count() - 2];
-        for (int i = 2; i < a.count(); i++) {
-            try {
-                ids[i - 2] = StreamIds.parse(a.string(i), 0);
-            } catch (StreamIds.Bad b) {
-                ctx.out().error(b.getMessage());
-                return;
-            }
+        Id[] ids;
+        try {
+            ids = StreamIds.all(a, 2);
+        } catch (StreamIds.Bad b) {
+            ctx.out().error(b.getMessage());
+            return;
         }
         long e = TypedKeys.write(ctx, 1, ValueType.STREAM);
         if (e == TypedKeys.WRONG) {

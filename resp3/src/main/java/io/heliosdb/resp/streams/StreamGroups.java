@@ -301,14 +301,12 @@ final class StreamGroups {
 
     private static void xack(CommandContext ctx) {
         Args a = ctx.args();
-        Id[] ids = new Id[a.count() - 3];
-        for (int i = 3; i < a.count(); i++) {
-            try {
-                ids[i - 3] = StreamIds.parse(a.string(i), 0);
-            } catch (StreamIds.Bad b) {
-                ctx.out().error(b.getMessage());
-                return;
-            }
+        Id[] ids;
+        try {
+            ids = StreamIds.all(a, 3);
+        } catch (StreamIds.Bad b) {
+            ctx.out().error(b.getMessage());
+            return;
         }
         long e = TypedKeys.write(ctx, 1, ValueType.STREAM);
         if (e == TypedKeys.WRONG) {

@@ -41,6 +41,15 @@ final class StreamIds {
         return Long.parseUnsignedLong(s);
     }
 
+    /** Every argument from {@code from} on as an ID (XDEL, XACK). */
+    static Id[] all(io.heliosdb.resp.codec.Args a, int from) throws Bad {
+        Id[] ids = new Id[a.count() - from];
+        for (int i = from; i < a.count(); i++) {
+            ids[i - from] = parse(a.string(i), 0);
+        }
+        return ids;
+    }
+
     /** A range start: "(" makes it exclusive (the next ID); null when nothing can follow. */
     static Id rangeStart(String s) throws Bad {
         if (s.startsWith("(")) {

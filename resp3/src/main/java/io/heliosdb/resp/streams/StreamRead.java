@@ -446,13 +446,11 @@ final class StreamRead {
                         return;
                     }
                     @SuppressWarnings("unchecked") List<KeyResult> rs = (List<KeyResult>) r;
-                    int i = 0;
                     for (KeyResult kr : rs) {
                         if (kr != null) {
                             byArg.put(kr.keyArg, kr);
                             any = true;
                         }
-                        i++;
                     }
                 }
                 if (any || p.block < 0 || call.inTransaction()) {

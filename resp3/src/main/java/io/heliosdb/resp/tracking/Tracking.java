@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Client-side caching support (CLIENT TRACKING). Per shard, the keys tracked clients have read (and
@@ -155,9 +154,5 @@ public final class Tracking {
                 }
             });
         }
-    }
-
-    static CopyOnWriteArrayList<ClientSession> newBroadcastList() {
-        return new CopyOnWriteArrayList<>();
     }
 }
