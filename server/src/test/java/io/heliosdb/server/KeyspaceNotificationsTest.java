@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Keyspace notifications against redis-server (Debian's 7.0): the same random commands on both, a
  * subscriber on __key*__:* on each, and after every command the events each server published must be
- * the same, in the same order (keyspace and keyevent channels, all classes and new keys; key misses, which
- * HeliosDB announces for single-key reads only so far, are checked in the second test). A marker message after
+ * the same, in the same order (keyspace and keyevent channels, all classes, new keys and key misses; a
+ * third test reads missing keys with every read command). A marker message after
  * each command delimits its events. Reproduce a failure with -Ddiff.seed=N.
  */
 class KeyspaceNotificationsTest {
@@ -42,7 +42,7 @@ class KeyspaceNotificationsTest {
              RawClient rs = new RawClient(redis.port); RawClient hs = new RawClient(helios.port())) {
             for (RawClient c : new RawClient[]{rc, hc}) {
                 c.call("FLUSHALL");
-                assertEquals("+OK", c.call("CONFIG", "SET", "notify-keyspace-events", "KEAn"));
+                assertEquals("+OK", c.call("CONFIG", "SET", "notify-keyspace-events", "KEAnm"));
             }
             for (RawClient s : new RawClient[]{rs, hs}) {
                 s.call("PSUBSCRIBE", "__key*__:*");
@@ -99,6 +99,93 @@ class KeyspaceNotificationsTest {
         }
         assertEquals(seen.get(0), seen.get(1));
         assertEquals(8, seen.get(0).size(), seen.get(0).toString()); // set+expire twice, expired twice, keymiss twice (the lazily expired key misses too)
+    }
+
+    /** Every read of a missing key that Redis announces as "keymiss", and none that it does not. */
+    @Test
+    void readsOfMissingKeysAnnounceKeymissLikeRedis() throws Exception {
+        String[][] reads = {
+            {"GET", "m:a"}, {"GETRANGE", "m:a", "0", "1"}, {"SUBSTR", "m:a", "0", "1"}, {"STRLEN", "m:a"},
+            {"MGET", "m:a", "m:b"}, {"GETEX", "m:a"}, {"GETDEL", "m:a"}, {"GETSET", "m:a", "v"}, {"DEL", "m:a"},
+            {"SET", "m:a", "v", "GET"}, {"DEL", "m:a"}, {"LCS", "m:a", "m:b"}, {"GETBIT", "m:a", "1"},
+            {"BITCOUNT", "m:a"}, {"BITPOS", "m:a", "1"}, {"BITFIELD_RO", "m:a", "GET", "u8", "0"},
+            {"BITFIELD", "m:a", "GET", "u8", "0"}, {"BITOP", "AND", "m:d", "m:a", "m:b"}, {"APPEND", "m:c", "x"},
+            {"INCR", "m:i"}, {"SETRANGE", "m:r", "0", "x"},
+            {"EXISTS", "m:a", "m:b"}, {"TYPE", "m:a"}, {"TTL", "m:a"}, {"PTTL", "m:a"}, {"EXPIRETIME", "m:a"},
+            {"PEXPIRETIME", "m:a"}, {"DUMP", "m:a"}, {"OBJECT", "ENCODING", "m:a"}, {"OBJECT", "FREQ", "m:a"},
+            {"OBJECT", "IDLETIME", "m:a"}, {"OBJECT", "REFCOUNT", "m:a"}, {"MEMORY", "USAGE", "m:a"},
+            {"TOUCH", "m:a", "m:b"}, {"COPY", "m:a", "m:b"}, {"RENAME", "m:a", "m:b"}, {"RENAMENX", "m:a", "m:b"},
+            {"MOVE", "m:a", "1"}, {"EXPIRE", "m:a", "10"}, {"PERSIST", "m:a"}, {"SORT", "m:a"}, {"SORT_RO", "m:a"},
+            {"SORT", "m:a", "STORE", "m:d"}, {"UNLINK", "m:a"},
+            {"HGET", "m:h", "f"}, {"HMGET", "m:h", "f", "g"}, {"HGETALL", "m:h"}, {"HKEYS", "m:h"}, {"HVALS", "m:h"},
+            {"HLEN", "m:h"}, {"HEXISTS", "m:h", "f"}, {"HSTRLEN", "m:h", "f"}, {"HRANDFIELD", "m:h"},
+            {"HSCAN", "m:h", "0"}, {"HDEL", "m:h", "f"}, {"HINCRBY", "m:hi", "f", "1"},
+            {"LRANGE", "m:l", "0", "-1"}, {"LLEN", "m:l"}, {"LINDEX", "m:l", "0"}, {"LPOS", "m:l", "x"},
+            {"LPOP", "m:l"}, {"RPOP", "m:l", "2"}, {"LMPOP", "1", "m:l", "LEFT"}, {"LREM", "m:l", "0", "x"},
+            {"LSET", "m:l", "0", "x"}, {"LTRIM", "m:l", "0", "1"}, {"LINSERT", "m:l", "BEFORE", "a", "b"},
+            {"LPUSHX", "m:l", "x"}, {"RPOPLPUSH", "m:l", "m:l2"}, {"LMOVE", "m:l", "m:l2", "LEFT", "LEFT"},
+            {"BLPOP", "m:l", "0.01"}, {"BLMOVE", "m:l", "m:l2", "LEFT", "LEFT", "0.01"},
+            {"SMEMBERS", "m:s"}, {"SISMEMBER", "m:s", "x"}, {"SMISMEMBER", "m:s", "x"}, {"SCARD", "m:s"},
+            {"SRANDMEMBER", "m:s"}, {"SPOP", "m:s"}, {"SREM", "m:s", "x"}, {"SSCAN", "m:s", "0"},
+            {"SINTER", "m:s", "m:t"}, {"SUNION", "m:s", "m:t"}, {"SDIFF", "m:s", "m:t"}, {"SINTERCARD", "2", "m:s", "m:t"},
+            {"SINTERSTORE", "m:d", "m:s", "m:t"}, {"SUNIONSTORE", "m:d", "m:s"}, {"SDIFFSTORE", "m:d", "m:s"},
+            {"SMOVE", "m:s", "m:t", "x"},
+            {"ZRANGE", "m:z", "0", "-1"}, {"ZRANGEBYSCORE", "m:z", "0", "1"}, {"ZREVRANGE", "m:z", "0", "-1"},
+            {"ZRANGEBYLEX", "m:z", "-", "+"}, {"ZSCORE", "m:z", "x"}, {"ZMSCORE", "m:z", "x"}, {"ZRANK", "m:z", "x"},
+            {"ZREVRANK", "m:z", "x"}, {"ZCARD", "m:z"}, {"ZCOUNT", "m:z", "0", "1"}, {"ZLEXCOUNT", "m:z", "-", "+"},
+            {"ZRANDMEMBER", "m:z"}, {"ZSCAN", "m:z", "0"}, {"ZUNION", "2", "m:z", "m:y"}, {"ZINTER", "2", "m:z", "m:y"},
+            {"ZDIFF", "2", "m:z", "m:y"}, {"ZINTERCARD", "2", "m:z", "m:y"}, {"ZUNIONSTORE", "m:d", "2", "m:z", "m:y"},
+            {"ZRANGESTORE", "m:d", "m:z", "0", "-1"}, {"ZPOPMIN", "m:z"}, {"ZMPOP", "1", "m:z", "MIN"},
+            {"ZREM", "m:z", "x"}, {"ZREMRANGEBYRANK", "m:z", "0", "1"}, {"BZPOPMIN", "m:z", "0.01"},
+            {"XRANGE", "m:x", "-", "+"}, {"XREVRANGE", "m:x", "+", "-"}, {"XLEN", "m:x"},
+            {"XREAD", "STREAMS", "m:x", "0"}, {"XINFO", "STREAM", "m:x"}, {"XPENDING", "m:x", "g"},
+            {"XREAD", "STREAMS", "m:x", "m:x2", "0", "$"}, {"XREADGROUP", "GROUP", "g", "c", "STREAMS", "m:x", ">"},
+            {"XCLAIM", "m:x", "g", "c", "0", "1-1"}, {"XAUTOCLAIM", "m:x", "g", "c", "0", "0"},
+            {"XGROUP", "DESTROY", "m:x", "g"}, {"XGROUP", "SETID", "m:x", "g", "0"},
+            {"XGROUP", "CREATECONSUMER", "m:x", "g", "c"}, {"XGROUP", "DELCONSUMER", "m:x", "g", "c"},
+            {"XSETID", "m:x", "1-1"}, {"XINFO", "GROUPS", "m:x"}, {"XINFO", "CONSUMERS", "m:x", "g"},
+            {"HINCRBYFLOAT", "m:hf", "f", "1"}, {"LPUSH", "m:sl", "1", "2"}, {"SORT", "m:sl", "BY", "w:*", "GET", "v:*", "GET", "#"},
+            {"SET", "w:1", "5"}, {"HSET", "v:2", "f", "x"}, {"SORT", "m:sl", "BY", "w:*->f", "GET", "v:*->f", "LIMIT", "1", "1"},
+            {"SORT_RO", "m:sl", "BY", "nosort", "GET", "v:*", "GET", "w:*"}, {"SORT", "m:sl", "BY", "w:*", "GET", "v:*->f", "STORE", "m:d2"},
+            {"XDEL", "m:x", "1-1"}, {"XTRIM", "m:x", "MAXLEN", "1"}, {"XACK", "m:x", "g", "1-1"},
+            {"PFCOUNT", "m:p"}, {"PFCOUNT", "m:p", "m:q"}, {"PFMERGE", "m:d", "m:p"},
+            {"GEOPOS", "m:g", "x"}, {"GEODIST", "m:g", "x", "y"}, {"GEOHASH", "m:g", "x"},
+            {"GEOSEARCH", "m:g", "FROMLONLAT", "0", "0", "BYRADIUS", "1", "km"},
+            {"GEORADIUS_RO", "m:g", "0", "0", "1", "km"},
+            {"GEOSEARCHSTORE", "m:d", "m:g", "FROMLONLAT", "0", "0", "BYRADIUS", "1", "km"},
+            {"EVAL", "return redis.call('GET', KEYS[1])", "1", "m:a"},
+            {"WATCH", "m:a"}, {"UNWATCH"},
+        };
+        try (RawClient rc = new RawClient(redis.port); RawClient hc = new RawClient(helios.port());
+             RawClient rs = new RawClient(redis.port); RawClient hs = new RawClient(helios.port())) {
+            for (RawClient c : new RawClient[]{rc, hc}) {
+                c.call("FLUSHALL");
+                c.call("CONFIG", "SET", "notify-keyspace-events", "KEAm");
+            }
+            for (RawClient s : new RawClient[]{rs, hs}) {
+                s.call("PSUBSCRIBE", "__key*__:*");
+                s.call("SUBSCRIBE", "marker");
+            }
+            List<String> wrong = new ArrayList<>();
+            try {
+                for (String[] cmd : reads) {
+                    String r1 = rc.call(cmd);
+                    String r2 = hc.call(cmd);
+                    rc.call("PUBLISH", "marker", "x");
+                    hc.call("PUBLISH", "marker", "x");
+                    List<String> e1 = eventsUntilMarker(rs);
+                    List<String> e2 = eventsUntilMarker(hs);
+                    if (!e1.equals(e2) || !r1.equals(r2)) {
+                        wrong.add(String.join(" ", cmd) + "\n    redis:    " + r1 + " " + e1 + "\n    heliosdb: " + r2 + " " + e2);
+                    }
+                }
+            } finally {
+                for (RawClient c : new RawClient[]{rc, hc}) {
+                    c.call("CONFIG", "SET", "notify-keyspace-events", "");
+                }
+            }
+            assertEquals(List.of(), wrong, String.join("\n  ", wrong));
+        }
     }
 
     @Test
@@ -164,7 +251,7 @@ class KeyspaceNotificationsTest {
         String k = keys[rnd.nextInt(keys.length)];
         String k2 = keys[rnd.nextInt(keys.length)];
         String v = Integer.toString(rnd.nextInt(5));
-        return switch (rnd.nextInt(40)) {
+        return switch (rnd.nextInt(46)) {
             case 0 -> new String[]{"SET", k, v};
             case 1 -> new String[]{"SET", k, v, "EX", "100"};
             case 2 -> new String[]{"SETEX", k, "100", v};
@@ -204,6 +291,12 @@ class KeyspaceNotificationsTest {
             case 36 -> new String[]{"COPY", k, k2, "REPLACE"};
             case 37 -> new String[]{"GET", k};
             case 38 -> new String[]{"MSET", k, v, k2, v};
+            case 40 -> new String[]{"EXISTS", k, k2};
+            case 41 -> new String[]{"SUNION", k, k2};
+            case 42 -> new String[]{"ZINTER", "2", k, k2};
+            case 43 -> new String[]{"LRANGE", k, "0", "-1"};
+            case 44 -> new String[]{"HGETALL", k};
+            case 45 -> new String[]{"XRANGE", k, "-", "+"};
             default -> new String[]{"INCRBYFLOAT", k, "1.5"};
         };
     }

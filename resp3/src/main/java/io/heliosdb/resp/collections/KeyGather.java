@@ -96,7 +96,10 @@ public abstract class KeyGather implements MultiShardCommand {
         Keyspace ks = ctx.db();
         Object[] values = new Object[src.length];
         for (int i = 0; i < src.length; i++) {
-            values[i] = read(ks, a, src[i], false);
+            values[i] = read(ks, ctx.lookupRead(ks, src[i]), false);
+            if (values[i] == WRONG_TYPE) {
+                break; // Redis stops looking keys up at the first of the wrong type
+            }
         }
         Outcome o = compute(a, values);
         if (o.store) {
@@ -106,8 +109,7 @@ public abstract class KeyGather implements MultiShardCommand {
         o.reply.accept(ctx.out());
     }
 
-    private Object read(Keyspace ks, Args a, int arg, boolean copy) {
-        long e = ks.find(a.segment(), a.offset(arg), a.length(arg));
+    private Object read(Keyspace ks, long e, boolean copy) {
         if (e == Keyspace.NONE) {
             return null;
         }
@@ -178,7 +180,10 @@ public abstract class KeyGather implements MultiShardCommand {
                 Keyspace ks = call.db(s);
                 Object[] values = new Object[src.length];
                 for (int i = 0; i < src.length; i++) {
-                    values[i] = read(ks, a, src[i], false);
+                    values[i] = read(ks, call.lookupRead(s, src[i]), false);
+                    if (values[i] == WRONG_TYPE) {
+                        break;
+                    }
                 }
                 Outcome o = compute(a, values);
                 if (o.store) {
@@ -194,7 +199,7 @@ public abstract class KeyGather implements MultiShardCommand {
             Map<Integer, Object> copies = new LinkedHashMap<>();
             for (int i : byShard.get(s)) {
                 if (i != d || contains(src, d)) {
-                    copies.put(i, read(ks, a, i, true));
+                    copies.put(i, read(ks, call.lookupRead(s, i), true));
                 }
             }
             return copies;

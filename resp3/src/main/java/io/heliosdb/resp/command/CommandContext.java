@@ -77,17 +77,7 @@ public final class CommandContext {
 
     /** Records a read access (hit/miss statistics, LRU/LFU unless the client set NO-TOUCH). */
     public long lookupRead(Keyspace ks, int argIndex) {
-        long e = ks.find(args.segment(), args.offset(argIndex), args.length(argIndex));
-        if (e == Keyspace.NONE) {
-            shard.keyspaceMisses++;
-            shard.keyMiss(db, args, argIndex);
-        } else {
-            shard.keyspaceHits++;
-            if (session == null || !session.noTouch) {
-                ks.touch(e);
-            }
-        }
-        return e;
+        return shard.lookupRead(db, ks, args, argIndex, session == null || !session.noTouch);
     }
 
     public long lookupWrite(Keyspace ks, int argIndex) {

@@ -108,6 +108,11 @@ public final class CrossShardCall {
         return ServerContext.state(shard).db(db);
     }
 
+    /** A read lookup of argument {@code arg} on {@code shard} (statistics, LRU, "keymiss"); call only inside a step there. */
+    public long lookupRead(Shard shard, int arg) {
+        return ServerContext.state(shard).lookupRead(db, db(shard), args, arg, session == null || !session.noTouch);
+    }
+
     /** Groups argument indexes (keys at {@code first}, {@code first+step}, ...) by owning shard. */
     public Map<Shard, List<Integer>> keysByShard(int first, int step) {
         Map<Shard, List<Integer>> m = new LinkedHashMap<>();

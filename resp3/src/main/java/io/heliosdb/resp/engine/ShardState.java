@@ -124,13 +124,37 @@ public final class ShardState {
         return 0;
     }
 
-    /** A read found no key: "keymiss" (class m) while notifications want it. */
-    public void keyMiss(int db, io.heliosdb.resp.codec.Args a, int arg) {
-        int flags = server.notifyFlags();
-        if ((flags & io.heliosdb.resp.notify.KeyspaceEvents.KEY_MISS) != 0) {
-            io.heliosdb.resp.notify.KeyspaceEvents.publish(this, flags, io.heliosdb.resp.notify.KeyspaceEvents.KEY_MISS, "keymiss",
-                    a.bytes(arg), db);
+    /**
+     * A key looked up by a command that reads it, as Redis' lookupKeyRead: counts a hit or miss,
+     * refreshes LRU/LFU ({@code touch}) and announces "keymiss" (class m). Every read of a key the
+     * command does not own for writing goes through here, on one shard or across shards, so the
+     * statistics and events match Redis command for command.
+     */
+    public long lookupRead(int db, Keyspace ks, java.lang.foreign.MemorySegment seg, long off, int len, boolean touch) {
+        long e = ks.find(seg, off, len);
+        if (e == Keyspace.NONE) {
+            keyspaceMisses++;
+            if ((server.notifyFlags() & io.heliosdb.resp.notify.KeyspaceEvents.KEY_MISS) != 0) {
+                announceMiss(db, copy(seg, off, len));
+            }
+        } else {
+            keyspaceHits++;
+            if (touch) {
+                ks.touch(e);
+            }
         }
+        return e;
+    }
+
+    /** Publishes "keymiss" for {@code key} (on this shard's thread) if notifications want it. */
+    public void announceMiss(int db, byte[] key) {
+        int flags = server.notifyFlags();
+        io.heliosdb.resp.notify.KeyspaceEvents.publish(this, flags, io.heliosdb.resp.notify.KeyspaceEvents.KEY_MISS, "keymiss", key, db);
+    }
+
+    /** {@link #lookupRead} of a command argument. */
+    public long lookupRead(int db, Keyspace ks, io.heliosdb.resp.codec.Args a, int arg, boolean touch) {
+        return lookupRead(db, ks, a.segment(), a.offset(arg), a.length(arg), touch);
     }
 
     /** Keys changed by the running command while keyspace notifications are on, else null. */

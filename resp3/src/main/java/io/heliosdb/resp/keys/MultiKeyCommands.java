@@ -7,6 +7,7 @@ import io.heliosdb.resp.command.CommandTable;
 import io.heliosdb.resp.command.CrossShardCall;
 import io.heliosdb.resp.command.MultiShardCommand;
 import io.heliosdb.resp.command.Routing;
+import io.heliosdb.resp.engine.ServerContext;
 import io.heliosdb.scheduler.Shard;
 import java.util.List;
 import java.util.Map;
@@ -17,20 +18,19 @@ final class MultiKeyCommands {
 
     /** What one key contributes to the count, on the key's shard. */
     private interface KeyOp {
-        boolean apply(Keyspace ks, Args a, int i, CommandContext ctxOrNull);
+        boolean apply(Keyspace ks, Args a, int i, Reads read);
+    }
+
+    /** A read lookup on the shard the op runs on (see ShardState#lookupRead). */
+    private interface Reads {
+        long lookup(Keyspace ks, int arg, boolean touch);
     }
 
     static void register(CommandTable t) {
-        KeyOp delete = (ks, a, i, ctx) -> ks.delete(a.segment(), a.offset(i), a.length(i));
-        KeyOp exists = (ks, a, i, ctx) -> ctx != null ? ctx.lookupRead(ks, i) != Keyspace.NONE
-                : ks.find(a.segment(), a.offset(i), a.length(i)) != Keyspace.NONE;
-        KeyOp touch = (ks, a, i, ctx) -> {
-            long e = ks.find(a.segment(), a.offset(i), a.length(i));
-            if (e != Keyspace.NONE) {
-                ks.touch(e);
-            }
-            return e != Keyspace.NONE;
-        };
+        KeyOp delete = (ks, a, i, read) -> ks.delete(a.segment(), a.offset(i), a.length(i));
+        // EXISTS and TOUCH are reads in Redis (hit/miss counts, "keymiss"); TOUCH updates LRU even under NO-TOUCH.
+        KeyOp exists = (ks, a, i, read) -> read.lookup(ks, i, false) != Keyspace.NONE;
+        KeyOp touch = (ks, a, i, read) -> read.lookup(ks, i, true) != Keyspace.NONE;
         t.register("del", Routing.KEYS, new Counting(delete));
         t.register("unlink", Routing.KEYS, new Counting(delete));
         t.register("exists", Routing.KEYS, new Counting(exists));
@@ -42,9 +42,10 @@ final class MultiKeyCommands {
         public void execute(CommandContext ctx) {
             Args a = ctx.args();
             Keyspace ks = ctx.db();
+            Reads read = (k, arg, touch) -> ctx.shard().lookupRead(ctx.dbIndex(), k, a, arg, touch);
             long n = 0;
             for (int i = 1; i < a.count(); i++) {
-                if (op.apply(ks, a, i, ctx)) {
+                if (op.apply(ks, a, i, read)) {
                     n++;
                 }
             }
@@ -56,9 +57,10 @@ final class MultiKeyCommands {
             Map<Shard, List<Integer>> groups = call.keysByShard(1, 1);
             call.runOnceOnKeys(groups, s -> {
                 Keyspace ks = call.db(s);
+                Reads read = (k, arg, touch) -> ServerContext.state(s).lookupRead(call.db(), k, call.args(), arg, touch);
                 long n = 0;
                 for (int i : groups.get(s)) {
-                    if (op.apply(ks, call.args(), i, null)) {
+                    if (op.apply(ks, call.args(), i, read)) {
                         n++;
                     }
                 }

@@ -76,11 +76,12 @@ final class RenameCommands {
             }
             Keyspace src = ctx.db();
             Keyspace dst = ctx.shard().db(p.dstDb);
-            long e = ctx.lookupWrite(src, 1);
             if (mode == Mode.COPY && sameKey(a) && p.dstDb == ctx.dbIndex()) {
                 ctx.out().error("ERR source and destination objects are the same");
                 return;
             }
+            // COPY reads its source (a miss is a "keymiss"); RENAME takes it for writing.
+            long e = mode == Mode.COPY ? ctx.lookupRead(src, 1) : ctx.lookupWrite(src, 1);
             if (e == Keyspace.NONE) {
                 if (mode == Mode.COPY) {
                     ctx.out().integer(0);
@@ -139,7 +140,7 @@ final class RenameCommands {
                 boolean dstExists = (Boolean) tx.results()[0];
                 tx.run(new Shard[]{srcShard}, s -> {
                     Keyspace src = call.db(s);
-                    long e = src.find(a.segment(), a.offset(1), a.length(1));
+                    long e = mode == Mode.COPY ? call.lookupRead(s, 1) : src.find(a.segment(), a.offset(1), a.length(1));
                     if (e == Keyspace.NONE || (dstExists && !p.replace)) {
                         return e == Keyspace.NONE ? null : Boolean.FALSE;
                     }

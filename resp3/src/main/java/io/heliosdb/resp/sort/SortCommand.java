@@ -20,6 +20,7 @@ import io.heliosdb.resp.command.Errors;
 import io.heliosdb.resp.command.MultiShardCommand;
 import io.heliosdb.resp.command.Routing;
 import io.heliosdb.resp.engine.ServerContext;
+import io.heliosdb.resp.engine.ShardState;
 import io.heliosdb.scheduler.Shard;
 import io.heliosdb.scheduler.ShardTransaction;
 import java.lang.foreign.MemorySegment;
@@ -157,11 +158,14 @@ public final class SortCommand implements MultiShardCommand {
         throw new AssertionError("SORT is routed across shards");
     }
 
-    /** Value of a lookup on its shard: a string's bytes, a hash field, or null. */
+    /** A lookup whose key does not exist (Redis announces a "keymiss" for each such lookup). */
+    private static final byte[] MISSING = new byte[0];
+
+    /** Value of a lookup on its shard: a string's bytes, a hash field, null, or {@link #MISSING}. */
     private static byte[] read(Keyspace ks, Lookup l) {
         long e = ks.find(MemorySegment.ofArray(l.key), 0, l.key.length);
         if (e == Keyspace.NONE) {
-            return null;
+            return MISSING;
         }
         if (l.field == null) {
             return ks.type(e) == ValueType.STRING ? KeyGather.stringBytes(ks, e) : null;
@@ -180,7 +184,7 @@ public final class SortCommand implements MultiShardCommand {
         Shard[] all = call.server().shards().all();
         Shard source = call.shardOfArg(1);
         ShardTransaction tx = call.transaction(all);
-        tx.lockAll(() -> tx.run(new Shard[]{source}, s -> elements(call.db(s), a), false, () -> {
+        tx.lockAll(() -> tx.run(new Shard[]{source}, s -> elements(call.db(s), call.lookupRead(s, 1)), false, () -> {
             Object r = tx.results()[0];
             if (r instanceof String err) {
                 tx.release(all);
@@ -233,8 +237,7 @@ public final class SortCommand implements MultiShardCommand {
     /** The source's elements in their natural order, plus its type. */
     record Source(List<byte[]> elements, byte type) {}
 
-    private static Object elements(Keyspace ks, Args a) {
-        long e = ks.find(a.segment(), a.offset(1), a.length(1));
+    private static Object elements(Keyspace ks, long e) {
         List<byte[]> out = new ArrayList<>();
         if (e == Keyspace.NONE) {
             return new Source(out, ValueType.LIST);
@@ -302,6 +305,9 @@ public final class SortCommand implements MultiShardCommand {
             @SuppressWarnings("unchecked") Map<Lookup, byte[]> m = (Map<Lookup, byte[]>) r;
             found.putAll(m);
         }
+        Set<Lookup> missing = new java.util.HashSet<>();
+        found.entrySet().removeIf(en -> en.getValue() == MISSING && missing.add(en.getKey()));
+        ShardState home = ServerContext.state(call.home()); // this continuation runs on the origin's thread
         List<byte[]> items = new ArrayList<>(src.elements);
         boolean dontSort = o.noSort;
         boolean alpha = o.alpha;
@@ -310,6 +316,15 @@ public final class SortCommand implements MultiShardCommand {
             dontSort = false; // Redis sorts a set stored with BY nosort, so the result is deterministic
             alpha = true;
             by = null;
+        }
+        if (by != null && !dontSort && !missing.isEmpty()) {
+            for (byte[] el : items) { // Redis looks up the BY key of every element, in the source's order
+                Lookup l = substitute(by, el);
+                if (l != null && missing.contains(l)) {
+                    home.keyspaceMisses++;
+                    home.announceMiss(call.db(), l.key);
+                }
+            }
         }
         if (!dontSort) {
             int n = items.size();
@@ -383,6 +398,10 @@ public final class SortCommand implements MultiShardCommand {
                         out.add(el);
                     } else {
                         Lookup l = substitute(g, el);
+                        if (l != null && missing.contains(l)) {
+                            home.keyspaceMisses++;
+                            home.announceMiss(call.db(), l.key);
+                        }
                         out.add(l == null ? null : found.get(l));
                     }
                 }

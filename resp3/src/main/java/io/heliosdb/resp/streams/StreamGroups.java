@@ -308,7 +308,7 @@ final class StreamGroups {
             ctx.out().error(b.getMessage());
             return;
         }
-        long e = TypedKeys.write(ctx, 1, ValueType.STREAM);
+        long e = TypedKeys.read(ctx, 1, ValueType.STREAM); // a read in Redis: a missing stream is a "keymiss"
         if (e == TypedKeys.WRONG) {
             return;
         }
@@ -526,7 +526,7 @@ final class StreamGroups {
             }
         }
         deliveryTime = Math.min(deliveryTime, now);
-        long e = TypedKeys.write(ctx, 1, ValueType.STREAM);
+        long e = TypedKeys.read(ctx, 1, ValueType.STREAM); // Redis reads it: a miss is a "keymiss"
         if (e == TypedKeys.WRONG) {
             return;
         }
@@ -629,7 +629,7 @@ final class StreamGroups {
                 return;
             }
         }
-        long e = TypedKeys.write(ctx, 1, ValueType.STREAM);
+        long e = TypedKeys.read(ctx, 1, ValueType.STREAM); // as XCLAIM
         if (e == TypedKeys.WRONG) {
             return;
         }

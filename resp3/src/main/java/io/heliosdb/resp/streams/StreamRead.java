@@ -195,7 +195,7 @@ final class StreamRead {
      */
     static KeyResult readKey(ShardState st, int db, Args a, Plan p, int keyArg, Id after, int protocol, long now) {
         Keyspace ks = st.db(db);
-        long e = ks.find(a.segment(), a.offset(keyArg), a.length(keyArg));
+        long e = st.lookupRead(db, ks, a, keyArg, true);
         if (e != Keyspace.NONE && ks.type(e) != ValueType.STREAM) {
             return new KeyResult(keyArg, null, Errors.WRONGTYPE);
         }
@@ -330,9 +330,10 @@ final class StreamRead {
         if (p.group) {
             return null;
         }
+        // Redis looks every XREAD key up while parsing the IDs and again while reading: two "keymiss"es.
+        Keyspace ks = st.db(db);
+        long e = st.lookupRead(db, ks, a, keyArg, true);
         if (idText.equals("$")) {
-            Keyspace ks = st.db(db);
-            long e = ks.find(a.segment(), a.offset(keyArg), a.length(keyArg));
             if (e == Keyspace.NONE || ks.type(e) != ValueType.STREAM) {
                 return Id.MIN;
             }
@@ -397,10 +398,13 @@ final class StreamRead {
             }
             List<KeyResult> results = new ArrayList<>();
             long now = ctx.now();
+            Id[] after = new Id[p.keys]; // every ID first, then every read, as Redis (the order of its key lookups)
+            for (int k = 0; k < p.keys; k++) {
+                after[k] = resolve(ctx.shard(), ctx.dbIndex(), a, p, p.firstKey + k);
+            }
             for (int k = 0; k < p.keys; k++) {
                 int arg = p.firstKey + k;
-                KeyResult r = readKey(ctx.shard(), ctx.dbIndex(), a, p, arg, resolve(ctx.shard(), ctx.dbIndex(), a, p, arg),
-                        ctx.out().protocol(), now);
+                KeyResult r = readKey(ctx.shard(), ctx.dbIndex(), a, p, arg, after[k], ctx.out().protocol(), now);
                 results.add(r);
                 if (r != null && r.error != null) {
                     break;
@@ -433,7 +437,9 @@ final class StreamRead {
                     if (after != null) {
                         resolved.put(arg, after);
                     }
-                    rs.add(readKey(st, call.db(), a, p, arg, after, call.protocol(), now));
+                }
+                for (int arg : byShard.get(s)) {
+                    rs.add(readKey(st, call.db(), a, p, arg, resolved.get(arg), call.protocol(), now));
                 }
                 return rs;
             }, false, () -> {

@@ -23,8 +23,8 @@ final class LcsCommand implements MultiShardCommand {
     @Override
     public void execute(CommandContext ctx) {
         Keyspace ks = ctx.db();
-        byte[] a = fetch(ks, ctx.args(), 1);
-        byte[] b = fetch(ks, ctx.args(), 2);
+        byte[] a = fetch(ks, ctx.lookupRead(ks, 1));
+        byte[] b = fetch(ks, ctx.lookupRead(ks, 2));
         reply(ctx.args(), a, b, ctx.out());
     }
 
@@ -34,12 +34,11 @@ final class LcsCommand implements MultiShardCommand {
         java.util.Map<Shard, java.util.List<Integer>> keyArgs = new java.util.LinkedHashMap<>();
         keyArgs.put(shards[0], java.util.List.of(1));
         keyArgs.put(shards[1], java.util.List.of(2));
-        call.runOnceOnKeys(keyArgs, s -> fetch(call.db(s), call.args(), s == shards[0] ? 1 : 2),
+        call.runOnceOnKeys(keyArgs, s -> fetch(call.db(s), call.lookupRead(s, s == shards[0] ? 1 : 2)),
                 (out, r) -> reply(call.args(), (byte[]) r[0], (byte[]) r[1], out));
     }
 
-    private static byte[] fetch(Keyspace ks, Args args, int i) {
-        long e = ks.find(args.segment(), args.offset(i), args.length(i));
+    private static byte[] fetch(Keyspace ks, long e) {
         if (e == Keyspace.NONE) {
             return null;
         }

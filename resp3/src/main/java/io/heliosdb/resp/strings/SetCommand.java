@@ -44,8 +44,9 @@ final class SetCommand implements Command {
             return;
         }
         Keyspace ks = ctx.db();
-        // Only NX, XX and GET need the old entry; a plain SET goes straight to the store.
-        long e = nx || xx || get ? ctx.lookupWrite(ks, 1) : Keyspace.NONE;
+        // Only NX, XX and GET need the old entry; a plain SET goes straight to the store. GET reads it
+        // as GET does (a miss is announced), NX and XX only check it.
+        long e = get ? ctx.lookupRead(ks, 1) : nx || xx ? ctx.lookupWrite(ks, 1) : Keyspace.NONE;
         if (get) {
             if (e != Keyspace.NONE && ks.type(e) != ValueType.STRING) {
                 out.error(Errors.WRONGTYPE);
