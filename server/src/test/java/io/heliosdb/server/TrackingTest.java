@@ -82,6 +82,68 @@ class TrackingTest {
         }
     }
 
+    /** Against redis-server too: both must give the same answers. */
+    @Test
+    void aRedirectToAGoneClientIsReportedAsRedisDoes() throws Exception {
+        try (RedisPeer redis = RedisPeer.start()) {
+            for (int port : new int[]{redis.port, server.port()}) {
+                try (RawClient c = new RawClient(port); RawClient w = new RawClient(port)) {
+                    RawClient gone = new RawClient(port);
+                    String id = gone.call("CLIENT", "ID").substring(1);
+                    c.call("HELLO", "3");
+                    assertEquals("+OK", c.call("CLIENT", "TRACKING", "ON", "REDIRECT", id));
+                    gone.close();
+                    long deadline = System.currentTimeMillis() + 5000;
+                    while (w.call("CLIENT", "LIST").contains("id=" + id + " ") && System.currentTimeMillis() < deadline) {
+                        Thread.sleep(10);
+                    }
+                    c.call("GET", "rb:k");
+                    String info = c.call("CLIENT", "TRACKINGINFO");
+                    assertTrue(!info.contains("broken_redirect"), "not known before an invalidation: " + info);
+                    w.call("SET", "rb:k", "1");
+                    assertEquals(">[\"tracking-redir-broken\", :" + id + "]", c.read(), "port " + port);
+                    info = c.call("CLIENT", "TRACKINGINFO");
+                    assertTrue(info.contains("\"broken_redirect\""), info);
+                    c.call("GET", "rb:k");
+                    w.call("SET", "rb:k", "2");
+                    assertEquals(">[\"tracking-redir-broken\", :" + id + "]", c.read(), "each time (port " + port + ")");
+                }
+            }
+        }
+    }
+
+    @Test
+    void pastTrackingTableMaxKeysAKeyIsForgottenAndItsReaderToldAsRedisDoes() throws Exception {
+        try (RedisPeer redis = RedisPeer.start(); TestServer one = TestServer.start("--shards", "1")) {
+            for (int port : new int[]{redis.port, one.port()}) {
+                try (RawClient c = new RawClient(port); RawClient w = new RawClient(port)) {
+                    assertEquals("+OK", w.call("CONFIG", "SET", "tracking-table-max-keys", "2"));
+                    c.call("HELLO", "3");
+                    c.call("CLIENT", "TRACKING", "ON");
+                    List<String> invalidated = new java.util.ArrayList<>();
+                    for (String k : new String[]{"lim:a", "lim:b", "lim:c", "lim:d"}) {
+                        c.send(List.of("GET".getBytes(), k.getBytes()));
+                        for (String m = c.read(); !m.equals("(null)"); m = c.read()) {
+                            invalidated.add(m); // a push may come before the reply (Redis: before the next command)
+                        }
+                    }
+                    c.send(List.of("PING".getBytes()));
+                    for (String m = c.read(); !m.equals("+PONG"); m = c.read()) {
+                        invalidated.add(m);
+                    }
+                    assertEquals(2, invalidated.size(), "port " + port + ": " + invalidated);
+                    for (String m : invalidated) {
+                        assertTrue(m.matches(">\\[\"invalidate\", \\*\\[\"lim:[abcd]\"\\]\\]"), m);
+                    }
+                    String stats = w.call("INFO", "stats");
+                    assertTrue(stats.contains("tracking_total_keys:2"), "port " + port + ": " + stats);
+                    assertTrue(w.call("INFO", "clients").contains("tracking_clients:1"), "port " + port);
+                    w.call("CONFIG", "SET", "tracking-table-max-keys", "1000000");
+                }
+            }
+        }
+    }
+
     @Test
     void bcastOptinAndNoloopSelectWhatIsAnnounced() throws Exception {
         try (RawClient b = new RawClient(server.port()); RawClient o = new RawClient(server.port());

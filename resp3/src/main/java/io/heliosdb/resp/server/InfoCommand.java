@@ -130,7 +130,7 @@ final class InfoCommand {
                     line(b, "client_recent_max_input_buffer", "0");
                     line(b, "client_recent_max_output_buffer", "0");
                     line(b, "blocked_clients", Integer.toString(server.blockedCalls.size()));
-                    line(b, "tracking_clients", "0");
+                    line(b, "tracking_clients", Long.toString(server.clients().all().stream().filter(c -> c.tracking != null).count()));
                     line(b, "clients_in_timeout_table", "0");
                 }
                 case "memory" -> {
@@ -231,8 +231,19 @@ final class InfoCommand {
                     line(b, "evicted_keys", Long.toString(sumEvicted(server)));
                     line(b, "keyspace_hits", Long.toString(hits));
                     line(b, "keyspace_misses", Long.toString(misses));
-                    line(b, "pubsub_channels", "0");
-                    line(b, "pubsub_patterns", "0");
+                    line(b, "pubsub_channels", Integer.toString(server.pubsub().channels(false, null).size()));
+                    line(b, "pubsub_patterns", Integer.toString(server.pubsub().patternCount()));
+                    line(b, "pubsubshard_channels", Integer.toString(server.pubsub().channels(true, null).size()));
+                    long trackedKeys = 0, trackedItems = 0;
+                    for (io.heliosdb.scheduler.Shard s : server.shards().all()) {
+                        trackedKeys += ServerContext.state(s).tracking.keys();
+                        trackedItems += ServerContext.state(s).tracking.items();
+                    }
+                    line(b, "tracking_total_keys", Long.toString(trackedKeys));
+                    line(b, "tracking_total_items", Long.toString(trackedItems));
+                    line(b, "tracking_total_prefixes", Long.toString(server.trackingBroadcast().stream()
+                            .filter(c -> c.tracking != null).flatMap(c -> c.tracking.prefixes.stream())
+                            .map(io.heliosdb.index.collection.ByteKey::new).distinct().count()));
                     line(b, "total_error_replies", Long.toString(sum(failed) + server.rejectedCalls.sum()));
                     line(b, "heliosdb_internal_errors", Long.toString(server.shards().internalErrors()));
                 }

@@ -2,6 +2,7 @@ package io.heliosdb.resp.tracking;
 
 import io.heliosdb.index.collection.ByteKey;
 import io.heliosdb.resp.engine.ClientSession;
+import io.heliosdb.resp.engine.ConfigRegistry;
 import io.heliosdb.resp.engine.ServerContext;
 import io.heliosdb.resp.engine.ShardState;
 import io.heliosdb.scheduler.Shard;
@@ -24,8 +25,14 @@ public final class Tracking {
     private static final byte[] MESSAGE = "message".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] CHANNEL = "__redis__:invalidate".getBytes(StandardCharsets.US_ASCII);
 
+    private static final byte[] REDIR_BROKEN = "tracking-redir-broken".getBytes(StandardCharsets.US_ASCII);
+
     private final ShardState state;
     private final Map<ByteKey, Set<Long>> readers = new HashMap<>();
+    private ConfigRegistry.Param maxKeys;
+    /** Key/client pairs in {@link #readers}, for INFO (read by other threads). */
+    private volatile long items;
+    private volatile int keys;
 
     public Tracking(ShardState state) {
         this.state = state;
@@ -35,13 +42,58 @@ public final class Tracking {
         return !readers.isEmpty();
     }
 
+    /** Keys remembered on this shard (INFO tracking_total_keys); any thread. */
+    public int keys() {
+        return keys;
+    }
+
+    /** Key/client pairs remembered on this shard (INFO tracking_total_items); any thread. */
+    public long items() {
+        return items;
+    }
+
     /** A tracked client read {@code key} here. */
     public void remember(byte[] key, long clientId) {
         boolean wasEmpty = readers.isEmpty();
-        readers.computeIfAbsent(new ByteKey(key), k -> new HashSet<>(4)).add(clientId);
+        ByteKey k = new ByteKey(key);
+        if (readers.computeIfAbsent(k, x -> new HashSet<>(4)).add(clientId)) {
+            items++;
+        }
+        keys = readers.size();
+        limit(k);
         if (wasEmpty) {
             state.refreshKeyHooks();
         }
+    }
+
+    /**
+     * tracking-table-max-keys: past the limit (this shard's share of it), Redis forgets keys picked at
+     * random and tells their readers they are invalid, so the table cannot grow without bound. The key
+     * just read stays.
+     */
+    private void limit(ByteKey justRead) {
+        if (maxKeys == null) {
+            maxKeys = state.server().config().param("tracking-table-max-keys");
+        }
+        long max = maxKeys.number();
+        if (max == 0) {
+            return;
+        }
+        long share = Math.max(1, (max + state.server().shards().size() - 1) / state.server().shards().size());
+        if (readers.size() <= share) {
+            return;
+        }
+        var it = readers.entrySet().iterator();
+        while (readers.size() > share && it.hasNext()) {
+            var en = it.next();
+            if (en.getKey().equals(justRead)) {
+                continue;
+            }
+            it.remove();
+            items -= en.getValue().size();
+            tell(en.getValue(), en.getKey().bytes, 0);
+        }
+        keys = readers.size();
     }
 
     /** {@code key} changed (by client {@code byClient}, 0 for the server itself): tell who must know. */
@@ -50,12 +102,9 @@ public final class Tracking {
         if (!readers.isEmpty()) {
             Set<Long> ids = readers.remove(new ByteKey(key));
             if (ids != null) {
-                for (long id : ids) {
-                    ClientSession c = server.clients().get(id);
-                    if (c != null && c.tracking != null && !c.tracking.bcast && !(c.tracking.noloop && id == byClient)) {
-                        send(c, key);
-                    }
-                }
+                items -= ids.size();
+                keys = readers.size();
+                tell(ids, key, byClient);
                 if (readers.isEmpty()) {
                     state.refreshKeyHooks();
                 }
@@ -64,6 +113,16 @@ public final class Tracking {
         for (ClientSession c : server.trackingBroadcast()) {
             TrackingState t = c.tracking;
             if (t != null && t.bcast && !(t.noloop && c.id == byClient) && t.matches(key, 0, key.length)) {
+                send(c, key);
+            }
+        }
+    }
+
+    /** Sends "invalidate key" to the (non-BCAST) clients that read it, but for a NOLOOP writer itself. */
+    private void tell(Set<Long> ids, byte[] key, long byClient) {
+        for (long id : ids) {
+            ClientSession c = state.server().clients().get(id);
+            if (c != null && c.tracking != null && !c.tracking.bcast && !(c.tracking.noloop && id == byClient)) {
                 send(c, key);
             }
         }
@@ -83,6 +142,8 @@ public final class Tracking {
             }
         }
         readers.clear();
+        items = 0;
+        keys = 0;
         for (ClientSession c : state.server().trackingBroadcast()) {
             if (c.tracking != null && told.add(c.id)) {
                 send(c, null);
@@ -97,7 +158,12 @@ public final class Tracking {
         if (c.tracking.redirect != 0) {
             target = state.server().clients().get(c.tracking.redirect);
             if (target == null) {
-                return; // the redirect client is gone
+                // The redirect client is gone: a RESP3 client is told so instead, each time, as Redis does.
+                c.tracking.redirectBroken = true;
+                if (c.protocol == 3 && c.subscriber != null) {
+                    io.heliosdb.resp.pubsub.PubSub.deliver(state.shard(), c.subscriber, redirectBroken(c.tracking.redirect));
+                }
+                return;
             }
         }
         if (target.subscriber == null) {
@@ -112,6 +178,14 @@ public final class Tracking {
             return; // a RESP2 client can only hear invalidations through the redirect channel
         }
         io.heliosdb.resp.pubsub.PubSub.deliver(state.shard(), target.subscriber, msg);
+    }
+
+    private static byte[] redirectBroken(long redirect) {
+        ByteArrayOutputStream o = new ByteArrayOutputStream(48);
+        o.writeBytes(">2\r\n".getBytes(StandardCharsets.US_ASCII));
+        bulk(o, REDIR_BROKEN);
+        o.writeBytes((":" + redirect + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        return o.toByteArray();
     }
 
     private static byte[] encode(boolean resp3, byte[] key) {

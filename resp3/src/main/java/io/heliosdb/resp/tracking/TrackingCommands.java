@@ -240,7 +240,7 @@ public final class TrackingCommands {
             if (t.noloop) {
                 flags.add("noloop");
             }
-            if (t.redirect != 0 && ctx.server().clients().get(t.redirect) == null) {
+            if (t.redirectBroken) {
                 flags.add("broken_redirect");
             }
         }

@@ -16,6 +16,8 @@ public final class TrackingState {
     public final List<byte[]> prefixes;
     /** CLIENT CACHING YES (1) / NO (-1) for the next command, else 0. */
     volatile int caching;
+    /** An invalidation found the REDIRECT client gone (CLIENT TRACKINGINFO says "broken_redirect" from then on). */
+    volatile boolean redirectBroken;
 
     TrackingState(long redirect, boolean bcast, boolean optin, boolean optout, boolean noloop, List<byte[]> prefixes) {
         this.redirect = redirect;
