@@ -99,6 +99,16 @@ public final class Shard {
         return loop.inEventLoop();
     }
 
+    /**
+     * From inside a long task on this shard's thread (a script past lua-time-limit): one
+     * non-blocking round of this loop's socket I/O, so its clients are answered meanwhile. Queued
+     * tasks, mailbox work included, wait for the task to end. False when called from inside this
+     * loop's socket handling (a command run straight from a read), where nothing can be done.
+     */
+    public boolean pumpIo() {
+        return ((ShardEventLoop) loop).pumpIo();
+    }
+
     /** Upper layers attach their per-shard state (the keyspace) once, before serving. */
     public void attach(Object shardState) {
         this.state = shardState;

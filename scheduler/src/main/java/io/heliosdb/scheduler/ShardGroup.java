@@ -29,7 +29,13 @@ public final class ShardGroup implements AutoCloseable {
             throw new IllegalArgumentException("shards must be between 1 and 1024, got " + shardCount);
         }
         this.transport = transport;
-        this.group = new MultiThreadIoEventLoopGroup(shardCount, threadFactory(pinThreads), transport.ioHandlerFactory());
+        this.group = new MultiThreadIoEventLoopGroup(shardCount, threadFactory(pinThreads), transport.ioHandlerFactory()) {
+            @Override
+            protected io.netty.channel.IoEventLoop newChild(java.util.concurrent.Executor executor, io.netty.channel.IoHandlerFactory factory,
+                    Object... args) {
+                return new ShardEventLoop(this, executor, factory);
+            }
+        };
         this.shards = new Shard[shardCount];
         int i = 0;
         for (EventExecutor e : group) {

@@ -175,12 +175,17 @@ public final class HeliosServer implements AutoCloseable {
         context.onShutdown(action);
     }
 
+    public void onHardShutdownCommand(Runnable action) {
+        context.onHardShutdown(action);
+    }
+
     @Override
     public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
+        context.abandonBusyScripts(); // a script spinning forever must not keep the shards from closing
         timers.forEach(t -> t.cancel(false));
         listener.close().syncUninterruptibly();
         acceptor.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);

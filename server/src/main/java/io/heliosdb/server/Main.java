@@ -26,6 +26,8 @@ public final class Main {
         }
         CountDownLatch stopped = new CountDownLatch(1);
         server.onShutdownCommand(() -> System.exit(0)); // runs the shutdown hook below
+        // SHUTDOWN NOSAVE while a script that wrote is busy: stop at once, before its changes are logged.
+        server.onHardShutdownCommand(() -> Runtime.getRuntime().halt(0));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("HeliosDB shutting down");
             server.close();

@@ -19,6 +19,7 @@ class AclTest {
         Path dir = Files.createTempDirectory("helios-acl");
         Path aclfile = dir.resolve("users.acl");
         Files.writeString(aclfile, "");
+        Object[] listed = new Object[1];
         try {
             try (TestServer s = TestServer.startOn(dir, "--aclfile", aclfile.toString());
                  Jedis admin = new Jedis("127.0.0.1", s.port()); Jedis app = new Jedis("127.0.0.1", s.port())) {
@@ -39,6 +40,12 @@ class AclTest {
                 assertEquals("NOPERM this user has no permissions to access one of the channels used as arguments", ch.getMessage());
                 var log = admin.aclLog();
                 assertTrue(log.size() >= 3, log.toString());
+                // a selector: the app may also read (only) the reports, through a second set of rules
+                assertEquals("OK", admin.aclSetUser("app", "(%R~reports:* +get)"));
+                admin.set("reports:1", "r");
+                assertEquals("r", app.get("reports:1"));
+                assertThrows(JedisDataException.class, () -> app.set("reports:1", "x"));
+                listed[0] = admin.aclList();
                 assertEquals("OK", admin.aclSave());
             }
             assertTrue(Files.readString(aclfile).contains("user app on #"), Files.readString(aclfile));
@@ -47,6 +54,10 @@ class AclTest {
                 assertEquals("OK", app.auth("app", "s3cret"));
                 assertEquals("v", app.get("app:1")); // the data and the user both came back
                 assertThrows(JedisDataException.class, app::flushAll);
+                assertEquals("r", app.get("reports:1")); // and its selector
+                try (Jedis admin = new Jedis("127.0.0.1", s.port())) {
+                    assertEquals(listed[0], admin.aclList());
+                }
             }
         } finally {
             TestServer.deleteRecursively(dir);

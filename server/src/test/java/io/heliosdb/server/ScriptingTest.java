@@ -170,34 +170,23 @@ class ScriptingTest {
                     }
                 });
                 runner.start();
-                // The script's shard thread is busy: clients on the other shards' loops get BUSY for
-                // its keys and can SCRIPT KILL. Try connections until one lands on another loop.
-                boolean killed = false;
-                List<Jedis> opened = new ArrayList<>();
-                long deadline = System.currentTimeMillis() + 20_000;
-                while (!killed && System.currentTimeMillis() < deadline) {
-                    Thread.sleep(150);
-                    Jedis c = new Jedis("127.0.0.1", server.port(), 300);
-                    opened.add(c);
-                    try {
-                        c.get("busy:key");
-                    } catch (JedisDataException e) {
-                        assertEquals("BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.", e.getMessage());
-                        assertEquals("OK", c.scriptKill());
-                        killed = true;
-                    } catch (Exception timeoutOnTheBusyLoop) {
-                        // this connection lives on the busy loop: take another
-                    }
+                // Every client gets BUSY for the script's shard, whichever loop it is on (the script's own
+                // loop is served from the script's hook), and any of them can SCRIPT KILL.
+                List<Jedis> clients = new ArrayList<>();
+                for (int i = 0; i < 6; i++) {
+                    clients.add(new Jedis("127.0.0.1", server.port(), 5_000));
                 }
+                String busy = "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+                long deadline = System.currentTimeMillis() + 20_000;
+                while (!busy.equals(errorOf(() -> admin.get("busy:key"))) && System.currentTimeMillis() < deadline) {
+                    Thread.sleep(20);
+                }
+                for (Jedis c : clients) {
+                    assertEquals(busy, errorOf(() -> c.get("busy:key"))); // PING is BUSY on the script's loop only
+                }
+                assertEquals("OK", clients.get(clients.size() - 1).scriptKill());
                 runner.join(10_000);
-                opened.forEach(c -> {
-                    try {
-                        c.close();
-                    } catch (Exception ignored) {
-                        // a connection of the busy loop
-                    }
-                });
-                assertTrue(killed, "SCRIPT KILL reached the script");
+                clients.forEach(Jedis::close);
                 assertTrue(outcome.get() instanceof JedisDataException, String.valueOf(outcome.get()));
                 assertTrue(outcome.get().getMessage().startsWith("ERR Script killed by user with SCRIPT KILL"), outcome.get().getMessage());
                 try (Jedis after = jedis()) {
@@ -208,6 +197,94 @@ class ScriptingTest {
             } finally {
                 admin.configSet("lua-time-limit", "5000");
             }
+        }
+    }
+
+    private static String errorOf(Runnable r) {
+        try {
+            r.run();
+            return null;
+        } catch (JedisDataException e) {
+            return e.getMessage();
+        }
+    }
+
+    /**
+     * One shard, so the script's loop is every client's loop: the same conversation with redis-server
+     * and HeliosDB while a script, then a function, is busy — clients connected before and after it
+     * started get BUSY (naming the right KILL), FUNCTION STATS shows a running function, SCRIPT KILL
+     * and FUNCTION KILL each stop only their own kind, and the caller's pipelined command waits for it.
+     */
+    @Test
+    void busyScriptsAndFunctionsAnswerEveryClientAsRedisDoes() throws Exception {
+        try (RedisPeer redis = RedisPeer.start(); TestServer one = TestServer.start("--shards", "1")) {
+            List<List<String>> transcripts = new ArrayList<>();
+            for (int port : new int[]{redis.port, one.port()}) {
+                List<String> t = new ArrayList<>();
+                try (RawClient before = new RawClient(port)) {
+                    before.call("CONFIG", "SET", "lua-time-limit", "100");
+                    before.call("FUNCTION", "LOAD", "REPLACE", "#!lua name=busylib\nredis.register_function('spin', function() while true do end end)");
+                    for (String[] run : new String[][]{{"EVAL", "while true do end", "0"}, {"FCALL", "spin", "0"}}) {
+                        RawClient caller = new RawClient(port);
+                        // the call and a pipelined PING behind it: the PING is answered after the call ends
+                        caller.sendRaw(RawClient.encode(List.of(run[0].getBytes(), run[1].getBytes(), run[2].getBytes())));
+                        caller.sendRaw(RawClient.encode(List.of("PING".getBytes())));
+                        long deadline = System.currentTimeMillis() + 10_000;
+                        String r;
+                        while (!(r = before.call("PING")).startsWith("-BUSY") && System.currentTimeMillis() < deadline) {
+                            Thread.sleep(20);
+                        }
+                        t.add("before PING: " + r);
+                        try (RawClient after = new RawClient(port)) {
+                            t.add("after GET: " + after.call("GET", "k"));
+                            t.add("after STATS: " + after.call("FUNCTION", "STATS").replaceAll("duration_ms\", :\\d+", "duration_ms\", :N"));
+                            String wrongKill = run[0].equals("EVAL") ? "FUNCTION" : "SCRIPT";
+                            t.add("after wrong KILL: " + after.call(wrongKill, "KILL"));
+                            t.add("before KILL: " + before.call(run[0].equals("EVAL") ? "SCRIPT" : "FUNCTION", "KILL"));
+                        }
+                        t.add("caller: " + caller.read().replaceAll(" script: .*", ""));
+                        t.add("caller's pipelined: " + caller.read());
+                        caller.close();
+                    }
+                    t.add("then: " + before.call("PING") + " " + before.call("SCRIPT", "KILL"));
+                    before.call("CONFIG", "SET", "lua-time-limit", "5000");
+                    before.call("FUNCTION", "FLUSH");
+                }
+                transcripts.add(t);
+            }
+            assertEquals(transcripts.get(0), transcripts.get(1));
+            assertTrue(transcripts.get(1).get(0).startsWith("before PING: -BUSY"), transcripts.get(1).toString());
+        }
+    }
+
+    /** As Redis: plain SHUTDOWN is refused while a script is busy; SHUTDOWN NOSAVE stops the server at once. */
+    @Test
+    void shutdownWhileAScriptIsBusyNeedsNosave() throws Exception {
+        TestServer one = TestServer.start("--shards", "1");
+        try (RawClient admin = new RawClient(one.port()); RawClient caller = new RawClient(one.port())) {
+            admin.call("CONFIG", "SET", "lua-time-limit", "50");
+            caller.sendRaw(RawClient.encode(List.of("EVAL".getBytes(), "redis.call('SET', 'sd:k', 'v') while true do end".getBytes(), "0".getBytes())));
+            long deadline = System.currentTimeMillis() + 10_000;
+            String r;
+            while (!(r = admin.call("PING")).startsWith("-BUSY") && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals("-BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.", r);
+            assertTrue(admin.call("SCRIPT", "KILL").startsWith("-UNKILLABLE"));
+            assertEquals("-BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.", admin.call("SHUTDOWN"));
+            admin.sendRaw(RawClient.encode(List.of("SHUTDOWN".getBytes(), "NOSAVE".getBytes())));
+            deadline = System.currentTimeMillis() + 10_000;
+            boolean down = false;
+            while (!down && System.currentTimeMillis() < deadline) {
+                try (java.net.Socket s = new java.net.Socket("127.0.0.1", one.port())) {
+                    Thread.sleep(50);
+                } catch (java.io.IOException refused) {
+                    down = true;
+                }
+            }
+            assertTrue(down, "the server stopped listening");
+        } finally {
+            one.close();
         }
     }
 
@@ -234,8 +311,6 @@ class ScriptingTest {
                         if (e.getMessage().startsWith("UNKILLABLE")) {
                             seen = e.getMessage();
                         }
-                    } catch (Exception busyLoop) {
-                        // on the script's own loop: try another connection
                     }
                 }
                 runner.join(10_000);

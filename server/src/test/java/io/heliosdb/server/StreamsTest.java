@@ -108,6 +108,55 @@ class StreamsTest {
         }
     }
 
+    /**
+     * Redis 7 unblocks a blocked XREADGROUP whose stream is deleted or replaced (UNBLOCKED) or whose
+     * group is destroyed (NOGROUP); a plain XREAD keeps waiting. The same steps on redis-server and on
+     * HeliosDB (3 shards, the stream on another loop than the writer's at times) must answer alike.
+     */
+    @Test
+    void blockedGroupReadersHearTheirStreamOrGroupGoAwayAsInRedis() throws Exception {
+        String[][] endings = {{"DEL", "gs:s"}, {"XGROUP", "DESTROY", "gs:s", "g"}, {"SET", "gs:s", "x"}, {"FLUSHALL"}, {"UNLINK", "gs:s"}};
+        try (RedisPeer redis = RedisPeer.start()) {
+            List<List<String>> seen = new ArrayList<>();
+            for (int port : new int[]{redis.port, server.port()}) {
+                List<String> answers = new ArrayList<>();
+                try (RawClient w = new RawClient(port)) {
+                    for (String[] end : endings) {
+                        w.call("DEL", "gs:s");
+                        w.call("XGROUP", "CREATE", "gs:s", "g", "$", "MKSTREAM");
+                        try (RawClient r = new RawClient(port)) {
+                            r.sendRaw(RawClient.encode(List.of("XREADGROUP".getBytes(), "GROUP".getBytes(), "g".getBytes(), "c".getBytes(),
+                                    "BLOCK".getBytes(), "10000".getBytes(), "STREAMS".getBytes(), "gs:s".getBytes(), ">".getBytes())));
+                            waitBlocked(w, 1);
+                            w.call(end);
+                            answers.add(String.join(" ", end) + " -> " + r.read());
+                        }
+                        waitBlocked(w, 0);
+                    }
+                    // a plain XREAD is not woken by the deletion: it times out
+                    w.call("XADD", "gs:t", "1-1", "f", "v");
+                    try (RawClient r = new RawClient(port)) {
+                        r.sendRaw(RawClient.encode(List.of("XREAD".getBytes(), "BLOCK".getBytes(), "300".getBytes(), "STREAMS".getBytes(),
+                                "gs:t".getBytes(), "$".getBytes())));
+                        waitBlocked(w, 1);
+                        w.call("DEL", "gs:t");
+                        answers.add("XREAD after DEL -> " + r.read());
+                    }
+                }
+                seen.add(answers);
+            }
+            assertEquals(seen.get(0), seen.get(1));
+            assertTrue(seen.get(1).get(0).contains("UNBLOCKED the stream key no longer exists"), seen.get(1).toString());
+        }
+    }
+
+    private static void waitBlocked(RawClient c, int n) throws Exception {
+        long deadline = System.currentTimeMillis() + 5000;
+        while (!c.call("INFO", "clients").contains("blocked_clients:" + n) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(10);
+        }
+    }
+
     @Test
     void consumerGroupDeliversEveryEntryToExactlyOneBlockedConsumer() throws Exception {
         int consumers = 4;

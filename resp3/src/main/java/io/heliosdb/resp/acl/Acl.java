@@ -25,13 +25,22 @@ public final class Acl {
     final List<LogEntry> log = new ArrayList<>();
     private long nextLogId;
 
-    public Acl(CommandTable table) {
+    /** acl-pubsub-default: new users and selectors may use every channel (allchannels) or none. */
+    private final java.util.function.BooleanSupplier allChannelsByDefault;
+
+    public Acl(CommandTable table, java.util.function.BooleanSupplier allChannelsByDefault) {
         this.table = table;
+        this.allChannelsByDefault = allChannelsByDefault;
         users.put("default", defaultUser());
     }
 
+    /** A new user: off, no passwords, no commands, no keys, channels as acl-pubsub-default says. */
+    AclUser newUser(String name) {
+        return new AclUser(name, allChannelsByDefault.getAsBoolean());
+    }
+
     private AclUser defaultUser() {
-        AclUser u = new AclUser("default");
+        AclUser u = newUser("default");
         u.apply("on", table);
         u.apply("nopass", table);
         u.apply("~*", table);
@@ -55,9 +64,15 @@ public final class Acl {
     }
 
     /** ACL SETUSER: applies the rules to a copy (a new user starts disabled, with nothing allowed); null or the error. */
-    public synchronized String setUser(String name, List<String> rules) {
+    public synchronized String setUser(String name, List<String> given) {
+        List<String> rules;
+        try {
+            rules = AclUser.mergeSelectors(given);
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
         AclUser old = users.get(name);
-        AclUser u = old == null ? new AclUser(name) : old.copy();
+        AclUser u = old == null ? newUser(name) : old.copy();
         for (String r : rules) {
             String why = u.apply(r, table);
             if (why != null) {
@@ -88,55 +103,40 @@ public final class Acl {
         if (u == null) {
             return "NOPERM User no longer exists";
         }
-        if (!u.mayRun(spec)) {
-            addLog("command", spec.name(), u.name, clientInfo);
-            return "NOPERM this user has no permissions to run the '" + spec.name() + "' command";
+        long denial = u.check(spec, a);
+        if (denial == AclSelector.OK) {
+            return null;
         }
-        int first = spec.firstKeyOf(a);
-        if (first > 0 && a.count() > first) {
-            int last = spec.lastKeyOf(a);
-            for (int i = first; i <= last; i += spec.keyStepOf()) {
-                byte[] key = a.bytes(i);
-                if (!u.mayAccessKey(key, !spec.isWrite() || spec.flags().contains("readonly"), spec.isWrite())) {
-                    addLog("key", new String(key, java.nio.charset.StandardCharsets.UTF_8), u.name, clientInfo);
-                    return NOPERM_KEY;
-                }
+        int reason = (int) (denial >>> 32);
+        int arg = (int) denial;
+        switch (reason) {
+            case AclSelector.DENIED_KEY -> {
+                addLog("key", a.string(arg), u.name, clientInfo);
+                return NOPERM_KEY;
             }
-        }
-        String channelError = checkChannels(u, spec, a, clientInfo);
-        return channelError;
-    }
-
-    private String checkChannels(AclUser u, CommandSpec spec, Args a, String clientInfo) {
-        String n = spec.name();
-        int from;
-        int to;
-        boolean pattern = false;
-        switch (n) {
-            case "publish", "spublish" -> {
-                from = 1;
-                to = 1;
-            }
-            case "subscribe", "ssubscribe" -> {
-                from = 1;
-                to = a.count() - 1;
-            }
-            case "psubscribe" -> {
-                from = 1;
-                to = a.count() - 1;
-                pattern = true;
-            }
-            default -> {
-                return null;
-            }
-        }
-        for (int i = from; i <= to; i++) {
-            if (!u.mayAccessChannel(a.bytes(i), pattern)) {
-                addLog("channel", a.string(i), u.name, clientInfo);
+            case AclSelector.DENIED_CHANNEL -> {
+                addLog("channel", a.string(arg), u.name, clientInfo);
                 return NOPERM_CHANNEL;
             }
+            default -> {
+                addLog("command", spec.name(), u.name, clientInfo);
+                return "NOPERM this user has no permissions to run the '" + spec.name() + "' command";
+            }
         }
-        return null;
+    }
+
+    /** ACL DRYRUN's answer: null when allowed, else Redis' sentence for the refusal. */
+    String dryRun(AclUser u, CommandSpec spec, Args a) {
+        long denial = u.check(spec, a);
+        if (denial == AclSelector.OK) {
+            return null;
+        }
+        int arg = (int) denial;
+        return switch ((int) (denial >>> 32)) {
+            case AclSelector.DENIED_KEY -> "This user has no permissions to access the '" + a.string(arg) + "' key";
+            case AclSelector.DENIED_CHANNEL -> "This user has no permissions to access the '" + a.string(arg) + "' channel";
+            default -> "This user has no permissions to run the '" + spec.name() + "' command";
+        };
     }
 
     // ---- ACL LOG -----------------------------------------------------------------------------

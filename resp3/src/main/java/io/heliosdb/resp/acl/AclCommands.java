@@ -33,7 +33,7 @@ public final class AclCommands {
         t.register("acl|list", Routing.SESSION, ctx -> {
             var users = ctx.server().acl().sorted();
             ctx.out().array(users.size());
-            users.values().forEach(u -> ctx.out().bulk(u.describe()));
+            users.values().forEach(u -> ctx.out().bulk(u.describe(ctx.server().table())));
         });
         t.register("acl|users", Routing.SESSION, ctx -> {
             var users = ctx.server().acl().sorted();
@@ -72,30 +72,30 @@ public final class AclCommands {
         }
         out.map(6);
         out.bulk("flags");
-        List<String> flags = new ArrayList<>();
-        flags.add(u.enabled ? "on" : "off");
-        if (u.nopass) {
-            flags.add("nopass");
-        }
-        out.array(flags.size());
+        List<String> flags = u.flags();
+        out.set(flags.size()); // a set in RESP3, as Redis
         flags.forEach(out::bulk);
         out.bulk("passwords");
         out.array(u.passwords.size());
         u.passwords.forEach(out::bulk);
+        CommandTable table = ctx.server().table();
         out.bulk("commands");
-        out.bulk(u.commandsDescription());
+        out.bulk(u.root.describeCommands(table));
         out.bulk("keys");
-        out.bulk(String.join(" ", u.keyRules));
+        out.bulk(u.root.keysDescription());
         out.bulk("channels");
-        List<String> ch = new ArrayList<>();
-        if (u.allChannels) {
-            ch.add("&*");
-        } else {
-            u.channelPatterns.forEach(p -> ch.add("&" + p));
-        }
-        out.bulk(String.join(" ", ch));
+        out.bulk(u.root.channelsDescription());
         out.bulk("selectors");
-        out.array(0);
+        out.array(u.selectors.size());
+        for (AclSelector s : u.selectors) {
+            out.map(3);
+            out.bulk("commands");
+            out.bulk(s.describeCommands(table));
+            out.bulk("keys");
+            out.bulk(s.keysDescription());
+            out.bulk("channels");
+            out.bulk(s.channelsDescription());
+        }
     }
 
     private static void deluser(CommandContext ctx) {
@@ -228,24 +228,15 @@ public final class AclCommands {
             ctx.out().error("ERR wrong number of arguments for '" + spec.name() + "' command");
             return;
         }
-        if (!u.mayRun(spec)) {
-            ctx.out().bulk("This user has no permissions to run the '" + spec.name() + "' command");
-            return;
-        }
         Args sub = new Args();
         sub.reset(a.segment());
         for (int i = 3; i < a.count(); i++) {
             sub.addRaw(a.offset(i), a.length(i));
         }
-        int first = spec.firstKeyOf(sub);
-        if (first > 0 && sub.count() > first) {
-            int last = spec.lastKeyOf(sub);
-            for (int i = first; i <= last; i += spec.keyStepOf()) {
-                if (!u.mayAccessKey(sub.bytes(i), !spec.isWrite() || spec.flags().contains("readonly"), spec.isWrite())) {
-                    ctx.out().bulk("This user has no permissions to access the '" + sub.string(i) + "' key");
-                    return;
-                }
-            }
+        String denied = ctx.server().acl().dryRun(u, spec, sub);
+        if (denied != null) {
+            ctx.out().bulk(denied);
+            return;
         }
         ctx.out().ok();
     }
@@ -264,7 +255,7 @@ public final class AclCommands {
             return;
         }
         StringBuilder b = new StringBuilder();
-        ctx.server().acl().sorted().values().forEach(u -> b.append(u.describe()).append('\n'));
+        ctx.server().acl().sorted().values().forEach(u -> b.append(u.describe(ctx.server().table())).append('\n'));
         try {
             Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
             Files.writeString(tmp, b.toString(), StandardCharsets.UTF_8);
@@ -313,9 +304,15 @@ public final class AclCommands {
             if (!parts[0].equals("user") || parts.length < 2) {
                 return "ERR /" + f + ":" + n + ": should start with user keyword";
             }
-            AclUser u = new AclUser(parts[1]);
-            for (int i = 2; i < parts.length; i++) {
-                String why = u.apply(parts[i], server.table());
+            AclUser u = server.acl().newUser(parts[1]);
+            List<String> rules;
+            try {
+                rules = AclUser.mergeSelectors(List.of(parts).subList(2, parts.length));
+            } catch (IllegalArgumentException e) {
+                return "ERR /" + f + ":" + n + ": " + e.getMessage().substring(4) + " ";
+            }
+            for (String rule : rules) {
+                String why = u.apply(rule, server.table());
                 if (why != null) {
                     return "ERR /" + f + ":" + n + ": " + why + ". ";
                 }

@@ -1,12 +1,11 @@
 package io.heliosdb.resp.acl;
 
-import io.heliosdb.memory.GlobMatcher;
+import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.command.CommandSpec;
 import io.heliosdb.resp.command.CommandTable;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -14,38 +13,36 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * One ACL user: enabled or not, its password hashes (SHA-256, as Redis stores them), the commands it
- * may run (a bit per row of the command table, subcommands included, derived from its +/- rules in
- * order), and the key and channel patterns it may touch. Replaced whole on every change (copy on
- * write), so connections read it without locks.
+ * One ACL user: enabled or not, its password hashes (SHA-256, as Redis stores them), and its
+ * permissions: the root {@link AclSelector} plus any "(...)" selectors (Redis 7). Replaced whole on
+ * every change (copy on write), so connections read it without locks.
  */
 public final class AclUser {
     public final String name;
     boolean enabled;
     boolean nopass;
+    /** sanitize-payload (1) or skip-sanitize-payload (2) as set by the user's rules; 0 for neither. */
+    int sanitize;
     final Set<String> passwords = new LinkedHashSet<>();
-    final BitSet commands = new BitSet();
-    /** The command rules as given (after the implicit -@all), rendered by ACL LIST / GETUSER. */
-    final List<String> commandRules = new ArrayList<>();
-    /** Key patterns: "~p" (read and write), "%R~p", "%W~p". */
-    final List<String> keyRules = new ArrayList<>();
-    final List<String> channelPatterns = new ArrayList<>();
-    boolean allChannels;
+    AclSelector root;
+    final List<AclSelector> selectors = new ArrayList<>();
+    /** acl-pubsub-default when the user or selector was made: allchannels (true) or resetchannels. */
+    private final boolean allChannelsByDefault;
 
-    AclUser(String name) {
+    AclUser(String name, boolean allChannelsByDefault) {
         this.name = name;
+        this.allChannelsByDefault = allChannelsByDefault;
+        this.root = new AclSelector(allChannelsByDefault);
     }
 
     AclUser copy() {
-        AclUser u = new AclUser(name);
+        AclUser u = new AclUser(name, allChannelsByDefault);
         u.enabled = enabled;
         u.nopass = nopass;
+        u.sanitize = sanitize;
         u.passwords.addAll(passwords);
-        u.commands.or(commands);
-        u.commandRules.addAll(commandRules);
-        u.keyRules.addAll(keyRules);
-        u.channelPatterns.addAll(channelPatterns);
-        u.allChannels = allChannels;
+        u.root = root.copy();
+        selectors.forEach(s -> u.selectors.add(s.copy()));
         return u;
     }
 
@@ -58,87 +55,85 @@ public final class AclUser {
         return enabled && (nopass || passwords.contains(sha256(password)));
     }
 
-    public boolean mayRun(CommandSpec spec) {
-        return commands.get(spec.id());
+    /**
+     * {@link AclSelector#OK} when some selector allows the call, else the most relevant refusal of
+     * all selectors (reason << 32 | argument index), as Redis' ACLCheckAllUserCommandPerm picks it.
+     */
+    long check(CommandSpec spec, Args a) {
+        long worst = root.check(spec, a);
+        if (worst == AclSelector.OK) {
+            return worst;
+        }
+        for (AclSelector s : selectors) {
+            long r = s.check(spec, a);
+            if (r == AclSelector.OK) {
+                return r;
+            }
+            worst = Math.max(worst, r);
+        }
+        return worst;
     }
 
-    /** Whether a key may be read ({@code write} false) or written by this user. */
-    public boolean mayAccessKey(byte[] key, boolean read, boolean write) {
-        for (String r : keyRules) {
-            boolean rr;
-            boolean rw;
-            String pattern;
-            if (r.startsWith("%")) {
-                int t = r.indexOf('~');
-                String perms = r.substring(1, t).toUpperCase(Locale.ROOT);
-                rr = perms.contains("R");
-                rw = perms.contains("W");
-                pattern = r.substring(t + 1);
-            } else {
-                rr = rw = true;
-                pattern = r.substring(1);
-            }
-            if ((!read || rr) && (!write || rw)
-                    && GlobMatcher.matches(pattern.getBytes(StandardCharsets.UTF_8), java.lang.foreign.MemorySegment.ofArray(key), 0, key.length, false)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    public boolean mayAccessChannel(byte[] channel, boolean isPattern) {
-        if (allChannels) {
-            return true;
-        }
-        String c = new String(channel, StandardCharsets.UTF_8);
-        for (String p : channelPatterns) {
-            if (isPattern ? p.equals(c) : GlobMatcher.matches(p, c, false)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** "user NAME on|off ..." as ACL LIST and the aclfile write it. */
-    public String describe() {
-        StringBuilder b = new StringBuilder("user ").append(name).append(enabled ? " on" : " off");
-        if (nopass) {
-            b.append(" nopass");
-        }
+    /** "user NAME flags passwords root-selector (selector)...", as ACL LIST and the aclfile write it. */
+    public String describe(CommandTable table) {
+        StringBuilder b = new StringBuilder("user ").append(name).append(' ').append(String.join(" ", flags())).append(' ');
         for (String p : passwords) {
-            b.append(" #").append(p);
+            b.append('#').append(p).append(' ');
         }
-        for (String k : keyRules) {
-            b.append(' ').append(k);
+        b.append(root.describe(table));
+        for (AclSelector s : selectors) {
+            b.append(" (").append(s.describe(table)).append(')');
         }
-        if (allChannels) {
-            b.append(" &*");
-        } else {
-            b.append(" resetchannels");
-            for (String c : channelPatterns) {
-                b.append(" &").append(c);
-            }
-        }
-        b.append(' ').append(commandsDescription());
         return b.toString();
     }
 
-    String commandsDescription() {
-        if (commandRules.size() == 1 && commandRules.get(0).equals("+@all")) {
-            return "+@all";
+    /** The user's flags in Redis' order (ACL GETUSER, ACL LIST). */
+    List<String> flags() {
+        List<String> f = new ArrayList<>();
+        f.add(enabled ? "on" : "off");
+        if (nopass) {
+            f.add("nopass");
         }
-        StringBuilder b = new StringBuilder("-@all");
-        for (String r : commandRules) {
-            if (!r.equals("-@all")) {
-                b.append(' ').append(r);
+        if (sanitize == 2) {
+            f.add("skip-sanitize-payload");
+        } else if (sanitize == 1) {
+            f.add("sanitize-payload");
+        }
+        return f;
+    }
+
+    /**
+     * Joins ACL SETUSER arguments that spell one selector over several ("(~k*", "+get)"), as Redis'
+     * ACLMergeSelectorArguments; throws with Redis' error when a parenthesis is left open.
+     */
+    static List<String> mergeSelectors(List<String> rules) {
+        List<String> out = new ArrayList<>();
+        StringBuilder open = null;
+        String start = null;
+        for (String r : rules) {
+            if (open == null && r.startsWith("(") && !r.endsWith(")")) {
+                open = new StringBuilder(r);
+                start = r;
+            } else if (open != null) {
+                open.append(' ').append(r);
+                if (r.endsWith(")")) {
+                    out.add(open.toString());
+                    open = null;
+                }
+            } else {
+                out.add(r);
             }
         }
-        return b.toString();
+        if (open != null) {
+            throw new IllegalArgumentException("ERR Unmatched parenthesis in acl selector starting at '" + start + "'.");
+        }
+        return out;
     }
 
     /**
      * Applies one ACL SETUSER rule; returns null, or the reason it is refused ("Syntax error",
-     * "Unknown command or category name in ACL").
+     * "Unknown command or category name in ACL"). User rules are handled here, "(...)" makes a
+     * selector, everything else goes to the root selector.
      */
     String apply(String rule, CommandTable table) {
         String r = rule.toLowerCase(Locale.ROOT);
@@ -153,106 +148,54 @@ public final class AclUser {
                 nopass = false;
                 passwords.clear();
             }
-            case "allkeys" -> {
-                keyRules.clear();
-                keyRules.add("~*");
-            }
-            case "resetkeys" -> keyRules.clear();
-            case "allchannels" -> {
-                allChannels = true;
-                channelPatterns.clear();
-            }
-            case "resetchannels" -> {
-                allChannels = false;
-                channelPatterns.clear();
-            }
-            case "allcommands" -> setCommands("+@all", table);
-            case "nocommands" -> setCommands("-@all", table);
+            case "sanitize-payload" -> sanitize = 1;
+            case "skip-sanitize-payload" -> sanitize = 2;
+            case "clearselectors" -> selectors.clear();
             case "reset" -> {
-                enabled = false;
+                // Redis: resetpass resetkeys resetchannels [allchannels] off sanitize-payload clearselectors -@all
                 nopass = false;
                 passwords.clear();
-                keyRules.clear();
-                allChannels = false;
-                channelPatterns.clear();
-                commands.clear();
-                commandRules.clear();
+                root = new AclSelector(allChannelsByDefault);
+                enabled = false;
+                sanitize = 1;
+                selectors.clear();
             }
             default -> {
                 if (rule.startsWith(">")) {
                     passwords.add(sha256(rule.substring(1)));
                     nopass = false;
                 } else if (rule.startsWith("<")) {
-                    passwords.remove(sha256(rule.substring(1)));
+                    if (!passwords.remove(sha256(rule.substring(1)))) {
+                        return "The password you are trying to remove from the user does not exist";
+                    }
                 } else if (rule.startsWith("#")) {
-                    String h = rule.substring(1).toLowerCase(Locale.ROOT);
+                    String h = rule.substring(1);
                     if (!h.matches("[0-9a-f]{64}")) {
                         return "The password hash must be exactly 64 characters and contain only lowercase hexadecimal characters";
                     }
                     passwords.add(h);
                     nopass = false;
                 } else if (rule.startsWith("!")) {
-                    passwords.remove(rule.substring(1).toLowerCase(Locale.ROOT));
-                } else if (rule.startsWith("~")) {
-                    if (keyRules.contains("~*")) {
-                        return null; // already all keys
+                    if (!passwords.remove(rule.substring(1).toLowerCase(Locale.ROOT))) {
+                        return "The password you are trying to remove from the user does not exist";
                     }
-                    keyRules.add(rule);
-                } else if (rule.startsWith("%")) {
-                    int t = rule.indexOf('~');
-                    String perms = t < 0 ? "" : rule.substring(1, t).toUpperCase(Locale.ROOT);
-                    if (t < 2 || !perms.matches("[RW]+")) {
-                        return "Syntax error";
+                } else if (rule.startsWith("(") && rule.endsWith(")")) {
+                    AclSelector s = new AclSelector(allChannelsByDefault);
+                    for (String op : rule.substring(1, rule.length() - 1).trim().split("\\s+")) {
+                        if (op.isEmpty()) {
+                            continue;
+                        }
+                        String why = s.apply(op, table);
+                        if (why != null) {
+                            return why;
+                        }
                     }
-                    keyRules.add("%" + (perms.contains("R") && perms.contains("W") ? "RW" : perms) + "~" + rule.substring(t + 1));
-                } else if (rule.startsWith("&")) {
-                    String p = rule.substring(1);
-                    if (p.equals("*")) {
-                        allChannels = true;
-                        channelPatterns.clear();
-                    } else if (!allChannels) {
-                        channelPatterns.add(p);
-                    }
-                } else if (rule.startsWith("+") || rule.startsWith("-")) {
-                    return setCommands(rule, table);
+                    selectors.add(s);
                 } else {
-                    return "Syntax error";
+                    return root.apply(rule, table);
                 }
             }
         }
-        return null;
-    }
-
-    private String setCommands(String rule, CommandTable table) {
-        boolean allow = rule.charAt(0) == '+';
-        String what = rule.substring(1).toLowerCase(Locale.ROOT);
-        List<CommandSpec> rows = new ArrayList<>();
-        if (what.startsWith("@")) {
-            String cat = what.substring(1);
-            if (!cat.equals("all") && !AclCategories.exists(table, cat)) {
-                return "Unknown command or category name in ACL";
-            }
-            for (CommandSpec s : table.allRows()) {
-                if (cat.equals("all") || s.aclCategories().contains("@" + cat)) {
-                    rows.add(s);
-                }
-            }
-        } else {
-            CommandSpec s = table.find(what);
-            if (s == null) {
-                return "Unknown command or category name in ACL";
-            }
-            rows.add(s);
-            rows.addAll(s.subcommands().values());
-        }
-        for (CommandSpec s : rows) {
-            commands.set(s.id(), allow);
-        }
-        String normalized = rule.charAt(0) + what;
-        if (what.equals("@all")) {
-            commandRules.clear();
-        }
-        commandRules.add(normalized);
         return null;
     }
 

@@ -28,6 +28,8 @@ public final class CommandSpec {
     // Derived once, read on every dispatch.
     final boolean write;
     final boolean noAuth;
+    /** EVAL, EVALSHA, FCALL and their _RO forms: may run past lua-time-limit and serve the loop's sockets meanwhile. */
+    final boolean runsScript;
     final boolean denyOom;
     /** Runs at once even inside MULTI (EXEC, DISCARD, MULTI, WATCH, QUIT, RESET), instead of being queued. */
     final boolean transactionControl;
@@ -73,6 +75,7 @@ public final class CommandSpec {
         this.denyOom = flags.contains("denyoom");
         this.transactionControl = container == null && java.util.Set.of("exec", "discard", "multi", "watch", "quit", "reset").contains(name);
         this.noMulti = flags.contains("no_multi");
+        this.runsScript = container == null && java.util.Set.of("eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro").contains(name);
         this.allowedWhenSubscribed = container == null && java.util.Set.of("ping", "subscribe", "ssubscribe", "psubscribe",
                 "unsubscribe", "sunsubscribe", "punsubscribe", "quit", "reset").contains(name);
     }
@@ -124,6 +127,14 @@ public final class CommandSpec {
 
     public boolean noMulti() {
         return noMulti;
+    }
+
+    /**
+     * A script runs: it must start from a task, never inside the loop's socket handling, since past
+     * lua-time-limit its hook serves the loop's sockets (netty's I/O handler is not re-entrant).
+     */
+    public boolean runsScript() {
+        return runsScript;
     }
 
     public boolean isWrite() {

@@ -187,6 +187,9 @@ public final class CrossShardCall {
             if (started) {
                 st.endNotify(server.notifyFlags(), spec, args, db);
             }
+            if (st.blocked.hasReady()) {
+                st.blocked.serveReady(st); // a step woke blocked clients (a stream group reader's stream deleted, ...)
+            }
             io.heliosdb.resp.tracking.TrackingState t = session == null ? null : session.tracking;
             if (t != null && !spec.isWrite()) {
                 io.heliosdb.resp.tracking.TrackingCommands.remember(st, spec, args, session, t);

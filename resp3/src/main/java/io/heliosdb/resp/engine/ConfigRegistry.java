@@ -182,6 +182,7 @@ public final class ConfigRegistry {
         add("latency-monitor-threshold", Type.INT, true, "0", 0, maxLong);
         add("latency-tracking", Type.BOOL, true, "yes");
         add("notify-keyspace-events", Type.STRING, true, "");
+        add("acl-pubsub-default", Type.ENUM, true, "resetchannels", List.of("allchannels", "resetchannels"));
         add("tracking-table-max-keys", Type.INT, true, "1000000", 0, maxLong);
         add("loglevel", Type.ENUM, true, "notice", List.of("debug", "verbose", "notice", "warning", "nothing"));
         add("logfile", Type.STRING, false, "");

@@ -61,6 +61,8 @@ final class Request implements ShardTask, io.heliosdb.scheduler.CommitWaiter {
         this.origin = origin;
     }
 
+    private boolean runsScript;
+
     void start(ClientSession session) {
         this.session = session;
         this.protocol = session.protocol;
@@ -70,6 +72,7 @@ final class Request implements ShardTask, io.heliosdb.scheduler.CommitWaiter {
         this.currentLeg = 0;
         this.used = 0;
         this.returning = false;
+        this.runsScript = false;
         this.notDurable = false;
         this.pendingCommits.set(1);
         this.resumeAt = -1;
@@ -81,6 +84,11 @@ final class Request implements ShardTask, io.heliosdb.scheduler.CommitWaiter {
         if (bytes.byteSize() > RETAINED_LIMIT) {
             bytes = Arena.ofAuto().allocate(2048); // the big one is freed by the GC with its arena
         }
+    }
+
+    /** A script is among the commands: the batch must run as a task (see CommandSpec#runsScript). */
+    boolean runsScript() {
+        return runsScript;
     }
 
     Shard firstShard() {
@@ -121,6 +129,7 @@ final class Request implements ShardTask, io.heliosdb.scheduler.CommitWaiter {
         }
         used += len;
         specs[commands] = spec;
+        runsScript |= spec.runsScript();
         suppress[commands] = suppressReply;
         firstArg[++commands] = first + n;
         legEnd[legs - 1] = commands;

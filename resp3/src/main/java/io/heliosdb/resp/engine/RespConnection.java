@@ -79,6 +79,13 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
     private boolean resumeScheduled;
     /** True while {@link #process} runs: completions arriving synchronously must not re-enter it. */
     private boolean processing;
+    /**
+     * Input that arrived while this connection could not take it: a busy script's hook served the
+     * loop's sockets while this connection's own command (the script, or the command under it) ran.
+     */
+    private ArrayDeque<byte[]> deferredInput;
+    /** The peer closed while this connection's command was still running: clean up after it. */
+    private boolean inactiveDeferred;
     /** A protocol error seen while earlier commands were still in flight; reported after them. */
     private String pendingProtocolError;
 
@@ -122,6 +129,10 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         closed = true;
+        if (processing) {
+            inactiveDeferred = true; // seen from a busy script's hook: its command still uses the input buffer
+            return;
+        }
         if (session != null) {
             server.clients().remove(session);
             io.heliosdb.resp.transactions.TransactionCommands.discard(session);
@@ -171,6 +182,17 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
             }
             int n = buf.readableBytes();
             server.netInputBytes.add(n);
+            if (processing || busyCaller()) {
+                // Served from a busy script's hook while this connection's command runs: the input
+                // buffer holds that command's arguments, so keep the bytes aside until it is done.
+                byte[] b = new byte[n];
+                buf.getBytes(buf.readerIndex(), b);
+                if (deferredInput == null) {
+                    deferredInput = new ArrayDeque<>();
+                }
+                deferredInput.add(b);
+                return;
+            }
             if (!append(buf, n)) {
                 return;
             }
@@ -244,10 +266,40 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         }
         processing = true;
         try {
+            takeDeferredInput();
             processRequests();
+            while (takeDeferredInput()) {
+                processRequests();
+            }
         } finally {
             processing = false;
         }
+        if (inactiveDeferred) {
+            inactiveDeferred = false;
+            channelInactive(ctx);
+        }
+    }
+
+    /** Whether this client's command is the script now busy on this loop's shard. */
+    private boolean busyCaller() {
+        BusyScript b = homeState.busyScript;
+        return b != null && b.caller() == session;
+    }
+
+    /** Appends input kept aside by {@link #channelRead}; true if there was some. */
+    private boolean takeDeferredInput() {
+        if (deferredInput == null || deferredInput.isEmpty() || busyCaller()) {
+            return false;
+        }
+        while (!deferredInput.isEmpty() && !closed) {
+            byte[] b = deferredInput.poll();
+            ByteBuf buf = io.netty.buffer.Unpooled.wrappedBuffer(b);
+            if (!append(buf, b.length)) {
+                break;
+            }
+        }
+        deferredInput.clear();
+        return true;
     }
 
     private void processRequests() {
@@ -379,6 +431,10 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
             return reject("ERR Can't execute '" + spec.name()
                     + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context", spec);
         }
+        BusyScript busy = homeState.busyScript;
+        if (busy != null && !spec.flags().contains("allow_busy")) {
+            return reject(busy.busyError(), spec); // this loop's shard runs a script past lua-time-limit
+        }
         session.lastCommand = spec.name();
         if (session.multi != null && !spec.isTransactionControl()) {
             return queue(spec);
@@ -453,7 +509,9 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         CommandContext c = homeState.context();
         c.prepare(spec, args, o, session.protocol, session.db, session);
         execute(homeState, spec, c, o, args, session);
-        ranOnHome = true;
+        // A command let through while a script here is busy writes nothing: its reply must not wait
+        // for a commit of the script's changes (which comes after the script).
+        ranOnHome |= homeState.busyScript == null;
         ClientSession.ReplyMode after = session.replyMode;
         // Only CLIENT REPLY changes the mode; a command is silent while the mode after it is not ON
         // (so CLIENT REPLY ON answers +OK, while OFF and SKIP are silent themselves).
@@ -491,17 +549,17 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
                 }
             }
         }
-        if (target != home && busy(target, spec)) {
-            return reject(BUSY, spec);
+        if (target != home && busy(target, spec) != null) {
+            return reject(busy(target, spec), spec);
         }
-        if (target == home && inFlight == 0 && home.isRunnableNow()) {
+        if (target == home && inFlight == 0 && home.isRunnableNow() && !spec.runsScript()) {
             boolean suppress = consumeSuppress();
             ByteBuf o = out();
             int mark = o.writerIndex();
             CommandContext c = homeState.context();
             c.prepare(spec, args, o, session.protocol, session.db, session);
             execute(homeState, spec, c, o, args, session);
-            ranOnHome = true;
+            ranOnHome |= homeState.busyScript == null; // as in runSession
             applyReplyMode(o, mark, suppress);
             return true;
         }
@@ -521,7 +579,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         if (open == null || travelling != null) {
             return true;
         }
-        if (open.firstShard() == home && home.isRunnableNow()) {
+        if (open.firstShard() == home && home.isRunnableNow() && !open.runsScript()) {
             // First leg is ours and the shard is free: run it now instead of posting to ourselves.
             // Its completion still arrives through the mailbox, so nothing here re-enters.
             travelling = open;
@@ -538,11 +596,10 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         return true;
     }
 
-    private static final String BUSY = "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
-
-    /** A script on {@code shard} is past lua-time-limit: commands for it get BUSY, as from Redis. */
-    private static boolean busy(Shard shard, CommandSpec spec) {
-        return ServerContext.state(shard).busyScript != null && !spec.flags().contains("allow_busy");
+    /** The BUSY error when a script on {@code shard} is past lua-time-limit (Redis' words), else null. */
+    private static String busy(Shard shard, CommandSpec spec) {
+        BusyScript b = ServerContext.state(shard).busyScript;
+        return b != null && !spec.flags().contains("allow_busy") ? b.busyError() : null;
     }
 
     private boolean startCrossShard(CommandSpec spec) {
@@ -550,8 +607,9 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
             return false;
         }
         for (Shard s : server.shards().all()) {
-            if (busy(s, spec)) {
-                return reject(BUSY, spec);
+            String busy = busy(s, spec);
+            if (busy != null) {
+                return reject(busy, spec);
             }
         }
         boolean suppress = consumeSuppress();

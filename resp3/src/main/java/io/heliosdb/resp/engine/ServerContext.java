@@ -129,7 +129,7 @@ public final class ServerContext {
     public ServerContext(ShardGroup shards, CommandTable table, ConfigRegistry config, Clock clock) {
         this.shards = shards;
         this.pubsub = new io.heliosdb.resp.pubsub.PubSub(shards.size());
-        this.acl = new io.heliosdb.resp.acl.Acl(table);
+        this.acl = new io.heliosdb.resp.acl.Acl(table, () -> config.get("acl-pubsub-default").equalsIgnoreCase("allchannels"));
         String dir = config.get("dir");
         this.functions = new io.heliosdb.resp.scripting.FunctionRegistry(dir == null || dir.isEmpty() ? null
                 : java.nio.file.Path.of(dir, "functions.dump"));
@@ -305,6 +305,38 @@ public final class ServerContext {
         Thread t = new Thread(shutdownAction, "helios-shutdown-command");
         t.setDaemon(false);
         t.start();
+    }
+
+    private volatile Runnable hardShutdownAction = null;
+
+    /**
+     * What SHUTDOWN NOSAVE does while a script that wrote is busy ("kill the server in a hard way", as
+     * Redis' UNKILLABLE error puts it): the process halts (server), so none of the script's half-done
+     * changes reach the log. Without it (tests), busy scripts are abandoned and the server closes.
+     */
+    public void onHardShutdown(Runnable action) {
+        this.hardShutdownAction = action;
+    }
+
+    public void shutdownHard() {
+        Runnable hard = hardShutdownAction;
+        if (hard == null) {
+            abandonBusyScripts();
+            shutdown();
+        } else {
+            Thread t = new Thread(hard, "helios-shutdown-command");
+            t.start();
+        }
+    }
+
+    /** Stops every busy script at its next hook, even one that wrote: the server is going away. */
+    public void abandonBusyScripts() {
+        for (io.heliosdb.scheduler.Shard s : shards.all()) {
+            BusyScript b = state(s).busyScript;
+            if (b != null) {
+                b.abandon();
+            }
+        }
     }
 
     public long opsPerSecond() {

@@ -23,9 +23,11 @@ public final class ShardState {
     private final CommandContext context;
     /** The context of commands a script runs (the script's own command holds {@link #context}). */
     private final CommandContext scriptContext;
+    /** The context of commands this loop's clients send while a script here is busy (the script holds the other two). */
+    private final CommandContext busyContext;
     private io.heliosdb.resp.scripting.LuaVm lua;
     /** A script on this shard past lua-time-limit (other clients get BUSY; SCRIPT KILL may stop it), or null. */
-    public volatile Object busyScript;
+    public volatile BusyScript busyScript;
     private final SplittableRandom random = new SplittableRandom();
 
     // Statistics (written by the shard thread only).
@@ -71,6 +73,9 @@ public final class ShardState {
         @Override
         public void expired(OffHeapKeyspace ks, java.lang.foreign.MemorySegment seg, long off, int len) {
             announce(ks, seg, off, len, io.heliosdb.resp.notify.KeyspaceEvents.EXPIRED, "expired");
+            if (blocked.hasGroupReaders()) {
+                blocked.keyTouched(dbIndexOf(ks), copy(seg, off, len));
+            }
             if (watched.active()) {
                 watched.changed(ks, seg, off, len);
             }
@@ -80,6 +85,9 @@ public final class ShardState {
         }
 
         private void note(OffHeapKeyspace ks, java.lang.foreign.MemorySegment seg, long off, int len, boolean removedByCommand) {
+            if (blocked.hasGroupReaders()) {
+                blocked.keyTouched(dbIndexOf(ks), copy(seg, off, len));
+            }
             if (notifyChanges != null && (removedByCommand || !evicting)) {
                 io.heliosdb.resp.notify.KeyspaceEvents.record(notifyChanges, copy(seg, off, len), removedByCommand);
             }
@@ -100,6 +108,9 @@ public final class ShardState {
 
         @Override
         public void cleared(OffHeapKeyspace ks) {
+            if (blocked.hasGroupReaders()) {
+                blocked.databaseCleared(dbIndexOf(ks));
+            }
             if (watched.active()) {
                 watched.cleared(ks);
             }
@@ -192,7 +203,8 @@ public final class ShardState {
 
     /** Installs the change hook on every database while WATCH, tracking or notifications need it, removes it otherwise. */
     public void refreshKeyHooks() {
-        boolean on = watched.active() || tracking.active() || !server.trackingBroadcast().isEmpty() || server.notifyFlags() != 0;
+        boolean on = watched.active() || tracking.active() || !server.trackingBroadcast().isEmpty() || server.notifyFlags() != 0
+                || blocked.hasGroupReaders();
         hooksOn = on;
         for (Keyspace k : dbs) {
             if (k instanceof OffHeapKeyspace o) {
@@ -220,6 +232,7 @@ public final class ShardState {
         this.commandRejected = new long[commandCount];
         this.context = new CommandContext(server, this);
         this.scriptContext = new CommandContext(server, this);
+        this.busyContext = new CommandContext(server, this);
     }
 
     public Shard shard() {
@@ -264,8 +277,9 @@ public final class ShardState {
         return memory;
     }
 
+    /** The context for a command a connection of this loop runs here now (shard thread only). */
     public CommandContext context() {
-        return context;
+        return busyScript == null ? context : busyContext;
     }
 
     public CommandContext scriptContext() {

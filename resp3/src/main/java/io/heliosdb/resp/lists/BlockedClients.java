@@ -32,6 +32,12 @@ public final class BlockedClients {
 
     private final Map<WaitKey, ArrayDeque<Waiter>> waiting = new HashMap<>();
     private final List<WaitKey> ready = new ArrayList<>();
+    /**
+     * Keys with blocked XREADGROUP readers: these must also hear of the key being deleted, replaced
+     * or its group destroyed (Redis 7 unblocks them with an error), so the shard's change hook stays
+     * installed while there are any.
+     */
+    private final java.util.Set<WaitKey> groupKeys = new java.util.HashSet<>();
 
     public void block(int db, byte[] key, Waiter w) {
         ArrayDeque<Waiter> q = waiting.computeIfAbsent(new WaitKey(db, new ByteKey(key)), k -> new ArrayDeque<>());
@@ -39,6 +45,33 @@ public final class BlockedClients {
         q.addLast(w);
     }
 
+
+    /** Blocks a stream group reader: like {@link #block}, and it is told of any change to the key. */
+    public void blockGroupReader(int db, byte[] key, Waiter w) {
+        block(db, key, w);
+        groupKeys.add(new WaitKey(db, new ByteKey(key)));
+    }
+
+    public boolean hasGroupReaders() {
+        return !groupKeys.isEmpty();
+    }
+
+    /** Any change to {@code key} (written, deleted, replaced): its group readers get to look. */
+    public void keyTouched(int db, byte[] key) {
+        WaitKey k = new WaitKey(db, new ByteKey(key));
+        if (groupKeys.contains(k) && !ready.contains(k)) {
+            ready.add(k);
+        }
+    }
+
+    /** FLUSHDB/FLUSHALL/SWAPDB emptied database {@code db}: every group reader there gets to look. */
+    public void databaseCleared(int db) {
+        for (WaitKey k : groupKeys) {
+            if (k.db == db && !ready.contains(k)) {
+                ready.add(k);
+            }
+        }
+    }
 
     /** Called when elements were added to the key in argument {@code arg} (no allocation unless somebody waits). */
     public void signal(int db, io.heliosdb.resp.codec.Args a, int arg) {
@@ -80,6 +113,7 @@ public final class BlockedClients {
             }
             if (q != null && q.isEmpty()) {
                 waiting.remove(k);
+                groupKeys.remove(k);
             }
         }
     }
@@ -90,6 +124,7 @@ public final class BlockedClients {
             q.removeIf(Waiter::finished);
             return q.isEmpty();
         });
+        groupKeys.retainAll(waiting.keySet());
     }
 
     public int blockedKeys() {

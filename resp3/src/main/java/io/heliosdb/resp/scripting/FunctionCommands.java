@@ -9,6 +9,7 @@ import io.heliosdb.resp.command.CommandTable;
 import io.heliosdb.resp.command.CrossShardCall;
 import io.heliosdb.resp.command.MultiShardCommand;
 import io.heliosdb.resp.command.Routing;
+import io.heliosdb.resp.engine.BusyScript;
 import io.heliosdb.resp.engine.ClientSession;
 import io.heliosdb.resp.engine.ServerContext;
 import io.heliosdb.resp.engine.ShardState;
@@ -47,7 +48,7 @@ public final class FunctionCommands {
         t.register("function|dump", Routing.SESSION, FunctionCommands::dump);
         t.register("function|restore", Routing.SESSION, FunctionCommands::restore);
         t.register("function|stats", Routing.SESSION, FunctionCommands::stats);
-        t.register("function|kill", Routing.SESSION, ScriptCommands::kill);
+        t.register("function|kill", Routing.SESSION, ctx -> ScriptCommands.kill(ctx, false));
     }
 
     /** FCALL: routed like EVAL by its declared keys. */
@@ -116,14 +117,14 @@ public final class FunctionCommands {
         }
         LuaTable keys = ScriptCommands.keysOf(a);
         LuaTable argv = ScriptCommands.argvOf(a);
-        ScriptRun run = new ScriptRun(server, state.shard(), session, db, outer, readOnly || fn.readOnly(), name);
+        ScriptRun run = new ScriptRun(server, state.shard(), session, db, outer, readOnly || fn.readOnly(), name, true, a);
         try {
             LuaValue result = vm.callFunction(callback, keys, argv, run);
             LuaReplies.write(out, result, run.scriptResp);
         } catch (LuaError e) {
             out.error(ScriptCommands.errorText(e, name, vm.lastLine(), "user_function"));
         } catch (ScriptRun.Killed k) {
-            out.error("ERR Script killed by user with FUNCTION KILL... script: " + name + ", on @user_function:" + Math.max(0, vm.lastLine()) + ".");
+            out.error("ERR Script killed by user with SCRIPT KILL... script: " /* Redis says SCRIPT KILL for functions too */ + name + ", on @user_function:" + Math.max(0, vm.lastLine()) + ".");
         } catch (StackOverflowError e) {
             out.error("ERR reached lua stack limit script: " + name + ", on @user_function:?.");
         } finally {
@@ -314,9 +315,28 @@ public final class FunctionCommands {
     private static void stats(CommandContext ctx) {
         FunctionRegistry reg = ctx.server().functions();
         RespWriter out = ctx.out();
+        ScriptRun running = ScriptCommands.busy(ctx.server());
+        if (running != null && !running.isFunction()) {
+            out.error(BusyScript.BUSY_EVAL); // as Redis: a busy EVAL is not reported here
+            return;
+        }
         out.map(2);
         out.bulk("running_script");
-        out.nullBulk();
+        String[] command = running == null ? null : running.command();
+        if (command == null) {
+            out.nullBulk();
+        } else {
+            out.map(3);
+            out.bulk("name");
+            out.bulk(running.sha);
+            out.bulk("command");
+            out.array(command.length);
+            for (String c : command) {
+                out.bulk(c);
+            }
+            out.bulk("duration_ms");
+            out.integer(running.elapsedMillis());
+        }
         out.bulk("engines");
         out.map(1);
         out.bulk("LUA");

@@ -8,6 +8,7 @@ import io.heliosdb.resp.command.CrossShardCall;
 import io.heliosdb.resp.command.Errors;
 import io.heliosdb.resp.command.MultiShardCommand;
 import io.heliosdb.resp.command.Routing;
+import io.heliosdb.resp.engine.BusyScript;
 import io.heliosdb.resp.engine.ClientSession;
 import io.heliosdb.resp.engine.ServerContext;
 import io.heliosdb.resp.engine.ShardState;
@@ -46,7 +47,7 @@ public final class ScriptCommands {
         t.register("script|load", Routing.SESSION, ScriptCommands::load);
         t.register("script|exists", Routing.SESSION, ScriptCommands::exists);
         t.register("script|flush", Routing.SESSION, ScriptCommands::flush);
-        t.register("script|kill", Routing.SESSION, ScriptCommands::kill);
+        t.register("script|kill", Routing.SESSION, ctx -> kill(ctx, true));
     }
 
     /** numkeys when valid, else -1 (the call then fails with the matching error). */
@@ -163,7 +164,7 @@ public final class ScriptCommands {
         }
         LuaTable keys = keysOf(a);
         LuaTable argv = argvOf(a);
-        ScriptRun run = new ScriptRun(server, state.shard(), session, db, outer, readOnly, sha);
+        ScriptRun run = new ScriptRun(server, state.shard(), session, db, outer, readOnly, sha, false, a);
         try {
             LuaValue result = vm.call(f, keys, argv, run);
             LuaReplies.write(out, result, run.scriptResp);
@@ -255,20 +256,32 @@ public final class ScriptCommands {
         ctx.out().ok();
     }
 
-    /** SCRIPT KILL: stops a script past lua-time-limit unless it has written (its effects would be half applied). */
-    static void kill(CommandContext ctx) {
-        for (Shard s : ctx.server().shards().all()) {
+    /** The script or function past lua-time-limit on some shard, or null. */
+    static ScriptRun busy(ServerContext server) {
+        for (Shard s : server.shards().all()) {
             if (ServerContext.state(s).busyScript instanceof ScriptRun r) {
-                if (r.wrote) {
-                    ctx.out().error("UNKILLABLE Sorry the script already executed write commands against the dataset. "
-                            + "You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.");
-                } else {
-                    r.killRequested = true;
-                    ctx.out().ok();
-                }
-                return;
+                return r;
             }
         }
-        ctx.out().error("NOTBUSY No scripts in execution right now.");
+        return null;
+    }
+
+    /**
+     * SCRIPT KILL ({@code eval}) and FUNCTION KILL: stop a script past lua-time-limit unless it has
+     * written (its effects would be half applied); each kills only its own kind, as in Redis.
+     */
+    static void kill(CommandContext ctx, boolean eval) {
+        ScriptRun r = busy(ctx.server());
+        if (r == null) {
+            ctx.out().error("NOTBUSY No scripts in execution right now.");
+        } else if (r.wrote) {
+            ctx.out().error("UNKILLABLE Sorry the script already executed write commands against the dataset. "
+                    + "You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.");
+        } else if (eval == r.isFunction()) {
+            ctx.out().error(eval ? BusyScript.BUSY_FUNCTION : BusyScript.BUSY_EVAL);
+        } else {
+            r.killRequested = true;
+            ctx.out().ok();
+        }
     }
 }

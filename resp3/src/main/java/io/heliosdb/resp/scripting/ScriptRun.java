@@ -9,6 +9,7 @@ import io.heliosdb.resp.command.CrossShardCall;
 import io.heliosdb.resp.command.Errors;
 import io.heliosdb.resp.command.MultiShardCommand;
 import io.heliosdb.resp.command.Routing;
+import io.heliosdb.resp.engine.BusyScript;
 import io.heliosdb.resp.engine.ClientSession;
 import io.heliosdb.resp.engine.RespConnection;
 import io.heliosdb.resp.engine.ServerContext;
@@ -39,7 +40,7 @@ import org.luaj.vm2.Varargs;
  *       there while the script waits, since that shard does nothing else while held.</li>
  * </ul>
  */
-final class ScriptRun {
+final class ScriptRun implements BusyScript {
     static final String NON_LOCAL = "ERR Script attempted to access a non local key in a cluster node script";
 
     private final ServerContext server;
@@ -57,6 +58,12 @@ final class ScriptRun {
     private final long startNanos = System.nanoTime();
     private final long limitNanos;
     private boolean announcedBusy;
+    private long lastPumpNanos;
+    /** FCALL/FCALL_RO (a function), rather than EVAL/EVALSHA. */
+    private final boolean function;
+    /** The calling command's arguments, copied once the script is busy (FUNCTION STATS shows them). */
+    private final Args command;
+    private volatile String[] commandCopy;
 
     private byte[] argBytes = new byte[256];
     private long[] offsets = new long[8];
@@ -65,7 +72,10 @@ final class ScriptRun {
     private final ByteBuf reply = Unpooled.buffer(256);
     private final RespWriter writer = new RespWriter();
 
-    ScriptRun(ServerContext server, Shard shard, ClientSession session, int db, ShardTransaction outer, boolean readOnly, String sha) {
+    ScriptRun(ServerContext server, Shard shard, ClientSession session, int db, ShardTransaction outer, boolean readOnly, String sha,
+            boolean function, Args command) {
+        this.function = function;
+        this.command = command;
         this.server = server;
         this.table = server.table();
         this.shard = shard;
@@ -84,21 +94,70 @@ final class ScriptRun {
         }
     }
 
-    /** Called every few thousand Lua instructions: past lua-time-limit other clients get BUSY, and SCRIPT KILL works. */
+    /**
+     * Called every few thousand Lua instructions. Past lua-time-limit the script is announced busy
+     * (on every shard it holds) and, as Redis processes events from its script hook, this shard's
+     * loop serves its sockets about every millisecond: its clients get BUSY, and SCRIPT KILL works
+     * from any connection, old or new.
+     */
     void checkLimits() {
-        if (!announcedBusy && System.nanoTime() - startNanos > limitNanos) {
+        long now = System.nanoTime();
+        if (!announcedBusy && now - startNanos > limitNanos) {
             announcedBusy = true;
-            ServerContext.state(shard).busyScript = this;
+            String[] copy = new String[command.count()];
+            for (int i = 0; i < copy.length; i++) {
+                copy[i] = command.string(i);
+            }
+            commandCopy = copy;
+            for (Shard s : busyShards()) {
+                ServerContext.state(s).busyScript = this;
+            }
+        }
+        if (announcedBusy && now - lastPumpNanos > 1_000_000L) {
+            lastPumpNanos = now;
+            shard.pumpIo();
         }
         if (killRequested) {
             throw new Killed();
         }
     }
 
+    /** The shards this script keeps from doing anything else: its own, or every shard when it holds them all. */
+    private Shard[] busyShards() {
+        return outer == null ? new Shard[]{shard} : server.shards().all();
+    }
+
     void finished() {
         if (announcedBusy) {
-            ServerContext.state(shard).busyScript = null;
+            for (Shard s : busyShards()) {
+                ServerContext.state(s).busyScript = null;
+            }
         }
+    }
+
+    @Override
+    public void abandon() {
+        killRequested = true;
+    }
+
+    @Override
+    public ClientSession caller() {
+        return session;
+    }
+
+    @Override
+    public boolean isFunction() {
+        return function;
+    }
+
+    /** Milliseconds since the script started (FUNCTION STATS). */
+    long elapsedMillis() {
+        return (System.nanoTime() - startNanos) / 1_000_000L;
+    }
+
+    /** The calling command, as FUNCTION STATS shows it (set once busy). */
+    String[] command() {
+        return commandCopy;
     }
 
     // ---- redis.call / redis.pcall ------------------------------------------------------------

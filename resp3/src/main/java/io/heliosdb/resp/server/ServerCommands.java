@@ -76,6 +76,24 @@ public final class ServerCommands {
                 return;
             }
         }
+        io.heliosdb.resp.engine.BusyScript busy = null;
+        for (io.heliosdb.scheduler.Shard s : ctx.server().shards().all()) {
+            busy = busy != null ? busy : io.heliosdb.resp.engine.ServerContext.state(s).busyScript;
+        }
+        if (busy != null) {
+            // A script past lua-time-limit: Redis shuts down only with NOSAVE then, at once.
+            boolean nosave = false;
+            for (int i = 1; i < a.count(); i++) {
+                nosave |= a.lower(i).equals("nosave");
+            }
+            if (!nosave) {
+                ctx.out().error(busy.busyError());
+                return;
+            }
+            ctx.session().closeAfterReply = true;
+            ctx.server().shutdownHard();
+            return;
+        }
         ctx.session().closeAfterReply = true;
         ctx.server().shutdown();
     }

@@ -472,7 +472,14 @@ final class StreamRead {
                 tx.run(shards, s -> {
                     ShardState st = ServerContext.state(s);
                     for (int arg : byShard.get(s)) {
-                        st.blocked.block(call.db(), a.bytes(arg), waiter);
+                        if (p.group) {
+                            st.blocked.blockGroupReader(call.db(), a.bytes(arg), waiter);
+                            if (!st.hooksOn()) {
+                                st.refreshKeyHooks(); // it must hear of the stream's deletion
+                            }
+                        } else {
+                            st.blocked.block(call.db(), a.bytes(arg), waiter);
+                        }
                     }
                     return null;
                 }, true, () -> {
@@ -562,6 +569,19 @@ final class StreamRead {
             // decide before reading: a group read changes the group, so it must happen only once
             Keyspace ks = shard.db(db);
             long e = ks.find(MemorySegment.ofArray(key), 0, key.length);
+            if (plan.group) {
+                // Redis 7: a group reader whose stream or group goes away is unblocked with an error
+                String gone = e == Keyspace.NONE || ks.type(e) != ValueType.STREAM ? "UNBLOCKED the stream key no longer exists"
+                        : ((StreamValue) ks.object(e)).group(plan.groupName) == null
+                        ? "NOGROUP the consumer group this client was blocked on no longer exists" : null;
+                if (gone != null) {
+                    if (done.compareAndSet(false, true)) {
+                        forget();
+                        call.home().postControl(new Finish(call, w -> w.error(gone)));
+                    }
+                    return true;
+                }
+            }
             if (e == Keyspace.NONE || ks.type(e) != ValueType.STREAM) {
                 return false;
             }

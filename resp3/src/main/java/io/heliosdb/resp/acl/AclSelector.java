@@ -1,0 +1,327 @@
+package io.heliosdb.resp.acl;
+
+import io.heliosdb.memory.GlobMatcher;
+import io.heliosdb.resp.codec.Args;
+import io.heliosdb.resp.command.CommandSpec;
+import io.heliosdb.resp.command.CommandTable;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One set of permissions of a user, as Redis 7 has them: the commands (a bit per row of the command
+ * table, subcommands included), the key patterns and the channel patterns. A user has its root
+ * selector and any number of "(...)" selectors; a command is allowed when one selector allows the
+ * command, its keys and its channels together.
+ */
+final class AclSelector {
+    /** Why a selector refuses a call, in Redis' order of relevance (a later reason wins). */
+    static final int OK = 0;
+    static final int DENIED_COMMAND = 1;
+    static final int DENIED_KEY = 2;
+    static final int DENIED_CHANNEL = 4;
+
+    /** +@all's "future commands" bit: set only by +@all, cleared only by -@all (Redis' reserved bit). */
+    boolean allCommands;
+    final BitSet commands = new BitSet();
+    boolean allKeys;
+    /** Key patterns in order: "~p" (read and write), "%R~p", "%W~p". */
+    final List<String> keyRules = new ArrayList<>();
+    boolean allChannels;
+    final List<String> channelPatterns = new ArrayList<>();
+
+    AclSelector(boolean allChannelsByDefault) {
+        this.allChannels = allChannelsByDefault;
+    }
+
+    AclSelector copy() {
+        AclSelector s = new AclSelector(allChannels);
+        s.allCommands = allCommands;
+        s.commands.or(commands);
+        s.allKeys = allKeys;
+        s.keyRules.addAll(keyRules);
+        s.channelPatterns.addAll(channelPatterns);
+        return s;
+    }
+
+    // ---- checks ------------------------------------------------------------------------------
+
+    /**
+     * {@link #OK}, or the reason times 2^32 plus the argument index it concerns (0 for the command),
+     * so that the most relevant refusal of several selectors is the largest value, as Redis picks it.
+     */
+    long check(CommandSpec spec, Args a) {
+        if (!spec.allowsNoAuth() && !commands.get(spec.id())) {
+            return (long) DENIED_COMMAND << 32;
+        }
+        if (!allKeys) {
+            int first = spec.firstKeyOf(a);
+            if (first > 0 && a.count() > first) {
+                int last = spec.lastKeyOf(a);
+                boolean write = spec.isWrite();
+                boolean read = !write || spec.flags().contains("readonly");
+                for (int i = first; i <= last; i += spec.keyStepOf()) {
+                    if (!mayAccessKey(a.bytes(i), read, write)) {
+                        return ((long) DENIED_KEY << 32) | i;
+                    }
+                }
+            }
+        }
+        if (!allChannels) {
+            int[] range = channelArgs(spec, a);
+            for (int i = range[0]; i > 0 && i <= range[1]; i++) {
+                if (!mayAccessChannel(a.bytes(i), range[2] == 1)) {
+                    return ((long) DENIED_CHANNEL << 32) | i;
+                }
+            }
+        }
+        return OK;
+    }
+
+    /** {first, last, isPattern} of the channel arguments of a Pub/Sub command ({0, 0, 0}: none). */
+    static int[] channelArgs(CommandSpec spec, Args a) {
+        return switch (spec.name()) {
+            case "publish", "spublish" -> new int[]{1, 1, 0};
+            case "subscribe", "ssubscribe" -> new int[]{1, a.count() - 1, 0};
+            case "psubscribe" -> new int[]{1, a.count() - 1, 1};
+            default -> new int[]{0, 0, 0};
+        };
+    }
+
+    boolean mayAccessKey(byte[] key, boolean read, boolean write) {
+        if (allKeys) {
+            return true;
+        }
+        for (String r : keyRules) {
+            boolean rr = true;
+            boolean rw = true;
+            String pattern = r.substring(1);
+            if (r.startsWith("%")) {
+                int t = r.indexOf('~');
+                String perms = r.substring(1, t);
+                rr = perms.contains("R");
+                rw = perms.contains("W");
+                pattern = r.substring(t + 1);
+            }
+            if ((!read || rr) && (!write || rw)
+                    && GlobMatcher.matches(pattern.getBytes(StandardCharsets.UTF_8), java.lang.foreign.MemorySegment.ofArray(key), 0, key.length, false)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    boolean mayAccessChannel(byte[] channel, boolean isPattern) {
+        if (allChannels) {
+            return true;
+        }
+        String c = new String(channel, StandardCharsets.UTF_8);
+        for (String p : channelPatterns) {
+            if (isPattern ? p.equals(c) : GlobMatcher.matches(p, c, false)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ---- rules -------------------------------------------------------------------------------
+
+    /** Applies one selector rule; null, or why it is refused (Redis' words). */
+    String apply(String rule, CommandTable table) {
+        String r = rule.toLowerCase(Locale.ROOT);
+        switch (r) {
+            case "allkeys", "~*" -> {
+                allKeys = true;
+                keyRules.clear();
+            }
+            case "resetkeys" -> {
+                allKeys = false;
+                keyRules.clear();
+            }
+            case "allchannels", "&*" -> {
+                allChannels = true;
+                channelPatterns.clear();
+            }
+            case "resetchannels" -> {
+                allChannels = false;
+                channelPatterns.clear();
+            }
+            case "allcommands", "+@all" -> {
+                allCommands = true;
+                commands.set(0, table.allRows().size());
+            }
+            case "nocommands", "-@all" -> {
+                allCommands = false;
+                commands.clear();
+            }
+            default -> {
+                if (rule.startsWith("~") || rule.startsWith("%")) {
+                    if (allKeys) {
+                        return "Adding a pattern after the * pattern (or the 'allkeys' flag) is not valid and does not have any effect."
+                                + " Try 'resetkeys' to start with an empty list of patterns";
+                    }
+                    if (rule.startsWith("~")) {
+                        keyRules.add(rule);
+                        return null;
+                    }
+                    int t = rule.indexOf('~');
+                    String perms = t < 0 ? "" : rule.substring(1, t).toUpperCase(Locale.ROOT);
+                    if (t < 2 || !perms.matches("[RW]+")) {
+                        return "Syntax error";
+                    }
+                    keyRules.add("%" + (perms.contains("R") && perms.contains("W") ? "RW" : perms) + "~" + rule.substring(t + 1));
+                } else if (rule.startsWith("&")) {
+                    if (allChannels) {
+                        return "Adding a pattern after the * pattern (or the 'allchannels' flag) is not valid and does not have any effect."
+                                + " Try 'resetchannels' to start with an empty list of channels";
+                    }
+                    channelPatterns.add(rule.substring(1));
+                } else if (rule.startsWith("+") || rule.startsWith("-")) {
+                    return setCommands(rule.charAt(0) == '+', r.substring(1), table);
+                } else {
+                    return "Syntax error";
+                }
+            }
+        }
+        return null;
+    }
+
+    private String setCommands(boolean allow, String what, CommandTable table) {
+        if (what.startsWith("@")) {
+            String cat = what.substring(1);
+            if (!AclCategories.exists(table, cat)) {
+                return "Unknown command or category name in ACL";
+            }
+            setCategory(commands, table, cat, allow);
+            return null;
+        }
+        CommandSpec s = table.find(what);
+        if (s == null) {
+            return "Unknown command or category name in ACL";
+        }
+        change(commands, s, allow);
+        return null;
+    }
+
+    /** A command and, for a container, all of its subcommands (Redis' ACLChangeSelectorPerm). */
+    private static void change(BitSet bits, CommandSpec s, boolean allow) {
+        bits.set(s.id(), allow);
+        for (CommandSpec sub : s.subcommands().values()) {
+            bits.set(sub.id(), allow);
+        }
+    }
+
+    private static void setCategory(BitSet bits, CommandTable table, String cat, boolean allow) {
+        String tag = "@" + cat;
+        for (CommandSpec s : table.allRows()) {
+            if (s.aclCategories().contains(tag)) {
+                change(bits, s, allow);
+            }
+        }
+    }
+
+    // ---- description (ACL LIST, GETUSER, the aclfile) -----------------------------------------
+
+    /** "keys channels commands", as Redis' ACLDescribeSelector. */
+    String describe(CommandTable table) {
+        StringBuilder b = new StringBuilder();
+        if (allKeys) {
+            b.append("~* ");
+        } else {
+            keyRules.forEach(k -> b.append(k).append(' '));
+        }
+        if (allChannels) {
+            b.append("&* ");
+        } else {
+            b.append("resetchannels ");
+            channelPatterns.forEach(c -> b.append('&').append(c).append(' '));
+        }
+        return b.append(describeCommands(table)).toString();
+    }
+
+    String keysDescription() {
+        return allKeys ? "~*" : String.join(" ", keyRules);
+    }
+
+    String channelsDescription() {
+        if (allChannels) {
+            return "&*";
+        }
+        List<String> l = new ArrayList<>();
+        channelPatterns.forEach(c -> l.add("&" + c));
+        return String.join(" ", l);
+    }
+
+    /**
+     * The command rules that rebuild this selector's bits, found as Redis 7.0 finds them
+     * (ACLDescribeSelectorCommandRules): +@all or -@all, then, greedily, the category with the fewest
+     * differences (most in common on ties) among those with more in common than different, then
+     * single commands for what still differs (here in table order; Redis walks a hash table).
+     */
+    String describeCommands(CommandTable table) {
+        boolean additive = !allCommands;
+        StringBuilder rules = new StringBuilder(additive ? "-@all" : "+@all");
+        int rows = table.allRows().size();
+        BitSet fake = new BitSet();
+        if (!additive) {
+            fake.set(0, rows);
+        }
+        BitSet temp = (BitSet) commands.clone();
+        List<String> cats = AclCategories.ordered(table);
+        boolean[] applied = new boolean[cats.size()];
+        while (true) {
+            int best = -1;
+            long minDiff = Integer.MAX_VALUE;
+            long maxSame = 0;
+            for (int j = 0; j < cats.size(); j++) {
+                if (applied[j]) {
+                    continue;
+                }
+                long on = 0;
+                long off = 0;
+                String tag = "@" + cats.get(j);
+                for (CommandSpec s : table.allRows()) {
+                    if (s.aclCategories().contains(tag)) {
+                        if (temp.get(s.id())) {
+                            on++;
+                        } else {
+                            off++;
+                        }
+                    }
+                }
+                long diff = additive ? off : on;
+                long same = additive ? on : off;
+                if (same > diff && (diff < minDiff || (diff == minDiff && same > maxSame))) {
+                    best = j;
+                    minDiff = diff;
+                    maxSame = same;
+                }
+            }
+            if (best < 0) {
+                break;
+            }
+            setCategory(fake, table, cats.get(best), additive);
+            setCategory(temp, table, cats.get(best), !additive);
+            rules.append(additive ? " +@" : " -@").append(cats.get(best));
+            applied[best] = true;
+        }
+        for (CommandSpec s : table.all()) {
+            single(s, fake, rules);
+            for (CommandSpec sub : s.subcommands().values()) {
+                single(sub, fake, rules);
+            }
+        }
+        assert fake.equals(commands) : "ACL rules " + rules + " do not rebuild the selector's commands";
+        return rules.toString();
+    }
+
+    private void single(CommandSpec s, BitSet fake, StringBuilder rules) {
+        boolean mine = commands.get(s.id());
+        if (mine != fake.get(s.id())) {
+            rules.append(mine ? " +" : " -").append(s.name());
+            change(fake, s, mine);
+        }
+    }
+}
