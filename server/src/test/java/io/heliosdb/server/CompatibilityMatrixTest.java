@@ -22,7 +22,7 @@ class CompatibilityMatrixTest {
             "debug", "SLEEP and OBJECT only",
             "memory", "USAGE and HELP only",
             "info", "sections and fields clients read; persistence reports the in-memory build",
-            "client", "no pub/sub or replica clients yet, so TYPE filters other than normal match nothing",
+            "client", "no replicas, so TYPE master/replica match nothing",
             "command", "GETKEYSANDFLAGS not yet",
             "config", "no REWRITE yet",
             "scan", "cursor encodes the shard in its low 10 bits",

@@ -45,6 +45,12 @@ class PubSubTest {
             assertEquals(":1", pub.call("PUBLISH", "sport", "goal"));
             assertEquals("*[\"message\", \"sport\", \"goal\"]", sub.read());
             assertEquals("*[\"news\", :1, \"sport\", :1, \"none\", :0]", pub.call("PUBSUB", "NUMSUB", "news", "sport", "none"));
+            // a RESP2 client in subscribed mode is of type pubsub (CLIENT LIST/KILL TYPE), the publisher normal
+            String subId = "id=" + pub.call("CLIENT", "LIST", "TYPE", "pubsub").replaceAll("(?s).*?id=(\\d+) .*", "$1") + " ";
+            assertTrue(pub.call("CLIENT", "LIST", "TYPE", "pubsub").contains("cmd=psubscribe"), subId);
+            assertTrue(!pub.call("CLIENT", "LIST", "TYPE", "normal").contains(subId), subId);
+            assertTrue(pub.call("INFO", "stats").contains("pubsub_channels:2"));
+            assertTrue(pub.call("INFO", "stats").contains("pubsub_patterns:1"));
             sub.send(List.of("UNSUBSCRIBE".getBytes()));
             assertEquals("*[\"unsubscribe\", \"news\", :2]", sub.read());
             assertEquals("*[\"unsubscribe\", \"sport\", :1]", sub.read());

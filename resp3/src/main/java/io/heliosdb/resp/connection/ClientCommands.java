@@ -159,6 +159,11 @@ final class ClientCommands {
         ctx.out().ok();
     }
 
+    /** Redis' client type: "pubsub" for a RESP2 client in subscribed mode, else "normal" (no replicas here). */
+    static String typeOf(ClientSession s) {
+        return s.protocol == 2 && s.subscriber != null && s.subscriber.subscribed() ? "pubsub" : "normal";
+    }
+
     static void list(CommandContext ctx) {
         Args a = ctx.args();
         List<Long> ids = null;
@@ -170,8 +175,11 @@ final class ClientCommands {
                     ctx.out().error("ERR Unknown client type '" + a.string(i) + "'");
                     return;
                 }
-                if (!type.equals("normal")) {
-                    ids = new ArrayList<>(); // no replicas or subscribers yet
+                ids = ids == null ? new ArrayList<>() : ids;
+                for (ClientSession s : ctx.server().clients().all()) {
+                    if (typeOf(s).equals(type)) {
+                        ids.add(s.id);
+                    }
                 }
             } else if (opt.equals("id") && i + 1 < a.count()) {
                 ids = ids == null ? new ArrayList<>() : ids;
@@ -268,7 +276,7 @@ final class ClientCommands {
         long killed = 0;
         for (ClientSession s : ctx.server().clients().all()) {
             if ((id != null && s.id != id) || (addr != null && !s.addr.equals(addr)) || (laddr != null && !s.laddr.equals(laddr))
-                    || (user != null && !s.user.equals(user)) || (type != null && !type.equals("normal"))
+                    || (user != null && !s.user.equals(user)) || (type != null && !typeOf(s).equals(type))
                     || (skipMe && s == self)) {
                 continue;
             }
