@@ -42,8 +42,16 @@ public final class CommandSpec {
     Routing routing;
     /** Where a call's keys are when the table cannot say (EVAL's numkeys); null = the fixed positions. */
     KeyFinder keyFinder;
-    /** Calls that must go across shards even with all keys on one (XREAD BLOCK may have to wait); null = none. */
-    java.util.function.Predicate<io.heliosdb.resp.codec.Args> acrossWhen;
+    /**
+     * Calls that must go across shards even with all keys on one (XREAD BLOCK may have to wait; a
+     * script not yet known to stay on its keys' shard); null = none.
+     */
+    Across acrossWhen;
+
+    /** Whether a call goes across shards although its keys share one. */
+    public interface Across {
+        boolean test(io.heliosdb.resp.engine.ServerContext server, io.heliosdb.resp.codec.Args a);
+    }
 
     /** Keys named by the call itself: a contiguous run of {@link #count} arguments from {@link #first}. */
     public interface KeyFinder {
@@ -169,7 +177,7 @@ public final class CommandSpec {
         return lastKey < 0 ? argc + lastKey : Math.min(lastKey, argc - 1);
     }
 
-    public java.util.function.Predicate<io.heliosdb.resp.codec.Args> acrossWhen() {
+    public Across acrossWhen() {
         return acrossWhen;
     }
 

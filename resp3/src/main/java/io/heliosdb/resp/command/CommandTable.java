@@ -131,7 +131,7 @@ public final class CommandTable {
     }
 
     /** Routes matching calls of a KEYS command across shards even when their keys share one (see {@link CommandSpec#acrossWhen}). */
-    public void across(String name, java.util.function.Predicate<io.heliosdb.resp.codec.Args> when) {
+    public void across(String name, CommandSpec.Across when) {
         find(name).acrossWhen = when;
     }
 

@@ -532,7 +532,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         if (finder != null && finder.first(args) >= 0 && finder.count(args) == 0) {
             return startCrossShard(spec); // declares no keys (EVAL ... 0): it may touch any shard
         }
-        if (spec.acrossWhen() != null && spec.acrossWhen().test(args)) {
+        if (spec.acrossWhen() != null && spec.acrossWhen().test(server, args)) {
             return startCrossShard(spec); // it may have to wait (XREAD BLOCK): only the cross-shard path can
         }
         int first = spec.firstKeyOf(args);

@@ -307,6 +307,13 @@ public final class ServerContext {
         t.start();
     }
 
+    /**
+     * Scripts (by SHA, or function and library version) seen to touch only keys on the shard of their
+     * declared keys: true lets them run on that shard alone; unknown or false, they hold every shard
+     * (see scripting.ScriptPlacement).
+     */
+    public final java.util.concurrent.ConcurrentHashMap<String, Boolean> scriptStaysOnItsKeysShard = new java.util.concurrent.ConcurrentHashMap<>();
+
     private volatile Runnable hardShutdownAction = null;
 
     /**

@@ -29,6 +29,7 @@ public final class FunctionCommands {
     public static void register(CommandTable t) {
         for (String name : new String[]{"fcall", "fcall_ro"}) {
             t.register(name, Routing.KEYS, new Fcall(name.endsWith("_ro")));
+            t.across(name, (server, a) -> server.shards().size() > 1 && ScriptPlacement.mustHoldEveryShard(server, ScriptPlacement.fcallKey(server, a)));
             t.keys(name, new CommandSpec.KeyFinder() {
                 @Override
                 public int first(Args a) {
@@ -118,8 +119,10 @@ public final class FunctionCommands {
         LuaTable keys = ScriptCommands.keysOf(a);
         LuaTable argv = ScriptCommands.argvOf(a);
         ScriptRun run = new ScriptRun(server, state.shard(), session, db, outer, readOnly || fn.readOnly(), name, true, a);
+        run.placementKey = ScriptPlacement.functionKey(name, lib.version());
         try {
             LuaValue result = vm.callFunction(callback, keys, argv, run);
+            run.completed();
             LuaReplies.write(out, result, run.scriptResp);
         } catch (LuaError e) {
             out.error(ScriptCommands.errorText(e, name, vm.lastLine(), "user_function"));

@@ -31,7 +31,9 @@ public final class ScriptCommands {
 
     public static void register(CommandTable t) {
         for (String name : new String[]{"eval", "evalsha", "eval_ro", "evalsha_ro"}) {
-            t.register(name, Routing.KEYS, new Eval(name.startsWith("evalsha"), name.endsWith("_ro")));
+            boolean bySha = name.startsWith("evalsha");
+            t.register(name, Routing.KEYS, new Eval(bySha, name.endsWith("_ro")));
+            t.across(name, (server, a) -> server.shards().size() > 1 && ScriptPlacement.mustHoldEveryShard(server, ScriptPlacement.evalKey(a, bySha)));
             t.keys(name, new io.heliosdb.resp.command.CommandSpec.KeyFinder() {
                 @Override
                 public int first(Args a) {
@@ -165,8 +167,10 @@ public final class ScriptCommands {
         LuaTable keys = keysOf(a);
         LuaTable argv = argvOf(a);
         ScriptRun run = new ScriptRun(server, state.shard(), session, db, outer, readOnly, sha, false, a);
+        run.placementKey = ScriptPlacement.shaKey(sha);
         try {
             LuaValue result = vm.call(f, keys, argv, run);
+            run.completed();
             LuaReplies.write(out, result, run.scriptResp);
         } catch (LuaError e) {
             out.error(errorText(e, sha, vm.lastLine(), "user_script"));

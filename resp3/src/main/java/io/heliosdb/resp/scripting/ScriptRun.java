@@ -61,6 +61,12 @@ final class ScriptRun implements BusyScript {
     private long lastPumpNanos;
     /** FCALL/FCALL_RO (a function), rather than EVAL/EVALSHA. */
     private final boolean function;
+    /** What {@link ScriptPlacement} learns about this script under; null when nothing is learnt. */
+    String placementKey;
+    /** Holding every shard with all declared keys on one: that shard (the script is being learnt), else null. */
+    private final Shard declaredShard;
+    /** While learnt: the script touched a key it did not declare (or every shard), so it must keep holding them all. */
+    private boolean usedUndeclared;
     /** The calling command's arguments, copied once the script is busy (FUNCTION STATS shows them). */
     private final Args command;
     private volatile String[] commandCopy;
@@ -76,6 +82,7 @@ final class ScriptRun implements BusyScript {
             boolean function, Args command) {
         this.function = function;
         this.command = command;
+        this.declaredShard = outer == null ? null : shardOfDeclaredKeys(server, command);
         this.server = server;
         this.table = server.table();
         this.shard = shard;
@@ -133,6 +140,45 @@ final class ScriptRun implements BusyScript {
                 ServerContext.state(s).busyScript = null;
             }
         }
+    }
+
+    /** The one shard all declared keys live on, or null (none declared, or several shards). */
+    private static Shard shardOfDeclaredKeys(ServerContext server, Args a) {
+        int n = ScriptCommands.numKeys(a);
+        Shard only = null;
+        for (int i = 3; i < 3 + Math.max(0, n); i++) {
+            Shard s = server.shardOfKey(a.segment(), a.offset(i), a.length(i));
+            if (only != null && s != only) {
+                return null;
+            }
+            only = s;
+        }
+        return only;
+    }
+
+    /** The script returned (no error escaped): what a run holding every shard showed is learnt. */
+    void completed() {
+        if (declaredShard != null) {
+            ScriptPlacement.learnt(server, placementKey, !usedUndeclared);
+        }
+    }
+
+    /** Whether argument {@code i} of the running redis.call is one of the script's declared keys. */
+    private boolean declared(int i) {
+        int n = ScriptCommands.numKeys(command);
+        for (int k = 3; k < 3 + n; k++) {
+            if (command.length(k) == args.length(i) && MemorySegment.mismatch(command.segment(), command.offset(k),
+                    command.offset(k) + command.length(k), args.segment(), args.offset(i), args.offset(i) + args.length(i)) < 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A key on another shard than the script's, while not holding it: the script must hold every shard. */
+    private String nonLocal() {
+        ScriptPlacement.learnt(server, placementKey, false);
+        return NON_LOCAL;
     }
 
     @Override
@@ -253,6 +299,7 @@ final class ScriptRun implements BusyScript {
     /** Runs the command where its keys live; returns an error for the script, or null with the reply in {@link #reply}. */
     private String dispatch(CommandSpec spec) {
         if (spec.routing() == Routing.ALL_SHARDS) {
+            usedUndeclared = true;
             return nested(spec);
         }
         if (spec.routing() == Routing.SESSION) {
@@ -265,6 +312,7 @@ final class ScriptRun implements BusyScript {
             int last = spec.lastKeyOf(args);
             for (int i = first; i <= last; i += spec.keyStepOf()) {
                 Shard s = server.shardOfKey(args.segment(), args.offset(i), args.length(i));
+                usedUndeclared |= declaredShard != null && !declared(i);
                 if (target == null) {
                     target = s;
                 } else if (s != target) {
@@ -280,7 +328,7 @@ final class ScriptRun implements BusyScript {
             return null;
         }
         if (outer == null) {
-            return NON_LOCAL;
+            return nonLocal();
         }
         ShardTransaction step = ShardTransaction.synchronous(shard, new Shard[]{target}, outer);
         CommandSpec s = spec;
@@ -291,7 +339,7 @@ final class ScriptRun implements BusyScript {
                 return null;
             }, false, () -> result[0] = step.results()[0]);
         } catch (ShardTransaction.NotHeldException e) {
-            return NON_LOCAL;
+            return nonLocal();
         }
         if (result[0] instanceof RuntimeException e) {
             return "ERR internal error: " + e;
@@ -326,7 +374,7 @@ final class ScriptRun implements BusyScript {
             ((MultiShardCommand) spec.handler()).executeAcross(call);
         } catch (ShardTransaction.NotHeldException e) {
             reply.clear();
-            return NON_LOCAL;
+            return nonLocal();
         }
         if (!done[0]) {
             return "ERR command did not complete inside the script";

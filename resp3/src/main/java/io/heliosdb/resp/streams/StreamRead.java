@@ -58,7 +58,7 @@ final class StreamRead {
                     return s < 0 ? 0 : (a.count() - s - 1) / 2;
                 }
             });
-            t.across(name, a -> blockMillis(a) >= 0);
+            t.across(name, (server, a) -> blockMillis(a) >= 0);
         }
     }
 
