@@ -36,6 +36,8 @@ public final class Shard {
     // Owned by the shard thread.
     private volatile Object lockOwner;
     private final ArrayDeque<ShardTask> deferred = new ArrayDeque<>();
+    /** Mailbox work taken out while a long task ran here, to run, in order, once it ends. */
+    private final ArrayDeque<ShardTask> afterBusy = new ArrayDeque<>();
     private final java.util.HashMap<KeyBytes, KeyLock> keyLocks = new java.util.HashMap<>();
     /** Keys each transaction holds or waits for here. */
     private final java.util.HashMap<ShardTransaction, java.util.List<KeyBytes>> keyHolders = new java.util.HashMap<>();
@@ -106,7 +108,60 @@ public final class Shard {
      * loop's socket handling (a command run straight from a read), where nothing can be done.
      */
     public boolean pumpIo() {
-        return ((ShardEventLoop) loop).pumpIo();
+        boolean pumped = ((ShardEventLoop) loop).pumpIo();
+        if (pumped) {
+            answerQueuedWhileBusy();
+        }
+        return pumped;
+    }
+
+    /**
+     * Inside a long task on this thread: requests already waiting here (in the mailbox, or deferred
+     * behind a lock holder) that can answer for themselves run now — they refuse with BUSY, as Redis
+     * answers commands that arrived before its script passed lua-time-limit — everything else stays,
+     * in order, for when the task ends.
+     */
+    public void answerQueuedWhileBusy() {
+        assert inShardThread();
+        mailbox.drain(t -> {
+            if (!t.isControl() && t.answersWhileBusy()) {
+                dispatch(t);
+            } else {
+                afterBusy.add(t);
+            }
+        });
+        answerDeferredWhileBusy();
+        if (!afterBusy.isEmpty() && drainScheduled.compareAndSet(false, true)) {
+            loop.execute(drainer);
+        }
+    }
+
+    /** Deferred requests that answer for themselves run now; the rest keep their order. Shard thread only. */
+    public void answerDeferredWhileBusy() {
+        assert inShardThread();
+        if (deferred.isEmpty()) {
+            return;
+        }
+        ArrayDeque<ShardTask> keep = new ArrayDeque<>();
+        ShardTask t;
+        while ((t = deferred.poll()) != null) {
+            if (t.answersWhileBusy()) {
+                runSafely(t);
+            } else {
+                keep.add(t);
+            }
+        }
+        deferred.addAll(keep);
+    }
+
+    private void runSafely(ShardTask t) {
+        try {
+            t.run(this);
+        } catch (Throwable e) {
+            internalErrors.incrementAndGet();
+            System.err.println("HeliosDB internal error on " + this + " running " + t.getClass().getSimpleName() + ":");
+            e.printStackTrace();
+        }
     }
 
     /** Upper layers attach their per-shard state (the keyspace) once, before serving. */
@@ -160,6 +215,9 @@ public final class Shard {
     }
 
     private void drainMailbox() {
+        while (!afterBusy.isEmpty()) {
+            dispatch(afterBusy.poll()); // they came before anything still in the mailbox
+        }
         while (true) {
             mailbox.drain(dispatcher);
             drainScheduled.set(false);
@@ -185,9 +243,38 @@ public final class Shard {
         }
     }
 
+    /** A busy script holds this shard (from another shard's thread): requests answer for themselves at once. */
+    private volatile boolean answeringWhileHeld;
+
+    /**
+     * A script past lua-time-limit holds this shard from another thread ({@code on}), or no longer:
+     * while on, requests that can answer for themselves (BUSY) run at once instead of waiting behind
+     * the holder, those already waiting too. Any thread.
+     */
+    public void answerWhileHeld(boolean on) {
+        answeringWhileHeld = on;
+        if (on) {
+            postControl(new ShardTask() {
+                @Override
+                public boolean isControl() {
+                    return true;
+                }
+
+                @Override
+                public void run(Shard shard) {
+                    answerDeferredWhileBusy();
+                }
+            });
+        }
+    }
+
     /** Runs data work now, or queues it behind the lock holder and earlier waiters. Shard thread only. */
     public void submit(ShardTask task) {
         assert inShardThread();
+        if (answeringWhileHeld && task.answersWhileBusy()) {
+            task.run(this);
+            return;
+        }
         if (lockOwner == null && deferred.isEmpty()) {
             task.run(this);
         } else {

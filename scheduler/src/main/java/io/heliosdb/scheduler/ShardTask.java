@@ -11,4 +11,12 @@ public interface ShardTask {
     default boolean isControl() {
         return false;
     }
+
+    /**
+     * Data work that may run while a long task keeps its shard (a script past lua-time-limit): it
+     * answers for itself (with BUSY) instead of touching data, so it need not wait for the task.
+     */
+    default boolean answersWhileBusy() {
+        return false;
+    }
 }

@@ -250,10 +250,22 @@ class ScriptingTest {
                 try (RawClient before = new RawClient(port)) {
                     before.call("CONFIG", "SET", "lua-time-limit", "100");
                     before.call("FUNCTION", "LOAD", "REPLACE", "#!lua name=busylib\nredis.register_function('spin', function() while true do end end)");
-                    for (String[] run : new String[][]{{"EVAL", "while true do end", "0"}, {"FCALL", "spin", "0"}}) {
+                    String[][][] runs = {
+                        {{"EVAL", "while true do end", "0"}},
+                        {{"FCALL", "spin", "0"}},
+                        {{"MULTI"}, {"SET", "k", "v"}, {"EVAL", "while true do end", "0"}, {"EXEC"}},
+                    };
+                    for (String[][] calls : runs) {
+                        String[] run = calls[calls.length > 1 ? 2 : 0];
                         RawClient caller = new RawClient(port);
-                        // the call and a pipelined PING behind it: the PING is answered after the call ends
-                        caller.sendRaw(RawClient.encode(List.of(run[0].getBytes(), run[1].getBytes(), run[2].getBytes())));
+                        // the call(s) and a pipelined PING behind: the PING is answered after the script ends
+                        for (String[] c : calls) {
+                            List<byte[]> parts = new ArrayList<>();
+                            for (String p : c) {
+                                parts.add(p.getBytes());
+                            }
+                            caller.sendRaw(RawClient.encode(parts));
+                        }
                         caller.sendRaw(RawClient.encode(List.of("PING".getBytes())));
                         long deadline = System.currentTimeMillis() + 10_000;
                         String r;
@@ -268,7 +280,9 @@ class ScriptingTest {
                             t.add("after wrong KILL: " + after.call(wrongKill, "KILL"));
                             t.add("before KILL: " + before.call(run[0].equals("EVAL") ? "SCRIPT" : "FUNCTION", "KILL"));
                         }
-                        t.add("caller: " + caller.read().replaceAll(" script: .*", ""));
+                        for (int i = 0; i < calls.length; i++) {
+                            t.add("caller: " + caller.read().replaceAll(" script: [^\"]*", ""));
+                        }
                         t.add("caller's pipelined: " + caller.read());
                         caller.close();
                     }
@@ -280,6 +294,46 @@ class ScriptingTest {
             }
             assertEquals(transcripts.get(0), transcripts.get(1));
             assertTrue(transcripts.get(1).get(0).startsWith("before PING: -BUSY"), transcripts.get(1).toString());
+        }
+    }
+
+    /**
+     * As in Redis, a command that reached a script's shard before the script passed lua-time-limit is
+     * answered BUSY then, not when the script ends: whether the script runs on its key's shard alone
+     * (learnt) or holds every shard (its first run).
+     */
+    @Test
+    void commandsWaitingBeforeTheScriptWasBusyAreAnsweredBusy() throws Exception {
+        String busy = "-BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+        try (Jedis admin = jedis()) {
+            admin.configSet("lua-time-limit", "400");
+            try {
+                for (String placement : new String[]{"every shard", "its shard"}) {
+                    String script = "if ARGV[1] == 'spin' then while true do end end return 1 -- " + placement;
+                    if (placement.equals("its shard")) {
+                        assertEquals(1L, admin.eval(script, List.of("queued:key"), List.of("no"))); // learnt: its key's shard
+                    }
+                    try (RawClient caller = new RawClient(server.port())) {
+                        caller.sendRaw(RawClient.encode(List.of("EVAL".getBytes(), script.getBytes(), "1".getBytes(),
+                                "queued:key".getBytes(), "spin".getBytes())));
+                        Thread.sleep(100); // running, not yet past the limit
+                        List<RawClient> waiting = new ArrayList<>();
+                        for (int i = 0; i < 4; i++) {
+                            RawClient c = new RawClient(server.port());
+                            c.sendRaw(RawClient.encode(List.of("GET".getBytes(), "queued:key".getBytes())));
+                            waiting.add(c);
+                        }
+                        for (RawClient c : waiting) {
+                            assertEquals(busy, c.read(), placement); // before anybody kills the script
+                            c.close();
+                        }
+                        assertEquals("OK", admin.scriptKill());
+                        assertTrue(caller.read().startsWith("-ERR Script killed by user with SCRIPT KILL"), placement);
+                    }
+                }
+            } finally {
+                admin.configSet("lua-time-limit", "5000");
+            }
         }
     }
 

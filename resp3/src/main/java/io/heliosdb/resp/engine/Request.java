@@ -61,6 +61,7 @@ final class Request implements ShardTask, io.heliosdb.scheduler.CommitWaiter {
         this.origin = origin;
     }
 
+    private final io.heliosdb.resp.codec.RespWriter errorWriter = new io.heliosdb.resp.codec.RespWriter();
     private boolean runsScript;
 
     void start(ClientSession session) {
@@ -141,6 +142,11 @@ final class Request implements ShardTask, io.heliosdb.scheduler.CommitWaiter {
     }
 
     @Override
+    public boolean answersWhileBusy() {
+        return !returning; // a leg on a shard whose script is past lua-time-limit answers BUSY (see run)
+    }
+
+    @Override
     public void run(Shard shard) {
         if (returning) {
             owner.completed(this);
@@ -151,7 +157,22 @@ final class Request implements ShardTask, io.heliosdb.scheduler.CommitWaiter {
         CommandContext ctx = state.context();
         int from = resumeAt >= 0 ? resumeAt : currentLeg == 0 ? 0 : legEnd[currentLeg - 1];
         resumeAt = -1;
+        BusyScript busy = state.busyScript;
+        boolean ranAny = false;
         for (int c = from; c < legEnd[currentLeg]; c++) {
+            if (busy != null && !specs[c].flags().contains("allow_busy")) {
+                // A script here is past lua-time-limit (this leg came before it was): refuse as Redis
+                // does then. Nothing ran, so nothing waits for a commit.
+                int mark = reply.writerIndex();
+                errorWriter.wrap(reply, protocol).error(busy.busyError());
+                state.commandRejected[specs[c].id()]++;
+                state.server().rejectedCalls.increment();
+                if (suppress[c]) {
+                    reply.writerIndex(mark);
+                }
+                continue;
+            }
+            ranAny = true;
             args.reset(bytes);
             for (int i = firstArg[c]; i < firstArg[c + 1]; i++) {
                 args.addRaw(argOffsets[i], argLengths[i]);
@@ -174,8 +195,10 @@ final class Request implements ShardTask, io.heliosdb.scheduler.CommitWaiter {
         // The replies go home only when every visited shard has logged the leg's changes, but the
         // next leg need not wait: it runs on another shard, which cannot see these keys. So a
         // pipeline over several shards waits for their commits (and fsyncs) in parallel, not in turn.
-        pendingCommits.incrementAndGet();
-        shard.afterCommit(this);
+        if (ranAny) {
+            pendingCommits.incrementAndGet();
+            shard.afterCommit(this);
+        }
         if (++currentLeg < legs) {
             legShard[currentLeg].forward(this);
         } else {

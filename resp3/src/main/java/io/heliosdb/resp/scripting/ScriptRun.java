@@ -118,6 +118,9 @@ final class ScriptRun implements BusyScript {
             commandCopy = copy;
             for (Shard s : busyShards()) {
                 ServerContext.state(s).busyScript = this;
+                if (s != shard) {
+                    s.answerWhileHeld(true); // held shards' waiting requests answer BUSY too
+                }
             }
         }
         if (announcedBusy && now - lastPumpNanos > 1_000_000L) {
@@ -138,6 +141,9 @@ final class ScriptRun implements BusyScript {
         if (announcedBusy) {
             for (Shard s : busyShards()) {
                 ServerContext.state(s).busyScript = null;
+                if (s != shard) {
+                    s.answerWhileHeld(false);
+                }
             }
         }
     }

@@ -122,9 +122,13 @@ public final class Exec implements MultiShardCommand {
             if (all) {
                 shards.addAll(List.of(server.shards().all()));
             }
-            if (!all && (shards.isEmpty() || (shards.size() == 1 && shards.contains(home) && home.isRunnableNow()))) {
+            boolean script = queued.stream().anyMatch(q -> q.spec().runsScript());
+            if (!all && !script && (shards.isEmpty() || (shards.size() == 1 && shards.contains(home) && home.isRunnableNow()))) {
                 runInline(); // nothing else can run on the home shard while this does
                 return;
+            }
+            if (script) {
+                shards.add(home); // a script starts from a task (locking runs the rest from the mailbox): see CommandSpec#runsScript
             }
             locked = shards.toArray(Shard[]::new);
             tx = call.transaction(locked);
