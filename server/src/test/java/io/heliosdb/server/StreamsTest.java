@@ -150,6 +150,28 @@ class StreamsTest {
         }
     }
 
+    /** XINFO STREAM FULL with groups, consumers and pending entries reads as redis-server's (times masked). */
+    @Test
+    void xinfoStreamFullMatchesRedis() throws Exception {
+        try (RedisPeer redis = RedisPeer.start()) {
+            List<String> seen = new ArrayList<>();
+            for (int port : new int[]{redis.port, server.port()}) {
+                try (RawClient c = new RawClient(port)) {
+                    c.call("DEL", "xf:s");
+                    for (String id : new String[]{"1-1", "2-1", "3-1"}) {
+                        c.call("XADD", "xf:s", id, "f", id);
+                    }
+                    c.call("XGROUP", "CREATE", "xf:s", "g", "0");
+                    c.call("XREADGROUP", "GROUP", "g", "alice", "COUNT", "2", "STREAMS", "xf:s", ">");
+                    c.call("XREADGROUP", "GROUP", "g", "bob", "COUNT", "1", "STREAMS", "xf:s", ">");
+                    seen.add(c.call("XINFO", "STREAM", "xf:s", "FULL", "COUNT", "5").replaceAll(":\\d{12,}", ":T"));
+                }
+            }
+            assertEquals(seen.get(0), seen.get(1));
+            assertTrue(seen.get(1).contains("\"alice\""), seen.get(1));
+        }
+    }
+
     private static void waitBlocked(RawClient c, int n) throws Exception {
         long deadline = System.currentTimeMillis() + 5000;
         while (!c.call("INFO", "clients").contains("blocked_clients:" + n) && System.currentTimeMillis() < deadline) {

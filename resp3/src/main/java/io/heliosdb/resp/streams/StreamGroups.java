@@ -792,19 +792,7 @@ final class StreamGroups {
             out.bulk("pel-count");
             out.integer(g.pending.size());
             out.bulk("pending");
-            int pn = (int) Math.min(count, g.pending.size());
-            out.array(pn);
-            int k = 0;
-            for (Map.Entry<Id, Pending> p : g.pending.entrySet()) {
-                if (k++ >= pn) {
-                    break;
-                }
-                out.array(4);
-                out.bulk(p.getKey().toString());
-                out.bulk(p.getValue().consumer.name);
-                out.integer(p.getValue().deliveryTime);
-                out.integer(p.getValue().deliveryCount);
-            }
+            pendingEntries(out, g.pending, count, true);
             out.bulk("consumers");
             out.array(g.consumers.size());
             for (Consumer c : g.consumers.values()) {
@@ -816,18 +804,7 @@ final class StreamGroups {
                 out.bulk("pel-count");
                 out.integer(c.pending.size());
                 out.bulk("pending");
-                int cn = (int) Math.min(count, c.pending.size());
-                out.array(cn);
-                int j = 0;
-                for (Map.Entry<Id, Pending> p : c.pending.entrySet()) {
-                    if (j++ >= cn) {
-                        break;
-                    }
-                    out.array(3);
-                    out.bulk(p.getKey().toString());
-                    out.integer(p.getValue().deliveryTime);
-                    out.integer(p.getValue().deliveryCount);
-                }
+                pendingEntries(out, c.pending, count, false);
             }
         }
     }
@@ -886,6 +863,25 @@ final class StreamGroups {
             out.integer(c.pending.size());
             out.bulk("idle");
             out.integer(Math.max(0, now - c.seenTime));
+        }
+    }
+
+    /** XINFO STREAM FULL's PEL list: the first {@code count} entries (ID, [consumer,] delivery time, count). */
+    private static void pendingEntries(RespWriter out, Map<Id, Pending> pel, long count, boolean withConsumer) {
+        int n = (int) Math.min(count, pel.size());
+        out.array(n);
+        int k = 0;
+        for (Map.Entry<Id, Pending> p : pel.entrySet()) {
+            if (k++ >= n) {
+                break;
+            }
+            out.array(withConsumer ? 4 : 3);
+            out.bulk(p.getKey().toString());
+            if (withConsumer) {
+                out.bulk(p.getValue().consumer.name);
+            }
+            out.integer(p.getValue().deliveryTime);
+            out.integer(p.getValue().deliveryCount);
         }
     }
 }
