@@ -1,120 +1,175 @@
 package io.heliosdb.memory;
 
 import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
 
 /**
- * Redis' glob-style matching (stringmatchlen): {@code * ? [abc] [^a-z] \x}, used by KEYS, SCAN
- * MATCH, CONFIG GET and pub/sub patterns. Recursion depth is bounded by the number of stars.
+ * Redis' glob-style matching (util.c stringmatchlen): {@code * ? [abc] [^a-z] \x}, used by KEYS, SCAN
+ * MATCH, CONFIG GET, pub/sub patterns, ACL patterns, SORT and CLIENT/COMMAND filters.
+ *
+ * <p>Work is bounded as in Redis 7.0.9+ (the fix for CVE-2022-36021): once the rest of the pattern
+ * after a star has failed to match at every later position, no earlier star can help either, so
+ * the whole match fails at once instead of retrying every split (which is exponential in the number
+ * of stars). Recursion is also cut at a depth of 1000 stars, as Redis does for abusive patterns.
+ * Reads past the pattern's end see 0, as Redis' C code sees the string's terminator.
  */
 public final class GlobMatcher {
+    private static final int MAX_NESTING = 1000;
+
     private GlobMatcher() {}
 
     public static boolean matches(byte[] pattern, MemorySegment s, long off, int len, boolean nocase) {
-        return match(pattern, 0, s, off, len, nocase, 0);
+        return run(pattern, 0, s, off, len, nocase, 0) == MATCH;
     }
 
     public static boolean matches(String pattern, String s, boolean nocase) {
-        byte[] b = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        return matches(pattern.getBytes(java.nio.charset.StandardCharsets.UTF_8), MemorySegment.ofArray(b), 0, b.length, nocase);
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        return matches(pattern.getBytes(StandardCharsets.UTF_8), MemorySegment.ofArray(b), 0, b.length, nocase);
     }
 
-    private static boolean match(byte[] p, int pi, MemorySegment s, long off, int len, boolean nocase, int depth) {
-        if (depth > 1000) {
-            return false;
+    public static boolean matches(byte[] pattern, byte[] s, boolean nocase) {
+        return matches(pattern, MemorySegment.ofArray(s), 0, s.length, nocase);
+    }
+
+    private static final int NO_MATCH = 0;
+    private static final int MATCH = 1;
+    /** No match, and Redis' skipLongerMatches: the rest failed after a star at every position. */
+    private static final int NO_MATCH_ANYWHERE = 2;
+
+    private static int pat(byte[] p, int i) {
+        return i < p.length ? p[i] & 0xFF : 0;
+    }
+
+    private static int str(MemorySegment s, long at) {
+        return s.get(NativeMemory.BYTE, at) & 0xFF;
+    }
+
+    private static boolean same(int a, int b, boolean nocase) {
+        return nocase ? lower(a) == lower(b) : a == b;
+    }
+
+    /** stringmatchlen_impl: pattern from {@code pi}, subject at {@code at} of length {@code len}. */
+    private static int run(byte[] p, int pi, MemorySegment s, long at, int len, boolean nocase, int nesting) {
+        if (nesting > MAX_NESTING) {
+            return NO_MATCH;
         }
-        int si = 0;
-        while (pi < p.length && si <= len) {
-            switch (p[pi]) {
+        int plen = p.length - pi;
+        while (plen > 0 && len > 0) {
+            switch (pat(p, pi)) {
                 case '*' -> {
-                    while (pi + 1 < p.length && p[pi + 1] == '*') {
+                    while (plen > 0 && pat(p, pi + 1) == '*') {
                         pi++;
+                        plen--;
                     }
-                    if (pi + 1 == p.length) {
-                        return true;
+                    if (plen == 1) {
+                        return MATCH;
                     }
-                    for (int k = si; k <= len; k++) {
-                        if (match(p, pi + 1, s, off + k, len - k, nocase, depth + 1)) {
-                            return true;
+                    while (len > 0) {
+                        int r = run(p, pi + 1, s, at, len, nocase, nesting + 1);
+                        if (r != NO_MATCH) {
+                            return r;
                         }
+                        at++;
+                        len--;
                     }
-                    return false;
+                    // The rest failed from every position: no earlier star can do better.
+                    return NO_MATCH_ANYWHERE;
                 }
                 case '?' -> {
-                    if (si >= len) {
-                        return false;
-                    }
-                    si++;
+                    at++;
+                    len--;
                 }
                 case '[' -> {
-                    if (si >= len) {
-                        return false;
-                    }
                     pi++;
-                    boolean not = pi < p.length && p[pi] == '^';
+                    plen--;
+                    boolean not = pat(p, pi) == '^';
                     if (not) {
                         pi++;
+                        plen--;
                     }
-                    boolean found = false;
-                    byte c = s.get(NativeMemory.BYTE, off + si);
-                    while (pi < p.length && p[pi] != ']') {
-                        if (p[pi] == '\\' && pi + 1 < p.length) {
+                    boolean match = false;
+                    int c = str(s, at);
+                    while (true) {
+                        if (pat(p, pi) == '\\' && plen >= 2) {
                             pi++;
-                            if (eq(p[pi], c, nocase)) {
-                                found = true;
+                            plen--;
+                            if (pat(p, pi) == c) {
+                                match = true;
                             }
-                        } else if (pi + 2 < p.length && p[pi + 1] == '-') {
-                            int lo = p[pi] & 0xFF, hi = p[pi + 2] & 0xFF;
-                            if (lo > hi) {
-                                int t = lo; lo = hi; hi = t;
+                        } else if (pat(p, pi) == ']') {
+                            break;
+                        } else if (plen == 0) {
+                            pi--;
+                            plen++;
+                            break;
+                        } else if (plen >= 3 && pat(p, pi + 1) == '-') {
+                            int start = pat(p, pi);
+                            int end = pat(p, pi + 2);
+                            int ch = c;
+                            if (start > end) {
+                                int t = start;
+                                start = end;
+                                end = t;
                             }
-                            int cc = c & 0xFF;
                             if (nocase) {
-                                cc = Character.toLowerCase(cc);
-                                lo = Character.toLowerCase(lo);
-                                hi = Character.toLowerCase(hi);
-                            }
-                            if (cc >= lo && cc <= hi) {
-                                found = true;
+                                start = lower(start);
+                                end = lower(end);
+                                ch = lower(ch);
                             }
                             pi += 2;
-                        } else if (eq(p[pi], c, nocase)) {
-                            found = true;
+                            plen -= 2;
+                            if (ch >= start && ch <= end) {
+                                match = true;
+                            }
+                        } else if (same(pat(p, pi), c, nocase)) {
+                            match = true;
                         }
                         pi++;
-                    }
-                    if (pi >= p.length) {
-                        pi = p.length - 1; // unterminated class: Redis treats end as ']'
+                        plen--;
                     }
                     if (not) {
-                        found = !found;
+                        match = !match;
                     }
-                    if (!found) {
-                        return false;
+                    if (!match) {
+                        return NO_MATCH;
                     }
-                    si++;
+                    at++;
+                    len--;
                 }
                 case '\\' -> {
-                    if (pi + 1 < p.length) {
+                    if (plen >= 2) {
                         pi++;
+                        plen--;
                     }
-                    if (si >= len || !eq(p[pi], s.get(NativeMemory.BYTE, off + si), nocase)) {
-                        return false;
+                    if (!same(pat(p, pi), str(s, at), nocase)) {
+                        return NO_MATCH;
                     }
-                    si++;
+                    at++;
+                    len--;
                 }
                 default -> {
-                    if (si >= len || !eq(p[pi], s.get(NativeMemory.BYTE, off + si), nocase)) {
-                        return false;
+                    if (!same(pat(p, pi), str(s, at), nocase)) {
+                        return NO_MATCH;
                     }
-                    si++;
+                    at++;
+                    len--;
                 }
             }
             pi++;
+            plen--;
+            if (len == 0) {
+                while (pat(p, pi) == '*') {
+                    pi++;
+                    plen--;
+                }
+                break;
+            }
         }
-        return pi == p.length && si == len;
+        return plen == 0 && len == 0 ? MATCH : NO_MATCH;
     }
 
-    private static boolean eq(byte a, byte b, boolean nocase) {
-        return a == b || (nocase && Character.toLowerCase(a & 0xFF) == Character.toLowerCase(b & 0xFF));
+    /** C's tolower in the "C" locale: ASCII letters only. */
+    private static int lower(int c) {
+        return c >= 'A' && c <= 'Z' ? c + 32 : c;
     }
 }

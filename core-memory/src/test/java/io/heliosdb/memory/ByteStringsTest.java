@@ -65,7 +65,23 @@ class ByteStringsTest {
         assertFalse(GlobMatcher.matches("h\\*llo", "hallo", false));
         assertTrue(GlobMatcher.matches("MAXMEMORY*", "maxmemory-policy", true));
         assertFalse(GlobMatcher.matches("a*b", "acd", false));
-        assertTrue(GlobMatcher.matches("*", "", false));
+        assertFalse(GlobMatcher.matches("*", "", false)); // Redis' stringmatchlen; callers special-case a lone star
+        assertTrue(GlobMatcher.matches("[a", "a", false)); // an unterminated class ends at the pattern's end
+        assertFalse(GlobMatcher.matches("a[", "a[", false));
+        assertTrue(GlobMatcher.matches("a\\[", "a[", false));
+        assertTrue(GlobMatcher.matches("ab**", "ab", false));
+    }
+
+    /** CVE-2022-36021: many stars against a long subject must fail fast, not try every split. */
+    @Test
+    @org.junit.jupiter.api.Timeout(10)
+    void abusivePatternsFailWithoutExponentialWork() {
+        String subject = "a".repeat(10_000);
+        String pattern = "*a".repeat(2_000) + "b";
+        assertFalse(GlobMatcher.matches(pattern, subject, false));
+        assertFalse(GlobMatcher.matches("[a-z]*".repeat(500) + "?b", subject, true));
+        assertTrue(GlobMatcher.matches("*a".repeat(900), subject, false));
+        assertFalse(GlobMatcher.matches("*a".repeat(1100), subject, false)); // past Redis' nesting limit
     }
 
     @Test

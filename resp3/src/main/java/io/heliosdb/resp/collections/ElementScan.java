@@ -51,6 +51,9 @@ public final class ElementScan {
                 count = (int) Math.min(n, Integer.MAX_VALUE);
             } else if (a.is(i, MATCH) && i + 1 < a.count()) {
                 pattern = a.bytes(++i);
+                if (pattern.length == 1 && pattern[0] == '*') {
+                    pattern = null; // Redis skips matching for a lone star (it would not match an empty name)
+                }
             } else {
                 ctx.out().error(Errors.SYNTAX);
                 return null;

@@ -79,6 +79,9 @@ final class KeyspaceIteration {
         for (int i = 2; i < a.count(); i++) {
             if (a.is(i, MATCH) && i + 1 < a.count()) {
                 pattern = a.bytes(++i);
+                if (pattern.length == 1 && pattern[0] == '*') {
+                    pattern = null; // Redis skips matching for a lone star (it would not match an empty name)
+                }
             } else if (a.is(i, COUNT) && i + 1 < a.count()) {
                 if (!a.isLong(i + 1)) {
                     call.finish(w -> w.error(Errors.NOT_INTEGER));
