@@ -59,9 +59,9 @@ public final class Shard {
     }
     private Object state;
 
-    private final java.util.concurrent.atomic.AtomicLong internalErrors;
+    private final InternalErrors internalErrors;
 
-    Shard(int id, EventLoop loop, java.util.concurrent.atomic.AtomicLong internalErrors) {
+    Shard(int id, EventLoop loop, InternalErrors internalErrors) {
         this.id = id;
         this.loop = loop;
         this.internalErrors = internalErrors;
@@ -147,11 +147,7 @@ public final class Shard {
         ShardTask t;
         while ((t = deferred.poll()) != null) {
             if (t.answersWhileBusy()) {
-                try {
-                    t.run(this);
-                } catch (Throwable e) {
-                    failed(t, e);
-                }
+                runGuarded(t);
             } else {
                 keep.add(t);
             }
@@ -159,11 +155,48 @@ public final class Shard {
         deferred.addAll(keep);
     }
 
-    /** A task failed with an exception (a bug: tests require none): count it, say where, go on. */
+    /**
+     * A task failed with an exception (a bug: tests require none): report it, let the task answer
+     * its client with the error's id, go on with the next task.
+     */
     private void failed(ShardTask task, Throwable t) {
-        internalErrors.incrementAndGet();
-        System.err.println("HeliosDB internal error on " + this + " running " + task.getClass().getSimpleName() + ":");
-        t.printStackTrace();
+        long errorId = internalErrors.report(this + " running " + task.getClass().getSimpleName(), t);
+        try {
+            task.failed(this, errorId);
+        } catch (Throwable again) {
+            internalErrors.report(this + " answering for a failed " + task.getClass().getSimpleName(), again);
+        }
+    }
+
+    /** Test-only failures (see {@link FaultInjection}); null in production. */
+    FaultInjection.Plan faults;
+
+    /** Runs a task so that its failure cannot stop the code that runs it (the FIFO, a key hand-over). */
+    private void runGuarded(ShardTask task) {
+        try {
+            FaultInjection.check(faults, FaultInjection.Point.TASK, this);
+            task.run(this);
+        } catch (Throwable t) {
+            failed(task, t);
+        }
+    }
+
+    /**
+     * Runs a step of a cross-shard command: whatever it throws becomes a {@link StepFailure} result
+     * (reported with an id), so the caller always gets to release its locks and answer. Shard thread.
+     */
+    Object applyStep(java.util.function.Function<Shard, Object> step, String what) {
+        try {
+            FaultInjection.check(faults, FaultInjection.Point.STEP, this);
+            return step.apply(this);
+        } catch (Throwable t) {
+            return StepFailure.internal(internalErrors.report(this + " running " + what, t));
+        }
+    }
+
+    /** Where bugs are reported (see {@link InternalErrors}); any thread. */
+    public InternalErrors internalErrors() {
+        return internalErrors;
     }
 
     /** Upper layers attach their per-shard state (the keyspace) once, before serving. */
@@ -272,14 +305,19 @@ public final class Shard {
     public void submit(ShardTask task) {
         assert inShardThread();
         if (answeringWhileHeld && task.answersWhileBusy()) {
-            task.run(this);
+            runGuarded(task);
             return;
         }
         if (lockOwner == null && deferred.isEmpty()) {
-            task.run(this);
+            runGuarded(task);
         } else {
             deferred.add(task);
         }
+    }
+
+    /** No lock held or requested here, nothing deferred. Shard thread only. */
+    boolean isIdle() {
+        return lockOwner == null && keyLocks.isEmpty() && keyHolders.isEmpty() && deferred.isEmpty() && afterBusy.isEmpty();
     }
 
     /** True when data work submitted now would run at once without looking at keys. Shard thread only. */
@@ -320,6 +358,7 @@ public final class Shard {
 
     void requestLock(ShardTransaction tx) {
         assert inShardThread();
+        FaultInjection.check(faults, FaultInjection.Point.LOCK, this);
         if (lockOwner == null && deferred.isEmpty() && keyLocks.isEmpty()) {
             lockOwner = tx;
             tx.granted(this);
@@ -330,6 +369,7 @@ public final class Shard {
 
     void requestKeyLocks(ShardTransaction tx, java.util.List<KeyBytes> keys) {
         assert inShardThread();
+        FaultInjection.check(faults, FaultInjection.Point.LOCK, this);
         if (lockOwner != null || !deferred.isEmpty()) {
             deferred.add(new PendingLock(tx, keys)); // behind a whole-shard lock held or requested
         } else {
@@ -374,6 +414,22 @@ public final class Shard {
         drainDeferred();
     }
 
+    /**
+     * Gives back whatever {@code tx} holds or waits for here (an aborted transaction: it may hold
+     * some keys and wait for others). Shard thread only.
+     */
+    void releaseIfHeld(ShardTransaction tx) {
+        assert inShardThread();
+        if (lockOwner == tx) {
+            release(tx);
+        } else if (keyHolders.containsKey(tx)) {
+            abandonKeyGrant(tx);
+            if (keyLocks.isEmpty()) {
+                drainDeferred();
+            }
+        }
+    }
+
     /** Hands a released key to its next waiters: data work runs until a transaction takes the key. */
     private void releaseKey(KeyBytes k, ShardTransaction tx) {
         KeyLock lock = keyLocks.get(k);
@@ -382,13 +438,17 @@ public final class Shard {
         while (lock.owner == null && !lock.waiters.isEmpty()) {
             Object w = lock.waiters.poll();
             if (w instanceof KeyGrant g) {
+                if (g.tx.isAborted()) {
+                    abandonKeyGrant(g.tx);
+                    continue;
+                }
                 lock.owner = g.tx;
                 if (--g.missing == 0) {
                     g.tx.granted(this);
                 }
             } else {
                 keyLocks.remove(k); // free while the work runs (it may look the key up again)
-                ((ShardTask) w).run(this);
+                runGuarded((ShardTask) w);
                 KeyLock again = keyLocks.get(k);
                 if (again != null && again != lock) { // work re-locked? cannot: only transactions lock keys
                     throw new AssertionError("key lock replaced while handing over");
@@ -401,6 +461,27 @@ public final class Shard {
         }
     }
 
+    /**
+     * An aborted transaction waiting for keys here: drop it from every key queue and give back the
+     * keys it already owns, so nobody waits behind it.
+     */
+    private void abandonKeyGrant(ShardTransaction tx) {
+        java.util.List<KeyBytes> keys = keyHolders.remove(tx);
+        if (keys == null) {
+            return;
+        }
+        for (KeyBytes k : keys) {
+            KeyLock lock = keyLocks.get(k);
+            if (lock == null) {
+                continue;
+            }
+            lock.waiters.removeIf(w -> w instanceof KeyGrant g && g.tx == tx);
+            if (lock.owner == tx) {
+                releaseKey(k, tx);
+            }
+        }
+    }
+
     private void drainDeferred() {
         ShardTask next;
         while (lockOwner == null && (next = deferred.peek()) != null) {
@@ -410,15 +491,19 @@ public final class Shard {
                         return; // the whole-shard lock waits for the key locks to go
                     }
                     deferred.poll();
-                    lockOwner = pending.tx;
-                    pending.tx.granted(this);
+                    if (!pending.tx.isAborted()) { // its owner gave up (a failure elsewhere): nothing to grant
+                        lockOwner = pending.tx;
+                        pending.tx.granted(this);
+                    }
                 } else {
                     deferred.poll();
-                    acquireKeys(pending.tx, pending.keys);
+                    if (!pending.tx.isAborted()) {
+                        acquireKeys(pending.tx, pending.keys);
+                    }
                 }
             } else {
                 deferred.poll();
-                next.run(this);
+                runGuarded(next);
             }
         }
     }

@@ -22,7 +22,7 @@ public final class ShardGroup implements AutoCloseable {
     private final Shard[] shards;
     private final Map<EventExecutor, Shard> byLoop = new IdentityHashMap<>();
     private final int[] shardOfSlot = new int[io.heliosdb.memory.Crc16.SLOTS];
-    private final java.util.concurrent.atomic.AtomicLong internalErrors = new java.util.concurrent.atomic.AtomicLong();
+    private final InternalErrors internalErrors = new InternalErrors();
 
     public ShardGroup(int shardCount, Transport transport, boolean pinThreads) {
         if (shardCount < 1 || shardCount > 1024) {
@@ -69,7 +69,58 @@ public final class ShardGroup implements AutoCloseable {
 
     /** Tasks that failed with an exception on any shard (a bug: tests require 0). */
     public long internalErrors() {
-        return internalErrors.get();
+        return internalErrors.count();
+    }
+
+    /** Test only: fail where {@code plan} says (null turns it off). Call while the shards are idle. */
+    public void injectFaults(FaultInjection.Plan plan) {
+        for (Shard s : shards) {
+            s.postControl(new ShardTask() {
+                @Override
+                public boolean isControl() {
+                    return true;
+                }
+
+                @Override
+                public void run(Shard shard) {
+                    shard.faults = plan;
+                }
+            });
+        }
+    }
+
+    /**
+     * Test only: whether every shard holds no lock and queues no work, asked on each shard's own
+     * thread (waits up to a second per shard).
+     */
+    public boolean idle() throws InterruptedException {
+        for (Shard s : shards) {
+            java.util.concurrent.CompletableFuture<Boolean> f = new java.util.concurrent.CompletableFuture<>();
+            s.postControl(new ShardTask() {
+                @Override
+                public boolean isControl() {
+                    return true;
+                }
+
+                @Override
+                public void run(Shard shard) {
+                    f.complete(shard.isIdle());
+                }
+            });
+            try {
+                if (!f.get(1, TimeUnit.SECONDS)) {
+                    return false;
+                }
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Where bugs are reported: ids shared by the log and the clients' errors. */
+    public InternalErrors errors() {
+        return internalErrors;
     }
 
     public Transport transport() {

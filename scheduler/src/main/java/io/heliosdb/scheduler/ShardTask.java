@@ -19,4 +19,10 @@ public interface ShardTask {
     default boolean answersWhileBusy() {
         return false;
     }
+
+    /**
+     * {@link #run} threw (a bug, already logged under {@code internalErrorId}): answer whoever waits
+     * for this work with that id and give back anything it holds. Shard thread.
+     */
+    default void failed(Shard shard, long internalErrorId) {}
 }

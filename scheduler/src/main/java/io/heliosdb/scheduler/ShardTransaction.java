@@ -32,10 +32,25 @@ public final class ShardTransaction {
     private Runnable continuation;
     private Object[] results;
 
-    /** @param shards distinct shards, any order */
-    /** The result of a step whose changes could not be logged (the reply must not acknowledge them). */
-    public static final String NOT_DURABLE = "MISCONF Errors writing to the AOF file: the change could not be made durable";
+    /**
+     * Told when the coordinator's own code fails (a bug in a continuation): every shard this
+     * transaction still holds has been released, and the owner must answer its client. Origin thread.
+     */
+    public interface FailureHandler {
+        void failed(long internalErrorId);
+    }
 
+    private FailureHandler onFailure;
+    /**
+     * Set once the transaction failed (a continuation or a lock request threw): late results are
+     * dropped, nothing more runs, and shards skip its lock requests still queued. Written on the
+     * origin thread, read by shards.
+     */
+    private volatile boolean aborted;
+    /** Shards whose lock this transaction holds and has not handed back yet. Origin thread only. */
+    private final java.util.Set<Shard> held = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+
+    /** @param shards distinct shards, any order */
     public ShardTransaction(Shard origin, Shard[] shards) {
         this(origin, shards, null);
     }
@@ -75,11 +90,7 @@ public final class ShardTransaction {
         for (int i = 0; i < targets.length; i++) {
             Shard t = targets[i];
             if (t.inShardThread()) {
-                try {
-                    results[i] = step.apply(t);
-                } catch (RuntimeException e) {
-                    results[i] = e;
-                }
+                results[i] = t.applyStep(step, "a step");
             } else if (outer != null && t.isHeldBy(outer)) {
                 results[i] = SyncStep.runOn(t, step);
             } else {
@@ -121,13 +132,7 @@ public final class ShardTransaction {
 
         @Override
         public void run(Shard shard) {
-            Object r;
-            try {
-                r = step.apply(shard);
-            } catch (RuntimeException e) {
-                r = e;
-            }
-            result = r;
+            result = shard.applyStep(step, "a synchronous step");
             done = true; // publishes result
             java.util.concurrent.locks.LockSupport.unpark(waiter);
         }
@@ -142,6 +147,12 @@ public final class ShardTransaction {
     }
 
     private StepObserver observer;
+
+    /** Who answers the client if the coordinator's code fails; see {@link FailureHandler}. */
+    public ShardTransaction onFailure(FailureHandler h) {
+        this.onFailure = h;
+        return this;
+    }
 
     public ShardTransaction observe(StepObserver o) {
         this.observer = o;
@@ -213,7 +224,11 @@ public final class ShardTransaction {
     }
 
     void granted(Shard shard) {
-        origin.postControl(new Control(this, Kind.ARRIVED, null, -1, false, null));
+        origin.postControl(new Control(this, Kind.ARRIVED, null, -1, false, null, shard));
+    }
+
+    boolean isAborted() {
+        return aborted;
     }
 
     /**
@@ -232,6 +247,9 @@ public final class ShardTransaction {
         this.pending = targets.length;
         this.results = new Object[targets.length];
         for (int i = 0; i < targets.length; i++) {
+            if (release) {
+                held.remove(targets[i]); // the step hands it back right after it ran
+            }
             targets[i].postControl(new Control(this, Kind.STEP, step, i, release && outer == null, null));
         }
     }
@@ -242,31 +260,84 @@ public final class ShardTransaction {
     }
 
     /** Releases shards still held (those whose last step did not release them). */
-    public void release(Shard[] held) {
+    public void release(Shard[] shards) {
         if (outer != null || synchronous) {
             return; // the outer transaction releases
         }
-        for (Shard s : held) {
-            s.postControl(new Control(this, Kind.RELEASE, null, -1, false, null));
+        for (Shard s : shards) {
+            if (held.remove(s)) { // each shard once, whoever asks first (the owner or releaseHeld)
+                s.postControl(new Control(this, Kind.RELEASE, null, -1, false, null));
+            }
+        }
+    }
+
+    /**
+     * Hands back every shard still held: the safety net of a command that answered its client
+     * without releasing (for example after a failed step). Origin thread only.
+     */
+    public void releaseHeld() {
+        if (!held.isEmpty()) {
+            release(held.toArray(Shard[]::new));
         }
     }
 
     private void arrived(int index, Object result) {
         assert origin.inShardThread();
+        if (aborted) {
+            return;
+        }
         if (index >= 0) {
             results[index] = result;
         }
         if (--pending == 0) {
             Runnable next = continuation;
             continuation = null;
-            next.run();
+            try {
+                FaultInjection.check(origin.faults, FaultInjection.Point.CONTINUATION, origin);
+                next.run();
+            } catch (Throwable t) {
+                abort(origin.internalErrors().report(origin + " coordinating a cross-shard command", t));
+            }
         }
     }
 
-    private enum Kind { LOCK, LOCK_KEYS, STEP, RELEASE, ARRIVED }
+    /**
+     * A continuation failed: release whatever this transaction still holds (each shard checks; the
+     * release is queued behind any step already posted there, which runs first) and let the owner
+     * answer. Nested and synchronous transactions hold nothing of their own: the failure goes up to
+     * the code that runs them.
+     */
+    private void abort(long id) {
+        assert origin.inShardThread();
+        if (aborted) {
+            return;
+        }
+        aborted = true;
+        continuation = null;
+        if (outer == null && !synchronous) {
+            for (Shard s : shards) { // a shard not granted yet skips the request when it comes to it
+                s.postControl(new Control(this, Kind.RELEASE_IF_HELD, null, -1, false, null));
+            }
+            held.clear();
+        }
+        FailureHandler h = onFailure;
+        if (h != null) {
+            try {
+                h.failed(id);
+            } catch (Throwable t) {
+                origin.internalErrors().report(origin + " answering a failed cross-shard command", t);
+            }
+        }
+    }
+
+    private enum Kind { LOCK, LOCK_KEYS, STEP, RELEASE, RELEASE_IF_HELD, ARRIVED, ABORT }
 
     private record Control(ShardTransaction tx, Kind kind, Function<Shard, Object> step, int index, boolean release,
-                           java.util.List<KeyBytes> keys) implements ShardTask {
+                           java.util.List<KeyBytes> keys, Shard grantedOn) implements ShardTask {
+        Control(ShardTransaction tx, Kind kind, Function<Shard, Object> step, int index, boolean release, java.util.List<KeyBytes> keys) {
+            this(tx, kind, step, index, release, keys, null);
+        }
+
         @Override
         public boolean isControl() {
             return true;
@@ -279,22 +350,34 @@ public final class ShardTransaction {
                 case LOCK_KEYS -> shard.requestKeyLocks(tx, keys);
                 case STEP -> {
                     assert shard.isLockedBy(tx.root()) : "step on " + shard + " without its lock";
-                    Object result;
-                    try {
-                        result = step.apply(shard);
-                    } catch (RuntimeException e) {
-                        result = e; // reported by the coordinator; the lock must still be released
-                    }
+                    Object result = shard.applyStep(step, "a cross-shard step"); // the lock must be released whatever happens
                     if (release) {
                         shard.release(tx);
                     }
                     Object r = result;
                     // The step's changes must be logged before its result can be acknowledged.
                     shard.afterCommit(durable -> tx.origin.postControl(new Result(tx, index,
-                            durable ? r : new IllegalStateException(NOT_DURABLE))));
+                            durable ? r : StepFailure.notDurable())));
                 }
                 case RELEASE -> shard.release(tx);
-                case ARRIVED -> tx.arrived(-1, null);
+                case RELEASE_IF_HELD -> shard.releaseIfHeld(tx);
+                case ARRIVED -> {
+                    if (!tx.aborted) {
+                        tx.held.add(grantedOn);
+                    } else {
+                        grantedOn.postControl(new Control(tx, Kind.RELEASE_IF_HELD, null, -1, false, null));
+                    }
+                    tx.arrived(-1, null);
+                }
+                case ABORT -> tx.abort(index);
+            }
+        }
+
+        /** A lock request that threw: its transaction cannot go on, so it gives up everywhere. */
+        @Override
+        public void failed(Shard shard, long internalErrorId) {
+            if (kind == Kind.LOCK || kind == Kind.LOCK_KEYS) {
+                tx.origin.postControl(new Control(tx, Kind.ABORT, null, (int) internalErrorId, false, null));
             }
         }
     }

@@ -211,7 +211,7 @@ public abstract class KeyGather implements MultiShardCommand {
                     if (d >= 0) {
                         tx.release(shards);
                     }
-                    call.finish(w -> w.error(e instanceof IllegalStateException ? e.getMessage() : "ERR internal error: " + e));
+                    call.finish(w -> w.error(call.failure(e)));
                     return;
                 }
                 @SuppressWarnings("unchecked") Map<Integer, Object> m = (Map<Integer, Object>) r;
@@ -251,10 +251,8 @@ public abstract class KeyGather implements MultiShardCommand {
     private static void finish(CrossShardCall call, Object r) {
         if (r instanceof Outcome o) {
             call.finish(o.reply);
-        } else if (r instanceof IllegalStateException e) {
-            call.finish(w -> w.error(e.getMessage()));
         } else {
-            call.finish(w -> w.error("ERR internal error: " + r));
+            call.finish(w -> w.error(call.failure(r)));
         }
     }
 }

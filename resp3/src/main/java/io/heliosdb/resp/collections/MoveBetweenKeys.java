@@ -105,7 +105,7 @@ public abstract class MoveBetweenKeys implements MultiShardCommand {
         for (Object o : r) {
             if (o instanceof RuntimeException e) {
                 tx.release(held);
-                call.finish(w -> w.error(e instanceof IllegalStateException ? e.getMessage() : "ERR internal error: " + e));
+                call.finish(w -> w.error(call.failure(e)));
                 return true;
             }
         }

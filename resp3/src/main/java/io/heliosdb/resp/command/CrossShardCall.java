@@ -29,6 +29,8 @@ public final class CrossShardCall {
     private final Consumer<Consumer<RespWriter>> finisher;
     private final io.heliosdb.resp.engine.ClientSession session;
     private boolean finished;
+    /** Every transaction this call started: whatever they still hold is handed back when it answers. */
+    private List<ShardTransaction> transactions;
     /** The MULTI/EXEC or script transaction this call runs inside (holding its shards), or null. */
     private final ShardTransaction outer;
     private final boolean synchronous;
@@ -149,12 +151,8 @@ public final class CrossShardCall {
     private void finishWith(ShardTransaction tx, java.util.function.BiConsumer<RespWriter, Object[]> reply) {
         Object[] results = tx.results();
         for (Object r : results) {
-            if (r instanceof IllegalStateException e && ShardTransaction.NOT_DURABLE.equals(e.getMessage())) {
-                finish(w -> w.error(e.getMessage()));
-                return;
-            }
             if (r instanceof RuntimeException e) {
-                finish(w -> w.error("ERR internal error: " + e));
+                finish(w -> w.error(failure(e)));
                 return;
             }
         }
@@ -163,7 +161,34 @@ public final class CrossShardCall {
 
     public ShardTransaction transaction(Shard[] shards) {
         ShardTransaction t = synchronous ? ShardTransaction.synchronous(home, shards, outer) : new ShardTransaction(home, shards, outer);
-        return t.observe(stepObserver);
+        if (transactions == null) {
+            transactions = new ArrayList<>(2);
+        }
+        transactions.add(t);
+        return t.observe(stepObserver).onFailure(id -> {
+            if (!finished) {
+                finish(w -> w.error(Errors.internal(id))); // its locks are already released
+            }
+        });
+    }
+
+    /**
+     * If a step of {@code tx}'s last run failed, answers the client with that failure (what the
+     * transaction still holds is released on the way) and returns true. For continuations.
+     */
+    public boolean finishIfFailed(ShardTransaction tx) {
+        for (Object r : tx.results()) {
+            if (r instanceof RuntimeException e) {
+                finish(w -> w.error(failure(e)));
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The error reply for a failed step's result (not durable, or a bug with its id). */
+    public String failure(Object stepResult) {
+        return Errors.ofFailure(stepResult, server.shards().errors());
     }
 
     /**
@@ -221,6 +246,11 @@ public final class CrossShardCall {
         assert home.inShardThread();
         assert !finished : "finish called twice";
         finished = true;
+        if (transactions != null) {
+            for (ShardTransaction t : transactions) {
+                t.releaseHeld(); // after a failed step a command may answer without releasing
+            }
+        }
         finisher.accept(reply);
     }
 }

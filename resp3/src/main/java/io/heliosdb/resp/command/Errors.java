@@ -20,6 +20,8 @@ public final class Errors {
     public static final String MIN_MAX_NOT_FLOAT = "ERR min or max is not a float";
     public static final String MIN_MAX_NOT_LEX = "ERR min or max not valid string range item";
     public static final String CROSSSLOT = "ERR Keys in request don't hash to the same slot";
+    /** A write whose changes could not be logged: the reply must not acknowledge them. */
+    public static final String NOT_DURABLE = "MISCONF Errors writing to the AOF file: the change could not be made durable";
 
     private Errors() {}
 
@@ -33,6 +35,19 @@ public final class Errors {
 
     public static String unknownSubcommand(String sub, String container) {
         return "ERR unknown subcommand '" + truncate(sub) + "'. Try " + container.toUpperCase(java.util.Locale.ROOT) + " HELP.";
+    }
+
+    /** A bug, logged under {@code id} (InternalErrors): the client sees the id, never Java text. */
+    public static String internal(long id) {
+        return "ERR internal error " + id + " (details in the server log)";
+    }
+
+    /** The reply for a failed step's result (a StepFailure, or an exception nobody reported yet). */
+    public static String ofFailure(Object failure, io.heliosdb.scheduler.InternalErrors log) {
+        if (failure instanceof io.heliosdb.scheduler.StepFailure f) {
+            return f.isNotDurable() ? NOT_DURABLE : internal(f.id());
+        }
+        return internal(log.report("a command", failure instanceof Throwable t ? t : new IllegalStateException(String.valueOf(failure))));
     }
 
     static String truncate(String s) {

@@ -3,6 +3,7 @@ package io.heliosdb.resp.engine;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.command.CommandContext;
 import io.heliosdb.resp.command.CommandSpec;
+import io.heliosdb.resp.command.Errors;
 import io.heliosdb.scheduler.Shard;
 import io.heliosdb.scheduler.ShardTask;
 import io.netty.buffer.ByteBuf;
@@ -55,6 +56,8 @@ final class Request implements ShardTask, io.heliosdb.scheduler.CommitWaiter {
     private final java.util.concurrent.atomic.AtomicInteger pendingCommits = new java.util.concurrent.atomic.AtomicInteger();
     /** Command to continue from after waiting for a key lock, or -1. */
     private int resumeAt = -1;
+    /** The first command of the current leg whose reply is not written yet (for {@link #failed}). */
+    private int unanswered;
 
     Request(RespConnection owner, Shard origin) {
         this.owner = owner;
@@ -71,6 +74,7 @@ final class Request implements ShardTask, io.heliosdb.scheduler.CommitWaiter {
         this.commands = 0;
         this.legs = 0;
         this.currentLeg = 0;
+        this.unanswered = 0;
         this.used = 0;
         this.returning = false;
         this.runsScript = false;
@@ -160,6 +164,7 @@ final class Request implements ShardTask, io.heliosdb.scheduler.CommitWaiter {
         BusyScript busy = state.busyScript;
         boolean ranAny = false;
         for (int c = from; c < legEnd[currentLeg]; c++) {
+            unanswered = c;
             if (busy != null && !specs[c].flags().contains("allow_busy")) {
                 // A script here is past lua-time-limit (this leg came before it was): refuse as Redis
                 // does then. Nothing ran, so nothing waits for a commit.
@@ -192,6 +197,29 @@ final class Request implements ShardTask, io.heliosdb.scheduler.CommitWaiter {
                 reply.writerIndex(mark);
             }
         }
+        endLeg(shard, ranAny);
+    }
+
+    /**
+     * This leg's own code threw (a bug; the commands' handlers cannot: their failures are replies):
+     * the commands of the leg not answered yet get the internal error, and the trip goes on, so the
+     * client gets one reply per command, in order, and the connection is not left waiting.
+     */
+    @Override
+    public void failed(Shard shard, long internalErrorId) {
+        if (returning) {
+            return; // the connection's own completion failed: it has been reported, nothing travels
+        }
+        resumeAt = -1;
+        for (int c = unanswered; c < legEnd[currentLeg]; c++) {
+            if (!suppress[c]) {
+                errorWriter.wrap(reply, protocol).error(Errors.internal(internalErrorId));
+            }
+        }
+        endLeg(shard, true);
+    }
+
+    private void endLeg(Shard shard, boolean ranAny) {
         // The replies go home only when every visited shard has logged the leg's changes, but the
         // next leg need not wait: it runs on another shard, which cannot see these keys. So a
         // pipeline over several shards waits for their commits (and fsyncs) in parallel, not in turn.
@@ -200,6 +228,7 @@ final class Request implements ShardTask, io.heliosdb.scheduler.CommitWaiter {
             shard.afterCommit(this);
         }
         if (++currentLeg < legs) {
+            unanswered = legEnd[currentLeg - 1];
             legShard[currentLeg].forward(this);
         } else {
             returning = true;

@@ -161,8 +161,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (!(cause instanceof java.io.IOException)) { // a reset by the peer is not our bug
-            System.err.println("HeliosDB internal error on connection " + (session == null ? "?" : session.id) + ":");
-            cause.printStackTrace();
+            server.shards().errors().report("connection " + (session == null ? "?" : session.id), cause);
         }
         ctx.close();
     }
@@ -662,9 +661,10 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         } catch (io.heliosdb.index.UnreadableValueException e) {
             reply.writerIndex(mark);
             ctx.out().error("ERR " + e.getMessage()); // damaged storage under this key: refuse, never serve wrong data
-        } catch (RuntimeException e) {
+        } catch (Throwable e) { // a bug (StackOverflowError too): the client gets its id, the log the trace
             reply.writerIndex(mark);
-            ctx.out().error("ERR internal error: " + e);
+            ctx.out().error(Errors.internal(ctx.server().shards().errors().report(
+                    state.shard() + " running " + spec.name(), e)));
         }
         if (state.blocked.hasReady()) {
             state.blocked.serveReady(state); // a push woke blocked clients: serve them before anything else runs

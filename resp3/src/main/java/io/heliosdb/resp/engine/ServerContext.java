@@ -70,7 +70,7 @@ public final class ServerContext {
         io.heliosdb.scheduler.Shard[] all = shards().all();
         inMemoryEviction = maxmemory > 0;
         for (io.heliosdb.scheduler.Shard s : all) {
-            state(s).evictionBudget = maxmemory <= 0 ? 0 : maxmemory / all.length;
+            state(s).evictionBudget = maxmemory <= 0 ? 0 : Math.max(1, maxmemory / all.length); // 0 would mean no limit
             if (maxmemory <= 0) {
                 state(s).overBudget = false;
             }

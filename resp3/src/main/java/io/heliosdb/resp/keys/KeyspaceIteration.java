@@ -136,7 +136,7 @@ final class KeyspaceIteration {
         }, true, () -> {
             Object r = tx.results()[0];
             if (r instanceof RuntimeException e) {
-                call.finish(w -> w.error("ERR internal error: " + e));
+                call.finish(w -> w.error(call.failure(e)));
                 return;
             }
             long next = (Long) r;

@@ -137,6 +137,9 @@ final class RenameCommands {
                 Keyspace dst = ServerContext.state(s).db(p.dstDb);
                 return dst.find(a.segment(), a.offset(2), a.length(2)) != Keyspace.NONE;
             }, false, () -> {
+                if (call.finishIfFailed(tx)) {
+                    return;
+                }
                 boolean dstExists = (Boolean) tx.results()[0];
                 tx.run(new Shard[]{srcShard}, s -> {
                     Keyspace src = call.db(s);
@@ -150,6 +153,9 @@ final class RenameCommands {
                     }
                     return snap;
                 }, true, () -> {
+                    if (call.finishIfFailed(tx)) {
+                        return;
+                    }
                     Object r = tx.results()[0];
                     if (!(r instanceof EntrySnapshot snap)) {
                         tx.release(new Shard[]{dstShard});
@@ -163,7 +169,11 @@ final class RenameCommands {
                     tx.run(new Shard[]{dstShard}, s -> {
                         snap.install(ServerContext.state(s).db(p.dstDb), a.segment(), a.offset(2), a.length(2), true);
                         return null;
-                    }, true, () -> call.finish(w -> reply(w, true)));
+                    }, true, () -> {
+                        if (!call.finishIfFailed(tx)) {
+                            call.finish(w -> reply(w, true));
+                        }
+                    });
                 });
             }));
         }

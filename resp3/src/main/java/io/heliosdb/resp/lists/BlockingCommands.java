@@ -168,7 +168,7 @@ public final class BlockingCommands {
             for (Object r : tx.results()) {
                 if (r instanceof RuntimeException e) {
                     tx.release(shards);
-                    call.finish(w -> w.error(e instanceof IllegalStateException ? e.getMessage() : "ERR internal error: " + e));
+                    call.finish(w -> w.error(call.failure(e)));
                     return;
                 }
                 @SuppressWarnings("unchecked") Map<Integer, Integer> m = (Map<Integer, Integer>) r;
@@ -198,7 +198,7 @@ public final class BlockingCommands {
                     }, true, () -> {
                         Object r = tx.results()[0];
                         if (r instanceof RuntimeException e) {
-                            call.finish(w -> w.error(e instanceof IllegalStateException ? e.getMessage() : "ERR internal error: " + e));
+                            call.finish(w -> w.error(call.failure(e)));
                         } else {
                             @SuppressWarnings("unchecked") Consumer<RespWriter> reply = (Consumer<RespWriter>) r;
                             call.finish(reply);
@@ -386,7 +386,7 @@ public final class BlockingCommands {
         void deliverFrom(Shard from, Consumer<RespWriter> reply) {
             Shard home = call.home();
             from.afterCommit(durable -> home.postControl(new Finish(this,
-                    durable ? reply : w -> w.error(ShardTransaction.NOT_DURABLE))));
+                    durable ? reply : w -> w.error(Errors.NOT_DURABLE))));
         }
     }
 
@@ -529,7 +529,7 @@ public final class BlockingCommands {
                 if (r[0] instanceof RuntimeException || r[1] instanceof RuntimeException) {
                     endClaim(resumed, src, a, false);
                     tx.release(both);
-                    finish.accept(w -> w.error("ERR internal error"));
+                    finish.accept(w -> w.error(call.failure(r[0] instanceof RuntimeException ? r[0] : r[1])));
                     return;
                 }
                 int status = (Integer) r[0];
@@ -556,7 +556,7 @@ public final class BlockingCommands {
                         Object v = tx.results()[0];
                         if (!(v instanceof byte[] element)) {
                             tx.release(new Shard[]{dst});
-                            finish.accept(w -> w.error(v instanceof IllegalStateException e ? e.getMessage() : "ERR internal error"));
+                            finish.accept(w -> w.error(call.failure(v)));
                             return;
                         }
                         tx.run(new Shard[]{dst}, s -> {

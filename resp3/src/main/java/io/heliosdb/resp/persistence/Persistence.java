@@ -88,7 +88,7 @@ public final class Persistence implements AutoCloseable {
                 LsmEngine.Recovery[] rec = new LsmEngine.Recovery[1];
                 LsmEngine engine = LsmEngine.open(fs, shardDir, o, r -> rec[0] = r);
                 ShardStore store = new ShardStore(s, st, p, engine);
-                store.memoryBudget(maxmemory <= 0 ? 0 : maxmemory / shards.size()); // values beyond it load as disk-only
+                store.memoryBudget(shareOf(maxmemory, shards.size())); // values beyond it load as disk-only
                 store.load(now);
                 holder[0] = store;
                 p.stores[s.id()] = store;
@@ -220,10 +220,15 @@ public final class Persistence implements AutoCloseable {
         server.outOfMemory(any);
     }
 
+    /** A shard's part of maxmemory: 0 is no limit, so a tiny limit still leaves each shard 1 byte. */
+    public static long shareOf(long maxmemory, int shards) {
+        return maxmemory <= 0 ? 0 : Math.max(1, maxmemory / shards);
+    }
+
     /** Splits maxmemory over the shards (CONFIG SET maxmemory applies at the next check). */
     public void applyMaxmemory(long maxmemory) {
         for (ShardStore s : stores) {
-            long share = maxmemory <= 0 ? 0 : maxmemory / stores.length;
+            long share = shareOf(maxmemory, stores.length);
             s.shard().loop().execute(() -> {
                 s.memoryBudget(share);
                 s.evictIfNeeded();

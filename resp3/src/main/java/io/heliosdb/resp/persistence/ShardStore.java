@@ -425,6 +425,10 @@ public final class ShardStore implements ChangeLog, CommitGate, OffHeapKeyspace.
      */
     void evictIfNeeded() {
         if (memoryBudget <= 0) {
+            if (overBudget) { // maxmemory was lifted: writes are welcome again
+                overBudget = false;
+                persistence.budgetChanged();
+            }
             return;
         }
         int budgetPerCall = 2000;

@@ -120,7 +120,7 @@ public final class ScriptCommands {
             tx.run(all, s -> null, true, () -> {
                 for (Object r : tx.results()) {
                     if (r instanceof RuntimeException e) {
-                        call.finish(x -> x.error(e.getMessage()));
+                        call.finish(x -> x.error(call.failure(e)));
                         return;
                     }
                 }

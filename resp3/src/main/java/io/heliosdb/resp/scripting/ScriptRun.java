@@ -348,7 +348,7 @@ final class ScriptRun implements BusyScript {
             return nonLocal();
         }
         if (result[0] instanceof RuntimeException e) {
-            return "ERR internal error: " + e;
+            return Errors.ofFailure(e, server.shards().errors());
         }
         return null;
     }

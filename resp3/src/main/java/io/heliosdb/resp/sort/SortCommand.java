@@ -193,7 +193,7 @@ public final class SortCommand implements MultiShardCommand {
             }
             if (r instanceof RuntimeException e) {
                 tx.release(all);
-                call.finish(w -> w.error("ERR internal error: " + e));
+                call.finish(w -> w.error(call.failure(e)));
                 return;
             }
             @SuppressWarnings("unchecked") Source src = (Source) r;
@@ -299,7 +299,7 @@ public final class SortCommand implements MultiShardCommand {
         for (Object r : tx.results()) {
             if (r instanceof RuntimeException e) {
                 tx.release(all);
-                call.finish(w -> w.error("ERR internal error: " + e));
+                call.finish(w -> w.error(call.failure(e)));
                 return;
             }
             @SuppressWarnings("unchecked") Map<Lookup, byte[]> m = (Map<Lookup, byte[]>) r;
@@ -386,7 +386,7 @@ public final class SortCommand implements MultiShardCommand {
         if (start > items.size()) {
             start = items.size();
         }
-        long end = Math.min(items.size(), start + count);
+        long end = count >= items.size() - start ? items.size() : start + count; // start + count may overflow
         items = items.subList((int) start, (int) end);
         List<byte[]> out = new ArrayList<>();
         if (o.gets.isEmpty()) {
@@ -442,7 +442,7 @@ public final class SortCommand implements MultiShardCommand {
         }, true, () -> {
             Object r = tx.results()[0];
             if (r instanceof RuntimeException e) {
-                call.finish(w -> w.error(e instanceof IllegalStateException ? e.getMessage() : "ERR internal error: " + e));
+                call.finish(w -> w.error(call.failure(e)));
             } else {
                 long n = (Integer) r;
                 call.finish(w -> w.integer(n));

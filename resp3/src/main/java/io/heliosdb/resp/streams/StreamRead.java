@@ -448,7 +448,7 @@ final class StreamRead {
                 for (Object r : tx.results()) {
                     if (r instanceof RuntimeException e) {
                         tx.release(shards);
-                        call.finish(w -> w.error(e instanceof IllegalStateException ? e.getMessage() : "ERR internal error: " + e));
+                        call.finish(w -> w.error(call.failure(e)));
                         return;
                     }
                     @SuppressWarnings("unchecked") List<KeyResult> rs = (List<KeyResult>) r;
@@ -600,7 +600,7 @@ final class StreamRead {
                 if (durable) {
                     reply(w, a, one);
                 } else {
-                    w.error(ShardTransaction.NOT_DURABLE);
+                    w.error(Errors.NOT_DURABLE);
                 }
             })));
             return true;

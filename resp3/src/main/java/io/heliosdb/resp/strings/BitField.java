@@ -25,6 +25,8 @@ final class BitField {
         List<Op> ops = new ArrayList<>();
         int overflow = WRAP;
         boolean writes = false;
+        // Redis limits bit offsets by proto-max-bulk-len; values here are at most 2 GiB long.
+        long maxBytes = Math.min(ctx.server().protoMaxBulkLen(), Integer.MAX_VALUE - 16);
         for (int i = 2; i < a.count(); ) {
             String sub = a.lower(i);
             int args = switch (sub) {
@@ -50,36 +52,32 @@ final class BitField {
                 i += 2;
                 continue;
             }
-            String type = a.string(i + 1);
-            boolean signed;
-            int bits;
-            try {
-                signed = type.charAt(0) == 'i' || type.charAt(0) == 'I';
-                if (!signed && type.charAt(0) != 'u' && type.charAt(0) != 'U') {
-                    throw new NumberFormatException();
-                }
-                bits = Integer.parseInt(type.substring(1));
-            } catch (RuntimeException e) {
+            // getBitfieldTypeFromArgument: a lowercase i or u, then string2ll digits
+            int tl = a.length(i + 1);
+            byte t0 = tl == 0 ? 0 : a.segment().get(io.heliosdb.memory.NativeMemory.BYTE, a.offset(i + 1));
+            boolean signed = t0 == 'i';
+            if ((!signed && t0 != 'u') || !io.heliosdb.memory.ByteStrings.isLong(a.segment(), a.offset(i + 1) + 1, tl - 1)) {
                 out.error(BAD_TYPE);
                 return;
             }
+            long bits = io.heliosdb.memory.ByteStrings.parseLong(a.segment(), a.offset(i + 1) + 1, tl - 1);
             if (bits < 1 || (signed && bits > 64) || (!signed && bits > 63)) {
                 out.error(BAD_TYPE);
                 return;
             }
-            String off = a.string(i + 2);
-            long offset;
-            try {
-                boolean scaled = off.startsWith("#");
-                offset = Long.parseLong(scaled ? off.substring(1) : off);
-                if (scaled) {
-                    offset = Math.multiplyExact(offset, bits);
-                }
-            } catch (RuntimeException e) {
+            // Redis' getBitOffsetFromArgument: string2ll rules, "#n" counts in units of the type
+            // (the product wraps as in C), then the offset alone is checked against the limit.
+            boolean scaled = a.length(i + 2) > 0 && a.segment().get(io.heliosdb.memory.NativeMemory.BYTE, a.offset(i + 2)) == '#';
+            int skip = scaled ? 1 : 0;
+            if (!io.heliosdb.memory.ByteStrings.isLong(a.segment(), a.offset(i + 2) + skip, a.length(i + 2) - skip)) {
                 out.error("ERR bit offset is not an integer or out of range");
                 return;
             }
-            if (offset < 0 || ((offset + bits - 1) >> 3) >= 512L * 1024 * 1024) {
+            long offset = io.heliosdb.memory.ByteStrings.parseLong(a.segment(), a.offset(i + 2) + skip, a.length(i + 2) - skip);
+            if (scaled) {
+                offset *= bits;
+            }
+            if (offset < 0 || (offset >> 3) >= maxBytes) {
                 out.error("ERR bit offset is not an integer or out of range");
                 return;
             }
@@ -92,7 +90,7 @@ final class BitField {
                 value = a.parseLong(i + 3);
                 writes = true;
             }
-            ops.add(new Op(sub.equals("get") ? 0 : sub.equals("set") ? 1 : 2, signed, bits, offset, value, overflow));
+            ops.add(new Op(sub.equals("get") ? 0 : sub.equals("set") ? 1 : 2, signed, (int) bits, offset, value, overflow));
             i += args + 1;
         }
         if (readOnly && writes) {

@@ -145,6 +145,9 @@ final class MultiKeyStringCommands {
                 }
                 return Boolean.TRUE;
             }, false, () -> {
+                if (call.finishIfFailed(tx)) {
+                    return;
+                }
                 boolean allAbsent = true;
                 for (Object o : tx.results()) {
                     allAbsent &= Boolean.TRUE.equals(o);

@@ -293,7 +293,7 @@ public final class StringCommands {
         }
         long oldLen = StringValues.length(ks, e);
         long newLen = oldLen + a.length(2);
-        if (newLen > ctx.server().protoMaxBulkLen()) {
+        if (newLen > maxStringLength(ctx)) {
             ctx.out().error(Errors.STRING_TOO_LONG);
             return;
         }
@@ -378,7 +378,7 @@ public final class StringCommands {
             ctx.out().integer(oldLen);
             return;
         }
-        if (offset + vlen > ctx.server().protoMaxBulkLen()) {
+        if (offset > maxStringLength(ctx) - vlen) { // checkStringLength; offset + vlen may overflow
             ctx.out().error(Errors.STRING_TOO_LONG);
             return;
         }
@@ -389,5 +389,10 @@ public final class StringCommands {
         e = ks.resizeRaw(e, (int) newLen);
         MemorySegment.copy(a.segment(), a.offset(3), ks.segment(e), ks.valueOffset(e) + offset, vlen);
         ctx.out().integer(newLen);
+    }
+
+    /** proto-max-bulk-len, which Redis checks growing strings against; values here stay below 2 GiB. */
+    static long maxStringLength(CommandContext ctx) {
+        return Math.min(ctx.server().protoMaxBulkLen(), Integer.MAX_VALUE - 16);
     }
 }

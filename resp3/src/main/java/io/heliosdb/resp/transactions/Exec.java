@@ -175,7 +175,7 @@ public final class Exec implements MultiShardCommand {
             }
             WatchedKeys.end(watch);
             // the replies acknowledge these writes: they go out once the home shard has logged them
-            home.afterCommit(durable -> finishWith(durable ? null : ShardTransaction.NOT_DURABLE));
+            home.afterCommit(durable -> finishWith(durable ? null : Errors.NOT_DURABLE));
         }
 
         private void checkWatch() {
@@ -185,6 +185,10 @@ public final class Exec implements MultiShardCommand {
             }
             Shard[] watched = watch.shards().toArray(Shard[]::new);
             tx.run(watched, s -> ServerContext.state(s).watched.isDirty(watch), false, () -> {
+                if (call.finishIfFailed(tx)) {
+                    WatchedKeys.end(watch);
+                    return;
+                }
                 for (Object r : tx.results()) {
                     if (!Boolean.FALSE.equals(r)) {
                         WatchedKeys.end(watch);
@@ -236,7 +240,7 @@ public final class Exec implements MultiShardCommand {
                 }, false, () -> {
                     Object r = tx.results()[0];
                     if (r instanceof RuntimeException e) {
-                        abortWith(e instanceof IllegalStateException ? e.getMessage() : "ERR internal error: " + e);
+                        abortWith(call.failure(e));
                         return;
                     }
                     runFrom(to);
