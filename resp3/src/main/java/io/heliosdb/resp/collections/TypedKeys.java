@@ -138,6 +138,11 @@ public final class TypedKeys {
                 ctx.out().error(Errors.SYNTAX);
                 return null;
             }
+            if (n == Long.MIN_VALUE) {
+                ctx.out().error(Errors.NOT_IN_LONG_RANGE);
+                return null;
+            }
+            // Redis 7.0 tries to allocate for counts this large (and dies); 7.2 refuses them so.
             if (n < -Long.MAX_VALUE / 2 || n > Long.MAX_VALUE / 2) {
                 ctx.out().error("ERR value is out of range");
                 return null;

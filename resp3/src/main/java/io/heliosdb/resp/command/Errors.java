@@ -19,6 +19,8 @@ public final class Errors {
     public static final String MUST_BE_POSITIVE = "ERR value is out of range, must be positive";
     public static final String MIN_MAX_NOT_FLOAT = "ERR min or max is not a float";
     public static final String MIN_MAX_NOT_LEX = "ERR min or max not valid string range item";
+    /** getRangeLongFromObjectOrReply's text for a count in [-LONG_MAX, LONG_MAX] (SRANDMEMBER, HRANDFIELD, ...). */
+    public static final String NOT_IN_LONG_RANGE = "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
     public static final String CROSSSLOT = "ERR Keys in request don't hash to the same slot";
     /** A write whose changes could not be logged: the reply must not acknowledge them. */
     public static final String NOT_DURABLE = "MISCONF Errors writing to the AOF file: the change could not be made durable";

@@ -168,7 +168,8 @@ public final class FunctionCommands {
         if (!replace && reg.library(name) != null) {
             throw new FunctionLoader.Failure("ERR Library '" + name + "' already exists");
         }
-        List<FunctionRegistry.Function> fns = FunctionLoader.load(vm, name, code);
+        // Bounded as FUNCTION LOAD is in Redis; FUNCTION RESTORE too, so no payload can spin the shard.
+        List<FunctionRegistry.Function> fns = FunctionLoader.load(vm, name, code, FunctionLoader.LOAD_TIMEOUT_MS);
         String err = reg.add(name, code, fns, replace);
         if (err != null) {
             throw new FunctionLoader.Failure(err);
@@ -357,7 +358,7 @@ public final class FunctionCommands {
             String code = new String(c, StandardCharsets.UTF_8);
             try {
                 String name = FunctionLoader.libraryName(code);
-                List<FunctionRegistry.Function> fns = FunctionLoader.load(vm, name, code);
+                List<FunctionRegistry.Function> fns = FunctionLoader.load(vm, name, code, 0);
                 String err = server.functions().add(name, code, fns, true);
                 if (err != null) {
                     throw new java.io.IOException(err);

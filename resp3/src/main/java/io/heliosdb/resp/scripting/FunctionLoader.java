@@ -43,9 +43,15 @@ public final class FunctionLoader {
         return name;
     }
 
-    /** Runs the library in {@code vm}; returns its functions' metadata (the VM keeps their code). */
-    public static List<FunctionRegistry.Function> load(LuaVm vm, String name, String code) throws Failure {
-        List<LuaVm.Registered> regs = vm.runLibrary(name, code, -1);
+    /** FUNCTION LOAD's bound on the library's top-level code (Redis' LOAD_TIMEOUT_MS). */
+    public static final long LOAD_TIMEOUT_MS = 500;
+
+    /**
+     * Runs the library in {@code vm}; returns its functions' metadata (the VM keeps their code).
+     * {@code timeoutMs} bounds the top-level code (0: no bound, for libraries that loaded before).
+     */
+    public static List<FunctionRegistry.Function> load(LuaVm vm, String name, String code, long timeoutMs) throws Failure {
+        List<LuaVm.Registered> regs = vm.runLibrary(name, code, -1, timeoutMs);
         if (regs.isEmpty()) {
             throw new Failure("ERR No functions registered");
         }

@@ -137,7 +137,7 @@ public final class LuaVm {
         Long v = libraryVersions.get(lib.name());
         if (v == null || v != lib.version()) {
             Map<String, LuaFunction> m = new HashMap<>();
-            for (Registered r : runLibrary(lib.name(), lib.code(), lib.version())) {
+            for (Registered r : runLibrary(lib.name(), lib.code(), lib.version(), 0)) {
                 m.put(r.name(), r.callback());
             }
             libraryFunctions.put(lib.name(), m);
@@ -150,7 +150,7 @@ public final class LuaVm {
      * Runs a library's code (its "#!lua" header line left blank, so line numbers stay) with the
      * load-time {@code redis} table, whose register_function collects the library's functions.
      */
-    List<Registered> runLibrary(String name, String code, long version) throws FunctionLoader.Failure {
+    List<Registered> runLibrary(String name, String code, long version, long timeoutMs) throws FunctionLoader.Failure {
         int nl = code.indexOf('\n');
         String body = nl < 0 ? "" : "\n" + code.substring(nl + 1);
         LuaFunction chunk;
@@ -163,6 +163,7 @@ public final class LuaVm {
         List<Registered> regs = new java.util.ArrayList<>();
         LuaValue normal = globals.rawget("redis");
         globals.rawset("redis", loadTimeRedis(regs));
+        limit.startLoad(timeoutMs);
         try {
             chunk.call();
         } catch (LuaError e) {
@@ -178,6 +179,7 @@ public final class LuaVm {
             }
             throw new FunctionLoader.Failure("ERR Error registering functions: " + text);
         } finally {
+            limit.stop();
             globals.rawset("redis", normal);
         }
         return regs;
@@ -287,6 +289,8 @@ public final class LuaVm {
         private int depth;
         private org.luaj.vm2.Prototype lastProto;
         private int lastPc;
+        /** System.nanoTime() after which library code at load time is stopped, or 0. */
+        private long loadDeadline;
 
         void start(ScriptRun r) {
             run = r;
@@ -295,8 +299,18 @@ public final class LuaVm {
             lastProto = null;
         }
 
+        /** Library code at load time: past the deadline every instruction fails, so pcall cannot hold it. */
+        void startLoad(long timeoutMs) {
+            run = null;
+            countdown = 10_000;
+            depth = 0;
+            lastProto = null;
+            loadDeadline = timeoutMs > 0 ? System.nanoTime() + timeoutMs * 1_000_000 : 0;
+        }
+
         void stop() {
             run = null;
+            loadDeadline = 0;
         }
 
         int lastLine() {
@@ -317,6 +331,11 @@ public final class LuaVm {
             ScriptRun r = run;
             if (r != null) {
                 r.checkLimits();
+            } else if (loadDeadline != 0 && System.nanoTime() - loadDeadline > 0) {
+                countdown = 1;
+                LuaTable err = new LuaTable();
+                err.rawset(LuaReplies.ERR, LuaValue.valueOf("ERR FUNCTION LOAD timeout"));
+                throw new LuaError(err);
             }
         }
 

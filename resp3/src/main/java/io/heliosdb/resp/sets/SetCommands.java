@@ -225,6 +225,11 @@ public final class SetCommands {
                 return;
             }
             count = a.parseLong(2);
+            if (count == Long.MIN_VALUE) {
+                out.error(Errors.NOT_IN_LONG_RANGE);
+                return;
+            }
+            // Redis 7.0 tries to allocate for counts this large (and dies); 7.2 refuses them so.
             if (count < -Long.MAX_VALUE / 2 || count > Long.MAX_VALUE / 2) {
                 out.error("ERR value is out of range");
                 return;
