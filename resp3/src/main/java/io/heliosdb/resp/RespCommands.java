@@ -3,6 +3,7 @@ package io.heliosdb.resp;
 import io.heliosdb.resp.command.CommandTable;
 import io.heliosdb.resp.connection.ConnectionCommands;
 import io.heliosdb.resp.keys.KeyCommands;
+import io.heliosdb.resp.latency.LatencyCommands;
 import io.heliosdb.resp.server.ServerCommands;
 import io.heliosdb.resp.strings.StringCommands;
 
@@ -14,6 +15,7 @@ public final class RespCommands {
         CommandTable t = CommandTable.loadRedis70();
         ConnectionCommands.register(t);
         ServerCommands.register(t);
+        LatencyCommands.register(t);
         io.heliosdb.resp.server.PersistenceCommands.register(t);
         StringCommands.register(t);
         KeyCommands.register(t);

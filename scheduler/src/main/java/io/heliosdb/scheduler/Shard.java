@@ -168,6 +168,59 @@ public final class Shard {
         }
     }
 
+    // ---- what the watchdog sees (written by the shard thread, read by the watchdog's) ----------
+
+    private static final java.lang.invoke.VarHandle BUSY_SINCE;
+
+    static {
+        try {
+            BUSY_SINCE = java.lang.invoke.MethodHandles.lookup().findVarHandle(Shard.class, "busySince", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** System.nanoTime() when the current piece of work began, 0 while the loop waits for events. */
+    @SuppressWarnings("unused") // through BUSY_SINCE
+    private long busySince;
+    private int busyDepth; // shard thread only: work inside work keeps the outer start
+    /** What runs now (a command's spec, a task), for the watchdog's report. */
+    private volatile Object busyWith;
+    private volatile Thread thread;
+
+    /**
+     * A piece of work starts on this shard's thread (a command, a round of tasks). Cheap: an
+     * opaque store, no fence, so the hot path pays nothing measurable.
+     */
+    public void enterBusy(long nanoTime, Object what) {
+        if (busyDepth++ == 0) {
+            BUSY_SINCE.setOpaque(this, nanoTime);
+            if (thread == null) {
+                thread = Thread.currentThread();
+            }
+        }
+        busyWith = what;
+    }
+
+    public void exitBusy() {
+        if (--busyDepth == 0) {
+            BUSY_SINCE.setOpaque(this, 0L);
+        }
+    }
+
+    /** For the watchdog: when the current work began (0: idle), what it is, and the shard's thread. */
+    long busySince() {
+        return (long) BUSY_SINCE.getOpaque(this);
+    }
+
+    Object busyWith() {
+        return busyWith;
+    }
+
+    Thread thread() {
+        return thread;
+    }
+
     /** Test-only failures (see {@link FaultInjection}); null in production. */
     FaultInjection.Plan faults;
 

@@ -43,8 +43,27 @@ final class ShardEventLoop extends SingleThreadIoEventLoop {
     private boolean inIo;
     private final Runnable registerPending = this::registerPending;
 
+    /** The shard this loop runs, set once before it serves. */
+    volatile Shard shard;
+    private static final String TASKS = "queued tasks";
+
     ShardEventLoop(IoEventLoopGroup parent, Executor executor, IoHandlerFactory factory) {
         super(parent, executor, factory);
+    }
+
+    /** Queued work (the mailbox, timers) counts as busy time for the watchdog. */
+    @Override
+    protected boolean runAllTasks(long timeoutNanos) {
+        Shard s = shard;
+        if (s == null) {
+            return super.runAllTasks(timeoutNanos);
+        }
+        s.enterBusy(System.nanoTime(), TASKS);
+        try {
+            return super.runAllTasks(timeoutNanos);
+        } finally {
+            s.exitBusy();
+        }
     }
 
     @Override

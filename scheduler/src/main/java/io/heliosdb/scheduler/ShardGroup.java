@@ -40,6 +40,7 @@ public final class ShardGroup implements AutoCloseable {
         int i = 0;
         for (EventExecutor e : group) {
             Shard s = new Shard(i, (EventLoop) e, internalErrors);
+            ((ShardEventLoop) e).shard = s;
             shards[i++] = s;
             byLoop.put(e, s);
         }

@@ -37,6 +37,8 @@ public final class HeliosServer implements AutoCloseable {
     private final List<ScheduledFuture<?>> timers = new ArrayList<>();
     private boolean closed;
 
+    private io.heliosdb.scheduler.ShardWatchdog watchdog;
+
     public HeliosServer(ConfigRegistry config) throws InterruptedException {
         this(config, io.heliosdb.lsm.io.FileSystem.REAL);
     }
@@ -120,6 +122,13 @@ public final class HeliosServer implements AutoCloseable {
         context.tcpPort(((InetSocketAddress) listener.localAddress()).getPort());
         context.onShutdown(this::close);
         startTimers();
+        ConfigRegistry.Param ours = config.param("shard-watchdog-threshold");
+        ConfigRegistry.Param redis = config.param("watchdog-period");
+        this.watchdog = new io.heliosdb.scheduler.ShardWatchdog(shards, () -> {
+            long a = ours.number(), r = redis.number(); // Redis' watchdog-period, when set, also applies
+            return a <= 0 ? r : r <= 0 ? a : Math.min(a, r);
+        });
+        context.watchdog(watchdog);
     }
 
     private void startTimers() {
@@ -187,6 +196,7 @@ public final class HeliosServer implements AutoCloseable {
         closed = true;
         context.abandonBusyScripts(); // a script spinning forever must not keep the shards from closing
         timers.forEach(t -> t.cancel(false));
+        watchdog.close();
         listener.close().syncUninterruptibly();
         acceptor.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
         if (context.persistence() != null) {

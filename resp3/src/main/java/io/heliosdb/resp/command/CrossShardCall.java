@@ -34,6 +34,7 @@ public final class CrossShardCall {
     /** The MULTI/EXEC or script transaction this call runs inside (holding its shards), or null. */
     private final ShardTransaction outer;
     private final boolean synchronous;
+    private final long startNanos = System.nanoTime();
 
     public CrossShardCall(ServerContext server, Shard home, CommandSpec spec, Args source, int db, int protocol,
                           io.heliosdb.resp.engine.ClientSession session, Consumer<Consumer<RespWriter>> finisher) {
@@ -246,6 +247,10 @@ public final class CrossShardCall {
         assert home.inShardThread();
         assert !finished : "finish called twice";
         finished = true;
+        long ms = (System.nanoTime() - startNanos) / 1_000_000;
+        if (ms > 0) {
+            server.latencySample(spec.flags().contains("fast") ? "fast-command" : "command", ms);
+        }
         if (transactions != null) {
             for (ShardTransaction t : transactions) {
                 t.releaseHeld(); // after a failed step a command may answer without releasing

@@ -189,6 +189,7 @@ public final class ConfigRegistry {
         add("lua-time-limit", Type.INT, true, "5000", 0, maxLong);
         alias("busy-reply-threshold", "lua-time-limit");
         add("cluster-enabled", Type.BOOL, false, "no");
+        add("watchdog-period", Type.INT, true, "0", 0, Integer.MAX_VALUE); // ms; Redis logs a blocked loop's stack past it
         add("replica-read-only", Type.BOOL, true, "yes");
         alias("slave-read-only", "replica-read-only");
         add("aclfile", Type.STRING, false, "");
@@ -196,6 +197,8 @@ public final class ConfigRegistry {
         add("shards", Type.INT, false, Integer.toString(defaultShards(Runtime.getRuntime().availableProcessors())), 1, 1024);
         add("transport", Type.ENUM, false, "auto", List.of("auto", "io_uring", "epoll", "nio"));
         add("cpu-affinity", Type.BOOL, false, "no"); // pin only on a machine the server has to itself
+        // ms one command or task may keep a shard's loop before the watchdog logs it (0 = off)
+        add("shard-watchdog-threshold", Type.INT, true, "1000", 0, Integer.MAX_VALUE);
         add("lsm-memtable-size", Type.MEMORY, false, "32mb", 1024 * 1024, maxLong); // per shard
         add("lsm-block-cache-size", Type.MEMORY, false, "64mb", 0, maxLong); // per shard
         add("lsm-compaction-rate", Type.MEMORY, false, "0", 0, maxLong); // bytes/s per shard, 0 = unlimited

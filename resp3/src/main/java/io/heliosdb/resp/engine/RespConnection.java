@@ -199,7 +199,12 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
             buf.release();
         }
         session.lastInteractionMillis = server.clock().millis();
-        process();
+        home.enterBusy(System.nanoTime(), session); // commands run from here, cross-shard ones included
+        try {
+            process();
+        } finally {
+            home.exitBusy();
+        }
     }
 
     @Override
@@ -615,7 +620,12 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         inFlight = 1;
         CrossShardCall call = new CrossShardCall(server, home, spec, args, session.db, session.protocol, session,
                 suppress ? this::crossShardFinishedSilently : crossShardFinisher);
-        ((MultiShardCommand) spec.handler()).executeAcross(call);
+        home.enterBusy(System.nanoTime(), spec);
+        try {
+            ((MultiShardCommand) spec.handler()).executeAcross(call);
+        } finally {
+            home.exitBusy();
+        }
         return true;
     }
 
@@ -646,6 +656,8 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         }
         int mark = reply.writerIndex();
         long t0 = System.nanoTime();
+        Shard shard = state.shard();
+        shard.enterBusy(t0, spec); // the watchdog's view of this loop
         io.heliosdb.resp.tracking.TrackingState tracking = session == null ? null : session.tracking;
         int notify = spec.isWrite() ? ctx.server().notifyFlags() : 0;
         if (notify != 0) {
@@ -676,6 +688,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
             io.heliosdb.resp.tracking.TrackingCommands.afterCommand(state, spec, args, session, tracking);
             state.currentClientId = 0;
         }
+        shard.exitBusy();
         long micros = (System.nanoTime() - t0) / 1000;
         int id = spec.id();
         state.commandCalls[id]++;
@@ -684,6 +697,9 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
             state.commandFailed[id]++;
         }
         ServerContext server = ctx.server();
+        if (micros >= 1000) { // a millisecond or more: the latency monitor may want it (Redis' call())
+            server.latencySample(spec.flags().contains("fast") ? "fast-command" : "command", micros / 1000);
+        }
         long threshold = server.slowlogThresholdMicros();
         if (threshold >= 0 && micros >= threshold) {
             server.slowLog().add(args, micros, session.addr, session.name, server.clock().millis(), server.slowlogMaxLen());

@@ -19,6 +19,7 @@ public final class ServerContext {
     private final ConfigRegistry config;
     private final ClientRegistry clients = new ClientRegistry();
     private final SlowLog slowLog = new SlowLog();
+    private final LatencyMonitor latency = new LatencyMonitor();
     private final Clock clock;
     private final long startMillis;
     private final String runId;
@@ -122,6 +123,7 @@ public final class ServerContext {
     private final ConfigRegistry.Param slowlogMaxLen;
     private final ConfigRegistry.Param queryBufferLimit;
     private final ConfigRegistry.Param protoMaxBulkLen;
+    private final ConfigRegistry.Param latencyThreshold;
     private volatile long opsPerSecond;
     private long lastOpsSample;
     private long lastOpsSampleNanos;
@@ -142,6 +144,7 @@ public final class ServerContext {
         this.slowlogMaxLen = config.param("slowlog-max-len");
         this.queryBufferLimit = config.param("client-query-buffer-limit");
         this.protoMaxBulkLen = config.param("proto-max-bulk-len");
+        this.latencyThreshold = config.param("latency-monitor-threshold");
         this.lastSaveSeconds = startMillis / 1000;
         byte[] id = new byte[20];
         new java.security.SecureRandom().nextBytes(id);
@@ -257,6 +260,35 @@ public final class ServerContext {
 
     public SlowLog slowLog() {
         return slowLog;
+    }
+
+    private volatile io.heliosdb.scheduler.ShardWatchdog watchdog;
+
+    public void watchdog(io.heliosdb.scheduler.ShardWatchdog w) {
+        watchdog = w;
+    }
+
+    /** Shard stalls the watchdog logged (INFO heliosdb_watchdog_stalls). */
+    public long watchdogStalls() {
+        var w = watchdog;
+        return w == null ? 0 : w.stalls();
+    }
+
+    public LatencyMonitor latency() {
+        return latency;
+    }
+
+    /** latency-monitor-threshold in milliseconds; 0 = the latency monitor is off. */
+    public long latencyThresholdMs() {
+        return latencyThreshold.number();
+    }
+
+    /** latencyAddSampleIfNeeded: a spike of {@code ms} for {@code event}, if it reaches the threshold. Any thread. */
+    public void latencySample(String event, long ms) {
+        long threshold = latencyThreshold.number();
+        if (threshold > 0 && ms >= threshold) {
+            latency.add(event, ms, clock.millis() / 1000);
+        }
     }
 
     public Clock clock() {

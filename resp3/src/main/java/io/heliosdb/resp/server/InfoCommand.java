@@ -246,6 +246,7 @@ final class InfoCommand {
                             .map(io.heliosdb.index.collection.ByteKey::new).distinct().count()));
                     line(b, "total_error_replies", Long.toString(sum(failed) + server.rejectedCalls.sum()));
                     line(b, "heliosdb_internal_errors", Long.toString(server.shards().internalErrors()));
+                    line(b, "heliosdb_watchdog_stalls", Long.toString(server.watchdogStalls()));
                 }
                 case "replication" -> {
                     b.append("# Replication\r\n");
