@@ -131,15 +131,32 @@ public final class HeliosServer implements AutoCloseable {
         context.watchdog(watchdog);
     }
 
-    private void startTimers() {
-        long hz = Math.max(1, config.number("hz"));
+    /** Active expiry timers, one per shard, rescheduled when CONFIG SET hz changes the period. */
+    private final List<ScheduledFuture<?>> expiryTimers = new ArrayList<>();
+
+    /** Active expiry: hz times a second (1..500, as Redis clamps it), at most a quarter of the period (Redis' 25% budget). */
+    private synchronized void scheduleExpiry() {
+        if (closed) {
+            return;
+        }
+        expiryTimers.forEach(t -> t.cancel(false));
+        expiryTimers.clear();
+        long hz = Math.max(1, Math.min(500, config.number("hz")));
+        long periodMicros = 1_000_000 / hz;
         for (Shard s : shards.all()) {
             ShardState state = s.state();
-            // Active expiry: hz times a second, at most a quarter of the period (Redis' 25% budget).
-            long periodMicros = 1_000_000 / hz;
-            timers.add(s.loop().scheduleAtFixedRate(() -> state.activeExpireCycle(periodMicros / 4),
+            expiryTimers.add(s.loop().scheduleAtFixedRate(() -> state.activeExpireCycle(periodMicros / 4),
                     periodMicros, periodMicros, TimeUnit.MICROSECONDS));
         }
+    }
+
+    private void startTimers() {
+        long hz = config.number("hz");
+        if (hz < 1 || hz > 500) {
+            config.setAtRuntime(List.<String[]>of(new String[]{"hz", Long.toString(Math.max(1, Math.min(500, hz)))}));
+        }
+        scheduleExpiry();
+        context.onHzChange(this::scheduleExpiry);
         if (context.persistence() != null) {
             for (Shard s : shards.all()) {
                 // Reads of cold values and idle turns: keep each shard within its share of maxmemory.
@@ -196,6 +213,7 @@ public final class HeliosServer implements AutoCloseable {
         closed = true;
         context.abandonBusyScripts(); // a script spinning forever must not keep the shards from closing
         timers.forEach(t -> t.cancel(false));
+        expiryTimers.forEach(t -> t.cancel(false));
         watchdog.close();
         listener.close().syncUninterruptibly();
         acceptor.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);

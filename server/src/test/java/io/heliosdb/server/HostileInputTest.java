@@ -139,4 +139,37 @@ class HostileInputTest {
             assertEquals("+OK", reply);
         }
     }
+
+    @Test
+    void hzAndMaxclientsTakeEffectBothWays() throws Exception {
+        try (RedisPeer redis = RedisPeer.start(); TestServer helios = TestServer.start("--hz", "1");
+             RawClient r = new RawClient(redis.port); RawClient h = new RawClient(helios.port())) {
+            for (String[] cmd : new String[][]{{"CONFIG", "SET", "hz", "1000"}, {"CONFIG", "GET", "hz"}, {"CONFIG", "SET", "hz", "0"},
+                    {"CONFIG", "GET", "hz"}, {"CONFIG", "SET", "hz", "-1"}, {"CONFIG", "SET", "hz", "1"}}) {
+                assertEquals(r.call(cmd), h.call(cmd), String.join(" ", cmd));
+            }
+            // At hz 1 the next expiry cycle is up to a second away; raising hz must apply at once.
+            for (int i = 0; i < 100; i++) {
+                h.call("SET", "e" + i, "v", "PX", "1");
+            }
+            Thread.sleep(20);
+            assertEquals("+OK", h.call("CONFIG", "SET", "hz", "500"));
+            String expired = "";
+            for (int i = 0; i < 25 && !expired.equals("expired_keys:100"); i++) {
+                Thread.sleep(10);
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("expired_keys:\\d+").matcher(h.call("INFO", "stats"));
+                expired = m.find() ? m.group() : "";
+            }
+            assertEquals("expired_keys:100", expired, "the active expiry ran at the new hz within 250 ms");
+
+            assertEquals("+OK", h.call("CONFIG", "SET", "maxclients", "1"));
+            try (RawClient third = new RawClient(helios.port())) {
+                assertEquals("-ERR max number of clients reached", third.read());
+            }
+            assertEquals("+OK", h.call("CONFIG", "SET", "maxclients", "10000"));
+            try (RawClient fourth = new RawClient(helios.port())) {
+                assertEquals("+PONG", fourth.call("PING"));
+            }
+        }
+    }
 }

@@ -158,7 +158,7 @@ public final class ConfigRegistry {
         add("lazyfree-lazy-user-flush", Type.BOOL, true, "no");
         add("activerehashing", Type.BOOL, true, "yes");
         add("active-expire-effort", Type.INT, true, "1", 1, 10);
-        add("hz", Type.INT, true, "10", 1, 500);
+        add("hz", Type.INT, true, "10", 0, Integer.MAX_VALUE); // stored clamped to 1..500, as Redis' updateHZ does
         add("dynamic-hz", Type.BOOL, true, "yes");
         // Encoding thresholds (reported by OBJECT ENCODING; accepted for compatibility).
         add("hash-max-listpack-entries", Type.INT, true, "512", 0, maxLong); // 7.0's compiled default (redis.conf says 128)

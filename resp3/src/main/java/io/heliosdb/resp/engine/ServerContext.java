@@ -263,6 +263,16 @@ public final class ServerContext {
     }
 
     private volatile io.heliosdb.scheduler.ShardWatchdog watchdog;
+    private volatile Runnable hzChanged = () -> { };
+
+    /** What CONFIG SET hz runs after the change (the server reschedules its timers). */
+    public void onHzChange(Runnable r) {
+        hzChanged = r;
+    }
+
+    public void hzChanged() {
+        hzChanged.run();
+    }
 
     public void watchdog(io.heliosdb.scheduler.ShardWatchdog w) {
         watchdog = w;

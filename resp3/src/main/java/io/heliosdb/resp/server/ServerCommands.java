@@ -140,6 +140,13 @@ public final class ServerCommands {
                     ctx.server().applyInMemoryMaxmemory(ctx.server().config().number("maxmemory"));
                 }
             }
+            if (pairs.stream().anyMatch(p -> p[0].equalsIgnoreCase("hz"))) {
+                long hz = ctx.server().config().number("hz");
+                if (hz < 1 || hz > 500) {
+                    ctx.server().config().setAtRuntime(List.<String[]>of(new String[]{"hz", Long.toString(Math.max(1, Math.min(500, hz)))}));
+                }
+                ctx.server().hzChanged();
+            }
             ctx.server().evictionSettings(ctx.server().config().get("maxmemory-policy"),
                     (int) ctx.server().config().number("maxmemory-samples"));
             ctx.out().ok();
