@@ -247,7 +247,11 @@ public final class CrossShardCall {
         assert home.inShardThread();
         assert !finished : "finish called twice";
         finished = true;
-        long ms = (System.nanoTime() - startNanos) / 1_000_000;
+        long micros = (System.nanoTime() - startNanos) / 1000;
+        if (server.latencyTracking()) {
+            ServerContext.state(home).latencies.record(spec.id(), micros);
+        }
+        long ms = micros / 1000;
         if (ms > 0) {
             server.latencySample(spec.flags().contains("fast") ? "fast-command" : "command", ms);
         }

@@ -697,6 +697,9 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
             state.commandFailed[id]++;
         }
         ServerContext server = ctx.server();
+        if (server.latencyTracking()) {
+            state.latencies.record(id, micros);
+        }
         if (micros >= 1000) { // a millisecond or more: the latency monitor may want it (Redis' call())
             server.latencySample(spec.flags().contains("fast") ? "fast-command" : "command", micros / 1000);
         }

@@ -124,6 +124,7 @@ public final class ServerContext {
     private final ConfigRegistry.Param queryBufferLimit;
     private final ConfigRegistry.Param protoMaxBulkLen;
     private final ConfigRegistry.Param latencyThreshold;
+    private final ConfigRegistry.Param latencyTracking;
     private volatile long opsPerSecond;
     private long lastOpsSample;
     private long lastOpsSampleNanos;
@@ -145,6 +146,7 @@ public final class ServerContext {
         this.queryBufferLimit = config.param("client-query-buffer-limit");
         this.protoMaxBulkLen = config.param("proto-max-bulk-len");
         this.latencyThreshold = config.param("latency-monitor-threshold");
+        this.latencyTracking = config.param("latency-tracking");
         this.lastSaveSeconds = startMillis / 1000;
         byte[] id = new byte[20];
         new java.security.SecureRandom().nextBytes(id);
@@ -286,6 +288,11 @@ public final class ServerContext {
 
     public LatencyMonitor latency() {
         return latency;
+    }
+
+    /** latency-tracking: per-command latency histograms are kept. */
+    public boolean latencyTracking() {
+        return latencyTracking.number() != 0;
     }
 
     /** latency-monitor-threshold in milliseconds; 0 = the latency monitor is off. */

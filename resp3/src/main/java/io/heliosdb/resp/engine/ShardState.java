@@ -32,6 +32,8 @@ public final class ShardState {
 
     // Statistics (written by the shard thread only).
     public final long[] commandCalls;
+    /** latency-tracking's per-command histograms (LATENCY HISTOGRAM, INFO latencystats). */
+    public final CommandLatencies latencies;
     public final long[] commandMicros;
     public final long[] commandFailed;
     public final long[] commandRejected;
@@ -227,6 +229,7 @@ public final class ShardState {
             dbs[i] = new OffHeapKeyspace(memory, server.clock(), objects);
         }
         this.commandCalls = new long[commandCount];
+        this.latencies = new CommandLatencies(commandCount);
         this.commandMicros = new long[commandCount];
         this.commandFailed = new long[commandCount];
         this.commandRejected = new long[commandCount];

@@ -3,6 +3,7 @@ package io.heliosdb.resp.latency;
 import io.heliosdb.resp.codec.RespWriter;
 import io.heliosdb.resp.command.CommandContext;
 import io.heliosdb.resp.command.CommandTable;
+import io.heliosdb.resp.command.MultiShardCommand;
 import io.heliosdb.resp.command.Routing;
 import io.heliosdb.resp.engine.LatencyMonitor;
 import io.heliosdb.resp.engine.ServerContext;
@@ -23,6 +24,7 @@ public final class LatencyCommands {
         t.register("latency|reset", Routing.SESSION, LatencyCommands::reset);
         t.register("latency|graph", Routing.SESSION, LatencyCommands::graph);
         t.register("latency|doctor", Routing.SESSION, LatencyCommands::doctor);
+        t.register("latency|histogram", Routing.ALL_SHARDS, MultiShardCommand.allShards(LatencyHistograms::histogram));
         t.register("latency|help", Routing.SESSION, ctx -> Help.reply(ctx.out(), "LATENCY",
                 "DOCTOR", "    Return a human readable latency analysis report.",
                 "GRAPH <event>", "    Return an ASCII latency graph for the <event> class.",

@@ -18,13 +18,13 @@ final class InfoCommand {
     private static final List<String> DEFAULT = List.of("server", "clients", "memory", "persistence", "stats",
             "replication", "cpu", "modules", "errorstats", "cluster", "keyspace");
     private static final List<String> ALL = List.of("server", "clients", "memory", "persistence", "stats",
-            "replication", "cpu", "modules", "commandstats", "errorstats", "cluster", "keyspace");
+            "replication", "cpu", "modules", "commandstats", "errorstats", "latencystats", "cluster", "keyspace");
 
     private InfoCommand() {}
 
     /** What each shard reports; taken on the shard's own thread. */
     record ShardSnapshot(long[] keys, long[] expires, long usedMemory, long[] calls, long[] micros, long[] failed,
-                         long[] rejected, long hits, long misses, long expired) {}
+                         long[] rejected, long hits, long misses, long expired, Object latencies) {}
 
     static void run(CrossShardCall call) {
         Args a = call.args();
@@ -50,7 +50,8 @@ final class InfoCommand {
                 expires[i] = st.db(i).volatileCount();
             }
             return new ShardSnapshot(keys, expires, st.usedMemory(), st.commandCalls.clone(), st.commandMicros.clone(),
-                    st.commandFailed.clone(), st.commandRejected.clone(), st.keyspaceHits, st.keyspaceMisses, st.expiredKeys);
+                    st.commandFailed.clone(), st.commandRejected.clone(), st.keyspaceHits, st.keyspaceMisses, st.expiredKeys,
+                    sections.contains("latencystats") ? st.latencies.copies() : null);
         }, (out, results) -> out.verbatim(render(call.server(), sections, results)));
     }
 
@@ -267,6 +268,14 @@ final class InfoCommand {
                 }
                 case "modules" -> b.append("# Modules\r\n");
                 case "errorstats" -> b.append("# Errorstats\r\n");
+                case "latencystats" -> {
+                    b.append("# Latencystats\r\n");
+                    Object[] perShard = new Object[results.length];
+                    for (int i = 0; i < results.length; i++) {
+                        perShard[i] = ((ShardSnapshot) results[i]).latencies();
+                    }
+                    io.heliosdb.resp.latency.LatencyHistograms.info(b, server, perShard);
+                }
                 case "cluster" -> {
                     b.append("# Cluster\r\n");
                     line(b, "cluster_enabled", "0");

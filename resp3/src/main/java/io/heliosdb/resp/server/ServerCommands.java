@@ -162,6 +162,7 @@ public final class ServerCommands {
             java.util.Arrays.fill(st.commandMicros, 0);
             java.util.Arrays.fill(st.commandFailed, 0);
             java.util.Arrays.fill(st.commandRejected, 0);
+            st.latencies.reset();
             st.keyspaceHits = st.keyspaceMisses = st.expiredKeys = 0;
             return null;
         }, (out, r) -> out.ok());
