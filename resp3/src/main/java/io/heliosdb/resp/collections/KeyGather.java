@@ -188,7 +188,6 @@ public abstract class KeyGather implements MultiShardCommand {
                 Outcome o = compute(a, values);
                 if (o.store) {
                     install(ServerContext.state(s), call.db(), a, d, o);
-                    ServerContext.state(s).blocked.serveReady(ServerContext.state(s));
                 }
                 return o;
             }, true, () -> finish(call, tx.results()[0])));
@@ -232,7 +231,6 @@ public abstract class KeyGather implements MultiShardCommand {
             tx.run(new Shard[]{dstShard}, s -> {
                 if (o.store) {
                     install(ServerContext.state(s), call.db(), a, d, o);
-                    ServerContext.state(s).blocked.serveReady(ServerContext.state(s));
                 }
                 return o;
             }, true, () -> finish(call, tx.results()[0]));
