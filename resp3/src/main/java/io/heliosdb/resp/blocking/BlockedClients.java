@@ -10,8 +10,9 @@ import java.util.Set;
 
 /**
  * Clients blocked on keys of one shard (lists, sorted sets, streams), in arrival order per key, and
- * the keys made ready since they were last served (Redis' blocking_keys and ready_keys). A change
- * to a key somebody waits on marks it ready (the shard's key hook tells {@link #keyChanged}); once
+ * the keys made ready since they were last served (Redis' blocking_keys and ready_keys). A key
+ * somebody waits on is marked ready where Redis signals it (the shard's key hook tells
+ * {@link #keyCreated} and {@link #keyChanged}; commands that add in place call {@link #signal}); once
  * the whole command, MULTI/EXEC, script or function that changed it is over, the shard serves the
  * waiters of each ready key against its final state (Redis' handleClientsBlockedOnKeys, which
  * call() runs after the outermost command only). While {@link #hold} is in effect (inside EXEC or
@@ -36,6 +37,11 @@ public final class BlockedClients {
 
         /** Tries to serve from {@code key}, which may have changed in any way since it was signalled. */
         Outcome serve(ShardState shard, int db, byte[] key);
+
+        /** True for stream readers: every change to their key signals it, not only its creation. */
+        default boolean hearsEveryChange() {
+            return false;
+        }
     }
 
     private record WaitKey(int db, ByteKey key) {}
@@ -49,15 +55,21 @@ public final class BlockedClients {
     /** Ready keys in signalling order, and the same as a set (Redis' db->ready_keys). */
     private final java.util.ArrayDeque<Ready> ready = new java.util.ArrayDeque<>();
     private final Set<WaitKey> readySet = new HashSet<>();
+    /** Keys with stream readers waiting (see {@link #keyChanged}). */
+    private final Set<WaitKey> everyChange = new HashSet<>();
     /** Nesting of EXEC or script bodies running on this shard now (they serve when they end). */
     private int holds;
     /** When the first ready key became ready, {@link Long#MAX_VALUE} with none: for the home loop of EXEC or a script. */
     private volatile long firstReady = Long.MAX_VALUE;
 
     public void block(int db, byte[] key, Waiter w) {
-        ArrayDeque<Waiter> q = waiting.computeIfAbsent(new WaitKey(db, new ByteKey(key)), k -> new ArrayDeque<>());
+        WaitKey k = new WaitKey(db, new ByteKey(key));
+        ArrayDeque<Waiter> q = waiting.computeIfAbsent(k, x -> new ArrayDeque<>());
         q.removeIf(Waiter::finished);
         q.addLast(w);
+        if (w.hearsEveryChange()) {
+            everyChange.add(k);
+        }
     }
 
     /** True while somebody waits on a key of this shard (the key hook must then be installed). */
@@ -65,14 +77,33 @@ public final class BlockedClients {
         return !waiting.isEmpty();
     }
 
-    /** Any change to {@code key} (elements added, written, renamed in, deleted, replaced). */
+    /** {@code key} was created (Redis' dbAdd signals it, whatever made it: a push, RESTORE, SORT STORE, ...). */
+    public void keyCreated(int db, java.lang.foreign.MemorySegment seg, long off, int len) {
+        if (!waiting.isEmpty()) {
+            signal(db, copy(seg, off, len));
+        }
+    }
+
+    /**
+     * Any other change to {@code key} (written, deleted, overwritten): only stream readers hear it
+     * (Redis signals an XADD, and a stream deleted or overwritten so that its group readers are
+     * unblocked). A list or sorted set overwritten by a STORE command wakes nobody, as in Redis
+     * (dbOverwrite does not signal).
+     */
     public void keyChanged(int db, java.lang.foreign.MemorySegment seg, long off, int len) {
-        if (waiting.isEmpty()) {
+        if (everyChange.isEmpty()) {
             return;
         }
+        WaitKey k = new WaitKey(db, new ByteKey(copy(seg, off, len)));
+        if (everyChange.contains(k)) {
+            markReady(k);
+        }
+    }
+
+    private static byte[] copy(java.lang.foreign.MemorySegment seg, long off, int len) {
         byte[] key = new byte[len];
         java.lang.foreign.MemorySegment.copy(seg, java.lang.foreign.ValueLayout.JAVA_BYTE, off, key, 0, len);
-        signal(db, key);
+        return key;
     }
 
     /** FLUSHDB/FLUSHALL emptied database {@code db}, or SWAPDB gave it other keys: every key waited on there is ready. */
@@ -152,6 +183,7 @@ public final class BlockedClients {
                 serveKey(shard, k, q);
                 if (q.isEmpty()) {
                     waiting.remove(k);
+                    everyChange.remove(k);
                 }
             }
         }
@@ -180,6 +212,7 @@ public final class BlockedClients {
             q.removeIf(Waiter::finished);
             return q.isEmpty();
         });
+        everyChange.retainAll(waiting.keySet());
     }
 
     public int blockedKeys() {

@@ -65,6 +65,9 @@ public final class ShardState {
 
         @Override
         public void created(OffHeapKeyspace ks, java.lang.foreign.MemorySegment seg, long off, int len) {
+            if (blocked.anyWaiting()) {
+                blocked.keyCreated(dbIndexOf(ks), seg, off, len);
+            }
             if (notifyChanges != null) {
                 io.heliosdb.resp.notify.KeyspaceEvents.recordCreated(notifyChanges, copy(seg, off, len));
             }
@@ -74,7 +77,7 @@ public final class ShardState {
         public void expired(OffHeapKeyspace ks, java.lang.foreign.MemorySegment seg, long off, int len) {
             announce(ks, seg, off, len, io.heliosdb.resp.notify.KeyspaceEvents.EXPIRED, "expired");
             if (blocked.anyWaiting()) {
-                blocked.keyChanged(dbIndexOf(ks), seg, off, len); // Redis signals the keys blocked clients wait on
+                blocked.keyChanged(dbIndexOf(ks), seg, off, len); // stream readers hear every change
             }
             if (watched.active()) {
                 watched.changed(ks, seg, off, len);
@@ -86,7 +89,7 @@ public final class ShardState {
 
         private void note(OffHeapKeyspace ks, java.lang.foreign.MemorySegment seg, long off, int len, boolean removedByCommand) {
             if (blocked.anyWaiting()) {
-                blocked.keyChanged(dbIndexOf(ks), seg, off, len); // Redis signals the keys blocked clients wait on
+                blocked.keyChanged(dbIndexOf(ks), seg, off, len); // stream readers hear every change
             }
             if (notifyChanges != null && (removedByCommand || !evicting)) {
                 io.heliosdb.resp.notify.KeyspaceEvents.record(notifyChanges, copy(seg, off, len), removedByCommand);

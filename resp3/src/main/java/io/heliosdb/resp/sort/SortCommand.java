@@ -435,7 +435,6 @@ public final class SortCommand implements MultiShardCommand {
                     l.addLast(v == null ? new byte[0] : v);
                 }
                 ks.putObject(a.segment(), a.offset(o.store), a.length(o.store), ValueType.LIST, l, 0);
-                ServerContext.state(s).blocked.signal(call.db(), a.bytes(o.store));
             }
             return out.size();
         }, true, () -> {

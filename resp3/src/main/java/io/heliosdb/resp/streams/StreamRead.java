@@ -505,6 +505,11 @@ final class StreamRead {
             return done.get();
         }
 
+        @Override
+        public boolean hearsEveryChange() {
+            return true;
+        }
+
         void timeout() {
             if (done.compareAndSet(false, true)) {
                 forget();
