@@ -204,7 +204,7 @@ public final class ShardState {
         }
     }
 
-    /** Installs the change hook on every database while WATCH, tracking or notifications need it, removes it otherwise. */
+    /** Installs the change hook on every database while WATCH, tracking, notifications or blocked clients need it, removes it otherwise. */
     public void refreshKeyHooks() {
         boolean on = watched.active() || tracking.active() || !server.trackingBroadcast().isEmpty() || server.notifyFlags() != 0
                 || blocked.anyWaiting();
