@@ -56,6 +56,21 @@ final class RawClient implements AutoCloseable {
         return read();
     }
 
+    /** Sends a command whose reply is a bulk string and returns its bytes as sent (DUMP payloads). */
+    byte[] callBulk(String... args) throws IOException {
+        List<byte[]> l = new java.util.ArrayList<>();
+        for (String a : args) {
+            l.add(a.getBytes(StandardCharsets.UTF_8));
+        }
+        send(l);
+        int t = in.read();
+        String line = line();
+        if (t != '$') {
+            throw new IOException("not a bulk reply: " + (char) t + line);
+        }
+        return bytes(Integer.parseInt(line));
+    }
+
     /** Reads one reply and renders it; returns null at end of stream. */
     String read() throws IOException {
         int t = in.read();

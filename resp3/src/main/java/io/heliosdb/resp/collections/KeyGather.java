@@ -148,10 +148,7 @@ public abstract class KeyGather implements MultiShardCommand {
             ks.delete(a.segment(), a.offset(d), a.length(d));
             return;
         }
-        ks.putObject(a.segment(), a.offset(d), a.length(d), o.type, o.value, 0);
-        if (o.type == ValueType.LIST || o.type == ValueType.ZSET) {
-            shard.blocked.signal(db, a.bytes(d));
-        }
+        ks.putObject(a.segment(), a.offset(d), a.length(d), o.type, o.value, 0); // a new key signals its waiters, an overwrite does not (Redis' setKey)
     }
 
     @Override
@@ -188,7 +185,6 @@ public abstract class KeyGather implements MultiShardCommand {
                 Outcome o = compute(a, values);
                 if (o.store) {
                     install(ServerContext.state(s), call.db(), a, d, o);
-                    ServerContext.state(s).blocked.serveReady(ServerContext.state(s));
                 }
                 return o;
             }, true, () -> finish(call, tx.results()[0])));
@@ -232,7 +228,6 @@ public abstract class KeyGather implements MultiShardCommand {
             tx.run(new Shard[]{dstShard}, s -> {
                 if (o.store) {
                     install(ServerContext.state(s), call.db(), a, d, o);
-                    ServerContext.state(s).blocked.serveReady(ServerContext.state(s));
                 }
                 return o;
             }, true, () -> finish(call, tx.results()[0]));

@@ -94,7 +94,6 @@ public abstract class MoveBetweenKeys implements MultiShardCommand {
                 tx.run(new Shard[]{dst}, s -> {
                     ShardState st = ServerContext.state(s);
                     give(st, call.db(s), a, taken[0]);
-                    st.blocked.serveReady(st);
                     return Boolean.TRUE;
                 }, true, () -> call.finish(w -> reply(w, taken[0])));
             });

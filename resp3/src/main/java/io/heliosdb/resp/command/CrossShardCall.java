@@ -213,8 +213,8 @@ public final class CrossShardCall {
             if (started) {
                 st.endNotify(server.notifyFlags(), spec, args, db);
             }
-            if (st.blocked.hasReady()) {
-                st.blocked.serveReady(st); // a step woke blocked clients (a stream group reader's stream deleted, ...)
+            if (st.blocked.hasReady() && !inTransaction() && !servesBlockedAtEnd) {
+                st.blocked.serveReady(st); // a step of a command on its own made keys ready: serve them now
             }
             io.heliosdb.resp.tracking.TrackingState t = session == null ? null : session.tracking;
             if (t != null && !spec.isWrite()) {
@@ -222,6 +222,16 @@ public final class CrossShardCall {
             }
         }
     };
+
+    /**
+     * Set by a call that runs other commands (EXEC): its steps leave ready keys alone, and it serves
+     * blocked clients itself once every command has run, as Redis does after EXEC.
+     */
+    private boolean servesBlockedAtEnd;
+
+    public void serveBlockedAtEnd() {
+        servesBlockedAtEnd = true;
+    }
 
     /** The transaction holding this call's shards (EXEC's, a script's), or null. */
     public ShardTransaction outer() {

@@ -314,6 +314,6 @@ final class ClientCommands {
             ctx.out().error(io.heliosdb.resp.command.Errors.NOT_INTEGER);
             return;
         }
-        ctx.out().integer(io.heliosdb.resp.lists.BlockingCommands.unblock(ctx.server(), a.parseLong(2), error) ? 1 : 0);
+        ctx.out().integer(io.heliosdb.resp.blocking.Blocking.unblock(ctx.server(), a.parseLong(2), error) ? 1 : 0);
     }
 }

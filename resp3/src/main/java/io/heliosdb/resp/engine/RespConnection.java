@@ -526,6 +526,10 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
             o.writerIndex(mark);
             return true;
         }
+        if (o.writerIndex() > mark && o.getByte(mark) != '-' && io.heliosdb.resp.pubsub.PubSubCommands.confirmsWithPushes(spec)) {
+            skipNextReply = false; // pushes are not silenced; a pending SKIP is used up all the same
+            return true;
+        }
         applyReplyMode(o, mark, suppress);
         return true;
     }

@@ -16,7 +16,7 @@ public final class ShardState {
     private final SlabAllocator memory;
     private final io.heliosdb.index.ObjectTable objects = new io.heliosdb.index.ObjectTable();
     /** Clients blocked on keys of this shard (BLPOP and friends). */
-    public final io.heliosdb.resp.lists.BlockedClients blocked = new io.heliosdb.resp.lists.BlockedClients();
+    public final io.heliosdb.resp.blocking.BlockedClients blocked = new io.heliosdb.resp.blocking.BlockedClients();
     private final Keyspace[] dbs;
     /** WATCHed keys of this shard and the hook marking their watchers dirty. */
     public final io.heliosdb.resp.transactions.WatchedKeys watched = new io.heliosdb.resp.transactions.WatchedKeys(this);
@@ -67,6 +67,9 @@ public final class ShardState {
 
         @Override
         public void created(OffHeapKeyspace ks, java.lang.foreign.MemorySegment seg, long off, int len) {
+            if (blocked.anyWaiting()) {
+                blocked.keyCreated(dbIndexOf(ks), seg, off, len);
+            }
             if (notifyChanges != null) {
                 io.heliosdb.resp.notify.KeyspaceEvents.recordCreated(notifyChanges, copy(seg, off, len));
             }
@@ -75,8 +78,8 @@ public final class ShardState {
         @Override
         public void expired(OffHeapKeyspace ks, java.lang.foreign.MemorySegment seg, long off, int len) {
             announce(ks, seg, off, len, io.heliosdb.resp.notify.KeyspaceEvents.EXPIRED, "expired");
-            if (blocked.hasGroupReaders()) {
-                blocked.keyTouched(dbIndexOf(ks), copy(seg, off, len));
+            if (blocked.anyWaiting()) {
+                blocked.keyChanged(dbIndexOf(ks), seg, off, len); // stream readers hear every change
             }
             if (watched.active()) {
                 watched.changed(ks, seg, off, len);
@@ -87,8 +90,8 @@ public final class ShardState {
         }
 
         private void note(OffHeapKeyspace ks, java.lang.foreign.MemorySegment seg, long off, int len, boolean removedByCommand) {
-            if (blocked.hasGroupReaders()) {
-                blocked.keyTouched(dbIndexOf(ks), copy(seg, off, len));
+            if (blocked.anyWaiting()) {
+                blocked.keyChanged(dbIndexOf(ks), seg, off, len); // stream readers hear every change
             }
             if (notifyChanges != null && (removedByCommand || !evicting)) {
                 io.heliosdb.resp.notify.KeyspaceEvents.record(notifyChanges, copy(seg, off, len), removedByCommand);
@@ -110,8 +113,8 @@ public final class ShardState {
 
         @Override
         public void cleared(OffHeapKeyspace ks) {
-            if (blocked.hasGroupReaders()) {
-                blocked.databaseCleared(dbIndexOf(ks));
+            if (blocked.anyWaiting()) {
+                blocked.databaseChanged(dbIndexOf(ks));
             }
             if (watched.active()) {
                 watched.cleared(ks);
@@ -203,10 +206,10 @@ public final class ShardState {
         }
     }
 
-    /** Installs the change hook on every database while WATCH, tracking or notifications need it, removes it otherwise. */
+    /** Installs the change hook on every database while WATCH, tracking, notifications or blocked clients need it, removes it otherwise. */
     public void refreshKeyHooks() {
         boolean on = watched.active() || tracking.active() || !server.trackingBroadcast().isEmpty() || server.notifyFlags() != 0
-                || blocked.hasGroupReaders();
+                || blocked.anyWaiting();
         hooksOn = on;
         for (Keyspace k : dbs) {
             if (k instanceof OffHeapKeyspace o) {
@@ -256,6 +259,10 @@ public final class ShardState {
         Keyspace t = dbs[a];
         dbs[a] = dbs[b];
         dbs[b] = t;
+        if (blocked.anyWaiting()) {
+            blocked.databaseChanged(a); // waiters stay with the database number, the keys they wait on changed
+            blocked.databaseChanged(b);
+        }
         if (store != null) {
             store.databasesSwapped();
         }

@@ -48,7 +48,7 @@ public final class ListCommands {
         t.register("lpos", Routing.KEYS, ListCommands::lpos);
         t.register("lmove", Routing.KEYS, new Lmove(false));
         t.register("rpoplpush", Routing.KEYS, new Lmove(true));
-        t.register("lmpop", Routing.ALL_SHARDS, new BlockingCommands.Mpop(false, false));
+        t.register("lmpop", Routing.ALL_SHARDS, new BlockingCommands.Lmpop(false));
         BlockingCommands.register(t);
     }
 

@@ -56,6 +56,17 @@ public final class PubSubCommands {
         };
     }
 
+    private static final java.util.Set<String> CONFIRMED = java.util.Set.of(
+            "subscribe", "psubscribe", "ssubscribe", "unsubscribe", "punsubscribe", "sunsubscribe");
+
+    /**
+     * True for the (un)subscribe commands: Redis 7 sends their confirmations as pushes, which
+     * CLIENT REPLY OFF and SKIP do not silence (their errors are replies and are silenced).
+     */
+    public static boolean confirmsWithPushes(io.heliosdb.resp.command.CommandSpec spec) {
+        return CONFIRMED.contains(spec.name());
+    }
+
     /** The count Redis reports in (un)subscribe replies: channels + patterns, or shard channels alone. */
     private static int count(Subscriber s, Kind k) {
         return k == Kind.SHARD ? s.shardChannels.size() : s.channels.size() + s.patterns.size();

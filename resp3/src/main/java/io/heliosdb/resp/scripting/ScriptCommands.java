@@ -112,12 +112,13 @@ public final class ScriptCommands {
     static void holdingEveryShard(CrossShardCall call, java.util.function.BiConsumer<ShardTransaction, RespWriter> body) {
         Shard[] all = call.server().shards().all();
         ShardTransaction tx = call.transaction(all);
+        call.serveBlockedAtEnd();
         tx.lockAll(() -> {
             ByteBuf reply = Unpooled.buffer(128);
             RespWriter w = new RespWriter();
             w.wrap(reply, call.protocol());
             body.accept(tx, w);
-            tx.run(all, s -> null, true, () -> {
+            Runnable release = () -> tx.run(all, s -> null, true, () -> {
                 for (Object r : tx.results()) {
                     if (r instanceof RuntimeException e) {
                         call.finish(x -> x.error(call.failure(e)));
@@ -126,6 +127,11 @@ public final class ScriptCommands {
                 }
                 call.finish(x -> x.raw(reply));
             });
+            if (call.inTransaction()) {
+                release.run(); // inside EXEC: EXEC serves blocked clients when it ends
+            } else {
+                io.heliosdb.resp.blocking.ServeInOrder.serve(tx, all, release); // after the whole script, as Redis
+            }
         });
     }
 

@@ -366,7 +366,12 @@ final class ScriptRun implements BusyScript {
     private void runOn(ShardState state, CommandSpec spec) {
         CommandContext c = state.scriptContext();
         c.prepare(spec, args, reply, scriptResp, db, session);
-        RespConnection.execute(state, spec, c, reply, args, session);
+        state.blocked.hold(); // blocked clients are served after the whole script, against its final state
+        try {
+            RespConnection.execute(state, spec, c, reply, args, session);
+        } finally {
+            state.blocked.unhold();
+        }
     }
 
     /** A multi-key or all-shard command: runs synchronously, inside the shards this script holds. */

@@ -435,8 +435,6 @@ public final class SortCommand implements MultiShardCommand {
                     l.addLast(v == null ? new byte[0] : v);
                 }
                 ks.putObject(a.segment(), a.offset(o.store), a.length(o.store), ValueType.LIST, l, 0);
-                ServerContext.state(s).blocked.signal(call.db(), a.bytes(o.store));
-                ServerContext.state(s).blocked.serveReady(ServerContext.state(s));
             }
             return out.size();
         }, true, () -> {

@@ -18,7 +18,9 @@ import io.heliosdb.resp.command.MultiShardCommand;
 import io.heliosdb.resp.command.Routing;
 import io.heliosdb.resp.engine.ServerContext;
 import io.heliosdb.resp.engine.ShardState;
-import io.heliosdb.resp.lists.BlockedClients;
+import io.heliosdb.resp.blocking.BlockedClients;
+import io.heliosdb.resp.blocking.BlockedClients.Outcome;
+import io.heliosdb.resp.blocking.Blocking;
 import io.heliosdb.scheduler.Shard;
 import io.heliosdb.scheduler.ShardTask;
 import io.heliosdb.scheduler.ShardTransaction;
@@ -472,14 +474,7 @@ final class StreamRead {
                 tx.run(shards, s -> {
                     ShardState st = ServerContext.state(s);
                     for (int arg : byShard.get(s)) {
-                        if (p.group) {
-                            st.blocked.blockGroupReader(call.db(), a.bytes(arg), waiter);
-                            if (!st.hooksOn()) {
-                                st.refreshKeyHooks(); // it must hear of the stream's deletion
-                            }
-                        } else {
-                            st.blocked.block(call.db(), a.bytes(arg), waiter);
-                        }
+                        Blocking.register(st, call.db(), a.bytes(arg), waiter); // a group reader also hears of the stream's deletion
                     }
                     return null;
                 }, true, () -> {
@@ -493,7 +488,7 @@ final class StreamRead {
     }
 
     /** A blocked XREAD/XREADGROUP as every shard of its keys sees it; the first key that serves it wins. */
-    static final class Waiter implements BlockedClients.Waiter, io.heliosdb.resp.lists.BlockingCommands.Unblockable {
+    static final class Waiter implements BlockedClients.Waiter, Blocking.Unblockable {
         private final CrossShardCall call;
         private final Plan plan;
         private final Map<Integer, Id> resolved;
@@ -508,6 +503,11 @@ final class StreamRead {
         @Override
         public boolean finished() {
             return done.get();
+        }
+
+        @Override
+        public boolean hearsEveryChange() {
+            return true;
         }
 
         void timeout() {
@@ -525,7 +525,7 @@ final class StreamRead {
             }
             forget();
             java.util.function.Consumer<RespWriter> reply = error
-                    ? w -> w.error("UNBLOCKED client unblocked via CLIENT UNBLOCK") : RespWriter::nullArray;
+                    ? w -> w.error(Blocking.UNBLOCKED) : RespWriter::nullArray;
             if (call.home().inShardThread()) {
                 call.finish(reply);
             } else {
@@ -547,13 +547,13 @@ final class StreamRead {
         }
 
         @Override
-        public boolean serve(ShardState shard, int db, byte[] key) {
+        public Outcome serve(ShardState shard, int db, byte[] key) {
             if (done.get()) {
-                return true;
+                return Outcome.DONE;
             }
             if (call.session() != null && !call.session().channel.isActive()) {
                 done.set(true);
-                return true;
+                return Outcome.DONE;
             }
             Args a = call.args();
             int arg = -1;
@@ -564,7 +564,7 @@ final class StreamRead {
                 }
             }
             if (arg < 0) {
-                return false;
+                return Outcome.SKIP;
             }
             // decide before reading: a group read changes the group, so it must happen only once
             Keyspace ks = shard.db(db);
@@ -579,19 +579,19 @@ final class StreamRead {
                         forget();
                         call.home().postControl(new Finish(call, w -> w.error(gone)));
                     }
-                    return true;
+                    return Outcome.DONE;
                 }
             }
             if (e == Keyspace.NONE || ks.type(e) != ValueType.STREAM) {
-                return false;
+                return Outcome.SKIP;
             }
             if (!done.compareAndSet(false, true)) {
-                return true;
+                return Outcome.DONE;
             }
             KeyResult r = readKey(shard, db, a, plan, arg, resolved.get(arg), call.protocol(), call.server().clock().millis());
             if (r == null) {
                 done.set(false); // nothing new for this reader: keep waiting
-                return false;
+                return Outcome.SKIP;
             }
             List<KeyResult> one = List.of(r);
             forget();
@@ -603,7 +603,7 @@ final class StreamRead {
                     w.error(Errors.NOT_DURABLE);
                 }
             })));
-            return true;
+            return Outcome.DONE;
         }
     }
 

@@ -94,6 +94,7 @@ public final class Exec implements MultiShardCommand {
             this.nested = new boolean[queued.size()];
             this.crossSlot = new boolean[queued.size()];
             this.db = call.db();
+            call.serveBlockedAtEnd();
         }
 
         void start() {
@@ -174,6 +175,7 @@ public final class Exec implements MultiShardCommand {
                 }
             }
             WatchedKeys.end(watch);
+            state.blocked.serveReady(state); // Redis serves blocked clients after the whole EXEC, against the final state
             // the replies acknowledge these writes: they go out once the home shard has logged them
             home.afterCommit(durable -> finishWith(durable ? null : Errors.NOT_DURABLE));
         }
@@ -248,8 +250,11 @@ public final class Exec implements MultiShardCommand {
                 return;
             }
             WatchedKeys.end(watch);
-            tx.release(locked);
-            finishWith(null);
+            // Redis serves blocked clients after the whole EXEC: inside its locks, so nothing runs in between
+            io.heliosdb.resp.blocking.ServeInOrder.serve(tx, locked, () -> {
+                tx.release(locked);
+                finishWith(null);
+            });
         }
 
         private void abortWith(String error) {
@@ -268,7 +273,12 @@ public final class Exec implements MultiShardCommand {
             QueuedCommand q = queued.get(i);
             CommandContext c = state.context();
             c.prepare(q.spec(), q.args(), replies, session.protocol, database, session);
-            RespConnection.execute(state, q.spec(), c, replies, q.args(), session);
+            state.blocked.hold(); // blocked clients are served after EXEC, not after each command in it
+            try {
+                RespConnection.execute(state, q.spec(), c, replies, q.args(), session);
+            } finally {
+                state.blocked.unhold();
+            }
         }
 
         private void finishWith(String error) {

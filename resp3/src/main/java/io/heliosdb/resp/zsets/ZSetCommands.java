@@ -19,7 +19,6 @@ import io.heliosdb.resp.command.CommandTable;
 import io.heliosdb.resp.command.Errors;
 import io.heliosdb.resp.command.Routing;
 import io.heliosdb.resp.engine.ShardState;
-import io.heliosdb.resp.lists.BlockingCommands;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -79,10 +78,10 @@ public final class ZSetCommands {
         t.register("zinterstore", Routing.ALL_SHARDS, new ZAlgebra(Op.INTER, true));
         t.register("zdiffstore", Routing.ALL_SHARDS, new ZAlgebra(Op.DIFF, true));
         t.register("zintercard", Routing.ALL_SHARDS, new ZInterCard());
-        t.register("zmpop", Routing.ALL_SHARDS, new BlockingCommands.Mpop(false, true));
-        t.register("bzmpop", Routing.ALL_SHARDS, new BlockingCommands.Mpop(true, true));
-        t.register("bzpopmin", Routing.ALL_SHARDS, new Bzpop(true));
-        t.register("bzpopmax", Routing.ALL_SHARDS, new Bzpop(false));
+        t.register("zmpop", Routing.ALL_SHARDS, new ZSetBlocking.Zmpop(false));
+        t.register("bzmpop", Routing.ALL_SHARDS, new ZSetBlocking.Zmpop(true));
+        t.register("bzpopmin", Routing.ALL_SHARDS, new ZSetBlocking.Bzpop(true));
+        t.register("bzpopmax", Routing.ALL_SHARDS, new ZSetBlocking.Bzpop(false));
     }
 
     static void add(CommandContext ctx, ZSetValue z, ByteKey m, double score) {
@@ -706,67 +705,6 @@ public final class ZSetCommands {
             out.array(2);
             out.bulk(popped.get(0).member.bytes);
             writeScore(out, popped.get(0).score);
-        }
-    }
-
-    /** ZMPOP/BZMPOP's pop: the items part of the reply. */
-    public static Consumer<RespWriter> popForMpop(Keyspace ks, byte[] key, boolean min, long count) {
-        long e = ks.find(java.lang.foreign.MemorySegment.ofArray(key), 0, key.length);
-        List<Scored> popped = popFrom((ZSetValue) ks.object(e), min, count);
-        TypedKeys.changed(ks, e);
-        return w -> {
-            w.array(popped.size());
-            for (Scored s : popped) {
-                w.array(2);
-                w.bulk(s.member.bytes);
-                writeScore(w, s.score);
-            }
-        };
-    }
-
-    /** BZPOPMIN / BZPOPMAX key [key ...] timeout. */
-    static final class Bzpop extends BlockingCommands.Blocker {
-        private final boolean min;
-
-        Bzpop(boolean min) {
-            this.min = min;
-        }
-
-        @Override
-        protected Plan plan(Args a) {
-            String err = BlockingCommands.timeoutError(a, a.count() - 1);
-            if (err != null) {
-                return Plan.error(err);
-            }
-            int[] keys = new int[a.count() - 2];
-            for (int i = 0; i < keys.length; i++) {
-                keys[i] = 1 + i;
-            }
-            return new Plan(keys, BlockingCommands.timeoutMillis(a, a.count() - 1), null);
-        }
-
-        @Override
-        protected byte type() {
-            return ValueType.ZSET;
-        }
-
-        @Override
-        protected Consumer<RespWriter> pop(ShardState s, Keyspace ks, int db, Args a, int keyArg) {
-            byte[] key = a.bytes(keyArg);
-            long e = ks.find(java.lang.foreign.MemorySegment.ofArray(key), 0, key.length);
-            Scored p = popFrom((ZSetValue) ks.object(e), min, 1).get(0);
-            TypedKeys.changed(ks, e);
-            return w -> {
-                w.array(3);
-                w.bulk(key);
-                w.bulk(p.member.bytes);
-                writeScore(w, p.score);
-            };
-        }
-
-        @Override
-        public void timeoutReply(RespWriter w) {
-            w.nullArray();
         }
     }
 

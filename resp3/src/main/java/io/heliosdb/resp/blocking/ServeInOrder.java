@@ -1,0 +1,43 @@
+package io.heliosdb.resp.blocking;
+
+import io.heliosdb.resp.engine.ServerContext;
+import io.heliosdb.resp.engine.ShardState;
+import io.heliosdb.scheduler.Shard;
+import io.heliosdb.scheduler.ShardTransaction;
+
+/**
+ * The end of EXEC or of a script that held several shards: their ready keys are served in the order
+ * they became ready across all of them, as Redis serves its single ready list. Each step serves one
+ * shard's keys up to the oldest ready key of another shard, then the home loop picks the next
+ * shard; usually one step. The shards stay held by {@code tx} throughout, so nothing else runs
+ * between the last command and the clients it serves. Home loop only.
+ */
+public final class ServeInOrder {
+    private ServeInOrder() {}
+
+    public static void serve(ShardTransaction tx, Shard[] held, Runnable then) {
+        Shard first = null;
+        long oldest = Long.MAX_VALUE;
+        long next = Long.MAX_VALUE;
+        for (Shard s : held) {
+            long f = ServerContext.state(s).blocked.firstReady();
+            if (f < oldest) {
+                next = oldest;
+                oldest = f;
+                first = s;
+            } else if (f < next) {
+                next = f;
+            }
+        }
+        if (first == null) {
+            then.run();
+            return;
+        }
+        long limit = next;
+        tx.run(new Shard[]{first}, s -> {
+            ShardState st = ServerContext.state(s);
+            st.blocked.serveReadyBefore(st, limit);
+            return null;
+        }, false, () -> serve(tx, held, then));
+    }
+}

@@ -1,0 +1,109 @@
+package io.heliosdb.resp.zsets;
+
+import io.heliosdb.index.Keyspace;
+import io.heliosdb.index.ValueType;
+import io.heliosdb.index.collection.ZSetValue;
+import io.heliosdb.resp.blocking.Blocking;
+import io.heliosdb.resp.blocking.BlockingPop;
+import io.heliosdb.resp.blocking.MultiPop;
+import io.heliosdb.resp.codec.Args;
+import io.heliosdb.resp.codec.RespWriter;
+import io.heliosdb.resp.collections.TypedKeys;
+import io.heliosdb.resp.engine.ShardState;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The sorted-set pops that may wait: BZPOPMIN, BZPOPMAX, BZMPOP (and ZMPOP, which never waits).
+ * Waiting and serving are {@link io.heliosdb.resp.blocking}'s; this file says how a sorted set
+ * serves one waiter.
+ */
+final class ZSetBlocking {
+    private ZSetBlocking() {}
+
+    private static List<ZSetCommands.Scored> popFrom(Keyspace ks, byte[] key, boolean min, long count) {
+        long e = ks.find(java.lang.foreign.MemorySegment.ofArray(key), 0, key.length);
+        List<ZSetCommands.Scored> popped = ZSetCommands.popFrom((ZSetValue) ks.object(e), min, count);
+        TypedKeys.changed(ks, e);
+        return popped;
+    }
+
+    /** BZPOPMIN / BZPOPMAX key [key ...] timeout. */
+    static final class Bzpop extends BlockingPop {
+        private final boolean min;
+
+        Bzpop(boolean min) {
+            this.min = min;
+        }
+
+        @Override
+        protected Plan plan(Args a) {
+            String err = Blocking.timeoutError(a, a.count() - 1);
+            if (err != null) {
+                return Plan.error(err);
+            }
+            int[] keys = new int[a.count() - 2];
+            for (int i = 0; i < keys.length; i++) {
+                keys[i] = 1 + i;
+            }
+            return new Plan(keys, Blocking.timeoutMillis(a, a.count() - 1), null);
+        }
+
+        @Override
+        protected byte type() {
+            return ValueType.ZSET;
+        }
+
+        @Override
+        protected Consumer<RespWriter> pop(ShardState s, Keyspace ks, int db, Args a, int keyArg) {
+            byte[] key = a.bytes(keyArg);
+            ZSetCommands.Scored p = popFrom(ks, key, min, 1).get(0);
+            return w -> {
+                w.array(3);
+                w.bulk(key);
+                w.bulk(p.member().bytes);
+                ZSetCommands.writeScore(w, p.score());
+            };
+        }
+
+        @Override
+        public void timeoutReply(RespWriter w) {
+            w.nullArray();
+        }
+    }
+
+    /** ZMPOP numkeys key... MIN|MAX [COUNT n], and BZMPOP timeout numkeys .... */
+    static final class Zmpop extends MultiPop {
+        private static final byte[][] WHERE = {"min".getBytes(), "max".getBytes()};
+
+        Zmpop(boolean blocking) {
+            super(blocking);
+        }
+
+        @Override
+        protected byte[][] whereWords() {
+            return WHERE;
+        }
+
+        @Override
+        protected byte type() {
+            return ValueType.ZSET;
+        }
+
+        @Override
+        protected Consumer<RespWriter> pop(ShardState s, Keyspace ks, int db, Args a, int keyArg) {
+            byte[] key = a.bytes(keyArg);
+            List<ZSetCommands.Scored> popped = popFrom(ks, key, front(a), count(a));
+            return w -> {
+                w.array(2);
+                w.bulk(key);
+                w.array(popped.size());
+                for (ZSetCommands.Scored p : popped) {
+                    w.array(2);
+                    w.bulk(p.member().bytes);
+                    ZSetCommands.writeScore(w, p.score());
+                }
+            };
+        }
+    }
+}
