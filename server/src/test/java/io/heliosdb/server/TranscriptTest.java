@@ -43,7 +43,7 @@ class TranscriptTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = TestServer.start();
+        server = TestServer.start("--enable-debug-command", "local"); // the transcripts were recorded with DEBUG on
     }
 
     @AfterAll
