@@ -35,6 +35,12 @@ public final class Errors {
         return "ERR unknown subcommand '" + truncate(sub) + "'. Try " + container.toUpperCase(java.util.Locale.ROOT) + " HELP.";
     }
 
+    /** A subcommand's own arguments rejected by its handler (Redis' addReplySubcommandSyntaxError). */
+    public static String subcommandSyntax(String sub, String container) {
+        return "ERR unknown subcommand or wrong number of arguments for '" + truncate(sub) + "'. Try "
+                + container.toUpperCase(java.util.Locale.ROOT) + " HELP.";
+    }
+
     static String truncate(String s) {
         return s.length() > 128 ? s.substring(0, 128) : s;
     }

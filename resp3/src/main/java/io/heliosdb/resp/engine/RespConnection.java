@@ -394,6 +394,9 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
             }
             spec = sub;
         }
+        if (spec != null && spec.handler() == null && spec.container() != null && !spec.arityOk(args.count())) {
+            return reject(Errors.wrongArgs(spec.name()), spec); // Redis checks a subcommand's arity first, implemented or not
+        }
         if (spec == null || (spec.handler() == null && !spec.isContainer())) {
             return reject(unknownCommand(), null);
         }

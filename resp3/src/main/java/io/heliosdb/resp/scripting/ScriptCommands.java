@@ -12,6 +12,7 @@ import io.heliosdb.resp.engine.BusyScript;
 import io.heliosdb.resp.engine.ClientSession;
 import io.heliosdb.resp.engine.ServerContext;
 import io.heliosdb.resp.engine.ShardState;
+import io.heliosdb.resp.keys.Help;
 import io.heliosdb.scheduler.Shard;
 import io.heliosdb.scheduler.ShardTransaction;
 import io.netty.buffer.ByteBuf;
@@ -50,6 +51,7 @@ public final class ScriptCommands {
         t.register("script|exists", Routing.SESSION, ScriptCommands::exists);
         t.register("script|flush", Routing.SESSION, ScriptCommands::flush);
         t.register("script|kill", Routing.SESSION, ctx -> kill(ctx, true));
+        t.register("script|help", Routing.SESSION, Help.redis("SCRIPT"));
     }
 
     /** numkeys when valid, else -1 (the call then fails with the matching error). */
