@@ -60,28 +60,7 @@ final class StreamGroups {
 
     /** streamEstimateDistanceFromFirstEverEntry. */
     static long estimate(StreamValue s, Id id) {
-        if (s.entriesAdded == 0) {
-            return 0;
-        }
-        if (s.size() == 0 && id.compareTo(s.lastId) <= 0) {
-            return s.entriesAdded;
-        }
-        int cmpLast = id.compareTo(s.lastId);
-        if (cmpLast == 0) {
-            return s.entriesAdded;
-        } else if (cmpLast > 0) {
-            return INVALID;
-        }
-        Id first = s.firstId() == null ? Id.MIN : s.firstId();
-        int cmpFirst = id.compareTo(first);
-        if (s.maxDeletedId.equals(Id.MIN) || s.maxDeletedId.compareTo(first) < 0) {
-            if (cmpFirst < 0) {
-                return s.entriesAdded - s.size();
-            } else if (cmpFirst == 0) {
-                return s.entriesAdded - s.size() + 1;
-            }
-        }
-        return INVALID;
+        return s.estimateEntriesRead(id);
     }
 
     /** What XREADGROUP does to the group's counters when it delivers {@code id}. */
