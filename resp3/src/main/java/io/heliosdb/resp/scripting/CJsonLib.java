@@ -42,6 +42,14 @@ final class CJsonLib {
             }
         });
         t.rawset("null", NULL);
+        t.rawset("_NAME", "cjson");
+        t.rawset("_VERSION", "2.1.0");
+        t.rawset("new", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs a) {
+                return table();
+            }
+        });
         VarArgFunction setting = new VarArgFunction() {
             @Override
             public Varargs invoke(Varargs a) {

@@ -28,6 +28,10 @@ final class CMsgpackLib {
                 return LuaValue.valueOf(out.toByteArray());
             }
         });
+        t.rawset("_NAME", "cmsgpack");
+        t.rawset("_VERSION", "lua-cmsgpack 0.4.0");
+        t.rawset("_COPYRIGHT", "Copyright (C) 2012, Salvatore Sanfilippo");
+        t.rawset("_DESCRIPTION", "MessagePack C implementation for Lua");
         t.rawset("unpack", unpacker(0, false));
         t.rawset("unpack_one", unpacker(1, true));
         t.rawset("unpack_limit", new VarArgFunction() {

@@ -3,7 +3,6 @@ package io.heliosdb.resp.scripting;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.luaj.vm2.Globals;
 import org.luaj.vm2.LoadState;
 import org.luaj.vm2.LuaClosure;
 import org.luaj.vm2.LuaError;
@@ -32,7 +31,7 @@ public final class LuaVm {
     private static final LuaString KEYS = LuaString.valueOf("KEYS");
     private static final LuaString ARGV = LuaString.valueOf("ARGV");
 
-    private final Globals globals = new Globals();
+    private final LuaSandbox.Sandboxed globals = new LuaSandbox.Sandboxed();
     private final Map<String, LuaFunction> compiled = new HashMap<>();
     private long compiledEpoch;
     private final TimeLimit limit = new TimeLimit();
@@ -77,8 +76,11 @@ public final class LuaVm {
         globals.rawset("cmsgpack", CMsgpackLib.table());
         globals.rawset("bit", BitLib.table());
         globals.rawset("struct", StructLib.table());
+        LuaSandbox.lua51(globals);
         globals.debuglib = limit; // its per-instruction hook enforces the time limit and SCRIPT KILL
         protectGlobals();
+        LuaSandbox.protect(globals);
+        globals.seal();
     }
 
     /** Redis 7: globals are read-only, and reading one that does not exist is an error. */
@@ -162,7 +164,7 @@ public final class LuaVm {
         }
         List<Registered> regs = new java.util.ArrayList<>();
         LuaValue normal = globals.rawget("redis");
-        globals.rawset("redis", loadTimeRedis(regs));
+        globals.internalSet(LuaValue.valueOf("redis"), loadTimeRedis(regs));
         try {
             chunk.call();
         } catch (LuaError e) {
@@ -178,7 +180,7 @@ public final class LuaVm {
             }
             throw new FunctionLoader.Failure("ERR Error registering functions: " + text);
         } finally {
-            globals.rawset("redis", normal);
+            globals.internalSet(LuaValue.valueOf("redis"), normal);
         }
         return regs;
     }
@@ -259,8 +261,8 @@ public final class LuaVm {
 
     /** Runs {@code f} with KEYS and ARGV set; the run's limits and redis.call target come from {@code run}. */
     LuaValue call(LuaFunction f, LuaTable keys, LuaTable argv, ScriptRun run) {
-        globals.rawset(KEYS, keys);
-        globals.rawset(ARGV, argv);
+        globals.internalSet(KEYS, keys);
+        globals.internalSet(ARGV, argv);
         current = run;
         limit.start(run);
         try {

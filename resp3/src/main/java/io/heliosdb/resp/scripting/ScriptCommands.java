@@ -155,6 +155,13 @@ public final class ScriptCommands {
             body = a.bytes(1);
             sha = ScriptRegistry.sha1hex(body);
         }
+        ScriptFlags flags;
+        try {
+            flags = ScriptFlags.of(body);
+        } catch (ScriptFlags.Invalid e) {
+            out.error("ERR " + e.getMessage());
+            return;
+        }
         LuaVm vm = state.lua();
         LuaFunction f;
         try {
@@ -166,9 +173,18 @@ public final class ScriptCommands {
         if (!bySha) {
             registry.add(body); // EVAL caches the script, as Redis does
         }
+        if (flags.denyOom() && server.outOfMemory()) {
+            out.error(Errors.OOM); // a shebang script that may write is refused up front, as a write command is
+            return;
+        }
+        if (readOnly && !flags.compat() && flags.mayWrite()) {
+            out.error("ERR Can not execute a script with write flag using *_ro command.");
+            return;
+        }
         LuaTable keys = keysOf(a);
         LuaTable argv = argvOf(a);
-        ScriptRun run = new ScriptRun(server, state.shard(), session, db, outer, readOnly, sha, false, a);
+        ScriptRun run = new ScriptRun(server, state.shard(), session, db, outer, readOnly || flags.noWrites(), sha, false, a);
+        run.allowOom = flags.allowOom();
         run.placementKey = ScriptPlacement.shaKey(sha);
         try {
             LuaValue result = vm.call(f, keys, argv, run);
@@ -221,7 +237,9 @@ public final class ScriptCommands {
         }
         LuaValue obj = e.getMessageObject();
         String message;
-        if (obj != null && obj.istable() && obj.rawget(LuaReplies.ERR).isstring()) {
+        if (e instanceof LuaSandbox.PlainError) {
+            message = "ERR " + full; // raised without a position (error(msg, 0), a read-only table's rawset)
+        } else if (obj != null && obj.istable() && obj.rawget(LuaReplies.ERR).isstring()) {
             message = obj.rawget(LuaReplies.ERR).tojstring();
         } else {
             message = "ERR " + (line.equals("?") ? rest : chunk + ":" + line + ": " + rest);
@@ -234,6 +252,12 @@ public final class ScriptCommands {
     private static void load(CommandContext ctx) {
         byte[] body = ctx.args().bytes(2);
         String sha = ScriptRegistry.sha1hex(body);
+        try {
+            ScriptFlags.of(body);
+        } catch (ScriptFlags.Invalid e) {
+            ctx.out().error("ERR " + e.getMessage());
+            return;
+        }
         try {
             ctx.shard().lua().function(sha, body, ctx.server().scripts().epoch());
         } catch (LuaVm.CompileError e) {

@@ -1,0 +1,260 @@
+package io.heliosdb.resp.scripting;
+
+import org.luaj.vm2.Globals;
+import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaString;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.Varargs;
+import org.luaj.vm2.lib.VarArgFunction;
+
+/**
+ * Redis 7.0's Lua sandbox on luaj: the globals table and every library table reachable from it are
+ * read-only ("Attempt to modify a readonly table"), and the base library keeps Lua 5.1's names
+ * (luaj implements 5.2). Only the server writes KEYS and ARGV, through {@link Sandboxed#internalSet}.
+ */
+final class LuaSandbox {
+    static final String READONLY = "Attempt to modify a readonly table";
+
+    private LuaSandbox() {}
+
+    /**
+     * An error whose message is shown as is, with no "user_script:N:" position: what Redis reports for
+     * errors raised from C (rawset on a read-only table) and for error(msg, 0) or error(nil).
+     */
+    static final class PlainError extends LuaError {
+        private final String text;
+
+        PlainError(String text) {
+            super(text);
+            this.text = text;
+        }
+
+        @Override
+        public String getMessage() {
+            return text;
+        }
+    }
+
+    /** A table that refuses writes once sealed: assignments from Lua code carry their position, rawset does not. */
+    static final class ReadOnlyTable extends LuaTable {
+        private boolean sealed;
+
+        ReadOnlyTable(LuaTable from) {
+            for (LuaValue k = from.next(NIL).arg1(); !k.isnil(); k = from.next(k).arg1()) {
+                super.rawset(k, from.rawget(k));
+            }
+            sealed = true;
+        }
+
+        @Override
+        public void set(LuaValue key, LuaValue value) {
+            throw new LuaError(READONLY);
+        }
+
+        @Override
+        public void set(int key, LuaValue value) {
+            throw new LuaError(READONLY);
+        }
+
+        @Override
+        public void rawset(LuaValue key, LuaValue value) {
+            if (sealed) {
+                throw new PlainError(READONLY);
+            }
+            super.rawset(key, value);
+        }
+
+        @Override
+        public void rawset(int key, LuaValue value) {
+            if (sealed) {
+                throw new PlainError(READONLY);
+            }
+            super.rawset(key, value);
+        }
+
+        @Override
+        public void insert(int pos, LuaValue value) {
+            throw new PlainError(READONLY);
+        }
+
+        @Override
+        public LuaValue remove(int pos) {
+            throw new PlainError(READONLY);
+        }
+
+        @Override
+        public void sort(LuaValue comparator) {
+            throw new PlainError(READONLY);
+        }
+
+        @Override
+        public LuaValue setmetatable(LuaValue metatable) {
+            throw new PlainError(READONLY);
+        }
+    }
+
+    /** The globals: read-only once sealed, except for what the server itself sets (KEYS, ARGV). */
+    static final class Sandboxed extends Globals {
+        private boolean sealed;
+
+        void seal() {
+            sealed = true;
+        }
+
+        void internalSet(LuaValue key, LuaValue value) {
+            super.rawset(key, value);
+        }
+
+        @Override
+        public void set(LuaValue key, LuaValue value) {
+            if (sealed && !rawget(key).isnil()) {
+                throw new LuaError(READONLY); // existing globals; new ones meet the metatable's __newindex
+            }
+            super.set(key, value);
+        }
+
+        @Override
+        public void rawset(LuaValue key, LuaValue value) {
+            if (sealed) {
+                throw new PlainError(READONLY);
+            }
+            super.rawset(key, value);
+        }
+
+        @Override
+        public void rawset(int key, LuaValue value) {
+            if (sealed) {
+                throw new PlainError(READONLY);
+            }
+            super.rawset(key, value);
+        }
+
+        @Override
+        public LuaValue setmetatable(LuaValue metatable) {
+            if (sealed) {
+                throw new PlainError(READONLY);
+            }
+            return super.setmetatable(metatable);
+        }
+    }
+
+    /** Makes every table reachable from the globals read-only (Redis' luaSetTableProtectionRecursively). */
+    static void protect(Sandboxed g) {
+        for (LuaValue k = g.next(LuaValue.NIL).arg1(); !k.isnil(); k = g.next(k).arg1()) {
+            LuaValue v = g.rawget(k);
+            if (v instanceof LuaTable t && !(v instanceof ReadOnlyTable) && v != g) {
+                g.internalSet(k, readOnly(t));
+            }
+        }
+        LuaTable meta = new LuaTable();
+        meta.rawset(LuaValue.INDEX, g.rawget("string"));
+        LuaString.s_metatable = new ReadOnlyTable(meta); // strings' metatable too: getmetatable('').__index = nil fails
+    }
+
+    private static ReadOnlyTable readOnly(LuaTable t) {
+        for (LuaValue k = t.next(LuaValue.NIL).arg1(); !k.isnil(); k = t.next(k).arg1()) {
+            LuaValue v = t.rawget(k);
+            if (v instanceof LuaTable inner && !(v instanceof ReadOnlyTable)) {
+                t.rawset(k, readOnly(inner));
+            }
+        }
+        return new ReadOnlyTable(t);
+    }
+
+    /**
+     * Lua 5.1's names where luaj has 5.2's: _VERSION, math.mod and log10, table.maxn/foreach/
+     * foreachi/setn, string.gfind, gcinfo and collectgarbage; 5.2 additions (rawlen, table.pack and
+     * table.unpack) removed. Also error(msg, 0) and error(nil) without a position, and tostring of
+     * numbers with "%.14g", as Lua 5.1 does (luaj's own conversion still serves concatenation).
+     */
+    static void lua51(Globals g) {
+        g.rawset("_VERSION", LuaValue.valueOf("Lua 5.1"));
+        g.rawset("rawlen", LuaValue.NIL);
+        LuaValue math = g.get("math");
+        math.rawset("mod", math.get("fmod"));
+        math.rawset("log10", fn(a -> LuaValue.valueOf(Math.log10(a.checkdouble(1)))));
+        LuaValue table = g.get("table");
+        table.rawset("pack", LuaValue.NIL);
+        table.rawset("unpack", LuaValue.NIL);
+        table.rawset("maxn", fn(a -> {
+            LuaTable t = a.checktable(1);
+            double max = 0;
+            for (LuaValue k = t.next(LuaValue.NIL).arg1(); !k.isnil(); k = t.next(k).arg1()) {
+                if (k.type() == LuaValue.TNUMBER && k.todouble() > max) {
+                    max = k.todouble();
+                }
+            }
+            return LuaValue.valueOf(max);
+        }));
+        table.rawset("foreach", fn(a -> {
+            LuaTable t = a.checktable(1);
+            LuaValue f = a.checkfunction(2);
+            for (LuaValue k = t.next(LuaValue.NIL).arg1(); !k.isnil(); k = t.next(k).arg1()) {
+                LuaValue r = f.call(k, t.rawget(k));
+                if (!r.isnil()) {
+                    return r;
+                }
+            }
+            return LuaValue.NONE;
+        }));
+        table.rawset("foreachi", fn(a -> {
+            LuaTable t = a.checktable(1);
+            LuaValue f = a.checkfunction(2);
+            for (int i = 1, n = t.length(); i <= n; i++) {
+                LuaValue r = f.call(LuaValue.valueOf(i), t.rawget(i));
+                if (!r.isnil()) {
+                    return r;
+                }
+            }
+            return LuaValue.NONE;
+        }));
+        table.rawset("setn", fn(a -> {
+            throw new LuaError("'setn' is obsolete");
+        }));
+        LuaValue string = g.get("string");
+        string.rawset("gfind", string.get("gmatch"));
+        g.rawset("gcinfo", fn(a -> LuaValue.valueOf(usedKilobytes())));
+        g.rawset("collectgarbage", fn(a -> {
+            String opt = a.optjstring(1, "collect");
+            return switch (opt) {
+                case "count" -> LuaValue.valueOf((double) usedKilobytes());
+                case "step" -> LuaValue.FALSE;
+                case "collect", "stop", "restart", "setpause", "setstepmul" -> LuaValue.valueOf(0);
+                default -> throw new LuaError("bad argument #1 to 'collectgarbage' (invalid option '" + opt + "')");
+            };
+        }));
+        // Redis keeps its error handler in the globals; scripts can see (not call usefully) it
+        g.rawset("__redis__err__handler", fn(a -> a.arg1()));
+        LuaValue tostring = g.get("tostring");
+        g.rawset("tostring", fn(a -> a.narg() >= 1 && a.arg1().type() == LuaValue.TNUMBER
+                ? LuaValue.valueOf(LuaNumbers.tostring(a.arg1().todouble())) : tostring.invoke(a)));
+        LuaValue error = g.get("error");
+        g.rawset("error", fn(a -> {
+            LuaValue msg = a.arg1();
+            int level = a.optint(2, 1);
+            if (msg.istable() || (msg.isstring() && level > 0)) {
+                return error.invoke(a); // luaj adds the position of the raising code
+            }
+            throw new PlainError(msg.tojstring());
+        }));
+    }
+
+    private static long usedKilobytes() {
+        Runtime r = Runtime.getRuntime();
+        return Math.max(1, (r.totalMemory() - r.freeMemory()) >> 20); // no per-VM figure in luaj: a small positive count
+    }
+
+    private interface Body {
+        Varargs run(Varargs a);
+    }
+
+    private static VarArgFunction fn(Body body) {
+        return new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs a) {
+                return body.run(a);
+            }
+        };
+    }
+}
