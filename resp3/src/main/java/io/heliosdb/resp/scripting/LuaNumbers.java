@@ -6,11 +6,17 @@ import java.math.RoundingMode;
 
 /** C's "%.Ng" as Lua 5.1 (tostring, N = 14) and lua-cjson (encode_number_precision) print numbers. */
 final class LuaNumbers {
+    private static final long PARSED_NAN_BITS = 0x7ff8000000000001L;
+    /** The NaN strtod returns for "nan" (see {@link #g}). */
+    static final double PARSED_NAN = Double.longBitsToDouble(PARSED_NAN_BITS);
+
     private LuaNumbers() {}
 
     static String g(double d, int precision) {
         if (Double.isNaN(d)) {
-            return "-nan"; // x86's invalid operations (0/0, inf-inf) give the negative NaN glibc prints so
+            // glibc prints the sign: x86's invalid operations (0/0, inf-inf) give a negative NaN, strtod("nan")
+            // a positive one. luaj's own NaNs carry no such sign, so only strtod's marked NaN prints "nan".
+            return Double.doubleToRawLongBits(d) == PARSED_NAN_BITS ? "nan" : "-nan";
         }
         if (Double.isInfinite(d)) {
             return d > 0 ? "inf" : "-inf";
