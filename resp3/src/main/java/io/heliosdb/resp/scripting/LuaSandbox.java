@@ -41,10 +41,22 @@ final class LuaSandbox {
         private boolean sealed;
 
         ReadOnlyTable(LuaTable from) {
+            this(from, null);
+        }
+
+        ReadOnlyTable(LuaTable from, LuaValue metatable) {
             for (LuaValue k = from.next(NIL).arg1(); !k.isnil(); k = from.next(k).arg1()) {
                 super.rawset(k, from.rawget(k));
             }
+            if (metatable != null) {
+                super.setmetatable(metatable);
+            }
             sealed = true;
+        }
+
+        /** Makes {@code name} refer to this table itself (a globals table's _G). */
+        void selfAs(String name) {
+            super.rawset(LuaValue.valueOf(name), this);
         }
 
         @Override
@@ -150,6 +162,66 @@ final class LuaSandbox {
         LuaTable meta = new LuaTable();
         meta.rawset(LuaValue.INDEX, g.rawget("string"));
         LuaString.s_metatable = new ReadOnlyTable(meta); // strings' metatable too: getmetatable('').__index = nil fails
+    }
+
+    /** The globals functions run with: the EVAL globals without what only EVAL scripts see. */
+    static LuaTable functionGlobals(Sandboxed g) {
+        LuaTable copy = new LuaTable();
+        for (LuaValue k = g.next(LuaValue.NIL).arg1(); !k.isnil(); k = g.next(k).arg1()) {
+            String name = k.tojstring();
+            if (!name.equals("KEYS") && !name.equals("ARGV") && !name.equals("__redis__err__handler")) {
+                copy.rawset(k, g.rawget(k));
+            }
+        }
+        LuaTable redis = new LuaTable();
+        LuaTable evalRedis = (LuaTable) g.rawget("redis");
+        for (LuaValue k = evalRedis.next(LuaValue.NIL).arg1(); !k.isnil(); k = evalRedis.next(k).arg1()) {
+            String name = k.tojstring();
+            if (!name.equals("breakpoint") && !name.equals("debug") && !name.equals("replicate_commands")) {
+                redis.rawset(k, evalRedis.rawget(k));
+            }
+        }
+        copy.rawset("redis", new ReadOnlyTable(redis));
+        ReadOnlyTable api = new ReadOnlyTable(copy, missingGlobal());
+        api.selfAs("_G");
+        return api;
+    }
+
+    /** A metatable whose __index refuses what is missing, as Redis' luaSetErrorMetatable. */
+    static LuaTable missingGlobal() {
+        LuaTable meta = new LuaTable();
+        meta.rawset(LuaValue.INDEX, fn(a -> {
+            throw new LuaError("Script attempted to access nonexistent global variable '" + a.arg(2).tojstring() + "'");
+        }));
+        return meta;
+    }
+
+    interface Lookup {
+        LuaValue get(LuaValue key);
+    }
+
+    /**
+     * The environment library code is compiled with: empty and read-only, every name looked up in
+     * what {@code lookup} currently serves (the load-time or the run-time globals).
+     */
+    static Sandboxed functionEnv(Lookup lookup, org.luaj.vm2.lib.DebugLib hooks) {
+        LuaTable meta = new LuaTable();
+        meta.rawset(LuaValue.INDEX, fn(a -> {
+            LuaValue v = lookup.get(a.arg(2));
+            if (v.isnil()) {
+                throw new LuaError("Script attempted to access nonexistent global variable '" + a.arg(2).tojstring() + "'");
+            }
+            return v;
+        }));
+        meta.rawset(LuaValue.NEWINDEX, fn(a -> {
+            throw new LuaError(READONLY);
+        }));
+        // a Globals, so luaj runs the debug hooks (time limit, SCRIPT KILL) in the closures compiled with it
+        Sandboxed env = new Sandboxed();
+        env.setmetatable(new ReadOnlyTable(meta));
+        env.debuglib = hooks;
+        env.seal();
+        return env;
     }
 
     private static ReadOnlyTable readOnly(LuaTable t) {

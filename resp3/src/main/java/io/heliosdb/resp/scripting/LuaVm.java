@@ -35,6 +35,15 @@ public final class LuaVm {
     private final Map<String, LuaFunction> compiled = new HashMap<>();
     private long compiledEpoch;
     private final TimeLimit limit = new TimeLimit();
+    /**
+     * Library code and its functions see their own globals, as in Redis 7.0's function engine: while a
+     * library loads only {@code redis} (register_function, log, versions), at run time the libraries
+     * without KEYS, ARGV or the EVAL-only redis.breakpoint/debug/replicate_commands.
+     */
+    private final LuaSandbox.Sandboxed functionEnv;
+    private final LuaTable functionApi;
+    /** The load-time globals while a library's code runs, else null. */
+    private LuaTable loadApi;
     /** The script running now, or null; read by redis.* functions. */
     ScriptRun current;
 
@@ -81,6 +90,8 @@ public final class LuaVm {
         protectGlobals();
         LuaSandbox.protect(globals);
         globals.seal();
+        functionApi = LuaSandbox.functionGlobals(globals);
+        functionEnv = LuaSandbox.functionEnv(k -> (loadApi != null ? loadApi : functionApi).rawget(k), limit);
     }
 
     /** Redis 7: globals are read-only, and reading one that does not exist is an error. */
@@ -158,13 +169,14 @@ public final class LuaVm {
         LuaFunction chunk;
         try {
             chunk = (LuaFunction) globals.load(new java.io.ByteArrayInputStream(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
-                    "@user_function", "t", globals);
+                    "@user_function", "t", functionEnv);
         } catch (LuaError e) {
             throw new FunctionLoader.Failure("ERR Error compiling function: " + e.getMessage());
         }
         List<Registered> regs = new java.util.ArrayList<>();
-        LuaValue normal = globals.rawget("redis");
-        globals.internalSet(LuaValue.valueOf("redis"), loadTimeRedis(regs));
+        LuaTable api = new LuaTable();
+        api.rawset("redis", loadTimeRedis(regs));
+        loadApi = api;
         try {
             chunk.call();
         } catch (LuaError e) {
@@ -180,7 +192,7 @@ public final class LuaVm {
             }
             throw new FunctionLoader.Failure("ERR Error registering functions: " + text);
         } finally {
-            globals.internalSet(LuaValue.valueOf("redis"), normal);
+            loadApi = null;
         }
         return regs;
     }
@@ -233,7 +245,7 @@ public final class LuaVm {
             }
         });
         LuaValue normal = globals.rawget("redis");
-        for (String k : new String[]{"log", "LOG_DEBUG", "LOG_VERBOSE", "LOG_NOTICE", "LOG_WARNING", "setresp"}) {
+        for (String k : new String[]{"log", "LOG_DEBUG", "LOG_VERBOSE", "LOG_NOTICE", "LOG_WARNING", "REDIS_VERSION", "REDIS_VERSION_NUM"}) {
             t.rawset(k, normal.rawget(k));
         }
         LuaTable meta = new LuaTable();
