@@ -235,7 +235,7 @@ final class LuaSandbox {
     }
 
     /**
-     * Lua 5.1's names where luaj has 5.2's: _VERSION, math.mod and log10, table.maxn/foreach/
+     * Lua 5.1's names where luaj has 5.2's (and its string.format): _VERSION, math.mod and log10, table.maxn/foreach/
      * foreachi/setn, string.gfind, gcinfo and collectgarbage; 5.2 additions (rawlen, table.pack and
      * table.unpack) removed. Also error(msg, 0) and error(nil) without a position, and tostring of
      * numbers with "%.14g", as Lua 5.1 does (luaj's own conversion still serves concatenation).
@@ -286,6 +286,7 @@ final class LuaSandbox {
         }));
         LuaValue string = g.get("string");
         string.rawset("gfind", string.get("gmatch"));
+        string.rawset("format", fn(LuaFormat::format));
         g.rawset("gcinfo", fn(a -> LuaValue.valueOf(usedKilobytes())));
         g.rawset("collectgarbage", fn(a -> {
             String opt = a.optjstring(1, "collect");
