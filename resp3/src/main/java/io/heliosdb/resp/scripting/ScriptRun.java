@@ -417,7 +417,7 @@ final class ScriptRun implements BusyScript {
     private void runOn(ShardState state, CommandSpec spec) {
         CommandContext c = state.scriptContext();
         c.prepare(spec, args, reply, scriptResp, db, session);
-        RespConnection.execute(state, spec, c, reply, args, session);
+        RespConnection.execute(state, spec, c, reply, args, session, false);
     }
 
     /** A multi-key or all-shard command: runs synchronously, inside the shards this script holds. */
