@@ -26,7 +26,12 @@ final class LuaSandbox {
         private final String text;
 
         PlainError(String text) {
-            super(text);
+            this(text, LuaValue.valueOf(text));
+        }
+
+        /** {@code value} is what pcall hands over (error(nil) gives nil there, "nil" in the reply). */
+        PlainError(String text, LuaValue value) {
+            super(value);
             this.text = text;
         }
 
@@ -309,8 +314,20 @@ final class LuaSandbox {
             if (msg.istable() || (msg.isstring() && level > 0)) {
                 return error.invoke(a); // luaj adds the position of the raising code
             }
-            throw new PlainError(msg.tojstring());
+            throw new PlainError(msg.tojstring(), msg);
         }));
+    }
+
+    private static final java.util.regex.Pattern LUAJ_POSITION =
+            java.util.regex.Pattern.compile("^@([^\\s:]+):(-?\\d+|\\?) (.*?)\\n?$", java.util.regex.Pattern.DOTALL);
+
+    /** A caught error's message as Lua 5.1 words it: luaj's "@chunk:line msg\n" becomes "chunk:line: msg". */
+    static LuaValue lua51Message(LuaValue m) {
+        if (m.type() != LuaValue.TSTRING) {
+            return m;
+        }
+        java.util.regex.Matcher x = LUAJ_POSITION.matcher(m.tojstring());
+        return x.matches() ? LuaValue.valueOf(x.group(1) + ":" + x.group(2) + ": " + x.group(3)) : m;
     }
 
     private static long usedKilobytes() {

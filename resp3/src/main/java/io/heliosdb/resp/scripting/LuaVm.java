@@ -67,17 +67,33 @@ public final class LuaVm {
                 return LuaValue.valueOf(t.checktable().length());
             }
         });
-        // Redis 7's pcall: an error table ({err=...}) caught by pcall is handed over as its message string
+        // Redis 7's pcall: an error table ({err=...}) caught by pcall is handed over as its message string;
+        // luaj's messages ("@user_script:1 msg" and a newline) read as Lua 5.1's ("user_script:1: msg")
         LuaValue basePcall = globals.get("pcall");
         globals.rawset("pcall", new VarArgFunction() {
             @Override
             public Varargs invoke(Varargs a) {
                 Varargs r = basePcall.invoke(a);
-                if (!r.arg1().toboolean() && r.arg(2).istable()) {
-                    LuaValue err = r.arg(2).rawget(LuaReplies.ERR);
-                    return LuaValue.varargsOf(LuaValue.FALSE, err.isstring() ? err : r.arg(2));
+                if (r.arg1().toboolean()) {
+                    return r;
                 }
-                return r;
+                LuaValue m = r.arg(2);
+                if (m.istable()) {
+                    LuaValue err = m.rawget(LuaReplies.ERR);
+                    return LuaValue.varargsOf(LuaValue.FALSE, err.isstring() ? err : m);
+                }
+                return LuaValue.varargsOf(LuaValue.FALSE, LuaSandbox.lua51Message(m));
+            }
+        });
+        // Lua 5.1's xpcall(f, handler): the handler gets the error value (a table stays a table)
+        globals.rawset("xpcall", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs a) {
+                Varargs r = basePcall.invoke(a.arg1());
+                if (r.arg1().toboolean()) {
+                    return r;
+                }
+                return LuaValue.varargsOf(LuaValue.FALSE, a.arg(2).call(LuaSandbox.lua51Message(r.arg(2))));
             }
         });
         globals.rawset("redis", new RedisLib(this).table());
