@@ -316,6 +316,7 @@ final class LuaSandbox {
             }
             throw new PlainError(msg.tojstring(), msg);
         }));
+        LuaSignatures.install(g);
     }
 
     private static final java.util.regex.Pattern LUAJ_POSITION =
@@ -327,7 +328,43 @@ final class LuaSandbox {
             return m;
         }
         java.util.regex.Matcher x = LUAJ_POSITION.matcher(m.tojstring());
-        return x.matches() ? LuaValue.valueOf(x.group(1) + ":" + x.group(2) + ": " + x.group(3)) : m;
+        return x.matches() ? LuaValue.valueOf(x.group(1) + ":" + x.group(2) + ": " + lua51Text(x.group(3))) : m;
+    }
+
+    private static final java.util.regex.Pattern TYPES = java.util.regex.Pattern.compile(
+            "^attempt to (?:(index) \\? \\(a (\\w+) value\\)|(call|get length of) (nil|boolean|number|string|table|function|userdata|thread)"
+                    + "|perform (arithmetic) (?:__\\w+ on (\\w+) and (\\w+)|on (\\w+))|(concatenate) (\\w+) and (\\w+)"
+                    + "|(compare) __l[te] on (\\w+) and (\\w+))$");
+
+    /**
+     * luaj's runtime error texts in Lua 5.1's words (its forms without a variable name: luaj does not
+     * know names, so "local 'x' (a nil value)" stays out of reach): "attempt to index a nil value",
+     * "attempt to perform arithmetic on a table value", "table index is nil"...
+     */
+    static String lua51Text(String msg) {
+        java.util.regex.Matcher x = TYPES.matcher(msg);
+        if (!x.matches()) {
+            if (msg.matches("^index expected, got \\w+$")) {
+                return "attempt to index a " + msg.substring(msg.lastIndexOf(' ') + 1) + " value";
+            }
+            return msg.matches("^table index expected, got \\w+$") ? "table index is nil" : msg;
+        }
+        if (x.group(1) != null) {
+            return "attempt to index a " + x.group(2) + " value";
+        }
+        if (x.group(3) != null) {
+            return "attempt to " + x.group(3) + " a " + x.group(4) + " value";
+        }
+        if (x.group(5) != null) {
+            String t = x.group(8) != null ? x.group(8) : x.group(6).equals("number") ? x.group(7) : x.group(6);
+            return "attempt to perform arithmetic on a " + t + " value";
+        }
+        if (x.group(9) != null) {
+            String a = x.group(10);
+            return "attempt to concatenate a " + (a.equals("string") || a.equals("number") ? x.group(11) : a) + " value";
+        }
+        return x.group(13).equals(x.group(14)) ? "attempt to compare two " + x.group(13) + " values"
+                : "attempt to compare " + x.group(13) + " with " + x.group(14);
     }
 
     private static long usedKilobytes() {

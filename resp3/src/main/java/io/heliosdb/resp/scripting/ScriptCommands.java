@@ -242,6 +242,7 @@ public final class ScriptCommands {
         } else if (obj != null && obj.istable() && obj.rawget(LuaReplies.ERR).isstring()) {
             message = obj.rawget(LuaReplies.ERR).tojstring();
         } else {
+            rest = LuaSandbox.lua51Text(rest);
             message = "ERR " + (line.equals("?") ? rest : chunk + ":" + line + ": " + rest);
         }
         return message.replace('\r', ' ').replace('\n', ' ') + " script: " + sha + ", on @" + chunk + ":" + line + ".";
