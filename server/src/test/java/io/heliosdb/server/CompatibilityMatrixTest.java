@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 class CompatibilityMatrixTest {
     /** Commands that are implemented but differ from Redis in a way users should know. */
     static final Map<String, String> PARTIAL = Map.ofEntries(
+            Map.entry("asking", "standalone: says cluster support is disabled, as Redis does"),
             Map.entry("client", "no replicas, so TYPE master/replica match nothing"),
             Map.entry("cluster", "standalone: every subcommand says cluster support is disabled, as Redis does"),
             Map.entry("command", "GETKEYSANDFLAGS not yet"),
@@ -28,6 +29,8 @@ class CompatibilityMatrixTest {
             Map.entry("latency", "no latency events are sampled, so every series is empty"),
             Map.entry("memory", "USAGE and HELP only"),
             Map.entry("object", "encodings of strings only until the other types land"),
+            Map.entry("readonly", "standalone: says cluster support is disabled, as Redis does"),
+            Map.entry("readwrite", "standalone: says cluster support is disabled, as Redis does"),
             Map.entry("scan", "cursor encodes the shard in its low 10 bits"),
             Map.entry("shutdown", "in-memory build: SAVE has nothing to write yet"));
 

@@ -9,7 +9,8 @@ import io.heliosdb.resp.keys.Help;
 /**
  * LATENCY and CLUSTER as a standalone Redis 7.0 without spikes answers them. HeliosDB samples no
  * latency events (its shards never block on fork or disk the way Redis' events measure), so every
- * series is empty; CLUSTER refuses every subcommand, HELP included, as Redis does with cluster-enabled no.
+ * series is empty; CLUSTER refuses every subcommand, HELP included, and READONLY, READWRITE and ASKING,
+ * as Redis does with cluster-enabled no.
  */
 final class LatencyCommands {
     private LatencyCommands() {}
@@ -23,8 +24,15 @@ final class LatencyCommands {
         t.register("latency|doctor", Routing.SESSION, LatencyCommands::doctor);
         t.register("latency|help", Routing.SESSION, Help.redis("LATENCY"));
         for (CommandSpec sub : t.find("cluster").subcommands().values()) {
-            t.register(sub.name(), Routing.SESSION, ctx -> ctx.out().error("ERR This instance has cluster support disabled"));
+            t.register(sub.name(), Routing.SESSION, LatencyCommands::noCluster);
         }
+        for (String name : new String[]{"readonly", "readwrite", "asking"}) { // cluster-only connection modes
+            t.register(name, Routing.SESSION, LatencyCommands::noCluster);
+        }
+    }
+
+    private static void noCluster(CommandContext ctx) {
+        ctx.out().error("ERR This instance has cluster support disabled");
     }
 
     private static void doctor(CommandContext ctx) {
