@@ -331,6 +331,22 @@ final class LuaSandbox {
         return x.matches() ? LuaValue.valueOf(x.group(1) + ":" + x.group(2) + ": " + lua51Text(x.group(3))) : m;
     }
 
+    private static final java.util.regex.Pattern UNEXPECTED = java.util.regex.Pattern.compile("unexpected symbol (\\d+) \\((.)\\)$");
+
+    /**
+     * luaj's "unexpected symbol 286 (?)" (a token code) as Lua 5.1's "unexpected symbol near '<eof>'";
+     * its other compiler messages lack Lua's "near" part, which luaj does not give.
+     */
+    static String lua51Compile(String msg) {
+        java.util.regex.Matcher x = UNEXPECTED.matcher(String.valueOf(msg));
+        if (!x.find()) {
+            return msg;
+        }
+        int token = Integer.parseInt(x.group(1));
+        String near = token == 286 ? "<eof>" : token < 257 ? x.group(2) : null; // 286: luaj's TK_EOS
+        return near == null ? msg : msg.substring(0, x.start()) + "unexpected symbol near '" + near + "'";
+    }
+
     private static final java.util.regex.Pattern TYPES = java.util.regex.Pattern.compile(
             "^attempt to (?:(index) \\? \\(a (\\w+) value\\)|(call|get length of) (nil|boolean|number|string|table|function|userdata|thread)"
                     + "|perform (arithmetic) (?:__\\w+ on (\\w+) and (\\w+)|on (\\w+))|(concatenate) (\\w+) and (\\w+)"

@@ -60,7 +60,17 @@ public final class LuaVm {
         }
         LuaValue table = globals.get("table");
         globals.rawset("unpack", table.get("unpack")); // Lua 5.1 names Redis scripts use
-        globals.rawset("loadstring", globals.get("load"));
+        LuaValue load = globals.get("load");
+        VarArgFunction loadstring = new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs a) {
+                Varargs r = load.invoke(a);
+                return r.arg1().isnil() && r.arg(2).isstring()
+                        ? LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf(LuaSandbox.lua51Compile(r.arg(2).tojstring()))) : r;
+            }
+        };
+        globals.rawset("load", loadstring);
+        globals.rawset("loadstring", loadstring);
         table.rawset("getn", new TwoArgFunction() {
             @Override
             public LuaValue call(LuaValue t, LuaValue unused) {
@@ -139,7 +149,7 @@ public final class LuaVm {
             try {
                 f = (LuaFunction) globals.load(new java.io.ByteArrayInputStream(body), "@user_script", "t", globals);
             } catch (LuaError e) {
-                throw new CompileError(e.getMessage());
+                throw new CompileError(LuaSandbox.lua51Compile(e.getMessage()));
             }
             compiled.put(sha, f);
         }
