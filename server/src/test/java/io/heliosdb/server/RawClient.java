@@ -123,6 +123,16 @@ final class RawClient implements AutoCloseable {
         };
     }
 
+    /** Reads one bulk string reply as its bytes (DUMP payloads); fails on any other reply. */
+    byte[] readBulk() throws IOException {
+        int t = in.read();
+        String line = line();
+        if (t != '$') {
+            throw new IOException("expected a bulk string, got " + (char) t + line);
+        }
+        return bytes(Integer.parseInt(line));
+    }
+
     private byte[] bytes(int n) throws IOException {
         byte[] b = in.readNBytes(n);
         if (b.length != n || in.read() != '\r' || in.read() != '\n') {

@@ -233,6 +233,32 @@ public final class StreamValue extends Versioned {
         return i < end && ms[i] == id.ms && seq[i] == id.seq && data[i] != null ? i : -1;
     }
 
+    /**
+     * Redis' streamEstimateDistanceFromFirstEverEntry: the entries_read counter of a group whose last
+     * delivered ID is {@code id}, or -1 when it cannot be known (an XDEL hole may lie before it).
+     */
+    public long estimateEntriesRead(Id id) {
+        if (entriesAdded == 0) {
+            return 0;
+        }
+        int cmpLast = id.compareTo(lastId);
+        if ((size() == 0 && cmpLast <= 0) || cmpLast == 0) {
+            return entriesAdded;
+        } else if (cmpLast > 0) {
+            return -1;
+        }
+        Id first = firstId() == null ? Id.MIN : firstId();
+        int cmpFirst = id.compareTo(first);
+        if (maxDeletedId.equals(Id.MIN) || maxDeletedId.compareTo(first) < 0) {
+            if (cmpFirst < 0) {
+                return entriesAdded - size();
+            } else if (cmpFirst == 0) {
+                return entriesAdded - size() + 1;
+            }
+        }
+        return -1;
+    }
+
     /** The first live entry's ID, or null when empty. */
     public Id firstId() {
         for (int i = start; i < end; i++) {

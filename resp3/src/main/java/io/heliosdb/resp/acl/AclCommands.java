@@ -5,9 +5,11 @@ import io.heliosdb.resp.codec.RespWriter;
 import io.heliosdb.resp.command.CommandContext;
 import io.heliosdb.resp.command.CommandSpec;
 import io.heliosdb.resp.command.CommandTable;
+import io.heliosdb.resp.command.Errors;
 import io.heliosdb.resp.command.Routing;
 import io.heliosdb.resp.engine.ClientSession;
 import io.heliosdb.resp.engine.ServerContext;
+import io.heliosdb.resp.keys.Help;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,6 +49,7 @@ public final class AclCommands {
         t.register("acl|dryrun", Routing.SESSION, AclCommands::dryrun);
         t.register("acl|save", Routing.SESSION, AclCommands::save);
         t.register("acl|load", Routing.SESSION, AclCommands::load);
+        t.register("acl|help", Routing.SESSION, Help.redis("ACL"));
     }
 
     private static void setuser(CommandContext ctx) {
@@ -132,6 +135,10 @@ public final class AclCommands {
             List<String> cats = AclCategories.ordered(table);
             ctx.out().array(cats.size());
             cats.forEach(ctx.out()::bulk);
+            return;
+        }
+        if (a.count() > 3) {
+            ctx.out().error(Errors.subcommandSyntax(a.string(1), "acl"));
             return;
         }
         String cat = a.lower(2);

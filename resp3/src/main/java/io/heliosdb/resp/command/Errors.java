@@ -52,6 +52,12 @@ public final class Errors {
         return internal(log.report("a command", failure instanceof Throwable t ? t : new IllegalStateException(String.valueOf(failure))));
     }
 
+    /** A subcommand's own arguments rejected by its handler (Redis' addReplySubcommandSyntaxError). */
+    public static String subcommandSyntax(String sub, String container) {
+        return "ERR unknown subcommand or wrong number of arguments for '" + truncate(sub) + "'. Try "
+                + container.toUpperCase(java.util.Locale.ROOT) + " HELP.";
+    }
+
     static String truncate(String s) {
         return s.length() > 128 ? s.substring(0, 128) : s;
     }

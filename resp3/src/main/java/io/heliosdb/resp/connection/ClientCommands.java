@@ -43,20 +43,7 @@ final class ClientCommands {
             ctx.server().pauseUntilMillis = 0;
             ctx.out().ok();
         });
-        t.register("client|help", Routing.SESSION, ctx -> Help.reply(ctx.out(), "CLIENT",
-                "ID", "    Return the ID of the current connection.",
-                "GETNAME", "    Return the name of the current connection.",
-                "SETNAME <name>", "    Assign the name <name> to the current connection.",
-                "LIST [TYPE (NORMAL|MASTER|REPLICA|PUBSUB)] [ID id [id ...]]", "    Return information about client connections.",
-                "INFO", "    Return information about the current client connection.",
-                "KILL <ip:port>", "    Kill connection made from <ip:port>.",
-                "KILL <option> <value> [<option> <value> [...]]", "    Kill connections. Options are ID, ADDR, LADDR, USER, SKIPME, TYPE.",
-                "PAUSE <timeout> [WRITE|ALL]", "    Suspend all, or just write, clients for <timeout> milliseconds.",
-                "UNPAUSE", "    Stop the current client pause, resuming traffic.",
-                "REPLY (ON|OFF|SKIP)", "    Control the replies sent to the current connection.",
-                "NO-EVICT (ON|OFF)", "    Protect current client connection from eviction.",
-                "NO-TOUCH (ON|OFF)", "    Will not touch LRU/LFU stats when this mode is on.",
-                "SETINFO <option> <value>", "    Set client meta attr. Options are LIB-NAME, LIB-VER."));
+        t.register("client|help", Routing.SESSION, Help.redis("CLIENT"));
     }
 
     static boolean validName(String name) {

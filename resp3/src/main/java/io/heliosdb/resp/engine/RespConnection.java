@@ -398,6 +398,9 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
             }
             spec = sub;
         }
+        if (spec != null && spec.handler() == null && spec.container() != null && !spec.arityOk(args.count())) {
+            return reject(Errors.wrongArgs(spec.name()), spec); // Redis checks a subcommand's arity first, implemented or not
+        }
         if (spec == null || (spec.handler() == null && !spec.isContainer())) {
             return reject(unknownCommand(), null);
         }
@@ -648,11 +651,20 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
 
     /** Runs a command on the current (owning) thread with statistics and the slow log. */
     public static void execute(ShardState state, CommandSpec spec, CommandContext ctx, ByteBuf reply, Args args, ClientSession session) {
+        execute(state, spec, ctx, reply, args, session, true);
+    }
+
+    /**
+     * As above; {@code refuseOom} false for a script's commands, which the script checks itself (Redis
+     * refuses only a script's first deny-oom write, never one after a write or in an allow-oom script).
+     */
+    public static void execute(ShardState state, CommandSpec spec, CommandContext ctx, ByteBuf reply, Args args, ClientSession session,
+                               boolean refuseOom) {
         if (state.evictionBudget > 0 && spec.isWrite()) {
             // maxmemory without persistence: make room before a write, as Redis does before each command
             ServerContext sc = ctx.server();
             state.evictIfNeeded(sc.evictionPolicy(), sc.evictionSamples());
-            if (spec.denyOom() && state.overBudget) {
+            if (refuseOom && spec.denyOom() && state.overBudget) {
                 ctx.out().error(Errors.OOM);
                 state.commandRejected[spec.id()]++;
                 return;

@@ -17,15 +17,7 @@ public final class KeyCommands {
         t.register("object|freq", Routing.KEYS, KeyCommands::objectFreq);
         t.register("object|idletime", Routing.KEYS, KeyCommands::objectIdletime);
         t.register("object|refcount", Routing.KEYS, KeyCommands::objectRefcount);
-        t.register("object|help", Routing.SESSION, ctx -> Help.reply(ctx.out(), "OBJECT",
-                "ENCODING <key>", "    Return the kind of internal representation used in order to store the value",
-                "    associated with a <key>.",
-                "FREQ <key>", "    Return the access frequency index of the <key>. The returned integer is",
-                "    proportional to the logarithm of the recent access frequency of the key.",
-                "IDLETIME <key>", "    Return the idle time of the <key>, that is the approximated number of",
-                "    seconds elapsed since the last access to the key.",
-                "REFCOUNT <key>", "    Return the number of references of the value associated with the specified",
-                "    <key>."));
+        t.register("object|help", Routing.SESSION, Help.redis("OBJECT"));
         ExpireCommands.register(t);
         MultiKeyCommands.register(t);
         RenameCommands.register(t);

@@ -25,15 +25,7 @@ public final class LatencyCommands {
         t.register("latency|graph", Routing.SESSION, LatencyCommands::graph);
         t.register("latency|doctor", Routing.SESSION, LatencyCommands::doctor);
         t.register("latency|histogram", Routing.ALL_SHARDS, MultiShardCommand.allShards(LatencyHistograms::histogram));
-        t.register("latency|help", Routing.SESSION, ctx -> Help.reply(ctx.out(), "LATENCY",
-                "DOCTOR", "    Return a human readable latency analysis report.",
-                "GRAPH <event>", "    Return an ASCII latency graph for the <event> class.",
-                "HISTORY <event>", "    Return time-latency samples for the <event> class.",
-                "LATEST", "    Return the latest latency samples for all events.",
-                "RESET [<event> ...]", "    Reset latency data of one or more <event> classes.",
-                "    (default: reset all data for all event classes)",
-                "HISTOGRAM [COMMAND ...]", "    Return a cumulative distribution of latencies in the format of a histogram for the specified command names.",
-                "    If no commands are specified then all histograms are replied."));
+        t.register("latency|help", Routing.SESSION, Help.redis("LATENCY"));
     }
 
     private static void latest(CommandContext ctx) {

@@ -7,6 +7,7 @@ import io.heliosdb.resp.command.CommandContext;
 import io.heliosdb.resp.command.CommandTable;
 import io.heliosdb.resp.command.Routing;
 import io.heliosdb.resp.engine.ClientSession;
+import io.heliosdb.resp.keys.Help;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -46,6 +47,7 @@ public final class PubSubCommands {
         t.register("pubsub|numsub", Routing.SESSION, ctx -> numsub(ctx, false));
         t.register("pubsub|shardnumsub", Routing.SESSION, ctx -> numsub(ctx, true));
         t.register("pubsub|numpat", Routing.SESSION, ctx -> ctx.out().integer(ctx.server().pubsub().patternCount()));
+        t.register("pubsub|help", Routing.SESSION, Help.redis("PUBSUB"));
     }
 
     private static Set<ByteKey> set(Subscriber s, Kind k) {

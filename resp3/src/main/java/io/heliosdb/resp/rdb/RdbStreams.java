@@ -168,7 +168,8 @@ final class RdbStreams {
         for (long g = 0; g < groups; g++) {
             byte[] name = r.string();
             Id gid = new Id(r.unsigned(), r.unsigned());
-            long entriesRead = type >= RdbValues.TYPE_STREAM_LISTPACKS_2 ? r.unsigned() : -1;
+            // Redis 6.2 kept no entries_read: 7.0 estimates it from the stream, as on XGROUP SETID
+            long entriesRead = type >= RdbValues.TYPE_STREAM_LISTPACKS_2 ? r.unsigned() : s.estimateEntriesRead(gid);
             Group group = s.loadGroup(name, gid, entriesRead);
             long pel = r.length();
             java.util.Map<Id, Pending> byId = new java.util.HashMap<>();

@@ -1,6 +1,5 @@
 package io.heliosdb.resp.scripting;
 
-import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Varargs;
@@ -11,27 +10,27 @@ final class BitLib {
     private BitLib() {}
 
     private interface Op {
-        int apply(Varargs a);
+        int apply(Varargs a, String fn);
     }
 
     static LuaTable table() {
         LuaTable t = new LuaTable();
-        put(t, "tobit", a -> bits(a, 1));
-        put(t, "bnot", a -> ~bits(a, 1));
-        put(t, "band", a -> fold(a, -1, 0));
-        put(t, "bor", a -> fold(a, 0, 1));
-        put(t, "bxor", a -> fold(a, 0, 2));
-        put(t, "lshift", a -> bits(a, 1) << (bits(a, 2) & 31));
-        put(t, "rshift", a -> bits(a, 1) >>> (bits(a, 2) & 31));
-        put(t, "arshift", a -> bits(a, 1) >> (bits(a, 2) & 31));
-        put(t, "rol", a -> Integer.rotateLeft(bits(a, 1), bits(a, 2) & 31));
-        put(t, "ror", a -> Integer.rotateRight(bits(a, 1), bits(a, 2) & 31));
-        put(t, "bswap", a -> Integer.reverseBytes(bits(a, 1)));
+        put(t, "tobit", (a, fn) -> bits(a, 1, fn));
+        put(t, "bnot", (a, fn) -> ~bits(a, 1, fn));
+        put(t, "band", (a, fn) -> fold(a, 0, fn));
+        put(t, "bor", (a, fn) -> fold(a, 1, fn));
+        put(t, "bxor", (a, fn) -> fold(a, 2, fn));
+        put(t, "lshift", (a, fn) -> bits(a, 1, fn) << (bits(a, 2, fn) & 31));
+        put(t, "rshift", (a, fn) -> bits(a, 1, fn) >>> (bits(a, 2, fn) & 31));
+        put(t, "arshift", (a, fn) -> bits(a, 1, fn) >> (bits(a, 2, fn) & 31));
+        put(t, "rol", (a, fn) -> Integer.rotateLeft(bits(a, 1, fn), bits(a, 2, fn) & 31));
+        put(t, "ror", (a, fn) -> Integer.rotateRight(bits(a, 1, fn), bits(a, 2, fn) & 31));
+        put(t, "bswap", (a, fn) -> Integer.reverseBytes(bits(a, 1, fn)));
         t.rawset("tohex", new VarArgFunction() {
             @Override
             public Varargs invoke(Varargs a) {
-                int x = bits(a, 1);
-                int n = a.isnoneornil(2) ? 8 : bits(a, 2);
+                int x = bits(a, 1, "tohex");
+                int n = a.narg() < 2 ? 8 : bits(a, 2, "tohex");
                 boolean upper = n < 0;
                 n = Math.min(8, Math.abs(n));
                 String hex = String.format("%08x", x);
@@ -42,34 +41,37 @@ final class BitLib {
         return t;
     }
 
-    private static void put(LuaTable t, String name, Op op) {
-        t.rawset(name, new VarArgFunction() {
+    private static void put(LuaTable t, String fname, Op op) {
+        t.rawset(fname, new VarArgFunction() {
             @Override
             public Varargs invoke(Varargs a) {
-                return LuaValue.valueOf(op.apply(a));
+                return LuaValue.valueOf(op.apply(a, fname));
             }
         });
     }
 
-    private static int fold(Varargs a, int start, int kind) {
-        int r = start;
-        for (int i = 1; i <= a.narg(); i++) {
-            int v = bits(a, i);
+    private static int fold(Varargs a, int kind, String fn) {
+        int r = bits(a, 1, fn);
+        for (int i = 2; i <= a.narg(); i++) {
+            int v = bits(a, i, fn);
             r = switch (kind) {
                 case 0 -> r & v;
                 case 1 -> r | v;
                 default -> r ^ v;
             };
         }
-        if (kind == 0 && a.narg() == 0) {
-            throw new LuaError("bad argument #1 to 'band' (number expected, got no value)");
-        }
         return r;
     }
 
-    /** LuaBitOp's number normalisation: the value modulo 2^32, as a signed 32-bit integer. */
-    static int bits(Varargs a, int i) {
-        double d = a.checkdouble(i);
-        return (int) (long) d;
+    /**
+     * LuaBitOp's barg: the number plus 2^52+2^51, whose low 32 bits are the value rounded to an
+     * integer (ties to even) modulo 2^32; what is not a number is refused.
+     */
+    static int bits(Varargs a, int i, String fn) {
+        if (!a.arg(i).isnumber()) {
+            throw LuaArgs.argError(i, fn, "number expected, got " + LuaArgs.got(a, i));
+        }
+        double d = a.arg(i).todouble() + 6755399441055744.0;
+        return (int) Double.doubleToRawLongBits(d);
     }
 }

@@ -19,7 +19,7 @@ final class CMsgpackLib {
             @Override
             public Varargs invoke(Varargs a) {
                 if (a.narg() == 0) {
-                    throw new LuaError("MessagePack pack needs input.");
+                    throw LuaArgs.argError(0, "pack", "MessagePack pack needs input.");
                 }
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
                 for (int i = 1; i <= a.narg(); i++) {
@@ -28,36 +28,36 @@ final class CMsgpackLib {
                 return LuaValue.valueOf(out.toByteArray());
             }
         });
-        t.rawset("unpack", unpacker(0, false));
-        t.rawset("unpack_one", unpacker(1, true));
-        t.rawset("unpack_limit", new VarArgFunction() {
-            @Override
-            public Varargs invoke(Varargs a) {
-                return unpack(a.checkstring(1), a.optint(2, 0), a.optint(3, 0), true);
-            }
-        });
+        t.rawset("_NAME", "cmsgpack");
+        t.rawset("_VERSION", "lua-cmsgpack 0.4.0");
+        t.rawset("_COPYRIGHT", "Copyright (C) 2012, Salvatore Sanfilippo");
+        t.rawset("_DESCRIPTION", "MessagePack C implementation for Lua");
+        t.rawset("unpack", CJsonLib.fn(a -> unpack(a, "unpack", 0, 0)));
+        t.rawset("unpack_one", CJsonLib.fn(a -> unpack(a, "unpack_one", 1, (int) LuaArgs.optInteger(a, 2, "unpack_one", 0))));
+        t.rawset("unpack_limit", CJsonLib.fn(a -> unpack(a, "unpack_limit", (int) LuaArgs.checkInteger(a, 2, "unpack_limit"),
+                (int) LuaArgs.optInteger(a, 3, "unpack_limit", 0))));
         return t;
     }
 
-    private static VarArgFunction unpacker(int limit, boolean withOffset) {
-        return new VarArgFunction() {
-            @Override
-            public Varargs invoke(Varargs a) {
-                return unpack(a.checkstring(1), limit, a.optint(2, 0), withOffset);
-            }
-        };
-    }
-
-    private static Varargs unpack(LuaString s, int limit, int offset, boolean withOffset) {
+    /** mp_unpack_full: limit and offset 0 decode everything; otherwise the next offset (-1 at the end) comes first. */
+    private static Varargs unpack(Varargs a, String fn, int limit, int offset) {
+        LuaString s = LuaArgs.checkString(a, 1, fn);
         byte[] b = new byte[s.m_length];
         s.copyInto(0, b, 0, b.length);
+        boolean all = limit == 0 && offset == 0;
+        if (offset < 0 || limit < 0) {
+            // sic: Redis prints the input's length as the limit
+            throw new LuaError("Invalid request to unpack with offset of " + offset + " and limit of " + b.length + ".");
+        } else if (offset > b.length) {
+            throw new LuaError("Start offset " + offset + " greater than input length " + b.length + ".");
+        }
         ByteBuffer in = ByteBuffer.wrap(b);
-        in.position(Math.min(offset, b.length));
+        in.position(offset);
         java.util.List<LuaValue> values = new java.util.ArrayList<>();
-        while (in.hasRemaining() && (limit <= 0 || values.size() < limit)) {
+        while (in.hasRemaining() && (all || values.size() < limit)) {
             values.add(read(in));
         }
-        if (withOffset) {
+        if (!all) {
             values.add(0, LuaValue.valueOf(in.hasRemaining() ? in.position() : -1));
         }
         return LuaValue.varargsOf(values.toArray(LuaValue[]::new));
@@ -69,7 +69,7 @@ final class CMsgpackLib {
             case LuaValue.TBOOLEAN -> out.write(v.toboolean() ? 0xc3 : 0xc2);
             case LuaValue.TNUMBER -> {
                 double d = v.todouble();
-                if (d == Math.rint(d) && !Double.isInfinite(d) && Math.abs(d) < 9.2e18) {
+                if (!Double.isInfinite(d) && LuaArgs.cast(d) == d) { // IS_INT64_EQUIVALENT
                     packInt(out, (long) d);
                 } else if ((float) d == d) {
                     out.write(0xca);
@@ -97,7 +97,7 @@ final class CMsgpackLib {
                 out.write(s.m_bytes, s.m_offset, n);
             }
             case LuaValue.TTABLE -> {
-                if (depth > 16) { // lua-cmsgpack's LUACMSGPACK_MAX_NESTING
+                if (depth >= 16) { // lua-cmsgpack's LUACMSGPACK_MAX_NESTING: deeper tables pack as nil
                     out.write(0xc0);
                     return;
                 }
@@ -211,15 +211,15 @@ final class CMsgpackLib {
                 case 0xc0 -> LuaValue.NIL;
                 case 0xc2 -> LuaValue.FALSE;
                 case 0xc3 -> LuaValue.TRUE;
-                case 0xc4, 0xd9 -> str(in, in.get() & 0xff);
-                case 0xc5, 0xda -> str(in, in.getShort() & 0xffff);
-                case 0xc6, 0xdb -> str(in, in.getInt());
+                case 0xd9 -> str(in, in.get() & 0xff); // (lua-cmsgpack 0.4.0 reads no bin 8/16/32)
+                case 0xda -> str(in, in.getShort() & 0xffff);
+                case 0xdb -> str(in, in.getInt());
                 case 0xca -> LuaValue.valueOf(in.getFloat());
                 case 0xcb -> LuaValue.valueOf(in.getDouble());
                 case 0xcc -> LuaValue.valueOf(in.get() & 0xff);
                 case 0xcd -> LuaValue.valueOf(in.getShort() & 0xffff);
                 case 0xce -> LuaReplies.number(in.getInt() & 0xffffffffL);
-                case 0xcf -> LuaReplies.number(in.getLong());
+                case 0xcf -> LuaReplies.number(in.getLong()); // lua-cmsgpack on Lua 5.1 reads uint 64 as signed
                 case 0xd0 -> LuaValue.valueOf(in.get());
                 case 0xd1 -> LuaValue.valueOf(in.getShort());
                 case 0xd2 -> LuaValue.valueOf(in.getInt());
@@ -236,6 +236,9 @@ final class CMsgpackLib {
     }
 
     private static LuaValue str(ByteBuffer in, int n) {
+        if (n < 0 || n > in.remaining()) {
+            throw new java.nio.BufferUnderflowException();
+        }
         byte[] b = new byte[n];
         in.get(b);
         return LuaValue.valueOf(b);

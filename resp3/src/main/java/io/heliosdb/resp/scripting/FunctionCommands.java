@@ -13,6 +13,7 @@ import io.heliosdb.resp.engine.BusyScript;
 import io.heliosdb.resp.engine.ClientSession;
 import io.heliosdb.resp.engine.ServerContext;
 import io.heliosdb.resp.engine.ShardState;
+import io.heliosdb.resp.keys.Help;
 import io.heliosdb.scheduler.ShardTransaction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -50,6 +51,7 @@ public final class FunctionCommands {
         t.register("function|restore", Routing.SESSION, FunctionCommands::restore);
         t.register("function|stats", Routing.SESSION, FunctionCommands::stats);
         t.register("function|kill", Routing.SESSION, ctx -> ScriptCommands.kill(ctx, false));
+        t.register("function|help", Routing.SESSION, Help.redis("FUNCTION"));
     }
 
     /** FCALL: routed like EVAL by its declared keys. */

@@ -160,7 +160,7 @@ final class LuaReplies {
 
     private static void write(RespWriter w, LuaValue v, int scriptResp, int depth) {
         switch (v.type()) {
-            case LuaValue.TNUMBER -> w.integer((long) v.todouble());
+            case LuaValue.TNUMBER -> w.integer(LuaNumbers.toReplyInteger(v.todouble()));
             case LuaValue.TSTRING -> {
                 LuaString s = v.checkstring();
                 w.bulk(s.m_bytes, s.m_offset, s.m_length);
@@ -188,23 +188,24 @@ final class LuaReplies {
             w.error("ERR reached lua stack limit");
             return;
         }
+        // Each field counts only with its exact Lua type (lua_type, not a conversion): {err=5} is an empty array
         LuaValue err = t.rawget(ERR);
-        if (err.isstring()) {
+        if (err.type() == LuaValue.TSTRING) {
             w.error(err.tojstring().replace('\r', ' ').replace('\n', ' '));
             return;
         }
         LuaValue ok = t.rawget(OK);
-        if (ok.isstring()) {
+        if (ok.type() == LuaValue.TSTRING) {
             w.simple(ok.tojstring().replace('\r', ' ').replace('\n', ' '));
             return;
         }
         LuaValue dbl = t.rawget(DOUBLE);
-        if (dbl.isnumber()) {
+        if (dbl.type() == LuaValue.TNUMBER) {
             w.doubleValue(dbl.todouble());
             return;
         }
         LuaValue big = t.rawget(BIG_NUMBER);
-        if (big.isstring()) {
+        if (big.type() == LuaValue.TSTRING) {
             if (w.resp3()) {
                 w.buffer().writeByte('(').writeBytes(big.tojstring().getBytes(StandardCharsets.US_ASCII)).writeByte('\r').writeByte('\n');
             } else {

@@ -3,7 +3,6 @@ package io.heliosdb.resp.scripting;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.luaj.vm2.Globals;
 import org.luaj.vm2.LoadState;
 import org.luaj.vm2.LuaClosure;
 import org.luaj.vm2.LuaError;
@@ -32,10 +31,19 @@ public final class LuaVm {
     private static final LuaString KEYS = LuaString.valueOf("KEYS");
     private static final LuaString ARGV = LuaString.valueOf("ARGV");
 
-    private final Globals globals = new Globals();
+    private final LuaSandbox.Sandboxed globals = new LuaSandbox.Sandboxed();
     private final Map<String, LuaFunction> compiled = new HashMap<>();
     private long compiledEpoch;
     private final TimeLimit limit = new TimeLimit();
+    /**
+     * Library code and its functions see their own globals, as in Redis 7.0's function engine: while a
+     * library loads only {@code redis} (register_function, log, versions), at run time the libraries
+     * without KEYS, ARGV or the EVAL-only redis.breakpoint/debug/replicate_commands.
+     */
+    private final LuaSandbox.Sandboxed functionEnv;
+    private final LuaTable functionApi;
+    /** The load-time globals while a library's code runs, else null. */
+    private LuaTable loadApi;
     /** The script running now, or null; read by redis.* functions. */
     ScriptRun current;
 
@@ -52,24 +60,50 @@ public final class LuaVm {
         }
         LuaValue table = globals.get("table");
         globals.rawset("unpack", table.get("unpack")); // Lua 5.1 names Redis scripts use
-        globals.rawset("loadstring", globals.get("load"));
+        LuaValue load = globals.get("load");
+        VarArgFunction loadstring = new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs a) {
+                Varargs r = load.invoke(a);
+                return r.arg1().isnil() && r.arg(2).isstring()
+                        ? LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf(LuaSandbox.lua51Compile(r.arg(2).tojstring()))) : r;
+            }
+        };
+        globals.rawset("load", loadstring);
+        globals.rawset("loadstring", loadstring);
         table.rawset("getn", new TwoArgFunction() {
             @Override
             public LuaValue call(LuaValue t, LuaValue unused) {
                 return LuaValue.valueOf(t.checktable().length());
             }
         });
-        // Redis 7's pcall: an error table ({err=...}) caught by pcall is handed over as its message string
+        // Redis 7's pcall: an error table ({err=...}) caught by pcall is handed over as its message string;
+        // luaj's messages ("@user_script:1 msg" and a newline) read as Lua 5.1's ("user_script:1: msg")
         LuaValue basePcall = globals.get("pcall");
         globals.rawset("pcall", new VarArgFunction() {
             @Override
             public Varargs invoke(Varargs a) {
                 Varargs r = basePcall.invoke(a);
-                if (!r.arg1().toboolean() && r.arg(2).istable()) {
-                    LuaValue err = r.arg(2).rawget(LuaReplies.ERR);
-                    return LuaValue.varargsOf(LuaValue.FALSE, err.isstring() ? err : r.arg(2));
+                if (r.arg1().toboolean()) {
+                    return r;
                 }
-                return r;
+                LuaValue m = r.arg(2);
+                if (m.istable()) {
+                    LuaValue err = m.rawget(LuaReplies.ERR);
+                    return LuaValue.varargsOf(LuaValue.FALSE, err.isstring() ? err : m);
+                }
+                return LuaValue.varargsOf(LuaValue.FALSE, LuaSandbox.lua51Message(m));
+            }
+        });
+        // Lua 5.1's xpcall(f, handler): the handler gets the error value (a table stays a table)
+        globals.rawset("xpcall", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs a) {
+                Varargs r = basePcall.invoke(a.arg1());
+                if (r.arg1().toboolean()) {
+                    return r;
+                }
+                return LuaValue.varargsOf(LuaValue.FALSE, a.arg(2).call(LuaSandbox.lua51Message(r.arg(2))));
             }
         });
         globals.rawset("redis", new RedisLib(this).table());
@@ -77,8 +111,13 @@ public final class LuaVm {
         globals.rawset("cmsgpack", CMsgpackLib.table());
         globals.rawset("bit", BitLib.table());
         globals.rawset("struct", StructLib.table());
+        LuaSandbox.lua51(globals);
         globals.debuglib = limit; // its per-instruction hook enforces the time limit and SCRIPT KILL
         protectGlobals();
+        LuaSandbox.protect(globals);
+        globals.seal();
+        functionApi = LuaSandbox.functionGlobals(globals);
+        functionEnv = LuaSandbox.functionEnv(k -> (loadApi != null ? loadApi : functionApi).rawget(k), limit);
     }
 
     /** Redis 7: globals are read-only, and reading one that does not exist is an error. */
@@ -110,7 +149,7 @@ public final class LuaVm {
             try {
                 f = (LuaFunction) globals.load(new java.io.ByteArrayInputStream(body), "@user_script", "t", globals);
             } catch (LuaError e) {
-                throw new CompileError(e.getMessage());
+                throw new CompileError(LuaSandbox.lua51Compile(e.getMessage()));
             }
             compiled.put(sha, f);
         }
@@ -156,13 +195,14 @@ public final class LuaVm {
         LuaFunction chunk;
         try {
             chunk = (LuaFunction) globals.load(new java.io.ByteArrayInputStream(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
-                    "@user_function", "t", globals);
+                    "@user_function", "t", functionEnv);
         } catch (LuaError e) {
             throw new FunctionLoader.Failure("ERR Error compiling function: " + e.getMessage());
         }
         List<Registered> regs = new java.util.ArrayList<>();
-        LuaValue normal = globals.rawget("redis");
-        globals.rawset("redis", loadTimeRedis(regs));
+        LuaTable api = new LuaTable();
+        api.rawset("redis", loadTimeRedis(regs));
+        loadApi = api;
         limit.startLoad(timeoutMs);
         try {
             chunk.call();
@@ -180,7 +220,7 @@ public final class LuaVm {
             throw new FunctionLoader.Failure("ERR Error registering functions: " + text);
         } finally {
             limit.stop();
-            globals.rawset("redis", normal);
+            loadApi = null;
         }
         return regs;
     }
@@ -233,7 +273,7 @@ public final class LuaVm {
             }
         });
         LuaValue normal = globals.rawget("redis");
-        for (String k : new String[]{"log", "LOG_DEBUG", "LOG_VERBOSE", "LOG_NOTICE", "LOG_WARNING", "setresp"}) {
+        for (String k : new String[]{"log", "LOG_DEBUG", "LOG_VERBOSE", "LOG_NOTICE", "LOG_WARNING", "REDIS_VERSION", "REDIS_VERSION_NUM"}) {
             t.rawset(k, normal.rawget(k));
         }
         LuaTable meta = new LuaTable();
@@ -261,8 +301,8 @@ public final class LuaVm {
 
     /** Runs {@code f} with KEYS and ARGV set; the run's limits and redis.call target come from {@code run}. */
     LuaValue call(LuaFunction f, LuaTable keys, LuaTable argv, ScriptRun run) {
-        globals.rawset(KEYS, keys);
-        globals.rawset(ARGV, argv);
+        globals.internalSet(KEYS, keys);
+        globals.internalSet(ARGV, argv);
         current = run;
         limit.start(run);
         try {

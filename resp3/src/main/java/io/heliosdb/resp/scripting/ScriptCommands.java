@@ -12,6 +12,7 @@ import io.heliosdb.resp.engine.BusyScript;
 import io.heliosdb.resp.engine.ClientSession;
 import io.heliosdb.resp.engine.ServerContext;
 import io.heliosdb.resp.engine.ShardState;
+import io.heliosdb.resp.keys.Help;
 import io.heliosdb.scheduler.Shard;
 import io.heliosdb.scheduler.ShardTransaction;
 import io.netty.buffer.ByteBuf;
@@ -50,6 +51,7 @@ public final class ScriptCommands {
         t.register("script|exists", Routing.SESSION, ScriptCommands::exists);
         t.register("script|flush", Routing.SESSION, ScriptCommands::flush);
         t.register("script|kill", Routing.SESSION, ctx -> kill(ctx, true));
+        t.register("script|help", Routing.SESSION, Help.redis("SCRIPT"));
     }
 
     /** numkeys when valid, else -1 (the call then fails with the matching error). */
@@ -159,6 +161,13 @@ public final class ScriptCommands {
             body = a.bytes(1);
             sha = ScriptRegistry.sha1hex(body);
         }
+        ScriptFlags flags;
+        try {
+            flags = ScriptFlags.of(body);
+        } catch (ScriptFlags.Invalid e) {
+            out.error("ERR " + e.getMessage());
+            return;
+        }
         LuaVm vm = state.lua();
         LuaFunction f;
         try {
@@ -170,9 +179,18 @@ public final class ScriptCommands {
         if (!bySha) {
             registry.add(body); // EVAL caches the script, as Redis does
         }
+        if (flags.denyOom() && server.outOfMemory()) {
+            out.error(Errors.OOM); // a shebang script that may write is refused up front, as a write command is
+            return;
+        }
+        if (readOnly && !flags.compat() && flags.mayWrite()) {
+            out.error("ERR Can not execute a script with write flag using *_ro command.");
+            return;
+        }
         LuaTable keys = keysOf(a);
         LuaTable argv = argvOf(a);
-        ScriptRun run = new ScriptRun(server, state.shard(), session, db, outer, readOnly, sha, false, a);
+        ScriptRun run = new ScriptRun(server, state.shard(), session, db, outer, readOnly || flags.noWrites(), sha, false, a);
+        run.allowOom = flags.allowOom();
         run.placementKey = ScriptPlacement.shaKey(sha);
         try {
             LuaValue result = vm.call(f, keys, argv, run);
@@ -225,9 +243,12 @@ public final class ScriptCommands {
         }
         LuaValue obj = e.getMessageObject();
         String message;
-        if (obj != null && obj.istable() && obj.rawget(LuaReplies.ERR).isstring()) {
+        if (e instanceof LuaSandbox.PlainError) {
+            message = "ERR " + full; // raised without a position (error(msg, 0), a read-only table's rawset)
+        } else if (obj != null && obj.istable() && obj.rawget(LuaReplies.ERR).isstring()) {
             message = obj.rawget(LuaReplies.ERR).tojstring();
         } else {
+            rest = LuaSandbox.lua51Text(rest);
             message = "ERR " + (line.equals("?") ? rest : chunk + ":" + line + ": " + rest);
         }
         return message.replace('\r', ' ').replace('\n', ' ') + " script: " + sha + ", on @" + chunk + ":" + line + ".";
@@ -238,6 +259,12 @@ public final class ScriptCommands {
     private static void load(CommandContext ctx) {
         byte[] body = ctx.args().bytes(2);
         String sha = ScriptRegistry.sha1hex(body);
+        try {
+            ScriptFlags.of(body);
+        } catch (ScriptFlags.Invalid e) {
+            ctx.out().error("ERR " + e.getMessage());
+            return;
+        }
         try {
             ctx.shard().lua().function(sha, body, ctx.server().scripts().epoch());
         } catch (LuaVm.CompileError e) {

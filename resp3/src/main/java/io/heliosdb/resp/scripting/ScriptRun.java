@@ -52,6 +52,8 @@ final class ScriptRun implements BusyScript {
     final String sha;
     int db;
     int scriptResp = 2;
+    /** The script's shebang declared allow-oom: its writes are not refused when used memory > maxmemory. */
+    boolean allowOom;
     /** A write command ran: SCRIPT KILL may no longer stop it (its effects would be half applied). */
     volatile boolean wrote;
     volatile boolean killRequested;
@@ -225,6 +227,27 @@ final class ScriptRun implements BusyScript {
         return r;
     }
 
+    /** redis.acl_check_cmd: whether the caller's user may run the command, without running it. */
+    LuaValue aclCheck(Varargs a) {
+        if (a.narg() == 0) {
+            throw RedisLib.raise("ERR Please specify at least one argument for this redis lib call");
+        }
+        if (!encode(a)) {
+            throw RedisLib.raise("ERR Lua redis lib command arguments must be strings or integers");
+        }
+        CommandSpec spec = table.lookup(args.segment(), args.offset(0), args.length(0));
+        if (spec != null && spec.isContainer() && args.count() >= 2) {
+            spec = CommandTable.lookupSub(spec, args.segment(), args.offset(1), args.length(1));
+        }
+        if (spec == null) {
+            throw RedisLib.raise("ERR Invalid command passed to redis.acl_check_cmd()");
+        }
+        if (session == null || !server.acl().restricted(session.user)) {
+            return LuaValue.TRUE;
+        }
+        return LuaValue.valueOf(server.acl().check(server.acl().user(session.user), spec, args, session.addr) == null);
+    }
+
     private LuaValue execute(Varargs a) {
         int n = a.narg();
         if (n == 0) {
@@ -237,7 +260,10 @@ final class ScriptRun implements BusyScript {
         if (spec != null && spec.isContainer() && args.count() >= 2) {
             spec = CommandTable.lookupSub(spec, args.segment(), args.offset(1), args.length(1));
         }
-        if (spec == null || spec.handler() == null) {
+        // Redis checks existence, arity, then noscript: commands HeliosDB lacks (SYNC, MONITOR, WAIT)
+        // are still refused as Redis refuses them
+        if (spec == null || (spec.handler() == null && spec.container() == null && !spec.isContainer()
+                && !spec.flags().contains("noscript"))) {
             return LuaReplies.errorTable("ERR Unknown Redis command called from script");
         }
         if (!spec.arityOk(args.count())) {
@@ -245,6 +271,13 @@ final class ScriptRun implements BusyScript {
         }
         if (spec.flags().contains("noscript")) {
             return LuaReplies.errorTable("ERR This Redis command is not allowed from script");
+        }
+        if (spec.handler() == null) {
+            return LuaReplies.errorTable("ERR Unknown Redis command called from script");
+        }
+        String blocked = blockOption(spec);
+        if (blocked != null) {
+            return LuaReplies.errorTable(blocked);
         }
         if (session != null && server.acl().restricted(session.user)) {
             // a script runs with its caller's permissions, command by command
@@ -261,7 +294,7 @@ final class ScriptRun implements BusyScript {
             if (readOnly) {
                 return LuaReplies.errorTable("ERR Write commands are not allowed from read-only scripts.");
             }
-            if (!wrote && spec.denyOom() && server.outOfMemory()) {
+            if (!wrote && !allowOom && spec.denyOom() && server.outOfMemory()) {
                 return LuaReplies.errorTable(Errors.OOM);
             }
             String refused = server.writesRefused();
@@ -283,6 +316,24 @@ final class ScriptRun implements BusyScript {
             wrote = true;
         }
         return LuaReplies.toLua(reply);
+    }
+
+    /** XREAD and XREADGROUP refuse BLOCK inside scripts (their other blocking forms just do not block). */
+    private String blockOption(CommandSpec spec) {
+        String name = spec.name();
+        if (!name.equals("xread") && !name.equals("xreadgroup")) {
+            return null;
+        }
+        for (int i = 1; i < args.count() - 1; i++) {
+            String opt = args.string(i);
+            if (opt.equalsIgnoreCase("streams")) {
+                break;
+            }
+            if (opt.equalsIgnoreCase("block")) {
+                return "ERR " + name + " command is not allowed with BLOCK option from scripts";
+            }
+        }
+        return null;
     }
 
     /** SELECT inside a script changes the script's database only (Redis 7). */
@@ -368,7 +419,7 @@ final class ScriptRun implements BusyScript {
         c.prepare(spec, args, reply, scriptResp, db, session);
         state.blocked.hold(); // blocked clients are served after the whole script, against its final state
         try {
-            RespConnection.execute(state, spec, c, reply, args, session);
+            RespConnection.execute(state, spec, c, reply, args, session, false);
         } finally {
             state.blocked.unhold();
         }

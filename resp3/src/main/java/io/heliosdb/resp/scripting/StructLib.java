@@ -1,190 +1,283 @@
 package io.heliosdb.resp.scripting;
 
 import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.List;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Varargs;
-import org.luaj.vm2.lib.VarArgFunction;
 
 /**
- * Roberto Ierusalimschy's struct library as Redis ships it: pack, unpack, size with formats
- * {@code < > = !} (endianness, alignment), {@code x b B h H i[n] I[n] l L T f d c[n] s}.
+ * Roberto Ierusalimschy's struct library (0.2, with Redis' fixes) as Redis ships it on x86-64:
+ * pack, unpack and size with {@code > < ! space} (endianness, alignment up to 8) and
+ * {@code x b B h H l L T i[n] I[n] f d c[n] s}; little endian and no alignment by default.
  */
 final class StructLib {
+    private static final int MAX_INT_SIZE = 32;
+    private static final int MAX_ALIGN = 8;
+
     private StructLib() {}
 
     static LuaTable table() {
         LuaTable t = new LuaTable();
-        t.rawset("pack", new VarArgFunction() {
-            @Override
-            public Varargs invoke(Varargs a) {
-                return LuaValue.valueOf(pack(a.checkjstring(1), a));
-            }
-        });
-        t.rawset("unpack", new VarArgFunction() {
-            @Override
-            public Varargs invoke(Varargs a) {
-                return unpack(a.checkjstring(1), a.checkstring(2), a.optint(3, 1));
-            }
-        });
-        t.rawset("size", new VarArgFunction() {
-            @Override
-            public Varargs invoke(Varargs a) {
-                String fmt = a.checkjstring(1);
-                int size = 0;
-                for (int i = 0; i < fmt.length(); i++) {
-                    char c = fmt.charAt(i);
-                    int[] n = {i};
-                    int width = width(fmt, c, n);
-                    i = n[0];
-                    if (c == 's' || (c == 'c' && width == 0)) {
-                        throw new LuaError("options 'c0' - 's' have undefined sizes");
-                    }
-                    size += width;
-                }
-                return LuaValue.valueOf(size);
-            }
-        });
+        t.rawset("pack", CJsonLib.fn(a -> LuaValue.valueOf(pack(a))));
+        t.rawset("unpack", CJsonLib.fn(StructLib::unpack));
+        t.rawset("size", CJsonLib.fn(StructLib::size));
         return t;
     }
 
-    /** Bytes of one item (0 for the endianness marks); advances {@code i[0]} past a size suffix. */
-    private static int width(String fmt, char c, int[] i) {
-        int explicit = -1;
-        int j = i[0] + 1;
-        while (j < fmt.length() && Character.isDigit(fmt.charAt(j))) {
-            explicit = (explicit < 0 ? 0 : explicit * 10) + (fmt.charAt(j) - '0');
-            j++;
+    /** The format being read, with the current endianness and alignment. */
+    private static final class Format {
+        final String fmt;
+        final String fn;
+        int i;
+        boolean little = true;
+        int align = 1;
+
+        Format(LuaString f, String fn) {
+            this.fmt = f.tojstring();
+            this.fn = fn;
         }
-        if (explicit >= 0) {
-            i[0] = j - 1;
+
+        boolean more() {
+            return i < fmt.length();
         }
-        return switch (c) {
-            case 'b', 'B', 'x' -> 1;
-            case 'h', 'H' -> 2;
-            case 'i', 'I' -> explicit < 0 ? 4 : explicit;
-            case 'l', 'L', 'T', 'd' -> 8;
-            case 'f' -> 4;
-            case 'c' -> explicit < 0 ? 1 : explicit;
-            case 's', '<', '>', '=', '!', ' ' -> 0;
-            default -> throw new LuaError("invalid format option '" + c + "'");
-        };
+
+        char next() {
+            return fmt.charAt(i++);
+        }
+
+        int number(int def) {
+            if (!more() || !Character.isDigit(fmt.charAt(i))) {
+                return def;
+            }
+            int a = 0;
+            do {
+                int d = fmt.charAt(i) - '0';
+                if (a > Integer.MAX_VALUE / 10 || a * 10 > Integer.MAX_VALUE - d) {
+                    throw new LuaError("integral size overflow");
+                }
+                a = a * 10 + d;
+                i++;
+            } while (more() && Character.isDigit(fmt.charAt(i)));
+            return a;
+        }
+
+        /** optsize: the item's bytes (0 for the control options, and for c0 and s). */
+        int size(char opt) {
+            return switch (opt) {
+                case 'B', 'b', 'x' -> 1;
+                case 'H', 'h' -> 2;
+                case 'L', 'l', 'T', 'd' -> 8;
+                case 'f' -> 4;
+                case 'c' -> number(1);
+                case 'i', 'I' -> {
+                    int sz = number(4);
+                    if (sz > MAX_INT_SIZE) {
+                        throw new LuaError("integral size " + sz + " is larger than limit of " + MAX_INT_SIZE);
+                    }
+                    yield sz;
+                }
+                default -> 0;
+            };
+        }
+
+        int toAlign(long len, char opt, int size) {
+            if (size == 0 || opt == 'c') {
+                return 0;
+            }
+            int s = Math.min(size, align);
+            return (int) ((s - (len & (s - 1))) & (s - 1));
+        }
+
+        void control(char opt) {
+            switch (opt) {
+                case ' ' -> { }
+                case '>' -> little = false;
+                case '<' -> little = true;
+                case '!' -> {
+                    int a = number(MAX_ALIGN);
+                    if (a <= 0 || (a & (a - 1)) != 0) {
+                        throw new LuaError("alignment " + a + " is not a power of 2");
+                    }
+                    align = a;
+                }
+                default -> throw LuaArgs.argError(1, fn, "invalid format option '" + opt + "'");
+            }
+        }
     }
 
-    private static byte[] pack(String fmt, Varargs a) {
+    private static byte[] pack(Varargs a) {
+        Format f = new Format(LuaArgs.checkString(a, 1, "pack"), "pack");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        boolean little = true;
         int arg = 2;
-        for (int i = 0; i < fmt.length(); i++) {
-            char c = fmt.charAt(i);
-            int[] pos = {i};
-            int w = width(fmt, c, pos);
-            i = pos[0];
-            switch (c) {
-                case '<', '=' -> little = true;
-                case '>' -> little = false;
-                case '!', ' ' -> { }
-                case 'x' -> out.write(0);
-                case 'b', 'B', 'h', 'H', 'i', 'I', 'l', 'L', 'T' -> writeInt(out, (long) a.checkdouble(arg++), w, little);
-                case 'f' -> writeInt(out, Float.floatToIntBits((float) a.checkdouble(arg++)) & 0xffffffffL, 4, little);
-                case 'd' -> writeInt(out, Double.doubleToLongBits(a.checkdouble(arg++)), 8, little);
-                case 'c', 's' -> {
-                    LuaString s = a.checkstring(arg++);
-                    int n = c == 's' ? s.m_length : (w == 0 ? s.m_length : w);
-                    if (c == 'c' && s.m_length < n) {
-                        throw new LuaError("string too short");
+        long total = 0;
+        while (f.more()) {
+            char opt = f.next();
+            int size = f.size(opt);
+            int pad = f.toAlign(total, opt, size);
+            total += pad;
+            for (; pad > 0; pad--) {
+                out.write(0);
+            }
+            switch (opt) {
+                case 'b', 'B', 'h', 'H', 'l', 'L', 'T', 'i', 'I' -> {
+                    double n = number(a, arg++);
+                    long v = n < 0 ? LuaArgs.cast(n) : LuaArgs.castUnsigned(n);
+                    byte[] b = new byte[size];
+                    for (int k = 0; k < size; k++) {
+                        b[f.little ? k : size - 1 - k] = (byte) v;
+                        v >>>= 8; // bytes past the eighth are zero, as the C shift leaves them
                     }
-                    out.write(s.m_bytes, s.m_offset, n);
-                    if (c == 's') {
+                    out.writeBytes(b);
+                }
+                case 'x' -> out.write(0);
+                case 'f' -> put(out, Float.floatToRawIntBits((float) number(a, arg++)) & 0xffffffffL, 4, f.little);
+                case 'd' -> put(out, Double.doubleToRawLongBits(number(a, arg++)), 8, f.little);
+                case 'c', 's' -> {
+                    LuaString s = string(a, arg++);
+                    if (size == 0) {
+                        size = s.m_length;
+                    }
+                    if (s.m_length < size) {
+                        throw LuaArgs.argError(arg, "pack", "string too short"); // sic: the next argument's number
+                    }
+                    out.write(s.m_bytes, s.m_offset, size);
+                    if (opt == 's') {
                         out.write(0);
+                        size++;
                     }
                 }
-                default -> throw new LuaError("invalid format option '" + c + "'");
+                default -> f.control(opt);
             }
+            total += size;
         }
         return out.toByteArray();
     }
 
-    private static void writeInt(ByteArrayOutputStream out, long v, int width, boolean little) {
-        for (int k = 0; k < width; k++) {
-            int shift = 8 * (little ? k : width - 1 - k);
-            out.write(shift < 64 ? (int) (v >>> shift) & 0xff : (v < 0 ? 0xff : 0));
+    /** b_pack pushes a nil after its arguments: the first missing one is "nil", later ones "no value". */
+    private static double number(Varargs a, int i) {
+        LuaValue v = a.arg(i);
+        if (!v.isnumber()) {
+            throw LuaArgs.argError(i, "pack", "number expected, got " + (i == a.narg() + 1 ? "nil" : LuaArgs.got(a, i)));
+        }
+        return v.todouble();
+    }
+
+    private static LuaString string(Varargs a, int i) {
+        LuaValue v = a.arg(i);
+        if (!v.isstring()) {
+            throw LuaArgs.argError(i, "pack", "string expected, got " + (i == a.narg() + 1 ? "nil" : LuaArgs.got(a, i)));
+        }
+        return v.strvalue();
+    }
+
+    private static void put(ByteArrayOutputStream out, long v, int size, boolean little) {
+        for (int k = 0; k < size; k++) {
+            int shift = 8 * (little ? k : size - 1 - k);
+            out.write((int) (v >>> shift) & 0xff);
         }
     }
 
-    private static Varargs unpack(String fmt, LuaString data, int init) {
+    private static long get(byte[] b, int p, int size, boolean little) {
+        long l = 0;
+        for (int k = 0; k < size; k++) {
+            l = l << 8 | (b[p + (little ? size - 1 - k : k)] & 0xff);
+        }
+        return l;
+    }
+
+    private static Varargs unpack(Varargs a) {
+        Format f = new Format(LuaArgs.checkString(a, 1, "unpack"), "unpack");
+        LuaString data = LuaArgs.checkString(a, 2, "unpack");
         byte[] b = new byte[data.m_length];
         data.copyInto(0, b, 0, b.length);
-        int p = init - 1;
-        boolean little = true;
-        java.util.List<LuaValue> out = new java.util.ArrayList<>();
-        long lastInt = 0;
-        for (int i = 0; i < fmt.length(); i++) {
-            char c = fmt.charAt(i);
-            int[] pos = {i};
-            int w = width(fmt, c, pos);
-            i = pos[0];
-            switch (c) {
-                case '<', '=' -> little = true;
-                case '>' -> little = false;
-                case '!', ' ' -> { }
-                case 'x' -> p += 1;
-                case 'b', 'h', 'i', 'l', 'B', 'H', 'I', 'L', 'T' -> {
-                    need(b, p, w);
-                    long v = 0;
-                    for (int k = 0; k < w; k++) {
-                        int shift = 8 * (little ? k : w - 1 - k);
-                        v |= (long) (b[p + k] & 0xff) << shift;
+        long ld = b.length;
+        long pos = LuaArgs.optInteger(a, 3, "unpack", 1);
+        if (pos == 0) {
+            throw LuaArgs.argError(3, "unpack", "offset must be 1 or greater");
+        }
+        pos--; // a negative offset wraps around as C's size_t does, and is then too far
+        List<LuaValue> out = new ArrayList<>();
+        while (f.more()) {
+            char opt = f.next();
+            long size = f.size(opt);
+            pos += f.toAlign(pos, opt, (int) size);
+            if (!(size <= ld && Long.compareUnsigned(pos, ld - size) <= 0)) {
+                throw LuaArgs.argError(2, "unpack", "data string too short");
+            }
+            int p = (int) pos;
+            switch (opt) {
+                case 'b', 'B', 'h', 'H', 'l', 'L', 'T', 'i', 'I' -> {
+                    int sz = (int) size;
+                    long l = get(b, p, Math.min(sz, 8), f.little); // wider integers keep their low 64 bits
+                    if (sz > 8) {
+                        l = get(b, f.little ? p : p + sz - 8, 8, f.little);
                     }
-                    if (Character.isLowerCase(c) && w < 8 && (v & (1L << (8 * w - 1))) != 0) {
-                        v |= -1L << (8 * w); // sign-extend
+                    double v;
+                    if (Character.isLowerCase(opt)) {
+                        if (sz < 8 && (l & (1L << (sz * 8 - 1))) != 0) {
+                            l |= -1L << (sz * 8 - 1); // sign extension
+                        }
+                        v = l;
+                    } else {
+                        v = LuaArgs.unsignedToDouble(l);
                     }
-                    p += w;
-                    lastInt = v;
-                    out.add(LuaReplies.number(v));
+                    out.add(LuaValue.valueOf(v));
                 }
-                case 'f', 'd' -> {
-                    need(b, p, w);
-                    long v = 0;
-                    for (int k = 0; k < w; k++) {
-                        int shift = 8 * (little ? k : w - 1 - k);
-                        v |= (long) (b[p + k] & 0xff) << shift;
-                    }
-                    p += w;
-                    out.add(LuaValue.valueOf(c == 'f' ? Float.intBitsToFloat((int) v) : Double.longBitsToDouble(v)));
-                }
+                case 'x' -> { }
+                case 'f' -> out.add(LuaValue.valueOf(Float.intBitsToFloat((int) get(b, p, 4, f.little))));
+                case 'd' -> out.add(LuaValue.valueOf(Double.longBitsToDouble(get(b, p, 8, f.little))));
                 case 'c' -> {
-                    int n = w == 0 ? (int) lastInt : w;
-                    if (w == 0 && !out.isEmpty()) {
-                        out.remove(out.size() - 1); // c0 takes its length from the previous item
+                    if (size == 0) {
+                        if (out.isEmpty() || !out.get(out.size() - 1).isnumber()) {
+                            throw new LuaError("format 'c0' needs a previous size");
+                        }
+                        size = (long) out.remove(out.size() - 1).todouble();
+                        if (!(size <= ld && pos <= ld - size)) {
+                            throw LuaArgs.argError(2, "unpack", "data string too short");
+                        }
                     }
-                    need(b, p, n);
-                    out.add(LuaValue.valueOf(java.util.Arrays.copyOfRange(b, p, p + n)));
-                    p += n;
+                    out.add(LuaValue.valueOf(java.util.Arrays.copyOfRange(b, p, p + (int) size)));
                 }
                 case 's' -> {
-                    int end = p;
-                    while (end < b.length && b[end] != 0) {
-                        end++;
+                    int e = p;
+                    while (e < b.length && b[e] != 0) {
+                        e++;
                     }
-                    if (end >= b.length) {
-                        throw new LuaError("unfinished string for format 's'");
+                    if (e == b.length) {
+                        throw new LuaError("unfinished string in data");
                     }
-                    out.add(LuaValue.valueOf(java.util.Arrays.copyOfRange(b, p, end)));
-                    p = end + 1;
+                    size = e - p + 1;
+                    out.add(LuaValue.valueOf(java.util.Arrays.copyOfRange(b, p, e)));
                 }
-                default -> throw new LuaError("invalid format option '" + c + "'");
+                default -> f.control(opt);
             }
+            pos += size;
         }
-        out.add(LuaValue.valueOf(p + 1));
+        out.add(LuaValue.valueOf(pos + 1));
         return LuaValue.varargsOf(out.toArray(LuaValue[]::new));
     }
 
-    private static void need(byte[] b, int p, int n) {
-        if (p < 0 || p + n > b.length) {
-            throw new LuaError("data string too short");
+    private static Varargs size(Varargs a) {
+        Format f = new Format(LuaArgs.checkString(a, 1, "size"), "size");
+        long pos = 0;
+        while (f.more()) {
+            char opt = f.next();
+            int size = f.size(opt);
+            pos += f.toAlign(pos, opt, size);
+            if (opt == 's') {
+                throw LuaArgs.argError(1, "size", "option 's' has no fixed size");
+            } else if (opt == 'c' && size == 0) {
+                throw LuaArgs.argError(1, "size", "option 'c0' has no fixed size");
+            }
+            if (!Character.isLetterOrDigit(opt)) {
+                f.control(opt);
+            }
+            pos += size;
         }
+        return LuaValue.valueOf(pos);
     }
 }

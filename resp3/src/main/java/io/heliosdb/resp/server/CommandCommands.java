@@ -23,17 +23,7 @@ final class CommandCommands {
         t.register("command|docs", Routing.SESSION, ctx -> docs(ctx, t));
         t.register("command|list", Routing.SESSION, ctx -> list(ctx, t));
         t.register("command|getkeys", Routing.SESSION, ctx -> getkeys(ctx, t));
-        t.register("command|help", Routing.SESSION, ctx -> Help.reply(ctx.out(), "COMMAND",
-                "(no subcommand)", "    Return details about all Redis commands.",
-                "COUNT", "    Return the total number of commands in this Redis server.",
-                "LIST", "    Return a list of all commands in this Redis server.",
-                "INFO [<command-name> ...]", "    Return details about multiple Redis commands.",
-                "    If no command names are given, documentation details for all",
-                "    commands are returned.",
-                "DOCS [<command-name> ...]", "    Return documentation details about multiple Redis commands.",
-                "    If no command names are given, documentation details for all",
-                "    commands are returned.",
-                "GETKEYS <full-command>", "    Return the keys from a full Redis command."));
+        t.register("command|help", Routing.SESSION, Help.redis("COMMAND"));
     }
 
     /** Top-level commands this server implements (with at least one implemented subcommand). */

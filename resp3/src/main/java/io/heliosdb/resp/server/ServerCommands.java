@@ -22,14 +22,12 @@ public final class ServerCommands {
 
     public static void register(CommandTable t) {
         CommandCommands.register(t);
+        ClusterCommands.register(t);
         t.register("info", Routing.ALL_SHARDS, MultiShardCommand.allShards(InfoCommand::run));
         t.register("config|get", Routing.SESSION, ServerCommands::configGet);
         t.register("config|set", Routing.SESSION, ServerCommands::configSet);
         t.register("config|resetstat", Routing.ALL_SHARDS, MultiShardCommand.allShards(ServerCommands::resetStat));
-        t.register("config|help", Routing.SESSION, ctx -> Help.reply(ctx.out(), "CONFIG",
-                "GET <pattern>", "    Return parameters matching the glob-like <pattern> and their values.",
-                "SET <directive> <value>", "    Set the configuration <directive> to <value>.",
-                "RESETSTAT", "    Reset statistics reported by the INFO command."));
+        t.register("config|help", Routing.SESSION, Help.redis("CONFIG"));
         t.register("dbsize", Routing.ALL_SHARDS, MultiShardCommand.allShards(ServerCommands::dbsize));
         t.register("flushdb", Routing.ALL_SHARDS, MultiShardCommand.allShards(call -> flush(call, false)));
         t.register("flushall", Routing.ALL_SHARDS, MultiShardCommand.allShards(call -> flush(call, true)));
@@ -47,16 +45,11 @@ public final class ServerCommands {
             ctx.server().slowLog().reset();
             ctx.out().ok();
         });
-        t.register("slowlog|help", Routing.SESSION, ctx -> Help.reply(ctx.out(), "SLOWLOG",
-                "GET [<count>]", "    Return top <count> entries from the slowlog (default: 10, -1 mean all).",
-                "    Entries are made of:", "    id, timestamp, time in microseconds, arguments array, client IP and port,",
-                "    client name", "LEN", "    Return the length of the slowlog.", "RESET", "    Reset the slowlog."));
+        t.register("slowlog|help", Routing.SESSION, Help.redis("SLOWLOG"));
         t.register("debug", Routing.ALL_SHARDS, MultiShardCommand.allShards(DebugCommand::run));
         t.register("shutdown", Routing.SESSION, ServerCommands::shutdown);
         t.register("memory|usage", Routing.KEYS, ServerCommands::memoryUsage);
-        t.register("memory|help", Routing.SESSION, ctx -> Help.reply(ctx.out(), "MEMORY",
-                "USAGE <key> [SAMPLES <count>]", "    Return memory in bytes used by <key> and its value. Nested values are",
-                "    sampled up to <count> times (default: 5, 0 means sample all)."));
+        t.register("memory|help", Routing.SESSION, Help.redis("MEMORY"));
     }
 
     /**
@@ -229,7 +222,7 @@ public final class ServerCommands {
             }
             count = (int) Math.min(Integer.MAX_VALUE, a.parseLong(2));
         } else if (a.count() > 3) {
-            ctx.wrongArgs();
+            ctx.out().error(Errors.subcommandSyntax(a.string(1), "slowlog"));
             return;
         }
         List<SlowLog.Entry> entries = ctx.server().slowLog().latest(count);

@@ -2,11 +2,11 @@ package io.heliosdb.resp.streams;
 
 import io.heliosdb.index.Keyspace;
 import io.heliosdb.index.ValueType;
-import io.heliosdb.index.collection.StreamValue;
 import io.heliosdb.index.collection.StreamValue.Consumer;
 import io.heliosdb.index.collection.StreamValue.Group;
 import io.heliosdb.index.collection.StreamValue.Id;
 import io.heliosdb.index.collection.StreamValue.Pending;
+import io.heliosdb.index.collection.StreamValue;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.codec.RespWriter;
 import io.heliosdb.resp.collections.TypedKeys;
@@ -14,6 +14,7 @@ import io.heliosdb.resp.command.CommandContext;
 import io.heliosdb.resp.command.CommandTable;
 import io.heliosdb.resp.command.Errors;
 import io.heliosdb.resp.command.Routing;
+import io.heliosdb.resp.keys.Help;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,7 @@ final class StreamGroups {
 
     static void register(CommandTable t) {
         t.register("xgroup|create", Routing.KEYS, StreamGroups::create);
+        t.register("xgroup|help", Routing.SESSION, Help.redis("XGROUP"));
         t.register("xgroup|setid", Routing.KEYS, StreamGroups::setid);
         t.register("xgroup|destroy", Routing.KEYS, StreamGroups::destroy);
         t.register("xgroup|createconsumer", Routing.KEYS, StreamGroups::createConsumer);
@@ -39,6 +41,7 @@ final class StreamGroups {
         t.register("xinfo|stream", Routing.KEYS, StreamGroups::infoStream);
         t.register("xinfo|groups", Routing.KEYS, StreamGroups::infoGroups);
         t.register("xinfo|consumers", Routing.KEYS, StreamGroups::infoConsumers);
+        t.register("xinfo|help", Routing.SESSION, Help.redis("XINFO"));
     }
 
     // ---- Redis' read counters (entries-read, lag) ----------------------------------------------
@@ -57,28 +60,7 @@ final class StreamGroups {
 
     /** streamEstimateDistanceFromFirstEverEntry. */
     static long estimate(StreamValue s, Id id) {
-        if (s.entriesAdded == 0) {
-            return 0;
-        }
-        if (s.size() == 0 && id.compareTo(s.lastId) <= 0) {
-            return s.entriesAdded;
-        }
-        int cmpLast = id.compareTo(s.lastId);
-        if (cmpLast == 0) {
-            return s.entriesAdded;
-        } else if (cmpLast > 0) {
-            return INVALID;
-        }
-        Id first = s.firstId() == null ? Id.MIN : s.firstId();
-        int cmpFirst = id.compareTo(first);
-        if (s.maxDeletedId.equals(Id.MIN) || s.maxDeletedId.compareTo(first) < 0) {
-            if (cmpFirst < 0) {
-                return s.entriesAdded - s.size();
-            } else if (cmpFirst == 0) {
-                return s.entriesAdded - s.size() + 1;
-            }
-        }
-        return INVALID;
+        return s.estimateEntriesRead(id);
     }
 
     /** What XREADGROUP does to the group's counters when it delivers {@code id}. */
