@@ -17,7 +17,9 @@ public final class FaultInjection {
         /** A step of a cross-shard command on its shard. */
         STEP,
         /** The coordinator's continuation on the origin shard. */
-        CONTINUATION
+        CONTINUATION,
+        /** Rendering a cross-shard command's reply (upper layers ask through {@link Shard#injectedFault}). */
+        REPLY
     }
 
     /** Decides, per point and shard, whether to fail there now. Called on shard threads. */

@@ -184,8 +184,8 @@ public final class Shard {
     @SuppressWarnings("unused") // through BUSY_SINCE
     private long busySince;
     private int busyDepth; // shard thread only: work inside work keeps the outer start
-    /** What runs now (a command's spec, a task), for the watchdog's report. */
-    private volatile Object busyWith;
+    /** What runs now (a command's spec, a task), for the watchdog's report: a racy read is fine there. */
+    private Object busyWith;
     private volatile Thread thread;
 
     /**
@@ -200,6 +200,16 @@ public final class Shard {
             }
         }
         busyWith = what;
+    }
+
+    /**
+     * A mailbox task begins inside a round of queued work: the watchdog times each task, not the
+     * whole round (netty runs up to a second of tasks per round under load).
+     */
+    private void taskBoundary() {
+        if (busyDepth == 1) {
+            BUSY_SINCE.setOpaque(this, System.nanoTime());
+        }
     }
 
     public void exitBusy() {
@@ -223,6 +233,11 @@ public final class Shard {
 
     /** Test-only failures (see {@link FaultInjection}); null in production. */
     FaultInjection.Plan faults;
+
+    /** For upper layers' own injection points: throws if the test's plan says so. Shard thread. */
+    public void injectedFault(FaultInjection.Point point) {
+        FaultInjection.check(faults, point, this);
+    }
 
     /** Runs a task so that its failure cannot stop the code that runs it (the FIFO, a key hand-over). */
     private void runGuarded(ShardTask task) {
@@ -318,6 +333,7 @@ public final class Shard {
     private void dispatch(ShardTask task) {
         // One failing task must not stop the shard: an exception escaping the drain would leave
         // drainScheduled set and the mailbox unserved forever. Count it, say where, go on.
+        taskBoundary();
         try {
             if (task.isControl()) {
                 task.run(this);

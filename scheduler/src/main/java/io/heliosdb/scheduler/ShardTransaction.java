@@ -283,8 +283,8 @@ public final class ShardTransaction {
 
     private void arrived(int index, Object result) {
         assert origin.inShardThread();
-        if (aborted) {
-            return;
+        if (aborted || (outer != null && outer.aborted)) {
+            return; // given up, or the transaction around it was: its shards are no longer held
         }
         if (index >= 0) {
             results[index] = result;
@@ -330,7 +330,20 @@ public final class ShardTransaction {
         }
     }
 
-    private enum Kind { LOCK, LOCK_KEYS, STEP, RELEASE, RELEASE_IF_HELD, ARRIVED, ABORT }
+    private enum Kind { LOCK, LOCK_KEYS, STEP, RELEASE, RELEASE_IF_HELD, ARRIVED }
+
+    /** A lock request failed on its shard: the coordinator gives up (on the origin's thread). */
+    private record Abort(ShardTransaction tx, long internalErrorId) implements ShardTask {
+        @Override
+        public boolean isControl() {
+            return true;
+        }
+
+        @Override
+        public void run(Shard shard) {
+            tx.abort(internalErrorId);
+        }
+    }
 
     private record Control(ShardTransaction tx, Kind kind, Function<Shard, Object> step, int index, boolean release,
                            java.util.List<KeyBytes> keys, Shard grantedOn) implements ShardTask {
@@ -369,7 +382,6 @@ public final class ShardTransaction {
                     }
                     tx.arrived(-1, null);
                 }
-                case ABORT -> tx.abort(index);
             }
         }
 
@@ -377,7 +389,9 @@ public final class ShardTransaction {
         @Override
         public void failed(Shard shard, long internalErrorId) {
             if (kind == Kind.LOCK || kind == Kind.LOCK_KEYS) {
-                tx.origin.postControl(new Control(tx, Kind.ABORT, null, (int) internalErrorId, false, null));
+                tx.origin.postControl(new Abort(tx, internalErrorId));
+            } else if (kind == Kind.STEP) { // threw around its step (release, commit gate): the coordinator still hears
+                tx.origin.postControl(new Result(tx, index, StepFailure.internal(internalErrorId)));
             }
         }
     }

@@ -70,7 +70,12 @@ class ServerCrashTest {
                     t.start();
                     writers.add(t);
                 }
-                Thread.sleep(300 + random.nextInt(1200));
+                // Kill at a random moment once the writers are going (on a loaded machine the server
+                // and its clients may take a while to get there; the count, not the clock, decides).
+                for (int i = 0; i < 3000 && acked(lastAcked) < 60; i++) {
+                    Thread.sleep(10);
+                }
+                Thread.sleep(random.nextInt(1200));
                 if (tiered) { // values and collections left RAM while they were being written
                     try (Jedis probe = new Jedis("127.0.0.1", port)) {
                         for (int i = 0; i < 100 && PersistenceTest.field(probe, "heliosdb_tier_values_moved_to_disk") == 0; i++) {
@@ -152,5 +157,13 @@ class ServerCrashTest {
             }
         }
         throw new AssertionError("the server did not start (exit " + p.waitFor() + ")");
+    }
+
+    private static long acked(AtomicLongArray lastAcked) {
+        long total = 0;
+        for (int w = 0; w < lastAcked.length(); w++) {
+            total += lastAcked.get(w) + 1;
+        }
+        return total;
     }
 }

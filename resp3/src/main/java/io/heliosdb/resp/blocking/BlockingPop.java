@@ -143,6 +143,7 @@ public abstract class BlockingPop implements MultiShardCommand {
             ShardState state = ServerContext.state(s);
             for (int k : p.keys) {
                 if (call.shardOfArg(k) == s) {
+                    call.blockedNow();
                     Blocking.register(state, call.db(), a.bytes(k), b);
                 }
             }

@@ -29,12 +29,21 @@ public final class CrossShardCall {
     private final Consumer<Consumer<RespWriter>> finisher;
     private final io.heliosdb.resp.engine.ClientSession session;
     private boolean finished;
+    /** What a failed transaction of this call must undo before the error is answered (EXEC: its WATCH). */
+    private Runnable onAbort;
+
+    public void onAbort(Runnable cleanup) {
+        this.onAbort = cleanup;
+    }
+
     /** Every transaction this call started: whatever they still hold is handed back when it answers. */
     private List<ShardTransaction> transactions;
     /** The MULTI/EXEC or script transaction this call runs inside (holding its shards), or null. */
     private final ShardTransaction outer;
     private final boolean synchronous;
     private final long startNanos = System.nanoTime();
+    /** When the call started waiting as a blocked client (0: it did not): waiting is not latency. */
+    private volatile long blockedNanos;
 
     public CrossShardCall(ServerContext server, Shard home, CommandSpec spec, Args source, int db, int protocol,
                           io.heliosdb.resp.engine.ClientSession session, Consumer<Consumer<RespWriter>> finisher) {
@@ -168,6 +177,11 @@ public final class CrossShardCall {
         transactions.add(t);
         return t.observe(stepObserver).onFailure(id -> {
             if (!finished) {
+                Runnable c = onAbort;
+                if (c != null) {
+                    onAbort = null;
+                    c.run();
+                }
                 finish(w -> w.error(Errors.internal(id))); // its locks are already released
             }
         });
@@ -252,12 +266,23 @@ public final class CrossShardCall {
         tx.lockAll(() -> tx.run(shards, step, true, () -> finishWith(tx, reply)));
     }
 
+    /**
+     * The call now waits as a blocked client (any shard's thread, once per key it waits on). As in
+     * Redis, the time it waits is not the command's latency: only what ran before it blocked counts.
+     */
+    public void blockedNow() {
+        if (blockedNanos == 0) {
+            blockedNanos = System.nanoTime();
+        }
+    }
+
     /** Writes the reply and lets the connection go on. Home loop only; exactly once. */
     public void finish(Consumer<RespWriter> reply) {
         assert home.inShardThread();
         assert !finished : "finish called twice";
         finished = true;
-        long micros = (System.nanoTime() - startNanos) / 1000;
+        long blocked = blockedNanos;
+        long micros = ((blocked != 0 ? blocked : System.nanoTime()) - startNanos) / 1000;
         if (server.latencyTracking()) {
             ServerContext.state(home).latencies.record(spec.id(), micros);
         }
@@ -270,6 +295,27 @@ public final class CrossShardCall {
                 t.releaseHeld(); // after a failed step a command may answer without releasing
             }
         }
-        finisher.accept(reply);
+        finisher.accept(guarded(reply));
+    }
+
+    /**
+     * The reply as the finisher will write it, guarded: if rendering throws (a bug in the command's
+     * reply code), what it wrote is taken back and the internal error goes out instead, so the
+     * client gets one answer and the connection (or the EXEC around this call) goes on.
+     */
+    private Consumer<RespWriter> guarded(Consumer<RespWriter> reply) {
+        return w -> {
+            io.netty.buffer.ByteBuf buf = w.buffer();
+            int mark = buf == null ? -1 : buf.writerIndex();
+            try {
+                home.injectedFault(io.heliosdb.scheduler.FaultInjection.Point.REPLY);
+                reply.accept(w);
+            } catch (Throwable t) {
+                if (mark >= 0) {
+                    buf.writerIndex(mark);
+                }
+                w.error(Errors.internal(server.shards().errors().report(home + " writing the reply of " + spec.name(), t)));
+            }
+        };
     }
 }

@@ -650,6 +650,21 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
     }
 
     /** Runs a command on the current (owning) thread with statistics and the slow log. */
+    /** What follows every command on its shard: blocked clients served, events announced, tracked reads remembered. */
+    private static void afterCommand(ShardState state, CommandSpec spec, Args args, ClientSession session,
+                                     io.heliosdb.resp.tracking.TrackingState tracking, int notify, int db) {
+        if (state.blocked.hasReady()) {
+            state.blocked.serveReady(state); // a push woke blocked clients: serve them before anything else runs
+        }
+        if (notify != 0) {
+            state.endNotify(notify, spec, args, db);
+        }
+        if (tracking != null) {
+            io.heliosdb.resp.tracking.TrackingCommands.afterCommand(state, spec, args, session, tracking);
+            state.currentClientId = 0;
+        }
+    }
+
     public static void execute(ShardState state, CommandSpec spec, CommandContext ctx, ByteBuf reply, Args args, ClientSession session) {
         execute(state, spec, ctx, reply, args, session, true);
     }
@@ -694,17 +709,13 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
             ctx.out().error(Errors.internal(ctx.server().shards().errors().report(
                     state.shard() + " running " + spec.name(), e)));
         }
-        if (state.blocked.hasReady()) {
-            state.blocked.serveReady(state); // a push woke blocked clients: serve them before anything else runs
+        try {
+            afterCommand(state, spec, args, session, tracking, notify, ctx.dbIndex());
+        } catch (Throwable e) { // the reply is written: report, add nothing to it
+            ctx.server().shards().errors().report(state.shard() + " after " + spec.name(), e);
+        } finally {
+            shard.exitBusy();
         }
-        if (notify != 0) {
-            state.endNotify(notify, spec, args, ctx.dbIndex());
-        }
-        if (tracking != null) {
-            io.heliosdb.resp.tracking.TrackingCommands.afterCommand(state, spec, args, session, tracking);
-            state.currentClientId = 0;
-        }
-        shard.exitBusy();
         long micros = (System.nanoTime() - t0) / 1000;
         int id = spec.id();
         state.commandCalls[id]++;

@@ -6,10 +6,8 @@ import io.heliosdb.resp.command.CrossShardCall;
 import io.heliosdb.resp.engine.CommandLatencies;
 import io.heliosdb.resp.engine.ServerContext;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -45,7 +43,7 @@ public final class LatencyHistograms {
         var a = call.args();
         call.runOnce(server.shards().all(), s -> ServerContext.state(s).latencies.copies(), (out, r) -> {
             Histogram[] merged = merge(r, commands);
-            Set<CommandSpec> chosen = new LinkedHashSet<>();
+            List<CommandSpec> chosen = new ArrayList<>(); // Redis answers a name given twice twice
             if (a.count() == 2) {
                 chosen.addAll(server.table().allRows());
             } else {

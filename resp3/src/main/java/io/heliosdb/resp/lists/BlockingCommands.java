@@ -207,6 +207,7 @@ public final class BlockingCommands {
                 Blocked b = new Blocked(this, call);
                 tx.release(new Shard[]{dst});
                 tx.run(new Shard[]{src}, s -> {
+                    call.blockedNow();
                     Blocking.register(ServerContext.state(s), call.db(), a.bytes(1), b);
                     return null;
                 }, true, () -> arm(call, b, p));

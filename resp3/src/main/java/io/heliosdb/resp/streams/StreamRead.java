@@ -474,6 +474,7 @@ final class StreamRead {
                 tx.run(shards, s -> {
                     ShardState st = ServerContext.state(s);
                     for (int arg : byShard.get(s)) {
+                        call.blockedNow();
                         Blocking.register(st, call.db(), a.bytes(arg), waiter); // a group reader also hears of the stream's deletion
                     }
                     return null;

@@ -133,6 +133,7 @@ public final class Exec implements MultiShardCommand {
             }
             locked = shards.toArray(Shard[]::new);
             tx = call.transaction(locked);
+            call.onAbort(() -> WatchedKeys.end(watch));
             tx.lockAll(this::checkWatch);
         }
 
