@@ -18,6 +18,7 @@ public final class ServerContext {
     private final CommandTable table;
     private final ConfigRegistry config;
     private final ClientRegistry clients = new ClientRegistry();
+    private final Monitors monitors = new Monitors();
     private final SlowLog slowLog = new SlowLog();
     private final Clock clock;
     private final long startMillis;
@@ -249,6 +250,10 @@ public final class ServerContext {
 
     public ConfigRegistry config() {
         return config;
+    }
+
+    public Monitors monitors() {
+        return monitors;
     }
 
     public ClientRegistry clients() {
