@@ -19,6 +19,7 @@ public final class ServerContext {
     private final ConfigRegistry config;
     private final ClientRegistry clients = new ClientRegistry();
     private final Monitors monitors = new Monitors();
+    private final io.heliosdb.resp.keys.MigrateSockets migrateSockets = new io.heliosdb.resp.keys.MigrateSockets();
     private final SlowLog slowLog = new SlowLog();
     private final Clock clock;
     private final long startMillis;
@@ -250,6 +251,11 @@ public final class ServerContext {
 
     public ConfigRegistry config() {
         return config;
+    }
+
+    /** MIGRATE's cached connections to its targets. */
+    public io.heliosdb.resp.keys.MigrateSockets migrateSockets() {
+        return migrateSockets;
     }
 
     public Monitors monitors() {
