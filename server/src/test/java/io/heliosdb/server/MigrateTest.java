@@ -100,6 +100,29 @@ class MigrateTest {
     }
 
     @Test
+    void worksInsideMultiAndScriptsAsInRedis() throws Exception {
+        String port = Integer.toString(target.port);
+        String[][] calls = {{"SET", "a", "1"}, {"SET", "b", "2"}, {"SET", "c", "3"}, {"MULTI"},
+                {"MIGRATE", "127.0.0.1", port, "a", "0", "1000"}, {"GET", "a"},
+                {"MIGRATE", "127.0.0.1", port, "", "0", "1000", "KEYS", "b", "nokey"}, {"EXEC"},
+                {"EVAL", "return redis.call('migrate','127.0.0.1',ARGV[1],KEYS[1],'0','1000')", "1", "c", port},
+                {"EVAL", "return redis.call('migrate','127.0.0.1',ARGV[1],KEYS[1],'0','1000')", "1", "nokey", port},
+                {"EXISTS", "a", "b", "c"}};
+        StringBuilder[] seen = {new StringBuilder(), new StringBuilder()};
+        int[] sources = {redisSource.port, helios.port()};
+        for (int s = 0; s < 2; s++) {
+            try (RawClient src = new RawClient(sources[s]); RawClient t = new RawClient(target.port)) {
+                t.call("FLUSHALL");
+                for (String[] c : calls) {
+                    seen[s].append(src.call(c)).append('\n');
+                }
+                seen[s].append(t.call("MGET", "a", "b", "c"));
+            }
+        }
+        assertEquals(seen[0].toString(), seen[1].toString());
+    }
+
+    @Test
     void valuesAndTtlsArriveInEitherTarget() throws Exception {
         try (TestServer other = TestServer.start(); RawClient h = new RawClient(helios.port())) {
             for (int port : new int[] {target.port, other.port()}) {

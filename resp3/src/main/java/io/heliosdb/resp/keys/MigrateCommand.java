@@ -97,17 +97,19 @@ final class MigrateCommand {
         }
         MigrateSockets sockets = call.server().migrateSockets();
         Shard home = call.home();
-        Runnable io = () -> {
+        Runnable closeIdle = () -> home.loop().schedule(() -> sockets.closeIdle(call.server().clock().millis()),
+                MigrateSockets.IDLE_MILLIS + 100, TimeUnit.MILLISECONDS);
+        if (call.isSynchronous()) {
+            // inside a script, which runs synchronously on this thread: block like Redis' MIGRATE does
+            transferred(call, r, tx, shards, groups, transfer(sockets, r, found, call.server().clock().millis()));
+            closeIdle.run();
+            return;
+        }
+        Thread.ofVirtual().name("migrate").start(() -> {
             Outcome o = transfer(sockets, r, found, call.server().clock().millis());
             home.loop().execute(() -> transferred(call, r, tx, shards, groups, o));
-            home.loop().schedule(() -> sockets.closeIdle(call.server().clock().millis()),
-                    MigrateSockets.IDLE_MILLIS + 100, TimeUnit.MILLISECONDS);
-        };
-        if (call.inTransaction() && call.outer() == null) {
-            io.run(); // inside a script, which runs synchronously: block like Redis' MIGRATE does
-        } else {
-            Thread.ofVirtual().name("migrate").start(io);
-        }
+            closeIdle.run();
+        });
     }
 
     /** The target's answers: the reply for the client, and which keys it restored. */
