@@ -47,6 +47,26 @@ class MonitorTest {
         assertEquals(session(redis.port), session(helios.port()));
     }
 
+    @Test
+    void aBlockedCommandIsShownWhenItBlocks() throws Exception {
+        assertEquals(blocking(redis.port), blocking(helios.port()));
+    }
+
+    private static List<String> blocking(int port) throws Exception {
+        List<String> seen = new ArrayList<>();
+        try (RawClient m = new RawClient(port); RawClient c = new RawClient(port); RawClient o = new RawClient(port)) {
+            seen.add(m.call("MONITOR"));
+            c.send(words("BLPOP", "queue", "0"));
+            seen.add(mask(m.read())); // before anything is pushed
+            o.call("RPUSH", "queue", "job");
+            seen.add(mask(m.read()));
+            seen.add(c.read());
+            c.call("PING", "sentinel");
+            readUntilSentinel(m, seen);
+        }
+        return seen;
+    }
+
     private static List<String> session(int port) throws Exception {
         List<String> seen = new ArrayList<>();
         try (RawClient m = new RawClient(port); RawClient c = new RawClient(port); RawClient m3 = new RawClient(port)) {

@@ -136,6 +136,11 @@ public final class CommandSpec {
         return allowedWhenSubscribed;
     }
 
+    /** May wait before it answers (BLPOP, XREAD BLOCK, WAIT): Redis shows it to monitors when it blocks. */
+    public boolean mayBlock() {
+        return flags.contains("blocking") || (container == null && name.equals("wait"));
+    }
+
     public boolean touchesKeyspace() {
         return touchesKeyspace;
     }

@@ -622,8 +622,8 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
                 return reject(MONITOR_KEYSPACE, spec);
             }
             monitorLine = monitors.line(session, false, session.db, spec, args);
-            if (spec.runsScript()) {
-                monitors.deliver(monitorLine); // before the script's own calls
+            if (spec.runsScript() || spec.mayBlock()) {
+                monitors.deliver(monitorLine); // before the script's own calls; a blocked call when it blocks
                 monitorLine = null;
             }
         }

@@ -8,7 +8,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * WAIT numreplicas timeout. HeliosDB has no replicas, so no write is ever acknowledged by one: the
  * answer is 0, at once when nothing is awaited or the caller may not block (inside MULTI), else when
- * the timeout passes; a timeout of 0 waits for good, as Redis does with too few replicas.
+ * the timeout passes or CLIENT UNBLOCK ends it; a timeout of 0 waits for good, as Redis does with
+ * too few replicas.
  */
 final class WaitCommand {
     private WaitCommand() {}
@@ -33,9 +34,47 @@ final class WaitCommand {
             call.finish(w -> w.integer(0));
             return;
         }
-        if (timeout > 0) {
-            call.home().loop().schedule(() -> call.finish(w -> w.integer(0)), timeout, TimeUnit.MILLISECONDS);
+        new Blocked(call).start(timeout);
+    }
+
+    /** A WAIT that blocks: answered 0 when its timeout passes or CLIENT UNBLOCK ends it; never if it waits for good. */
+    private static final class Blocked implements io.heliosdb.resp.lists.BlockingCommands.Unblockable {
+        private final CrossShardCall call;
+        private final java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+
+        Blocked(CrossShardCall call) {
+            this.call = call;
         }
-        // timeout 0: the client stays blocked until it disconnects (no replica will ever acknowledge)
+
+        void start(long timeoutMillis) {
+            long id = call.session().id;
+            call.server().blockedCalls.put(id, this);
+            call.session().channel.closeFuture().addListener(f -> {
+                if (done.compareAndSet(false, true)) {
+                    call.server().blockedCalls.remove(id, this); // the client left while waiting
+                }
+            });
+            if (timeoutMillis > 0) {
+                call.home().loop().schedule(() -> end(w -> w.integer(0)), timeoutMillis, TimeUnit.MILLISECONDS);
+            }
+        }
+
+        @Override
+        public boolean unblock(boolean error) {
+            return end(error ? w -> w.error("UNBLOCKED client unblocked via CLIENT UNBLOCK") : w -> w.integer(0));
+        }
+
+        private boolean end(java.util.function.Consumer<io.heliosdb.resp.codec.RespWriter> reply) {
+            if (!done.compareAndSet(false, true)) {
+                return false;
+            }
+            call.server().blockedCalls.remove(call.session().id, this);
+            if (call.home().inShardThread()) {
+                call.finish(reply);
+            } else {
+                call.home().loop().execute(() -> call.finish(reply));
+            }
+            return true;
+        }
     }
 }
