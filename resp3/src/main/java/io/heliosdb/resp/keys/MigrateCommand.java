@@ -106,8 +106,14 @@ final class MigrateCommand {
             return;
         }
         Thread.ofVirtual().name("migrate").start(() -> {
-            Outcome o = transfer(sockets, r, found, call.server().clock().millis());
-            home.loop().execute(() -> transferred(call, r, tx, shards, groups, o));
+            Outcome o;
+            try {
+                o = transfer(sockets, r, found, call.server().clock().millis());
+            } catch (RuntimeException e) {
+                o = new Outcome("ERR internal error: " + e, List.of()); // the keys must be released whatever happened
+            }
+            Outcome outcome = o;
+            home.loop().execute(() -> transferred(call, r, tx, shards, groups, outcome));
             closeIdle.run();
         });
     }
