@@ -22,6 +22,10 @@ class MonitorTest {
             {"SET", "k", "v"}, {"SET", "a b", "x\"y\n\u0001"}, {"GET", "k"}, {"GET"},
             {"EVAL", "redis.call('set','a','1'); return redis.call('get','a')", "0"},
             {"EVAL", "return redis.call('mset',KEYS[1],'1',KEYS[2],'2')", "2", "{t}x", "{t}y"},
+            {"FUNCTION", "LOAD", "REPLACE", "#!lua name=monlib\nredis.register_function('f', function(keys, args) "
+                    + "redis.call('select', '2') return redis.call('set', keys[1], args[1]) end)"},
+            {"FCALL", "f", "1", "fk", "v"}, {"EVALSHA", "0000000000000000000000000000000000000000", "0"},
+            {"EVAL", "return redis.call('nosuch')", "0"}, {"EVAL", "return redis.pcall('incr', 'fk')", "0"},
             {"MULTI"}, {"SET", "x", "1"}, {"INCR", "x"}, {"MSET", "a", "1", "b", "2", "c", "3"}, {"EXEC"},
             {"SELECT", "3"}, {"SET", "z", "1"}, {"SELECT", "0"}, {"AUTH", "foo"}, {"AUTH", "user", "pw"},
             {"HELLO", "2", "AUTH", "default", "bar"}, {"HELLO", "2", "SETNAME", "n", "AUTH", "default", "bar"},

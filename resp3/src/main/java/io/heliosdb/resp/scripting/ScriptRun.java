@@ -273,6 +273,9 @@ final class ScriptRun implements BusyScript {
         writer.wrap(reply, scriptResp);
         if (spec.name().equals("select")) {
             select();
+            if (server.monitors().active()) {
+                server.monitors().feed(session, true, db, spec, args); // shown in the database it selected
+            }
         } else {
             String error = dispatch(spec);
             if (error != null) {
