@@ -36,6 +36,10 @@ final class Lolwut {
             }
             opts[i] = a.parseLong(first + i);
         }
+        if (version == 5 && schotterPixels(opt(opts, 0, 66), opt(opts, 1, 8), opt(opts, 2, 12)) > MAX_PIXELS) {
+            ctx.out().error(TOO_LARGE); // Redis would draw it: hundreds of MB for one reply
+            return;
+        }
         String text;
         if (version == 5) {
             text = schotter(opt(opts, 0, 66), opt(opts, 1, 8), opt(opts, 2, 12));
@@ -60,7 +64,19 @@ final class Lolwut {
         return ThreadLocalRandom.current().nextInt(Integer.MAX_VALUE);
     }
 
+    /** Version 5 with one square per row and 200 per column is an 800-megapixel canvas; this bounds it. */
+    static final long MAX_PIXELS = 1L << 24;
+    static final String TOO_LARGE = "ERR LOLWUT canvas too large (at most " + MAX_PIXELS + " pixels in HeliosDB)";
+
     // ---- version 5: Schotter ----------------------------------------------------------------
+
+    static long schotterPixels(long colsArg, long perRowArg, long perColArg) {
+        int cols = clamp(colsArg, 1000), perRow = clamp(perRowArg, 200), perCol = clamp(perColArg, 200);
+        int width = cols * 2;
+        int padding = width > 4 ? 2 : 0;
+        float side = (float) (width - padding * 2) / perRow;
+        return (long) width * (int) (side * perCol + padding * 2);
+    }
 
     static String schotter(long colsArg, long perRowArg, long perColArg) {
         int cols = clamp(colsArg, 1000), perRow = clamp(perRowArg, 200), perCol = clamp(perColArg, 200);
