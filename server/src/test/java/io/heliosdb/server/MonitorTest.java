@@ -91,6 +91,11 @@ class MonitorTest {
             seen.add(m.call("MONITOR"));
             seen.add(m.call("EXEC"));
             seen.add(mask(m.read()));
+            seen.add(m.call("MULTI"));
+            seen.add(mask(m.read()));
+            seen.add(m.call("GET", "k")); // refused when queued
+            seen.add(m.call("EXEC"));
+            seen.add(mask(m.read()));
             seen.add(m.call("RESET"));
             seen.add(m3.call("HELLO", "3").startsWith("%") ? "resp3" : "resp2?");
             seen.add(m3.call("MONITOR"));

@@ -457,6 +457,9 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         if (spec.noMulti()) {
             return reject("ERR Command not allowed inside a transaction", spec);
         }
+        if (session.monitor && spec.touchesKeyspace()) {
+            return reject(MONITOR_KEYSPACE, spec); // refused when queued, as Redis refuses it before queueing
+        }
         session.multi.add(io.heliosdb.resp.transactions.QueuedCommand.copyOf(spec, args));
         boolean suppress = consumeSuppress();
         ByteBuf o = out();
