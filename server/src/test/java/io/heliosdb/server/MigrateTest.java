@@ -7,6 +7,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -120,6 +122,28 @@ class MigrateTest {
             }
         }
         assertEquals(seen[0].toString(), seen[1].toString());
+    }
+
+    @Test
+    void eachMovedKeyIsAnnouncedAsDeleted() throws Exception {
+        List<List<String>> seen = new ArrayList<>();
+        for (int port : new int[] {redisSource.port, helios.port()}) {
+            try (RawClient c = new RawClient(port); RawClient sub = new RawClient(port)) {
+                c.call("CONFIG", "SET", "notify-keyspace-events", "KEA");
+                c.call("MSET", "a", "1", "b", "2", "c", "3");
+                sub.call("PSUBSCRIBE", "__keyevent@0__:*");
+                c.call("MIGRATE", "127.0.0.1", Integer.toString(target.port), "", "0", "1000", "REPLACE", "KEYS", "a", "b", "c");
+                c.call("PUBLISH", "__keyevent@0__:end", "x");
+                List<String> events = new ArrayList<>();
+                for (String m = sub.read(); !m.contains(":end"); m = sub.read()) {
+                    events.add(m);
+                }
+                java.util.Collections.sort(events); // shards announce their keys in their own order
+                seen.add(events);
+                c.call("CONFIG", "SET", "notify-keyspace-events", "");
+            }
+        }
+        assertEquals(seen.get(0), seen.get(1));
     }
 
     @Test
