@@ -49,14 +49,16 @@ final class WaitCommand {
         void start(long timeoutMillis) {
             long id = call.session().id;
             call.server().blockedCalls.put(id, this);
+            java.util.concurrent.Future<?> timer = timeoutMillis > 0
+                    ? call.home().loop().schedule(() -> end(w -> w.integer(0)), timeoutMillis, TimeUnit.MILLISECONDS) : null;
             call.session().channel.closeFuture().addListener(f -> {
                 if (done.compareAndSet(false, true)) {
                     call.server().blockedCalls.remove(id, this); // the client left while waiting
+                    if (timer != null) {
+                        timer.cancel(false);
+                    }
                 }
             });
-            if (timeoutMillis > 0) {
-                call.home().loop().schedule(() -> end(w -> w.integer(0)), timeoutMillis, TimeUnit.MILLISECONDS);
-            }
         }
 
         @Override
