@@ -212,6 +212,32 @@ class MigrateTest {
     }
 
     @Test
+    void aTargetThatStopsReadingTimesOutAsInRedis() throws Exception {
+        byte[] big = new byte[12 << 20]; // incompressible, larger than the socket buffers
+        new java.util.Random(7).nextBytes(big);
+        String[] answers = new String[2];
+        int[] sources = {redisSource.port, helios.port()};
+        for (int s = 0; s < 2; s++) {
+            try (ServerSocket deaf = new ServerSocket(0); RawClient c = new RawClient(sources[s])) {
+                Thread accept = Thread.ofVirtual().start(() -> {
+                    try (Socket never = deaf.accept()) {
+                        Thread.sleep(5000); // accepts, never reads
+                    } catch (Exception ignored) {
+                        // closed by the test
+                    }
+                });
+                c.send(List.of("SET".getBytes(), "big".getBytes(), big));
+                c.read();
+                answers[s] = c.call("MIGRATE", "127.0.0.1", Integer.toString(deaf.getLocalPort()), "big", "0", "300")
+                        + " / " + c.call("EXISTS", "big");
+                accept.interrupt();
+            }
+        }
+        assertEquals("-IOERR error or timeout writing to target instance / :1", answers[0]);
+        assertEquals(answers[0], answers[1]);
+    }
+
+    @Test
     void theLoopServesOtherClientsWhileTheTargetIsSlow() throws Exception {
         CountDownLatch pinged = new CountDownLatch(1);
         try (ServerSocket slow = new ServerSocket(0); TestServer one = TestServer.start("--shards", "1");

@@ -101,14 +101,14 @@ final class MigrateCommand {
                 MigrateSockets.IDLE_MILLIS + 100, TimeUnit.MILLISECONDS);
         if (call.isSynchronous()) {
             // inside a script, which runs synchronously on this thread: block like Redis' MIGRATE does
-            transferred(call, r, tx, shards, groups, transfer(sockets, r, found, call.server().clock().millis()));
+            transferred(call, r, tx, shards, groups, transfer(sockets, r, found, call.server().clock().millis(), home.loop()));
             closeIdle.run();
             return;
         }
         Thread.ofVirtual().name("migrate").start(() -> {
             Outcome o;
             try {
-                o = transfer(sockets, r, found, call.server().clock().millis());
+                o = transfer(sockets, r, found, call.server().clock().millis(), home.loop());
             } catch (RuntimeException e) {
                 o = new Outcome("ERR internal error: " + e, List.of()); // the keys must be released whatever happened
             }
@@ -121,7 +121,9 @@ final class MigrateCommand {
     /** The target's answers: the reply for the client, and which keys it restored. */
     private record Outcome(String error, List<Integer> restored) {}
 
-    private static Outcome transfer(MigrateSockets sockets, Request r, List<Found> found, long now) {
+    /** {@code timers} bounds each write: a target that stops reading gets the socket closed under it. */
+    private static Outcome transfer(MigrateSockets sockets, Request r, List<Found> found, long now,
+                                    java.util.concurrent.ScheduledExecutorService timers) {
         for (int attempt = 0; ; attempt++) {
             MigrateSockets.Target t;
             try {
@@ -138,9 +140,9 @@ final class MigrateCommand {
             List<Integer> restored = new ArrayList<>();
             String targetError = null;
             int read = 0;
+            java.util.concurrent.atomic.AtomicBoolean writeTimedOut = new java.util.concurrent.atomic.AtomicBoolean();
             try {
-                t.out.write(commands(r, found, select));
-                t.out.flush();
+                writeInChunks(t, commands(r, found, select), r.timeout, timers, writeTimedOut);
                 writing = false;
                 String auth = r.password != null ? line(t) : null;
                 String sel = select ? line(t) : null;
@@ -159,7 +161,7 @@ final class MigrateCommand {
                 }
             } catch (IOException e) {
                 t.close();
-                boolean timedOut = e instanceof SocketTimeoutException;
+                boolean timedOut = e instanceof SocketTimeoutException || writeTimedOut.get();
                 if (reused && read == 0 && !timedOut && attempt == 0) {
                     continue; // the cached connection was closed by the target: try once with a fresh one
                 }
@@ -171,6 +173,25 @@ final class MigrateCommand {
             t.lastDb = targetError != null ? -1 : (int) r.db;
             sockets.give(t, now);
             return new Outcome(targetError, restored);
+        }
+    }
+
+    /** Redis writes in 64 KiB chunks, each within the timeout (its connSyncWrite). */
+    private static void writeInChunks(MigrateSockets.Target t, byte[] b, long timeoutMillis,
+                                      java.util.concurrent.ScheduledExecutorService timers,
+                                      java.util.concurrent.atomic.AtomicBoolean timedOut) throws IOException {
+        for (int off = 0; off < b.length; off += 64 * 1024) {
+            int n = Math.min(64 * 1024, b.length - off);
+            java.util.concurrent.ScheduledFuture<?> guard = timers.schedule(() -> {
+                timedOut.set(true);
+                t.close(); // unblocks the write below with an exception
+            }, timeoutMillis, TimeUnit.MILLISECONDS);
+            try {
+                t.out.write(b, off, n);
+                t.out.flush();
+            } finally {
+                guard.cancel(false);
+            }
         }
     }
 
