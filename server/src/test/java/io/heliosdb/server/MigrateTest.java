@@ -228,12 +228,16 @@ class MigrateTest {
                 });
                 c.send(List.of("SET".getBytes(), "big".getBytes(), big));
                 c.read();
-                answers[s] = c.call("MIGRATE", "127.0.0.1", Integer.toString(deaf.getLocalPort()), "big", "0", "300")
-                        + " / " + c.call("EXISTS", "big");
+                String port = Integer.toString(deaf.getLocalPort());
+                answers[s] = c.call("MIGRATE", "127.0.0.1", port, "big", "0", "300") + " / " + c.call("EXISTS", "big")
+                        // from a script, which blocks its loop while it waits, as Redis does
+                        + " / " + c.call("EVAL", "return redis.pcall('migrate', '127.0.0.1', ARGV[1], KEYS[1], '0', '300')",
+                        "1", "big", port);
                 accept.interrupt();
             }
         }
-        assertEquals("-IOERR error or timeout writing to target instance / :1", answers[0]);
+        assertEquals("-IOERR error or timeout writing to target instance / :1 / -IOERR error or timeout writing to target instance",
+                answers[0]);
         assertEquals(answers[0], answers[1]);
     }
 

@@ -101,14 +101,14 @@ final class MigrateCommand {
                 MigrateSockets.IDLE_MILLIS + 100, TimeUnit.MILLISECONDS);
         if (call.isSynchronous()) {
             // inside a script, which runs synchronously on this thread: block like Redis' MIGRATE does
-            transferred(call, r, tx, shards, groups, transfer(sockets, r, found, call.server().clock().millis(), home.loop()));
+            transferred(call, r, tx, shards, groups, transfer(sockets, r, found, call.server().clock().millis()));
             closeIdle.run();
             return;
         }
         Thread.ofVirtual().name("migrate").start(() -> {
             Outcome o;
             try {
-                o = transfer(sockets, r, found, call.server().clock().millis(), home.loop());
+                o = transfer(sockets, r, found, call.server().clock().millis());
             } catch (RuntimeException e) {
                 o = new Outcome("ERR internal error: " + e, List.of()); // the keys must be released whatever happened
             }
@@ -121,9 +121,7 @@ final class MigrateCommand {
     /** The target's answers: the reply for the client, and which keys it restored. */
     private record Outcome(String error, List<Integer> restored) {}
 
-    /** {@code timers} bounds each write: a target that stops reading gets the socket closed under it. */
-    private static Outcome transfer(MigrateSockets sockets, Request r, List<Found> found, long now,
-                                    java.util.concurrent.ScheduledExecutorService timers) {
+    private static Outcome transfer(MigrateSockets sockets, Request r, List<Found> found, long now) {
         for (int attempt = 0; ; attempt++) {
             MigrateSockets.Target t;
             try {
@@ -142,7 +140,7 @@ final class MigrateCommand {
             int read = 0;
             java.util.concurrent.atomic.AtomicBoolean writeTimedOut = new java.util.concurrent.atomic.AtomicBoolean();
             try {
-                writeInChunks(t, commands(r, found, select), r.timeout, timers, writeTimedOut);
+                writeInChunks(t, commands(r, found, select), r.timeout, writeTimedOut);
                 writing = false;
                 String auth = r.password != null ? line(t) : null;
                 String sel = select ? line(t) : null;
@@ -176,13 +174,16 @@ final class MigrateCommand {
         }
     }
 
-    /** Redis writes in 64 KiB chunks, each within the timeout (its connSyncWrite). */
+    /**
+     * Redis writes in 64 KiB chunks, each within the timeout (its connSyncWrite): a target that stops
+     * reading gets the socket closed under the blocked write. The timer is not a shard loop, which
+     * may be the very thread writing (a script's MIGRATE).
+     */
     private static void writeInChunks(MigrateSockets.Target t, byte[] b, long timeoutMillis,
-                                      java.util.concurrent.ScheduledExecutorService timers,
                                       java.util.concurrent.atomic.AtomicBoolean timedOut) throws IOException {
         for (int off = 0; off < b.length; off += 64 * 1024) {
             int n = Math.min(64 * 1024, b.length - off);
-            java.util.concurrent.ScheduledFuture<?> guard = timers.schedule(() -> {
+            java.util.concurrent.ScheduledFuture<?> guard = MigrateSockets.TIMERS.schedule(() -> {
                 timedOut.set(true);
                 t.close(); // unblocks the write below with an exception
             }, timeoutMillis, TimeUnit.MILLISECONDS);

@@ -19,6 +19,18 @@ import java.util.Map;
 public final class MigrateSockets {
     static final int MAX_CACHED = 64;
     static final long IDLE_MILLIS = 10_000;
+    /** Write deadlines of every MIGRATE: one daemon thread that only closes sockets. */
+    static final java.util.concurrent.ScheduledThreadPoolExecutor TIMERS = timers();
+
+    private static java.util.concurrent.ScheduledThreadPoolExecutor timers() {
+        var t = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
+            Thread th = new Thread(r, "migrate-timeouts");
+            th.setDaemon(true);
+            return th;
+        });
+        t.setRemoveOnCancelPolicy(true); // a write done in time leaves nothing queued
+        return t;
+    }
 
     /** One open connection to a target. */
     static final class Target {
