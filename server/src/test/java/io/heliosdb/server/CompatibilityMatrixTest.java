@@ -22,7 +22,6 @@ class CompatibilityMatrixTest {
             Map.entry("asking", "standalone: says cluster support is disabled, as Redis does"),
             Map.entry("client", "no replicas, so TYPE master/replica match nothing"),
             Map.entry("cluster", "standalone: every subcommand says cluster support is disabled, as Redis does"),
-            Map.entry("command", "GETKEYSANDFLAGS not yet"),
             Map.entry("config", "no REWRITE yet"),
             Map.entry("debug", "SLEEP and OBJECT only"),
             Map.entry("info", "sections and fields clients read; persistence reports the in-memory build"),
@@ -31,6 +30,9 @@ class CompatibilityMatrixTest {
             Map.entry("readonly", "standalone: says cluster support is disabled, as Redis does"),
             Map.entry("readwrite", "standalone: says cluster support is disabled, as Redis does"),
             Map.entry("scan", "cursor encodes the shard in its low 10 bits"),
+            Map.entry("module", "Redis modules cannot be loaded: LIST is empty, LOAD/LOADEX/UNLOAD fail with Redis' errors"),
+            Map.entry("lolwut", "VERSION 5 canvases above 16M pixels are refused (Redis draws up to 800M)"),
+            Map.entry("wait", "no replicas yet, so it answers 0 (at once, or when its timeout passes)"),
             Map.entry("shutdown", "in-memory build: SAVE has nothing to write yet"));
 
     static String render(CommandTable table) {

@@ -35,6 +35,11 @@ public final class CommandContext {
         out.wrap(reply, protocol);
     }
 
+    /** True for a command a script runs (redis.call), which monitors see as "lua". */
+    public boolean fromScript() {
+        return shard != null && this == shard.scriptContext();
+    }
+
     public Args args() {
         return args;
     }

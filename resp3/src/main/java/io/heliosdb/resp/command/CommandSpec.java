@@ -37,6 +37,8 @@ public final class CommandSpec {
     final boolean allowedWhenSubscribed;
     /** Refused inside MULTI (Redis' no-multi flag). */
     final boolean noMulti;
+    /** Reads, writes or may replicate: refused to a client in MONITOR mode, which Redis treats as a replica. */
+    final boolean touchesKeyspace;
 
     Command handler;
     Routing routing;
@@ -83,6 +85,7 @@ public final class CommandSpec {
         this.denyOom = flags.contains("denyoom");
         this.transactionControl = container == null && java.util.Set.of("exec", "discard", "multi", "watch", "quit", "reset").contains(name);
         this.noMulti = flags.contains("no_multi");
+        this.touchesKeyspace = write || flags.contains("readonly") || flags.contains("may_replicate");
         this.runsScript = container == null && java.util.Set.of("eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro").contains(name);
         this.allowedWhenSubscribed = container == null && java.util.Set.of("ping", "subscribe", "ssubscribe", "psubscribe",
                 "unsubscribe", "sunsubscribe", "punsubscribe", "quit", "reset").contains(name);
@@ -131,6 +134,15 @@ public final class CommandSpec {
 
     public boolean allowedWhenSubscribed() {
         return allowedWhenSubscribed;
+    }
+
+    /** May wait before it answers (BLPOP, XREAD BLOCK, WAIT): Redis shows it to monitors when it blocks. */
+    public boolean mayBlock() {
+        return flags.contains("blocking") || (container == null && name.equals("wait"));
+    }
+
+    public boolean touchesKeyspace() {
+        return touchesKeyspace;
     }
 
     public boolean noMulti() {

@@ -252,6 +252,11 @@ public final class CrossShardCall {
         return outer;
     }
 
+    /** A call from a running script: it must finish before {@code executeAcross} returns. */
+    public boolean isSynchronous() {
+        return synchronous;
+    }
+
     /** True inside MULTI/EXEC or a script: blocking commands must not block (Redis runs them as timed out). */
     public boolean inTransaction() {
         return outer != null || synchronous;

@@ -30,6 +30,7 @@ public final class ConnectionCommands {
         t.register("hello", Routing.SESSION, ConnectionCommands::hello);
         t.register("auth", Routing.SESSION, ConnectionCommands::auth);
         t.register("select", Routing.SESSION, ConnectionCommands::select);
+        t.register("monitor", Routing.SESSION, ConnectionCommands::monitor);
         ClientCommands.register(t);
     }
 
@@ -67,7 +68,25 @@ public final class ConnectionCommands {
         io.heliosdb.resp.transactions.TransactionCommands.discard(s);
         io.heliosdb.resp.pubsub.PubSubCommands.unsubscribeAll(ctx.server().pubsub(), s);
         io.heliosdb.resp.tracking.TrackingCommands.off(ctx.server(), s);
+        ctx.server().monitors().remove(s);
         ctx.out().simple("RESET");
+    }
+
+    /**
+     * MONITOR: from now on the client is sent every command the server runs ({@link
+     * io.heliosdb.resp.engine.Monitors}). Inside EXEC it is refused, and a second MONITOR is ignored
+     * without a reply, both as in Redis.
+     */
+    static void monitor(CommandContext ctx) {
+        ClientSession s = ctx.session();
+        if (s.inExec) {
+            ctx.out().error("ERR MONITOR isn't allowed for DENY BLOCKING client");
+            return;
+        }
+        if (!s.monitor) {
+            ctx.server().monitors().add(s);
+            ctx.out().ok();
+        }
     }
 
     static void select(CommandContext ctx) {

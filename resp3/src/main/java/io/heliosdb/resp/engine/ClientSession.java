@@ -40,6 +40,10 @@ public final class ClientSession {
     public java.util.List<io.heliosdb.resp.transactions.QueuedCommand> multi;
     /** A command was refused while queuing: EXEC answers EXECABORT. */
     public boolean multiAborted;
+    /** In MONITOR mode ({@link Monitors}): it sees every command, and may not touch the keyspace itself. */
+    public volatile boolean monitor;
+    /** EXEC is running this client's queued commands: blocking ones answer at once, MONITOR is refused. */
+    public boolean inExec;
     /** The keys WATCHed since the last EXEC/DISCARD/UNWATCH, or null. */
     public io.heliosdb.resp.transactions.WatchState watch;
 
@@ -59,7 +63,7 @@ public final class ClientSession {
         java.util.List<?> queued = multi;
         io.heliosdb.resp.pubsub.Subscriber sub = subscriber;
         boolean subscribed = sub != null && sub.subscribed();
-        String flags = (subscribed ? "P" : "") + (tracking != null ? "t" : "") + (queued != null ? "x" : "") + (noEvict ? "e" : "") + (noTouch ? "T" : "");
+        String flags = (subscribed ? "P" : "") + (tracking != null ? "t" : "") + (queued != null ? "x" : "") + (noEvict ? "e" : "") + (noTouch ? "T" : "") + (monitor ? "O" : "");
         return "id=" + id + " addr=" + addr + " laddr=" + laddr + " fd=-1 name=" + name
                 + " age=" + (now - createdMillis) / 1000 + " idle=" + (now - lastInteractionMillis) / 1000
                 + " flags=" + (flags.isEmpty() ? "N" : flags) + " db=" + db + " sub=0 psub=0 ssub=0 multi=-1"

@@ -123,6 +123,7 @@ public final class ConfigRegistry {
         add("client-query-buffer-limit", Type.MEMORY, true, "1073741824", 1024 * 1024, maxLong);
         add("databases", Type.INT, false, "16", 1, Integer.MAX_VALUE);
         add("enable-debug-command", Type.ENUM, false, "no", List.of("no", "yes", "local")); // Redis 7 default: DEBUG SLEEP can stop a shard
+        add("enable-module-command", Type.ENUM, false, "no", List.of("no", "yes", "local"));
         add("unixsocket", Type.STRING, false, "");
         add("daemonize", Type.BOOL, false, "no");
         add("supervised", Type.ENUM, false, "no", List.of("upstart", "systemd", "auto", "no"));

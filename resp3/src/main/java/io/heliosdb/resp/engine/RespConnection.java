@@ -86,6 +86,8 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
     private ArrayDeque<byte[]> deferredInput;
     /** The peer closed while this connection's command was still running: clean up after it. */
     private boolean inactiveDeferred;
+    /** The MONITOR line of the cross-shard command in flight, shown when it finishes (null: none). */
+    private byte[] pendingMonitorLine;
     /** A protocol error seen while earlier commands were still in flight; reported after them. */
     private String pendingProtocolError;
 
@@ -138,6 +140,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
             io.heliosdb.resp.transactions.TransactionCommands.discard(session);
             io.heliosdb.resp.pubsub.PubSubCommands.unsubscribeAll(server.pubsub(), session);
             io.heliosdb.resp.tracking.TrackingCommands.off(server, session);
+            server.monitors().remove(session);
         }
         if (out != null) {
             out.release();
@@ -461,6 +464,9 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         if (spec.noMulti()) {
             return reject("ERR Command not allowed inside a transaction", spec);
         }
+        if (session.monitor && spec.touchesKeyspace()) {
+            return reject(MONITOR_KEYSPACE, spec); // refused when queued, as Redis refuses it before queueing
+        }
         session.multi.add(io.heliosdb.resp.transactions.QueuedCommand.copyOf(spec, args));
         boolean suppress = consumeSuppress();
         ByteBuf o = out();
@@ -623,6 +629,19 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
                 return reject(busy, spec);
             }
         }
+        byte[] monitorLine = null;
+        Monitors monitors = server.monitors();
+        if (monitors.active()) {
+            if (session.monitor && spec.touchesKeyspace()) {
+                return reject(MONITOR_KEYSPACE, spec);
+            }
+            monitorLine = monitors.line(session, false, session.db, spec, args);
+            if (spec.runsScript()) {
+                monitors.deliver(monitorLine); // before the script's own calls
+                monitorLine = null;
+            }
+        }
+        pendingMonitorLine = monitorLine; // shown once it ran, like the commands run inline
         boolean suppress = consumeSuppress();
         inFlight = 1;
         CrossShardCall call = new CrossShardCall(server, home, spec, args, session.db, session.protocol, session,
@@ -632,6 +651,12 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
             ((MultiShardCommand) spec.handler()).executeAcross(call);
         } finally {
             home.exitBusy();
+        }
+        if (monitorLine != null && spec.mayBlock() && pendingMonitorLine == monitorLine) {
+            // Still running: it blocks. Redis shows a blocked call when it blocks, so once it has
+            // started waiting (CLIENT UNBLOCK from a client that saw the line finds it waiting).
+            server.monitors().deliver(monitorLine);
+            pendingMonitorLine = null;
         }
         return true;
     }
@@ -685,6 +710,10 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
                 return;
             }
         }
+        boolean monitoring = ctx.server().monitors().active(); // the one check this path pays while nobody monitors
+        if (monitoring && !beforeMonitored(spec, ctx, args, session)) {
+            return;
+        }
         int mark = reply.writerIndex();
         long t0 = System.nanoTime();
         Shard shard = state.shard();
@@ -716,6 +745,9 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         } finally {
             shard.exitBusy();
         }
+        if (monitoring && !spec.runsScript()) {
+            feedMonitors(spec, ctx, args, session); // after it ran, as Redis: SELECT shows its new database
+        }
         long micros = (System.nanoTime() - t0) / 1000;
         int id = spec.id();
         state.commandCalls[id]++;
@@ -734,6 +766,29 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         if (threshold >= 0 && micros >= threshold) {
             server.slowLog().add(args, micros, session.addr, session.name, server.clock().millis(), server.slowlogMaxLen());
         }
+    }
+
+    /**
+     * With monitors connected: a monitoring client may not touch the keyspace (Redis treats it as a
+     * replica); a script is shown when it starts, so that its own calls come after it.
+     */
+    private static boolean beforeMonitored(CommandSpec spec, CommandContext ctx, Args args, ClientSession session) {
+        if (session != null && session.monitor && spec.touchesKeyspace() && !ctx.fromScript()) {
+            ctx.out().error(MONITOR_KEYSPACE);
+            return false;
+        }
+        if (spec.runsScript()) {
+            feedMonitors(spec, ctx, args, session);
+        }
+        return true;
+    }
+
+    private static final String MONITOR_KEYSPACE = "ERR Replica can't interact with the keyspace";
+
+    private static void feedMonitors(CommandSpec spec, CommandContext ctx, Args args, ClientSession session) {
+        boolean lua = ctx.fromScript();
+        int db = lua || session == null ? ctx.dbIndex() : session.db;
+        ctx.server().monitors().feed(session, lua, db, spec, args);
     }
 
     // ---- completions -------------------------------------------------------------------------
@@ -776,6 +831,10 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
 
     private void afterCrossShard() {
         inFlight = 0;
+        if (pendingMonitorLine != null) {
+            server.monitors().deliver(pendingMonitorLine);
+            pendingMonitorLine = null;
+        }
         if (!closed) {
             process();
             if (inFlight == 0) {

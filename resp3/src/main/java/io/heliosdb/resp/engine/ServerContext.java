@@ -18,6 +18,8 @@ public final class ServerContext {
     private final CommandTable table;
     private final ConfigRegistry config;
     private final ClientRegistry clients = new ClientRegistry();
+    private final Monitors monitors = new Monitors();
+    private final io.heliosdb.resp.keys.MigrateSockets migrateSockets = new io.heliosdb.resp.keys.MigrateSockets();
     private final SlowLog slowLog = new SlowLog();
     private final LatencyMonitor latency = new LatencyMonitor();
     private final Clock clock;
@@ -254,6 +256,15 @@ public final class ServerContext {
 
     public ConfigRegistry config() {
         return config;
+    }
+
+    /** MIGRATE's cached connections to its targets. */
+    public io.heliosdb.resp.keys.MigrateSockets migrateSockets() {
+        return migrateSockets;
+    }
+
+    public Monitors monitors() {
+        return monitors;
     }
 
     public ClientRegistry clients() {

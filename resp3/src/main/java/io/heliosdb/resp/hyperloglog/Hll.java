@@ -80,7 +80,7 @@ final class Hll {
         return s[4] == DENSE;
     }
 
-    private static int denseGet(byte[] s, int reg) {
+    static int denseGet(byte[] s, int reg) {
         int bit = reg * 6;
         int b = HEADER + bit / 8;
         int fb = bit & 7;
@@ -89,7 +89,7 @@ final class Hll {
         return ((b0 >> fb) | (b1 << (8 - fb))) & 63;
     }
 
-    private static void denseSet(byte[] s, int reg, int val) {
+    static void denseSet(byte[] s, int reg, int val) {
         int bit = reg * 6;
         int b = HEADER + bit / 8;
         int fb = bit & 7;

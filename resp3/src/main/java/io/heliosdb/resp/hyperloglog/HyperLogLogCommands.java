@@ -23,6 +23,8 @@ public final class HyperLogLogCommands {
         t.register("pfadd", Routing.KEYS, HyperLogLogCommands::pfadd);
         t.register("pfcount", Routing.KEYS, new PfCount());
         t.register("pfmerge", Routing.KEYS, new PfMerge());
+        t.register("pfdebug", Routing.KEYS, HllDebug::pfdebug);
+        t.register("pfselftest", Routing.SESSION, HllDebug::pfselftest);
     }
 
     static long sparseMax(CommandContext ctx) {

@@ -12,6 +12,8 @@ public final class KeyCommands {
     private KeyCommands() {}
 
     public static void register(CommandTable t) {
+        t.register("migrate", io.heliosdb.resp.command.Routing.ALL_SHARDS,
+                io.heliosdb.resp.command.MultiShardCommand.allShards(MigrateCommand::run));
         t.register("type", Routing.KEYS, KeyCommands::type);
         t.register("object|encoding", Routing.KEYS, KeyCommands::objectEncoding);
         t.register("object|freq", Routing.KEYS, KeyCommands::objectFreq);

@@ -127,7 +127,7 @@ public final class KeyspaceEvents {
         changes.add(c);
     }
 
-    private static final Set<String> DELETING = Set.of("del", "unlink", "getdel");
+    private static final Set<String> DELETING = Set.of("del", "unlink", "getdel", "migrate");
     private static final Set<String> SILENT = Set.of("xack", "xclaim", "xautoclaim", "xreadgroup", "pfcount", "pfdebug");
     private static final Set<String> STORES = Set.of("sinterstore", "sunionstore", "sdiffstore", "zunionstore", "zinterstore",
             "zdiffstore", "zrangestore", "georadius", "georadiusbymember", "geosearchstore", "sort", "bitop", "pfmerge");

@@ -30,6 +30,15 @@ public final class Subscriber {
         this.session = session;
     }
 
+    /** Hands an encoded reply line to the connection from any thread; it joins the output on the connection's loop. */
+    public void deliverFromAnyThread(byte[] encoded) {
+        if (home.inShardThread()) {
+            sink.push(encoded); // as PubSub does: between whole replies, right after the current one
+        } else {
+            home.loop().execute(() -> sink.push(encoded));
+        }
+    }
+
     /** Any subscription of any kind: RESP2 clients are then in subscribed mode. */
     public boolean subscribed() {
         return !channels.isEmpty() || !patterns.isEmpty() || !shardChannels.isEmpty();

@@ -306,6 +306,9 @@ final class ScriptRun implements BusyScript {
         writer.wrap(reply, scriptResp);
         if (spec.name().equals("select")) {
             select();
+            if (server.monitors().active()) {
+                server.monitors().feed(session, true, db, spec, args); // shown in the database it selected
+            }
         } else {
             String error = dispatch(spec);
             if (error != null) {
@@ -427,6 +430,9 @@ final class ScriptRun implements BusyScript {
 
     /** A multi-key or all-shard command: runs synchronously, inside the shards this script holds. */
     private String nested(CommandSpec spec) {
+        if (server.monitors().active()) {
+            server.monitors().feed(session, true, db, spec, args);
+        }
         boolean[] done = {false};
         CrossShardCall call = new CrossShardCall(server, shard, spec, args, db, scriptResp, session, r -> {
             r.accept(writer);

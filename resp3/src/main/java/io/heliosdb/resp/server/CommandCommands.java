@@ -7,6 +7,7 @@ import io.heliosdb.resp.command.CommandContext;
 import io.heliosdb.resp.command.CommandSpec;
 import io.heliosdb.resp.command.CommandTable;
 import io.heliosdb.resp.command.Errors;
+import io.heliosdb.resp.command.KeyExtraction;
 import io.heliosdb.resp.command.Routing;
 import io.heliosdb.resp.keys.Help;
 import java.util.ArrayList;
@@ -22,7 +23,8 @@ final class CommandCommands {
         t.register("command|info", Routing.SESSION, ctx -> info(ctx, t));
         t.register("command|docs", Routing.SESSION, ctx -> docs(ctx, t));
         t.register("command|list", Routing.SESSION, ctx -> list(ctx, t));
-        t.register("command|getkeys", Routing.SESSION, ctx -> getkeys(ctx, t));
+        t.register("command|getkeys", Routing.SESSION, ctx -> getkeys(ctx, t, false));
+        t.register("command|getkeysandflags", Routing.SESSION, ctx -> getkeys(ctx, t, true));
         t.register("command|help", Routing.SESSION, Help.redis("COMMAND"));
     }
 
@@ -164,7 +166,8 @@ final class CommandCommands {
         }
     }
 
-    static void getkeys(CommandContext ctx, CommandTable t) {
+    /** COMMAND GETKEYS / GETKEYSANDFLAGS full-command: Redis' checks in its order, then the keys as db.c finds them. */
+    static void getkeys(CommandContext ctx, CommandTable t, boolean withFlags) {
         Args a = ctx.args();
         CommandSpec s = t.find(a.string(2));
         if (s != null && s.isContainer() && a.count() > 3) {
@@ -174,23 +177,37 @@ final class CommandCommands {
             ctx.out().error("ERR Invalid command specified");
             return;
         }
-        int argc = a.count() - 2;
-        if (!s.arityOk(argc)) {
-            ctx.out().error("ERR Invalid number of arguments specified for command");
-            return;
-        }
-        if (s.firstKey() == 0) {
+        if (!KeyExtraction.hasKeys(s)) {
             ctx.out().error("ERR The command has no key arguments");
             return;
         }
-        int last = s.lastKeyIndex(argc);
-        List<Integer> keys = new ArrayList<>();
-        for (int i = s.firstKey(); i <= last; i += s.keyStep()) {
-            keys.add(i + 2);
+        if (!s.arityOk(a.count() - 2)) {
+            ctx.out().error("ERR Invalid number of arguments specified for command");
+            return;
         }
-        ctx.out().array(keys.size());
-        for (int i : keys) {
-            ctx.out().bulk(a.segment(), a.offset(i), a.length(i));
+        List<KeyExtraction.Key> keys = KeyExtraction.keys(s, a, 2);
+        if (keys.isEmpty()) {
+            if (s.flags().contains("no_mandatory_keys")) {
+                ctx.out().array(0);
+            } else {
+                ctx.out().error("ERR Invalid arguments specified for command");
+            }
+            return;
+        }
+        RespWriter out = ctx.out();
+        out.array(keys.size());
+        for (KeyExtraction.Key k : keys) {
+            int i = k.pos() + 2;
+            if (withFlags) {
+                out.array(2);
+                out.bulk(a.segment(), a.offset(i), a.length(i));
+                out.set(k.flags().size());
+                for (String f : k.flags()) {
+                    out.simple(f);
+                }
+            } else {
+                out.bulk(a.segment(), a.offset(i), a.length(i));
+            }
         }
     }
 }

@@ -23,6 +23,9 @@ public final class ServerCommands {
     public static void register(CommandTable t) {
         CommandCommands.register(t);
         ClusterCommands.register(t);
+        ModuleCommand.register(t);
+        t.register("lolwut", Routing.SESSION, Lolwut::run);
+        t.register("wait", Routing.ALL_SHARDS, MultiShardCommand.allShards(WaitCommand::run));
         t.register("info", Routing.ALL_SHARDS, MultiShardCommand.allShards(InfoCommand::run));
         t.register("config|get", Routing.SESSION, ServerCommands::configGet);
         t.register("config|set", Routing.SESSION, ServerCommands::configSet);

@@ -61,6 +61,7 @@ public final class Exec implements MultiShardCommand {
             call.finish(w -> w.error(ABORT));
             return;
         }
+        session.inExec = true;
         new Run(call, queued, watch).start();
     }
 
@@ -210,6 +211,9 @@ public final class Exec implements MultiShardCommand {
                 QueuedCommand q = queued.get(i);
                 if (nested[i]) {
                     int next = i + 1;
+                    if (server.monitors().active()) {
+                        server.monitors().feed(session, false, db, q.spec(), q.args());
+                    }
                     CrossShardCall inner = new CrossShardCall(server, home, q.spec(), q.args(), db, session.protocol, session,
                             reply -> {
                                 reply.accept(writer.wrap(replies, session.protocol));
@@ -283,6 +287,7 @@ public final class Exec implements MultiShardCommand {
         }
 
         private void finishWith(String error) {
+            session.inExec = false;
             int n = queued.size();
             call.finish(w -> {
                 if (error != null) {

@@ -1,0 +1,82 @@
+package io.heliosdb.resp.server;
+
+import io.heliosdb.resp.codec.Args;
+import io.heliosdb.resp.command.CrossShardCall;
+import io.heliosdb.resp.command.Errors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * WAIT numreplicas timeout. HeliosDB has no replicas, so no write is ever acknowledged by one: the
+ * answer is 0, at once when nothing is awaited or the caller may not block (inside MULTI), else when
+ * the timeout passes or CLIENT UNBLOCK ends it; a timeout of 0 waits for good, as Redis does with
+ * too few replicas.
+ */
+final class WaitCommand {
+    private WaitCommand() {}
+
+    static void run(CrossShardCall call) {
+        Args a = call.args();
+        if (!a.isLong(1)) {
+            call.finish(w -> w.error(Errors.NOT_INTEGER));
+            return;
+        }
+        long replicas = a.parseLong(1);
+        if (!a.isLong(2)) {
+            call.finish(w -> w.error("ERR timeout is not an integer or out of range"));
+            return;
+        }
+        long timeout = a.parseLong(2);
+        if (timeout < 0) {
+            call.finish(w -> w.error("ERR timeout is negative"));
+            return;
+        }
+        if (replicas <= 0 || call.inTransaction()) {
+            call.finish(w -> w.integer(0));
+            return;
+        }
+        new Blocked(call).start(timeout);
+    }
+
+    /** A WAIT that blocks: answered 0 when its timeout passes or CLIENT UNBLOCK ends it; never if it waits for good. */
+    private static final class Blocked implements io.heliosdb.resp.blocking.Blocking.Unblockable {
+        private final CrossShardCall call;
+        private final java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+
+        Blocked(CrossShardCall call) {
+            this.call = call;
+        }
+
+        void start(long timeoutMillis) {
+            long id = call.session().id;
+            call.server().blockedCalls.put(id, this);
+            java.util.concurrent.Future<?> timer = timeoutMillis > 0
+                    ? call.home().loop().schedule(() -> end(w -> w.integer(0)), timeoutMillis, TimeUnit.MILLISECONDS) : null;
+            call.session().channel.closeFuture().addListener(f -> {
+                if (done.compareAndSet(false, true)) {
+                    call.server().blockedCalls.remove(id, this); // the client left while waiting
+                    if (timer != null) {
+                        timer.cancel(false);
+                    }
+                }
+            });
+        }
+
+        @Override
+        public boolean unblock(boolean error) {
+            return end(error ? w -> w.error("UNBLOCKED client unblocked via CLIENT UNBLOCK") : w -> w.integer(0));
+        }
+
+        private boolean end(java.util.function.Consumer<io.heliosdb.resp.codec.RespWriter> reply) {
+            if (!done.compareAndSet(false, true)) {
+                return false;
+            }
+            call.server().blockedCalls.remove(call.session().id, this);
+            if (call.home().inShardThread()) {
+                call.finish(reply);
+            } else {
+                call.home().loop().execute(() -> call.finish(reply));
+            }
+            return true;
+        }
+    }
+}
