@@ -60,6 +60,8 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
 
     /** Commands dispatched and not yet answered: the travelling batch, the open batch, or a transaction. */
     private int inFlight;
+    /** A cross-shard call is running: what follows waits for its reply, even commands that batch. */
+    private boolean acrossInFlight;
     /** The batch on its way through the shards (at most one, so batches run in order). */
     private Request travelling;
     /** Commands gathered since, posted when the travelling batch is home (or at the end of a pass). */
@@ -549,6 +551,9 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
                 }
             }
         }
+        if (acrossInFlight) {
+            return false; // a batch posted now could answer before the cross-shard call
+        }
         if (target != home && busy(target, spec) != null) {
             return reject(busy(target, spec), spec);
         }
@@ -614,6 +619,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         }
         boolean suppress = consumeSuppress();
         inFlight = 1;
+        acrossInFlight = true;
         CrossShardCall call = new CrossShardCall(server, home, spec, args, session.db, session.protocol, session,
                 suppress ? this::crossShardFinishedSilently : crossShardFinisher);
         ((MultiShardCommand) spec.handler()).executeAcross(call);
@@ -730,6 +736,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
 
     private void afterCrossShard() {
         inFlight = 0;
+        acrossInFlight = false;
         if (!closed) {
             process();
             if (inFlight == 0) {
