@@ -56,6 +56,36 @@ final class ArgFuzzPolicy {
             "copy", List.of(List.of("FLUSHALL")),
             "flushall", List.of(List.of("FLUSHALL")));
 
+    /**
+     * Divergences found and not fixed yet: still sent and compared, reported apart, not failing the run.
+     * Keyed by entry (a command, or "container subcommand"); the value says what differs.
+     */
+    static final Map<String, String> KNOWN = known();
+
+    private static Map<String, String> known() {
+        Map<String, String> m = new java.util.TreeMap<>();
+        String cluster = "not implemented: Redis answers 'ERR This instance has cluster support disabled', HeliosDB 'unknown command'";
+        for (String sub : new String[]{"", " addslots", " addslotsrange", " bumpepoch", " count-failure-reports", " countkeysinslot",
+                " delslots", " delslotsrange", " failover", " flushslots", " forget", " getkeysinslot", " help", " info", " keyslot",
+                " links", " meet", " myid", " nodes", " replicas", " replicate", " reset", " saveconfig", " set-config-epoch",
+                " setslot", " shards", " slaves", " slots"}) {
+            m.put("cluster" + sub, cluster);
+        }
+        m.put("asking", cluster);
+        m.put("readonly", cluster);
+        m.put("readwrite", cluster);
+        for (String help : new String[]{"acl help", "function help", "pubsub help", "script help", "xinfo help", "xgroup help",
+                "latency help"}) {
+            m.put(help, "HELP not implemented");
+        }
+        for (String missing : new String[]{"latency doctor", "latency graph", "latency history", "latency latest",
+                "latency histogram", "latency reset", "memory doctor", "memory malloc-stats", "memory purge", "memory stats", "role",
+                "script debug"}) {
+            m.put(missing, "not implemented");
+        }
+        return m;
+    }
+
     static boolean skipped(String entry) {
         return NOT_IMPLEMENTED.contains(entry) || UNSAFE.contains(entry);
     }
@@ -98,6 +128,35 @@ final class ArgFuzzPolicy {
                 }
             }
             default -> { }
+        }
+    }
+
+    /**
+     * Owned by another change (listed in the fuzzer's report): SETBIT/SETRANGE with an offset near the
+     * 512 MB limit stall HeliosDB (SETBIT b 2147483647 1 never answers). Offsets stay small here.
+     */
+    static void tameHugeOffsets(String entry, List<String> args) {
+        if ((entry.equals("setbit") || entry.equals("setrange")) && args.size() > 2) {
+            try {
+                if (Long.parseLong(args.get(2).trim()) > 1 << 20) {
+                    args.set(2, "100");
+                }
+            } catch (NumberFormatException notALong) {
+                // an error reply in both
+            }
+        }
+    }
+
+    /** SRANDMEMBER, HRANDFIELD, ZRANDMEMBER: a huge negative count has Redis build billions of replies. */
+    static void tameRandomCount(String entry, List<String> args) {
+        if (Set.of("srandmember", "hrandfield", "zrandmember").contains(entry) && args.size() > 2) {
+            try {
+                if (Long.parseLong(args.get(2).trim()) < -1000) {
+                    args.set(2, "-7");
+                }
+            } catch (NumberFormatException notALong) {
+                // an error reply in both
+            }
         }
     }
 

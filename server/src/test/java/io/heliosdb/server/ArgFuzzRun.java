@@ -65,14 +65,18 @@ final class ArgFuzzRun {
     private final ArgFuzzGrammar grammar = new ArgFuzzGrammar();
     private final List<ArgFuzzGrammar.Entry> entries = new ArrayList<>();
     final Map<String, Divergence> divergences = new LinkedHashMap<>();
+    /** Divergences of ArgFuzzPolicy.KNOWN entries: reported, not failing. */
+    final Map<String, Divergence> known = new LinkedHashMap<>();
     long sent;
     long hangs;
     long internalErrors;
+    long redisFailures;
     private FuzzConn r;
     private FuzzConn h;
     private FuzzConn rProbe;
     private FuzzConn hProbe;
     private List<List<String>> pendingCleanup = new ArrayList<>();
+    private final java.util.ArrayDeque<String> recent = new java.util.ArrayDeque<>();
 
     ArgFuzzRun(TestServer helios, int redisPort) {
         this.helios = helios;
@@ -101,18 +105,67 @@ final class ArgFuzzRun {
                 if (e.flags().contains("blocking")) {
                     ArgFuzzPolicy.tameBlocking(e.name(), cmd, rnd);
                 }
+                ArgFuzzPolicy.tameRandomCount(e.name(), cmd);
+                ArgFuzzPolicy.tameHugeOffsets(e.name(), cmd);
                 step(e, cmd, protocol, "RESP" + protocol + " seed " + seed + " step " + step);
+            }
+        } finally {
+            disconnect();
+        }
+        afterDisconnect("RESP" + protocol + " seed " + seed + " end");
+    }
+
+    /** Once the fuzzing connections are gone, a new connection must still be served (nothing left held). */
+    private void afterDisconnect(String where) throws IOException {
+        try (FuzzConn c = new FuzzConn(helios.port(), 2000)) {
+            c.pipeline(encode(List.of(List.of("PING"), List.of("DBSIZE"), List.of("FLUSHALL"))));
+        } catch (IOException stalled) {
+            hangs++;
+            record("not live after the fuzzing connections closed", String.join("\n    > ", recent), "PING, DBSIZE, FLUSHALL",
+                    stalled.toString(), where);
+        }
+    }
+
+    /** Replays recorded commands (a regression file), each after the same reset as in a fuzz run. */
+    void replay(int protocol, List<List<String>> commands, String file) throws IOException {
+        connect();
+        try {
+            pipelineBoth(List.of(List.of("FLUSHALL")));
+            for (int i = 0; i < commands.size(); i++) {
+                List<String> cmd = commands.get(i);
+                step(entryFor(cmd), cmd, protocol, file + " command " + (i + 1) + " RESP" + protocol);
             }
         } finally {
             disconnect();
         }
     }
 
+    /** The grammar entry a command belongs to: its subcommand's if it has one. */
+    ArgFuzzGrammar.Entry entryFor(List<String> cmd) {
+        String first = cmd.get(0).toLowerCase(Locale.ROOT);
+        String two = cmd.size() > 1 ? first + " " + cmd.get(1).toLowerCase(Locale.ROOT) : null;
+        ArgFuzzGrammar.Entry single = null;
+        for (ArgFuzzGrammar.Entry e : grammar.entries) {
+            if (e.name().equals(two)) {
+                return e;
+            }
+            if (e.name().equals(first)) {
+                single = e;
+            }
+        }
+        return single != null ? single : new ArgFuzzGrammar.Entry(List.of(first), List.of(), java.util.Set.of());
+    }
+
     private void connect() throws IOException {
         r = new FuzzConn(redisPort, 5000);
         h = new FuzzConn(helios.port(), 5000);
-        rProbe = new FuzzConn(redisPort, 1000);
-        hProbe = new FuzzConn(helios.port(), 1000);
+        rProbe = new FuzzConn(redisPort, 10_000);
+        hProbe = new FuzzConn(helios.port(), 10_000);
+        List<List<byte[]>> warm = encode(List.of(List.of("PING"), List.of("DBSIZE"), List.of("KEYS", "*")));
+        rProbe.pipeline(warm); // the first cross-shard calls of a fresh JVM may be slow: not what the 1 s is about
+        hProbe.pipeline(warm);
+        rProbe.timeout(1000);
+        hProbe.timeout(1000);
     }
 
     private void disconnect() {
@@ -135,6 +188,10 @@ final class ArgFuzzRun {
         pendingCleanup = cleanupAfter(e);
         List<List<byte[]>> batch = encode(prelude);
         batch.add(bytes(cmd));
+        recent.addLast(show(cmd));
+        if (recent.size() > 8) {
+            recent.removeFirst();
+        }
         long errorsBefore = helios.server.context().shards().internalErrors();
         sent++;
         FuzzConn.Reply expected;
@@ -144,7 +201,9 @@ final class ArgFuzzRun {
             expected = rr.get(rr.size() - 1);
             checkPrelude(prelude, rr, "redis", where);
         } catch (RuntimeException | IOException timeout) {
-            // Redis itself stalled or closed: nothing to compare; start over on fresh connections.
+            // Redis itself stalled or died: nothing to compare. Noted (with what led to it), not a HeliosDB failure.
+            redisFailures++;
+            add(known, "redis-server stalled or died", String.join("\n    > ", recent), timeout.toString(), "", where);
             reconnect();
             return;
         }
@@ -168,10 +227,15 @@ final class ArgFuzzRun {
             internalErrors++;
             record("internal error text: " + e.name(), show(cmd), expected.render(), hText, where);
         }
-        String want = normalize(e.name(), expected);
-        String got = normalize(e.name(), actual);
+        String want = normalize(e.name(), cmd, expected);
+        String got = normalize(e.name(), cmd, actual);
         if (!want.equals(got)) {
-            record(e.name() + " | " + shape(expected) + " vs " + shape(actual), show(cmd), want, got, where);
+            String cls = e.name() + " | " + shape(expected) + " vs " + shape(actual);
+            if (ArgFuzzPolicy.KNOWN.containsKey(e.name())) {
+                record(known, cls, show(cmd), want, got, where);
+            } else {
+                record(cls, show(cmd), want, got, where);
+            }
         }
         probe(e, cmd, where);
     }
@@ -205,7 +269,8 @@ final class ArgFuzzRun {
 
     /** The second connection's PING and DBSIZE: answered within a second, and the same key count. */
     private void probe(ArgFuzzGrammar.Entry e, List<String> cmd, String where) throws IOException {
-        List<List<byte[]>> p = encode(List.of(List.of("PING"), List.of("DBSIZE")));
+        // DBSIZE for liveness; the key names compared (Redis' DBSIZE still counts keys whose time is up).
+        List<List<byte[]>> p = encode(List.of(List.of("PING"), List.of("DBSIZE"), List.of("KEYS", "*")));
         List<FuzzConn.Reply> rr;
         try {
             rr = rProbe.pipeline(p);
@@ -215,13 +280,28 @@ final class ArgFuzzRun {
         }
         try {
             List<FuzzConn.Reply> hr = hProbe.pipeline(p);
-            if (!rr.get(1).render().equals(hr.get(1).render())) {
-                record("keys after " + e.name(), show(cmd), "DBSIZE " + rr.get(1).render(), "DBSIZE " + hr.get(1).render(), where);
+            String rk = sorted(rr.get(2), 1);
+            String hk = sorted(hr.get(2), 1);
+            if (!rk.equals(hk)) { // a key given milliseconds to live may be gone on one server only: look again later
+                sleepQuietly(250);
+                rk = sorted(rProbe.call("KEYS", "*"), 1);
+                hk = sorted(hProbe.call("KEYS", "*"), 1);
+            }
+            if (!rk.equals(hk)) {
+                record("keys after " + e.name(), show(cmd), "KEYS * " + rk, "KEYS * " + hk, where);
             }
         } catch (IOException stalled) {
             hangs++;
             record("not live after " + e.name(), show(cmd), "PING+DBSIZE within 1s", stalled.toString(), where);
             reconnect();
+        }
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -237,11 +317,24 @@ final class ArgFuzzRun {
     }
 
     private void record(String cls, String command, String redis, String helios, String where) {
-        Divergence d = divergences.get(cls);
+        record(divergences, cls, command, redis, helios, where);
+    }
+
+
+    private void record(Map<String, Divergence> into, String cls, String command, String redis, String helios, String where) {
+        // The servers may now hold different keys (beyond the ones the reset deletes): start over from empty.
+        List<List<String>> next = new ArrayList<>(pendingCleanup);
+        next.add(List.of("FLUSHALL"));
+        pendingCleanup = next;
+        add(into, cls, command, redis, helios, where);
+    }
+
+    private static void add(Map<String, Divergence> into, String cls, String command, String redis, String helios, String where) {
+        Divergence d = into.get(cls);
         if (d != null) {
             d.count++;
         } else {
-            divergences.put(cls, new Divergence(cls, command, redis, helios, where));
+            into.put(cls, new Divergence(cls, command, redis, helios, where));
         }
     }
 
@@ -256,7 +349,7 @@ final class ArgFuzzRun {
     }
 
     /** The comparable form of a reply (see ArgFuzzPolicy for what is compared how). */
-    static String normalize(String entry, FuzzConn.Reply reply) {
+    static String normalize(String entry, List<String> cmd, FuzzConn.Reply reply) {
         if (reply.isError()) {
             return ArgFuzzPolicy.ERROR_PREFIX_ONLY.contains(entry) || ArgFuzzPolicy.CLASS_ONLY.contains(entry) ? shape(reply)
                     : reply.render();
@@ -265,12 +358,20 @@ final class ArgFuzzRun {
             return "(not an error)";
         }
         Integer scanGroup = ArgFuzzPolicy.SCANS.get(entry);
+        int cursorArg = entry.equals("scan") ? 1 : 2;
+        if (scanGroup != null && cmd.size() > cursorArg && !cmd.get(cursorArg).equals("0")) {
+            return "(not an error)"; // a cursor neither server gave out: what comes back is each one's own
+        }
         if (scanGroup != null && reply.items() != null && reply.items().size() == 2) {
             FuzzConn.Reply cursor = reply.items().get(0);
             if (!"\"0\"".equals(cursor.text())) {
                 return "(unfinished scan)";
             }
             return "scan " + sorted(reply.items().get(1), scanGroup);
+        }
+        boolean sortBy = (entry.equals("sort") || entry.equals("sort_ro")) && cmd.stream().anyMatch(w -> w.equalsIgnoreCase("by"));
+        if (sortBy && reply.items() != null) {
+            return reply.type() + sorted(reply, 1); // equal or missing weights leave Redis' order to its quicksort
         }
         if (ArgFuzzPolicy.UNORDERED.contains(entry) && reply.items() != null) {
             return reply.type() + sorted(reply, reply.type() == '%' || entry.equals("hgetall") ? 2 : 1);
@@ -336,26 +437,37 @@ final class ArgFuzzRun {
     private static final Pattern USED_MEMORY = Pattern.compile("used_memory:(\\d+)");
 
     /** used_memory of INFO memory on a server after FLUSHALL and flushing scripts and functions. */
-    static long usedMemoryAfterFlush(int port) throws IOException {
+    static long usedMemoryAfterFlush(int port) {
         try (FuzzConn c = new FuzzConn(port, 10_000)) {
             c.pipeline(encode(List.of(List.of("FLUSHALL"), List.of("SCRIPT", "FLUSH"), List.of("FUNCTION", "FLUSH"))));
             String info = c.call("INFO", "memory").text();
             Matcher m = USED_MEMORY.matcher(info == null ? "" : info);
             return m.find() ? Long.parseLong(m.group(1)) : -1;
+        } catch (IOException stalled) {
+            return Long.MAX_VALUE; // not answering: fails the memory check, the summary says the rest
         }
     }
 
     String summary() {
         StringBuilder b = new StringBuilder();
         b.append("commands sent: ").append(sent).append(", divergence classes: ").append(divergences.size())
-                .append(", hangs: ").append(hangs).append(", internal errors: ").append(internalErrors).append('\n');
-        for (Divergence d : divergences.values()) {
+                .append(", hangs: ").append(hangs).append(", internal errors: ").append(internalErrors)
+                .append(", known (not fixed yet, see ArgFuzzPolicy.KNOWN): ").append(known.size()).append('\n');
+        append(b, divergences);
+        if (!known.isEmpty()) {
+            b.append("known divergences:\n");
+            append(b, known);
+        }
+        return b.toString();
+    }
+
+    private static void append(StringBuilder b, Map<String, Divergence> from) {
+        for (Divergence d : from.values()) {
             b.append("  [").append(d.count).append("x] ").append(d.cls).append("  (").append(d.where).append(")\n")
                     .append("    > ").append(d.command).append('\n')
                     .append("    redis:    ").append(clip(d.redis)).append('\n')
                     .append("    heliosdb: ").append(clip(d.helios)).append('\n');
         }
-        return b.toString();
     }
 
     private static String clip(String s) {

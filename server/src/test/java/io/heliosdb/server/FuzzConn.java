@@ -78,6 +78,10 @@ final class FuzzConn implements AutoCloseable {
         out = socket.getOutputStream();
     }
 
+    void timeout(int millis) throws IOException {
+        socket.setSoTimeout(millis);
+    }
+
     /** Sends every command in one write, then reads one reply per command. */
     List<Reply> pipeline(List<List<byte[]>> commands) throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream();

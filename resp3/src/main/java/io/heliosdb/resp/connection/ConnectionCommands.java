@@ -77,6 +77,10 @@ public final class ConnectionCommands {
             return;
         }
         long db = a.parseLong(1);
+        if (db != (int) db) {
+            ctx.out().error(Errors.INT_RANGE); // Redis: getIntFromObjectOrReply
+            return;
+        }
         if (db < 0 || db >= ctx.server().databases()) {
             ctx.out().error(Errors.DB_RANGE);
             return;

@@ -469,14 +469,14 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         if (inFlight > 0) {
             return false; // the error must come after replies still in flight
         }
-        if (session.multi != null) {
-            if (spec != null && spec.name().equals("exec")) {
-                // Redis: a refused EXEC discards the transaction and says why
+        if (spec != null && spec.name().equals("exec")) {
+            // Redis: a refused EXEC discards the transaction (if any) and says why, inside MULTI or not
+            if (session.multi != null) {
                 io.heliosdb.resp.transactions.TransactionCommands.discard(session);
-                error = "EXECABORT Transaction discarded because of: " + (error.startsWith("ERR ") ? error.substring(4) : error);
-            } else {
-                session.multiAborted = true; // EXEC will answer EXECABORT
             }
+            error = "EXECABORT Transaction discarded because of: " + (error.startsWith("ERR ") ? error.substring(4) : error);
+        } else if (session.multi != null) {
+            session.multiAborted = true; // EXEC will answer EXECABORT
         }
         server.rejectedCalls.increment();
         if (spec != null) {

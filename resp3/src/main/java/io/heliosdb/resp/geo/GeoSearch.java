@@ -65,7 +65,7 @@ final class GeoSearch extends KeyGather {
             return Errors.NOT_FLOAT;
         }
         if (lon < -180 || lon > 180 || lat < GeoHash.LAT_MIN || lat > GeoHash.LAT_MAX) {
-            return String.format(java.util.Locale.ROOT, "ERR invalid longitude,latitude pair %f,%f", lon, lat);
+            return "ERR invalid longitude,latitude pair " + GeoHash.printfF(lon) + "," + GeoHash.printfF(lat);
         }
         xy[0] = lon;
         xy[1] = lat;
@@ -76,7 +76,7 @@ final class GeoSearch extends KeyGather {
     private static Object distanceArg(Args a, int i) {
         double d = TypedKeys.parseDouble(a, i);
         if (Double.isNaN(d)) {
-            return Errors.NOT_FLOAT;
+            return "ERR need numeric radius"; // Redis' extractDistanceOrReply
         }
         if (d < 0) {
             return "ERR radius cannot be negative";
@@ -197,8 +197,8 @@ final class GeoSearch extends KeyGather {
             } else if (o.equals("bybox") && remaining > 2 && search && !byRadius && !byBox) {
                 double w = TypedKeys.parseDouble(a, i + 1);
                 double h = TypedKeys.parseDouble(a, i + 2);
-                if (Double.isNaN(w) || Double.isNaN(h)) {
-                    return Outcome.error(Errors.NOT_FLOAT);
+                if (Double.isNaN(w) || Double.isNaN(h)) { // Redis' extractBoxOrReply
+                    return Outcome.error(Double.isNaN(w) ? "ERR need numeric width" : "ERR need numeric height");
                 }
                 if (w < 0 || h < 0) {
                     return Outcome.error("ERR height or width cannot be negative");

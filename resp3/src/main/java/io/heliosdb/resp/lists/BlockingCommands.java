@@ -66,11 +66,14 @@ public final class BlockingCommands {
 
     /** Redis' timeout argument: seconds as a float, to milliseconds; null after an error. */
     public static String timeoutError(Args a, int i) {
-        double d = TypedKeys.parseDouble(a, i);
-        if (Double.isNaN(d) || Double.isInfinite(d)) {
+        double d = TypedKeys.parseUnchecked(a.string(i)); // string2ld: a long double holds what overflows a double
+        if (Double.isNaN(d)) {
             return "ERR timeout is not a float or out of range";
         }
-        if (d < 0) {
+        // Redis 7.0 casts seconds*1000 to long long: beyond its range (inf included) that gives
+        // LLONG_MIN on x86, so a huge timeout of either sign is "negative".
+        double ms = d * 1000;
+        if (ms < 0 && (long) ms < 0 || ms >= 0x1p63 || ms < -0x1p63) {
             return "ERR timeout is negative";
         }
         return null;
@@ -670,19 +673,17 @@ public final class BlockingCommands {
 
         @Override
         protected Plan plan(Args a) {
+            // Redis' order: numkeys, where, COUNT, and only then the timeout (lmpopGenericCommand)
             int at = blocking ? 2 : 1;
-            if (blocking) {
-                String err = timeoutError(a, 1);
-                if (err != null) {
-                    return Plan.error(err);
-                }
-            }
             if (!a.isLong(at)) {
-                return Plan.error(Errors.NOT_INTEGER);
+                return Plan.error("ERR numkeys should be greater than 0");
             }
             long n = a.parseLong(at);
-            if (n <= 0 || n > Integer.MAX_VALUE) {
+            if (n <= 0) {
                 return Plan.error("ERR numkeys should be greater than 0");
+            }
+            if (n > a.count()) {
+                return Plan.error(Errors.SYNTAX); // the where argument would be past the end
             }
             int where = at + 1 + (int) n;
             if (where >= a.count()) {
@@ -699,6 +700,12 @@ public final class BlockingCommands {
                     i++;
                 } else {
                     return Plan.error(Errors.SYNTAX);
+                }
+            }
+            if (blocking) {
+                String err = timeoutError(a, 1);
+                if (err != null) {
+                    return Plan.error(err);
                 }
             }
             int[] keys = new int[(int) n];

@@ -278,9 +278,8 @@ public final class SetCommands {
     }
 
     static void sscan(CommandContext ctx) {
-        ElementScan.Options o = ElementScan.parse(ctx);
-        if (o == null) {
-            return;
+        if (ElementScan.cursor(ctx) == null) {
+            return; // Redis: the cursor, then the key, then the options
         }
         long e = TypedKeys.read(ctx, 1, ValueType.SET);
         if (e == WRONG) {
@@ -288,6 +287,10 @@ public final class SetCommands {
         }
         if (e == Keyspace.NONE) {
             ElementScan.emptyReply(ctx.out());
+            return;
+        }
+        ElementScan.Options o = ElementScan.parse(ctx);
+        if (o == null) {
             return;
         }
         SetValue s = TypedKeys.value(ctx, e);
@@ -493,7 +496,7 @@ public final class SetCommands {
         for (int i = from; i < a.count(); i++) {
             if (a.is(i, LIMIT_WORD) && i + 1 < a.count()) {
                 if (!a.isLong(i + 1)) {
-                    return Errors.NOT_INTEGER;
+                    return "ERR LIMIT can't be negative"; // getPositiveLongFromObjectOrReply's message for any bad value
                 }
                 limit = a.parseLong(++i);
                 if (limit < 0) {
@@ -522,9 +525,10 @@ public final class SetCommands {
         return s;
     }
 
+    /** SINTERCARD's numkeys error (Redis: getRangeLongFromObjectOrReply, whose message covers a non-number too). */
     public static String numKeysError(Args a, int at) {
         if (!a.isLong(at)) {
-            return Errors.NOT_INTEGER;
+            return "ERR numkeys should be greater than 0";
         }
         long n = a.parseLong(at);
         if (n <= 0) {

@@ -46,6 +46,8 @@ public final class StreamCommands {
     // ---- trimming ----------------------------------------------------------------------------
 
     /** MAXLEN/MINID [=|~] threshold [LIMIT n], as XADD and XTRIM take them. */
+    private static final String LIMIT_NEEDS_APPROX = "ERR syntax error, LIMIT cannot be used without the special ~ option";
+
     static final class Trim {
         boolean byId;
         long maxLen;
@@ -95,6 +97,11 @@ public final class StreamCommands {
 
     /** Parses trim options at {@code a[i]}; returns the next index, or -1 after replying an error. */
     static int parseTrim(CommandContext ctx, Args a, int i, Trim t) {
+        return parseTrim(ctx, a, i, t, true);
+    }
+
+    /** {@code checkLimit} false: LIMIT without "~" is left for the caller to refuse after its syntax check (XTRIM). */
+    static int parseTrim(CommandContext ctx, Args a, int i, Trim t, boolean checkLimit) {
         String kind = a.lower(i);
         t.present = true;
         t.byId = kind.equals("minid");
@@ -109,7 +116,7 @@ public final class StreamCommands {
         }
         if (t.byId) {
             try {
-                t.minId = StreamIds.parse(a.string(i), 0);
+                t.minId = StreamIds.strict(a.string(i));
             } catch (StreamIds.Bad b) {
                 ctx.out().error(b.getMessage());
                 return -1;
@@ -136,8 +143,8 @@ public final class StreamCommands {
                 ctx.out().error("ERR The LIMIT argument must be >= 0.");
                 return -1;
             }
-            if (!t.approx) {
-                ctx.out().error("ERR syntax error, LIMIT cannot be used without the special ~ option");
+            if (!t.approx && checkLimit) {
+                ctx.out().error(LIMIT_NEEDS_APPROX);
                 return -1;
             }
             i += 2;
@@ -358,6 +365,15 @@ public final class StreamCommands {
 
     private static void xdel(CommandContext ctx) {
         Args a = ctx.args();
+        long e = TypedKeys.write(ctx, 1, ValueType.STREAM); // Redis: the key first (missing: 0), then the IDs
+        if (e == TypedKeys.WRONG) {
+            return;
+        }
+        StreamValue s = stream(ctx, e);
+        if (s == null) {
+            ctx.out().integer(0);
+            return;
+        }
         Id[] ids;
         try {
             ids = StreamIds.all(a, 2);
@@ -365,11 +381,6 @@ public final class StreamCommands {
             ctx.out().error(b.getMessage());
             return;
         }
-        long e = TypedKeys.write(ctx, 1, ValueType.STREAM);
-        if (e == TypedKeys.WRONG) {
-            return;
-        }
-        StreamValue s = stream(ctx, e);
         int deleted = 0;
         if (s != null) {
             for (Id id : ids) {
@@ -393,12 +404,16 @@ public final class StreamCommands {
             return;
         }
         Trim trim = new Trim();
-        int next = parseTrim(ctx, a, 2, trim);
+        int next = parseTrim(ctx, a, 2, trim, false);
         if (next < 0) {
             return;
         }
         if (next != a.count()) {
             ctx.out().error(Errors.SYNTAX);
+            return;
+        }
+        if (trim.limit >= 0 && !trim.approx) {
+            ctx.out().error(LIMIT_NEEDS_APPROX); // Redis: after every argument has been read
             return;
         }
         long e = TypedKeys.write(ctx, 1, ValueType.STREAM);
@@ -419,7 +434,7 @@ public final class StreamCommands {
         long entriesAdded = -1;
         Id maxDeleted = null;
         try {
-            id = StreamIds.parse(a.string(2), 0);
+            id = StreamIds.strict(a.string(2));
             for (int i = 3; i < a.count(); i += 2) {
                 if (i + 1 >= a.count()) {
                     ctx.out().error(Errors.SYNTAX);
@@ -437,7 +452,7 @@ public final class StreamCommands {
                         return;
                     }
                 } else if (o.equals("maxdeletedid")) {
-                    maxDeleted = StreamIds.parse(a.string(i + 1), 0);
+                    maxDeleted = StreamIds.strict(a.string(i + 1));
                 } else {
                     ctx.out().error(Errors.SYNTAX);
                     return;

@@ -42,10 +42,19 @@ final class StreamIds {
     }
 
     /** Every argument from {@code from} on as an ID (XDEL, XACK). */
+    /** An ID as Redis' streamParseStrictIDOrReply reads it: "-" and "+" are not IDs there. */
+    static Id strict(String s) throws Bad {
+        if (s.equals("-") || s.equals("+")) {
+            throw new Bad(INVALID);
+        }
+        return parse(s, 0);
+    }
+
+    /** IDs as XACK and XDEL read them (strict). */
     static Id[] all(io.heliosdb.resp.codec.Args a, int from) throws Bad {
         Id[] ids = new Id[a.count() - from];
         for (int i = from; i < a.count(); i++) {
-            ids[i - from] = parse(a.string(i), 0);
+            ids[i - from] = strict(a.string(i));
         }
         return ids;
     }

@@ -159,20 +159,20 @@ public final class BitmapCommands {
     static void bitcount(CommandContext ctx) {
         Args a = ctx.args();
         long[] r = null;
-        if (a.count() == 3 || a.count() > 5) {
-            ctx.out().error(Errors.SYNTAX);
-            return;
-        }
-        if (a.count() >= 4 && (r = range(ctx, 2)) == null) {
-            return;
-        }
         Keyspace ks = ctx.db();
-        long e = readable(ctx, ks, 1);
+        long e = readable(ctx, ks, 1); // Redis: the key first (a missing one counts 0 whatever follows), then the range
         if (e < 0) {
             return;
         }
         if (e == Keyspace.NONE) {
             ctx.out().integer(0);
+            return;
+        }
+        if (a.count() >= 4 && a.count() <= 5 && (r = range(ctx, 2)) == null) {
+            return;
+        }
+        if (a.count() == 3 || a.count() > 5) {
+            ctx.out().error(Errors.SYNTAX);
             return;
         }
         View v = view(ks, e);
@@ -251,21 +251,21 @@ public final class BitmapCommands {
             return;
         }
         long[] r = null;
-        if (a.count() > 6) {
-            ctx.out().error(Errors.SYNTAX);
-            return;
-        }
-        if (a.count() >= 4 && (r = range(ctx, 3)) == null) {
-            return;
-        }
         boolean endGiven = a.count() >= 5;
         Keyspace ks = ctx.db();
-        long e = readable(ctx, ks, 1);
+        long e = readable(ctx, ks, 1); // Redis: the bit, the key, then the range
         if (e < 0) {
             return;
         }
         if (e == Keyspace.NONE) {
             ctx.out().integer(want == 1 ? -1 : 0);
+            return;
+        }
+        if (a.count() >= 4 && a.count() <= 6 && (r = range(ctx, 3)) == null) {
+            return;
+        }
+        if (a.count() > 6) {
+            ctx.out().error(Errors.SYNTAX);
             return;
         }
         View v = view(ks, e);

@@ -212,14 +212,10 @@ public final class StringCommands {
     static void incrbyfloat(CommandContext ctx) {
         Keyspace ks = ctx.db();
         Args a = ctx.args();
-        BigDecimal by = parseDecimal(a.segment(), a.offset(2), a.length(2));
-        if (by == null) {
-            ctx.out().error(Errors.NOT_FLOAT);
-            return;
-        }
-        boolean infinite = by == INFINITY;
+        // Redis: the key's type, its value, then the increment
         long e = ctx.lookupWrite(ks, 1);
         BigDecimal current = BigDecimal.ZERO;
+        boolean infinite = false;
         if (e != Keyspace.NONE) {
             if (ks.type(e) != ValueType.STRING) {
                 ctx.out().error(Errors.WRONGTYPE);
@@ -231,8 +227,14 @@ public final class StringCommands {
                 ctx.out().error(Errors.NOT_FLOAT);
                 return;
             }
-            infinite |= current == INFINITY;
+            infinite = current == INFINITY;
         }
+        BigDecimal by = parseDecimal(a.segment(), a.offset(2), a.length(2));
+        if (by == null) {
+            ctx.out().error(Errors.NOT_FLOAT);
+            return;
+        }
+        infinite |= by == INFINITY;
         BigDecimal sum = infinite ? null : LongDoubleArithmetic.add(current, by);
         if (sum == null) {
             ctx.out().error(Errors.INCR_NAN);
