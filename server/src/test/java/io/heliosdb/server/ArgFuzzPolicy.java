@@ -83,6 +83,15 @@ final class ArgFuzzPolicy {
                 "script debug"}) {
             m.put(missing, "not implemented");
         }
+        m.put("xread", "Redis checks each key's type (and XREADGROUP's group) before that key's ID; HeliosDB reads every ID"
+                + " first: XREAD STREAMS hll 1-18446744073709551616 is WRONGTYPE in Redis, 'Invalid stream ID' here");
+        m.put("xreadgroup", m.get("xread"));
+        m.put("zrank", "the Redis 7.2 form ZRANK key member WITHSCORE is accepted on purpose: a wrong third argument is"
+                + " 'syntax error' (as in 7.2), not 7.0's arity error");
+        m.put("zrevrank", m.get("zrank"));
+        m.put("config set", "owned by the ConfigRegistry change: memory-typed parameters (zset-max-listpack-value *) say"
+                + " 'argument couldn't be parsed into an integer' instead of 'argument must be a memory value'");
+        m.put("zincrby", "Redis parses ZADD's options in ZINCRBY too (ZINCRBY k XX abc is a syntax error there)");
         return m;
     }
 

@@ -52,6 +52,10 @@ public final class AclCommands {
 
     private static void setuser(CommandContext ctx) {
         Args a = ctx.args();
+        if (a.string(2).chars().anyMatch(c -> c == 0 || c == ' ' || (c >= '\t' && c <= '\r'))) {
+            ctx.out().error("ERR Usernames can't contain spaces or null characters"); // Redis' ACLStringHasSpaces
+            return;
+        }
         List<String> rules = new ArrayList<>();
         for (int i = 3; i < a.count(); i++) {
             rules.add(a.string(i));

@@ -43,7 +43,12 @@ public final class Errors {
                 + a.string(0).toUpperCase(java.util.Locale.ROOT) + " HELP.";
     }
 
+    /** Redis prints these with %.128s: at most 128 bytes, and nothing from a NUL byte on. */
     static String truncate(String s) {
+        int nul = s.indexOf('\0');
+        if (nul >= 0) {
+            s = s.substring(0, nul);
+        }
         return s.length() > 128 ? s.substring(0, 128) : s;
     }
 }

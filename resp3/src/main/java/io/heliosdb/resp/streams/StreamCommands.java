@@ -106,7 +106,7 @@ public final class StreamCommands {
         t.present = true;
         t.byId = kind.equals("minid");
         i++;
-        if (i < a.count() && (a.string(i).equals("~") || a.string(i).equals("="))) {
+        if (i + 1 < a.count() && (a.string(i).equals("~") || a.string(i).equals("="))) { // Redis: only with a value after it
             t.approx = a.string(i).equals("~");
             i++;
         }
@@ -296,9 +296,9 @@ public final class StreamCommands {
         Id from;
         Id to;
         try {
-            if (reverse) {
-                to = StreamIds.rangeEnd(a.string(2));
+            if (reverse) { // Redis reads the start (XREVRANGE's second ID) first
                 from = StreamIds.rangeStart(a.string(3));
+                to = StreamIds.rangeEnd(a.string(2));
             } else {
                 from = StreamIds.rangeStart(a.string(2));
                 to = StreamIds.rangeEnd(a.string(3));

@@ -746,11 +746,15 @@ final class StreamGroups {
 
     private static void infoStream(CommandContext ctx) {
         Args a = ctx.args();
+        StreamValue s = infoStream(ctx, 2); // Redis: the key first, then FULL [COUNT n]
+        if (s == null) {
+            return;
+        }
         boolean full = a.count() > 3;
         long count = 10;
         if (full) {
             if (!a.lower(3).equals("full") || (a.count() != 4 && a.count() != 6) || (a.count() == 6 && !a.lower(4).equals("count"))) {
-                ctx.out().error(Errors.SYNTAX);
+                ctx.out().error(Errors.subcommandSyntax(a));
                 return;
             }
             if (a.count() == 6) {
@@ -763,10 +767,6 @@ final class StreamGroups {
                     count = Long.MAX_VALUE;
                 }
             }
-        }
-        StreamValue s = infoStream(ctx, 2);
-        if (s == null) {
-            return;
         }
         RespWriter out = ctx.out();
         Id first = s.firstId();

@@ -182,7 +182,7 @@ final class StreamRead {
             }
             if (!id.equals(">") && !id.equals("$")) {
                 try {
-                    StreamIds.parse(id, 0);
+                    StreamIds.strict(id);
                 } catch (StreamIds.Bad b) {
                     p.error = b.getMessage();
                     return p;

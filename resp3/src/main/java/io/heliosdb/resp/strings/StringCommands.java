@@ -255,9 +255,28 @@ public final class StringCommands {
     }
 
     /** A float as Redis' string2ld accepts it (no spaces, no nan; inf is {@link #INFINITY}), or null. */
+    /** strtold's hexadecimal form ("0x10", "-0x1.8p3"), exactly; null when the text is not one. */
+    private static BigDecimal hexDecimal(MemorySegment seg, long off, int len) {
+        if (len < 3 || len > 64) {
+            return null;
+        }
+        String l = new String(ByteStrings.toBytes(seg, off, len), java.nio.charset.StandardCharsets.ISO_8859_1)
+                .toLowerCase(java.util.Locale.ROOT);
+        String body = l.startsWith("-") || l.startsWith("+") ? l.substring(1) : l;
+        if (!body.matches("0x([0-9a-f]+\\.?[0-9a-f]*|\\.[0-9a-f]+)(p[+-]?[0-9]+)?")) {
+            return null;
+        }
+        double d = Double.parseDouble((l.startsWith("-") ? "-" : "") + body + (body.contains("p") ? "" : "p0"));
+        return Double.isInfinite(d) ? INFINITY : new BigDecimal(d);
+    }
+
     static BigDecimal parseDecimal(MemorySegment seg, long off, int len) {
         if (len == 0 || len > 5000) {
             return null;
+        }
+        BigDecimal hex = hexDecimal(seg, off, len);
+        if (hex != null) {
+            return hex;
         }
         // Only ASCII number syntax: Java would also accept other scripts' digits, Redis does not.
         for (int i = 0; i < len; i++) {
