@@ -409,7 +409,9 @@ public final class StreamCommands {
             return;
         }
         if (next != a.count()) {
-            ctx.out().error(Errors.SYNTAX);
+            String o = a.lower(next);
+            ctx.out().error(o.equals("maxlen") || o.equals("minid")
+                    ? "ERR syntax error, MAXLEN and MINID options at the same time are not compatible" : Errors.SYNTAX);
             return;
         }
         if (trim.limit >= 0 && !trim.approx) {

@@ -129,12 +129,12 @@ public final class TrackingCommands {
             ctx.out().error("ERR PREFIX option requires BCAST mode to be enabled");
             return;
         }
-        if (optin && optout) {
-            ctx.out().error("ERR You can't specify both OPTIN mode and OPTOUT mode");
+        if (bcast && (optin || optout)) { // Redis checks this one first
+            ctx.out().error("ERR OPTIN and OPTOUT are not compatible with BCAST");
             return;
         }
-        if (bcast && (optin || optout)) {
-            ctx.out().error("ERR OPTIN and OPTOUT are not compatible with BCAST");
+        if (optin && optout) {
+            ctx.out().error("ERR You can't specify both OPTIN mode and OPTOUT mode");
             return;
         }
         TrackingState old = s.tracking;
