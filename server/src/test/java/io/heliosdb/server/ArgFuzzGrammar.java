@@ -128,7 +128,7 @@ final class ArgFuzzGrammar {
         List<List<String>> segments = new ArrayList<>();
         for (Map<String, Object> a : e.args()) {
             List<String> seg = new ArrayList<>();
-            emit(e, a, rnd, seg, tamer, true);
+            emit(e, a, rnd, seg, tamer);
             segments.add(seg);
         }
         mutateSegments(segments, rnd);
@@ -181,7 +181,7 @@ final class ArgFuzzGrammar {
     }
 
     @SuppressWarnings("unchecked")
-    private void emit(Entry e, Map<String, Object> a, Random rnd, List<String> out, Tamer tamer, boolean top) {
+    private void emit(Entry e, Map<String, Object> a, Random rnd, List<String> out, Tamer tamer) {
         List<String> flags = (List<String>) a.getOrDefault("flags", List.of());
         if (flags.contains("optional") && rnd.nextInt(2) == 0) {
             return;
@@ -202,7 +202,7 @@ final class ArgFuzzGrammar {
                 }
                 case "block" -> {
                     for (Map<String, Object> sub : (List<Map<String, Object>>) a.get("arguments")) {
-                        emit(e, sub, rnd, out, tamer, false);
+                        emit(e, sub, rnd, out, tamer);
                     }
                 }
                 default -> {
@@ -221,7 +221,7 @@ final class ArgFuzzGrammar {
         List<String> flags = new ArrayList<>((List<String>) a.getOrDefault("flags", List.of()));
         flags.remove("optional");
         copy.put("flags", flags);
-        emit(e, copy, rnd, out, tamer, false);
+        emit(e, copy, rnd, out, tamer);
     }
 
     private String value(Entry e, Map<String, Object> a, String type, Random rnd) {

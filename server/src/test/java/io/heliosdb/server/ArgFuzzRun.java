@@ -107,6 +107,7 @@ final class ArgFuzzRun {
                 }
                 ArgFuzzPolicy.tameRandomCount(e.name(), cmd);
                 ArgFuzzPolicy.tameHugeOffsets(e.name(), cmd);
+                ArgFuzzPolicy.tameScripts(e.name(), cmd);
                 step(e, cmd, protocol, "RESP" + protocol + " seed " + seed + " step " + step);
             }
         } finally {

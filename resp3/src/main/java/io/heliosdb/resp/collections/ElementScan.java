@@ -39,6 +39,10 @@ public final class ElementScan {
      * negative value wraps around 2^64), "" is 0; null on junk or overflow.
      */
     public static Long parseCursor(String c) {
+        int nul = c.indexOf('\0');
+        if (nul >= 0) {
+            c = c.substring(0, nul); // a C string: strtoul stops at the NUL and sees the end there
+        }
         if (!c.isEmpty() && Character.isWhitespace(c.charAt(0))) {
             return null;
         }

@@ -135,6 +135,10 @@ public final class TypedKeys {
      * accepted, "nan" and trailing characters refused (NaN returned).
      */
     public static double strtod(String s) {
+        int nul = s.indexOf('\0');
+        if (nul >= 0) {
+            s = s.substring(0, nul); // a C string: strtod stops at the NUL and sees the end there
+        }
         String t = s.replaceFirst("^[ \\t\\n\\x0B\\f\\r]+", "");
         if (t.isEmpty()) {
             return s.isEmpty() ? 0 : Double.NaN; // only spaces: strtod converts nothing and stops at the start

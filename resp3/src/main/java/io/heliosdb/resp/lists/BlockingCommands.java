@@ -80,7 +80,7 @@ public final class BlockingCommands {
     }
 
     public static long timeoutMillis(Args a, int i) {
-        double d = TypedKeys.parseDouble(a, i);
+        double d = TypedKeys.parseUnchecked(a.string(i)); // read as timeoutError read it
         return (long) Math.ceil(d * 1000);
     }
 

@@ -285,7 +285,8 @@ public final class ListCommands {
                 }
             }
         } else {
-            for (int i = l.size() - 1; i >= 0 && removed < -count; i--) {
+            long limit = count == Long.MIN_VALUE ? Long.MAX_VALUE : -count; // Redis: -LLONG_MIN stays negative, no limit
+            for (int i = l.size() - 1; i >= 0 && removed < limit; i--) {
                 if (Arrays.equals(l.get(i), v)) {
                     l.remove(i);
                     removed++;

@@ -153,6 +153,16 @@ public final class ScriptCommands {
             body = a.bytes(1);
             sha = ScriptRegistry.sha1hex(body);
         }
+        Shebang.Result shebang = Shebang.of(body);
+        if (shebang.error() != null) {
+            out.error("ERR " + shebang.error());
+            return;
+        }
+        if (shebang.declared() && !shebang.noWrites() && readOnly) {
+            out.error("ERR Can not execute a script with write flag using *_ro command.");
+            return;
+        }
+        readOnly |= shebang.noWrites(); // a no-writes script is refused writes as under EVAL_RO
         LuaVm vm = state.lua();
         LuaFunction f;
         try {
@@ -232,6 +242,11 @@ public final class ScriptCommands {
     private static void load(CommandContext ctx) {
         byte[] body = ctx.args().bytes(2);
         String sha = ScriptRegistry.sha1hex(body);
+        Shebang.Result shebang = Shebang.of(body);
+        if (shebang.error() != null) {
+            ctx.out().error("ERR " + shebang.error());
+            return;
+        }
         try {
             ctx.shard().lua().function(sha, body, ctx.server().scripts().epoch());
         } catch (LuaVm.CompileError e) {

@@ -308,16 +308,16 @@ public final class StreamCommands {
             return;
         }
         long count = -1;
-        if (a.count() > 4) {
-            if (a.count() != 6 || !a.lower(4).equals("count")) {
+        for (int i = 4; i < a.count(); i++) { // COUNT n, as often as given (the last wins), as in Redis
+            if (!a.lower(i).equals("count") || i + 1 >= a.count()) {
                 ctx.out().error(Errors.SYNTAX);
                 return;
             }
-            if (!a.isLong(5)) {
+            if (!a.isLong(++i)) {
                 ctx.out().error(Errors.NOT_INTEGER);
                 return;
             }
-            count = Math.max(0, a.parseLong(5));
+            count = Math.max(0, a.parseLong(i));
         }
         long e = TypedKeys.read(ctx, 1, ValueType.STREAM);
         if (e == TypedKeys.WRONG) {

@@ -44,11 +44,18 @@ final class StreamIds {
      */
     private static long unsigned(String s) {
         if (s.matches("-?[1-9][0-9]{0,18}|0")) {
-            long v = Long.parseLong(s); // within long range: string2ll read it
-            if (v < 0) {
-                throw new NumberFormatException(s);
+            Long v = null;
+            try {
+                v = Long.parseLong(s); // within long range: string2ll read it
+            } catch (NumberFormatException beyondLong) {
+                // string2ll cannot read it: strtoull's turn
             }
-            return v;
+            if (v != null) {
+                if (v < 0) {
+                    throw new NumberFormatException(s);
+                }
+                return v;
+            }
         }
         String t = s.replaceFirst("^[ \\t\\n\\x0B\\f\\r]+", "");
         boolean neg = t.startsWith("-");

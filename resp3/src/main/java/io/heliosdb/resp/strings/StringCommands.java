@@ -97,7 +97,7 @@ public final class StringCommands {
         boolean persist = false;
         for (int i = 2; i < a.count(); i++) {
             boolean hasNext = i + 1 < a.count();
-            if (Expiry.isOption(a, i) && hasNext && expireOption < 0 && !persist) {
+            if (Expiry.isOption(a, i) && hasNext && Expiry.mayFollow(a, i, expireOption) && !persist) {
                 expireOption = i++;
             } else if (a.is(i, PERSIST) && expireOption < 0) {
                 persist = true;
