@@ -168,6 +168,9 @@ public final class TypedKeys {
         }
     }
 
+    /** The count range error of SRANDMEMBER, HRANDFIELD and ZRANDMEMBER (Redis' words). */
+    public static final String COUNT_RANGE = "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
+
     /** HRANDFIELD / ZRANDMEMBER's "count [WITHVALUES|WITHSCORES]"; null after an error reply. */
     public record RandomCount(long count, boolean withValues) {
         public static RandomCount parse(CommandContext ctx, byte[] withWord) {
@@ -177,6 +180,10 @@ public final class TypedKeys {
                 return null;
             }
             long n = a.parseLong(2);
+            if (n == Long.MIN_VALUE) {
+                ctx.out().error(COUNT_RANGE); // getRangeLongFromObjectOrReply(-LONG_MAX, LONG_MAX)
+                return null;
+            }
             boolean with = false;
             if (a.count() == 4 && a.is(3, withWord)) {
                 with = true;
@@ -184,7 +191,10 @@ public final class TypedKeys {
                 ctx.out().error(Errors.SYNTAX);
                 return null;
             }
-            if (n < -Long.MAX_VALUE / 2 || n > Long.MAX_VALUE / 2) {
+            // Redis 7.0 bounds the count this way with values only; without, a huge count means the whole
+            // collection (positive) or that many picks (negative: refused here too, as a reply that big
+            // would never be written)
+            if (n < -Long.MAX_VALUE / 2 || (with && n > Long.MAX_VALUE / 2)) {
                 ctx.out().error("ERR value is out of range");
                 return null;
             }

@@ -172,20 +172,20 @@ final class GeoSearch extends KeyGather {
                 i++;
             } else if (o.equals("storedist") && form == Form.SEARCHSTORE) {
                 storeDist = true;
-            } else if (o.equals("frommember") && remaining > 0 && search && !fromMember && !fromLoc) {
+            } else if (o.equals("frommember") && remaining > 0 && search && !fromLoc) { // Redis lets FROMMEMBER, BYRADIUS... repeat
                 fromMember = true;
                 i++;
                 if (z != null && !memberPosition(z, a.bytes(i), xy)) {
                     return Outcome.error("ERR could not decode requested zset member");
                 }
-            } else if (o.equals("fromlonlat") && remaining > 1 && search && !fromMember && !fromLoc) {
+            } else if (o.equals("fromlonlat") && remaining > 1 && search && !fromMember) {
                 String err = lonLatError(a, i + 1, xy);
                 if (err != null) {
                     return Outcome.error(err);
                 }
                 fromLoc = true;
                 i += 2;
-            } else if (o.equals("byradius") && remaining > 1 && search && !byRadius && !byBox) {
+            } else if (o.equals("byradius") && remaining > 1 && search && !byBox) {
                 Object d = distanceArg(a, i + 1);
                 if (d instanceof String e) {
                     return Outcome.error(e);
@@ -194,7 +194,7 @@ final class GeoSearch extends KeyGather {
                 conv = ((double[]) d)[1];
                 byRadius = true;
                 i += 2;
-            } else if (o.equals("bybox") && remaining > 2 && search && !byRadius && !byBox) {
+            } else if (o.equals("bybox") && remaining > 2 && search && !byRadius) {
                 double w = TypedKeys.parseDouble(a, i + 1);
                 double h = TypedKeys.parseDouble(a, i + 2);
                 if (Double.isNaN(w) || Double.isNaN(h)) { // Redis' extractBoxOrReply

@@ -225,7 +225,11 @@ public final class SetCommands {
                 return;
             }
             count = a.parseLong(2);
-            if (count < -Long.MAX_VALUE / 2 || count > Long.MAX_VALUE / 2) {
+            if (count == Long.MIN_VALUE) {
+                out.error(TypedKeys.COUNT_RANGE);
+                return;
+            }
+            if (count < -Long.MAX_VALUE / 2) { // that many picks could never be written: refused (Redis 7.0 tries)
                 out.error("ERR value is out of range");
                 return;
             }
@@ -254,7 +258,7 @@ public final class SetCommands {
             }
             return;
         }
-        if (count * 3 < s.size()) {
+        if (count < s.size() / 3) {
             // few of many: random distinct picks, no pass over the whole set
             java.util.LinkedHashSet<Integer> picked = new java.util.LinkedHashSet<>();
             while (picked.size() < count) {

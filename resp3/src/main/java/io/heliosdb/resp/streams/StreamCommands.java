@@ -164,7 +164,11 @@ public final class StreamCommands {
             if (o.equals("nomkstream")) {
                 noMk = true;
                 i++;
-            } else if ((o.equals("maxlen") || o.equals("minid")) && !trim.present) {
+            } else if ((o.equals("maxlen") || o.equals("minid")) && i + 1 < a.count()) {
+                if (trim.present) {
+                    ctx.out().error("ERR syntax error, MAXLEN and MINID options at the same time are not compatible");
+                    return;
+                }
                 i = parseTrim(ctx, a, i, trim);
                 if (i < 0) {
                     return;
@@ -187,10 +191,10 @@ public final class StreamCommands {
             try {
                 if (idText.endsWith("-*")) {
                     partial = true;
-                    explicit = StreamIds.parse(idText.substring(0, idText.length() - 2), 0);
+                    explicit = StreamIds.strict(idText.substring(0, idText.length() - 2));
                     partialMs = explicit.ms();
                 } else {
-                    explicit = StreamIds.parse(idText, 0);
+                    explicit = StreamIds.strict(idText); // "+" and "-" are not IDs to add
                 }
             } catch (StreamIds.Bad b) {
                 ctx.out().error(b.getMessage());

@@ -137,7 +137,16 @@ public final class BitmapCommands {
 
     /** Parses "start end [BYTE|BIT]" at {@code i}; returns {start, end, isBit} or null after an error reply. */
     private static long[] range(CommandContext ctx, int i) {
+        return range(ctx, i, false);
+    }
+
+    /** {@code unitBeforeEnd}: BITPOS checks BYTE|BIT before it reads the end (BITCOUNT reads both numbers first). */
+    private static long[] range(CommandContext ctx, int i, boolean unitBeforeEnd) {
         Args a = ctx.args();
+        if (unitBeforeEnd && a.isLong(i) && i + 2 < a.count() && !a.is(i + 2, BIT) && !a.is(i + 2, BYTE)) {
+            ctx.out().error(Errors.SYNTAX);
+            return null;
+        }
         if (!a.isLong(i) || (i + 1 < a.count() && !a.isLong(i + 1))) {
             ctx.out().error(Errors.NOT_INTEGER);
             return null;
@@ -261,7 +270,7 @@ public final class BitmapCommands {
             ctx.out().integer(want == 1 ? -1 : 0);
             return;
         }
-        if (a.count() >= 4 && a.count() <= 6 && (r = range(ctx, 3)) == null) {
+        if (a.count() >= 4 && a.count() <= 6 && (r = range(ctx, 3, true)) == null) {
             return;
         }
         if (a.count() > 6) {

@@ -458,7 +458,7 @@ public final class ZSetCommands {
                 type = 1;
             } else if (general && a.is(i, BYLEX) && type == 0) {
                 type = 2;
-            } else if (general && a.is(i, REV)) {
+            } else if (general && a.is(i, REV) && !rev) { // once, as in Redis
                 rev = true;
             } else {
                 return Spec.error(Errors.SYNTAX);
