@@ -94,6 +94,17 @@ final class ArgFuzzRun {
 
     /** Runs {@code steps} commands (or until {@code deadline}, System.nanoTime) from {@code seed}. */
     void run(int protocol, long seed, long steps, long deadline) throws IOException {
+        try {
+            runSteps(protocol, seed, steps, deadline);
+        } catch (IOException serverGone) {
+            // a server that no longer serves new connections ends this run; the summary says after what
+            hangs++;
+            record("run aborted: no answer on a new connection", String.join("\n    > ", recent), "", serverGone.toString(),
+                    "RESP" + protocol + " seed " + seed);
+        }
+    }
+
+    private void runSteps(int protocol, long seed, long steps, long deadline) throws IOException {
         Random rnd = new Random(seed * 1_000_003L + protocol);
         connect();
         try {
@@ -108,6 +119,7 @@ final class ArgFuzzRun {
                 ArgFuzzPolicy.tameRandomCount(e.name(), cmd);
                 ArgFuzzPolicy.tameHugeOffsets(e.name(), cmd);
                 ArgFuzzPolicy.tameScripts(e.name(), cmd);
+                ArgFuzzPolicy.tameSortLimit(e.name(), cmd);
                 step(e, cmd, protocol, "RESP" + protocol + " seed " + seed + " step " + step);
             }
         } finally {

@@ -356,19 +356,29 @@ final class StreamGroups {
         long count = 0;
         byte[] consumerName = null;
         if (extended) {
+            // Redis' order: the argument count, IDLE, the count, the start and end IDs, then the key
+            if (a.count() < 6 || a.count() > 9) {
+                ctx.out().error(Errors.SYNTAX);
+                return;
+            }
             int i = 3;
             if (a.lower(i).equals("idle")) {
-                if (i + 1 >= a.count() || !a.isLong(i + 1)) {
-                    ctx.out().error(i + 1 >= a.count() ? Errors.SYNTAX : Errors.NOT_INTEGER);
+                if (!a.isLong(i + 1)) {
+                    ctx.out().error(Errors.NOT_INTEGER);
+                    return;
+                }
+                if (a.count() < 8) {
+                    ctx.out().error(Errors.SYNTAX);
                     return;
                 }
                 minIdle = a.parseLong(i + 1);
                 i += 2;
             }
-            if (a.count() - i < 3 || a.count() - i > 4) {
-                ctx.out().error(Errors.SYNTAX);
+            if (!a.isLong(i + 2)) {
+                ctx.out().error(Errors.NOT_INTEGER);
                 return;
             }
+            count = Math.max(0, a.parseLong(i + 2));
             try {
                 from = StreamIds.rangeStart(a.string(i));
                 to = StreamIds.rangeEnd(a.string(i + 1));
@@ -376,12 +386,7 @@ final class StreamGroups {
                 ctx.out().error(b.getMessage());
                 return;
             }
-            if (!a.isLong(i + 2)) {
-                ctx.out().error(Errors.NOT_INTEGER);
-                return;
-            }
-            count = Math.max(0, a.parseLong(i + 2));
-            if (a.count() - i == 4) {
+            if (i + 3 < a.count()) {
                 consumerName = a.bytes(i + 3);
             }
         }
@@ -640,15 +645,12 @@ final class StreamGroups {
         for (int i = 6; i < a.count(); i++) {
             String o = a.lower(i);
             if (o.equals("count") && i + 1 < a.count()) {
-                if (!a.isLong(i + 1)) {
-                    ctx.out().error(Errors.NOT_INTEGER);
-                    return;
-                }
-                count = a.parseLong(++i);
-                if (count < 1 || count > Long.MAX_VALUE / 10) {
+                // Redis: getRangeLongFromObjectOrReply(1, LONG_MAX / sizeof(streamID)), one message for all
+                if (!a.isLong(i + 1) || a.parseLong(i + 1) < 1 || a.parseLong(i + 1) > Long.MAX_VALUE / 16) {
                     ctx.out().error("ERR COUNT must be > 0");
                     return;
                 }
+                count = a.parseLong(++i);
             } else if (o.equals("justid")) {
                 justId = true;
             } else {
@@ -656,7 +658,7 @@ final class StreamGroups {
                 return;
             }
         }
-        long e = TypedKeys.read(ctx, 1, ValueType.STREAM); // as XCLAIM
+        long e = TypedKeys.read(ctx, 1, ValueType.STREAM); // unlike XCLAIM, after the arguments
         if (e == TypedKeys.WRONG) {
             return;
         }
