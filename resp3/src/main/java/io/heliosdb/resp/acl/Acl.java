@@ -74,9 +74,13 @@ public final class Acl {
         AclUser old = users.get(name);
         AclUser u = old == null ? newUser(name) : old.copy();
         for (String r : rules) {
+            if (r.isEmpty()) {
+                continue; // Redis: an empty rule is a no-op
+            }
             String why = u.apply(r, table);
             if (why != null) {
-                return "ERR Error in ACL SETUSER modifier '" + r + "': " + why;
+                int nul = r.indexOf('\0'); // Redis formats the rule with %s: it ends at a NUL byte
+                return "ERR Error in ACL SETUSER modifier '" + (nul < 0 ? r : r.substring(0, nul)) + "': " + why;
             }
         }
         users.put(name, u);

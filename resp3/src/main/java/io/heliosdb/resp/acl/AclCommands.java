@@ -54,6 +54,10 @@ public final class AclCommands {
 
     private static void setuser(CommandContext ctx) {
         Args a = ctx.args();
+        if (a.string(2).chars().anyMatch(c -> c == 0 || c == ' ' || (c >= '\t' && c <= '\r'))) {
+            ctx.out().error("ERR Usernames can't contain spaces or null characters"); // Redis' ACLStringHasSpaces
+            return;
+        }
         List<String> rules = new ArrayList<>();
         for (int i = 3; i < a.count(); i++) {
             rules.add(a.string(i));
@@ -131,6 +135,10 @@ public final class AclCommands {
     private static void cat(CommandContext ctx) {
         Args a = ctx.args();
         CommandTable table = ctx.server().table();
+        if (a.count() > 3) {
+            ctx.out().error(Errors.subcommandSyntax(a));
+            return;
+        }
         if (a.count() == 2) {
             List<String> cats = AclCategories.ordered(table);
             ctx.out().array(cats.size());
@@ -143,7 +151,9 @@ public final class AclCommands {
         }
         String cat = a.lower(2);
         if (!AclCategories.exists(table, cat)) {
-            ctx.out().error("ERR Unknown category '" + a.string(2) + "'");
+            String given = a.string(2);
+            int nul = given.indexOf('\0'); // Redis formats it with %s: it ends at a NUL byte
+            ctx.out().error("ERR Unknown category '" + (nul < 0 ? given : given.substring(0, nul)) + "'");
             return;
         }
         List<String> names = new ArrayList<>();
@@ -159,6 +169,10 @@ public final class AclCommands {
     private static void genpass(CommandContext ctx) {
         Args a = ctx.args();
         long bits = 256;
+        if (a.count() > 3) {
+            ctx.out().error(Errors.subcommandSyntax(a));
+            return;
+        }
         if (a.count() == 3) {
             if (!a.isLong(2) || a.parseLong(2) <= 0 || a.parseLong(2) > 4096) {
                 ctx.out().error("ERR ACL GENPASS argument must be the number of bits for the output password, a positive number up to 4096");
@@ -176,17 +190,21 @@ public final class AclCommands {
         Args a = ctx.args();
         Acl acl = ctx.server().acl();
         long count = 10;
+        if (a.count() > 3) {
+            ctx.out().error(Errors.subcommandSyntax(a));
+            return;
+        }
         if (a.count() == 3) {
             if (a.lower(2).equals("reset")) {
                 acl.resetLog();
                 ctx.out().ok();
                 return;
             }
-            if (!a.isLong(2) || a.parseLong(2) < 0) {
-                ctx.out().error("ERR value is out of range, must be positive");
+            if (!a.isLong(2)) { // Redis: getLongFromObjectOrReply; a negative count lists nothing
+                ctx.out().error(Errors.NOT_INTEGER);
                 return;
             }
-            count = a.parseLong(2);
+            count = Math.max(0, a.parseLong(2));
         }
         List<Acl.LogEntry> entries = acl.logEntries();
         int n = (int) Math.min(count, entries.size());

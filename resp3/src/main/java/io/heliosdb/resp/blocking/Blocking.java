@@ -26,18 +26,21 @@ public final class Blocking {
 
     /** Redis' timeout argument: seconds as a float; the error for a bad one, or null. */
     public static String timeoutError(Args a, int i) {
-        double d = TypedKeys.parseDouble(a, i);
-        if (Double.isNaN(d) || Double.isInfinite(d)) {
+        double d = TypedKeys.parseUnchecked(a.string(i)); // string2ld: a long double holds what overflows a double
+        if (Double.isNaN(d)) {
             return "ERR timeout is not a float or out of range";
         }
-        if (d < 0) {
+        // Redis 7.0 casts seconds*1000 to long long: beyond its range (inf included) that gives
+        // LLONG_MIN on x86, so a huge timeout of either sign is "negative".
+        double ms = d * 1000;
+        if (ms < 0 && (long) ms < 0 || ms >= 0x1p63 || ms < -0x1p63) {
             return "ERR timeout is negative";
         }
         return null;
     }
 
     public static long timeoutMillis(Args a, int i) {
-        double d = TypedKeys.parseDouble(a, i);
+        double d = TypedKeys.parseUnchecked(a.string(i)); // read as timeoutError read it
         return (long) Math.ceil(d * 1000);
     }
 

@@ -20,19 +20,17 @@ public abstract class MultiPop extends BlockingPop {
 
     @Override
     protected final Plan plan(Args a) {
+        // Redis' order: numkeys, where, COUNT, and only then the timeout (lmpopGenericCommand)
         int at = blocking ? 2 : 1;
-        if (blocking) {
-            String err = Blocking.timeoutError(a, 1);
-            if (err != null) {
-                return Plan.error(err);
-            }
-        }
         if (!a.isLong(at)) {
-            return Plan.error(Errors.NOT_INTEGER);
+            return Plan.error("ERR numkeys should be greater than 0");
         }
         long n = a.parseLong(at);
-        if (n <= 0 || n > Integer.MAX_VALUE) {
+        if (n <= 0) {
             return Plan.error("ERR numkeys should be greater than 0");
+        }
+        if (n > a.count()) {
+            return Plan.error(Errors.SYNTAX); // the where argument would be past the end
         }
         int where = at + 1 + (int) n;
         if (where >= a.count()) {
@@ -50,6 +48,12 @@ public abstract class MultiPop extends BlockingPop {
                 i++;
             } else {
                 return Plan.error(Errors.SYNTAX);
+            }
+        }
+        if (blocking) {
+            String err = Blocking.timeoutError(a, 1);
+            if (err != null) {
+                return Plan.error(err);
             }
         }
         int[] keys = new int[(int) n];

@@ -25,16 +25,50 @@ public final class ElementScan {
     /** Parsed cursor and options; null after an error reply. */
     public record Options(long cursor, int count, byte[] pattern) {}
 
-    public static Options parse(CommandContext ctx) {
-        Args a = ctx.args();
-        String c = a.string(2);
-        long cursor;
-        try {
-            cursor = Long.parseUnsignedLong(c);
-        } catch (NumberFormatException e) {
+    /** The cursor argument (2) as Redis' parseScanCursorOrReply reads it; null after the error reply. */
+    public static Long cursor(CommandContext ctx) {
+        Long c = parseCursor(ctx.args().string(2));
+        if (c == null) {
             ctx.out().error("ERR invalid cursor");
+        }
+        return c;
+    }
+
+    /**
+     * strtoul over the whole string, as Redis reads cursors: no leading space, an optional sign (a
+     * negative value wraps around 2^64), "" is 0; null on junk or overflow.
+     */
+    public static Long parseCursor(String c) {
+        int nul = c.indexOf('\0');
+        if (nul >= 0) {
+            c = c.substring(0, nul); // a C string: strtoul stops at the NUL and sees the end there
+        }
+        if (!c.isEmpty() && Character.isWhitespace(c.charAt(0))) {
             return null;
         }
+        boolean neg = c.startsWith("-");
+        String digits = neg || c.startsWith("+") ? c.substring(1) : c;
+        if (digits.isEmpty()) {
+            return c.isEmpty() ? 0L : null;
+        }
+        if (!digits.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
+            return null;
+        }
+        try {
+            long v = Long.parseUnsignedLong(digits);
+            return neg ? -v : v;
+        } catch (NumberFormatException overflow) {
+            return null;
+        }
+    }
+
+    public static Options parse(CommandContext ctx) {
+        Args a = ctx.args();
+        Long parsed = cursor(ctx);
+        if (parsed == null) {
+            return null;
+        }
+        long cursor = parsed;
         int count = 10;
         byte[] pattern = null;
         for (int i = 3; i < a.count(); i++) {

@@ -80,6 +80,19 @@ public final class TypedKeys {
     }
 
     public static double parseDouble(String s) {
+        return parse(s, true);
+    }
+
+    /**
+     * As {@link #parseDouble(String)} but without refusing what overflows a double, as Redis' long
+     * double readers (string2ld: timeouts) and its unchecked strtod calls (score ranges) do: an
+     * overflow is an infinity there, an underflow zero.
+     */
+    public static double parseUnchecked(String s) {
+        return parse(s, false);
+    }
+
+    private static double parse(String s, boolean refuseRange) {
         if (s.isEmpty() || Character.isWhitespace(s.charAt(0)) || Character.isWhitespace(s.charAt(s.length() - 1))) {
             return Double.NaN;
         }
@@ -93,17 +106,50 @@ public final class TypedKeys {
             }
             default -> { }
         }
+        String body = l.startsWith("-") || l.startsWith("+") ? l.substring(1) : l;
+        if (body.startsWith("0x")) { // strtod reads hexadecimal, with or without a binary exponent
+            if (!body.matches("0x([0-9a-f]+\\.?[0-9a-f]*|\\.[0-9a-f]+)(p[+-]?[0-9]+)?")) {
+                return Double.NaN;
+            }
+            return Double.parseDouble((l.startsWith("-") ? "-" : "") + body + (body.contains("p") ? "" : "p0"));
+        }
         if (l.contains("n") || l.endsWith("d") || l.endsWith("f") || l.contains("p") || l.contains("_")) {
-            return Double.NaN; // Java accepts "NaN", "1d", "1f", hex floats; strtod rules differ
+            return Double.NaN; // Java accepts "NaN", "1d", "1f"; strtod does not
         }
-        if (l.startsWith("0x") || l.startsWith("-0x") || l.startsWith("+0x")) {
-            return Double.NaN;
-        }
+        double d;
         try {
-            return Double.parseDouble(s);
+            d = Double.parseDouble(s);
         } catch (NumberFormatException e) {
             return Double.NaN;
         }
+        // strtod's ERANGE, which Redis refuses: overflow to infinity, or underflow all the way to zero
+        if (refuseRange && (Double.isInfinite(d) || (d == 0 && body.matches(".*[1-9].*e.*")))) {
+            return Double.NaN;
+        }
+        return d;
+    }
+
+    /**
+     * C's strtod over the whole string, as Redis' zslParseRange uses it for score bounds: leading
+     * whitespace skipped, an empty string is 0, hexadecimal (with or without a binary exponent)
+     * accepted, "nan" and trailing characters refused (NaN returned).
+     */
+    public static double strtod(String s) {
+        int nul = s.indexOf('\0');
+        if (nul >= 0) {
+            s = s.substring(0, nul); // a C string: strtod stops at the NUL and sees the end there
+        }
+        String t = s.replaceFirst("^[ \\t\\n\\x0B\\f\\r]+", "");
+        if (t.isEmpty()) {
+            return s.isEmpty() ? 0 : Double.NaN; // only spaces: strtod converts nothing and stops at the start
+        }
+        String l = t.toLowerCase(java.util.Locale.ROOT);
+        String sign = l.startsWith("-") ? "-" : "";
+        String body = l.startsWith("-") || l.startsWith("+") ? l.substring(1) : l;
+        if (body.startsWith("0x") && body.length() > 2 && body.matches("0x([0-9a-f]+\\.?[0-9a-f]*|\\.[0-9a-f]+)(p[+-]?[0-9]+)?")) {
+            return Double.parseDouble(sign + body + (body.contains("p") ? "" : "p0"));
+        }
+        return parseUnchecked(t);
     }
 
     /** A 64-bit integer in Redis' string2ll syntax, or null. */
@@ -122,6 +168,9 @@ public final class TypedKeys {
         }
     }
 
+    /** The count range error of SRANDMEMBER, HRANDFIELD and ZRANDMEMBER (Redis' words). */
+    public static final String COUNT_RANGE = "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
+
     /** HRANDFIELD / ZRANDMEMBER's "count [WITHVALUES|WITHSCORES]"; null after an error reply. */
     public record RandomCount(long count, boolean withValues) {
         public static RandomCount parse(CommandContext ctx, byte[] withWord) {
@@ -131,6 +180,10 @@ public final class TypedKeys {
                 return null;
             }
             long n = a.parseLong(2);
+            if (n == Long.MIN_VALUE) {
+                ctx.out().error(COUNT_RANGE); // getRangeLongFromObjectOrReply(-LONG_MAX, LONG_MAX)
+                return null;
+            }
             boolean with = false;
             if (a.count() == 4 && a.is(3, withWord)) {
                 with = true;
@@ -138,12 +191,10 @@ public final class TypedKeys {
                 ctx.out().error(Errors.SYNTAX);
                 return null;
             }
-            if (n == Long.MIN_VALUE) {
-                ctx.out().error(Errors.NOT_IN_LONG_RANGE);
-                return null;
-            }
-            // Redis 7.0 tries to allocate for counts this large (and dies); 7.2 refuses them so.
-            if (n < -Long.MAX_VALUE / 2 || n > Long.MAX_VALUE / 2) {
+            // Redis 7.0 bounds the count this way with values only; without, a huge count means the whole
+            // collection (positive) or that many picks (negative: refused here too, as a reply that big
+            // would never be written)
+            if (n < -Long.MAX_VALUE / 2 || (with && n > Long.MAX_VALUE / 2)) {
                 ctx.out().error("ERR value is out of range");
                 return null;
             }

@@ -16,6 +16,8 @@ public final class Errors {
     public static final String OFFSET_RANGE = "ERR offset is out of range";
     public static final String INCR_NAN = "ERR increment would produce NaN or Infinity";
     public static final String OOM = "OOM command not allowed when used memory > 'maxmemory'.";
+    /** getIntFromObjectOrReply beyond an int (Redis' own "must between" wording). */
+    public static final String INT_RANGE = "ERR value is out of range, value must between -2147483648 and 2147483647";
     public static final String MUST_BE_POSITIVE = "ERR value is out of range, must be positive";
     public static final String MIN_MAX_NOT_FLOAT = "ERR min or max is not a float";
     public static final String MIN_MAX_NOT_LEX = "ERR min or max not valid string range item";
@@ -58,7 +60,18 @@ public final class Errors {
                 + container.toUpperCase(java.util.Locale.ROOT) + " HELP.";
     }
 
+    /** Redis' addReplySubcommandSyntaxError: the subcommand as the client typed it, the container in capitals. */
+    public static String subcommandSyntax(io.heliosdb.resp.codec.Args a) {
+        return "ERR unknown subcommand or wrong number of arguments for '" + truncate(a.string(1)) + "'. Try "
+                + a.string(0).toUpperCase(java.util.Locale.ROOT) + " HELP.";
+    }
+
+    /** Redis prints these with %.128s: at most 128 bytes, and nothing from a NUL byte on. */
     static String truncate(String s) {
+        int nul = s.indexOf('\0');
+        if (nul >= 0) {
+            s = s.substring(0, nul);
+        }
         return s.length() > 128 ? s.substring(0, 128) : s;
     }
 }

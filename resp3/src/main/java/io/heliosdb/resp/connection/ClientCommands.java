@@ -153,42 +153,52 @@ final class ClientCommands {
 
     static void list(CommandContext ctx) {
         Args a = ctx.args();
+        // Redis 7.0 takes one filter: TYPE t, or ID followed by ids (listed in the order given)
         List<Long> ids = null;
-        for (int i = 2; i < a.count(); i++) {
-            String opt = a.lower(i);
-            if (opt.equals("type") && i + 1 < a.count()) {
-                String type = a.lower(++i);
-                if (!List.of("normal", "master", "replica", "slave", "pubsub").contains(type)) {
-                    ctx.out().error("ERR Unknown client type '" + a.string(i) + "'");
-                    return;
-                }
-                ids = ids == null ? new ArrayList<>() : ids;
-                for (ClientSession s : ctx.server().clients().all()) {
-                    if (typeOf(s).equals(type)) {
-                        ids.add(s.id);
-                    }
-                }
-            } else if (opt.equals("id") && i + 1 < a.count()) {
-                ids = ids == null ? new ArrayList<>() : ids;
-                for (i = i + 1; i < a.count(); i++) {
-                    if (!a.isLong(i) || a.parseLong(i) <= 0) {
-                        ctx.out().error("ERR Invalid client ID");
-                        return;
-                    }
-                    ids.add(a.parseLong(i));
-                }
-            } else {
-                ctx.out().error(Errors.SYNTAX);
+        boolean byId = false;
+        if (a.count() == 4 && a.lower(2).equals("type")) {
+            String type = a.lower(3);
+            if (!List.of("normal", "master", "replica", "slave", "pubsub").contains(type)) {
+                ctx.out().error("ERR Unknown client type '" + a.string(3) + "'");
                 return;
             }
+            ids = new ArrayList<>();
+            for (ClientSession s : ctx.server().clients().all()) {
+                if (typeOf(s).equals(type)) {
+                    ids.add(s.id);
+                }
+            }
+        } else if (a.count() > 3 && a.lower(2).equals("id")) {
+            ids = new ArrayList<>();
+            byId = true;
+            for (int i = 3; i < a.count(); i++) {
+                if (!a.isLong(i)) {
+                    ctx.out().error("ERR Invalid client ID");
+                    return;
+                }
+                ids.add(a.parseLong(i));
+            }
+        } else if (a.count() != 2) {
+            ctx.out().error(Errors.SYNTAX);
+            return;
         }
         StringBuilder b = new StringBuilder();
         long now = ctx.now();
         List<ClientSession> sessions = new ArrayList<>(ctx.server().clients().all());
         sessions.sort((x, y) -> Long.compare(x.id, y.id));
-        for (ClientSession s : sessions) {
-            if (ids == null || ids.contains(s.id)) {
-                b.append(s.describe(now)).append('\n');
+        if (byId) {
+            for (long id : ids) {
+                for (ClientSession s : sessions) {
+                    if (s.id == id) {
+                        b.append(s.describe(now)).append('\n');
+                    }
+                }
+            }
+        } else {
+            for (ClientSession s : sessions) {
+                if (ids == null || ids.contains(s.id)) {
+                    b.append(s.describe(now)).append('\n');
+                }
             }
         }
         ctx.out().verbatim(b.toString());
@@ -294,7 +304,7 @@ final class ClientCommands {
                 return;
             }
         } else if (a.count() > 4) {
-            ctx.out().error(io.heliosdb.resp.command.Errors.SYNTAX);
+            ctx.out().error(io.heliosdb.resp.command.Errors.subcommandSyntax(a));
             return;
         }
         if (!a.isLong(2)) {

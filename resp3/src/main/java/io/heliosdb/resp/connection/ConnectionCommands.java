@@ -96,6 +96,10 @@ public final class ConnectionCommands {
             return;
         }
         long db = a.parseLong(1);
+        if (db != (int) db) {
+            ctx.out().error(Errors.INT_RANGE); // Redis: getIntFromObjectOrReply
+            return;
+        }
         if (db < 0 || db >= ctx.server().databases()) {
             ctx.out().error(Errors.DB_RANGE);
             return;
@@ -166,9 +170,16 @@ public final class ConnectionCommands {
         String name = null;
         for (; i < a.count(); i++) {
             if (a.is(i, AUTH) && i + 2 < a.count()) {
+                // Redis 7.0 authenticates right here, before reading the options that follow
                 user = a.string(i + 1);
                 pass = a.bytes(i + 2);
                 i += 2;
+                if (!checkPassword(ctx.server(), user, pass)) {
+                    ctx.out().error(Errors.WRONGPASS);
+                    return;
+                }
+                s.authenticated = true;
+                s.user = user;
             } else if (a.is(i, SETNAME) && i + 1 < a.count()) {
                 name = a.string(++i);
                 if (!ClientCommands.validName(name)) {
@@ -179,14 +190,6 @@ public final class ConnectionCommands {
                 ctx.out().error("ERR Syntax error in HELLO option '" + a.string(i) + "'");
                 return;
             }
-        }
-        if (user != null) {
-            if (!checkPassword(ctx.server(), user, pass)) {
-                ctx.out().error(Errors.WRONGPASS);
-                return;
-            }
-            s.authenticated = true;
-            s.user = user;
         }
         if (!s.authenticated) {
             ctx.out().error("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO "

@@ -60,6 +60,8 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
 
     /** Commands dispatched and not yet answered: the travelling batch, the open batch, or a transaction. */
     private int inFlight;
+    /** A cross-shard call is running: what follows waits for its reply, even commands that batch. */
+    private boolean acrossInFlight;
     /** The batch on its way through the shards (at most one, so batches run in order). */
     private Request travelling;
     /** Commands gathered since, posted when the travelling batch is home (or at the end of a pass). */
@@ -480,14 +482,14 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         if (inFlight > 0) {
             return false; // the error must come after replies still in flight
         }
-        if (session.multi != null) {
-            if (spec != null && spec.name().equals("exec")) {
-                // Redis: a refused EXEC discards the transaction and says why
+        if (spec != null && spec.name().equals("exec")) {
+            // Redis: a refused EXEC discards the transaction (if any) and says why, inside MULTI or not
+            if (session.multi != null) {
                 io.heliosdb.resp.transactions.TransactionCommands.discard(session);
-                error = "EXECABORT Transaction discarded because of: " + (error.startsWith("ERR ") ? error.substring(4) : error);
-            } else {
-                session.multiAborted = true; // EXEC will answer EXECABORT
             }
+            error = "EXECABORT Transaction discarded because of: " + (error.startsWith("ERR ") ? error.substring(4) : error);
+        } else if (session.multi != null) {
+            session.multiAborted = true; // EXEC will answer EXECABORT
         }
         server.rejectedCalls.increment();
         if (spec != null) {
@@ -565,6 +567,9 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
                     return reject(Errors.CROSSSLOT, spec);
                 }
             }
+        }
+        if (acrossInFlight) {
+            return false; // a batch posted now could answer before the cross-shard call
         }
         if (target != home && busy(target, spec) != null) {
             return reject(busy(target, spec), spec);
@@ -644,6 +649,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         pendingMonitorLine = monitorLine; // shown once it ran, like the commands run inline
         boolean suppress = consumeSuppress();
         inFlight = 1;
+        acrossInFlight = true;
         CrossShardCall call = new CrossShardCall(server, home, spec, args, session.db, session.protocol, session,
                 suppress ? this::crossShardFinishedSilently : crossShardFinisher);
         home.enterBusy(System.nanoTime(), spec);
@@ -831,6 +837,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
 
     private void afterCrossShard() {
         inFlight = 0;
+        acrossInFlight = false;
         if (pendingMonitorLine != null) {
             server.monitors().deliver(pendingMonitorLine);
             pendingMonitorLine = null;

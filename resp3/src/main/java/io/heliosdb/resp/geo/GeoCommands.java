@@ -98,7 +98,7 @@ public final class GeoCommands {
             }
             GeoHash.Bits h = GeoHash.encodeWgs84(lon, lat, GeoHash.STEP_MAX);
             if (h == null) {
-                ctx.out().error(String.format(Locale.ROOT, "ERR invalid longitude,latitude pair %f,%f", lon, lat));
+                ctx.out().error("ERR invalid longitude,latitude pair " + GeoHash.printfF(lon) + "," + GeoHash.printfF(lat));
                 return;
             }
             scores[k] = (double) (h.bits() << (52 - GeoHash.STEP_MAX * 2));

@@ -244,4 +244,16 @@ final class GeoHash {
         }
         return b.toString();
     }
+
+    /** C's printf("%f") of {@code d}: the exact binary value rounded to 6 places, inf and nan as C spells them. */
+    static String printfF(double d) {
+        if (Double.isNaN(d)) {
+            return "nan";
+        }
+        if (Double.isInfinite(d)) {
+            return d > 0 ? "inf" : "-inf";
+        }
+        String s = new java.math.BigDecimal(d).setScale(6, java.math.RoundingMode.HALF_EVEN).toPlainString();
+        return d < 0 || (d == 0 && 1 / d < 0) ? (s.startsWith("-") ? s : "-" + s) : s;
+    }
 }

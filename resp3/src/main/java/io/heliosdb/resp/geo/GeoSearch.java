@@ -65,7 +65,7 @@ final class GeoSearch extends KeyGather {
             return Errors.NOT_FLOAT;
         }
         if (lon < -180 || lon > 180 || lat < GeoHash.LAT_MIN || lat > GeoHash.LAT_MAX) {
-            return String.format(java.util.Locale.ROOT, "ERR invalid longitude,latitude pair %f,%f", lon, lat);
+            return "ERR invalid longitude,latitude pair " + GeoHash.printfF(lon) + "," + GeoHash.printfF(lat);
         }
         xy[0] = lon;
         xy[1] = lat;
@@ -76,7 +76,7 @@ final class GeoSearch extends KeyGather {
     private static Object distanceArg(Args a, int i) {
         double d = TypedKeys.parseDouble(a, i);
         if (Double.isNaN(d)) {
-            return Errors.NOT_FLOAT;
+            return "ERR need numeric radius"; // Redis' extractDistanceOrReply
         }
         if (d < 0) {
             return "ERR radius cannot be negative";
@@ -172,20 +172,20 @@ final class GeoSearch extends KeyGather {
                 i++;
             } else if (o.equals("storedist") && form == Form.SEARCHSTORE) {
                 storeDist = true;
-            } else if (o.equals("frommember") && remaining > 0 && search && !fromMember && !fromLoc) {
+            } else if (o.equals("frommember") && remaining > 0 && search && !fromLoc) { // Redis lets FROMMEMBER, BYRADIUS... repeat
                 fromMember = true;
                 i++;
                 if (z != null && !memberPosition(z, a.bytes(i), xy)) {
                     return Outcome.error("ERR could not decode requested zset member");
                 }
-            } else if (o.equals("fromlonlat") && remaining > 1 && search && !fromMember && !fromLoc) {
+            } else if (o.equals("fromlonlat") && remaining > 1 && search && !fromMember) {
                 String err = lonLatError(a, i + 1, xy);
                 if (err != null) {
                     return Outcome.error(err);
                 }
                 fromLoc = true;
                 i += 2;
-            } else if (o.equals("byradius") && remaining > 1 && search && !byRadius && !byBox) {
+            } else if (o.equals("byradius") && remaining > 1 && search && !byBox) {
                 Object d = distanceArg(a, i + 1);
                 if (d instanceof String e) {
                     return Outcome.error(e);
@@ -194,11 +194,11 @@ final class GeoSearch extends KeyGather {
                 conv = ((double[]) d)[1];
                 byRadius = true;
                 i += 2;
-            } else if (o.equals("bybox") && remaining > 2 && search && !byRadius && !byBox) {
+            } else if (o.equals("bybox") && remaining > 2 && search && !byRadius) {
                 double w = TypedKeys.parseDouble(a, i + 1);
                 double h = TypedKeys.parseDouble(a, i + 2);
-                if (Double.isNaN(w) || Double.isNaN(h)) {
-                    return Outcome.error(Errors.NOT_FLOAT);
+                if (Double.isNaN(w) || Double.isNaN(h)) { // Redis' extractBoxOrReply
+                    return Outcome.error(Double.isNaN(w) ? "ERR need numeric width" : "ERR need numeric height");
                 }
                 if (w < 0 || h < 0) {
                     return Outcome.error("ERR height or width cannot be negative");

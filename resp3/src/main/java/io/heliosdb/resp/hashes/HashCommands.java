@@ -386,9 +386,8 @@ public final class HashCommands {
     }
 
     static void hscan(CommandContext ctx) {
-        ElementScan.Options o = ElementScan.parse(ctx);
-        if (o == null) {
-            return;
+        if (ElementScan.cursor(ctx) == null) {
+            return; // Redis: the cursor, then the key, then the options
         }
         long e = TypedKeys.read(ctx, 1, ValueType.HASH);
         if (e == WRONG) {
@@ -396,6 +395,10 @@ public final class HashCommands {
         }
         if (e == Keyspace.NONE) {
             ElementScan.emptyReply(ctx.out());
+            return;
+        }
+        ElementScan.Options o = ElementScan.parse(ctx);
+        if (o == null) {
             return;
         }
         HashValue h = TypedKeys.value(ctx, e);

@@ -56,6 +56,9 @@ final class ExpireCommands {
         }
         long now = ctx.now();
         long when = Expiry.toAbsolute(a, 2, unit, absolute, now, true);
+        if (absolute && unit == 1 && a.isLong(2) && a.parseLong(2) <= Expiry.NOT_INTEGER) {
+            when = Expiry.NOT_INTEGER + 1; // PEXPIREAT at the sentinels' values: as far in the past as they are
+        }
         if (when == Expiry.NOT_INTEGER) {
             ctx.out().error(Errors.NOT_INTEGER);
             return;

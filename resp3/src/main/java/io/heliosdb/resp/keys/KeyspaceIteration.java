@@ -66,13 +66,12 @@ final class KeyspaceIteration {
     static void scan(CrossShardCall call) {
         Args a = call.args();
         String cursorText = a.string(1);
-        long cursor;
-        try {
-            cursor = Long.parseUnsignedLong(cursorText);
-        } catch (NumberFormatException e) {
+        Long parsed = io.heliosdb.resp.collections.ElementScan.parseCursor(cursorText);
+        if (parsed == null) {
             call.finish(w -> w.error("ERR invalid cursor"));
             return;
         }
+        long cursor = parsed;
         byte[] pattern = null;
         long count = 10;
         byte type = -1;
@@ -105,7 +104,12 @@ final class KeyspaceIteration {
         int shardCount = call.server().shards().size();
         int shardIndex = (int) (cursor & ((1 << SHARD_BITS) - 1));
         if (shardIndex >= shardCount) {
-            call.finish(w -> w.error("ERR invalid cursor"));
+            // not a cursor we gave out: Redis answers any cursor, here with the end of the scan
+            call.finish(w -> {
+                w.array(2);
+                w.bulk("0");
+                w.array(0);
+            });
             return;
         }
         long inner = cursor >>> SHARD_BITS;

@@ -51,6 +51,9 @@ final class RenameCommands {
                         return new Plan(0, false, Errors.NOT_INTEGER);
                     }
                     long n = a.parseLong(++i);
+                    if (n != (int) n) {
+                        return new Plan(0, false, Errors.INT_RANGE); // Redis: getIntFromObjectOrReply
+                    }
                     if (n < 0 || n >= databases) {
                         return new Plan(0, false, Errors.DB_RANGE);
                     }
@@ -188,6 +191,10 @@ final class RenameCommands {
             return;
         }
         long db = a.parseLong(2);
+        if (db != (int) db) {
+            ctx.out().error(Errors.INT_RANGE); // Redis: getIntFromObjectOrReply
+            return;
+        }
         if (db < 0 || db >= ctx.shard().databases()) {
             ctx.out().error(Errors.DB_RANGE);
             return;

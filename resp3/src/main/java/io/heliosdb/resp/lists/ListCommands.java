@@ -82,7 +82,7 @@ public final class ListCommands {
         Args a = ctx.args();
         RespWriter out = ctx.out();
         if (a.count() > 3) {
-            out.error(Errors.SYNTAX);
+            out.error(Errors.wrongArgs(ctx.spec().name())); // Redis: addReplyErrorArity
             return;
         }
         long count = -1;
@@ -173,16 +173,16 @@ public final class ListCommands {
 
     static void lindex(CommandContext ctx) {
         Args a = ctx.args();
-        if (!a.isLong(2)) {
-            ctx.out().error(Errors.NOT_INTEGER);
-            return;
-        }
-        long e = TypedKeys.read(ctx, 1, ValueType.LIST);
+        long e = TypedKeys.read(ctx, 1, ValueType.LIST); // Redis looks the key up before parsing the index
         if (e == WRONG) {
             return;
         }
         if (e == Keyspace.NONE) {
             ctx.out().nullBulk();
+            return;
+        }
+        if (!a.isLong(2)) {
+            ctx.out().error(Errors.NOT_INTEGER);
             return;
         }
         ListValue l = TypedKeys.value(ctx, e);
@@ -199,16 +199,16 @@ public final class ListCommands {
 
     static void lset(CommandContext ctx) {
         Args a = ctx.args();
-        if (!a.isLong(2)) {
-            ctx.out().error(Errors.NOT_INTEGER);
-            return;
-        }
-        long e = TypedKeys.write(ctx, 1, ValueType.LIST);
+        long e = TypedKeys.write(ctx, 1, ValueType.LIST); // Redis looks the key up before parsing the index
         if (e == WRONG) {
             return;
         }
         if (e == Keyspace.NONE) {
             ctx.out().error(Errors.NO_SUCH_KEY);
+            return;
+        }
+        if (!a.isLong(2)) {
+            ctx.out().error(Errors.NOT_INTEGER);
             return;
         }
         ListValue l = TypedKeys.value(ctx, e);
@@ -285,7 +285,8 @@ public final class ListCommands {
                 }
             }
         } else {
-            for (int i = l.size() - 1; i >= 0 && removed < -count; i--) {
+            long limit = count == Long.MIN_VALUE ? Long.MAX_VALUE : -count; // Redis: -LLONG_MIN stays negative, no limit
+            for (int i = l.size() - 1; i >= 0 && removed < limit; i--) {
                 if (Arrays.equals(l.get(i), v)) {
                     l.remove(i);
                     removed++;
@@ -346,12 +347,11 @@ public final class ListCommands {
                     return;
                 }
                 if (rank == Long.MIN_VALUE) {
-                    out.error("ERR value is out of range");
-                    return;
+                    rank = -1; // Redis 7.0 negates it in place: -LLONG_MIN stays negative and the first match from the tail wins
                 }
             } else if (a.is(i, COUNT)) {
                 if (!a.isLong(i + 1)) {
-                    out.error(Errors.NOT_INTEGER);
+                    out.error("ERR COUNT can't be negative"); // getPositiveLongFromObjectOrReply's message covers junk too
                     return;
                 }
                 count = a.parseLong(++i);
@@ -361,7 +361,7 @@ public final class ListCommands {
                 }
             } else if (a.is(i, MAXLEN)) {
                 if (!a.isLong(i + 1)) {
-                    out.error(Errors.NOT_INTEGER);
+                    out.error("ERR MAXLEN can't be negative");
                     return;
                 }
                 maxlen = a.parseLong(++i);

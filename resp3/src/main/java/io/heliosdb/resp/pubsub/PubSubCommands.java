@@ -157,7 +157,7 @@ public final class PubSubCommands {
     private static void channels(CommandContext ctx, boolean shard) {
         Args a = ctx.args();
         if (a.count() > 3) {
-            ctx.wrongArgs();
+            ctx.out().error(io.heliosdb.resp.command.Errors.subcommandSyntax(a));
             return;
         }
         List<byte[]> l = ctx.server().pubsub().channels(shard, a.count() == 3 ? a.bytes(2) : null);

@@ -79,6 +79,11 @@ public final class DumpCommands {
                 return;
             }
         }
+        Keyspace ks = ctx.db();
+        if (!replace && ctx.lookupWrite(ks, 1) != Keyspace.NONE) { // Redis: options, the key, then the TTL
+            ctx.out().error("BUSYKEY Target key name already exists.");
+            return;
+        }
         if (!a.isLong(2)) {
             ctx.out().error(Errors.NOT_INTEGER);
             return;
@@ -86,11 +91,6 @@ public final class DumpCommands {
         long ttl = a.parseLong(2);
         if (ttl < 0) {
             ctx.out().error("ERR Invalid TTL value, must be >= 0");
-            return;
-        }
-        Keyspace ks = ctx.db();
-        if (!replace && ctx.lookupWrite(ks, 1) != Keyspace.NONE) {
-            ctx.out().error("BUSYKEY Target key name already exists.");
             return;
         }
         byte[] payload = a.bytes(3);

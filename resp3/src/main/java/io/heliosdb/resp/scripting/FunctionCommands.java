@@ -205,7 +205,11 @@ public final class FunctionCommands {
 
     private static void flush(CommandContext ctx) {
         Args a = ctx.args();
-        if (a.count() > 3 || (a.count() == 3 && !a.lower(2).equals("sync") && !a.lower(2).equals("async"))) {
+        if (a.count() > 3) {
+            ctx.out().error(io.heliosdb.resp.command.Errors.subcommandSyntax(a));
+            return;
+        }
+        if (a.count() == 3 && !a.lower(2).equals("sync") && !a.lower(2).equals("async")) {
             ctx.out().error("ERR FUNCTION FLUSH only supports SYNC|ASYNC option");
             return;
         }
@@ -226,9 +230,13 @@ public final class FunctionCommands {
         boolean withCode = false;
         for (int i = 2; i < a.count(); i++) {
             String o = a.lower(i);
-            if (o.equals("withcode")) {
+            if (!withCode && o.equals("withcode")) { // each option once, as in Redis
                 withCode = true;
-            } else if (o.equals("libraryname") && i + 1 < a.count()) {
+            } else if (pattern == null && o.equals("libraryname")) {
+                if (i + 1 >= a.count()) {
+                    ctx.out().error("ERR library name argument was not given");
+                    return;
+                }
                 pattern = a.string(++i);
             } else {
                 ctx.out().error("ERR Unknown argument " + a.string(i));
@@ -284,8 +292,12 @@ public final class FunctionCommands {
 
     private static void restore(CommandContext ctx) {
         Args a = ctx.args();
+        if (a.count() > 4) {
+            ctx.out().error(io.heliosdb.resp.command.Errors.subcommandSyntax(a));
+            return;
+        }
         String policy = a.count() > 3 ? a.lower(3) : "append";
-        if (a.count() > 4 || !(policy.equals("append") || policy.equals("replace") || policy.equals("flush"))) {
+        if (!(policy.equals("append") || policy.equals("replace") || policy.equals("flush"))) {
             ctx.out().error("ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.");
             return;
         }

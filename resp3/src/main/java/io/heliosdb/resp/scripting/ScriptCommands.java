@@ -92,7 +92,7 @@ public final class ScriptCommands {
         @Override
         public void executeAcross(CrossShardCall call) {
             Args a = call.args();
-            String error = numKeysError(a);
+            String error = bySha && a.length(1) != 40 ? NOSCRIPT : numKeysError(a); // Redis: a SHA of another length first
             if (error == null && bySha && call.server().scripts().get(a.string(1)) == null) {
                 error = NOSCRIPT;
             }
@@ -142,7 +142,7 @@ public final class ScriptCommands {
     /** Runs a script on the calling shard's thread, writing its reply to {@code out}. */
     static void run(ServerContext server, ShardState state, Args a, boolean bySha, boolean readOnly, ClientSession session,
                     int db, ShardTransaction outer, RespWriter out) {
-        String error = numKeysError(a);
+        String error = bySha && a.length(1) != 40 ? NOSCRIPT : numKeysError(a); // Redis: a SHA of another length first
         if (error != null) {
             out.error(error);
             return;

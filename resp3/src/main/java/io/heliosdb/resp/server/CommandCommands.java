@@ -138,6 +138,10 @@ final class CommandCommands {
         if (a.count() == 5 && a.lower(2).equals("filterby")) {
             filter = a.lower(3);
             value = a.string(4);
+            if (!filter.equals("module") && !filter.equals("aclcat") && !filter.equals("pattern")) {
+                ctx.out().error(Errors.SYNTAX); // Redis knows these three filters only
+                return;
+            }
         } else if (a.count() != 2) {
             ctx.out().error(Errors.SYNTAX);
             return;

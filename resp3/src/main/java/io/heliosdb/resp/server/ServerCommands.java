@@ -111,7 +111,7 @@ public final class ServerCommands {
     static void configSet(CommandContext ctx) {
         Args a = ctx.args();
         if ((a.count() - 2) % 2 != 0) {
-            ctx.out().error("ERR Unknown option or number of arguments for CONFIG SET - '" + a.string(a.count() - 1) + "'");
+            ctx.out().error(Errors.SYNTAX); // Redis 7.0: an odd argc is a syntax error before any name is looked at
             return;
         }
         List<String[]> pairs = new ArrayList<>();
@@ -195,11 +195,12 @@ public final class ServerCommands {
 
     static void swapdb(CrossShardCall call) {
         Args a = call.args();
-        if (!a.isLong(1)) {
+        // Redis parses both with getIntFromObjectOrReply: beyond an int is "invalid", not "out of range"
+        if (!a.isLong(1) || a.parseLong(1) != (int) a.parseLong(1)) {
             call.finish(w -> w.error("ERR invalid first DB index"));
             return;
         }
-        if (!a.isLong(2)) {
+        if (!a.isLong(2) || a.parseLong(2) != (int) a.parseLong(2)) {
             call.finish(w -> w.error("ERR invalid second DB index"));
             return;
         }
@@ -246,14 +247,19 @@ public final class ServerCommands {
 
     static void memoryUsage(CommandContext ctx) {
         Args a = ctx.args();
-        if (a.count() == 5 && a.lower(3).equals("samples")) {
-            if (!a.isLong(4)) {
+        for (int i = 3; i < a.count(); i++) { // SAMPLES n, as often as given; a negative n is a syntax error
+            if (!a.lower(i).equals("samples") || i + 1 >= a.count()) {
+                ctx.out().error(Errors.SYNTAX);
+                return;
+            }
+            if (!a.isLong(i + 1)) {
                 ctx.out().error(Errors.NOT_INTEGER);
                 return;
             }
-        } else if (a.count() != 3) {
-            ctx.out().error(Errors.SYNTAX);
-            return;
+            if (a.parseLong(++i) < 0) {
+                ctx.out().error(Errors.SYNTAX);
+                return;
+            }
         }
         Keyspace ks = ctx.db();
         long e = ks.find(a.segment(), a.offset(2), a.length(2));

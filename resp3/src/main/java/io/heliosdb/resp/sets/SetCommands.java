@@ -226,11 +226,10 @@ public final class SetCommands {
             }
             count = a.parseLong(2);
             if (count == Long.MIN_VALUE) {
-                out.error(Errors.NOT_IN_LONG_RANGE);
+                out.error(TypedKeys.COUNT_RANGE);
                 return;
             }
-            // Redis 7.0 tries to allocate for counts this large (and dies); 7.2 refuses them so.
-            if (count < -Long.MAX_VALUE / 2 || count > Long.MAX_VALUE / 2) {
+            if (count < -Long.MAX_VALUE / 2) { // that many picks could never be written: refused (Redis 7.0 tries)
                 out.error("ERR value is out of range");
                 return;
             }
@@ -259,7 +258,7 @@ public final class SetCommands {
             }
             return;
         }
-        if (count * 3 < s.size()) {
+        if (count < s.size() / 3) {
             // few of many: random distinct picks, no pass over the whole set
             java.util.LinkedHashSet<Integer> picked = new java.util.LinkedHashSet<>();
             while (picked.size() < count) {
@@ -283,9 +282,8 @@ public final class SetCommands {
     }
 
     static void sscan(CommandContext ctx) {
-        ElementScan.Options o = ElementScan.parse(ctx);
-        if (o == null) {
-            return;
+        if (ElementScan.cursor(ctx) == null) {
+            return; // Redis: the cursor, then the key, then the options
         }
         long e = TypedKeys.read(ctx, 1, ValueType.SET);
         if (e == WRONG) {
@@ -293,6 +291,10 @@ public final class SetCommands {
         }
         if (e == Keyspace.NONE) {
             ElementScan.emptyReply(ctx.out());
+            return;
+        }
+        ElementScan.Options o = ElementScan.parse(ctx);
+        if (o == null) {
             return;
         }
         SetValue s = TypedKeys.value(ctx, e);
@@ -498,7 +500,7 @@ public final class SetCommands {
         for (int i = from; i < a.count(); i++) {
             if (a.is(i, LIMIT_WORD) && i + 1 < a.count()) {
                 if (!a.isLong(i + 1)) {
-                    return Errors.NOT_INTEGER;
+                    return "ERR LIMIT can't be negative"; // getPositiveLongFromObjectOrReply's message for any bad value
                 }
                 limit = a.parseLong(++i);
                 if (limit < 0) {
@@ -527,9 +529,10 @@ public final class SetCommands {
         return s;
     }
 
+    /** SINTERCARD's numkeys error (Redis: getRangeLongFromObjectOrReply, whose message covers a non-number too). */
     public static String numKeysError(Args a, int at) {
         if (!a.isLong(at)) {
-            return Errors.NOT_INTEGER;
+            return "ERR numkeys should be greater than 0";
         }
         long n = a.parseLong(at);
         if (n <= 0) {

@@ -46,6 +46,8 @@ public final class StreamCommands {
     // ---- trimming ----------------------------------------------------------------------------
 
     /** MAXLEN/MINID [=|~] threshold [LIMIT n], as XADD and XTRIM take them. */
+    private static final String LIMIT_NEEDS_APPROX = "ERR syntax error, LIMIT cannot be used without the special ~ option";
+
     static final class Trim {
         boolean byId;
         long maxLen;
@@ -95,11 +97,16 @@ public final class StreamCommands {
 
     /** Parses trim options at {@code a[i]}; returns the next index, or -1 after replying an error. */
     static int parseTrim(CommandContext ctx, Args a, int i, Trim t) {
+        return parseTrim(ctx, a, i, t, true);
+    }
+
+    /** {@code checkLimit} false: LIMIT without "~" is left for the caller to refuse after its syntax check (XTRIM). */
+    static int parseTrim(CommandContext ctx, Args a, int i, Trim t, boolean checkLimit) {
         String kind = a.lower(i);
         t.present = true;
         t.byId = kind.equals("minid");
         i++;
-        if (i < a.count() && (a.string(i).equals("~") || a.string(i).equals("="))) {
+        if (i + 1 < a.count() && (a.string(i).equals("~") || a.string(i).equals("="))) { // Redis: only with a value after it
             t.approx = a.string(i).equals("~");
             i++;
         }
@@ -109,7 +116,7 @@ public final class StreamCommands {
         }
         if (t.byId) {
             try {
-                t.minId = StreamIds.parse(a.string(i), 0);
+                t.minId = StreamIds.strict(a.string(i));
             } catch (StreamIds.Bad b) {
                 ctx.out().error(b.getMessage());
                 return -1;
@@ -136,8 +143,8 @@ public final class StreamCommands {
                 ctx.out().error("ERR The LIMIT argument must be >= 0.");
                 return -1;
             }
-            if (!t.approx) {
-                ctx.out().error("ERR syntax error, LIMIT cannot be used without the special ~ option");
+            if (!t.approx && checkLimit) {
+                ctx.out().error(LIMIT_NEEDS_APPROX);
                 return -1;
             }
             i += 2;
@@ -157,7 +164,11 @@ public final class StreamCommands {
             if (o.equals("nomkstream")) {
                 noMk = true;
                 i++;
-            } else if ((o.equals("maxlen") || o.equals("minid")) && !trim.present) {
+            } else if ((o.equals("maxlen") || o.equals("minid")) && i + 1 < a.count()) {
+                if (trim.present) {
+                    ctx.out().error("ERR syntax error, MAXLEN and MINID options at the same time are not compatible");
+                    return;
+                }
                 i = parseTrim(ctx, a, i, trim);
                 if (i < 0) {
                     return;
@@ -180,10 +191,10 @@ public final class StreamCommands {
             try {
                 if (idText.endsWith("-*")) {
                     partial = true;
-                    explicit = StreamIds.parse(idText.substring(0, idText.length() - 2), 0);
+                    explicit = StreamIds.strict(idText.substring(0, idText.length() - 2));
                     partialMs = explicit.ms();
                 } else {
-                    explicit = StreamIds.parse(idText, 0);
+                    explicit = StreamIds.strict(idText); // "+" and "-" are not IDs to add
                 }
             } catch (StreamIds.Bad b) {
                 ctx.out().error(b.getMessage());
@@ -289,9 +300,9 @@ public final class StreamCommands {
         Id from;
         Id to;
         try {
-            if (reverse) {
-                to = StreamIds.rangeEnd(a.string(2));
+            if (reverse) { // Redis reads the start (XREVRANGE's second ID) first
                 from = StreamIds.rangeStart(a.string(3));
+                to = StreamIds.rangeEnd(a.string(2));
             } else {
                 from = StreamIds.rangeStart(a.string(2));
                 to = StreamIds.rangeEnd(a.string(3));
@@ -301,16 +312,16 @@ public final class StreamCommands {
             return;
         }
         long count = -1;
-        if (a.count() > 4) {
-            if (a.count() != 6 || !a.lower(4).equals("count")) {
+        for (int i = 4; i < a.count(); i++) { // COUNT n, as often as given (the last wins), as in Redis
+            if (!a.lower(i).equals("count") || i + 1 >= a.count()) {
                 ctx.out().error(Errors.SYNTAX);
                 return;
             }
-            if (!a.isLong(5)) {
+            if (!a.isLong(++i)) {
                 ctx.out().error(Errors.NOT_INTEGER);
                 return;
             }
-            count = Math.max(0, a.parseLong(5));
+            count = Math.max(0, a.parseLong(i));
         }
         long e = TypedKeys.read(ctx, 1, ValueType.STREAM);
         if (e == TypedKeys.WRONG) {
@@ -358,6 +369,15 @@ public final class StreamCommands {
 
     private static void xdel(CommandContext ctx) {
         Args a = ctx.args();
+        long e = TypedKeys.write(ctx, 1, ValueType.STREAM); // Redis: the key first (missing: 0), then the IDs
+        if (e == TypedKeys.WRONG) {
+            return;
+        }
+        StreamValue s = stream(ctx, e);
+        if (s == null) {
+            ctx.out().integer(0);
+            return;
+        }
         Id[] ids;
         try {
             ids = StreamIds.all(a, 2);
@@ -365,11 +385,6 @@ public final class StreamCommands {
             ctx.out().error(b.getMessage());
             return;
         }
-        long e = TypedKeys.write(ctx, 1, ValueType.STREAM);
-        if (e == TypedKeys.WRONG) {
-            return;
-        }
-        StreamValue s = stream(ctx, e);
         int deleted = 0;
         if (s != null) {
             for (Id id : ids) {
@@ -393,12 +408,18 @@ public final class StreamCommands {
             return;
         }
         Trim trim = new Trim();
-        int next = parseTrim(ctx, a, 2, trim);
+        int next = parseTrim(ctx, a, 2, trim, false);
         if (next < 0) {
             return;
         }
         if (next != a.count()) {
-            ctx.out().error(Errors.SYNTAX);
+            String o = a.lower(next);
+            ctx.out().error(o.equals("maxlen") || o.equals("minid")
+                    ? "ERR syntax error, MAXLEN and MINID options at the same time are not compatible" : Errors.SYNTAX);
+            return;
+        }
+        if (trim.limit >= 0 && !trim.approx) {
+            ctx.out().error(LIMIT_NEEDS_APPROX); // Redis: after every argument has been read
             return;
         }
         long e = TypedKeys.write(ctx, 1, ValueType.STREAM);
@@ -419,7 +440,7 @@ public final class StreamCommands {
         long entriesAdded = -1;
         Id maxDeleted = null;
         try {
-            id = StreamIds.parse(a.string(2), 0);
+            id = StreamIds.strict(a.string(2));
             for (int i = 3; i < a.count(); i += 2) {
                 if (i + 1 >= a.count()) {
                     ctx.out().error(Errors.SYNTAX);
@@ -437,7 +458,7 @@ public final class StreamCommands {
                         return;
                     }
                 } else if (o.equals("maxdeletedid")) {
-                    maxDeleted = StreamIds.parse(a.string(i + 1), 0);
+                    maxDeleted = StreamIds.strict(a.string(i + 1));
                 } else {
                     ctx.out().error(Errors.SYNTAX);
                     return;

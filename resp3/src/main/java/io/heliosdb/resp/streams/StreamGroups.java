@@ -105,49 +105,71 @@ final class StreamGroups {
         return (StreamValue) ctx.db().object(e);
     }
 
-    private static void create(CommandContext ctx) {
+    /**
+     * XGROUP CREATE/SETID options from argument 5, parsed before the key as Redis does: the
+     * ENTRIESREAD value (INVALID when absent; Long.MIN_VALUE after an error reply) and MKSTREAM in {@code mk}.
+     */
+    private static long groupOptions(CommandContext ctx, boolean create, boolean[] mk) {
         Args a = ctx.args();
-        boolean mkstream = false;
         long entriesRead = INVALID;
         for (int i = 5; i < a.count(); i++) {
             String o = a.lower(i);
-            if (o.equals("mkstream")) {
-                mkstream = true;
+            if (create && o.equals("mkstream")) {
+                mk[0] = true;
             } else if (o.equals("entriesread") && i + 1 < a.count()) {
                 if (!a.isLong(i + 1)) {
                     ctx.out().error(Errors.NOT_INTEGER);
-                    return;
+                    return Long.MIN_VALUE;
                 }
                 entriesRead = a.parseLong(++i);
                 if (entriesRead < 0 && entriesRead != INVALID) {
                     ctx.out().error("ERR value for ENTRIESREAD must be positive or -1");
-                    return;
+                    return Long.MIN_VALUE;
                 }
             } else {
-                ctx.out().error(Errors.SYNTAX);
-                return;
+                ctx.out().error(Errors.subcommandSyntax(a));
+                return Long.MIN_VALUE;
             }
         }
-        String idText = a.string(4);
-        Id id = null;
-        if (!idText.equals("$")) {
-            try {
-                id = StreamIds.parse(idText, 0);
-            } catch (StreamIds.Bad b) {
-                ctx.out().error(b.getMessage());
-                return;
-            }
+        return entriesRead;
+    }
+
+    /** A group's start ID: "$" (the stream's last, null here) or a strict ID; throws on a bad one. */
+    private static Id groupId(String text) throws StreamIds.Bad {
+        if (text.equals("$")) {
+            return null;
         }
-        long e = TypedKeys.write(ctx, 2, ValueType.STREAM);
+        if (text.equals("-") || text.equals("+")) {
+            throw new StreamIds.Bad(StreamIds.INVALID); // streamParseStrictIDOrReply
+        }
+        return StreamIds.parse(text, 0);
+    }
+
+    private static void create(CommandContext ctx) {
+        Args a = ctx.args();
+        boolean[] mk = {false};
+        long entriesRead = groupOptions(ctx, true, mk);
+        if (entriesRead == Long.MIN_VALUE) {
+            return;
+        }
+        boolean mkstream = mk[0];
+        long e = TypedKeys.write(ctx, 2, ValueType.STREAM); // Redis: options, the key, then the ID
         if (e == TypedKeys.WRONG) {
+            return;
+        }
+        if (e == Keyspace.NONE && !mkstream) {
+            ctx.out().error(NEEDS_KEY);
+            return;
+        }
+        Id id;
+        try {
+            id = groupId(a.string(4));
+        } catch (StreamIds.Bad b) {
+            ctx.out().error(b.getMessage());
             return;
         }
         StreamValue s;
         if (e == Keyspace.NONE) {
-            if (!mkstream) {
-                ctx.out().error(NEEDS_KEY);
-                return;
-            }
             s = new StreamValue();
             e = TypedKeys.create(ctx, 2, ValueType.STREAM, s);
             s.metaChanged();
@@ -165,37 +187,29 @@ final class StreamGroups {
 
     private static void setid(CommandContext ctx) {
         Args a = ctx.args();
-        long entriesRead = INVALID;
-        if (a.count() > 5) {
-            if (a.count() != 7 || !a.lower(5).equals("entriesread")) {
-                ctx.out().error(Errors.SYNTAX);
-                return;
-            }
-            if (!a.isLong(6)) {
-                ctx.out().error(Errors.NOT_INTEGER);
-                return;
-            }
-            entriesRead = a.parseLong(6);
+        long entriesRead = groupOptions(ctx, false, new boolean[1]);
+        if (entriesRead == Long.MIN_VALUE) {
+            return;
         }
         GroupTarget t = groupTarget(ctx);
         if (t == null) {
+            return;
+        }
+        if (a.count() != 5 && a.count() != 7) {
+            ctx.out().error(Errors.subcommandSyntax(a)); // ENTRIESREAD given twice
             return;
         }
         long e = t.entry();
         StreamValue s = t.stream();
         Group g = t.group();
         Id id;
-        if (a.string(4).equals("$")) {
-            id = s.lastId;
-        } else {
-            try {
-                id = StreamIds.parse(a.string(4), 0);
-            } catch (StreamIds.Bad b) {
-                ctx.out().error(b.getMessage());
-                return;
-            }
+        try {
+            id = groupId(a.string(4));
+        } catch (StreamIds.Bad b) {
+            ctx.out().error(b.getMessage());
+            return;
         }
-        g.lastId = id;
+        g.lastId = id == null ? s.lastId : id;
         g.entriesRead = entriesRead;
         s.groupChanged(g);
         ctx.db().objectChanged(e);
@@ -283,13 +297,6 @@ final class StreamGroups {
 
     private static void xack(CommandContext ctx) {
         Args a = ctx.args();
-        Id[] ids;
-        try {
-            ids = StreamIds.all(a, 3);
-        } catch (StreamIds.Bad b) {
-            ctx.out().error(b.getMessage());
-            return;
-        }
         long e = TypedKeys.read(ctx, 1, ValueType.STREAM); // a read in Redis: a missing stream is a "keymiss"
         if (e == TypedKeys.WRONG) {
             return;
@@ -297,7 +304,14 @@ final class StreamGroups {
         StreamValue s = StreamCommands.stream(ctx, e);
         Group g = s == null ? null : s.group(a.bytes(2));
         if (g == null) {
-            ctx.out().integer(0);
+            ctx.out().integer(0); // Redis: no key or group is 0 before the IDs are read
+            return;
+        }
+        Id[] ids;
+        try {
+            ids = StreamIds.all(a, 3);
+        } catch (StreamIds.Bad b) {
+            ctx.out().error(b.getMessage());
             return;
         }
         int acked = 0;
@@ -324,19 +338,29 @@ final class StreamGroups {
         long count = 0;
         byte[] consumerName = null;
         if (extended) {
+            // Redis' order: the argument count, IDLE, the count, the start and end IDs, then the key
+            if (a.count() < 6 || a.count() > 9) {
+                ctx.out().error(Errors.SYNTAX);
+                return;
+            }
             int i = 3;
             if (a.lower(i).equals("idle")) {
-                if (i + 1 >= a.count() || !a.isLong(i + 1)) {
-                    ctx.out().error(i + 1 >= a.count() ? Errors.SYNTAX : Errors.NOT_INTEGER);
+                if (!a.isLong(i + 1)) {
+                    ctx.out().error(Errors.NOT_INTEGER);
+                    return;
+                }
+                if (a.count() < 8) {
+                    ctx.out().error(Errors.SYNTAX);
                     return;
                 }
                 minIdle = a.parseLong(i + 1);
                 i += 2;
             }
-            if (a.count() - i < 3 || a.count() - i > 4) {
-                ctx.out().error(Errors.SYNTAX);
+            if (!a.isLong(i + 2)) {
+                ctx.out().error(Errors.NOT_INTEGER);
                 return;
             }
+            count = Math.max(0, a.parseLong(i + 2));
             try {
                 from = StreamIds.rangeStart(a.string(i));
                 to = StreamIds.rangeEnd(a.string(i + 1));
@@ -344,12 +368,7 @@ final class StreamGroups {
                 ctx.out().error(b.getMessage());
                 return;
             }
-            if (!a.isLong(i + 2)) {
-                ctx.out().error(Errors.NOT_INTEGER);
-                return;
-            }
-            count = Math.max(0, a.parseLong(i + 2));
-            if (a.count() - i == 4) {
+            if (i + 3 < a.count()) {
                 consumerName = a.bytes(i + 3);
             }
         }
@@ -449,6 +468,17 @@ final class StreamGroups {
 
     private static void xclaim(CommandContext ctx) {
         Args a = ctx.args();
+        // Redis' order: the key and group, min-idle-time, the IDs (strict: "-" and "+" start the options), the options
+        long e = TypedKeys.read(ctx, 1, ValueType.STREAM); // Redis reads it: a miss is a "keymiss"
+        if (e == TypedKeys.WRONG) {
+            return;
+        }
+        StreamValue s = StreamCommands.stream(ctx, e);
+        Group g = s == null ? null : s.group(a.bytes(2));
+        if (g == null) {
+            ctx.out().error("NOGROUP No such key '" + a.string(1) + "' or consumer group '" + a.string(2) + "'");
+            return;
+        }
         if (!a.isLong(4)) {
             ctx.out().error("ERR Invalid min-idle-time argument for XCLAIM");
             return;
@@ -458,8 +488,12 @@ final class StreamGroups {
         List<Id> ids = new ArrayList<>();
         int i = 5;
         for (; i < a.count(); i++) {
+            String id = a.string(i);
+            if (id.equals("-") || id.equals("+")) {
+                break;
+            }
             try {
-                ids.add(StreamIds.parse(a.string(i), 0));
+                ids.add(StreamIds.parse(id, 0));
             } catch (StreamIds.Bad b) {
                 break; // the options start here
             }
@@ -476,8 +510,12 @@ final class StreamGroups {
                 case "force" -> force = true;
                 case "justid" -> justId = true;
                 case "idle", "time", "retrycount" -> {
-                    if (!more || !a.isLong(i + 1)) {
-                        ctx.out().error(more ? "ERR Invalid " + (o.equals("retrycount") ? "RETRYCOUNT" : o.toUpperCase(java.util.Locale.ROOT)) + " option argument for XCLAIM" : Errors.SYNTAX);
+                    if (!more) {
+                        ctx.out().error("ERR Unrecognized XCLAIM option '" + a.string(i) + "'");
+                        return;
+                    }
+                    if (!a.isLong(i + 1)) {
+                        ctx.out().error("ERR Invalid " + o.toUpperCase(java.util.Locale.ROOT) + " option argument for XCLAIM");
                         return;
                     }
                     long v = a.parseLong(++i);
@@ -491,11 +529,15 @@ final class StreamGroups {
                 }
                 case "lastid" -> {
                     if (!more) {
-                        ctx.out().error(Errors.SYNTAX);
+                        ctx.out().error("ERR Unrecognized XCLAIM option '" + a.string(i) + "'");
                         return;
                     }
                     try {
-                        lastId = StreamIds.parse(a.string(++i), 0);
+                        String id = a.string(++i);
+                        if (id.equals("-") || id.equals("+")) {
+                            throw new StreamIds.Bad(StreamIds.INVALID);
+                        }
+                        lastId = StreamIds.parse(id, 0);
                     } catch (StreamIds.Bad b) {
                         ctx.out().error(b.getMessage());
                         return;
@@ -508,16 +550,6 @@ final class StreamGroups {
             }
         }
         deliveryTime = Math.min(deliveryTime, now);
-        long e = TypedKeys.read(ctx, 1, ValueType.STREAM); // Redis reads it: a miss is a "keymiss"
-        if (e == TypedKeys.WRONG) {
-            return;
-        }
-        StreamValue s = StreamCommands.stream(ctx, e);
-        Group g = s == null ? null : s.group(a.bytes(2));
-        if (g == null) {
-            ctx.out().error("NOGROUP No such key '" + a.string(1) + "' or consumer group '" + a.string(2) + "'");
-            return;
-        }
         if (lastId != null && lastId.compareTo(g.lastId) > 0) {
             g.lastId = lastId;
         }
@@ -595,15 +627,12 @@ final class StreamGroups {
         for (int i = 6; i < a.count(); i++) {
             String o = a.lower(i);
             if (o.equals("count") && i + 1 < a.count()) {
-                if (!a.isLong(i + 1)) {
-                    ctx.out().error(Errors.NOT_INTEGER);
-                    return;
-                }
-                count = a.parseLong(++i);
-                if (count < 1 || count > Long.MAX_VALUE / 10) {
+                // Redis: getRangeLongFromObjectOrReply(1, LONG_MAX / sizeof(streamID)), one message for all
+                if (!a.isLong(i + 1) || a.parseLong(i + 1) < 1 || a.parseLong(i + 1) > Long.MAX_VALUE / 16) {
                     ctx.out().error("ERR COUNT must be > 0");
                     return;
                 }
+                count = a.parseLong(++i);
             } else if (o.equals("justid")) {
                 justId = true;
             } else {
@@ -611,7 +640,7 @@ final class StreamGroups {
                 return;
             }
         }
-        long e = TypedKeys.read(ctx, 1, ValueType.STREAM); // as XCLAIM
+        long e = TypedKeys.read(ctx, 1, ValueType.STREAM); // unlike XCLAIM, after the arguments
         if (e == TypedKeys.WRONG) {
             return;
         }
@@ -701,11 +730,15 @@ final class StreamGroups {
 
     private static void infoStream(CommandContext ctx) {
         Args a = ctx.args();
+        StreamValue s = infoStream(ctx, 2); // Redis: the key first, then FULL [COUNT n]
+        if (s == null) {
+            return;
+        }
         boolean full = a.count() > 3;
         long count = 10;
         if (full) {
             if (!a.lower(3).equals("full") || (a.count() != 4 && a.count() != 6) || (a.count() == 6 && !a.lower(4).equals("count"))) {
-                ctx.out().error(Errors.SYNTAX);
+                ctx.out().error(Errors.subcommandSyntax(a));
                 return;
             }
             if (a.count() == 6) {
@@ -718,10 +751,6 @@ final class StreamGroups {
                     count = Long.MAX_VALUE;
                 }
             }
-        }
-        StreamValue s = infoStream(ctx, 2);
-        if (s == null) {
-            return;
         }
         RespWriter out = ctx.out();
         Id first = s.firstId();

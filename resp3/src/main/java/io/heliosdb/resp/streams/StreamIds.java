@@ -17,6 +17,9 @@ final class StreamIds {
 
     /** An ID; a missing sequence is {@code missingSeq}. */
     static Id parse(String s, long missingSeq) throws Bad {
+        if (s.length() > 127) {
+            throw new Bad(INVALID); // Redis copies the argument into a 128-byte buffer
+        }
         if (s.equals("-")) {
             return Id.MIN;
         }
@@ -34,18 +37,51 @@ final class StreamIds {
         }
     }
 
+    /**
+     * Redis' string2ull: a plain integer (string2ll) must not be negative; anything else goes to
+     * strtoull, which skips leading whitespace, takes a sign (a minus wraps around 2^64) and refuses
+     * overflow and trailing characters.
+     */
     private static long unsigned(String s) {
-        if (s.isEmpty() || s.charAt(0) == '+' || s.charAt(0) == '-') {
+        if (s.matches("-?[1-9][0-9]{0,18}|0")) {
+            Long v = null;
+            try {
+                v = Long.parseLong(s); // within long range: string2ll read it
+            } catch (NumberFormatException beyondLong) {
+                // string2ll cannot read it: strtoull's turn
+            }
+            if (v != null) {
+                if (v < 0) {
+                    throw new NumberFormatException(s);
+                }
+                return v;
+            }
+        }
+        String t = s.replaceFirst("^[ \\t\\n\\x0B\\f\\r]+", "");
+        boolean neg = t.startsWith("-");
+        if (neg || t.startsWith("+")) {
+            t = t.substring(1);
+        }
+        if (t.isEmpty() || !t.chars().allMatch(c -> c >= '0' && c <= '9')) {
             throw new NumberFormatException(s);
         }
-        return Long.parseUnsignedLong(s);
+        long v = Long.parseUnsignedLong(t); // throws on overflow (strtoull's ERANGE)
+        return neg ? -v : v;
     }
 
-    /** Every argument from {@code from} on as an ID (XDEL, XACK). */
+    /** An ID as Redis' streamParseStrictIDOrReply reads it: "-" and "+" are not IDs there. */
+    static Id strict(String s) throws Bad {
+        if (s.equals("-") || s.equals("+")) {
+            throw new Bad(INVALID);
+        }
+        return parse(s, 0);
+    }
+
+    /** IDs as XACK and XDEL read them (strict). */
     static Id[] all(io.heliosdb.resp.codec.Args a, int from) throws Bad {
         Id[] ids = new Id[a.count() - from];
         for (int i = from; i < a.count(); i++) {
-            ids[i - from] = parse(a.string(i), 0);
+            ids[i - from] = strict(a.string(i));
         }
         return ids;
     }

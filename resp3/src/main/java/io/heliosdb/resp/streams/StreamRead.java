@@ -138,6 +138,12 @@ final class StreamRead {
                     p.error = "ERR timeout is negative";
                     return p;
                 }
+            } else if (!group && o.equals("group") && i + 2 < a.count()) {
+                p.error = "ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.";
+                return p;
+            } else if (!group && o.equals("noack")) {
+                p.error = "ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.";
+                return p;
             } else if (group && o.equals("group") && i + 2 < a.count()) {
                 p.groupName = a.bytes(i + 1);
                 p.consumer = a.bytes(i + 2);
@@ -155,8 +161,8 @@ final class StreamRead {
         }
         int rest = a.count() - i - 1;
         if (rest == 0 || rest % 2 != 0) {
-            p.error = "ERR Unbalanced '" + (group ? "xreadgroup" : "xread")
-                    + "' list of streams: for each stream key an ID or '$' must be specified.";
+            // Redis 7.0 says XREAD for XREADGROUP too
+            p.error = "ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.";
             return p;
         }
         if (group && p.groupName == null) {
@@ -178,7 +184,7 @@ final class StreamRead {
             }
             if (!id.equals(">") && !id.equals("$")) {
                 try {
-                    StreamIds.parse(id, 0);
+                    StreamIds.strict(id);
                 } catch (StreamIds.Bad b) {
                     p.error = b.getMessage();
                     return p;

@@ -137,7 +137,16 @@ public final class BitmapCommands {
 
     /** Parses "start end [BYTE|BIT]" at {@code i}; returns {start, end, isBit} or null after an error reply. */
     private static long[] range(CommandContext ctx, int i) {
+        return range(ctx, i, false);
+    }
+
+    /** {@code unitBeforeEnd}: BITPOS checks BYTE|BIT before it reads the end (BITCOUNT reads both numbers first). */
+    private static long[] range(CommandContext ctx, int i, boolean unitBeforeEnd) {
         Args a = ctx.args();
+        if (unitBeforeEnd && a.isLong(i) && i + 2 < a.count() && !a.is(i + 2, BIT) && !a.is(i + 2, BYTE)) {
+            ctx.out().error(Errors.SYNTAX);
+            return null;
+        }
         if (!a.isLong(i) || (i + 1 < a.count() && !a.isLong(i + 1))) {
             ctx.out().error(Errors.NOT_INTEGER);
             return null;
@@ -159,20 +168,20 @@ public final class BitmapCommands {
     static void bitcount(CommandContext ctx) {
         Args a = ctx.args();
         long[] r = null;
-        if (a.count() == 3 || a.count() > 5) {
-            ctx.out().error(Errors.SYNTAX);
-            return;
-        }
-        if (a.count() >= 4 && (r = range(ctx, 2)) == null) {
-            return;
-        }
         Keyspace ks = ctx.db();
-        long e = readable(ctx, ks, 1);
+        long e = readable(ctx, ks, 1); // Redis: the key first (a missing one counts 0 whatever follows), then the range
         if (e < 0) {
             return;
         }
         if (e == Keyspace.NONE) {
             ctx.out().integer(0);
+            return;
+        }
+        if (a.count() >= 4 && a.count() <= 5 && (r = range(ctx, 2)) == null) {
+            return;
+        }
+        if (a.count() == 3 || a.count() > 5) {
+            ctx.out().error(Errors.SYNTAX);
             return;
         }
         View v = view(ks, e);
@@ -251,21 +260,21 @@ public final class BitmapCommands {
             return;
         }
         long[] r = null;
-        if (a.count() > 6) {
-            ctx.out().error(Errors.SYNTAX);
-            return;
-        }
-        if (a.count() >= 4 && (r = range(ctx, 3)) == null) {
-            return;
-        }
         boolean endGiven = a.count() >= 5;
         Keyspace ks = ctx.db();
-        long e = readable(ctx, ks, 1);
+        long e = readable(ctx, ks, 1); // Redis: the bit, the key, then the range
         if (e < 0) {
             return;
         }
         if (e == Keyspace.NONE) {
             ctx.out().integer(want == 1 ? -1 : 0);
+            return;
+        }
+        if (a.count() >= 4 && a.count() <= 6 && (r = range(ctx, 3, true)) == null) {
+            return;
+        }
+        if (a.count() > 6) {
+            ctx.out().error(Errors.SYNTAX);
             return;
         }
         View v = view(ks, e);

@@ -17,6 +17,11 @@ public final class Expiry {
 
     private Expiry() {}
 
+    /** Whether option {@code i} may follow the one at {@code seen} (-1: none yet): Redis lets the same one repeat, the last wins. */
+    static boolean mayFollow(Args a, int i, int seen) {
+        return seen < 0 || a.string(i).equalsIgnoreCase(a.string(seen));
+    }
+
     /** Whether argument {@code i} is one of SET/GETEX's EX, PX, EXAT, PXAT options. */
     static boolean isOption(Args a, int i) {
         return a.is(i, EX) || a.is(i, PX) || a.is(i, EXAT) || a.is(i, PXAT);

@@ -46,6 +46,10 @@ final class LcsCommand implements MultiShardCommand {
     }
 
     private static void reply(Args args, byte[] a, byte[] b, RespWriter out) {
+        if (a == NOT_STRING || b == NOT_STRING) { // Redis checks the keys before the options
+            out.error("ERR The specified keys must contain string values");
+            return;
+        }
         boolean len = false, idx = false, withLen = false;
         long minMatch = 0;
         for (int i = 3; i < args.count(); i++) {
@@ -65,10 +69,6 @@ final class LcsCommand implements MultiShardCommand {
                 out.error(Errors.SYNTAX);
                 return;
             }
-        }
-        if (a == NOT_STRING || b == NOT_STRING) {
-            out.error("ERR The specified keys must contain string values");
-            return;
         }
         if (len && idx) {
             out.error("ERR If you want both the length and indexes, please just use IDX.");

@@ -31,7 +31,7 @@ final class SetCommand implements Command {
                 get = true;
             } else if (a.is(i, KEEPTTL) && expireOption < 0) {
                 keepTtl = true;
-            } else if (hasNext && expireOption < 0 && !keepTtl && Expiry.isOption(a, i)) {
+            } else if (hasNext && !keepTtl && Expiry.isOption(a, i) && Expiry.mayFollow(a, i, expireOption)) {
                 expireOption = i++;
             } else {
                 out.error(Errors.SYNTAX);

@@ -97,7 +97,7 @@ public final class StringCommands {
         boolean persist = false;
         for (int i = 2; i < a.count(); i++) {
             boolean hasNext = i + 1 < a.count();
-            if (Expiry.isOption(a, i) && hasNext && expireOption < 0 && !persist) {
+            if (Expiry.isOption(a, i) && hasNext && Expiry.mayFollow(a, i, expireOption) && !persist) {
                 expireOption = i++;
             } else if (a.is(i, PERSIST) && expireOption < 0) {
                 persist = true;
@@ -212,14 +212,10 @@ public final class StringCommands {
     static void incrbyfloat(CommandContext ctx) {
         Keyspace ks = ctx.db();
         Args a = ctx.args();
-        BigDecimal by = parseDecimal(a.segment(), a.offset(2), a.length(2));
-        if (by == null) {
-            ctx.out().error(Errors.NOT_FLOAT);
-            return;
-        }
-        boolean infinite = by == INFINITY;
+        // Redis: the key's type, its value, then the increment
         long e = ctx.lookupWrite(ks, 1);
         BigDecimal current = BigDecimal.ZERO;
+        boolean infinite = false;
         if (e != Keyspace.NONE) {
             if (ks.type(e) != ValueType.STRING) {
                 ctx.out().error(Errors.WRONGTYPE);
@@ -231,8 +227,14 @@ public final class StringCommands {
                 ctx.out().error(Errors.NOT_FLOAT);
                 return;
             }
-            infinite |= current == INFINITY;
+            infinite = current == INFINITY;
         }
+        BigDecimal by = parseDecimal(a.segment(), a.offset(2), a.length(2));
+        if (by == null) {
+            ctx.out().error(Errors.NOT_FLOAT);
+            return;
+        }
+        infinite |= by == INFINITY;
         BigDecimal sum = infinite ? null : LongDoubleArithmetic.add(current, by);
         if (sum == null) {
             ctx.out().error(Errors.INCR_NAN);
@@ -253,9 +255,28 @@ public final class StringCommands {
     }
 
     /** A float as Redis' string2ld accepts it (no spaces, no nan; inf is {@link #INFINITY}), or null. */
+    /** strtold's hexadecimal form ("0x10", "-0x1.8p3"), exactly; null when the text is not one. */
+    private static BigDecimal hexDecimal(MemorySegment seg, long off, int len) {
+        if (len < 3 || len > 64) {
+            return null;
+        }
+        String l = new String(ByteStrings.toBytes(seg, off, len), java.nio.charset.StandardCharsets.ISO_8859_1)
+                .toLowerCase(java.util.Locale.ROOT);
+        String body = l.startsWith("-") || l.startsWith("+") ? l.substring(1) : l;
+        if (!body.matches("0x([0-9a-f]+\\.?[0-9a-f]*|\\.[0-9a-f]+)(p[+-]?[0-9]+)?")) {
+            return null;
+        }
+        double d = Double.parseDouble((l.startsWith("-") ? "-" : "") + body + (body.contains("p") ? "" : "p0"));
+        return Double.isInfinite(d) ? INFINITY : new BigDecimal(d);
+    }
+
     static BigDecimal parseDecimal(MemorySegment seg, long off, int len) {
         if (len == 0 || len > 5000) {
             return null;
+        }
+        BigDecimal hex = hexDecimal(seg, off, len);
+        if (hex != null) {
+            return hex;
         }
         // Only ASCII number syntax: Java would also accept other scripts' digits, Redis does not.
         for (int i = 0; i < len; i++) {

@@ -69,19 +69,6 @@ public final class TrackingCommands {
         Args a = ctx.args();
         String mode = a.lower(2);
         ClientSession s = ctx.session();
-        if (mode.equals("off")) {
-            if (a.count() > 3) {
-                ctx.out().error(Errors.SYNTAX);
-                return;
-            }
-            off(ctx.server(), s);
-            ctx.out().ok();
-            return;
-        }
-        if (!mode.equals("on")) {
-            ctx.out().error(Errors.SYNTAX);
-            return;
-        }
         long redirect = 0;
         boolean bcast = false;
         boolean optin = false;
@@ -95,6 +82,10 @@ public final class TrackingCommands {
                 case "redirect" -> {
                     if (!more) {
                         ctx.out().error(Errors.SYNTAX);
+                        return;
+                    }
+                    if (redirect != 0) {
+                        ctx.out().error("ERR A client can only redirect to a single other client");
                         return;
                     }
                     if (!a.isLong(i + 1)) {
@@ -124,16 +115,26 @@ public final class TrackingCommands {
                 }
             }
         }
+        // Redis parses the options whatever the mode, then checks them only for ON
+        if (mode.equals("off")) {
+            off(ctx.server(), s);
+            ctx.out().ok();
+            return;
+        }
+        if (!mode.equals("on")) {
+            ctx.out().error(Errors.SYNTAX);
+            return;
+        }
         if (!bcast && !prefixes.isEmpty()) {
             ctx.out().error("ERR PREFIX option requires BCAST mode to be enabled");
             return;
         }
-        if (optin && optout) {
-            ctx.out().error("ERR You can't specify both OPTIN mode and OPTOUT mode");
+        if (bcast && (optin || optout)) { // Redis checks this one first
+            ctx.out().error("ERR OPTIN and OPTOUT are not compatible with BCAST");
             return;
         }
-        if (bcast && (optin || optout)) {
-            ctx.out().error("ERR OPTIN and OPTOUT are not compatible with BCAST");
+        if (optin && optout) {
+            ctx.out().error("ERR You can't specify both OPTIN mode and OPTOUT mode");
             return;
         }
         TrackingState old = s.tracking;

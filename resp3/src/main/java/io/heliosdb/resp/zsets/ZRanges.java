@@ -12,12 +12,12 @@ import java.util.List;
 final class ZRanges {
     private ZRanges() {}
 
-    /** "(1.5", "1.5", "-inf", "+inf"; null when invalid. */
+    /** "(1.5", "1.5", "-inf", "+inf" read by strtod as zslParseRange does (" 2" and "" are numbers); null when invalid. */
     static ZTree.ScoreRange score(String min, String max) {
         boolean minEx = min.startsWith("(");
         boolean maxEx = max.startsWith("(");
-        double lo = TypedKeys.parseDouble(minEx ? min.substring(1) : min);
-        double hi = TypedKeys.parseDouble(maxEx ? max.substring(1) : max);
+        double lo = TypedKeys.strtod(minEx ? min.substring(1) : min);
+        double hi = TypedKeys.strtod(maxEx ? max.substring(1) : max);
         if (Double.isNaN(lo) || Double.isNaN(hi)) {
             return null;
         }

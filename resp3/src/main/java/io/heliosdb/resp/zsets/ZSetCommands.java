@@ -457,7 +457,7 @@ public final class ZSetCommands {
                 type = 1;
             } else if (general && a.is(i, BYLEX) && type == 0) {
                 type = 2;
-            } else if (general && a.is(i, REV)) {
+            } else if (general && a.is(i, REV) && !rev) { // once, as in Redis
                 rev = true;
             } else {
                 return Spec.error(Errors.SYNTAX);
@@ -760,9 +760,8 @@ public final class ZSetCommands {
     }
 
     static void zscan(CommandContext ctx) {
-        ElementScan.Options o = ElementScan.parse(ctx);
-        if (o == null) {
-            return;
+        if (ElementScan.cursor(ctx) == null) {
+            return; // Redis: the cursor, then the key, then the options
         }
         long e = TypedKeys.read(ctx, 1, ValueType.ZSET);
         if (e == WRONG) {
@@ -770,6 +769,10 @@ public final class ZSetCommands {
         }
         if (e == Keyspace.NONE) {
             ElementScan.emptyReply(ctx.out());
+            return;
+        }
+        ElementScan.Options o = ElementScan.parse(ctx);
+        if (o == null) {
             return;
         }
         ZSetValue z = TypedKeys.value(ctx, e);
@@ -997,7 +1000,11 @@ public final class ZSetCommands {
 
         @Override
         protected String argumentError(Args a) {
-            return io.heliosdb.resp.sets.SetCommands.numKeysError(a, 1);
+            // Redis' zunionInterDiffGenericCommand words these apart from SINTERCARD
+            if (!a.isLong(1)) {
+                return Errors.NOT_INTEGER;
+            }
+            return a.parseLong(1) < 1 ? "ERR at least 1 input key is needed for 'zintercard' command" : Errors.SYNTAX;
         }
 
         @Override
