@@ -17,7 +17,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * another client, then ends every wait that is left with CLIENT UNBLOCK and reads each blocked
  * client's reply; the whole transcript (replies, unblock results, key states after) must match,
  * in RESP2 and RESP3. Synchronisation is by INFO (blocked_clients), never by sleeping: once a
- * command has replied, the clients it served are no longer unblockable, on either server.
+ * command has replied, the clients it served are no longer unblockable, on either server (a BLMOVE
+ * across shards too: the command that woke it replies once it has moved its element).
  */
 class BlockingDifferentialTest {
     private static TestServer helios;
@@ -189,17 +190,12 @@ class BlockingDifferentialTest {
     @ParameterizedTest(name = "{0} (RESP{1})")
     @MethodSource("cases")
     void blockedClientsAreServedAsRedisServesThem(Case k, int protocol) throws Exception {
-        int[] stillBlocked = {-1};
-        List<String> expected = run(redis.port, k, protocol, stillBlocked);
-        assertEquals(expected, run(helios.port(), k, protocol, stillBlocked));
+        List<String> expected = run(redis.port, k, protocol);
+        assertEquals(expected, run(helios.port(), k, protocol));
     }
 
-    /**
-     * Runs the case on one server. {@code stillBlocked[0]}: -1 to note how many clients are still
-     * blocked after the commands (redis-server, where serving is over when the command replies);
-     * otherwise that many are awaited first (a BLMOVE across shards takes its element right after).
-     */
-    private static List<String> run(int port, Case k, int protocol, int[] stillBlocked) throws Exception {
+    /** Runs the case on one server: the transcript. */
+    private static List<String> run(int port, Case k, int protocol) throws Exception {
         List<String> t = new ArrayList<>();
         List<RawClient> waiters = new ArrayList<>();
         try (RawClient driver = new RawClient(port)) {
@@ -231,11 +227,7 @@ class BlockingDifferentialTest {
                 driver.send(bytes(cmd, payload));
                 t.add(String.join(" ", cmd).replace("\n", " ") + " -> " + driver.read());
             }
-            if (stillBlocked[0] < 0) {
-                stillBlocked[0] = blocked(driver) - base;
-            } else {
-                awaitBlocked(driver, base + stillBlocked[0]);
-            }
+            t.add("still blocked -> " + (blocked(driver) - base));
             for (int i = 0; i < waiters.size(); i++) {
                 // 1: it was still waiting (its reply is then the timeout's); 0: the commands above served it
                 t.add("unblock " + (i + 1) + " -> " + driver.call("CLIENT", "UNBLOCK", ids.get(i)));
@@ -247,6 +239,81 @@ class BlockingDifferentialTest {
         } finally {
             for (RawClient c : waiters) {
                 c.close();
+            }
+        }
+        return t;
+    }
+
+    /**
+     * A BLMOVE/BRPOPLPUSH whose source and destination live on different shards has moved its
+     * element when the command that woke it replies (Redis serves blocked clients before that
+     * reply leaves), so the pushing client's next read of the destination sees it: a plain push
+     * (on the client's own shard or not, as each new connection lands on another loop), a push
+     * pipelined with the read, an EXEC, and a RENAME across shards into the source.
+     */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"BLMOVE", "BRPOPLPUSH"})
+    void aMoveAcrossShardsIsOverWhenTheCommandThatWokeItReplies(String command) throws Exception {
+        List<String> expected = wakeAndRead(redis.port, command);
+        assertEquals(expected, wakeAndRead(helios.port(), command));
+    }
+
+    /**
+     * An EXEC that fails on an internal error (a step of it throws) still serves, at its end, the
+     * clients its commands woke, as any EXEC: not only once a later command runs on that shard.
+     * CLIENT UNBLOCK runs on the client's own loop, so it serves nobody itself.
+     */
+    @org.junit.jupiter.api.Test
+    void anExecThatFailsServesTheClientsItWokeWhenItEnds() throws Exception {
+        try (RawClient driver = new RawClient(helios.port()); RawClient waiter = new RawClient(helios.port())) {
+            driver.call("FLUSHALL");
+            int base = blocked(driver);
+            String id = waiter.call("CLIENT", "ID").substring(1);
+            waiter.send(bytes(c("BLPOP", "{a}l", "0"), null));
+            awaitBlocked(driver, base + 1);
+            driver.call("MULTI");
+            driver.call("RPUSH", "{a}l", "x");
+            driver.call("SET", "{b}k", "v"); // another shard: the EXEC runs in steps, the second one fails
+            java.util.concurrent.atomic.AtomicInteger steps = new java.util.concurrent.atomic.AtomicInteger();
+            helios.server.context().shards().injectFaults((p, s) -> p == io.heliosdb.scheduler.FaultInjection.Point.STEP && steps.incrementAndGet() == 2);
+            String exec;
+            try {
+                exec = driver.call("EXEC");
+            } finally {
+                helios.server.context().shards().injectFaults(null);
+                helios.expectedInternalErrors = helios.server.context().shards().internalErrors();
+            }
+            org.junit.jupiter.api.Assertions.assertTrue(exec.startsWith("-ERR internal error"), exec);
+            assertEquals(":0", driver.call("CLIENT", "UNBLOCK", id), "served when EXEC ended");
+            assertEquals("*[\"{a}l\", \"x\"]", waiter.read());
+        }
+    }
+
+    private static List<String> wakeAndRead(int port, String command) throws Exception {
+        List<String> t = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            try (RawClient driver = new RawClient(port); RawClient waiter = new RawClient(port)) {
+                driver.call("FLUSHALL");
+                int base = blocked(driver);
+                driver.call("RPUSH", "{c}tmp", "r" + i);
+                waiter.send(bytes(command.equals("BLMOVE") ? c("BLMOVE", "{a}src", "{b}dst", "LEFT", "RIGHT", "0")
+                        : c("BRPOPLPUSH", "{a}src", "{b}dst", "0"), null));
+                awaitBlocked(driver, base + 1);
+                String[][] wake = switch (i % 4) {
+                    case 0 -> cs(c("RPUSH", "{a}src", "x" + i));
+                    case 1 -> cs(c("RPUSH", "{a}src", "x" + i), c("LRANGE", "{b}dst", "0", "-1")); // pipelined
+                    case 2 -> cs(c("MULTI"), c("RPUSH", "{a}src", "x" + i), c("EXEC"));
+                    default -> cs(c("RENAME", "{c}tmp", "{a}src"));
+                };
+                for (String[] cmd : wake) {
+                    driver.send(bytes(cmd, null));
+                }
+                for (String[] cmd : wake) {
+                    t.add(i + " " + String.join(" ", cmd) + " -> " + driver.read());
+                }
+                t.add(i + " dst -> " + driver.call("LRANGE", "{b}dst", "0", "-1"));
+                t.add(i + " src -> " + driver.call("LRANGE", "{a}src", "0", "-1"));
+                t.add(i + " waiter got " + waiter.read());
             }
         }
         return t;
