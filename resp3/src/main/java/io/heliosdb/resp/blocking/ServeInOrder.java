@@ -40,4 +40,18 @@ public final class ServeInOrder {
             return null;
         }, false, () -> serve(tx, held, then));
     }
+
+    /**
+     * An EXEC or script whose coordinator failed (its locks are gone): each shard serves its ready
+     * keys as its next piece of data work, behind any lock taken meanwhile. Nobody's reply waits.
+     */
+    public static void serveAfterFailure(Shard[] shards) {
+        for (Shard s : shards) {
+            s.forward(shard -> {
+                ShardState st = ServerContext.state(shard);
+                st.blocked.serveReady(st);
+                st.blocked.takeRound();
+            });
+        }
+    }
 }

@@ -86,6 +86,11 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
     private ArrayDeque<byte[]> deferredInput;
     /** The peer closed while this connection's command was still running: clean up after it. */
     private boolean inactiveDeferred;
+    /**
+     * Commands of this client that woke moves across shards not over yet (see ServeWait): replies
+     * and later commands wait for them, as Redis serves blocked clients before a command replies.
+     */
+    private int serving;
     /** A protocol error seen while earlier commands were still in flight; reported after them. */
     private String pendingProtocolError;
 
@@ -572,6 +577,10 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
             execute(homeState, spec, c, o, args, session);
             ranOnHome |= homeState.busyScript == null; // as in runSession
             applyReplyMode(o, mark, suppress);
+            io.heliosdb.resp.blocking.ServeWait woke = homeState.blocked.takeRound();
+            if (woke != null) {
+                awaitServe(woke);
+            }
             return true;
         }
         if (open == null) {
@@ -585,9 +594,25 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         return true;
     }
 
+    /** The command just run woke moves across shards: its reply, and what follows, wait until they are over. */
+    private void awaitServe(io.heliosdb.resp.blocking.ServeWait woke) {
+        serving++;
+        inFlight++; // nothing runs inline meanwhile, session commands wait
+        woke.whenOver(home, () -> {
+            serving--;
+            inFlight--;
+            if (!closed && !processing) {
+                process();
+                if (inFlight == 0) {
+                    flush();
+                }
+            }
+        });
+    }
+
     /** Sends the open batch unless one is still travelling; false when the first shard's mailbox is full. */
     private boolean postBatch() {
-        if (open == null || travelling != null) {
+        if (open == null || travelling != null || serving > 0) {
             return true;
         }
         if (open.firstShard() == home && home.isRunnableNow() && !open.runsScript()) {
@@ -868,8 +893,8 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
      * later commit, and wait for that one.
      */
     private void flush() {
-        if (flushQueued || out == null || !out.isReadable() || closed) {
-            return; // a queued flush re-flushes what follows its mark
+        if (flushQueued || out == null || !out.isReadable() || closed || serving > 0) {
+            return; // a queued flush re-flushes what follows its mark; the end of serving flushes
         }
         if (!ranOnHome) {
             writeOut(out.writerIndex());
