@@ -524,6 +524,10 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         // A command let through while a script here is busy writes nothing: its reply must not wait
         // for a commit of the script's changes (which comes after the script).
         ranOnHome |= homeState.busyScript == null;
+        io.heliosdb.resp.blocking.ServeWait woke = homeState.blocked.takeRound();
+        if (woke != null) {
+            awaitServe(woke);
+        }
         ClientSession.ReplyMode after = session.replyMode;
         // Only CLIENT REPLY changes the mode; a command is silent while the mode after it is not ON
         // (so CLIENT REPLY ON answers +OK, while OFF and SKIP are silent themselves).
