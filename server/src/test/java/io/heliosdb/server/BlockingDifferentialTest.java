@@ -269,12 +269,14 @@ class BlockingDifferentialTest {
     }
 
     /**
-     * An EXEC that fails on an internal error (a step of it throws) still serves, at its end, the
-     * clients its commands woke, as any EXEC: not only once a later command runs on that shard.
+     * An EXEC that fails on an internal error (its second step throws, or its coordinator does
+     * once the first step, the push, has run) still serves, at its end, the clients its commands
+     * woke, as any EXEC: not only once a later command runs on that shard.
      * CLIENT UNBLOCK runs on the client's own loop, so it serves nobody itself.
      */
-    @org.junit.jupiter.api.Test
-    void anExecThatFailsServesTheClientsItWokeWhenItEnds() throws Exception {
+    @ParameterizedTest(name = "{0} #{1}")
+    @org.junit.jupiter.params.provider.CsvSource({"STEP, 2", "CONTINUATION, 2"})
+    void anExecThatFailsServesTheClientsItWokeWhenItEnds(io.heliosdb.scheduler.FaultInjection.Point point, int nth) throws Exception {
         try (RawClient driver = new RawClient(helios.port()); RawClient waiter = new RawClient(helios.port())) {
             driver.call("FLUSHALL");
             int base = blocked(driver);
@@ -285,7 +287,7 @@ class BlockingDifferentialTest {
             driver.call("RPUSH", "{a}l", "x");
             driver.call("SET", "{b}k", "v"); // another shard: the EXEC runs in steps, the second one fails
             java.util.concurrent.atomic.AtomicInteger steps = new java.util.concurrent.atomic.AtomicInteger();
-            helios.server.context().shards().injectFaults((p, s) -> p == io.heliosdb.scheduler.FaultInjection.Point.STEP && steps.incrementAndGet() == 2);
+            helios.server.context().shards().injectFaults((p, s) -> p == point && steps.incrementAndGet() == nth);
             String exec;
             try {
                 exec = driver.call("EXEC");

@@ -57,6 +57,10 @@ public final class ServeWait {
 
     /** As {@link #whenOver}, once every one of {@code waits} is over. */
     public static void whenAllOver(List<ServeWait> waits, Shard shard, Runnable action) {
+        if (waits.isEmpty()) {
+            action.run();
+            return;
+        }
         int[] left = {waits.size()}; // counted on the shard's thread only
         for (ServeWait w : waits) {
             w.whenOver(shard, () -> {

@@ -171,11 +171,19 @@ public final class CrossShardCall {
         }
         transactions.add(t);
         return t.observe(stepObserver).onFailure(id -> {
-            if (servesBlockedAtEnd && !inTransaction()) {
-                io.heliosdb.resp.blocking.ServeInOrder.serveAfterFailure(t.shards()); // what its commands woke is served all the same
+            if (finished) {
+                return;
             }
-            if (!finished) {
-                finish(w -> w.error(Errors.internal(id))); // its locks are already released
+            Consumer<RespWriter> reply = w -> w.error(Errors.internal(id)); // its locks are already released
+            if (servesBlockedAtEnd && !inTransaction()) {
+                // EXEC or a script: the clients its commands woke are served at its end all the same
+                io.heliosdb.resp.blocking.ServeInOrder.serveAfterFailure(home, t.shards(), () -> {
+                    if (!finished) {
+                        finish(reply);
+                    }
+                });
+            } else {
+                finish(reply);
             }
         });
     }
