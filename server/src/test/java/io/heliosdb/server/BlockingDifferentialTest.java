@@ -301,6 +301,60 @@ class BlockingDifferentialTest {
         }
     }
 
+    /**
+     * Moves across shards in both directions at once (each one's push may wake the other's), with
+     * pushes and pipelined reads from other clients: every call gets its reply (a stall would hit
+     * the 10 s read timeout) and no element is lost or doubled.
+     */
+    @org.junit.jupiter.api.Test
+    void movesAcrossShardsInBothDirectionsNeitherStallNorLoseElements() throws Exception {
+        try (RawClient driver = new RawClient(helios.port())) {
+            driver.call("FLUSHALL");
+        }
+        int pushers = 2;
+        int pushes = 100;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(6);
+        try {
+            List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+            for (int m = 0; m < 4; m++) {
+                String from = m % 2 == 0 ? "{a}ring" : "{b}ring";
+                String to = m % 2 == 0 ? "{b}ring" : "{a}ring";
+                done.add(pool.submit(() -> {
+                    try (RawClient c = new RawClient(helios.port())) {
+                        for (int i = 0; i < 100; i++) {
+                            c.call("BLMOVE", from, to, "LEFT", "RIGHT", "0.02");
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (int p = 0; p < pushers; p++) {
+                int id = p;
+                done.add(pool.submit(() -> {
+                    try (RawClient c = new RawClient(helios.port())) {
+                        for (int i = 0; i < pushes; i++) {
+                            c.send(bytes(c("RPUSH", i % 2 == 0 ? "{a}ring" : "{b}ring", id + ":" + i), null));
+                            c.send(bytes(c("LLEN", i % 2 == 0 ? "{b}ring" : "{a}ring"), null));
+                            c.read();
+                            c.read();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : done) {
+                f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        try (RawClient driver = new RawClient(helios.port())) {
+            long a = Long.parseLong(driver.call("LLEN", "{a}ring").substring(1));
+            long b = Long.parseLong(driver.call("LLEN", "{b}ring").substring(1));
+            assertEquals(pushers * pushes, a + b);
+        }
+    }
+
     private static List<String> wakeAndRead(int port, String command) throws Exception {
         List<String> t = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
