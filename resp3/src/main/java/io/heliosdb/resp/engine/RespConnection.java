@@ -50,6 +50,8 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
     private ChannelHandlerContext ctx;
     private Shard home;
     private ShardState homeState;
+    /** The home shard's blocked clients (one load on the inline path: did the command wake a move across shards?). */
+    private io.heliosdb.resp.blocking.BlockedClients homeBlocked;
     private ClientSession session;
     /** The input buffer and the arena that owns it (one arena per buffer, so growing frees the old one). */
     private Arena inArena;
@@ -107,6 +109,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         this.home = server.shards().shardOfLoop(ctx.channel().eventLoop());
         assert home != null : "connection on a loop that is not a shard";
         this.homeState = home.state();
+        this.homeBlocked = homeState.blocked;
         this.inArena = Arena.ofConfined();
         this.in = inArena.allocate(INITIAL_INPUT);
         this.session = new ClientSession(server.clients().nextId(), ctx.channel(), address(ctx.channel().remoteAddress()),
@@ -524,7 +527,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         // A command let through while a script here is busy writes nothing: its reply must not wait
         // for a commit of the script's changes (which comes after the script).
         ranOnHome |= homeState.busyScript == null;
-        io.heliosdb.resp.blocking.ServeWait woke = homeState.blocked.takeRound();
+        io.heliosdb.resp.blocking.ServeWait woke = homeBlocked.takeRound();
         if (woke != null) {
             awaitServe(woke);
         }
@@ -581,7 +584,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
             execute(homeState, spec, c, o, args, session);
             ranOnHome |= homeState.busyScript == null; // as in runSession
             applyReplyMode(o, mark, suppress);
-            io.heliosdb.resp.blocking.ServeWait woke = homeState.blocked.takeRound();
+            io.heliosdb.resp.blocking.ServeWait woke = homeBlocked.takeRound();
             if (woke != null) {
                 awaitServe(woke);
             }
