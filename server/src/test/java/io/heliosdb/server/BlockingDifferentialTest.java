@@ -17,7 +17,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * another client, then ends every wait that is left with CLIENT UNBLOCK and reads each blocked
  * client's reply; the whole transcript (replies, unblock results, key states after) must match,
  * in RESP2 and RESP3. Synchronisation is by INFO (blocked_clients), never by sleeping: once a
- * command has replied, the clients it served are no longer unblockable, on either server.
+ * command has replied, the clients it served are no longer unblockable, on either server (a BLMOVE
+ * across shards too: the command that woke it replies once it has moved its element).
  */
 class BlockingDifferentialTest {
     private static TestServer helios;
@@ -130,6 +131,16 @@ class BlockingDifferentialTest {
                         ws(cs(c("BLMOVE", "src", "dst", "RIGHT", "LEFT", "0")), cs(c("BLPOP", "dst", "0"))),
                         cs(c("MULTI"), c("RPUSH", "src", "a", "b"), c("EXEC")),
                         cs(c("LRANGE", "src", "0", "-1"), c("LRANGE", "dst", "0", "-1"))),
+                new Case("a chain of BLMOVEs over three shards has moved on when the push replies", cs(),
+                        ws(cs(c("BLMOVE", "{a}src", "{b}mid", "LEFT", "RIGHT", "0")), cs(c("BLMOVE", "{b}mid", "{c}dst", "LEFT", "RIGHT", "0"))),
+                        cs(c("RPUSH", "{a}src", "x"), c("LRANGE", "{c}dst", "0", "-1")),
+                        cs(c("LRANGE", "{a}src", "0", "-1"), c("LRANGE", "{b}mid", "0", "-1"))),
+                new Case("two BLMOVEs across shards moving into each other's source", cs(),
+                        ws(cs(c("BLMOVE", "{a}x", "{b}y", "LEFT", "RIGHT", "0")), cs(c("BRPOPLPUSH", "{b}y", "{a}x", "0"))),
+                        cs(c("RPUSH", "{a}x", "e"), c("LRANGE", "{a}x", "0", "-1"), c("LRANGE", "{b}y", "0", "-1")), cs()),
+                new Case("a BLMOVE across shards and a BLPOP behind it on its source", cs(),
+                        ws(cs(c("BLMOVE", "{a}src", "{b}dst", "LEFT", "RIGHT", "0")), cs(c("BLPOP", "{a}src", "0"))),
+                        cs(c("RPUSH", "{a}src", "1", "2", "3"), c("LRANGE", "{a}src", "0", "-1"), c("LRANGE", "{b}dst", "0", "-1")), cs()),
                 new Case("XREAD on streams of several shards gets the one EXEC made ready first", cs(),
                         ws(cs(c("XREAD", "BLOCK", "0", "STREAMS", "s1", "s2", "s3", "$", "$", "$"))),
                         cs(c("MULTI"), c("XADD", "s3", "3-0", "f", "v"), c("XADD", "s1", "1-0", "f", "v"), c("XADD", "s2", "2-0", "f", "v"),
@@ -189,17 +200,12 @@ class BlockingDifferentialTest {
     @ParameterizedTest(name = "{0} (RESP{1})")
     @MethodSource("cases")
     void blockedClientsAreServedAsRedisServesThem(Case k, int protocol) throws Exception {
-        int[] stillBlocked = {-1};
-        List<String> expected = run(redis.port, k, protocol, stillBlocked);
-        assertEquals(expected, run(helios.port(), k, protocol, stillBlocked));
+        List<String> expected = run(redis.port, k, protocol);
+        assertEquals(expected, run(helios.port(), k, protocol));
     }
 
-    /**
-     * Runs the case on one server. {@code stillBlocked[0]}: -1 to note how many clients are still
-     * blocked after the commands (redis-server, where serving is over when the command replies);
-     * otherwise that many are awaited first (a BLMOVE across shards takes its element right after).
-     */
-    private static List<String> run(int port, Case k, int protocol, int[] stillBlocked) throws Exception {
+    /** Runs the case on one server: the transcript. */
+    private static List<String> run(int port, Case k, int protocol) throws Exception {
         List<String> t = new ArrayList<>();
         List<RawClient> waiters = new ArrayList<>();
         try (RawClient driver = new RawClient(port)) {
@@ -231,11 +237,7 @@ class BlockingDifferentialTest {
                 driver.send(bytes(cmd, payload));
                 t.add(String.join(" ", cmd).replace("\n", " ") + " -> " + driver.read());
             }
-            if (stillBlocked[0] < 0) {
-                stillBlocked[0] = blocked(driver) - base;
-            } else {
-                awaitBlocked(driver, base + stillBlocked[0]);
-            }
+            t.add("still blocked -> " + (blocked(driver) - base));
             for (int i = 0; i < waiters.size(); i++) {
                 // 1: it was still waiting (its reply is then the timeout's); 0: the commands above served it
                 t.add("unblock " + (i + 1) + " -> " + driver.call("CLIENT", "UNBLOCK", ids.get(i)));
@@ -247,6 +249,137 @@ class BlockingDifferentialTest {
         } finally {
             for (RawClient c : waiters) {
                 c.close();
+            }
+        }
+        return t;
+    }
+
+    /**
+     * A BLMOVE/BRPOPLPUSH whose source and destination live on different shards has moved its
+     * element when the command that woke it replies (Redis serves blocked clients before that
+     * reply leaves), so the pushing client's next read of the destination sees it: a plain push
+     * (on the client's own shard or not, as each new connection lands on another loop), a push
+     * pipelined with the read, an EXEC, and a RENAME across shards into the source.
+     */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"BLMOVE", "BRPOPLPUSH"})
+    void aMoveAcrossShardsIsOverWhenTheCommandThatWokeItReplies(String command) throws Exception {
+        List<String> expected = wakeAndRead(redis.port, command);
+        assertEquals(expected, wakeAndRead(helios.port(), command));
+    }
+
+    /**
+     * An EXEC that fails on an internal error (its second step throws, or its coordinator does
+     * once the first step, the push, has run) still serves, at its end, the clients its commands
+     * woke, as any EXEC: not only once a later command runs on that shard.
+     * CLIENT UNBLOCK runs on the client's own loop, so it serves nobody itself.
+     */
+    @ParameterizedTest(name = "{0} #{1}")
+    @org.junit.jupiter.params.provider.CsvSource({"STEP, 2", "CONTINUATION, 2"})
+    void anExecThatFailsServesTheClientsItWokeWhenItEnds(io.heliosdb.scheduler.FaultInjection.Point point, int nth) throws Exception {
+        try (RawClient driver = new RawClient(helios.port()); RawClient waiter = new RawClient(helios.port())) {
+            driver.call("FLUSHALL");
+            int base = blocked(driver);
+            String id = waiter.call("CLIENT", "ID").substring(1);
+            waiter.send(bytes(c("BLPOP", "{a}l", "0"), null));
+            awaitBlocked(driver, base + 1);
+            driver.call("MULTI");
+            driver.call("RPUSH", "{a}l", "x");
+            driver.call("SET", "{b}k", "v"); // another shard: the EXEC runs in steps, the second one fails
+            java.util.concurrent.atomic.AtomicInteger steps = new java.util.concurrent.atomic.AtomicInteger();
+            helios.server.context().shards().injectFaults((p, s) -> p == point && steps.incrementAndGet() == nth);
+            String exec;
+            try {
+                exec = driver.call("EXEC");
+            } finally {
+                helios.server.context().shards().injectFaults(null);
+                helios.expectedInternalErrors = helios.server.context().shards().internalErrors();
+            }
+            org.junit.jupiter.api.Assertions.assertTrue(exec.startsWith("-ERR internal error"), exec);
+            assertEquals(":0", driver.call("CLIENT", "UNBLOCK", id), "served when EXEC ended");
+            assertEquals("*[\"{a}l\", \"x\"]", waiter.read());
+        }
+    }
+
+    /**
+     * Moves across shards in both directions at once (each one's push may wake the other's), with
+     * pushes and pipelined reads from other clients: every call gets its reply (a stall would hit
+     * the 10 s read timeout) and no element is lost or doubled.
+     */
+    @org.junit.jupiter.api.Test
+    void movesAcrossShardsInBothDirectionsNeitherStallNorLoseElements() throws Exception {
+        try (RawClient driver = new RawClient(helios.port())) {
+            driver.call("FLUSHALL");
+        }
+        int pushers = 2;
+        int pushes = 100;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(6);
+        try {
+            List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+            for (int m = 0; m < 4; m++) {
+                String from = m % 2 == 0 ? "{a}ring" : "{b}ring";
+                String to = m % 2 == 0 ? "{b}ring" : "{a}ring";
+                done.add(pool.submit(() -> {
+                    try (RawClient c = new RawClient(helios.port())) {
+                        for (int i = 0; i < 100; i++) {
+                            c.call("BLMOVE", from, to, "LEFT", "RIGHT", "0.02");
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (int p = 0; p < pushers; p++) {
+                int id = p;
+                done.add(pool.submit(() -> {
+                    try (RawClient c = new RawClient(helios.port())) {
+                        for (int i = 0; i < pushes; i++) {
+                            c.send(bytes(c("RPUSH", i % 2 == 0 ? "{a}ring" : "{b}ring", id + ":" + i), null));
+                            c.send(bytes(c("LLEN", i % 2 == 0 ? "{b}ring" : "{a}ring"), null));
+                            c.read();
+                            c.read();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : done) {
+                f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        try (RawClient driver = new RawClient(helios.port())) {
+            long a = Long.parseLong(driver.call("LLEN", "{a}ring").substring(1));
+            long b = Long.parseLong(driver.call("LLEN", "{b}ring").substring(1));
+            assertEquals(pushers * pushes, a + b);
+        }
+    }
+
+    private static List<String> wakeAndRead(int port, String command) throws Exception {
+        List<String> t = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            try (RawClient driver = new RawClient(port); RawClient waiter = new RawClient(port)) {
+                driver.call("FLUSHALL");
+                int base = blocked(driver);
+                driver.call("RPUSH", "{c}tmp", "r" + i);
+                waiter.send(bytes(command.equals("BLMOVE") ? c("BLMOVE", "{a}src", "{b}dst", "LEFT", "RIGHT", "0")
+                        : c("BRPOPLPUSH", "{a}src", "{b}dst", "0"), null));
+                awaitBlocked(driver, base + 1);
+                String[][] wake = switch (i % 4) {
+                    case 0 -> cs(c("RPUSH", "{a}src", "x" + i));
+                    case 1 -> cs(c("RPUSH", "{a}src", "x" + i), c("LRANGE", "{b}dst", "0", "-1")); // pipelined
+                    case 2 -> cs(c("MULTI"), c("RPUSH", "{a}src", "x" + i), c("EXEC"));
+                    default -> cs(c("RENAME", "{c}tmp", "{a}src"));
+                };
+                for (String[] cmd : wake) {
+                    driver.send(bytes(cmd, null));
+                }
+                for (String[] cmd : wake) {
+                    t.add(i + " " + String.join(" ", cmd) + " -> " + driver.read());
+                }
+                t.add(i + " dst -> " + driver.call("LRANGE", "{b}dst", "0", "-1"));
+                t.add(i + " src -> " + driver.call("LRANGE", "{a}src", "0", "-1"));
+                t.add(i + " waiter got " + waiter.read());
             }
         }
         return t;

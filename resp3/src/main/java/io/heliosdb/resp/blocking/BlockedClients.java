@@ -61,6 +61,8 @@ public final class BlockedClients {
     private int holds;
     /** When the first ready key became ready, {@link Long#MAX_VALUE} with none: for the home loop of EXEC or a script. */
     private volatile long firstReady = Long.MAX_VALUE;
+    /** Moves across shards started by serving here and not taken by the command that woke them yet (see {@link ServeWait}). */
+    private ServeWait round;
 
     public void block(int db, byte[] key, Waiter w) {
         WaitKey k = new WaitKey(db, new ByteKey(key));
@@ -204,6 +206,27 @@ public final class BlockedClients {
                 return;
             }
         }
+    }
+
+    /** A waiter served now takes its element later from another shard: the round it belongs to. */
+    ServeWait joinRound() {
+        if (round == null) {
+            round = new ServeWait();
+        }
+        round.add();
+        return round;
+    }
+
+    /**
+     * The moves across shards that serving here started since the last call, or null (a field read
+     * when there are none): the command that made the keys ready replies once they are over.
+     */
+    public ServeWait takeRound() {
+        ServeWait r = round;
+        if (r != null) {
+            round = null;
+        }
+        return r;
     }
 
     /** Drops finished waiters (timeouts, disconnects) so that keys nobody changes do not keep them. */

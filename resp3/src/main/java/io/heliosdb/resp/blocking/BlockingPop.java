@@ -203,6 +203,10 @@ public abstract class BlockingPop implements MultiShardCommand {
          * first in its key's queue, and the waiters behind it wait, until the move is over.
          */
         private volatile boolean claimed;
+        /** The round of the claim under way: the command that woke it replies once the move is over. */
+        private final java.util.concurrent.atomic.AtomicReference<ServeWait> parent = new java.util.concurrent.atomic.AtomicReference<>();
+        /** The call tells {@link #parent} when it has replied, whichever way it ends (home loop). */
+        private boolean toldOnFinish;
 
         public Blocked(BlockingPop command, CrossShardCall call) {
             this.command = command;
@@ -288,6 +292,7 @@ public abstract class BlockingPop implements MultiShardCommand {
             if (command.servesLater(call)) {
                 // the element stays until the call comes back with both keys locked
                 claimed = true;
+                parent.set(shard.blocked.joinRound());
                 call.home().postControl(new Resume(this));
                 return BlockedClients.Outcome.STOP;
             }
@@ -308,11 +313,20 @@ public abstract class BlockingPop implements MultiShardCommand {
 
         /** Home loop: a claim arrived; the move starts once the registration is complete. */
         void resume() {
+            if (!toldOnFinish) {
+                toldOnFinish = true;
+                call.onFinished(() -> ServeWait.arriveAfter(null, takeParent(), call.home()));
+            }
             if (!armed) {
                 resumePending = true;
                 return;
             }
             command.resume(this);
+        }
+
+        /** The round waiting for the claimed move, once: whoever ends the claim tells it. */
+        public ServeWait takeParent() {
+            return parent.getAndSet(null);
         }
 
         /**

@@ -40,4 +40,65 @@ public final class ServeInOrder {
             return null;
         }, false, () -> serve(tx, held, then));
     }
+
+    /**
+     * An EXEC or script whose coordinator failed (its locks are gone): each shard serves its ready
+     * keys as its next piece of data work (behind any lock taken meanwhile, so nothing here waits
+     * while holding one), then {@code then} runs on {@code home} once the moves they woke are over.
+     */
+    public static void serveAfterFailure(Shard home, Shard[] shards, Runnable then) {
+        new AfterFailure(home, shards.length, then).start(shards);
+    }
+
+    /** The failed unit's serving on each of its shards, counted back on its home loop. */
+    private static final class AfterFailure {
+        private final Shard home;
+        private final Runnable then;
+        private final java.util.List<ServeWait> rounds = new java.util.ArrayList<>();
+        private int left; // home loop only
+
+        AfterFailure(Shard home, int shards, Runnable then) {
+            this.home = home;
+            this.left = shards;
+            this.then = then;
+        }
+
+        void start(Shard[] shards) {
+            for (Shard s : shards) {
+                s.forward(new io.heliosdb.scheduler.ShardTask() {
+                    @Override
+                    public void run(Shard shard) {
+                        ShardState st = ServerContext.state(shard);
+                        st.blocked.serveReady(st);
+                        back(st.blocked.takeRound());
+                    }
+
+                    @Override
+                    public void failed(Shard shard, long internalErrorId) {
+                        back(null); // reported already; the client is answered all the same
+                    }
+                });
+            }
+        }
+
+        /** Shard thread: this shard is done; the count goes on at home. */
+        private void back(ServeWait round) {
+            home.postControl(new io.heliosdb.scheduler.ShardTask() {
+                @Override
+                public boolean isControl() {
+                    return true;
+                }
+
+                @Override
+                public void run(Shard shard) {
+                    if (round != null) {
+                        rounds.add(round);
+                    }
+                    if (--left == 0) {
+                        ServeWait.whenAllOver(rounds, home, then);
+                    }
+                }
+            });
+        }
+    }
 }

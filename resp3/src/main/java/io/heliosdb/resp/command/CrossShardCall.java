@@ -44,6 +44,10 @@ public final class CrossShardCall {
     private final long startNanos = System.nanoTime();
     /** When the call started waiting as a blocked client (0: it did not): waiting is not latency. */
     private volatile long blockedNanos;
+    /** Moves across shards that this call's steps woke (written by steps on their shards): it replies once they are over. */
+    private List<io.heliosdb.resp.blocking.ServeWait> serving;
+    /** Told once the reply is written (home loop). */
+    private Runnable onFinished;
 
     public CrossShardCall(ServerContext server, Shard home, CommandSpec spec, Args source, int db, int protocol,
                           io.heliosdb.resp.engine.ClientSession session, Consumer<Consumer<RespWriter>> finisher) {
@@ -176,13 +180,24 @@ public final class CrossShardCall {
         }
         transactions.add(t);
         return t.observe(stepObserver).onFailure(id -> {
-            if (!finished) {
-                Runnable c = onAbort;
-                if (c != null) {
-                    onAbort = null;
-                    c.run();
-                }
-                finish(w -> w.error(Errors.internal(id))); // its locks are already released
+            if (finished) {
+                return;
+            }
+            Runnable c = onAbort;
+            if (c != null) {
+                onAbort = null;
+                c.run();
+            }
+            Consumer<RespWriter> reply = w -> w.error(Errors.internal(id)); // its locks are already released
+            if (servesBlockedAtEnd && !inTransaction()) {
+                // EXEC or a script: the clients its commands woke are served at its end all the same
+                io.heliosdb.resp.blocking.ServeInOrder.serveAfterFailure(home, t.shards(), () -> {
+                    if (!finished) {
+                        finish(reply);
+                    }
+                });
+            } else {
+                finish(reply);
             }
         });
     }
@@ -229,6 +244,9 @@ public final class CrossShardCall {
             }
             if (st.blocked.hasReady() && !inTransaction() && !servesBlockedAtEnd) {
                 st.blocked.serveReady(st); // a step of a command on its own made keys ready: serve them now
+            }
+            if (!inTransaction()) {
+                awaitServe(st.blocked.takeRound()); // a synchronous call (in a script) must not wait
             }
             io.heliosdb.resp.tracking.TrackingState t = session == null ? null : session.tracking;
             if (t != null && !spec.isWrite()) {
@@ -281,7 +299,35 @@ public final class CrossShardCall {
         }
     }
 
-    /** Writes the reply and lets the connection go on. Home loop only; exactly once. */
+    /**
+     * The reply waits until the moves of {@code round} (null: none) are over, as Redis serves the
+     * clients a command woke before its reply leaves. Any thread (a step's shard).
+     */
+    public void awaitServe(io.heliosdb.resp.blocking.ServeWait round) {
+        if (round == null) {
+            return;
+        }
+        synchronized (this) {
+            if (serving == null) {
+                serving = new ArrayList<>(2);
+            }
+            serving.add(round);
+        }
+    }
+
+    /** Runs {@code r} on the home loop once the reply is written, after any registered before. */
+    public void onFinished(Runnable r) {
+        Runnable before = onFinished;
+        onFinished = before == null ? r : () -> {
+            before.run();
+            r.run();
+        };
+    }
+
+    /**
+     * Writes the reply and lets the connection go on. Home loop only; exactly once. Every lock is
+     * handed back first: the moves the reply waits for need theirs.
+     */
     public void finish(Consumer<RespWriter> reply) {
         assert home.inShardThread();
         assert !finished : "finish called twice";
@@ -300,7 +346,25 @@ public final class CrossShardCall {
                 t.releaseHeld(); // after a failed step a command may answer without releasing
             }
         }
+        List<io.heliosdb.resp.blocking.ServeWait> w;
+        synchronized (this) {
+            w = serving;
+            serving = null;
+        }
+        if (w == null) {
+            replied(reply);
+        } else {
+            io.heliosdb.resp.blocking.ServeWait.whenAllOver(w, home, () -> replied(reply));
+        }
+    }
+
+    private void replied(Consumer<RespWriter> reply) {
         finisher.accept(guarded(reply));
+        Runnable r = onFinished;
+        if (r != null) {
+            onFinished = null;
+            r.run();
+        }
     }
 
     /**

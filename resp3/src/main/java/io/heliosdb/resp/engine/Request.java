@@ -196,6 +196,16 @@ final class Request implements ShardTask, io.heliosdb.scheduler.CommitWaiter {
             if (suppress[c]) {
                 reply.writerIndex(mark);
             }
+            io.heliosdb.resp.blocking.ServeWait woke = state.blocked.takeRound();
+            if (woke != null) {
+                // It woke moves across shards: the rest of the trip (and the replies) waits until
+                // they are over, as Redis serves blocked clients before the next command runs.
+                pendingCommits.incrementAndGet();
+                shard.afterCommit(this);
+                resumeAt = c + 1;
+                woke.whenOver(shard, () -> shard.submit(this));
+                return;
+            }
         }
         endLeg(shard, ranAny);
     }

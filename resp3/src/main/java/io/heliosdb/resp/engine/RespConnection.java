@@ -50,6 +50,8 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
     private ChannelHandlerContext ctx;
     private Shard home;
     private ShardState homeState;
+    /** The home shard's blocked clients (one load on the inline path: did the command wake a move across shards?). */
+    private io.heliosdb.resp.blocking.BlockedClients homeBlocked;
     private ClientSession session;
     /** The input buffer and the arena that owns it (one arena per buffer, so growing frees the old one). */
     private Arena inArena;
@@ -90,6 +92,11 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
     private boolean inactiveDeferred;
     /** The MONITOR line of the cross-shard command in flight, shown when it finishes (null: none). */
     private byte[] pendingMonitorLine;
+    /**
+     * Commands of this client that woke moves across shards not over yet (see ServeWait): replies
+     * and later commands wait for them, as Redis serves blocked clients before a command replies.
+     */
+    private int serving;
     /** A protocol error seen while earlier commands were still in flight; reported after them. */
     private String pendingProtocolError;
 
@@ -106,6 +113,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         this.home = server.shards().shardOfLoop(ctx.channel().eventLoop());
         assert home != null : "connection on a loop that is not a shard";
         this.homeState = home.state();
+        this.homeBlocked = homeState.blocked;
         this.inArena = Arena.ofConfined();
         this.in = inArena.allocate(INITIAL_INPUT);
         this.session = new ClientSession(server.clients().nextId(), ctx.channel(), address(ctx.channel().remoteAddress()),
@@ -527,6 +535,10 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         // A command let through while a script here is busy writes nothing: its reply must not wait
         // for a commit of the script's changes (which comes after the script).
         ranOnHome |= homeState.busyScript == null;
+        io.heliosdb.resp.blocking.ServeWait woke = homeBlocked.takeRound();
+        if (woke != null) {
+            awaitServe(woke);
+        }
         ClientSession.ReplyMode after = session.replyMode;
         // Only CLIENT REPLY changes the mode; a command is silent while the mode after it is not ON
         // (so CLIENT REPLY ON answers +OK, while OFF and SKIP are silent themselves).
@@ -583,6 +595,10 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
             execute(homeState, spec, c, o, args, session);
             ranOnHome |= homeState.busyScript == null; // as in runSession
             applyReplyMode(o, mark, suppress);
+            io.heliosdb.resp.blocking.ServeWait woke = homeBlocked.takeRound();
+            if (woke != null) {
+                awaitServe(woke);
+            }
             return true;
         }
         if (open == null) {
@@ -596,9 +612,25 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         return true;
     }
 
+    /** The command just run woke moves across shards: its reply, and what follows, wait until they are over. */
+    private void awaitServe(io.heliosdb.resp.blocking.ServeWait woke) {
+        serving++;
+        inFlight++; // nothing runs inline meanwhile, session commands wait
+        woke.whenOver(home, () -> {
+            serving--;
+            inFlight--;
+            if (!closed && !processing) {
+                process();
+                if (inFlight == 0) {
+                    flush();
+                }
+            }
+        });
+    }
+
     /** Sends the open batch unless one is still travelling; false when the first shard's mailbox is full. */
     private boolean postBatch() {
-        if (open == null || travelling != null) {
+        if (open == null || travelling != null || serving > 0) {
             return true;
         }
         if (open.firstShard() == home && home.isRunnableNow() && !open.runsScript()) {
@@ -945,8 +977,8 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
      * later commit, and wait for that one.
      */
     private void flush() {
-        if (flushQueued || out == null || !out.isReadable() || closed) {
-            return; // a queued flush re-flushes what follows its mark
+        if (flushQueued || out == null || !out.isReadable() || closed || serving > 0) {
+            return; // a queued flush re-flushes what follows its mark; the end of serving flushes
         }
         if (!ranOnHome) {
             writeOut(out.writerIndex());

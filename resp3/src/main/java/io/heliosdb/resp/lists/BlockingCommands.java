@@ -214,11 +214,15 @@ public final class BlockingCommands {
             }));
         }
 
-        /** Ends a claim on the source shard (see {@link Blocked#claimOver}); nothing for a first try. */
+        /**
+         * Ends a claim on the source shard (see {@link Blocked#claimOver}); nothing for a first try.
+         * The command that woke it replies once the waiters served after it there are served too.
+         */
         private static void endClaim(Blocked resumed, Shard src, Args a, boolean again) {
             if (resumed == null) {
                 return;
             }
+            io.heliosdb.resp.blocking.ServeWait parent = resumed.takeParent();
             src.postControl(new ShardTask() {
                 @Override
                 public boolean isControl() {
@@ -227,7 +231,9 @@ public final class BlockingCommands {
 
                 @Override
                 public void run(Shard shard) {
-                    resumed.claimOver(ServerContext.state(shard), a.bytes(1), again);
+                    ShardState st = ServerContext.state(shard);
+                    resumed.claimOver(st, a.bytes(1), again);
+                    io.heliosdb.resp.blocking.ServeWait.arriveAfter(st.blocked.takeRound(), parent, shard);
                 }
             });
         }

@@ -130,7 +130,7 @@ final class InfoCommand {
                     line(b, "maxclients", server.config().get("maxclients"));
                     line(b, "client_recent_max_input_buffer", "0");
                     line(b, "client_recent_max_output_buffer", "0");
-                    line(b, "blocked_clients", Integer.toString(server.blockedCalls.size()));
+                    line(b, "blocked_clients", Long.toString(blockedClients(server)));
                     line(b, "tracking_clients", Long.toString(server.clients().all().stream().filter(c -> c.tracking != null).count()));
                     line(b, "clients_in_timeout_table", "0");
                 }
@@ -315,6 +315,15 @@ final class InfoCommand {
             s += v;
         }
         return s;
+    }
+
+    /**
+     * Clients still waiting: one served on another shard is not, though its reply is still on its
+     * way to its own loop (in Redis it is unblocked once the command that served it has run).
+     */
+    private static long blockedClients(ServerContext server) {
+        return server.blockedCalls.values().stream()
+                .filter(c -> !(c instanceof io.heliosdb.resp.blocking.BlockedClients.Waiter w) || !w.finished()).count();
     }
 
     private static void line(StringBuilder b, String k, String v) {

@@ -178,6 +178,7 @@ public final class Exec implements MultiShardCommand {
             }
             WatchedKeys.end(watch);
             state.blocked.serveReady(state); // Redis serves blocked clients after the whole EXEC, against the final state
+            call.awaitServe(state.blocked.takeRound());
             // the replies acknowledge these writes: they go out once the home shard has logged them
             home.afterCommit(durable -> finishWith(durable ? null : Errors.NOT_DURABLE));
         }
@@ -262,10 +263,13 @@ public final class Exec implements MultiShardCommand {
             });
         }
 
+        /** A step failed (an internal error): the commands that ran stay, and the clients they woke are served, as after any EXEC. */
         private void abortWith(String error) {
             WatchedKeys.end(watch);
-            tx.release(locked);
-            finishWith(error);
+            io.heliosdb.resp.blocking.ServeInOrder.serve(tx, locked, () -> {
+                tx.release(locked);
+                finishWith(error);
+            });
         }
 
         /** A command without keys, a session command, or (inline EXEC) any command: on the home loop. */
