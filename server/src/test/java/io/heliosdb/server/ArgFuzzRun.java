@@ -118,8 +118,6 @@ final class ArgFuzzRun {
                 }
                 ArgFuzzPolicy.tameRandomCount(e.name(), cmd);
                 ArgFuzzPolicy.tameHugeOffsets(e.name(), cmd);
-                ArgFuzzPolicy.tameScripts(e.name(), cmd);
-                ArgFuzzPolicy.tameSortLimit(e.name(), cmd);
                 step(e, cmd, protocol, "RESP" + protocol + " seed " + seed + " step " + step);
             }
         } finally {

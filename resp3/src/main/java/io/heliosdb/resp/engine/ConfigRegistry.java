@@ -50,7 +50,10 @@ public final class ConfigRegistry {
                 case INT -> {
                     long n;
                     try {
-                        n = Long.parseLong(raw.trim());
+                        if (!raw.matches("-?(0|[1-9][0-9]*)")) { // string2ll: no sign '+', spaces or leading zeros
+                            throw new NumberFormatException(raw);
+                        }
+                        n = Long.parseLong(raw);
                     } catch (NumberFormatException e) {
                         return "argument couldn't be parsed into an integer";
                     }
@@ -163,12 +166,12 @@ public final class ConfigRegistry {
         add("dynamic-hz", Type.BOOL, true, "yes");
         // Encoding thresholds (reported by OBJECT ENCODING; accepted for compatibility).
         add("hash-max-listpack-entries", Type.INT, true, "512", 0, maxLong); // 7.0's compiled default (redis.conf says 128)
-        add("hash-max-listpack-value", Type.INT, true, "64", 0, maxLong);
+        add("hash-max-listpack-value", Type.MEMORY, true, "64", 0, maxLong); // MEMORY_CONFIG in Redis: "1kb" works
         add("list-max-listpack-size", Type.INT, true, "-2", Integer.MIN_VALUE, Integer.MAX_VALUE);
         add("list-compress-depth", Type.INT, true, "0", 0, Integer.MAX_VALUE);
         add("set-max-intset-entries", Type.INT, true, "512", 0, maxLong);
         add("zset-max-listpack-entries", Type.INT, true, "128", 0, maxLong);
-        add("zset-max-listpack-value", Type.INT, true, "64", 0, maxLong);
+        add("zset-max-listpack-value", Type.MEMORY, true, "64", 0, maxLong);
         add("hll-sparse-max-bytes", Type.MEMORY, true, "3000", 0, maxLong);
         add("stream-node-max-bytes", Type.MEMORY, true, "4096", 0, maxLong);
         add("stream-node-max-entries", Type.INT, true, "100", 0, maxLong);
@@ -315,7 +318,7 @@ public final class ConfigRegistry {
     }
 
     private static String failed(String name, String why) {
-        return "ERR CONFIG SET failed (possibly related to argument '" + name + "') - " + why;
+        return "ERR CONFIG SET failed (possibly related to argument '" + name.toLowerCase(Locale.ROOT) + "') - " + why;
     }
 
     /** CONFIG GET: parameters (and aliases) whose names match any of the glob patterns. */
@@ -338,26 +341,32 @@ public final class ConfigRegistry {
     }
 
     /** Redis' memtoll: a number with optional unit b, k, kb, m, mb, g, gb (case-insensitive). -1 if invalid. */
+    /**
+     * Redis' memtoull: digits, then nothing or one unit (b, k, kb, m, mb, g, gb, any case); no sign,
+     * no spaces; no digits at all reads as 0 ("kb" is 0). -1 when invalid or too large.
+     */
     public static long parseMemory(String raw) {
-        String s = raw.trim().toLowerCase(Locale.ROOT);
-        long mul = 1;
-        String[][] units = {{"gb", "1073741824"}, {"mb", "1048576"}, {"kb", "1024"}, {"g", "1000000000"},
-                {"m", "1000000"}, {"k", "1000"}, {"b", "1"}};
-        for (String[] u : units) {
-            if (s.endsWith(u[0])) {
-                mul = Long.parseLong(u[1]);
-                s = s.substring(0, s.length() - u[0].length());
-                break;
-            }
+        int u = 0;
+        while (u < raw.length() && raw.charAt(u) >= '0' && raw.charAt(u) <= '9') {
+            u++;
+        }
+        long mul = switch (raw.substring(u).toLowerCase(Locale.ROOT)) {
+            case "", "b" -> 1;
+            case "k" -> 1000;
+            case "kb" -> 1024;
+            case "m" -> 1000_000;
+            case "mb" -> 1024 * 1024;
+            case "g" -> 1000_000_000L;
+            case "gb" -> 1024L * 1024 * 1024;
+            default -> -1;
+        };
+        if (mul < 0 || u >= 128) {
+            return -1;
         }
         try {
-            long n = Long.parseLong(s);
-            if (n < 0) {
-                return -1;
-            }
-            return Math.multiplyExact(n, mul);
+            return u == 0 ? 0 : Math.multiplyExact(Long.parseLong(raw.substring(0, u)), mul);
         } catch (NumberFormatException | ArithmeticException e) {
-            return -1;
+            return -1; // beyond an unsigned long long in Redis, or wrapping there: refused here
         }
     }
 }

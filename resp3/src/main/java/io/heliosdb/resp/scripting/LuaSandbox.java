@@ -337,6 +337,112 @@ final class LuaSandbox {
      * luaj's "unexpected symbol 286 (?)" (a token code) as Lua 5.1's "unexpected symbol near '<eof>'";
      * its other compiler messages lack Lua's "near" part, which luaj does not give.
      */
+    /**
+     * A compile error luaj reports as Java text (its lexer lets NumberFormatException out for a
+     * numeral like 1.2.3): Lua 5.1's "malformed number near '...'" with its line when the source has
+     * such a numeral, else a plain compile error; never Java text.
+     */
+    static String compileErrorText(String msg, String source, String chunk) {
+        String m = String.valueOf(msg);
+        if (!m.contains("java.") && !m.contains("Exception")) {
+            return lua51Compile(m);
+        }
+        String[] bad = malformedNumeral(source);
+        return bad != null ? chunk + ":" + bad[0] + ": malformed number near '" + bad[1] + "'"
+                : chunk + ":?: cannot compile this script";
+    }
+
+    private static final java.util.regex.Pattern DECIMAL = java.util.regex.Pattern.compile("(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+    private static final java.util.regex.Pattern HEX = java.util.regex.Pattern.compile("0[xX][0-9a-fA-F]+");
+
+    /**
+     * The first numeral Lua 5.1's lexer (read_numeral, then luaO_str2d) rejects, as {line, text}, or
+     * null. Strings and comments are skipped as llex skips them.
+     */
+    static String[] malformedNumeral(String s) {
+        int line = 1;
+        int i = 0;
+        int n = s.length();
+        while (i < n) {
+            char c = s.charAt(i);
+            if (c == '\n') {
+                line++;
+                i++;
+            } else if (c == '-' && i + 1 < n && s.charAt(i + 1) == '-') {
+                int level = longBracket(s, i + 2);
+                if (level >= 0) {
+                    int end = s.indexOf("]" + "=".repeat(level) + "]", i + 4 + level);
+                    end = end < 0 ? n : end + level + 2;
+                    line += count(s, i, end);
+                    i = end;
+                } else {
+                    while (i < n && s.charAt(i) != '\n') {
+                        i++;
+                    }
+                }
+            } else if (c == '[' && longBracket(s, i) >= 0) {
+                int level = longBracket(s, i);
+                int end = s.indexOf("]" + "=".repeat(level) + "]", i + 2 + level);
+                end = end < 0 ? n : end + level + 2;
+                line += count(s, i, end);
+                i = end;
+            } else if (c == '"' || c == '\'') {
+                i++;
+                while (i < n && s.charAt(i) != c && s.charAt(i) != '\n') {
+                    i += s.charAt(i) == '\\' ? 2 : 1;
+                }
+                i++;
+            } else if (Character.isLetter(c) || c == '_') {
+                while (i < n && (Character.isLetterOrDigit(s.charAt(i)) || s.charAt(i) == '_')) {
+                    i++;
+                }
+            } else if (Character.isDigit(c) || (c == '.' && i + 1 < n && Character.isDigit(s.charAt(i + 1)))) {
+                int start = i;
+                while (i < n && (Character.isDigit(s.charAt(i)) || s.charAt(i) == '.')) {
+                    i++;
+                }
+                if (i < n && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
+                    i++;
+                    if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
+                        i++;
+                    }
+                }
+                while (i < n && (Character.isLetterOrDigit(s.charAt(i)) || s.charAt(i) == '_')) {
+                    i++;
+                }
+                String t = s.substring(start, i);
+                if (!DECIMAL.matcher(t).matches() && !HEX.matcher(t).matches()) {
+                    return new String[]{Integer.toString(line), t};
+                }
+            } else {
+                i++;
+            }
+        }
+        return null;
+    }
+
+    /** The level of a long bracket "[==[" starting at {@code i}, or -1. */
+    private static int longBracket(String s, int i) {
+        if (i >= s.length() || s.charAt(i) != '[') {
+            return -1;
+        }
+        int j = i + 1;
+        while (j < s.length() && s.charAt(j) == '=') {
+            j++;
+        }
+        return j < s.length() && s.charAt(j) == '[' ? j - i - 1 : -1;
+    }
+
+    private static int count(String s, int from, int to) {
+        int k = 0;
+        for (int j = from; j < Math.min(to, s.length()); j++) {
+            if (s.charAt(j) == '\n') {
+                k++;
+            }
+        }
+        return k;
+    }
+
     static String lua51Compile(String msg) {
         java.util.regex.Matcher x = UNEXPECTED.matcher(String.valueOf(msg));
         if (!x.find()) {

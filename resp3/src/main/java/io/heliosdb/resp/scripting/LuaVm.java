@@ -149,7 +149,8 @@ public final class LuaVm {
             try {
                 f = (LuaFunction) globals.load(new java.io.ByteArrayInputStream(body), "@user_script", "t", globals);
             } catch (LuaError e) {
-                throw new CompileError(LuaSandbox.lua51Compile(e.getMessage()));
+                throw new CompileError(LuaSandbox.compileErrorText(e.getMessage(),
+                        new String(body, java.nio.charset.StandardCharsets.ISO_8859_1), "user_script"));
             }
             compiled.put(sha, f);
         }
@@ -197,7 +198,9 @@ public final class LuaVm {
             chunk = (LuaFunction) globals.load(new java.io.ByteArrayInputStream(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
                     "@user_function", "t", functionEnv);
         } catch (LuaError e) {
-            throw new FunctionLoader.Failure("ERR Error compiling function: " + e.getMessage());
+            String m = String.valueOf(e.getMessage());
+            throw new FunctionLoader.Failure("ERR Error compiling function: "
+                    + (m.contains("java.") || m.contains("Exception") ? LuaSandbox.compileErrorText(m, body, "user_function") : m));
         }
         List<Registered> regs = new java.util.ArrayList<>();
         LuaTable api = new LuaTable();
