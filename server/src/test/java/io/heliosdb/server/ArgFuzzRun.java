@@ -212,6 +212,12 @@ final class ArgFuzzRun {
         try {
             List<FuzzConn.Reply> rr = r.pipeline(batch);
             expected = rr.get(rr.size() - 1);
+            if (!"RESET".equals(rr.get(0).text())) {
+                // out of step with this connection (a reply we did not expect): not a comparison, start afresh
+                add(known, "redis-server connection out of step", String.join("\n    > ", recent), rr.get(0).render(), "", where);
+                reconnect();
+                return;
+            }
             checkPrelude(prelude, rr, "redis", where);
         } catch (RuntimeException | IOException timeout) {
             // Redis itself stalled or died: nothing to compare. Noted (with what led to it), not a HeliosDB failure.
