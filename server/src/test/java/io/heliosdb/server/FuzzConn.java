@@ -91,8 +91,11 @@ final class FuzzConn implements AutoCloseable {
         out.write(b.toByteArray());
         out.flush();
         List<Reply> replies = new ArrayList<>(commands.size());
-        for (int i = 0; i < commands.size(); i++) {
-            replies.add(read());
+        while (replies.size() < commands.size()) {
+            Reply r = read();
+            if (r.type() != '>') { // RESP3 pushes (tracking invalidations) come out of band: not a command's reply
+                replies.add(r);
+            }
         }
         return replies;
     }

@@ -151,9 +151,7 @@ public final class AclCommands {
         }
         String cat = a.lower(2);
         if (!AclCategories.exists(table, cat)) {
-            String given = a.string(2);
-            int nul = given.indexOf('\0'); // Redis formats it with %s: it ends at a NUL byte
-            ctx.out().error("ERR Unknown category '" + (nul < 0 ? given : given.substring(0, nul)) + "'");
+            ctx.out().error("ERR Unknown category '" + Errors.truncate(a.string(2)) + "'"); // Redis: %.128s
             return;
         }
         List<String> names = new ArrayList<>();

@@ -66,8 +66,14 @@ public final class Errors {
                 + a.string(0).toUpperCase(java.util.Locale.ROOT) + " HELP.";
     }
 
+    /** An argument as C's %s prints it: up to its first NUL byte. */
+    public static String cString(String s) {
+        int nul = s.indexOf('\0');
+        return nul < 0 ? s : s.substring(0, nul);
+    }
+
     /** Redis prints these with %.128s: at most 128 bytes, and nothing from a NUL byte on. */
-    static String truncate(String s) {
+    public static String truncate(String s) {
         int nul = s.indexOf('\0');
         if (nul >= 0) {
             s = s.substring(0, nul);

@@ -7,6 +7,7 @@ import io.heliosdb.resp.command.CommandContext;
 import io.heliosdb.resp.command.CommandSpec;
 import io.heliosdb.resp.command.CommandTable;
 import io.heliosdb.resp.command.CrossShardCall;
+import io.heliosdb.resp.command.Errors;
 import io.heliosdb.resp.command.MultiShardCommand;
 import io.heliosdb.resp.command.Routing;
 import io.heliosdb.resp.engine.BusyScript;
@@ -142,17 +143,13 @@ public final class FunctionCommands {
     private static void load(CommandContext ctx) {
         Args a = ctx.args();
         boolean replace = false;
-        int codeArg = 2;
-        if (a.count() == 4) {
-            if (!a.lower(2).equals("replace")) {
-                ctx.out().error("ERR Unknown option given: " + a.string(2));
+        int codeArg = a.count() - 1; // Redis: every argument before the last is an option (REPLACE, as often as given)
+        for (int i = 2; i < codeArg; i++) {
+            if (!a.lower(i).equals("replace")) {
+                ctx.out().error("ERR Unknown option given: " + Errors.cString(a.string(i)));
                 return;
             }
             replace = true;
-            codeArg = 3;
-        } else if (a.count() != 3) {
-            ctx.wrongArgs();
-            return;
         }
         String code = new String(a.bytes(codeArg), StandardCharsets.UTF_8);
         try {
@@ -239,7 +236,7 @@ public final class FunctionCommands {
                 }
                 pattern = a.string(++i);
             } else {
-                ctx.out().error("ERR Unknown argument " + a.string(i));
+                ctx.out().error("ERR Unknown argument " + Errors.cString(a.string(i)));
                 return;
             }
         }

@@ -459,6 +459,10 @@ public final class StreamCommands {
                     }
                 } else if (o.equals("maxdeletedid")) {
                     maxDeleted = StreamIds.strict(a.string(i + 1));
+                    if (id.compareTo(maxDeleted) < 0) { // Redis compares it right here, before what follows
+                        ctx.out().error("ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id");
+                        return;
+                    }
                 } else {
                     ctx.out().error(Errors.SYNTAX);
                     return;

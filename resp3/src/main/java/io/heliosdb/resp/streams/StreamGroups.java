@@ -90,7 +90,8 @@ final class StreamGroups {
     // ---- XGROUP ------------------------------------------------------------------------------
 
     private static String noGroup(Args a, int groupArg, int keyArg) {
-        return "NOGROUP No such consumer group '" + a.string(groupArg) + "' for key name '" + a.string(keyArg) + "'";
+        return "NOGROUP No such consumer group '" + Errors.cString(a.string(groupArg)) + "' for key name '"
+                + Errors.cString(a.string(keyArg)) + "'";
     }
 
     /** The stream for an XGROUP subcommand (the key must exist), or null after replying. */
@@ -204,7 +205,8 @@ final class StreamGroups {
         Group g = t.group();
         Id id;
         try {
-            id = groupId(a.string(4));
+            String text = a.string(4); // SETID reads the ID loosely: "-" and "+" are IDs here, unlike CREATE
+            id = text.equals("$") ? null : StreamIds.parse(text, 0);
         } catch (StreamIds.Bad b) {
             ctx.out().error(b.getMessage());
             return;
