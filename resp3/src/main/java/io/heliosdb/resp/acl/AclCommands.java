@@ -244,7 +244,9 @@ public final class AclCommands {
         }
         CommandSpec spec = ctx.server().table().find(a.string(3));
         if (spec == null) {
-            ctx.out().error("ERR Command '" + a.string(3) + "' not found");
+            String name = a.string(3);
+            int nul = name.indexOf('\0');
+            ctx.out().error("ERR Command '" + (nul >= 0 ? name.substring(0, nul) : name) + "' not found"); // %s stops at NUL
             return;
         }
         if (!spec.arityOk(a.count() - 3)) {

@@ -295,13 +295,19 @@ public final class ConfigRegistry {
      * CONFIG SET of several pairs, all or nothing, with Redis' error texts. Returns null on success.
      */
     public synchronized String setAtRuntime(List<String[]> pairs) {
+        // configSetCommand: one pass in order; the first unknown, immutable or repeated name is the
+        // error, named as the client typed it (an alias and its parameter are two names in 7.0).
+        java.util.Set<String> seen = new java.util.HashSet<>();
         for (String[] pair : pairs) {
             Param p = param(pair[0]);
             if (p == null) {
                 return "ERR Unknown option or number of arguments for CONFIG SET - '" + pair[0] + "'";
             }
             if (!p.mutable) {
-                return failed(pair[0], "can't set immutable config");
+                return "ERR CONFIG SET failed (possibly related to argument '" + pair[0] + "') - can't set immutable config";
+            }
+            if (!seen.add(pair[0].toLowerCase(Locale.ROOT))) {
+                return "ERR CONFIG SET failed (possibly related to argument '" + pair[0] + "') - duplicate parameter";
             }
         }
         Map<Param, String> previous = new LinkedHashMap<>();

@@ -53,6 +53,7 @@ public final class ServerCommands {
         t.register("shutdown", Routing.SESSION, ServerCommands::shutdown);
         t.register("memory|usage", Routing.KEYS, ServerCommands::memoryUsage);
         t.register("memory|help", Routing.SESSION, Help.redis("MEMORY"));
+        MemoryCommands.register(t);
     }
 
     /**
@@ -116,13 +117,7 @@ public final class ServerCommands {
         }
         List<String[]> pairs = new ArrayList<>();
         for (int i = 2; i < a.count(); i += 2) {
-            for (String[] p : pairs) {
-                if (p[0].equalsIgnoreCase(a.string(i))) {
-                    ctx.out().error("ERR CONFIG SET failed (possibly related to argument '" + a.string(i) + "') - duplicate parameter");
-                    return;
-                }
-            }
-            pairs.add(new String[]{a.string(i), a.string(i + 1)});
+            pairs.add(new String[]{a.string(i), a.string(i + 1)}); // checked in order by setAtRuntime, as Redis does
         }
         String err = ctx.server().config().setAtRuntime(pairs);
         if (err != null) {
