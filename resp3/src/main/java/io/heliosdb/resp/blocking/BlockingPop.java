@@ -35,6 +35,19 @@ public abstract class BlockingPop implements MultiShardCommand {
         }
     }
 
+    /** The plan of BLPOP, BRPOP, BZPOPMIN and BZPOPMAX: key [key ...] timeout. */
+    protected static Plan keysThenTimeout(Args a) {
+        String err = Blocking.timeoutError(a, a.count() - 1);
+        if (err != null) {
+            return Plan.error(err);
+        }
+        int[] keys = new int[a.count() - 2];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = 1 + i;
+        }
+        return new Plan(keys, Blocking.timeoutMillis(a, a.count() - 1), null);
+    }
+
     protected abstract Plan plan(Args a);
 
     /** The type the keys must hold (LIST or ZSET). */

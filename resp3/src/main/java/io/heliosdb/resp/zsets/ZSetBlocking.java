@@ -38,15 +38,7 @@ final class ZSetBlocking {
 
         @Override
         protected Plan plan(Args a) {
-            String err = Blocking.timeoutError(a, a.count() - 1);
-            if (err != null) {
-                return Plan.error(err);
-            }
-            int[] keys = new int[a.count() - 2];
-            for (int i = 0; i < keys.length; i++) {
-                keys[i] = 1 + i;
-            }
-            return new Plan(keys, Blocking.timeoutMillis(a, a.count() - 1), null);
+            return keysThenTimeout(a);
         }
 
         @Override
