@@ -224,6 +224,13 @@ public final class ZSetCommands {
 
     static void zincrby(CommandContext ctx) {
         Args a = ctx.args();
+        // Redis runs ZINCRBY through ZADD's parser: an option word there leaves one lone element.
+        String third = a.lower(2);
+        if (third.equals("nx") || third.equals("xx") || third.equals("gt") || third.equals("lt") || third.equals("ch")
+                || third.equals("incr")) {
+            ctx.out().error(Errors.SYNTAX);
+            return;
+        }
         double by = TypedKeys.parseDouble(a, 2);
         if (Double.isNaN(by)) {
             ctx.out().error(Errors.NOT_FLOAT);
