@@ -239,14 +239,12 @@ public final class AclCommands {
         Args a = ctx.args();
         AclUser u = ctx.server().acl().user(a.string(2));
         if (u == null) {
-            ctx.out().error("ERR User '" + a.string(2) + "' not found");
+            ctx.out().error("ERR User '" + Errors.cstr(a.string(2)) + "' not found");
             return;
         }
         CommandSpec spec = ctx.server().table().find(a.string(3));
         if (spec == null) {
-            String name = a.string(3);
-            int nul = name.indexOf('\0');
-            ctx.out().error("ERR Command '" + (nul >= 0 ? name.substring(0, nul) : name) + "' not found"); // %s stops at NUL
+            ctx.out().error("ERR Command '" + Errors.cstr(a.string(3)) + "' not found"); // %s stops at NUL
             return;
         }
         if (!spec.arityOk(a.count() - 3)) {

@@ -72,6 +72,12 @@ public final class Errors {
         return nul < 0 ? s : s.substring(0, nul);
     }
 
+    /** An argument as Redis' %s prints it: up to its first NUL byte. */
+    public static String cstr(String s) {
+        int nul = s.indexOf('\0');
+        return nul >= 0 ? s.substring(0, nul) : s;
+    }
+
     /** Redis prints these with %.128s: at most 128 bytes, and nothing from a NUL byte on. */
     public static String truncate(String s) {
         int nul = s.indexOf('\0');

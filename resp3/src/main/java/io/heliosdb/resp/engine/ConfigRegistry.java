@@ -50,7 +50,7 @@ public final class ConfigRegistry {
                 case INT -> {
                     long n;
                     try {
-                        if (!raw.matches("-?(0|[1-9][0-9]*)")) { // string2ll: no sign '+', spaces or leading zeros
+                        if (!raw.matches("0|-?[1-9][0-9]*")) { // string2ll: no '+', spaces, leading zeros or "-0"
                             throw new NumberFormatException(raw);
                         }
                         n = Long.parseLong(raw);
@@ -352,6 +352,10 @@ public final class ConfigRegistry {
      * no spaces; no digits at all reads as 0 ("kb" is 0). -1 when invalid or too large.
      */
     public static long parseMemory(String raw) {
+        int nul = raw.indexOf('\0');
+        if (nul >= 0) {
+            raw = raw.substring(0, nul); // memtoull reads a C string
+        }
         int u = 0;
         while (u < raw.length() && raw.charAt(u) >= '0' && raw.charAt(u) <= '9') {
             u++;

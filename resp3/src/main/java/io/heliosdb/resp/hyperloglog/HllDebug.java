@@ -57,7 +57,7 @@ final class HllDebug {
                 }
                 ctx.out().integer(convert ? 1 : 0);
             }
-            default -> ctx.out().error("ERR Unknown PFDEBUG subcommand '" + a.string(1) + "'");
+            default -> ctx.out().error("ERR Unknown PFDEBUG subcommand '" + io.heliosdb.resp.command.Errors.cstr(a.string(1)) + "'");
         }
     }
 

@@ -42,7 +42,7 @@ final class ExpireCommands {
             } else if (a.is(i, LT)) {
                 lt = true;
             } else {
-                ctx.out().error("ERR Unsupported option " + a.string(i));
+                ctx.out().error("ERR Unsupported option " + Errors.cstr(a.string(i)));
                 return;
             }
         }

@@ -30,7 +30,7 @@ final class WaitCommand {
             call.finish(w -> w.error("ERR timeout is negative"));
             return;
         }
-        if (replicas <= 0 || call.inTransaction()) {
+        if ((int) replicas <= 0 || call.inTransaction()) { // Redis keeps numreplicas in an int: 2^31 and up wrap to <= 0
             call.finish(w -> w.integer(0));
             return;
         }

@@ -117,7 +117,7 @@ final class StreamGroups {
             String o = a.lower(i);
             if (create && o.equals("mkstream")) {
                 mk[0] = true;
-            } else if (o.equals("entriesread") && i + 1 < a.count()) {
+            } else if (o.equals("entriesread") && i + 1 < a.count() && entriesRead == INVALID) { // once, as in Redis
                 if (!a.isLong(i + 1)) {
                     ctx.out().error(Errors.NOT_INTEGER);
                     return Long.MIN_VALUE;

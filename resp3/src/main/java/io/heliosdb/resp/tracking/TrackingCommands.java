@@ -138,33 +138,33 @@ public final class TrackingCommands {
             return;
         }
         TrackingState old = s.tracking;
-        if (old != null && old.bcast && bcast) {
-            List<byte[]> merged = new ArrayList<>(old.prefixes);
-            for (byte[] p : prefixes) {
-                for (byte[] q : merged) {
-                    if (startsWith(p, q) || startsWith(q, p)) {
-                        if (!Arrays.equals(p, q)) {
-                            ctx.out().error("ERR Prefix '" + new String(p) + "' overlaps with an existing prefix '" + new String(q)
-                                    + "'. Prefixes for a single client must not overlap.");
-                            return;
-                        }
-                    }
-                }
-                merged.add(p);
-            }
-            prefixes = merged;
-        } else {
+        List<byte[]> existing = old != null && old.bcast && bcast ? old.prefixes : List.of();
+        if (bcast) {
+            // checkPrefixCollisionsOrReply: each new prefix against the client's, then against the
+            // later new ones; two prefixes overlap when the shorter starts the longer (equal ones too).
+            List<byte[]> sortedExisting = new ArrayList<>(existing);
+            sortedExisting.sort(Arrays::compareUnsigned);
             for (int i = 0; i < prefixes.size(); i++) {
-                for (int j = 0; j < prefixes.size(); j++) {
-                    byte[] p = prefixes.get(i);
-                    byte[] q = prefixes.get(j);
-                    if (i != j && startsWith(p, q) && !Arrays.equals(p, q)) {
+                byte[] p = prefixes.get(i);
+                for (byte[] q : sortedExisting) {
+                    if (startsWith(p, q) || startsWith(q, p)) {
                         ctx.out().error("ERR Prefix '" + new String(p) + "' overlaps with an existing prefix '" + new String(q)
                                 + "'. Prefixes for a single client must not overlap.");
                         return;
                     }
                 }
+                for (int j = i + 1; j < prefixes.size(); j++) {
+                    byte[] q = prefixes.get(j);
+                    if (startsWith(p, q) || startsWith(q, p)) {
+                        ctx.out().error("ERR Prefix '" + new String(p) + "' overlaps with another provided prefix '" + new String(q)
+                                + "'. Prefixes for a single client must not overlap.");
+                        return;
+                    }
+                }
             }
+            List<byte[]> merged = new ArrayList<>(existing);
+            merged.addAll(prefixes);
+            prefixes = merged;
         }
         prefixes.sort(Arrays::compareUnsigned);
         List<byte[]> distinct = new ArrayList<>();

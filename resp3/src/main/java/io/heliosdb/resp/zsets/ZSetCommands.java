@@ -451,7 +451,7 @@ public final class ZSetCommands {
         long offset = 0, limit = -1;
         boolean general = kind == Kind.ZRANGE || kind == Kind.STORE;
         for (int i = keyArg + 3; i < a.count(); i++) {
-            if (kind != Kind.STORE && a.is(i, WITHSCORES) && kind != Kind.BYLEX && kind != Kind.REVBYLEX) {
+            if (kind != Kind.STORE && a.is(i, WITHSCORES)) { // with BYLEX refused below, as Redis does
                 withScores = true;
             } else if (a.is(i, LIMIT) && i + 2 < a.count() && kind != Kind.REVRANGE) {
                 if (!a.isLong(i + 1) || !a.isLong(i + 2)) {
