@@ -117,7 +117,7 @@ final class StreamGroups {
             String o = a.lower(i);
             if (create && o.equals("mkstream")) {
                 mk[0] = true;
-            } else if (o.equals("entriesread") && i + 1 < a.count() && entriesRead == INVALID) { // once, as in Redis
+            } else if (o.equals("entriesread") && i + 1 < a.count()) {
                 if (!a.isLong(i + 1)) {
                     ctx.out().error(Errors.NOT_INTEGER);
                     return Long.MIN_VALUE;
@@ -160,6 +160,10 @@ final class StreamGroups {
         }
         if (e == Keyspace.NONE && !mkstream) {
             ctx.out().error(NEEDS_KEY);
+            return;
+        }
+        if (a.count() > 8) { // Redis dispatches CREATE only with 5 to 8 arguments, after the key's checks
+            ctx.out().error(Errors.subcommandSyntax(a));
             return;
         }
         Id id;
