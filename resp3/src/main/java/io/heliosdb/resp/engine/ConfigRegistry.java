@@ -327,18 +327,31 @@ public final class ConfigRegistry {
         return "ERR CONFIG SET failed (possibly related to argument '" + name.toLowerCase(Locale.ROOT) + "') - " + why;
     }
 
-    /** CONFIG GET: parameters (and aliases) whose names match any of the glob patterns. */
+    /**
+     * CONFIG GET as Redis 7.0's configGetCommand answers it: a pattern without {@code [*?} is looked
+     * up directly (case-insensitively) and answered under the name as typed; any other is matched
+     * against every name and alias. A parameter already answered (under any spelling) is not
+     * repeated. The pattern is not lower-cased: matching is case-insensitive already, except an
+     * escaped character inside [...], which util.c's stringmatchlen compares exactly.
+     */
     public Map<String, String> matching(List<String> patterns) {
         Map<String, String> out = new LinkedHashMap<>();
-        for (String pattern : patterns) {
-            String pat = pattern.toLowerCase(Locale.ROOT);
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (String pat : patterns) {
+            if (pat.indexOf('[') < 0 && pat.indexOf('*') < 0 && pat.indexOf('?') < 0) {
+                Param p = param(pat);
+                if (p != null && seen.add(pat.toLowerCase(Locale.ROOT))) {
+                    out.put(pat, p.value);
+                }
+                continue;
+            }
             for (Param p : params.values()) {
-                if (GlobMatcher.matches(pat, p.name, true)) {
+                if (GlobMatcher.matches(pat, p.name, true) && seen.add(p.name)) {
                     out.put(p.name, p.value);
                 }
             }
             for (Map.Entry<String, String> a : aliases.entrySet()) {
-                if (GlobMatcher.matches(pat, a.getKey(), true)) {
+                if (GlobMatcher.matches(pat, a.getKey(), true) && seen.add(a.getKey())) {
                     out.put(a.getKey(), params.get(a.getValue()).value);
                 }
             }
