@@ -69,9 +69,6 @@ final class ArgFuzzPolicy {
         for (String missing : new String[]{"script debug"}) {
             m.put(missing, "not implemented");
         }
-        m.put("xread", "Redis checks each key's type (and XREADGROUP's group) before that key's ID; HeliosDB reads every ID"
-                + " first: XREAD STREAMS hll 1-18446744073709551616 is WRONGTYPE in Redis, 'Invalid stream ID' here");
-        m.put("xreadgroup", m.get("xread"));
         m.put("zrank", "the Redis 7.2 form ZRANK key member WITHSCORE is accepted on purpose: a wrong third argument is"
                 + " 'syntax error' (as in 7.2), not 7.0's arity error");
         m.put("zrevrank", m.get("zrank"));

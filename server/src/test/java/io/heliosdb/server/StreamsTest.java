@@ -150,6 +150,58 @@ class StreamsTest {
         }
     }
 
+    /**
+     * XREAD and XREADGROUP check each key in argument order, its type, then its group, then its ID,
+     * and the first key that fails decides the error (Redis' xreadCommand); nothing is read or
+     * delivered then. The keys are spread over HeliosDB's shards, BLOCK sends the call across them.
+     */
+    @Test
+    void readsCheckEachKeyInOrderAsRedisDoes() throws Exception {
+        String[][] calls = {
+                {"XREAD", "STREAMS", "xo:str", "1-18446744073709551616"},
+                {"XREAD", "STREAMS", "xo:none", "xo:str", "0", "bad"},
+                {"XREAD", "STREAMS", "xo:a", "xo:str", "bad", "0"},
+                {"XREAD", "STREAMS", "xo:str", ">"},
+                {"XREAD", "STREAMS", "xo:a", "xo:b", "0", ">"},
+                {"XREAD", "STREAMS", "xo:a", "xo:b", "$", "0"},
+                {"XREADGROUP", "GROUP", "g", "c", "STREAMS", "xo:none", "$"},
+                {"XREADGROUP", "GROUP", "g", "c", "STREAMS", "xo:a", "$"},
+                {"XREADGROUP", "GROUP", "g", "c", "STREAMS", "xo:a", "xo:str", ">", ">"},
+                {"XREADGROUP", "GROUP", "g", "c", "STREAMS", "xo:a", "xo:b", ">", "bad"},
+                {"XREADGROUP", "GROUP", "g", "c", "STREAMS", "xo:a", "xo:c", ">", ">"},
+                {"XREADGROUP", "GROUP", "g", "c", "STREAMS", "xo:str", "xo:a", "bad", ">"},
+                {"XINFO", "GROUPS", "xo:a"},
+                {"XREADGROUP", "GROUP", "g", "c", "STREAMS", "xo:a", "xo:b", ">", ">"},
+        };
+        try (RedisPeer redis = RedisPeer.start()) {
+            List<List<String>> seen = new ArrayList<>();
+            for (int port : new int[]{redis.port, server.port()}) {
+                List<String> answers = new ArrayList<>();
+                try (RawClient c = new RawClient(port)) {
+                    c.call("DEL", "xo:str", "xo:a", "xo:b", "xo:c");
+                    c.call("SET", "xo:str", "x");
+                    for (String k : new String[]{"xo:a", "xo:b", "xo:c"}) {
+                        c.call("XADD", k, "1-1", "f", "v");
+                    }
+                    c.call("XGROUP", "CREATE", "xo:a", "g", "0");
+                    c.call("XGROUP", "CREATE", "xo:b", "g", "0");
+                    for (String[] call : calls) {
+                        answers.add(String.join(" ", call) + " -> " + c.call(call).replaceAll(":\\d{12,}", ":T"));
+                        List<String> blocking = new ArrayList<>(List.of(call));
+                        if (call[0].startsWith("XREAD")) {
+                            blocking.add(1, "BLOCK");
+                            blocking.add(2, "1");
+                            answers.add("BLOCK 1 -> " + c.call(blocking.toArray(String[]::new)).replaceAll(":\\d{12,}", ":T"));
+                        }
+                    }
+                }
+                seen.add(answers);
+            }
+            assertEquals(String.join("\n", seen.get(0)), String.join("\n", seen.get(1)));
+            assertTrue(seen.get(1).get(0).contains("WRONGTYPE"), seen.get(1).get(0));
+        }
+    }
+
     /** XINFO STREAM FULL with groups, consumers and pending entries reads as redis-server's (times masked). */
     @Test
     void xinfoStreamFullMatchesRedis() throws Exception {

@@ -171,27 +171,53 @@ final class StreamRead {
         }
         p.firstKey = i + 1;
         p.keys = rest / 2;
-        for (int k = 0; k < p.keys; k++) {
-            String id = a.string(p.firstKey + p.keys + k);
-            if (id.equals(">") && !group) {
-                p.error = "ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option.";
-                return p;
-            }
-            if (id.equals("$") && group) {
-                p.error = "ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of this "
-                        + "consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would just return an empty result set.";
-                return p;
-            }
-            if (!id.equals(">") && !id.equals("$")) {
-                try {
-                    StreamIds.strict(id);
-                } catch (StreamIds.Bad b) {
-                    p.error = b.getMessage();
-                    return p;
-                }
-            }
-        }
         return p;
+    }
+
+    /** One key's checks passed: the ID to read after (null for XREADGROUP), or the call's error. */
+    record KeyCheck(Id after, String error) {}
+
+    /**
+     * The checks Redis' xreadCommand makes of each key while it reads the IDs, in its order: the key's
+     * type, XREADGROUP's group, then the ID ("$" and ">" where they are allowed, else a strict ID).
+     * The first key that fails decides the error, so keys are checked in argument order, and nothing is
+     * read until every key has passed. "$" resolves to the stream's last ID now.
+     */
+    static KeyCheck check(ShardState st, int db, Args a, Plan p, int keyArg) {
+        Keyspace ks = st.db(db);
+        // Redis looks every key up here and again while reading: two hits or misses per key.
+        long e = st.lookupRead(db, ks, a, keyArg, true);
+        if (e != Keyspace.NONE && ks.type(e) != ValueType.STREAM) {
+            return new KeyCheck(null, Errors.WRONGTYPE);
+        }
+        StreamValue s = e == Keyspace.NONE ? null : (StreamValue) ks.object(e);
+        if (p.group && (s == null || s.group(p.groupName) == null)) {
+            return new KeyCheck(null, noGroup(a, p, keyArg));
+        }
+        String id = a.string(keyArg + p.keys);
+        if (id.equals("$")) {
+            if (p.group) {
+                return new KeyCheck(null, "ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the"
+                        + " history of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID"
+                        + " would just return an empty result set.");
+            }
+            return new KeyCheck(s == null ? Id.MIN : s.lastId, null);
+        }
+        if (id.equals(">")) {
+            return p.group ? new KeyCheck(null, null) : new KeyCheck(null,
+                    "ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option.");
+        }
+        try {
+            Id parsed = StreamIds.strict(id);
+            return new KeyCheck(p.group ? null : parsed, null);
+        } catch (StreamIds.Bad b) {
+            return new KeyCheck(null, b.getMessage());
+        }
+    }
+
+    private static String noGroup(Args a, Plan p, int keyArg) {
+        return "NOGROUP No such key '" + a.string(keyArg) + "' or consumer group '"
+                + new String(p.groupName, java.nio.charset.StandardCharsets.UTF_8) + "' in XREADGROUP with GROUP option";
     }
 
     /** One key's outcome: its reply (entries array), nothing to report, or an error for the whole call. */
@@ -236,8 +262,7 @@ final class StreamRead {
         }
         Group g = s == null ? null : s.group(p.groupName);
         if (g == null) {
-            return new KeyResult(keyArg, null, "NOGROUP No such key '" + a.string(keyArg) + "' or consumer group '"
-                    + new String(p.groupName, java.nio.charset.StandardCharsets.UTF_8) + "' in XREADGROUP with GROUP option");
+            return new KeyResult(keyArg, null, noGroup(a, p, keyArg));
         }
         if (idText.equals(">")) {
             Id start = g.lastId.next();
@@ -332,28 +357,6 @@ final class StreamRead {
         return r;
     }
 
-    /** The ID XREAD reads after for key argument {@code keyArg}: "$" is the stream's last ID now. */
-    static Id resolve(ShardState st, int db, Args a, Plan p, int keyArg) {
-        String idText = a.string(keyArg + p.keys);
-        if (p.group) {
-            return null;
-        }
-        // Redis looks every XREAD key up while parsing the IDs and again while reading: two "keymiss"es.
-        Keyspace ks = st.db(db);
-        long e = st.lookupRead(db, ks, a, keyArg, true);
-        if (idText.equals("$")) {
-            if (e == Keyspace.NONE || ks.type(e) != ValueType.STREAM) {
-                return Id.MIN;
-            }
-            return ((StreamValue) ks.object(e)).lastId;
-        }
-        try {
-            return StreamIds.parse(idText, 0);
-        } catch (StreamIds.Bad b) {
-            throw new AssertionError("checked by parse", b);
-        }
-    }
-
     /** Writes the call's reply from per-key results in key order; false when there is nothing (a null reply). */
     static void reply(RespWriter out, Args a, List<KeyResult> results) {
         int n = 0;
@@ -406,9 +409,14 @@ final class StreamRead {
             }
             List<KeyResult> results = new ArrayList<>();
             long now = ctx.now();
-            Id[] after = new Id[p.keys]; // every ID first, then every read, as Redis (the order of its key lookups)
+            Id[] after = new Id[p.keys]; // every key checked first, then every read, as Redis
             for (int k = 0; k < p.keys; k++) {
-                after[k] = resolve(ctx.shard(), ctx.dbIndex(), a, p, p.firstKey + k);
+                KeyCheck c = check(ctx.shard(), ctx.dbIndex(), a, p, p.firstKey + k);
+                if (c.error() != null) {
+                    ctx.out().error(c.error());
+                    return;
+                }
+                after[k] = c.after();
             }
             for (int k = 0; k < p.keys; k++) {
                 int arg = p.firstKey + k;
@@ -439,13 +447,47 @@ final class StreamRead {
             long now = call.server().clock().millis();
             tx.lockKeys(call.lockKeys(byShard), () -> tx.run(shards, s -> {
                 ShardState st = ServerContext.state(s);
-                List<KeyResult> rs = new ArrayList<>();
+                Map<Integer, KeyCheck> checks = new HashMap<>();
                 for (int arg : byShard.get(s)) {
-                    Id after = resolve(st, call.db(), a, p, arg);
-                    if (after != null) {
-                        resolved.put(arg, after);
+                    KeyCheck c = check(st, call.db(), a, p, arg);
+                    checks.put(arg, c);
+                    if (c.error() != null) {
+                        break; // this shard's later keys come after it in the call too
                     }
                 }
+                return checks;
+            }, false, () -> {
+                Map<Integer, KeyCheck> checks = new HashMap<>();
+                for (Object r : tx.results()) {
+                    if (r instanceof RuntimeException e) {
+                        tx.release(shards);
+                        call.finish(w -> w.error(call.failure(e)));
+                        return;
+                    }
+                    @SuppressWarnings("unchecked") Map<Integer, KeyCheck> m = (Map<Integer, KeyCheck>) r;
+                    checks.putAll(m);
+                }
+                for (int k = 0; k < p.keys; k++) {
+                    KeyCheck c = checks.get(p.firstKey + k);
+                    if (c != null && c.error() != null) { // the first failing key in argument order, as Redis
+                        tx.release(shards);
+                        call.finish(w -> w.error(c.error()));
+                        return;
+                    }
+                    if (c != null && c.after() != null) {
+                        resolved.put(p.firstKey + k, c.after());
+                    }
+                }
+                read(call, p, byShard, shards, tx, resolved, now);
+            }));
+        }
+
+        private static void read(CrossShardCall call, Plan p, Map<Shard, List<Integer>> byShard, Shard[] shards,
+                                 ShardTransaction tx, Map<Integer, Id> resolved, long now) {
+            Args a = call.args();
+            tx.run(shards, s -> {
+                ShardState st = ServerContext.state(s);
+                List<KeyResult> rs = new ArrayList<>();
                 for (int arg : byShard.get(s)) {
                     rs.add(readKey(st, call.db(), a, p, arg, resolved.get(arg), call.protocol(), now));
                 }
@@ -490,7 +532,7 @@ final class StreamRead {
                         call.home().loop().schedule(waiter::timeout, p.block, TimeUnit.MILLISECONDS);
                     }
                 });
-            }));
+            });
         }
     }
 
