@@ -49,6 +49,18 @@ public final class ClientSession {
 
     public enum ReplyMode { ON, OFF, SKIP }
 
+    /** SCRIPT DEBUG YES: the next EVAL is debugged, and what it changed is undone at the end. */
+    public static final int LUA_DEBUG_FORKED = 1;
+    /** SCRIPT DEBUG SYNC: the next EVAL is debugged, and keeps what it changed. */
+    public static final int LUA_DEBUG_SYNC = 2;
+    /** SCRIPT DEBUG's mode (0: off). */
+    public volatile int luaDebug;
+    /**
+     * While a debugging session of this client runs: where its input goes (the debugger reads it),
+     * instead of being parsed as commands. Null otherwise. Connection loop only.
+     */
+    public java.util.ArrayDeque<byte[]> debuggerInput;
+
     public ClientSession(long id, Channel channel, String addr, String laddr, long now) {
         this.id = id;
         this.channel = channel;

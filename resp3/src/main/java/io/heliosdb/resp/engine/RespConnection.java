@@ -194,6 +194,12 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
             }
             int n = buf.readableBytes();
             server.netInputBytes.add(n);
+            if (session.debuggerInput != null) { // a Lua debugging session reads it (see LuaDebugger)
+                byte[] b = new byte[n];
+                buf.getBytes(buf.readerIndex(), b);
+                session.debuggerInput.add(b);
+                return;
+            }
             if (processing || busyCaller()) {
                 // Served from a busy script's hook while this connection's command runs: the input
                 // buffer holds that command's arguments, so keep the bytes aside until it is done.
@@ -368,8 +374,10 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
             readPos = end;
             mustAuth = !session.authenticated;
             if (session.closeAfterReply) {
-                flush();
-                closeAfterFlush();
+                if (!closed) {
+                    flush();
+                    closeAfterFlush();
+                }
                 return;
             }
             if (out != null && out.readableBytes() > FLUSH_THRESHOLD) {
@@ -560,6 +568,9 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
     private boolean routeByKeys(CommandSpec spec) {
         Shard target = home;
         CommandSpec.KeyFinder finder = spec.keyFinder();
+        if (session.luaDebug != 0 && spec.runsScript()) {
+            return startCrossShard(spec); // a debugged script holds every shard, on this connection's loop
+        }
         if (finder != null && finder.first(args) >= 0 && finder.count(args) == 0) {
             return startCrossShard(spec); // declares no keys (EVAL ... 0): it may touch any shard
         }
@@ -873,6 +884,11 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         if (pendingMonitorLine != null) {
             server.monitors().deliver(pendingMonitorLine);
             pendingMonitorLine = null;
+        }
+        if (session.closeAfterReply && !closed) { // the end of a Lua debugging session
+            flush();
+            closeAfterFlush();
+            return;
         }
         if (!closed) {
             process();

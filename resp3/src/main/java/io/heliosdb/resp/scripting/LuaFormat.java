@@ -284,6 +284,11 @@ final class LuaFormat {
         }
     }
 
+    /** C's printf("%g"): how Redis' Lua debugger shows a number. */
+    static String g(double d) {
+        return new String(new Spec().floating(d, 'g'), java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
     private static byte[] ascii(String s) {
         return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     }

@@ -308,12 +308,42 @@ public final class LuaVm {
         globals.internalSet(ARGV, argv);
         current = run;
         limit.start(run);
+        limit.debugger = run.debugger;
+        if (run.debugger != null) {
+            run.debugger.attach(limit);
+        }
         try {
             return f.call();
         } finally {
             current = null;
             limit.stop();
         }
+    }
+
+    private String debugCompileError;
+
+    /** A debugger "eval" fragment compiled in the scripts' globals (chunk "@ldb_eval"), or null (see {@link #lastDebugCompileError}). */
+    LuaFunction compileDebugFragment(String code) {
+        byte[] b = code.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        try {
+            return (LuaFunction) globals.load(new java.io.ByteArrayInputStream(b), "@ldb_eval", "t", globals);
+        } catch (LuaError e) {
+            debugCompileError = LuaSandbox.compileErrorText(String.valueOf(e.getMessage()), code, "ldb_eval");
+            return null;
+        }
+    }
+
+    String lastDebugCompileError() {
+        return debugCompileError;
+    }
+
+    LuaValue globalRedis() {
+        return globals.rawget("redis");
+    }
+
+    /** A global such as KEYS or ARGV, read without the sandbox's nonexistent-global error. */
+    LuaValue globalValue(String name) {
+        return globals.rawget(name);
     }
 
     /** The source line of the last instruction run (the line of an error luaj did not locate, such as a tail call's), or -1. */
@@ -325,10 +355,15 @@ public final class LuaVm {
      * luaj calls this hook on every instruction and call: it checks the clock every few thousand
      * instructions and remembers where the script is (for error replies), without allocating.
      */
-    private static final class TimeLimit extends DebugLib {
+    private static final class TimeLimit extends DebugLib implements LuaDebugger.Frames {
         private ScriptRun run;
+        /** The debugging session of the running script, or null: line events go to it. */
+        LuaDebugger debugger;
         private int countdown;
         private org.luaj.vm2.Prototype[] frames = new org.luaj.vm2.Prototype[64];
+        /** Each frame's registers (Lua functions only) and the instruction it is at: what the debugger shows. */
+        private LuaValue[][] stacks = new LuaValue[64][];
+        private int[] pcs = new int[64];
         private int depth;
         private org.luaj.vm2.Prototype lastProto;
         private int lastPc;
@@ -353,7 +388,28 @@ public final class LuaVm {
 
         void stop() {
             run = null;
+            debugger = null;
             loadDeadline = 0;
+        }
+
+        @Override
+        public int depth() {
+            return depth;
+        }
+
+        @Override
+        public org.luaj.vm2.Prototype proto(int level) {
+            return frames[depth - 1 - level];
+        }
+
+        @Override
+        public LuaValue[] stack(int level) {
+            return stacks[depth - 1 - level];
+        }
+
+        @Override
+        public int pc(int level) {
+            return pcs[depth - 1 - level];
         }
 
         int lastLine() {
@@ -363,14 +419,32 @@ public final class LuaVm {
 
         @Override
         public void onInstruction(int pc, Varargs v, int top) {
+            int old = -1;
             if (depth > 0) {
                 lastProto = frames[depth - 1];
                 lastPc = pc;
+                old = pcs[depth - 1];
+                pcs[depth - 1] = pc;
+            }
+            LuaDebugger d = debugger;
+            if (d != null && lastProto != null && depth > 0 && LuaDebugger.isUserScript(lastProto)) {
+                int[] li = lastProto.lineinfo;
+                int line = li != null && pc < li.length ? li[pc] : -1;
+                // Lua 5.1's line hook: entering a function, jumping back, or reaching a new line
+                if (pc == 0 || old < 0 || pc <= old || (li != null && old < li.length && line != li[old])) {
+                    d.line(line, false);
+                }
             }
             if (--countdown > 0) {
                 return;
             }
             countdown = 10_000;
+            if (d != null) {
+                if (lastProto != null && LuaDebugger.isUserScript(lastProto)) {
+                    d.line(lastLine(), true); // Redis' count hook: a script running too long stops by itself
+                }
+                return; // no BUSY announcement while debugging: the session holds the shards, as Redis' sync mode
+            }
             ScriptRun r = run;
             if (r != null) {
                 r.checkLimits();
@@ -384,18 +458,22 @@ public final class LuaVm {
 
         @Override
         public void onCall(LuaFunction f) {
-            push(null);
+            push(null, null);
         }
 
         @Override
         public void onCall(LuaClosure c, Varargs varargs, LuaValue[] stack) {
-            push(c.p);
+            push(c.p, stack);
         }
 
-        private void push(org.luaj.vm2.Prototype p) {
+        private void push(org.luaj.vm2.Prototype p, LuaValue[] stack) {
             if (depth == frames.length) {
                 frames = java.util.Arrays.copyOf(frames, depth * 2);
+                stacks = java.util.Arrays.copyOf(stacks, depth * 2);
+                pcs = java.util.Arrays.copyOf(pcs, depth * 2);
             }
+            stacks[depth] = stack;
+            pcs[depth] = -1;
             frames[depth++] = p;
         }
 
@@ -403,6 +481,7 @@ public final class LuaVm {
         public void onReturn() {
             if (depth > 0) {
                 frames[--depth] = null;
+                stacks[depth] = null;
             }
         }
 

@@ -127,12 +127,6 @@ final class RedisLib {
                 return run().aclCheck(a);
             }
         });
-        VarArgFunction noop = new VarArgFunction() {
-            @Override
-            public Varargs invoke(Varargs a) {
-                return LuaValue.NONE;
-            }
-        };
         t.rawset("replicate_commands", new VarArgFunction() {
             @Override
             public Varargs invoke(Varargs a) {
@@ -142,10 +136,24 @@ final class RedisLib {
         t.rawset("breakpoint", new VarArgFunction() {
             @Override
             public Varargs invoke(Varargs a) {
-                return LuaValue.FALSE;
+                ScriptRun r = vm.current;
+                if (r == null || r.debugger == null) {
+                    return LuaValue.FALSE;
+                }
+                r.debugger.breakpoint();
+                return LuaValue.TRUE;
             }
         });
-        t.rawset("debug", noop);
+        t.rawset("debug", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs a) {
+                ScriptRun r = vm.current;
+                if (r != null && r.debugger != null) {
+                    r.debugger.debug(a);
+                }
+                return LuaValue.NONE;
+            }
+        });
         t.rawset("LOG_DEBUG", 0);
         t.rawset("LOG_VERBOSE", 1);
         t.rawset("LOG_NOTICE", 2);

@@ -52,6 +52,32 @@ public final class ScriptCommands {
         t.register("script|flush", Routing.SESSION, ScriptCommands::flush);
         t.register("script|kill", Routing.SESSION, ctx -> kill(ctx, true));
         t.register("script|help", Routing.SESSION, Help.redis("SCRIPT"));
+        t.register("script|debug", Routing.SESSION, ScriptCommands::debug);
+    }
+
+    /** SCRIPT DEBUG YES|SYNC|NO: whether (and how) this client's next EVAL runs under the Lua debugger. */
+    private static void debug(CommandContext ctx) {
+        if (ctx.session().inExec || ctx.out().buffer().isReadable()) {
+            // replies still unsent (a pipeline, or EXEC's own reply under way): the session would interleave with them
+            ctx.out().error("ERR SCRIPT DEBUG must be called outside a pipeline");
+            return;
+        }
+        switch (ctx.args().lower(2)) {
+            case "no" -> ctx.session().luaDebug = 0;
+            case "yes" -> ctx.session().luaDebug = ClientSession.LUA_DEBUG_FORKED;
+            case "sync" -> ctx.session().luaDebug = ClientSession.LUA_DEBUG_SYNC;
+            default -> {
+                ctx.out().error("ERR Use SCRIPT DEBUG YES/SYNC/NO");
+                return;
+            }
+        }
+        ctx.out().ok();
+    }
+
+    private static final String DEBUG_EVALSHA = "ERR Please use EVAL instead of EVALSHA for debugging";
+
+    private static boolean debugging(ClientSession session) {
+        return session != null && session.luaDebug != 0;
     }
 
     /** numkeys when valid, else -1 (the call then fails with the matching error). */
@@ -92,7 +118,13 @@ public final class ScriptCommands {
         @Override
         public void executeAcross(CrossShardCall call) {
             Args a = call.args();
-            String error = bySha && a.length(1) != 40 ? NOSCRIPT : numKeysError(a); // Redis: a SHA of another length first
+            if (!bySha && debugging(call.session()) && !call.inTransaction()) {
+                holdingEveryShard(call, (tx, w) -> runDebugged(call.server(), ServerContext.state(call.home()), a, readOnly,
+                        call.session(), call.db(), tx, w));
+                return;
+            }
+            String error = bySha && a.length(1) != 40 ? NOSCRIPT
+                    : bySha && debugging(call.session()) ? DEBUG_EVALSHA : numKeysError(a); // Redis: a SHA of another length first
             if (error == null && bySha && call.server().scripts().get(a.string(1)) == null) {
                 error = NOSCRIPT;
             }
@@ -139,10 +171,41 @@ public final class ScriptCommands {
 
     private static final String NOSCRIPT = "NOSCRIPT No matching script. Please use EVAL.";
 
+    /**
+     * An EVAL under the Lua debugger (SCRIPT DEBUG YES|SYNC), holding every shard on the caller's
+     * loop: the session starts before anything is checked (an error ends it at once, as in Redis),
+     * its end mark goes out before the reply, and the connection closes after the reply, which is
+     * how Redis tells the client the session is over. YES undoes the script's changes at the end,
+     * as Redis' forked session leaves the dataset as it was.
+     */
+    static void runDebugged(ServerContext server, ShardState state, Args a, boolean readOnly, ClientSession session,
+                            int db, ShardTransaction outer, RespWriter out) {
+        boolean forked = session.luaDebug == ClientSession.LUA_DEBUG_FORKED;
+        LuaDebugger d = new LuaDebugger(session, state.shard(), state.lua(), a.bytes(1), server.config().number("lua-time-limit"));
+        session.debuggerInput = new java.util.ArrayDeque<>();
+        System.err.println(forked ? "HeliosDB: Lua debugging session started (its changes are undone at its end)"
+                : "HeliosDB: synchronous Lua debugging session started");
+        try {
+            run(server, state, a, false, readOnly, session, db, outer, out, d, forked);
+        } finally {
+            d.end();
+            session.debuggerInput = null;
+            session.luaDebug = 0;
+            session.closeAfterReply = true;
+            System.err.println("HeliosDB: Lua debugging session ended");
+        }
+    }
+
     /** Runs a script on the calling shard's thread, writing its reply to {@code out}. */
     static void run(ServerContext server, ShardState state, Args a, boolean bySha, boolean readOnly, ClientSession session,
                     int db, ShardTransaction outer, RespWriter out) {
-        String error = bySha && a.length(1) != 40 ? NOSCRIPT : numKeysError(a); // Redis: a SHA of another length first
+        run(server, state, a, bySha, readOnly, session, db, outer, out, null, false);
+    }
+
+    private static void run(ServerContext server, ShardState state, Args a, boolean bySha, boolean readOnly, ClientSession session,
+                    int db, ShardTransaction outer, RespWriter out, LuaDebugger debugger, boolean undo) {
+        String error = bySha && a.length(1) != 40 ? NOSCRIPT
+                : bySha && debugging(session) ? DEBUG_EVALSHA : numKeysError(a); // Redis: a SHA of another length first
         if (error != null) {
             out.error(error);
             return;
@@ -191,7 +254,11 @@ public final class ScriptCommands {
         LuaTable argv = argvOf(a);
         ScriptRun run = new ScriptRun(server, state.shard(), session, db, outer, readOnly || flags.noWrites(), sha, false, a);
         run.allowOom = flags.allowOom();
-        run.placementKey = ScriptPlacement.shaKey(sha);
+        run.placementKey = debugger != null ? null : ScriptPlacement.shaKey(sha); // a debugged run teaches nothing
+        run.debugger = debugger;
+        if (undo) {
+            run.startUndo();
+        }
         try {
             LuaValue result = vm.call(f, keys, argv, run);
             run.completed();
@@ -204,6 +271,7 @@ public final class ScriptCommands {
             out.error("ERR reached lua stack limit script: " + sha + ", on @user_script:?.");
         } finally {
             run.finished();
+            run.undo(); // SCRIPT DEBUG YES: the dataset as it was before the session
         }
     }
 

@@ -73,6 +73,13 @@ final class ScriptRun implements BusyScript {
     private final Args command;
     private volatile String[] commandCopy;
 
+    /** The Lua debugging session this run is under, or null. */
+    LuaDebugger debugger;
+    /** SCRIPT DEBUG YES: each written key's state before the session's first write to it; null otherwise. */
+    private java.util.LinkedHashMap<String, Saved> saved;
+    /** Running the undo's own DUMP/RESTORE: not logged, not checked, not saved again. */
+    private boolean internal;
+
     private byte[] argBytes = new byte[256];
     private long[] offsets = new long[8];
     private int[] lengths = new int[8];
@@ -249,12 +256,33 @@ final class ScriptRun implements BusyScript {
     }
 
     private LuaValue execute(Varargs a) {
+        LuaDebugger d = internal ? null : debugger;
+        if (d == null || !d.logging()) {
+            return executeChecked(a, null);
+        }
+        // under the debugger, while stepping: the command and its reply (or error) go to the log
+        LuaValue r = executeChecked(a, d);
+        if (r.istable() && r.rawget(LuaReplies.ERR).isstring() && !replyLogged) {
+            String e = r.rawget(LuaReplies.ERR).tojstring();
+            d.logError(e.startsWith("ERR ") ? e.substring(4) : "-" + e + "  "); // Redis' shared errors keep their CRLF
+        }
+        return r;
+    }
+
+    /** Whether the reply of the command just run went to the debugger's log (then it is not an error of redis.call's own). */
+    private boolean replyLogged;
+
+    private LuaValue executeChecked(Varargs a, LuaDebugger log) {
+        replyLogged = false;
         int n = a.narg();
         if (n == 0) {
             return LuaReplies.errorTable("ERR Please specify at least one argument for this redis lib call");
         }
         if (!encode(a)) {
             return LuaReplies.errorTable("ERR Lua redis lib command arguments must be strings or integers");
+        }
+        if (log != null) {
+            log.logCommand(args);
         }
         CommandSpec spec = table.lookup(args.segment(), args.offset(0), args.length(0));
         if (spec != null && spec.isContainer() && args.count() >= 2) {
@@ -279,7 +307,7 @@ final class ScriptRun implements BusyScript {
         if (blocked != null) {
             return LuaReplies.errorTable(blocked);
         }
-        if (session != null && server.acl().restricted(session.user)) {
+        if (!internal && session != null && server.acl().restricted(session.user)) {
             // a script runs with its caller's permissions, command by command
             String denied = server.acl().check(server.acl().user(session.user), spec, args, session.addr);
             if (denied != null) {
@@ -302,8 +330,15 @@ final class ScriptRun implements BusyScript {
                 return LuaReplies.errorTable(refused);
             }
         }
+        if (saved != null && !internal && spec.isWrite()) {
+            String refused = save(spec);
+            if (refused != null) {
+                return LuaReplies.errorTable(refused);
+            }
+            encode(a); // saving ran commands of its own through the same argument buffer
+        }
         reply.clear();
-        writer.wrap(reply, scriptResp);
+        writer.wrap(reply, internal ? 2 : scriptResp);
         if (spec.name().equals("select")) {
             select();
             if (server.monitors().active()) {
@@ -318,7 +353,107 @@ final class ScriptRun implements BusyScript {
         if (spec.isWrite()) {
             wrote = true;
         }
+        if (log != null) {
+            byte[] resp = new byte[reply.readableBytes()];
+            reply.getBytes(reply.readerIndex(), resp);
+            log.logReply(resp);
+            replyLogged = true;
+        }
         return LuaReplies.toLua(reply);
+    }
+
+    // ---- SCRIPT DEBUG YES: undoing the session's changes ---------------------------------------
+
+    /** A key's state before the session wrote it: its DUMP payload (null: it did not exist) and PEXPIRETIME. */
+    private record Saved(int db, byte[] key, byte[] payload, long expireAt) {}
+
+    void startUndo() {
+        saved = new java.util.LinkedHashMap<>();
+    }
+
+    /**
+     * Before a write in a SCRIPT DEBUG YES session: the state of each key it names, the first time.
+     * Redis' forked session throws its changes away with the child process; HeliosDB cannot fork,
+     * so it restores what the session wrote. Writes that name no keys (FLUSHALL, SWAPDB, ...) or
+     * reach another database (MOVE, COPY ... DB) cannot be undone that way and are refused.
+     */
+    private String save(CommandSpec spec) {
+        String name = spec.name();
+        int first = spec.firstKeyOf(args);
+        boolean otherDb = name.equals("move") || (name.equals("copy") && hasArg("db"));
+        if (first <= 0 || args.count() <= first || otherDb) {
+            return "ERR " + name.toUpperCase(java.util.Locale.ROOT) + " cannot be undone at the end of a SCRIPT DEBUG YES session"
+                    + " (HeliosDB does not fork): use SCRIPT DEBUG SYNC";
+        }
+        java.util.List<byte[]> keys = new java.util.ArrayList<>();
+        int last = spec.lastKeyOf(args);
+        for (int i = first; i <= last && i < args.count(); i += spec.keyStepOf()) {
+            keys.add(args.bytes(i));
+        }
+        for (byte[] key : keys) {
+            String id = db + ":" + new String(key, StandardCharsets.ISO_8859_1);
+            if (saved.containsKey(id)) {
+                continue;
+            }
+            LuaValue dump = internal("DUMP", key);
+            byte[] payload = dump.isstring() ? bytesOf(dump.checkstring()) : null;
+            LuaValue at = internal("PEXPIRETIME", key);
+            saved.put(id, new Saved(db, key, payload, at.isnumber() ? at.tolong() : -1));
+        }
+        return null;
+    }
+
+    private boolean hasArg(String word) {
+        for (int i = 1; i < args.count(); i++) {
+            if (args.string(i).equalsIgnoreCase(word)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Puts every key the session wrote back as it was, newest first. */
+    void undo() {
+        if (saved == null) {
+            return;
+        }
+        int scriptDb = db;
+        java.util.List<Saved> all = new java.util.ArrayList<>(saved.values());
+        java.util.Collections.reverse(all);
+        for (Saved s : all) {
+            db = s.db();
+            if (s.payload() == null) {
+                internal("DEL", s.key());
+            } else if (s.expireAt() > 0) {
+                internal("RESTORE", s.key(), Long.toString(s.expireAt()).getBytes(StandardCharsets.US_ASCII), s.payload(),
+                        "REPLACE".getBytes(StandardCharsets.US_ASCII), "ABSTTL".getBytes(StandardCharsets.US_ASCII));
+            } else {
+                internal("RESTORE", s.key(), "0".getBytes(StandardCharsets.US_ASCII), s.payload(), "REPLACE".getBytes(StandardCharsets.US_ASCII));
+            }
+        }
+        db = scriptDb;
+        saved = null;
+    }
+
+    private LuaValue internal(String command, byte[]... rest) {
+        LuaValue[] v = new LuaValue[rest.length + 1];
+        v[0] = LuaValue.valueOf(command);
+        for (int i = 0; i < rest.length; i++) {
+            v[i + 1] = LuaString.valueOf(rest[i]);
+        }
+        boolean was = internal;
+        internal = true;
+        try {
+            return executeChecked(LuaValue.varargsOf(v), null);
+        } finally {
+            internal = was;
+        }
+    }
+
+    private static byte[] bytesOf(LuaString s) {
+        byte[] r = new byte[s.m_length];
+        s.copyInto(0, r, 0, r.length);
+        return r;
     }
 
     /** XREAD and XREADGROUP refuse BLOCK inside scripts (their other blocking forms just do not block). */
