@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -136,6 +137,47 @@ class HostileInputTest {
                 reply = h.call("SET", "x", "y");
             }
             assertEquals("+OK", reply);
+        }
+    }
+
+    /**
+     * client-output-buffer-limit normal: a reply that passes the hard limit closes its client
+     * without the reply, as Redis does; the limit can be lifted again. Same steps on both servers.
+     */
+    @Test
+    void normalClientOutputLimitTakesEffectBothWays() throws Exception {
+        try (RedisPeer redis = RedisPeer.start(); TestServer helios = TestServer.start()) {
+            List<List<String>> seen = new java.util.ArrayList<>();
+            for (int port : new int[]{redis.port, helios.port()}) {
+                List<String> t = new java.util.ArrayList<>();
+                try (RawClient admin = new RawClient(port)) {
+                    List<String> push = new java.util.ArrayList<>(List.of("RPUSH", "big"));
+                    for (int i = 0; i < 2000; i++) {
+                        push.add("v".repeat(100) + i);
+                    }
+                    t.add(admin.call(push.toArray(String[]::new)));
+                    t.add(admin.call("CONFIG", "SET", "client-output-buffer-limit", "normal 100kb 0 0"));
+                    t.add(admin.call("CONFIG", "GET", "client-output-buffer-limit"));
+                    t.add(readOrClosed(port, "LRANGE", "big", "0", "-1"));
+                    t.add(readOrClosed(port, "LRANGE", "big", "0", "1"));
+                    t.add(admin.call("CONFIG", "SET", "client-output-buffer-limit", "normal 0 0 0"));
+                    t.add(readOrClosed(port, "LRANGE", "big", "0", "-1").length() > 200_000 ? "whole list" : "cut");
+                    t.add(admin.call("CONFIG", "GET", "client-output-buffer-limit"));
+                }
+                seen.add(t);
+            }
+            assertEquals(seen.get(0), seen.get(1));
+            assertEquals("(closed)", seen.get(1).get(3));
+        }
+    }
+
+    /** A new client's reply to one command, or "(closed)" if the server closed it instead. */
+    private static String readOrClosed(int port, String... cmd) throws Exception {
+        try (RawClient c = new RawClient(port)) {
+            String r = c.call(cmd);
+            return r == null ? "(closed)" : r;
+        } catch (java.io.IOException e) {
+            return "(closed)";
         }
     }
 

@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * like) are accepted, validated, stored and reported, because tools and scripts set them.
  */
 public final class ConfigRegistry {
-    public enum Type { BOOL, INT, MEMORY, ENUM, STRING }
+    public enum Type { BOOL, INT, MEMORY, ENUM, STRING, OUTPUT_LIMITS }
 
     public static final class Param {
         final String name;
@@ -82,6 +82,13 @@ public final class ConfigRegistry {
                     value = v;
                 }
                 case STRING -> value = raw;
+                case OUTPUT_LIMITS -> {
+                    String merged = OutputLimitsText.merge(value, raw);
+                    if (merged.startsWith("!")) {
+                        return merged.substring(1);
+                    }
+                    value = merged;
+                }
             }
             return null;
         }
@@ -207,7 +214,98 @@ public final class ConfigRegistry {
         add("lsm-block-cache-size", Type.MEMORY, false, "64mb", 0, maxLong); // per shard
         add("lsm-compaction-rate", Type.MEMORY, false, "0", 0, maxLong); // bytes/s per shard, 0 = unlimited
         add("lsm-wal-preallocate", Type.MEMORY, false, "40mb", 0, maxLong); // zero-filled log segments, 0 = off
+        add("client-output-buffer-limit", Type.OUTPUT_LIMITS, true, "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60");
         addRemainingRedisParameters();
+    }
+
+    /**
+     * client-output-buffer-limit as Redis' setConfigClientOutputBufferLimitOption takes it: groups of
+     * "class hard soft seconds", all checked before any applies, merged into the current limits,
+     * and shown as all three classes with the sizes in bytes.
+     */
+    static final class OutputLimitsText {
+        private static final String[] CLASSES = {"normal", "slave", "pubsub"};
+
+        /** The new value, or "!" and the error. */
+        static String merge(String current, String raw) {
+            long[][] limits = new long[3][3];
+            if (current != null) {
+                String[] c = current.trim().split("\\s+");
+                for (int i = 0; i + 3 < c.length; i += 4) {
+                    int k = classOf(c[i]);
+                    limits[k] = new long[]{Long.parseLong(c[i + 1]), Long.parseLong(c[i + 2]), Long.parseLong(c[i + 3])};
+                }
+            }
+            String trimmed = raw.trim();
+            String[] a = trimmed.isEmpty() ? new String[0] : trimmed.split("\\s+");
+            if (a.length % 4 != 0) {
+                return "!Wrong number of arguments in buffer limit configuration.";
+            }
+            long[][] given = new long[a.length / 4][];
+            int[] classes = new int[a.length / 4];
+            for (int j = 0; j < a.length; j += 4) {
+                int k = classOf(a[j]);
+                if (k < 0) {
+                    return "!Invalid client class specified in buffer limit configuration.";
+                }
+                long hard = parseMemory(a[j + 1]);
+                long soft = parseMemory(a[j + 2]);
+                Long seconds = strtoll(a[j + 3]);
+                if (hard < 0 || soft < 0 || seconds == null || seconds < 0) {
+                    return "!Error in hard, soft or soft_seconds setting in buffer limit configuration.";
+                }
+                classes[j / 4] = k;
+                given[j / 4] = new long[]{hard, soft, seconds};
+            }
+            for (int g = 0; g < given.length; g++) {
+                limits[classes[g]] = given[g];
+            }
+            StringBuilder b = new StringBuilder();
+            for (int k = 0; k < 3; k++) {
+                if (k > 0) {
+                    b.append(' ');
+                }
+                b.append(CLASSES[k]).append(' ').append(Long.toUnsignedString(limits[k][0])).append(' ')
+                        .append(Long.toUnsignedString(limits[k][1])).append(' ').append(limits[k][2]);
+            }
+            return b.toString();
+        }
+
+        private static int classOf(String name) {
+            return switch (name.toLowerCase(Locale.ROOT)) {
+                case "normal" -> 0;
+                case "slave", "replica" -> 1;
+                case "pubsub" -> 2;
+                default -> -1; // "master" too: Redis refuses a limit for it
+            };
+        }
+
+        /** C's strtoll to the end of the text: blanks, a sign, digits (none reads as 0); null if anything follows. */
+        private static Long strtoll(String s) {
+            int i = 0;
+            while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
+                i++;
+            }
+            boolean neg = false;
+            if (i < s.length() && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
+                neg = s.charAt(i) == '-';
+                i++;
+            }
+            java.math.BigInteger v = java.math.BigInteger.ZERO;
+            int digits = i;
+            while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+                v = v.multiply(java.math.BigInteger.TEN).add(java.math.BigInteger.valueOf(s.charAt(i) - '0'));
+                i++;
+            }
+            if (i != s.length()) {
+                return null;
+            }
+            if (i == digits) {
+                return 0L;
+            }
+            v = neg ? v.negate() : v;
+            return v.max(java.math.BigInteger.valueOf(Long.MIN_VALUE)).min(java.math.BigInteger.valueOf(Long.MAX_VALUE)).longValue();
+        }
     }
 
     /**

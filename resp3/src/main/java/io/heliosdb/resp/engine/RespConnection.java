@@ -953,13 +953,39 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * client-output-buffer-limit normal: a client whose unsent replies pass it is closed and the
+     * replies are not sent, as Redis does (a RESP2 subscriber is of the pubsub class, checked as
+     * its messages come). Without a limit (the default) only the write-buffer bound applies.
+     */
+    private boolean closedForOutputLimit() {
+        long[] limit = server.outputLimits().normal();
+        if ((limit[0] | limit[1]) == 0 || (session.protocol == 2 && session.subscriber.subscribed())) {
+            return false;
+        }
+        if (!overOutputLimit(out, limit)) {
+            return false;
+        }
+        System.err.println("HeliosDB: client id=" + session.id + " addr=" + session.addr
+                + " closed for overcoming of output buffer limits (normal).");
+        closeNow();
+        return true;
+    }
+
     private boolean overOutputLimit(ByteBuf o) {
-        long[] limit = server.pubsubOutputLimit();
+        return overOutputLimit(o, server.pubsubOutputLimit());
+    }
+
+    /** PROTO_REPLY_CHUNK_BYTES: the reply bytes a Redis client holds before its output counts against the limits. */
+    private static final long REPLY_BUFFER_BYTES = 16 * 1024;
+
+    private boolean overOutputLimit(ByteBuf o, long[] limit) {
         if (limit[0] == 0 && limit[1] == 0) {
             return false;
         }
         io.netty.channel.ChannelOutboundBuffer ob = ctx.channel().unsafe().outboundBuffer();
-        long pending = o.readableBytes() + (ob == null ? 0 : ob.totalPendingWriteBytes());
+        // Redis counts only what overflows a client's 16 KB static reply buffer (getClientOutputBufferMemoryUsage)
+        long pending = o.readableBytes() + (ob == null ? 0 : ob.totalPendingWriteBytes()) - REPLY_BUFFER_BYTES;
         if (limit[0] > 0 && pending >= limit[0]) {
             return true;
         }
@@ -967,7 +993,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
             long now = server.clock().millis();
             if (softLimitSince == 0) {
                 softLimitSince = now;
-            } else if (now - softLimitSince >= limit[2] * 1000) {
+            } else if (now - softLimitSince > limit[2] * 1000) { // Redis: past the seconds, not at them
                 return true;
             }
         } else {
@@ -995,6 +1021,9 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
     private void flush() {
         if (flushQueued || out == null || !out.isReadable() || closed || serving > 0) {
             return; // a queued flush re-flushes what follows its mark; the end of serving flushes
+        }
+        if (closedForOutputLimit()) {
+            return;
         }
         if (!ranOnHome) {
             writeOut(out.writerIndex());

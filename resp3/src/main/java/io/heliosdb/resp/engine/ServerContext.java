@@ -141,6 +141,7 @@ public final class ServerContext {
         this.singleShard = shards.size() == 1 ? shards.shard(0) : null;
         this.table = table;
         this.config = config;
+        this.outputLimitParam = config.param("client-output-buffer-limit");
         this.clock = clock;
         this.startMillis = clock.millis();
         this.slowlogThreshold = config.param("slowlog-log-slower-than");
@@ -230,25 +231,40 @@ public final class ServerContext {
         return pubsub;
     }
 
-    /** client-output-buffer-limit for pub/sub clients: {hard bytes, soft bytes, soft seconds}; 0 = none. */
-    public long[] pubsubOutputLimit() {
-        String v = config.get("client-output-buffer-limit");
-        if (!v.equals(outputLimitText)) {
-            long[] parsed = {0, 0, 0};
+    /** client-output-buffer-limit, parsed: per class {hard bytes, soft bytes, soft seconds}; 0 = no limit. */
+    public record OutputLimits(long[] normal, long[] pubsub) {}
+
+    /** The parsed limits, re-parsed only when CONFIG SET gave the parameter a new value (read on every flush). */
+    public OutputLimits outputLimits() {
+        String v = outputLimitParam.value;
+        OutputLimits l = outputLimits;
+        if (v != outputLimitText || l == null) {
+            long[] normal = {0, 0, 0};
+            long[] pubsub = {0, 0, 0};
             String[] f = v.trim().split("\\s+");
             for (int i = 0; i + 3 < f.length; i += 4) {
+                long[] parsed = {ConfigRegistry.parseMemory(f[i + 1]), ConfigRegistry.parseMemory(f[i + 2]), Long.parseLong(f[i + 3])};
                 if (f[i].equalsIgnoreCase("pubsub")) {
-                    parsed = new long[]{ConfigRegistry.parseMemory(f[i + 1]), ConfigRegistry.parseMemory(f[i + 2]), Long.parseLong(f[i + 3])};
+                    pubsub = parsed;
+                } else if (f[i].equalsIgnoreCase("normal")) {
+                    normal = parsed;
                 }
             }
-            outputLimit = parsed;
+            l = new OutputLimits(normal, pubsub);
+            outputLimits = l;
             outputLimitText = v;
         }
-        return outputLimit;
+        return l;
     }
 
+    /** client-output-buffer-limit for pub/sub clients: {hard bytes, soft bytes, soft seconds}; 0 = none. */
+    public long[] pubsubOutputLimit() {
+        return outputLimits().pubsub();
+    }
+
+    private final ConfigRegistry.Param outputLimitParam;
     private volatile String outputLimitText;
-    private volatile long[] outputLimit;
+    private volatile OutputLimits outputLimits;
 
     public CommandTable table() {
         return table;
