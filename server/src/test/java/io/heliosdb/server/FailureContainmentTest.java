@@ -111,6 +111,65 @@ class FailureContainmentTest {
         }
     }
 
+    /**
+     * A blocked BLMOVE whose destination is on another shard claims the element its source got and
+     * takes it later, with both keys locked. A failure anywhere in that later move must end the
+     * claim (the next waiter on the source is served by the next push) and lose no element.
+     */
+    @Test
+    void aFailedResumedMoveEndsItsClaim() throws Exception {
+        try (TestServer helios = TestServer.start(); RawClient waiter = new RawClient(helios.port());
+             RawClient pusher = new RawClient(helios.port()); RawClient next = new RawClient(helios.port())) {
+            var shards = helios.server.context().shards();
+            int failures = 0;
+            for (FaultInjection.Point point : FaultInjection.Point.values()) {
+                for (int nth = 1; nth <= 6; nth++) {
+                    assertEquals("+OK", pusher.call("FLUSHALL"));
+                    waiter.send(List.of("BLMOVE".getBytes(), "{a}src".getBytes(), "{b}dst".getBytes(), "LEFT".getBytes(),
+                            "RIGHT".getBytes(), "2".getBytes()));
+                    awaitBlocked(pusher, 1);
+                    AtomicInteger seen = new AtomicInteger();
+                    AtomicInteger fired = new AtomicInteger();
+                    int target = nth;
+                    shards.injectFaults((p, s) -> p == point && seen.incrementAndGet() == target && fired.incrementAndGet() == 1);
+                    String pushed = pusher.call("LPUSH", "{a}src", "e1");
+                    String moved = waiter.read();
+                    shards.injectFaults(null);
+                    String what = point + " #" + nth + ": LPUSH " + pushed + ", BLMOVE " + moved;
+                    assertTrue(moved != null && !moved.contains("java.") && !moved.contains("Exception"), what);
+                    if (fired.get() == 0) {
+                        what += " src " + pusher.call("LRANGE", "{a}src", "0", "-1") + " dst " + pusher.call("LRANGE", "{b}dst", "0", "-1");
+                        assertEquals("\"e1\"", moved, what);
+                        break;
+                    }
+                    failures++;
+                    awaitIdle(shards, what);
+                    awaitBlocked(pusher, 0);
+                    next.send(List.of("BLMOVE".getBytes(), "{a}src".getBytes(), "{b}dst".getBytes(), "LEFT".getBytes(),
+                            "RIGHT".getBytes(), "2".getBytes()));
+                    pusher.call("LPUSH", "{a}src", "e2");
+                    String second = next.read();
+                    assertTrue(second.startsWith("\"e"), what + "; the next waiter got " + second);
+                    // nothing lost, nothing doubled: every element pushed is in one of the lists
+                    long total = Long.parseLong(pusher.call("LLEN", "{a}src").substring(1)) + Long.parseLong(pusher.call("LLEN", "{b}dst").substring(1));
+                    assertEquals(pushed.startsWith(":") ? 2 : 1, total, what);
+                }
+            }
+            assertTrue(failures > 5, "injected " + failures + " failures");
+            helios.expectedInternalErrors = shards.internalErrors();
+        }
+    }
+
+    private static void awaitBlocked(RawClient c, int n) throws Exception {
+        for (int i = 0; i < 300; i++) {
+            if (c.call("INFO", "clients").contains("blocked_clients:" + n + "\\r\\n")) {
+                return;
+            }
+            Thread.sleep(5);
+        }
+        fail("blocked_clients never reached " + n);
+    }
+
     private static void setUp(RawClient c) throws Exception {
         assertEquals("+OK", c.call("FLUSHALL"));
         assertEquals("+OK", c.call("MSET", "{a}1", "a", "{b}1", "b", "{c}1", "c"));

@@ -203,6 +203,7 @@ final class Request implements ShardTask, io.heliosdb.scheduler.CommitWaiter {
                 pendingCommits.incrementAndGet();
                 shard.afterCommit(this);
                 resumeAt = c + 1;
+                unanswered = c + 1; // answered: should the resumed leg fail before it runs, c gets no second reply
                 woke.whenOver(shard, () -> shard.submit(this));
                 return;
             }

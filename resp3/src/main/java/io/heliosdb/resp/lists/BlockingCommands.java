@@ -141,6 +141,16 @@ public final class BlockingCommands {
             keys.put(src, List.of(1));
             keys.put(dst, List.of(2));
             Consumer<Consumer<RespWriter>> finish = resumed == null ? call::finish : resumed::deliver;
+            // What the move has done so far, for a failure that aborts it (a lock request, a continuation):
+            // [0] the element taken from the source, [1] non-null once it is on the destination.
+            Object[] progress = new Object[2];
+            call.onAbort(() -> {
+                if (progress[0] instanceof byte[] element && progress[1] == null) {
+                    putBack(src, call.db(), a, element, fromLeft(a)); // taken but not delivered: it goes back
+                }
+                // a claimed element must not stay claimed: the waiters behind this call would wait for ever
+                endClaim(resumed, src, a, false);
+            });
             ShardTransaction tx = call.transaction(both);
             tx.lockKeys(call.lockKeys(keys), () -> tx.run(both, s -> s == src ? (Object) sourceStatus(call.db(s), a)
                     : (Object) canServe(null, call.db(s), a), false, () -> {
@@ -165,24 +175,47 @@ public final class BlockingCommands {
                     return;
                 }
                 if (status > 0) {
+                    boolean[] claimEnded = {false}; // written by the pop step on src, read after it here
                     tx.run(new Shard[]{src}, s -> {
-                        byte[] popped = popList(call.db(s), a.bytes(1), fromLeft(a));
-                        if (resumed != null) {
-                            resumed.claimOver(ServerContext.state(s), a.bytes(1), false);
+                        try {
+                            byte[] taken = popList(call.db(s), a.bytes(1), fromLeft(a));
+                            progress[0] = taken; // seen by an abort of the continuation (published with the result)
+                            return taken;
+                        } finally {
+                            if (resumed != null) { // taken, or failed: either way the claim is over
+                                claimEnded[0] = true;
+                                resumed.claimOver(ServerContext.state(s), a.bytes(1), false);
+                            }
                         }
-                        return popped;
-                    }, true, () -> {
+                    }, false, () -> {
                         Object v = tx.results()[0];
                         if (!(v instanceof byte[] element)) {
-                            tx.release(new Shard[]{dst});
+                            if (!claimEnded[0]) {
+                                endClaim(resumed, src, a, false); // the step failed before it ran
+                            }
+                            tx.release(both);
                             finish.accept(w -> w.error(call.failure(v)));
                             return;
                         }
                         tx.run(new Shard[]{dst}, s -> {
                             ShardState st = ServerContext.state(s);
                             ListCommands.pushTo(st, call.db(s), a.bytes(2), element, toLeft(a), call.db());
+                            progress[1] = Boolean.TRUE; // delivered (published with the result, as above)
                             return Boolean.TRUE;
-                        }, true, () -> finish.accept(w -> w.bulk(element)));
+                        }, true, () -> {
+                            Object pushed = tx.results()[0];
+                            if (pushed instanceof RuntimeException failure) {
+                                progress[1] = failure; // handled here: an abort from now on puts nothing back
+                                // the element goes back where it was (src is still held), then the client hears why
+                                tx.run(new Shard[]{src}, s -> {
+                                    ListCommands.pushTo(ServerContext.state(s), call.db(s), a.bytes(1), element, fromLeft(a), call.db());
+                                    return null;
+                                }, true, () -> finish.accept(w -> w.error(call.failure(failure))));
+                                return;
+                            }
+                            tx.release(new Shard[]{src});
+                            finish.accept(w -> w.bulk(element));
+                        });
                     });
                     return;
                 }
@@ -210,6 +243,23 @@ public final class BlockingCommands {
          * Ends a claim on the source shard (see {@link Blocked#claimOver}); nothing for a first try.
          * The command that woke it replies once the waiters served after it there are served too.
          */
+        /** After an aborted move: the element taken from the source goes back to the end it came from. */
+        private static void putBack(Shard src, int db, Args a, byte[] element, boolean left) {
+            byte[] key = a.bytes(1);
+            src.postControl(new ShardTask() {
+                @Override
+                public boolean isControl() {
+                    return true;
+                }
+
+                @Override
+                public void run(Shard shard) {
+                    ShardState st = ServerContext.state(shard);
+                    ListCommands.pushTo(st, st.db(db), key, element, left, db);
+                }
+            });
+        }
+
         private static void endClaim(Blocked resumed, Shard src, Args a, boolean again) {
             if (resumed == null) {
                 return;
