@@ -64,15 +64,17 @@ public final class ConfigRegistry {
                     value = Long.toString(n);
                 }
                 case MEMORY -> {
-                    long n = parseMemory(raw);
-                    if (n < 0) {
+                    boolean[] err = new boolean[1];
+                    long n = memtoull(raw, err);
+                    if (err[0]) {
                         return "argument must be a memory value";
                     }
-                    if (n < min || n > max) {
+                    // compared unsigned: a value past a long's range is refused unless the bound is unsigned too
+                    if (Long.compareUnsigned(n, max) > 0 || (min > 0 && Long.compareUnsigned(n, min) < 0)) {
                         return "argument must be between " + min + " and " + max + " inclusive";
                     }
-                    number = n;
-                    value = Long.toString(n);
+                    number = n < 0 ? Long.MAX_VALUE : n; // past a long's range: as good as no limit
+                    value = Long.toUnsignedString(n);
                 }
                 case ENUM -> {
                     String v = raw.toLowerCase(Locale.ROOT);
@@ -140,7 +142,7 @@ public final class ConfigRegistry {
         add("pidfile", Type.STRING, false, "");
         add("io-threads", Type.INT, false, "1", 1, 128);
         // Memory and persistence.
-        add("maxmemory", Type.MEMORY, true, "0", 0, maxLong);
+        add("maxmemory", Type.MEMORY, true, "0", 0, -1L); // -1: unsigned, up to 2^64-1, as Redis' unsigned long long
         add("maxmemory-policy", Type.ENUM, true, "noeviction", List.of("volatile-lru", "volatile-lfu", "volatile-random",
                 "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"));
         add("maxmemory-samples", Type.INT, true, "5", 1, 64);
@@ -233,7 +235,7 @@ public final class ConfigRegistry {
                 String[] c = current.trim().split("\\s+");
                 for (int i = 0; i + 3 < c.length; i += 4) {
                     int k = classOf(c[i]);
-                    limits[k] = new long[]{Long.parseLong(c[i + 1]), Long.parseLong(c[i + 2]), Long.parseLong(c[i + 3])};
+                    limits[k] = new long[]{Long.parseUnsignedLong(c[i + 1]), Long.parseUnsignedLong(c[i + 2]), Long.parseLong(c[i + 3])};
                 }
             }
             String trimmed = raw.trim();
@@ -248,10 +250,12 @@ public final class ConfigRegistry {
                 if (k < 0) {
                     return "!Invalid client class specified in buffer limit configuration.";
                 }
-                long hard = parseMemory(a[j + 1]);
-                long soft = parseMemory(a[j + 2]);
+                boolean[] hardErr = new boolean[1];
+                boolean[] softErr = new boolean[1];
+                long hard = memtoull(a[j + 1], hardErr);
+                long soft = memtoull(a[j + 2], softErr);
                 Long seconds = strtoll(a[j + 3]);
-                if (hard < 0 || soft < 0 || seconds == null || seconds < 0) {
+                if (hardErr[0] || softErr[0] || seconds == null || seconds < 0) {
                     return "!Error in hard, soft or soft_seconds setting in buffer limit configuration.";
                 }
                 classes[j / 4] = k;
@@ -463,6 +467,18 @@ public final class ConfigRegistry {
      * no spaces; no digits at all reads as 0 ("kb" is 0). -1 when invalid or too large.
      */
     public static long parseMemory(String raw) {
+        boolean[] err = new boolean[1];
+        long v = memtoull(raw, err);
+        return err[0] || v < 0 ? -1 : v;
+    }
+
+    /**
+     * Redis' memtoull: digits and an optional unit (b, k, kb, m, mb, g, gb, any case). Digits past an
+     * unsigned 64-bit value read as its maximum (strtoull's ERANGE is not checked) and the product
+     * with the unit wraps, as in C. The result is unsigned, in a long's bits; {@code err[0]} is set
+     * when the text is not a number.
+     */
+    public static long memtoull(String raw, boolean[] err) {
         int nul = raw.indexOf('\0');
         if (nul >= 0) {
             raw = raw.substring(0, nul); // memtoull reads a C string
@@ -482,12 +498,16 @@ public final class ConfigRegistry {
             default -> -1;
         };
         if (mul < 0 || u >= 128) {
-            return -1;
+            err[0] = true;
+            return 0;
         }
-        try {
-            return u == 0 ? 0 : Math.multiplyExact(Long.parseLong(raw.substring(0, u)), mul);
-        } catch (NumberFormatException | ArithmeticException e) {
-            return -1; // beyond an unsigned long long in Redis, or wrapping there: refused here
+        err[0] = false;
+        if (u == 0) {
+            return 0;
         }
+        java.math.BigInteger max = java.math.BigInteger.ONE.shiftLeft(64).subtract(java.math.BigInteger.ONE);
+        java.math.BigInteger v = new java.math.BigInteger(raw.substring(0, u)).min(max);
+        return v.multiply(java.math.BigInteger.valueOf(mul)).longValue(); // the low 64 bits: C's wrapping product
     }
+
 }

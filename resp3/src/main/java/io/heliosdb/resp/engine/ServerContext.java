@@ -243,7 +243,8 @@ public final class ServerContext {
             long[] pubsub = {0, 0, 0};
             String[] f = v.trim().split("\\s+");
             for (int i = 0; i + 3 < f.length; i += 4) {
-                long[] parsed = {ConfigRegistry.parseMemory(f[i + 1]), ConfigRegistry.parseMemory(f[i + 2]), Long.parseLong(f[i + 3])};
+                // the text is the normalized one (bytes, unsigned); a limit past a long's range is no limit in practice
+                long[] parsed = {clampUnsigned(f[i + 1]), clampUnsigned(f[i + 2]), Long.parseLong(f[i + 3])};
                 if (f[i].equalsIgnoreCase("pubsub")) {
                     pubsub = parsed;
                 } else if (f[i].equalsIgnoreCase("normal")) {
@@ -255,6 +256,11 @@ public final class ServerContext {
             outputLimitText = v;
         }
         return l;
+    }
+
+    private static long clampUnsigned(String bytes) {
+        long v = Long.parseUnsignedLong(bytes);
+        return v < 0 ? Long.MAX_VALUE : v;
     }
 
     /** client-output-buffer-limit for pub/sub clients: {hard bytes, soft bytes, soft seconds}; 0 = none. */

@@ -30,7 +30,9 @@ final class WaitCommand {
             call.finish(w -> w.error("ERR timeout is negative"));
             return;
         }
-        if ((int) replicas <= 0 || call.inTransaction()) { // Redis keeps numreplicas in an int: 2^31 and up wrap to <= 0
+        // Redis answers at once when no replica is awaited (compared as a long), and keeps the count it
+        // waits for in an int: from 2^31 up it wraps to <= 0 and the wait ends at the next turn, with 0
+        if (replicas <= 0 || (int) replicas <= 0 || call.inTransaction()) {
             call.finish(w -> w.integer(0));
             return;
         }

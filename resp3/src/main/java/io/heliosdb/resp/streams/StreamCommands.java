@@ -485,13 +485,13 @@ public final class StreamCommands {
             ctx.out().error("ERR no such key");
             return;
         }
-        if (entriesAdded >= 0 && entriesAdded < s.size()) {
-            ctx.out().error("ERR The entries_added specified in XSETID is smaller than the target stream length");
-            return;
-        }
-        Id top = s.lastLiveId();
+        Id top = s.lastLiveId(); // Redis: the top item first, then entries_added
         if (top != null && id.compareTo(top) < 0) {
             ctx.out().error("ERR The ID specified in XSETID is smaller than the target stream top item");
+            return;
+        }
+        if (entriesAdded >= 0 && entriesAdded < s.size()) {
+            ctx.out().error("ERR The entries_added specified in XSETID is smaller than the target stream length");
             return;
         }
         s.lastId = id;

@@ -117,7 +117,7 @@ final class StreamRead {
         for (; i < a.count(); i++) {
             String o = a.lower(i);
             boolean more = i + 1 < a.count();
-            if (o.equals("streams")) {
+            if (o.equals("streams") && more) { // STREAMS with nothing after it is a syntax error, as in Redis
                 break;
             } else if (o.equals("count") && more) {
                 if (!a.isLong(i + 1)) {
@@ -264,7 +264,7 @@ final class StreamRead {
         if (g == null) {
             return new KeyResult(keyArg, null, noGroup(a, p, keyArg));
         }
-        if (idText.equals(">")) {
+        if (idText.equals(">") || isMaxId(idText)) {
             Id start = g.lastId.next();
             int from = start == null ? s.end() : s.lowerBound(start);
             int n = countLive(s, from, p.count);
@@ -330,6 +330,15 @@ final class StreamRead {
         s.groupChanged(g);
         ks.objectChanged(e);
         return new KeyResult(keyArg, bytes(buf), null);
+    }
+
+    /** Redis marks ">" with the largest ID internally, so a group read given that ID explicitly reads as ">". */
+    private static boolean isMaxId(String id) {
+        try {
+            return StreamIds.strict(id).equals(Id.MAX);
+        } catch (StreamIds.Bad b) {
+            return false;
+        }
     }
 
     private static Consumer consumerFor(Group g, Plan p, long now) {

@@ -154,6 +154,9 @@ public final class BitmapCommands {
         long start = a.parseLong(i);
         long end = i + 1 < a.count() ? a.parseLong(i + 1) : Long.MAX_VALUE;
         long isBit = 0;
+        if (!unitBeforeEnd && start < 0 && end < 0 && start > end) {
+            return new long[]{start, end, 0}; // BITCOUNT answers 0 for this range before it reads BYTE|BIT
+        }
         if (i + 2 < a.count()) {
             if (a.is(i + 2, BIT)) {
                 isBit = 1;
