@@ -113,7 +113,7 @@ final class ArgFuzzRun {
             for (long step = 0; step < steps && System.nanoTime() < deadline; step++) {
                 ArgFuzzGrammar.Entry e = entries.get(rnd.nextInt(entries.size()));
                 List<String> cmd = grammar.generate(e, rnd, ArgFuzzPolicy::tame);
-                if (e.flags().contains("blocking")) {
+                if (e.flags().contains("blocking") || e.name().equals("wait")) { // WAIT has no blocking flag in 7.0's table
                     ArgFuzzPolicy.tameBlocking(e.name(), cmd, rnd);
                 }
                 ArgFuzzPolicy.tameRandomCount(e.name(), cmd);
