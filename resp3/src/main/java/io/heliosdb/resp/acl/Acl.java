@@ -36,7 +36,7 @@ public final class Acl {
 
     /** A new user: off, no passwords, no commands, no keys, channels as acl-pubsub-default says. */
     AclUser newUser(String name) {
-        return new AclUser(name, allChannelsByDefault.getAsBoolean());
+        return new AclUser(name, allChannelsByDefault);
     }
 
     private AclUser defaultUser() {

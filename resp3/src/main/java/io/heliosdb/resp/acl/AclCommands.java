@@ -54,7 +54,7 @@ public final class AclCommands {
 
     private static void setuser(CommandContext ctx) {
         Args a = ctx.args();
-        if (a.string(2).chars().anyMatch(c -> c == 0 || c == ' ' || (c >= '\t' && c <= '\r'))) {
+        if (AclSelector.hasSpaces(a.string(2))) {
             ctx.out().error("ERR Usernames can't contain spaces or null characters"); // Redis' ACLStringHasSpaces
             return;
         }
@@ -155,7 +155,7 @@ public final class AclCommands {
             return;
         }
         List<String> names = new ArrayList<>();
-        for (CommandSpec s : table.allRows()) {
+        for (CommandSpec s : table.liveRows()) {
             if (s.aclCategories().contains("@" + cat)) {
                 names.add(s.name());
             }
@@ -242,7 +242,10 @@ public final class AclCommands {
             ctx.out().error("ERR User '" + Errors.cstr(a.string(2)) + "' not found");
             return;
         }
-        CommandSpec spec = ctx.server().table().find(a.string(3));
+        CommandSpec spec = a.string(3).indexOf('|') < 0 ? ctx.server().table().find(a.string(3)) : null;
+        if (spec != null && spec.isContainer() && a.count() > 4) {
+            spec = spec.subcommands().get(a.lower(4)); // Redis' lookupCommand: the subcommand is what is checked
+        }
         if (spec == null) {
             ctx.out().error("ERR Command '" + Errors.cstr(a.string(3)) + "' not found"); // %s stops at NUL
             return;

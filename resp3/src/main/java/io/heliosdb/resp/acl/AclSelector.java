@@ -7,6 +7,8 @@ import io.heliosdb.resp.command.CommandTable;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 
@@ -27,10 +29,17 @@ final class AclSelector {
     boolean allCommands;
     final BitSet commands = new BitSet();
     boolean allKeys;
-    /** Key patterns in order: "~p" (read and write), "%R~p", "%W~p". */
-    final List<String> keyRules = new ArrayList<>();
+    /**
+     * Key patterns in the order first given, each with its permissions ({@link #READ} | {@link #WRITE});
+     * a pattern given again keeps its place and gains the new permissions, as in Redis' ACLSetSelector.
+     */
+    final LinkedHashMap<String, Integer> keyPatterns = new LinkedHashMap<>();
     boolean allChannels;
-    final List<String> channelPatterns = new ArrayList<>();
+    /** Channel patterns in the order first given, each once. */
+    final LinkedHashSet<String> channelPatterns = new LinkedHashSet<>();
+
+    static final int READ = 1;
+    static final int WRITE = 2;
 
     AclSelector(boolean allChannelsByDefault) {
         this.allChannels = allChannelsByDefault;
@@ -41,7 +50,7 @@ final class AclSelector {
         s.allCommands = allCommands;
         s.commands.or(commands);
         s.allKeys = allKeys;
-        s.keyRules.addAll(keyRules);
+        s.keyPatterns.putAll(keyPatterns);
         s.channelPatterns.addAll(channelPatterns);
         return s;
     }
@@ -94,19 +103,10 @@ final class AclSelector {
         if (allKeys) {
             return true;
         }
-        for (String r : keyRules) {
-            boolean rr = true;
-            boolean rw = true;
-            String pattern = r.substring(1);
-            if (r.startsWith("%")) {
-                int t = r.indexOf('~');
-                String perms = r.substring(1, t);
-                rr = perms.contains("R");
-                rw = perms.contains("W");
-                pattern = r.substring(t + 1);
-            }
-            if ((!read || rr) && (!write || rw)
-                    && GlobMatcher.matches(pattern.getBytes(StandardCharsets.UTF_8), java.lang.foreign.MemorySegment.ofArray(key), 0, key.length, false)) {
+        int needed = (read ? READ : 0) | (write ? WRITE : 0);
+        for (var p : keyPatterns.entrySet()) {
+            if ((p.getValue() & needed) == needed && GlobMatcher.matches(p.getKey().getBytes(StandardCharsets.UTF_8),
+                    java.lang.foreign.MemorySegment.ofArray(key), 0, key.length, false)) {
                 return true;
             }
         }
@@ -134,11 +134,11 @@ final class AclSelector {
         switch (r) {
             case "allkeys", "~*" -> {
                 allKeys = true;
-                keyRules.clear();
+                keyPatterns.clear();
             }
             case "resetkeys" -> {
                 allKeys = false;
-                keyRules.clear();
+                keyPatterns.clear();
             }
             case "allchannels", "&*" -> {
                 allChannels = true;
@@ -162,20 +162,14 @@ final class AclSelector {
                         return "Adding a pattern after the * pattern (or the 'allkeys' flag) is not valid and does not have any effect."
                                 + " Try 'resetkeys' to start with an empty list of patterns";
                     }
-                    if (rule.startsWith("~")) {
-                        keyRules.add(rule);
-                        return null;
-                    }
-                    int t = rule.indexOf('~');
-                    String perms = t < 0 ? "" : rule.substring(1, t).toUpperCase(Locale.ROOT);
-                    if (t < 2 || !perms.matches("[RW]+")) {
-                        return "Syntax error";
-                    }
-                    keyRules.add("%" + (perms.contains("R") && perms.contains("W") ? "RW" : perms) + "~" + rule.substring(t + 1));
+                    return addKeyPattern(rule);
                 } else if (rule.startsWith("&")) {
                     if (allChannels) {
                         return "Adding a pattern after the * pattern (or the 'allchannels' flag) is not valid and does not have any effect."
                                 + " Try 'resetchannels' to start with an empty list of channels";
+                    }
+                    if (hasSpaces(rule.substring(1))) {
+                        return "Syntax error";
                     }
                     channelPatterns.add(rule.substring(1));
                 } else if (rule.startsWith("+") || rule.startsWith("-")) {
@@ -188,6 +182,43 @@ final class AclSelector {
         return null;
     }
 
+    /**
+     * "~p" (read and write) or "%R~p", "%W~p", "%RW~p" (each letter once, any case; "%R" alone is the
+     * empty pattern), parsed as Redis' ACLSetSelector does; null, or "Syntax error".
+     */
+    private String addKeyPattern(String rule) {
+        int flags = 0;
+        int at = 1;
+        if (rule.charAt(0) == '%') {
+            for (; at < rule.length(); at++) {
+                char c = Character.toUpperCase(rule.charAt(at));
+                if (c == 'R' && (flags & READ) == 0) {
+                    flags |= READ;
+                } else if (c == 'W' && (flags & WRITE) == 0) {
+                    flags |= WRITE;
+                } else if (rule.charAt(at) == '~') {
+                    at++;
+                    break;
+                } else {
+                    return "Syntax error";
+                }
+            }
+        } else {
+            flags = READ | WRITE;
+        }
+        String pattern = rule.substring(at);
+        if (flags == 0 || hasSpaces(pattern)) {
+            return "Syntax error";
+        }
+        keyPatterns.merge(pattern, flags, (a, b) -> a | b);
+        return null;
+    }
+
+    /** Redis' ACLStringHasSpaces: patterns may hold no whitespace (C isspace) and no NUL. */
+    static boolean hasSpaces(String s) {
+        return s.chars().anyMatch(c -> c == 0 || c == ' ' || (c >= '\t' && c <= '\r'));
+    }
+
     private String setCommands(boolean allow, String what, CommandTable table) {
         if (what.startsWith("@")) {
             String cat = what.substring(1);
@@ -196,6 +227,20 @@ final class AclSelector {
             }
             setCategory(commands, table, cat, allow);
             return null;
+        }
+        int bar = what.lastIndexOf('|');
+        if (allow && bar >= 0) {
+            // Redis' checks of "+name|last": the part before the last bar must be a command, not a subcommand
+            CommandSpec base = table.find(what.substring(0, bar));
+            if (base == null) {
+                return "Unknown command or category name in ACL";
+            }
+            if (base.container() != null) {
+                return "Allowing first-arg of a subcommand is not supported";
+            }
+            if (bar == what.length() - 1) {
+                return "Syntax error";
+            }
         }
         CommandSpec s = table.find(what);
         if (s == null) {
@@ -215,7 +260,7 @@ final class AclSelector {
 
     private static void setCategory(BitSet bits, CommandTable table, String cat, boolean allow) {
         String tag = "@" + cat;
-        for (CommandSpec s : table.allRows()) {
+        for (CommandSpec s : table.liveRows()) {
             if (s.aclCategories().contains(tag)) {
                 change(bits, s, allow);
             }
@@ -230,7 +275,7 @@ final class AclSelector {
         if (allKeys) {
             b.append("~* ");
         } else {
-            keyRules.forEach(k -> b.append(k).append(' '));
+            keyPatterns.forEach((p, f) -> b.append(describeKeyPattern(p, f)).append(' '));
         }
         if (allChannels) {
             b.append("&* ");
@@ -242,7 +287,17 @@ final class AclSelector {
     }
 
     String keysDescription() {
-        return allKeys ? "~*" : String.join(" ", keyRules);
+        if (allKeys) {
+            return "~*";
+        }
+        List<String> l = new ArrayList<>();
+        keyPatterns.forEach((p, f) -> l.add(describeKeyPattern(p, f)));
+        return String.join(" ", l);
+    }
+
+    /** As Redis' sdsCatPatternString: read and write is plain "~". */
+    private static String describeKeyPattern(String pattern, int flags) {
+        return (flags == (READ | WRITE) ? "~" : flags == READ ? "%R~" : "%W~") + pattern;
     }
 
     String channelsDescription() {
@@ -271,6 +326,8 @@ final class AclSelector {
         BitSet temp = (BitSet) commands.clone();
         List<String> cats = AclCategories.ordered(table);
         boolean[] applied = new boolean[cats.size()];
+        // the categories are weighed over Redis 7.0's rows only, so that the same ones are chosen as Redis does
+        List<CommandSpec> weighed = table.liveRows().stream().filter(table::inRedis70).toList();
         while (true) {
             int best = -1;
             long minDiff = Integer.MAX_VALUE;
@@ -282,7 +339,7 @@ final class AclSelector {
                 long on = 0;
                 long off = 0;
                 String tag = "@" + cats.get(j);
-                for (CommandSpec s : table.allRows()) {
+                for (CommandSpec s : weighed) {
                     if (s.aclCategories().contains(tag)) {
                         if (temp.get(s.id())) {
                             on++;
@@ -307,11 +364,8 @@ final class AclSelector {
             rules.append(additive ? " +@" : " -@").append(cats.get(best));
             applied[best] = true;
         }
-        for (CommandSpec s : table.all()) {
-            single(s, fake, rules);
-            for (CommandSpec sub : s.subcommands().values()) {
-                single(sub, fake, rules);
-            }
+        for (CommandSpec s : table.liveRows()) {
+            single(s, fake, rules); // a container before its subcommands, as Redis walks them
         }
         assert fake.equals(commands) : "ACL rules " + rules + " do not rebuild the selector's commands";
         return rules.toString();

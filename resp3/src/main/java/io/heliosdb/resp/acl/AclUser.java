@@ -1,6 +1,7 @@
 package io.heliosdb.resp.acl;
 
 import io.heliosdb.resp.codec.Args;
+import io.heliosdb.resp.codec.InlineSplitter;
 import io.heliosdb.resp.command.CommandSpec;
 import io.heliosdb.resp.command.CommandTable;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 /**
  * One ACL user: enabled or not, its password hashes (SHA-256, as Redis stores them), and its
@@ -26,13 +28,16 @@ public final class AclUser {
     final Set<String> passwords = new LinkedHashSet<>();
     AclSelector root;
     final List<AclSelector> selectors = new ArrayList<>();
-    /** acl-pubsub-default when the user or selector was made: allchannels (true) or resetchannels. */
-    private final boolean allChannelsByDefault;
+    /**
+     * acl-pubsub-default as it is now: allchannels (true) or resetchannels. A selector takes it when
+     * it is made (the user's root, a "(...)" selector, "reset"), as Redis' ACLCreateSelector does.
+     */
+    private final BooleanSupplier allChannelsByDefault;
 
-    AclUser(String name, boolean allChannelsByDefault) {
+    AclUser(String name, BooleanSupplier allChannelsByDefault) {
         this.name = name;
         this.allChannelsByDefault = allChannelsByDefault;
-        this.root = new AclSelector(allChannelsByDefault);
+        this.root = new AclSelector(allChannelsByDefault.getAsBoolean());
     }
 
     AclUser copy() {
@@ -111,8 +116,8 @@ public final class AclUser {
         StringBuilder open = null;
         String start = null;
         for (String r : rules) {
-            if (open == null && r.startsWith("(") && !r.endsWith(")")) {
-                open = new StringBuilder(r);
+            if (r.startsWith("(") && !r.endsWith(")")) {
+                open = new StringBuilder(r); // another "(" while one is open starts over, as in Redis
                 start = r;
             } else if (open != null) {
                 open.append(' ').append(r);
@@ -155,7 +160,7 @@ public final class AclUser {
                 // Redis: resetpass resetkeys resetchannels [allchannels] off sanitize-payload clearselectors -@all
                 nopass = false;
                 passwords.clear();
-                root = new AclSelector(allChannelsByDefault);
+                root = new AclSelector(allChannelsByDefault.getAsBoolean());
                 enabled = false;
                 sanitize = 1;
                 selectors.clear();
@@ -176,15 +181,18 @@ public final class AclUser {
                     passwords.add(h);
                     nopass = false;
                 } else if (rule.startsWith("!")) {
-                    if (!passwords.remove(rule.substring(1).toLowerCase(Locale.ROOT))) {
+                    String h = rule.substring(1);
+                    if (!h.matches("[0-9a-f]{64}")) { // checked before the lookup, as Redis' ACLSetUser
+                        return "The password hash must be exactly 64 characters and contain only lowercase hexadecimal characters";
+                    }
+                    if (!passwords.remove(h)) {
                         return "The password you are trying to remove from the user does not exist";
                     }
                 } else if (rule.startsWith("(") && rule.endsWith(")")) {
-                    AclSelector s = new AclSelector(allChannelsByDefault);
-                    for (String op : rule.substring(1, rule.length() - 1).trim().split("\\s+")) {
-                        if (op.isEmpty()) {
-                            continue;
-                        }
+                    AclSelector s = new AclSelector(allChannelsByDefault.getAsBoolean());
+                    // Redis splits the selector with sdssplitargs; unbalanced quotes make it empty
+                    List<String> ops = InlineSplitter.split(rule.substring(1, rule.length() - 1));
+                    for (String op : ops == null ? List.<String>of() : ops) {
                         String why = s.apply(op, table);
                         if (why != null) {
                             return why;

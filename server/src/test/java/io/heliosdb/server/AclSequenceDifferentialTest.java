@@ -1,0 +1,223 @@
+package io.heliosdb.server;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Long random sequences of ACL SETUSER on one user, without deleting it in between (state that
+ * accumulates over several calls), mixed with DELUSER and re-creation, another user, AUTH and
+ * commands as the user, ACL DRYRUN and acl-pubsub-default changes; every reply, then ACL GETUSER and
+ * ACL LIST, compared with redis-server after each step. Single-command rules are compared as a set:
+ * HeliosDB writes them in command-table order, Redis in its hash table's order (docs/architecture.md).
+ * -Dacl.seed=N and -Dacl.steps=N run other or longer sequences.
+ */
+class AclSequenceDifferentialTest {
+    private static final String[] PASSWORDS = {"p1", "p2", "secret"};
+    private static final String[] KEY_PATTERNS = {"k*", "a", "b?", "K1", "", "*"};
+    private static final String[] CHANNELS = {"news.*", "c", "c", "*x"};
+    private static final String[] COMMANDS = {"get", "set", "publish", "subscribe", "config", "client", "acl", "ping", "keys",
+        "xadd", "eval", "incr", "GET", "hset"};
+    private static final String[] SUBCOMMANDS = {"config|get", "client|id", "acl|whoami", "acl|getuser", "CONFIG|set", "client|list"};
+    private static final String[] CATEGORIES = {"all", "read", "write", "string", "pubsub", "admin", "fast", "slow", "dangerous",
+        "keyspace", "connection", "scripting", "hash", "READ"};
+    private static final String[] INVALID = {"foo", "+nosuch", "+@nosuch", "-nosuch|x", "%RR~x", "%~x", "%", "+config|", "%X~a",
+        "+config|get|x", "!abc", "#abc", "<nosuchpass", "!" + "A".repeat(64), "!" + sha("nosuch"), "(foo)", "(~a", "(on)"};
+
+    @Test
+    void longAclSequencesOnOneUserAnswerAsRedis() throws Exception {
+        long seed = Long.getLong("acl.seed", 1);
+        int steps = Integer.getInteger("acl.steps", 400);
+        try (RedisPeer redis = RedisPeer.start(); TestServer helios = TestServer.start()) {
+            for (long s = seed; s < seed + 3; s++) {
+                run(s, steps, redis.port, helios.port());
+            }
+        }
+    }
+
+    private static void run(long seed, int steps, int redisPort, int heliosPort) throws Exception {
+        Random rnd = new Random(seed);
+        ArrayDeque<String> history = new ArrayDeque<>();
+        try (RawClient r = new RawClient(redisPort); RawClient h = new RawClient(heliosPort);
+             RawClient ru = new RawClient(redisPort); RawClient hu = new RawClient(heliosPort)) {
+            for (RawClient c : new RawClient[]{r, h}) {
+                c.call("ACL", "DELUSER", "fuzzer", "other");
+                c.call("CONFIG", "SET", "acl-pubsub-default", "resetchannels");
+            }
+            for (int step = 0; step < steps; step++) {
+                List<String[]> calls = step(rnd);
+                for (String[] cmd : calls) {
+                    history.addLast(render(cmd));
+                    if (history.size() > 40) {
+                        history.removeFirst();
+                    }
+                    boolean asUser = cmd[0].equals("AS-USER");
+                    String[] sent = asUser ? Arrays.copyOfRange(cmd, 1, cmd.length) : cmd;
+                    compare(seed, step, history, sent, (asUser ? ru : r).call(sent), (asUser ? hu : h).call(sent));
+                }
+                for (RawClient c : new RawClient[]{ru, hu}) {
+                    c.call("AUTH", "default", "x"); // the default user has nopass: back to it
+                }
+                compare(seed, step, history, new String[]{"ACL", "GETUSER", "fuzzer"}, r.call("ACL", "GETUSER", "fuzzer"),
+                        h.call("ACL", "GETUSER", "fuzzer"));
+                compare(seed, step, history, new String[]{"ACL", "LIST"}, r.call("ACL", "LIST"), h.call("ACL", "LIST"));
+            }
+            for (RawClient c : new RawClient[]{r, h}) {
+                c.call("ACL", "DELUSER", "fuzzer", "other");
+                c.call("CONFIG", "SET", "acl-pubsub-default", "resetchannels");
+            }
+        }
+    }
+
+    private static void compare(long seed, int step, ArrayDeque<String> history, String[] cmd, String redis, String helios) {
+        String expected = normalize(redis);
+        String actual = normalize(helios);
+        if (!expected.equals(actual)) {
+            fail("seed " + seed + " step " + step + "\n  command:  " + render(cmd) + "\n  redis:    " + redis + "\n  heliosdb: "
+                    + helios + "\n  recent commands:\n    " + String.join("\n    ", history));
+        }
+    }
+
+    /** One step: mostly an ACL SETUSER fuzzer with a few rules; sometimes DELUSER, AUTH, DRYRUN, another user. */
+    private static List<String[]> step(Random rnd) {
+        List<String[]> out = new ArrayList<>();
+        int kind = rnd.nextInt(100);
+        if (kind < 70) {
+            out.add(setuser("fuzzer", rnd));
+        } else if (kind < 77) {
+            out.add(new String[]{"ACL", "DELUSER", "fuzzer"});
+        } else if (kind < 80) {
+            out.add(setuser("other", rnd));
+        } else if (kind < 90) {
+            out.add(new String[]{"AS-USER", "AUTH", "fuzzer", pick(rnd, PASSWORDS)});
+            out.add(new String[]{"AS-USER", "ACL", "WHOAMI"});
+            out.add(userCommand(rnd));
+            out.add(userCommand(rnd));
+        } else if (kind < 97) {
+            String[] c = userCommand(rnd);
+            String[] d = new String[c.length + 2];
+            d[0] = "ACL";
+            d[1] = "DRYRUN";
+            d[2] = "fuzzer";
+            System.arraycopy(c, 1, d, 3, c.length - 1);
+            out.add(d);
+        } else {
+            out.add(new String[]{"CONFIG", "SET", "acl-pubsub-default", rnd.nextBoolean() ? "allchannels" : "resetchannels"});
+        }
+        return out;
+    }
+
+    private static String[] userCommand(Random rnd) {
+        return switch (rnd.nextInt(7)) {
+            case 0 -> new String[]{"AS-USER", "GET", pick(rnd, "K1", "a", "bb", "zz")};
+            case 1 -> new String[]{"AS-USER", "SET", pick(rnd, "K1", "a", "bb", "zz"), "v"};
+            case 2 -> new String[]{"AS-USER", "PUBLISH", pick(rnd, CHANNELS), "m"};
+            case 3 -> new String[]{"AS-USER", "CONFIG", "GET", "maxmemory-policy"};
+            case 4 -> new String[]{"AS-USER", "CLIENT", "GETNAME"};
+            case 5 -> new String[]{"AS-USER", "COPY", pick(rnd, "K1", "a"), pick(rnd, "bb", "zz")};
+            default -> new String[]{"AS-USER", "PING"};
+        };
+    }
+
+    private static String[] setuser(String user, Random rnd) {
+        List<String> cmd = new ArrayList<>(List.of("ACL", "SETUSER", user));
+        int n = rnd.nextInt(5);
+        for (int i = 0; i < n; i++) {
+            if (rnd.nextInt(12) == 0) {
+                // a selector spread over several arguments, as Redis merges them
+                cmd.add("(" + rule(rnd, true));
+                if (rnd.nextBoolean()) {
+                    cmd.add(rule(rnd, true));
+                }
+                cmd.add(rule(rnd, true) + ")");
+            } else {
+                cmd.add(rule(rnd, false));
+            }
+        }
+        return cmd.toArray(String[]::new);
+    }
+
+    private static String rule(Random rnd, boolean inSelector) {
+        int k = rnd.nextInt(inSelector ? 17 : 30);
+        return switch (k) {
+            case 0 -> "~" + pick(rnd, KEY_PATTERNS);
+            case 1 -> pick(rnd, "%R~", "%W~", "%RW~", "%WR~", "%r~", "%w~") + pick(rnd, KEY_PATTERNS);
+            case 2 -> pick(rnd, "allkeys", "resetkeys", "~*", "ALLKEYS");
+            case 3 -> "&" + pick(rnd, CHANNELS);
+            case 4 -> pick(rnd, "allchannels", "resetchannels", "&*");
+            case 5, 6 -> pick(rnd, "+", "-") + pick(rnd, COMMANDS);
+            case 7, 8 -> pick(rnd, "+", "-") + "@" + pick(rnd, CATEGORIES);
+            case 9 -> pick(rnd, "+", "-") + pick(rnd, SUBCOMMANDS);
+            case 10 -> pick(rnd, "allcommands", "nocommands");
+            case 11 -> pick(rnd, INVALID);
+            case 12, 13, 14, 15, 16 -> inSelector ? pick(rnd, "+", "-") + pick(rnd, COMMANDS) : "(" + selector(rnd) + ")";
+            case 17, 18 -> pick(rnd, "on", "off", "ON");
+            case 19 -> pick(rnd, "nopass", "resetpass");
+            case 20, 21 -> ">" + pick(rnd, PASSWORDS);
+            case 22 -> "<" + pick(rnd, PASSWORDS);
+            case 23 -> "#" + sha(pick(rnd, PASSWORDS));
+            case 24 -> "!" + sha(pick(rnd, PASSWORDS));
+            case 25 -> "reset";
+            case 26 -> "clearselectors";
+            case 27 -> pick(rnd, "sanitize-payload", "skip-sanitize-payload");
+            case 28 -> "";
+            default -> "(" + selector(rnd) + ")";
+        };
+    }
+
+    private static String selector(Random rnd) {
+        int n = rnd.nextInt(4);
+        List<String> ops = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ops.add(rule(rnd, true));
+        }
+        return String.join(" ", ops);
+    }
+
+    @SafeVarargs
+    private static <T> T pick(Random rnd, T... options) {
+        return options[rnd.nextInt(options.length)];
+    }
+
+    static String sha(String password) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(password.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static String render(String[] cmd) {
+        StringBuilder b = new StringBuilder();
+        for (String a : cmd) {
+            if (b.length() > 0) {
+                b.append(' ');
+            }
+            b.append(a.isEmpty() || a.contains(" ") ? '"' + a + '"' : a);
+        }
+        return b.toString();
+    }
+
+    /** A run of single-command rules ("+get -set") in a description, sorted: their order is the table's. */
+    private static final Pattern SINGLES = Pattern.compile("(?<=[ \"(])[+-][a-z][^ \"()]*(?: [+-][a-z][^ \"()]*)*");
+
+    static String normalize(String reply) {
+        Matcher m = SINGLES.matcher(reply);
+        StringBuilder b = new StringBuilder();
+        while (m.find()) {
+            List<String> rules = new ArrayList<>(List.of(m.group().split(" ")));
+            rules.sort(null);
+            m.appendReplacement(b, Matcher.quoteReplacement(String.join(" ", rules)));
+        }
+        m.appendTail(b);
+        return b.toString();
+    }
+}
