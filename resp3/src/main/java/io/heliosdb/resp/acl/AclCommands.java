@@ -60,7 +60,7 @@ public final class AclCommands {
         }
         List<String> rules = new ArrayList<>();
         for (int i = 3; i < a.count(); i++) {
-            rules.add(a.string(i));
+            rules.add(AclUser.passwordRule(a.bytes(i)));
         }
         String err = ctx.server().acl().setUser(a.string(2), rules);
         if (err != null) {
@@ -333,7 +333,10 @@ public final class AclCommands {
             AclUser u = server.acl().newUser(parts[1]);
             List<String> rules;
             try {
-                rules = AclUser.mergeSelectors(List.of(parts).subList(2, parts.length));
+                rules = new ArrayList<>();
+                for (String p : AclUser.mergeSelectors(List.of(parts).subList(2, parts.length))) {
+                    rules.add(AclUser.passwordRule(p.getBytes(StandardCharsets.UTF_8)));
+                }
             } catch (IllegalArgumentException e) {
                 return "ERR /" + f + ":" + n + ": " + e.getMessage().substring(4) + " ";
             }

@@ -55,8 +55,8 @@ public final class AclUser {
         return enabled;
     }
 
-    /** Whether {@code password} opens this user (nopass: any). */
-    public boolean checkPassword(String password) {
+    /** Whether {@code password} (any bytes) opens this user (nopass: any). */
+    public boolean checkPassword(byte[] password) {
         return enabled && (nopass || passwords.contains(sha256(password)));
     }
 
@@ -167,10 +167,10 @@ public final class AclUser {
             }
             default -> {
                 if (rule.startsWith(">")) {
-                    passwords.add(sha256(rule.substring(1)));
+                    passwords.add(sha256(passwordBytes(rule)));
                     nopass = false;
                 } else if (rule.startsWith("<")) {
-                    if (!passwords.remove(sha256(rule.substring(1)))) {
+                    if (!passwords.remove(sha256(passwordBytes(rule)))) {
                         return "The password you are trying to remove from the user does not exist";
                     }
                 } else if (rule.startsWith("#")) {
@@ -207,9 +207,23 @@ public final class AclUser {
         return null;
     }
 
-    static String sha256(String password) {
+    /**
+     * The password of a "&gt;pw" or "&lt;pw" rule. Those rules carry one char per byte (ISO-8859-1, see
+     * {@link #passwordRule}), so that any bytes can be a password, as in Redis.
+     */
+    private static byte[] passwordBytes(String rule) {
+        return rule.substring(1).getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** A rule's text as apply() takes it: password rules keep their bytes one per char, the rest is UTF-8. */
+    static String passwordRule(byte[] rule) {
+        boolean password = rule.length > 0 && (rule[0] == '>' || rule[0] == '<');
+        return new String(rule, password ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
+    }
+
+    static String sha256(byte[] password) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(password.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(password));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new AssertionError(e);
         }

@@ -113,7 +113,7 @@ public final class ConnectionCommands {
         String required = server.config().get("requirepass");
         if (!"default".equals(user) || server.acl().restricted("default")) {
             io.heliosdb.resp.acl.AclUser u = server.acl().user(user);
-            boolean ok = u != null && u.checkPassword(new String(password, StandardCharsets.UTF_8));
+            boolean ok = u != null && u.checkPassword(password);
             if (!ok) {
                 server.acl().addLog("auth", "AUTH", user, "");
             }
