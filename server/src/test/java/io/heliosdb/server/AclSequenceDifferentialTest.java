@@ -23,7 +23,7 @@ class AclSequenceDifferentialTest {
     /** The last is not UTF-8 (a lone 0xff byte): Redis hashes the bytes as they are. */
     private static final String[] PASSWORDS = {"p1", "p2", "secret", "\u00ff"};
     private static final String[] KEY_PATTERNS = {"k*", "a", "b?", "K1", "", "*"};
-    private static final String[] CHANNELS = {"news.*", "c", "c", "*x"};
+    private static final String[] CHANNELS = {"news.*", "c", "c", "*x", "news.1"};
     private static final String[] COMMANDS = {"get", "set", "publish", "subscribe", "config", "client", "acl", "ping", "keys",
         "xadd", "eval", "incr", "GET", "hset"};
     private static final String[] SUBCOMMANDS = {"config|get", "client|id", "acl|whoami", "acl|getuser", "CONFIG|set", "client|list"};
@@ -112,7 +112,7 @@ class AclSequenceDifferentialTest {
             out.add(userCommand(rnd));
             out.add(userCommand(rnd));
         } else if (kind < 94) {
-            String[] c = userCommand(rnd);
+            String[] c = rnd.nextInt(4) == 0 ? dryRunOnly(rnd) : userCommand(rnd);
             String[] d = new String[c.length + 2];
             d[0] = "ACL";
             d[1] = "DRYRUN";
@@ -127,6 +127,16 @@ class AclSequenceDifferentialTest {
             out.add(new String[]{"CONFIG", "SET", "acl-pubsub-default", rnd.nextBoolean() ? "allchannels" : "resetchannels"});
         }
         return out;
+    }
+
+    /** Commands that would change the connection's state: only asked about through ACL DRYRUN. */
+    private static String[] dryRunOnly(Random rnd) {
+        return switch (rnd.nextInt(4)) {
+            case 0 -> new String[]{"AS-USER", "SUBSCRIBE", pick(rnd, CHANNELS), pick(rnd, CHANNELS)};
+            case 1 -> new String[]{"AS-USER", "PSUBSCRIBE", pick(rnd, CHANNELS)};
+            case 2 -> new String[]{"AS-USER", "SPUBLISH", pick(rnd, CHANNELS), "m"};
+            default -> new String[]{"AS-USER", "SSUBSCRIBE", pick(rnd, CHANNELS)};
+        };
     }
 
     private static String[] userCommand(Random rnd) {

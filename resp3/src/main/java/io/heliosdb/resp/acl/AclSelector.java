@@ -66,26 +66,10 @@ final class AclSelector {
         if (!spec.allowsNoAuth() && !commands.get(spec.id())) {
             return (long) DENIED_COMMAND << 32;
         }
-        if (!allKeys && partialPatterns()) {
-            // %R~ / %W~ patterns: each key needs what its key spec says it does, as Redis' ACLSelectorCheckKey
-            for (KeyExtraction.Key k : KeyExtraction.keys(spec, a, 0)) {
-                if (!mayAccessKey(a.bytes(k.pos()), k.flags().contains("access"),
-                        k.flags().contains("insert") || k.flags().contains("delete") || k.flags().contains("update"))) {
-                    return ((long) DENIED_KEY << 32) | k.pos();
-                }
-            }
-        } else if (!allKeys) {
-            int first = spec.firstKeyOf(a);
-            if (first > 0 && a.count() > first) {
-                int last = spec.lastKeyOf(a);
-                boolean write = spec.isWrite();
-                boolean read = !write || spec.flags().contains("readonly");
-                for (int i = first; i <= last; i += spec.keyStepOf()) {
-                    if (!mayAccessKey(a.bytes(i), read, write)) {
-                        return ((long) DENIED_KEY << 32) | i;
-                    }
-                }
-            }
+        // SPUBLISH's and SSUBSCRIBE's "not_key" key specs are no keys: their channels are checked below
+        long keys = allKeys || !KeyExtraction.hasKeys(spec) ? OK : checkKeys(spec, a);
+        if (keys != OK) {
+            return keys;
         }
         if (!allChannels) {
             int[] range = channelArgs(spec, a);
@@ -106,6 +90,29 @@ final class AclSelector {
             }
         }
         return false;
+    }
+
+    private long checkKeys(CommandSpec spec, Args a) {
+        if (partialPatterns()) {
+            // %R~ / %W~ patterns: each key needs what its key spec says it does, as Redis' ACLSelectorCheckKey
+            for (KeyExtraction.Key k : KeyExtraction.keys(spec, a, 0)) {
+                if (!mayAccessKey(a.bytes(k.pos()), k.flags().contains("access"),
+                        k.flags().contains("insert") || k.flags().contains("delete") || k.flags().contains("update"))) {
+                    return ((long) DENIED_KEY << 32) | k.pos();
+                }
+            }
+            return OK;
+        }
+        int first = spec.firstKeyOf(a);
+        if (first > 0 && a.count() > first) {
+            int last = spec.lastKeyOf(a);
+            for (int i = first; i <= last; i += spec.keyStepOf()) {
+                if (!mayAccessKey(a.bytes(i), false, false)) { // every pattern allows reading and writing
+                    return ((long) DENIED_KEY << 32) | i;
+                }
+            }
+        }
+        return OK;
     }
 
     /** {first, last, isPattern} of the channel arguments of a Pub/Sub command ({0, 0, 0}: none). */
