@@ -43,6 +43,30 @@ class AclSequenceDifferentialTest {
         }
     }
 
+    /** ACL CAT NAME lists each command once (a replaced Redis 7.0 row is not listed again); order aside, as Redis'. */
+    @Test
+    void aclCatListsTheCommandsOfEachCategoryAsRedis() throws Exception {
+        // HeliosDB's own CHECKPOINT and Redis 7.2's CLIENT SETINFO / NO-TOUCH are listed too
+        List<String> extras = List.of("\"checkpoint\"", "\"client|setinfo\"", "\"client|no-touch\"");
+        try (RedisPeer redis = RedisPeer.start(); TestServer helios = TestServer.start();
+             RawClient r = new RawClient(redis.port); RawClient h = new RawClient(helios.port())) {
+            for (String cat : List.of("keyspace", "read", "write", "set", "sortedset", "list", "hash", "string", "bitmap",
+                    "hyperloglog", "geo", "stream", "pubsub", "admin", "fast", "slow", "blocking", "dangerous", "connection",
+                    "transaction", "scripting")) {
+                List<String> expected = sortedElements(r.call("ACL", "CAT", cat));
+                List<String> actual = new ArrayList<>(sortedElements(h.call("ACL", "CAT", cat)));
+                actual.removeAll(extras);
+                org.junit.jupiter.api.Assertions.assertEquals(expected, actual, "ACL CAT " + cat);
+            }
+        }
+    }
+
+    private static List<String> sortedElements(String array) {
+        List<String> l = new ArrayList<>(List.of(array.substring(2, array.length() - 1).split(", ")));
+        l.sort(null);
+        return l;
+    }
+
     private static void run(long seed, int steps, int redisPort, int heliosPort) throws Exception {
         Random rnd = new Random(seed);
         ArrayDeque<String> history = new ArrayDeque<>();
