@@ -23,7 +23,6 @@ public final class Acl {
     /** The default user was changed by ACL SETUSER: its connections are checked too. */
     private volatile boolean defaultRestricted;
     final List<LogEntry> log = new ArrayList<>();
-    private long nextLogId;
 
     /** acl-pubsub-default: new users and selectors may use every channel (allchannels) or none. */
     private final java.util.function.BooleanSupplier allChannelsByDefault;
@@ -145,39 +144,42 @@ public final class Acl {
 
     // ---- ACL LOG -----------------------------------------------------------------------------
 
-    /** One ACL LOG entry: identical denials within a minute are counted on one entry, as Redis does. */
+    /** One ACL LOG entry: like denials within a minute are counted on one entry, as Redis 7.0 does. */
     static final class LogEntry {
         long count = 1;
         final String reason;
         final String object;
         final String username;
-        final long id;
-        final long created;
-        long updated;
+        /** When it last happened (Redis' ctime, moved on every repeat; age-seconds counts from it). */
+        long time;
         String clientInfo;
 
-        LogEntry(String reason, String object, String username, long id, long now, String clientInfo) {
+        LogEntry(String reason, String object, String username, long now, String clientInfo) {
             this.reason = reason;
             this.object = object;
             this.username = username;
-            this.id = id;
-            this.created = now;
-            this.updated = now;
+            this.time = now;
             this.clientInfo = clientInfo;
         }
     }
 
+    /**
+     * Adds a denial, or counts it on a like entry among the 10 newest (Redis' addACLLogEntry scans
+     * no further), which then moves to the head.
+     */
     public synchronized void addLog(String reason, String object, String username, String clientInfo) {
         long now = System.currentTimeMillis();
-        for (LogEntry e : log) {
-            if (e.reason.equals(reason) && e.object.equals(object) && e.username.equals(username) && now - e.updated < 60_000) {
+        for (int i = 0; i < Math.min(10, log.size()); i++) {
+            LogEntry e = log.get(i);
+            if (e.reason.equals(reason) && Math.abs(now - e.time) <= 60_000 && e.object.equals(object) && e.username.equals(username)) {
                 e.count++;
-                e.updated = now;
+                e.time = now;
                 e.clientInfo = clientInfo;
+                log.add(0, log.remove(i));
                 return;
             }
         }
-        log.add(0, new LogEntry(reason, object, username, nextLogId++, now, clientInfo));
+        log.add(0, new LogEntry(reason, object, username, now, clientInfo));
         while (log.size() > 128) {
             log.remove(log.size() - 1);
         }

@@ -211,7 +211,7 @@ public final class AclCommands {
         out.array(n);
         for (int i = 0; i < n; i++) {
             Acl.LogEntry e = entries.get(i);
-            out.map(10);
+            out.map(7); // Redis 7.0's fields (entry-id and the timestamps came with 7.2)
             out.bulk("count");
             out.integer(e.count);
             out.bulk("reason");
@@ -223,15 +223,9 @@ public final class AclCommands {
             out.bulk("username");
             out.bulk(e.username);
             out.bulk("age-seconds");
-            out.doubleText(String.format(java.util.Locale.ROOT, "%.3f", (now - e.created) / 1000.0));
+            out.doubleText(String.format(java.util.Locale.ROOT, "%.3f", (now - e.time) / 1000.0));
             out.bulk("client-info");
             out.bulk(e.clientInfo);
-            out.bulk("entry-id");
-            out.integer(e.id);
-            out.bulk("timestamp-created");
-            out.integer(e.created);
-            out.bulk("timestamp-last-updated");
-            out.integer(e.updated);
         }
     }
 

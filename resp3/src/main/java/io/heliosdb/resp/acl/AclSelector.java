@@ -93,8 +93,9 @@ final class AclSelector {
     }
 
     private long checkKeys(CommandSpec spec, Args a) {
-        if (partialPatterns()) {
-            // %R~ / %W~ patterns: each key needs what its key spec says it does, as Redis' ACLSelectorCheckKey
+        if (partialPatterns() || spec.flags().contains("movablekeys")) {
+            // every key the specs find (SORT's STORE, ZUNIONSTORE's sources...), each needing what its spec
+            // says (%R~ / %W~ patterns), as Redis' ACLSelectorCheckKey; allocates, so only when needed
             for (KeyExtraction.Key k : KeyExtraction.keys(spec, a, 0)) {
                 if (!mayAccessKey(a.bytes(k.pos()), k.flags().contains("access"),
                         k.flags().contains("insert") || k.flags().contains("delete") || k.flags().contains("update"))) {
@@ -107,7 +108,7 @@ final class AclSelector {
         if (first > 0 && a.count() > first) {
             int last = spec.lastKeyOf(a);
             for (int i = first; i <= last; i += spec.keyStepOf()) {
-                if (!mayAccessKey(a.bytes(i), false, false)) { // every pattern allows reading and writing
+                if (!mayAccessKey(a.bytes(i), false, false)) { // fixed positions; every pattern reads and writes
                     return ((long) DENIED_KEY << 32) | i;
                 }
             }
