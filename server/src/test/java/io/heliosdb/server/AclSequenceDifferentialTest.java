@@ -36,10 +36,16 @@ class AclSequenceDifferentialTest {
     void longAclSequencesOnOneUserAnswerAsRedis() throws Exception {
         long seed = Long.getLong("acl.seed", 1);
         int steps = Integer.getInteger("acl.steps", 400);
-        try (RedisPeer redis = RedisPeer.start(); TestServer helios = TestServer.start()) {
+        java.nio.file.Path aclfile = java.nio.file.Files.createTempFile("helios-acl", ".acl");
+        java.nio.file.Path redisAclfile = java.nio.file.Files.createTempFile("redis-acl", ".acl");
+        try (RedisPeer redis = RedisPeer.start("--aclfile", redisAclfile.toString());
+             TestServer helios = TestServer.start("--aclfile", aclfile.toString())) {
             for (long s = seed; s < seed + 3; s++) {
                 run(s, steps, redis.port, helios.port());
             }
+        } finally {
+            java.nio.file.Files.deleteIfExists(aclfile);
+            java.nio.file.Files.deleteIfExists(redisAclfile);
         }
     }
 
@@ -94,6 +100,11 @@ class AclSequenceDifferentialTest {
                 compare(seed, step, history, new String[]{"ACL", "GETUSER", "fuzzer"}, r.call("ACL", "GETUSER", "fuzzer"),
                         h.call("ACL", "GETUSER", "fuzzer"));
                 compare(seed, step, history, new String[]{"ACL", "LIST"}, r.call("ACL", "LIST"), h.call("ACL", "LIST"));
+                if (step % 25 == 24) { // the users read back from the aclfile as ACL LIST wrote them, on both
+                    for (String[] c : new String[][]{{"ACL", "SAVE"}, {"ACL", "LOAD"}, {"ACL", "LIST"}}) {
+                        compare(seed, step, history, c, r.call(c), h.call(c));
+                    }
+                }
                 compare(seed, step, history, new String[]{"ACL", "LOG", "3"}, withoutTimesAndClients(r.call("ACL", "LOG", "3")),
                         withoutTimesAndClients(h.call("ACL", "LOG", "3")));
             }
