@@ -41,8 +41,29 @@ class AclSequenceDifferentialTest {
         try (RedisPeer redis = RedisPeer.start("--aclfile", redisAclfile.toString());
              TestServer helios = TestServer.start("--aclfile", aclfile.toString())) {
             for (long s = seed; s < seed + 3; s++) {
-                run(s, steps, redis.port, helios.port());
+                run(s, steps, redis.port, helios.port(), redisAclfile.toString(), aclfile.toString());
             }
+        } finally {
+            java.nio.file.Files.deleteIfExists(aclfile);
+            java.nio.file.Files.deleteIfExists(redisAclfile);
+        }
+    }
+
+    /** ACL LOAD of a file with an error on many lines: every error is reported, as Redis' ACLLoadFromFile does. */
+    @Test
+    void aclLoadReportsEveryBadLineAsRedis() throws Exception {
+        String file = "# comment\nuser default on nopass ~* &* +@all\nfoo bar\n  \nuser a on ~* ~x\nuser b \"on\nuser a off\n"
+                + "user c (~x\nuser d on bad\nuser \"e f\" on\nuser g on >\"a b\" ~\"q\"\n\tuser h\ton\r\nuser i  on\n";
+        java.nio.file.Path aclfile = java.nio.file.Files.createTempFile("helios-acl", ".acl");
+        java.nio.file.Path redisAclfile = java.nio.file.Files.createTempFile("redis-acl", ".acl");
+        try (RedisPeer redis = RedisPeer.start("--aclfile", redisAclfile.toString());
+             TestServer helios = TestServer.start("--aclfile", aclfile.toString());
+             RawClient r = new RawClient(redis.port); RawClient h = new RawClient(helios.port())) {
+            java.nio.file.Files.writeString(aclfile, file);
+            java.nio.file.Files.writeString(redisAclfile, file);
+            org.junit.jupiter.api.Assertions.assertEquals(r.call("ACL", "LOAD").replace(redisAclfile.toString(), "F"),
+                    h.call("ACL", "LOAD").replace(aclfile.toString(), "F"));
+            org.junit.jupiter.api.Assertions.assertEquals(r.call("ACL", "LIST"), h.call("ACL", "LIST"));
         } finally {
             java.nio.file.Files.deleteIfExists(aclfile);
             java.nio.file.Files.deleteIfExists(redisAclfile);
@@ -73,7 +94,8 @@ class AclSequenceDifferentialTest {
         return l;
     }
 
-    private static void run(long seed, int steps, int redisPort, int heliosPort) throws Exception {
+    private static void run(long seed, int steps, int redisPort, int heliosPort, String redisAclfile, String aclfile)
+            throws Exception {
         Random rnd = new Random(seed);
         ArrayDeque<String> history = new ArrayDeque<>();
         try (RawClient r = new RawClient(redisPort); RawClient h = new RawClient(heliosPort);
@@ -102,7 +124,8 @@ class AclSequenceDifferentialTest {
                 compare(seed, step, history, new String[]{"ACL", "LIST"}, r.call("ACL", "LIST"), h.call("ACL", "LIST"));
                 if (step % 25 == 24) { // the users read back from the aclfile as ACL LIST wrote them, on both
                     for (String[] c : new String[][]{{"ACL", "SAVE"}, {"ACL", "LOAD"}, {"ACL", "LIST"}}) {
-                        compare(seed, step, history, c, r.call(c), h.call(c));
+                        compare(seed, step, history, c, r.call(c).replace(redisAclfile, "ACLFILE"),
+                                h.call(c).replace(aclfile, "ACLFILE"));
                     }
                 }
                 compare(seed, step, history, new String[]{"ACL", "LOG", "3"}, withoutTimesAndClients(r.call("ACL", "LOG", "3")),

@@ -11,14 +11,9 @@ import io.heliosdb.resp.engine.ClientSession;
 import io.heliosdb.resp.engine.ServerContext;
 import io.heliosdb.resp.keys.Help;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /** ACL SETUSER|GETUSER|DELUSER|LIST|USERS|WHOAMI|CAT|GENPASS|LOG|DRYRUN|SAVE|LOAD. */
 public final class AclCommands {
@@ -274,15 +269,8 @@ public final class AclCommands {
             ctx.out().error(NO_ACLFILE);
             return;
         }
-        StringBuilder b = new StringBuilder();
-        ctx.server().acl().sorted().values().forEach(u -> b.append(u.describe(ctx.server().table())).append('\n'));
         try {
-            Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
-            Files.writeString(tmp, b.toString(), StandardCharsets.UTF_8);
-            try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
-            Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AclFile.save(ctx.server(), f);
         } catch (IOException e) {
             ctx.out().error("ERR There was an error trying to save the ACLs. Please check the server logs for more information");
             return;
@@ -296,54 +284,11 @@ public final class AclCommands {
             ctx.out().error(NO_ACLFILE);
             return;
         }
-        String err = loadFile(ctx.server(), f);
+        String err = AclFile.load(ctx.server(), f);
         if (err != null) {
             ctx.out().error(err);
         } else {
             ctx.out().ok();
         }
     }
-
-    /** Reads the aclfile ("user NAME rules..." lines) and replaces every user; null, or the error. */
-    public static String loadFile(ServerContext server, Path f) {
-        List<String> lines;
-        try {
-            lines = Files.exists(f) ? Files.readAllLines(f, StandardCharsets.UTF_8) : List.of();
-        } catch (IOException e) {
-            return "ERR Error loading ACLs, opening file '" + f + "': " + e.getMessage();
-        }
-        Map<String, AclUser> loaded = new LinkedHashMap<>();
-        int n = 0;
-        for (String line : lines) {
-            n++;
-            String t = line.trim();
-            if (t.isEmpty() || t.startsWith("#")) {
-                continue;
-            }
-            String[] parts = t.split("\\s+");
-            if (!parts[0].equals("user") || parts.length < 2) {
-                return "ERR /" + f + ":" + n + ": should start with user keyword";
-            }
-            AclUser u = server.acl().newUser(parts[1]);
-            List<String> rules;
-            try {
-                rules = new ArrayList<>();
-                for (String p : AclUser.mergeSelectors(List.of(parts).subList(2, parts.length))) {
-                    rules.add(AclUser.passwordRule(p.getBytes(StandardCharsets.UTF_8)));
-                }
-            } catch (IllegalArgumentException e) {
-                return "ERR /" + f + ":" + n + ": " + e.getMessage().substring(4) + " ";
-            }
-            for (String rule : rules) {
-                String why = u.apply(rule, server.table());
-                if (why != null) {
-                    return "ERR /" + f + ":" + n + ": " + why + ". ";
-                }
-            }
-            loaded.put(u.name, u);
-        }
-        server.acl().replaceAll(loaded);
-        return null;
-    }
-
 }
