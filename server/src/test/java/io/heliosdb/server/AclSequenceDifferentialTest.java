@@ -172,6 +172,11 @@ class AclSequenceDifferentialTest {
             out.add(new String[]{"AS-USER", "ACL", "WHOAMI"});
             out.add(userCommand(rnd));
             out.add(userCommand(rnd));
+            if (rnd.nextInt(3) == 0) { // denied while queued: ACL LOG's "multi" context
+                out.add(new String[]{"AS-USER", "MULTI"});
+                out.add(userCommand(rnd));
+                out.add(new String[]{"AS-USER", "DISCARD"});
+            }
         } else if (kind < 94) {
             String[] c = rnd.nextInt(4) == 0 ? dryRunOnly(rnd) : userCommand(rnd);
             String[] d = new String[c.length + 2];
@@ -201,7 +206,8 @@ class AclSequenceDifferentialTest {
     }
 
     private static String[] userCommand(Random rnd) {
-        return switch (rnd.nextInt(17)) {
+        return switch (rnd.nextInt(18)) {
+            case 17 -> new String[]{"AS-USER", "EVAL", "return redis.pcall('GET', KEYS[1])", "1", pick(rnd, "K1", "a", "zz")};
             case 0 -> new String[]{"AS-USER", "GET", pick(rnd, "K1", "a", "bb", "zz")};
             case 7 -> new String[]{"AS-USER", "MSET", pick(rnd, "K1", "a"), "v", pick(rnd, "bb", "zz"), "w"};
             case 8 -> new String[]{"AS-USER", "LMOVE", pick(rnd, "K1", "a"), pick(rnd, "bb", "zz"), "LEFT", "RIGHT"};

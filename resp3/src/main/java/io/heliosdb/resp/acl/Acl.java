@@ -101,8 +101,16 @@ public final class Acl {
         defaultRestricted = true;
     }
 
-    /** Null when {@code user} may run the call, else the NOPERM error (and a log entry). */
-    public String check(AclUser u, CommandSpec spec, Args a, String clientInfo) {
+    /** ACL LOG contexts: where a denied call came from. */
+    public static final String TOPLEVEL = "toplevel";
+    public static final String MULTI = "multi";
+    public static final String LUA = "lua";
+
+    /**
+     * Null when {@code user} may run the call, else the NOPERM error and a log entry under
+     * {@code context} ({@link #TOPLEVEL}, {@link #MULTI} while queueing, {@link #LUA}).
+     */
+    public String check(AclUser u, CommandSpec spec, Args a, String clientInfo, String context) {
         if (u == null) {
             return "NOPERM User no longer exists";
         }
@@ -114,18 +122,23 @@ public final class Acl {
         int arg = (int) denial;
         switch (reason) {
             case AclSelector.DENIED_KEY -> {
-                addLog("key", a.string(arg), u.name, clientInfo);
+                addLog("key", context, a.string(arg), u.name, clientInfo);
                 return NOPERM_KEY;
             }
             case AclSelector.DENIED_CHANNEL -> {
-                addLog("channel", a.string(arg), u.name, clientInfo);
+                addLog("channel", context, a.string(arg), u.name, clientInfo);
                 return NOPERM_CHANNEL;
             }
             default -> {
-                addLog("command", spec.name(), u.name, clientInfo);
+                addLog("command", context, spec.name(), u.name, clientInfo);
                 return "NOPERM this user has no permissions to run the '" + spec.name() + "' command";
             }
         }
+    }
+
+    /** Whether {@code u} may run the call, logging nothing (redis.acl_check_cmd). */
+    public boolean permits(AclUser u, CommandSpec spec, Args a) {
+        return u != null && u.check(spec, a) == AclSelector.OK;
     }
 
     /** ACL DRYRUN's answer: null when allowed, else Redis' sentence for the refusal. */
@@ -148,14 +161,16 @@ public final class Acl {
     static final class LogEntry {
         long count = 1;
         final String reason;
+        final String context;
         final String object;
         final String username;
         /** When it last happened (Redis' ctime, moved on every repeat; age-seconds counts from it). */
         long time;
         String clientInfo;
 
-        LogEntry(String reason, String object, String username, long now, String clientInfo) {
+        LogEntry(String reason, String context, String object, String username, long now, String clientInfo) {
             this.reason = reason;
+            this.context = context;
             this.object = object;
             this.username = username;
             this.time = now;
@@ -167,11 +182,11 @@ public final class Acl {
      * Adds a denial, or counts it on a like entry among the 10 newest (Redis' addACLLogEntry scans
      * no further), which then moves to the head.
      */
-    public synchronized void addLog(String reason, String object, String username, String clientInfo) {
+    public synchronized void addLog(String reason, String context, String object, String username, String clientInfo) {
         long now = System.currentTimeMillis();
         for (int i = 0; i < Math.min(10, log.size()); i++) {
             LogEntry e = log.get(i);
-            if (e.reason.equals(reason) && Math.abs(now - e.time) <= 60_000 && e.object.equals(object) && e.username.equals(username)) {
+            if (e.reason.equals(reason) && e.context.equals(context) && Math.abs(now - e.time) <= 60_000 && e.object.equals(object) && e.username.equals(username)) {
                 e.count++;
                 e.time = now;
                 e.clientInfo = clientInfo;
@@ -179,7 +194,7 @@ public final class Acl {
                 return;
             }
         }
-        log.add(0, new LogEntry(reason, object, username, now, clientInfo));
+        log.add(0, new LogEntry(reason, context, object, username, now, clientInfo));
         while (log.size() > 128) {
             log.remove(log.size() - 1);
         }

@@ -212,7 +212,7 @@ public final class AclCommands {
             out.bulk("reason");
             out.bulk(e.reason);
             out.bulk("context");
-            out.bulk("toplevel");
+            out.bulk(e.context);
             out.bulk("object");
             out.bulk(e.object);
             out.bulk("username");

@@ -126,7 +126,7 @@ public final class ConnectionCommands {
         if (checkPassword(ctx.server(), user, password)) {
             return true;
         }
-        ctx.server().acl().addLog("auth", ctx.args().string(0), user, ctx.session().addr);
+        ctx.server().acl().addLog("auth", io.heliosdb.resp.acl.Acl.TOPLEVEL, ctx.args().string(0), user, ctx.session().addr);
         return false;
     }
 
