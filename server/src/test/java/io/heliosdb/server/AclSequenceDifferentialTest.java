@@ -70,6 +70,56 @@ class AclSequenceDifferentialTest {
         }
     }
 
+    /**
+     * ACL SETUSER closes the user's subscribed connections that its new channel rules refuse, exactly
+     * when Redis 7.0 does (RESP2 subscribers only; not while the new patterns include the old ones).
+     */
+    @Test
+    void subscribersOfRevokedChannelsAreClosedAsByRedis() throws Exception {
+        String[][] cases = { // rules before, SUBSCRIBE or PSUBSCRIBE and its argument, protocol, rules applied
+            {"&c", "SUBSCRIBE", "c", "2", "&d"},
+            {"&c", "SUBSCRIBE", "c", "2", "resetchannels &d"},
+            {"&c", "SUBSCRIBE", "c", "2", "resetchannels &c*"},
+            {"&c*", "PSUBSCRIBE", "c*", "2", "resetchannels &c"},
+            {"&c*", "PSUBSCRIBE", "c*", "2", "resetchannels &c* &x"},
+            {"&*", "SUBSCRIBE", "c", "2", "resetchannels"},
+            {"&c", "SUBSCRIBE", "c", "2", "(&c) resetchannels"},
+            {"&c", "SUBSCRIBE", "c", "3", "resetchannels"},
+            {"&c &s", "SSUBSCRIBE", "s", "2", "resetchannels &c"},
+        };
+        try (RedisPeer redis = RedisPeer.start(); TestServer helios = TestServer.start();
+             RawClient r = new RawClient(redis.port); RawClient h = new RawClient(helios.port())) {
+            for (String[] c : cases) {
+                String expected = revoke(r, redis.port, c);
+                String actual = revoke(h, helios.port(), c);
+                org.junit.jupiter.api.Assertions.assertEquals(expected, actual, String.join(" | ", c));
+            }
+        }
+    }
+
+    /** The subscriber's answer to PING after the change, or "closed". */
+    private static String revoke(RawClient admin, int port, String[] c) throws Exception {
+        List<String> before = new ArrayList<>(List.of("ACL", "SETUSER", "sub", "reset", "on", "nopass", "+@all"));
+        before.addAll(List.of(c[0].split(" ")));
+        admin.call(before.toArray(String[]::new));
+        try (RawClient sub = new RawClient(port)) {
+            sub.call("HELLO", c[3], "AUTH", "sub", "x");
+            sub.call(c[1], c[2]);
+            List<String> change = new ArrayList<>(List.of("ACL", "SETUSER", "sub"));
+            change.addAll(List.of(c[4].split(" ")));
+            String ok = admin.call(change.toArray(String[]::new));
+            String ping;
+            try {
+                ping = sub.call("PING");
+            } catch (java.io.IOException closed) {
+                ping = null;
+            }
+            return ok + " then " + (ping == null ? "closed" : ping);
+        } finally {
+            admin.call("ACL", "DELUSER", "sub");
+        }
+    }
+
     /** ACL CAT NAME lists each command once (a replaced Redis 7.0 row is not listed again); order aside, as Redis'. */
     @Test
     void aclCatListsTheCommandsOfEachCategoryAsRedis() throws Exception {

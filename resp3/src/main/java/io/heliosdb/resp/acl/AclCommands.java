@@ -57,12 +57,17 @@ public final class AclCommands {
         for (int i = 3; i < a.count(); i++) {
             rules.add(AclUser.passwordRule(a.bytes(i)));
         }
-        String err = ctx.server().acl().setUser(a.string(2), rules);
+        Acl acl = ctx.server().acl();
+        AclUser before = acl.user(a.string(2));
+        String err = acl.setUser(a.string(2), rules);
         if (err != null) {
             ctx.out().error(err);
-        } else {
-            ctx.out().ok();
+            return;
         }
+        if (before != null) {
+            RevokedSubscribers.close(ctx.server(), before, acl.user(a.string(2)));
+        }
+        ctx.out().ok();
     }
 
     private static void getuser(CommandContext ctx) {
@@ -116,6 +121,7 @@ public final class AclCommands {
                 // connections authenticated as a deleted user are closed, as Redis does
                 for (ClientSession s : ctx.server().clients().all()) {
                     if (name.equals(s.user) && s != ctx.session()) {
+                        s.killed = true; // none of its commands runs after DELUSER's reply
                         s.channel.close();
                     }
                 }

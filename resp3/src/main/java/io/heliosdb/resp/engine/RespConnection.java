@@ -360,6 +360,10 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
                 readPos = end;
                 continue;
             }
+            if (session.killed) { // set before the killer's reply, so no command sent after that runs
+                closeAfterFlush();
+                return;
+            }
             if (!dispatch()) {
                 parked = true;
                 parkedEnd = end;
