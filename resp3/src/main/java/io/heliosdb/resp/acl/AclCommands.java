@@ -55,7 +55,7 @@ public final class AclCommands {
         }
         List<String> rules = new ArrayList<>();
         for (int i = 3; i < a.count(); i++) {
-            rules.add(AclUser.passwordRule(a.bytes(i)));
+            rules.add(AclUser.ruleText(a.bytes(i)));
         }
         Acl acl = ctx.server().acl();
         AclUser before = acl.user(a.string(2));

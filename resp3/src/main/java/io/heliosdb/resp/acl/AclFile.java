@@ -86,7 +86,7 @@ public final class AclFile {
             if (rule.isEmpty()) {
                 continue;
             }
-            String why = u.apply(AclUser.passwordRule(rule.getBytes(StandardCharsets.ISO_8859_1)), server.table());
+            String why = u.apply(AclUser.ruleText(rule.getBytes(StandardCharsets.ISO_8859_1)), server.table());
             if (why != null) {
                 errors.append(where).append(": ").append(why).append(". ");
                 return;

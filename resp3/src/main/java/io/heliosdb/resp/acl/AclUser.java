@@ -209,14 +209,14 @@ public final class AclUser {
 
     /**
      * The password of a "&gt;pw" or "&lt;pw" rule. Those rules carry one char per byte (ISO-8859-1, see
-     * {@link #passwordRule}), so that any bytes can be a password, as in Redis.
+     * {@link #ruleText}), so that any bytes can be a password, as in Redis.
      */
     private static byte[] passwordBytes(String rule) {
         return rule.substring(1).getBytes(StandardCharsets.ISO_8859_1);
     }
 
     /** A rule's text as apply() takes it: password rules keep their bytes one per char, the rest is UTF-8. */
-    static String passwordRule(byte[] rule) {
+    static String ruleText(byte[] rule) {
         boolean password = rule.length > 0 && (rule[0] == '>' || rule[0] == '<');
         return new String(rule, password ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
     }
