@@ -258,7 +258,9 @@ class AclSequenceDifferentialTest {
     }
 
     private static String[] userCommand(Random rnd) {
-        return switch (rnd.nextInt(18)) {
+        return switch (rnd.nextInt(20)) {
+            case 18 -> new String[]{"AS-USER", "EVAL", "return redis.acl_check_cmd('SET', KEYS[1], 'v')", "1", pick(rnd, "K1", "a", "zz")};
+            case 19 -> new String[]{"AS-USER", "EVAL", "return redis.acl_check_cmd(" + pick(rnd, "'SET'", "'SORT', 'a'", "'nosuch'") + ")", "0"};
             case 17 -> new String[]{"AS-USER", "EVAL", "return redis.pcall('GET', KEYS[1])", "1", pick(rnd, "K1", "a", "zz")};
             case 0 -> new String[]{"AS-USER", "GET", pick(rnd, "K1", "a", "bb", "zz")};
             case 7 -> new String[]{"AS-USER", "MSET", pick(rnd, "K1", "a"), "v", pick(rnd, "bb", "zz"), "w"};
