@@ -1,7 +1,10 @@
 package io.heliosdb.server;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,9 +18,11 @@ import org.junit.jupiter.api.Test;
  * Long random sequences of ACL SETUSER on one user, without deleting it in between (state that
  * accumulates over several calls), mixed with DELUSER and re-creation, another user, AUTH and
  * commands as the user, ACL DRYRUN and acl-pubsub-default changes; every reply, then ACL GETUSER and
- * ACL LIST, compared with redis-server after each step. Single-command rules are compared as a set:
- * HeliosDB writes them in command-table order, Redis in its hash table's order (docs/architecture.md).
- * -Dacl.seed=N and -Dacl.steps=N run other or longer sequences.
+ * ACL LIST (and ACL LOG, and every 25 steps ACL SAVE/LOAD), compared with redis-server after each
+ * step. Single-command rules are compared as a set: HeliosDB writes them in command-table order,
+ * Redis in its hash table's order (docs/architecture.md). -Dacl.seed=N and -Dacl.steps=N run other or
+ * longer sequences (CI: seeds 1-3, 400 steps each). Also: ACL LOAD of bad lines, subscribers closed by
+ * ACL SETUSER, ACL CAT.
  */
 class AclSequenceDifferentialTest {
     /** The last is not UTF-8 (a lone 0xff byte): Redis hashes the bytes as they are. */
@@ -36,16 +41,16 @@ class AclSequenceDifferentialTest {
     void longAclSequencesOnOneUserAnswerAsRedis() throws Exception {
         long seed = Long.getLong("acl.seed", 1);
         int steps = Integer.getInteger("acl.steps", 400);
-        java.nio.file.Path aclfile = java.nio.file.Files.createTempFile("helios-acl", ".acl");
-        java.nio.file.Path redisAclfile = java.nio.file.Files.createTempFile("redis-acl", ".acl");
+        Path aclfile = Files.createTempFile("helios-acl", ".acl");
+        Path redisAclfile = Files.createTempFile("redis-acl", ".acl");
         try (RedisPeer redis = RedisPeer.start("--aclfile", redisAclfile.toString());
              TestServer helios = TestServer.start("--aclfile", aclfile.toString())) {
             for (long s = seed; s < seed + 3; s++) {
                 run(s, steps, redis.port, helios.port(), redisAclfile.toString(), aclfile.toString());
             }
         } finally {
-            java.nio.file.Files.deleteIfExists(aclfile);
-            java.nio.file.Files.deleteIfExists(redisAclfile);
+            Files.deleteIfExists(aclfile);
+            Files.deleteIfExists(redisAclfile);
         }
     }
 
@@ -54,25 +59,25 @@ class AclSequenceDifferentialTest {
     void aclLoadReportsEveryBadLineAsRedis() throws Exception {
         String file = "# comment\nuser default on nopass ~* &* +@all\nfoo bar\n  \nuser a on ~* ~x\nuser b \"on\nuser a off\n"
                 + "user c (~x\nuser d on bad\nuser \"e f\" on\nuser g on >\"a b\" ~\"q\"\n\tuser h\ton\r\nuser i  on\n";
-        java.nio.file.Path aclfile = java.nio.file.Files.createTempFile("helios-acl", ".acl");
-        java.nio.file.Path redisAclfile = java.nio.file.Files.createTempFile("redis-acl", ".acl");
+        Path aclfile = Files.createTempFile("helios-acl", ".acl");
+        Path redisAclfile = Files.createTempFile("redis-acl", ".acl");
         try (RedisPeer redis = RedisPeer.start("--aclfile", redisAclfile.toString());
              TestServer helios = TestServer.start("--aclfile", aclfile.toString());
              RawClient r = new RawClient(redis.port); RawClient h = new RawClient(helios.port())) {
-            java.nio.file.Files.writeString(aclfile, file);
-            java.nio.file.Files.writeString(redisAclfile, file);
-            org.junit.jupiter.api.Assertions.assertEquals(r.call("ACL", "LOAD").replace(redisAclfile.toString(), "F"),
+            Files.writeString(aclfile, file);
+            Files.writeString(redisAclfile, file);
+            assertEquals(r.call("ACL", "LOAD").replace(redisAclfile.toString(), "F"),
                     h.call("ACL", "LOAD").replace(aclfile.toString(), "F"));
-            org.junit.jupiter.api.Assertions.assertEquals(r.call("ACL", "LIST"), h.call("ACL", "LIST"));
+            assertEquals(r.call("ACL", "LIST"), h.call("ACL", "LIST"));
         } finally {
-            java.nio.file.Files.deleteIfExists(aclfile);
-            java.nio.file.Files.deleteIfExists(redisAclfile);
+            Files.deleteIfExists(aclfile);
+            Files.deleteIfExists(redisAclfile);
         }
     }
 
     /**
      * ACL SETUSER closes the user's subscribed connections that its new channel rules refuse, exactly
-     * when Redis 7.0 does (RESP2 subscribers only; not while the new patterns include the old ones).
+     * when Redis 7.0 does (RESP2 and RESP3 alike; not while the new patterns include the old ones).
      */
     @Test
     void subscribersOfRevokedChannelsAreClosedAsByRedis() throws Exception {
@@ -92,7 +97,7 @@ class AclSequenceDifferentialTest {
             for (String[] c : cases) {
                 String expected = revoke(r, redis.port, c);
                 String actual = revoke(h, helios.port(), c);
-                org.junit.jupiter.api.Assertions.assertEquals(expected, actual, String.join(" | ", c));
+                assertEquals(expected, actual, String.join(" | ", c));
             }
         }
     }
@@ -133,7 +138,7 @@ class AclSequenceDifferentialTest {
                 List<String> expected = sortedElements(r.call("ACL", "CAT", cat));
                 List<String> actual = new ArrayList<>(sortedElements(h.call("ACL", "CAT", cat)));
                 actual.removeAll(extras);
-                org.junit.jupiter.api.Assertions.assertEquals(expected, actual, "ACL CAT " + cat);
+                assertEquals(expected, actual, "ACL CAT " + cat);
             }
         }
     }
