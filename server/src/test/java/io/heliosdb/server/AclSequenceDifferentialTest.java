@@ -125,6 +125,46 @@ class AclSequenceDifferentialTest {
         }
     }
 
+    /** ACL LOAD closes the connections of every user but the default one, as Redis frees the old users. */
+    @Test
+    void aclLoadClosesTheConnectionsOfUsersButDefault() throws Exception {
+        String file = "user default on nopass ~* &* +@all\nuser u on nopass ~* +@all\n";
+        Path aclfile = Files.createTempFile("helios-acl", ".acl");
+        Path redisAclfile = Files.createTempFile("redis-acl", ".acl");
+        try (RedisPeer redis = RedisPeer.start("--aclfile", redisAclfile.toString());
+             TestServer helios = TestServer.start("--aclfile", aclfile.toString())) {
+            Files.writeString(aclfile, file);
+            Files.writeString(redisAclfile, file);
+            assertEquals(afterLoad(redis.port), afterLoad(helios.port()));
+        } finally {
+            Files.deleteIfExists(aclfile);
+            Files.deleteIfExists(redisAclfile);
+        }
+    }
+
+    /** The replies of a user's, the default user's and the loading connection's PING after ACL LOAD. */
+    private static String afterLoad(int port) throws Exception {
+        try (RawClient admin = new RawClient(port); RawClient user = new RawClient(port); RawClient plain = new RawClient(port);
+             RawClient loader = new RawClient(port)) {
+            admin.call("ACL", "LOAD");
+            user.call("AUTH", "u", "x");
+            loader.call("AUTH", "u", "x");
+            plain.call("PING");
+            String load = loader.call("ACL", "LOAD");
+            return load + ", loader then " + pingOrClosed(loader) + ", user " + pingOrClosed(user) + ", default "
+                    + pingOrClosed(plain) + ", " + admin.call("ACL", "USERS");
+        }
+    }
+
+    private static String pingOrClosed(RawClient c) {
+        try {
+            String r = c.call("PING");
+            return r == null ? "closed" : r;
+        } catch (java.io.IOException closed) {
+            return "closed";
+        }
+    }
+
     /** ACL CAT NAME lists each command once (a replaced Redis 7.0 row is not listed again); order aside, as Redis'. */
     @Test
     void aclCatListsTheCommandsOfEachCategoryAsRedis() throws Exception {

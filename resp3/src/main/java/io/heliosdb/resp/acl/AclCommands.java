@@ -118,19 +118,25 @@ public final class AclCommands {
             String name = a.string(i);
             if (ctx.server().acl().delete(name)) {
                 n++;
-                // connections authenticated as a deleted user are closed, as Redis does
-                for (ClientSession s : ctx.server().clients().all()) {
-                    if (name.equals(s.user) && s != ctx.session()) {
-                        s.killed = true; // none of its commands runs after DELUSER's reply
-                        s.channel.close();
-                    }
-                }
-                if (name.equals(ctx.session().user)) {
-                    ctx.session().closeAfterReply = true;
-                }
+                closeSessionsOf(ctx, name::equals); // as Redis' ACLFreeUserAndKillClients
             }
         }
         ctx.out().integer(n);
+    }
+
+    /** Closes the connections authenticated as such users; the caller's own one after this reply. */
+    private static void closeSessionsOf(CommandContext ctx, java.util.function.Predicate<String> user) {
+        for (ClientSession s : ctx.server().clients().all()) {
+            if (!user.test(s.user)) {
+                continue;
+            }
+            if (s == ctx.session()) {
+                s.closeAfterReply = true;
+            } else {
+                s.killed = true; // none of its commands runs after this reply
+                s.channel.close();
+            }
+        }
     }
 
     private static void cat(CommandContext ctx) {
@@ -293,8 +299,10 @@ public final class AclCommands {
         String err = AclFile.load(ctx.server(), f);
         if (err != null) {
             ctx.out().error(err);
-        } else {
-            ctx.out().ok();
+            return;
         }
+        // Redis frees every old user but the default one, closing their connections
+        closeSessionsOf(ctx, user -> !"default".equals(user));
+        ctx.out().ok();
     }
 }
