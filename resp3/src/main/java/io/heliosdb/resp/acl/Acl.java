@@ -122,11 +122,11 @@ public final class Acl {
         int arg = (int) denial;
         switch (reason) {
             case AclSelector.DENIED_KEY -> {
-                addLog("key", context, a.string(arg), u.name, clientInfo);
+                addLog("key", context, latin1(a, arg), u.name, clientInfo);
                 return NOPERM_KEY;
             }
             case AclSelector.DENIED_CHANNEL -> {
-                addLog("channel", context, a.string(arg), u.name, clientInfo);
+                addLog("channel", context, latin1(a, arg), u.name, clientInfo);
                 return NOPERM_CHANNEL;
             }
             default -> {
@@ -141,7 +141,12 @@ public final class Acl {
         return u != null && u.check(spec, a) == AclSelector.OK;
     }
 
-    /** ACL DRYRUN's answer: null when allowed, else Redis' sentence for the refusal. */
+    /** Argument {@code i} one char per byte, as ACL texts are held (AclUser). */
+    private static String latin1(Args a, int i) {
+        return new String(a.bytes(i), java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    /** ACL DRYRUN's answer (one char per byte): null when allowed, else Redis' sentence for the refusal. */
     String dryRun(AclUser u, CommandSpec spec, Args a) {
         long denial = u.check(spec, a);
         if (denial == AclSelector.OK) {
@@ -149,8 +154,8 @@ public final class Acl {
         }
         int arg = (int) denial;
         return switch ((int) (denial >>> 32)) {
-            case AclSelector.DENIED_KEY -> "This user has no permissions to access the '" + a.string(arg) + "' key";
-            case AclSelector.DENIED_CHANNEL -> "This user has no permissions to access the '" + a.string(arg) + "' channel";
+            case AclSelector.DENIED_KEY -> "This user has no permissions to access the '" + latin1(a, arg) + "' key";
+            case AclSelector.DENIED_CHANNEL -> "This user has no permissions to access the '" + latin1(a, arg) + "' channel";
             default -> "This user has no permissions to run the '" + spec.name() + "' command";
         };
     }
@@ -162,6 +167,7 @@ public final class Acl {
         long count = 1;
         final String reason;
         final String context;
+        /** The command, key or channel, one char per byte. */
         final String object;
         final String username;
         /** When it last happened (Redis' ctime, moved on every repeat; age-seconds counts from it). */

@@ -11,6 +11,7 @@ import io.heliosdb.resp.engine.ClientSession;
 import io.heliosdb.resp.engine.ServerContext;
 import io.heliosdb.resp.keys.Help;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +31,7 @@ public final class AclCommands {
         t.register("acl|list", Routing.SESSION, ctx -> {
             var users = ctx.server().acl().sorted();
             ctx.out().array(users.size());
-            users.values().forEach(u -> ctx.out().bulk(u.describe(ctx.server().table())));
+            users.values().forEach(u -> ctx.out().bulk(AclUser.bytes(u.describe(ctx.server().table()))));
         });
         t.register("acl|users", Routing.SESSION, ctx -> {
             var users = ctx.server().acl().sorted();
@@ -55,7 +56,7 @@ public final class AclCommands {
         }
         List<String> rules = new ArrayList<>();
         for (int i = 3; i < a.count(); i++) {
-            rules.add(AclUser.ruleText(a.bytes(i)));
+            rules.add(new String(a.bytes(i), StandardCharsets.ISO_8859_1)); // rules are bytes: see AclUser
         }
         Acl acl = ctx.server().acl();
         AclUser before = acl.user(a.string(2));
@@ -89,9 +90,9 @@ public final class AclCommands {
         out.bulk("commands");
         out.bulk(u.root.describeCommands(table));
         out.bulk("keys");
-        out.bulk(u.root.keysDescription());
+        out.bulk(AclUser.bytes(u.root.keysDescription()));
         out.bulk("channels");
-        out.bulk(u.root.channelsDescription());
+        out.bulk(AclUser.bytes(u.root.channelsDescription()));
         out.bulk("selectors");
         out.array(u.selectors.size());
         for (AclSelector s : u.selectors) {
@@ -99,9 +100,9 @@ public final class AclCommands {
             out.bulk("commands");
             out.bulk(s.describeCommands(table));
             out.bulk("keys");
-            out.bulk(s.keysDescription());
+            out.bulk(AclUser.bytes(s.keysDescription()));
             out.bulk("channels");
-            out.bulk(s.channelsDescription());
+            out.bulk(AclUser.bytes(s.channelsDescription()));
         }
     }
 
@@ -226,7 +227,7 @@ public final class AclCommands {
             out.bulk("context");
             out.bulk(e.context);
             out.bulk("object");
-            out.bulk(e.object);
+            out.bulk(AclUser.bytes(e.object));
             out.bulk("username");
             out.bulk(e.username);
             out.bulk("age-seconds");
@@ -262,7 +263,7 @@ public final class AclCommands {
         }
         String denied = ctx.server().acl().dryRun(u, spec, sub);
         if (denied != null) {
-            ctx.out().bulk(denied);
+            ctx.out().bulk(AclUser.bytes(denied));
             return;
         }
         ctx.out().ok();

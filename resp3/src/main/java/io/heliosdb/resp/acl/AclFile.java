@@ -25,7 +25,7 @@ public final class AclFile {
         StringBuilder b = new StringBuilder();
         server.acl().sorted().values().forEach(u -> b.append(u.describe(server.table())).append('\n'));
         Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
-        Files.writeString(tmp, b.toString(), StandardCharsets.UTF_8);
+        Files.writeString(tmp, b.toString(), StandardCharsets.ISO_8859_1); // one char per byte
         try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
             ch.force(true);
         }
@@ -36,7 +36,7 @@ public final class AclFile {
     public static String load(ServerContext server, Path f) {
         String text;
         try {
-            // one char per byte, so that the bytes of a >password rule reach the hash as they are
+            // one char per byte, as rules are held (AclUser)
             text = Files.exists(f) ? Files.readString(f, StandardCharsets.ISO_8859_1) : "";
         } catch (IOException e) {
             return "ERR Error loading ACLs, opening file '" + f + "': " + e.getMessage();
@@ -86,7 +86,7 @@ public final class AclFile {
             if (rule.isEmpty()) {
                 continue;
             }
-            String why = u.apply(AclUser.ruleText(rule.getBytes(StandardCharsets.ISO_8859_1)), server.table());
+            String why = u.apply(rule, server.table());
             if (why != null) {
                 errors.append(where).append(": ").append(why).append(". ");
                 return;

@@ -133,7 +133,7 @@ final class AclSelector {
         }
         int needed = (read ? READ : 0) | (write ? WRITE : 0);
         for (var p : keyPatterns.entrySet()) {
-            if ((p.getValue() & needed) == needed && GlobMatcher.matches(p.getKey().getBytes(StandardCharsets.UTF_8),
+            if ((p.getValue() & needed) == needed && GlobMatcher.matches(p.getKey().getBytes(StandardCharsets.ISO_8859_1),
                     java.lang.foreign.MemorySegment.ofArray(key), 0, key.length, false)) {
                 return true;
             }
@@ -145,7 +145,7 @@ final class AclSelector {
         if (allChannels) {
             return true;
         }
-        String c = new String(channel, StandardCharsets.UTF_8);
+        String c = new String(channel, StandardCharsets.ISO_8859_1); // patterns are held one char per byte
         for (String p : channelPatterns) {
             if (isPattern ? p.equals(c) : GlobMatcher.matches(p, c, false)) {
                 return true;

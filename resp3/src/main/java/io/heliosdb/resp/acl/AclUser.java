@@ -17,7 +17,9 @@ import java.util.function.BooleanSupplier;
 /**
  * One ACL user: enabled or not, its password hashes (SHA-256, as Redis stores them), and its
  * permissions: the root {@link AclSelector} plus any "(...)" selectors (Redis 7). Replaced whole on
- * every change (copy on write), so connections read it without locks.
+ * every change (copy on write), so connections read it without locks. Rules, patterns and their
+ * descriptions are byte strings held one char per byte (ISO-8859-1), as Redis keeps them in sds: a
+ * pattern or password need not be UTF-8. (The user's name is still UTF-8 text.)
  */
 public final class AclUser {
     public final String name;
@@ -79,9 +81,10 @@ public final class AclUser {
         return worst;
     }
 
-    /** "user NAME flags passwords root-selector (selector)...", as ACL LIST and the aclfile write it. */
+    /** "user NAME flags passwords root-selector (selector)...", as ACL LIST and the aclfile write it (one char per byte). */
     public String describe(CommandTable table) {
-        StringBuilder b = new StringBuilder("user ").append(name).append(' ').append(String.join(" ", flags())).append(' ');
+        String nameBytes = new String(name.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+        StringBuilder b = new StringBuilder("user ").append(nameBytes).append(' ').append(String.join(" ", flags())).append(' ');
         for (String p : passwords) {
             b.append('#').append(p).append(' ');
         }
@@ -207,18 +210,14 @@ public final class AclUser {
         return null;
     }
 
-    /**
-     * The password of a "&gt;pw" or "&lt;pw" rule. Those rules carry one char per byte (ISO-8859-1, see
-     * {@link #ruleText}), so that any bytes can be a password, as in Redis.
-     */
+    /** The password of a "&gt;pw" or "&lt;pw" rule, as sent. */
     private static byte[] passwordBytes(String rule) {
         return rule.substring(1).getBytes(StandardCharsets.ISO_8859_1);
     }
 
-    /** A rule's text as apply() takes it: password rules keep their bytes one per char, the rest is UTF-8. */
-    static String ruleText(byte[] rule) {
-        boolean password = rule.length > 0 && (rule[0] == '>' || rule[0] == '<');
-        return new String(rule, password ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
+    /** A text of rules (one char per byte) as the bytes sent or written. */
+    static byte[] bytes(String rules) {
+        return rules.getBytes(StandardCharsets.ISO_8859_1);
     }
 
     static String sha256(byte[] password) {

@@ -30,7 +30,7 @@ final class RevokedSubscribers {
         for (ClientSession s : server.clients().all()) {
             Subscriber sub = s.subscriber;
             if (sub != null && before.name.equals(s.user)
-                    && server.pubsub().anyRefused(sub, c -> matchesAny(upcoming, c), p -> upcoming.contains(utf8(p)))) {
+                    && server.pubsub().anyRefused(sub, c -> matchesAny(upcoming, c), p -> upcoming.contains(text(p)))) {
                 s.killed = true; // before ACL SETUSER's reply: a command the subscriber sends after it is not run
                 s.channel.close();
             }
@@ -44,11 +44,11 @@ final class RevokedSubscribers {
     }
 
     private static boolean matchesAny(List<String> patterns, byte[] channel) {
-        String c = utf8(channel);
+        String c = text(channel);
         return patterns.stream().anyMatch(p -> GlobMatcher.matches(p, c, false));
     }
 
-    private static String utf8(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
+    private static String text(byte[] b) {
+        return new String(b, StandardCharsets.ISO_8859_1); // patterns are held one char per byte
     }
 }

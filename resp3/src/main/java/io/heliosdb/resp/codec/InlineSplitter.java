@@ -12,9 +12,12 @@ import java.util.List;
  * (the result is never longer than the input), so no memory is allocated.
  */
 public final class InlineSplitter {
-    /** sdssplitargs on a Java string (the inside of an ACL selector): the arguments, or null for unbalanced quotes. */
+    /**
+     * sdssplitargs on a byte string held one char per byte (the inside of an ACL selector): the
+     * arguments, held the same way, or null for unbalanced quotes.
+     */
     public static List<String> split(String line) {
-        byte[] b = line.getBytes(StandardCharsets.UTF_8);
+        byte[] b = line.getBytes(StandardCharsets.ISO_8859_1);
         MemorySegment seg = MemorySegment.ofArray(b);
         Args args = new Args();
         args.reset(seg);
@@ -23,7 +26,7 @@ public final class InlineSplitter {
         }
         List<String> out = new ArrayList<>();
         for (int i = 0; i < args.count(); i++) {
-            out.add(args.string(i));
+            out.add(new String(args.bytes(i), StandardCharsets.ISO_8859_1));
         }
         return out;
     }

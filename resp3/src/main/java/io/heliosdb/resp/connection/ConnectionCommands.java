@@ -126,7 +126,8 @@ public final class ConnectionCommands {
         if (checkPassword(ctx.server(), user, password)) {
             return true;
         }
-        ctx.server().acl().addLog("auth", io.heliosdb.resp.acl.Acl.TOPLEVEL, ctx.args().string(0), user, ctx.session().addr);
+        ctx.server().acl().addLog("auth", io.heliosdb.resp.acl.Acl.TOPLEVEL,
+                new String(ctx.args().bytes(0), StandardCharsets.ISO_8859_1), user, ctx.session().addr); // one char per byte
         return false;
     }
 
