@@ -143,7 +143,7 @@ public final class Acl {
 
     /** Argument {@code i} one char per byte, as ACL texts are held (AclUser). */
     private static String latin1(Args a, int i) {
-        return new String(a.bytes(i), java.nio.charset.StandardCharsets.ISO_8859_1);
+        return i < a.count() ? new String(a.bytes(i), java.nio.charset.StandardCharsets.ISO_8859_1) : "";
     }
 
     /** ACL DRYRUN's answer (one char per byte): null when allowed, else Redis' sentence for the refusal. */

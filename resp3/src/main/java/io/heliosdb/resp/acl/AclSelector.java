@@ -93,12 +93,13 @@ final class AclSelector {
     }
 
     private long checkKeys(CommandSpec spec, Args a) {
-        if (partialPatterns() || spec.flags().contains("movablekeys")) {
+        if (partialPatterns() || spec.flags().contains("movablekeys") || !spec.arityOk(a.count())) {
             // every key the specs find (SORT's STORE, ZUNIONSTORE's sources...), each needing what its spec
             // says (%R~ / %W~ patterns), as Redis' ACLSelectorCheckKey; allocates, so only when needed.
-            // redis.acl_check_cmd asks without an arity check: a position past the arguments is no key
+            // redis.acl_check_cmd asks without an arity check: where SET's own rule names a missing
+            // argument, Redis reads past its arguments; here no pattern allows a missing key
             for (KeyExtraction.Key k : KeyExtraction.keys(spec, a, 0)) {
-                if (k.pos() < a.count() && !mayAccessKey(a.bytes(k.pos()), k.flags().contains("access"),
+                if (k.pos() >= a.count() || !mayAccessKey(a.bytes(k.pos()), k.flags().contains("access"),
                         k.flags().contains("insert") || k.flags().contains("delete") || k.flags().contains("update"))) {
                     return ((long) DENIED_KEY << 32) | k.pos();
                 }
