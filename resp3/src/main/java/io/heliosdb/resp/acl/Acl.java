@@ -110,7 +110,7 @@ public final class Acl {
      * Null when {@code user} may run the call, else the NOPERM error and a log entry under
      * {@code context} ({@link #TOPLEVEL}, {@link #MULTI} while queueing, {@link #LUA}).
      */
-    public String check(AclUser u, CommandSpec spec, Args a, String clientInfo, String context) {
+    public String check(AclUser u, CommandSpec spec, Args a, io.heliosdb.resp.engine.ClientSession who, String context) {
         if (u == null) {
             return "NOPERM User no longer exists";
         }
@@ -120,6 +120,7 @@ public final class Acl {
         }
         int reason = (int) (denial >>> 32);
         int arg = (int) denial;
+        String clientInfo = who.describe(System.currentTimeMillis()); // ACL LOG's client-info: its CLIENT LIST line
         switch (reason) {
             case AclSelector.DENIED_KEY -> {
                 addLog("key", context, latin1(a, arg), u.name, clientInfo);

@@ -127,7 +127,7 @@ public final class ConnectionCommands {
             return true;
         }
         ctx.server().acl().addLog("auth", io.heliosdb.resp.acl.Acl.TOPLEVEL,
-                new String(ctx.args().bytes(0), StandardCharsets.ISO_8859_1), user, ctx.session().addr); // one char per byte
+                new String(ctx.args().bytes(0), StandardCharsets.ISO_8859_1), user, ctx.session().describe(ctx.now())); // one char per byte
         return false;
     }
 

@@ -281,7 +281,7 @@ final class ScriptRun implements BusyScript {
         }
         if (session != null && server.acl().restricted(session.user)) {
             // a script runs with its caller's permissions, command by command
-            String denied = server.acl().check(server.acl().user(session.user), spec, args, session.addr, io.heliosdb.resp.acl.Acl.LUA);
+            String denied = server.acl().check(server.acl().user(session.user), spec, args, session, io.heliosdb.resp.acl.Acl.LUA);
             if (denied != null) {
                 return LuaReplies.errorTable(denied.equals(io.heliosdb.resp.acl.Acl.NOPERM_KEY)
                         ? "ERR The user executing the script can't access at least one of the keys mentioned in the command arguments"
