@@ -55,7 +55,7 @@ class AclSequenceDifferentialTest {
         }
     }
 
-    /** ACL LOAD of a file with an error on many lines: every error is reported, as Redis' ACLLoadFromFile does. */
+    /** ACL LOAD of a file with an error on many lines: every error is reported, as Redis' ACLLoadFromFile does; then of no file. */
     @Test
     void aclLoadReportsEveryBadLineAsRedis() throws Exception {
         String file = "# comment\nuser default on nopass ~* &* +@all\nfoo bar\n  \nuser a on ~* ~x\nuser b \"on\nuser a off\n"
@@ -70,6 +70,9 @@ class AclSequenceDifferentialTest {
             assertEquals(r.call("ACL", "LOAD").replace(redisAclfile.toString(), "F"),
                     h.call("ACL", "LOAD").replace(aclfile.toString(), "F"));
             assertEquals(r.call("ACL", "LIST"), h.call("ACL", "LIST"));
+            Files.delete(aclfile);
+            Files.delete(redisAclfile);
+            assertEquals(r.call("ACL", "LOAD").replace(redisAclfile.toString(), "F"), h.call("ACL", "LOAD").replace(aclfile.toString(), "F"));
         } finally {
             Files.deleteIfExists(aclfile);
             Files.deleteIfExists(redisAclfile);

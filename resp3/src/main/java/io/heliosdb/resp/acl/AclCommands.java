@@ -297,7 +297,7 @@ public final class AclCommands {
             ctx.out().error(NO_ACLFILE);
             return;
         }
-        String err = AclFile.load(ctx.server(), f);
+        String err = AclFile.load(ctx.server(), f, false);
         if (err != null) {
             ctx.out().error(err);
             return;

@@ -32,10 +32,17 @@ public final class AclFile {
         Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
-    /** Replaces every user with the file's; null, or the error (Redis' texts, "ERR " first). */
-    public static String load(ServerContext server, Path f) {
+    /**
+     * Replaces every user with the file's; null, or the error (Redis' texts, "ERR " first). A missing
+     * file is an error (ACL LOAD, as Redis), or no users but the default one ({@code missingIsEmpty}:
+     * at start, where Redis would refuse to start).
+     */
+    public static String load(ServerContext server, Path f, boolean missingIsEmpty) {
         String text;
         try {
+            if (!Files.exists(f) && !missingIsEmpty) {
+                return "ERR Error loading ACLs, opening file '" + f + "': No such file or directory";
+            }
             // one char per byte, as rules are held (AclUser)
             text = Files.exists(f) ? Files.readString(f, StandardCharsets.ISO_8859_1) : "";
         } catch (IOException e) {
