@@ -309,7 +309,8 @@ class AclSequenceDifferentialTest {
     private static String[] userCommand(Random rnd) {
         return switch (rnd.nextInt(20)) {
             case 18 -> new String[]{"AS-USER", "EVAL", "return redis.acl_check_cmd('SET', KEYS[1], 'v')", "1", pick(rnd, "K1", "a", "zz")};
-            case 19 -> new String[]{"AS-USER", "EVAL", "return redis.acl_check_cmd(" + pick(rnd, "'SET'", "'SORT', 'a'", "'nosuch'") + ")", "0"};
+            // not acl_check_cmd('SET'): Redis then checks a key past the arguments, whatever its last call left there
+            case 19 -> new String[]{"AS-USER", "EVAL", "return redis.acl_check_cmd(" + pick(rnd, "'SORT', 'a'", "'nosuch'") + ")", "0"};
             case 17 -> new String[]{"AS-USER", "EVAL", "return redis.pcall('GET', KEYS[1])", "1", pick(rnd, "K1", "a", "zz")};
             case 0 -> new String[]{"AS-USER", "GET", pick(rnd, "K1", "a", "bb", "zz", "\u00ffk")};
             case 7 -> new String[]{"AS-USER", "MSET", pick(rnd, "K1", "a"), "v", pick(rnd, "bb", "zz"), "w"};

@@ -97,7 +97,7 @@ final class AclSelector {
             // every key the specs find (SORT's STORE, ZUNIONSTORE's sources...), each needing what its spec
             // says (%R~ / %W~ patterns), as Redis' ACLSelectorCheckKey; allocates, so only when needed.
             // redis.acl_check_cmd asks without an arity check: where SET's own rule names a missing
-            // argument, Redis reads past its arguments; here no pattern allows a missing key
+            // argument, Redis reads past its arguments (what an earlier call left); here it is refused
             for (KeyExtraction.Key k : KeyExtraction.keys(spec, a, 0)) {
                 if (k.pos() >= a.count() || !mayAccessKey(a.bytes(k.pos()), k.flags().contains("access"),
                         k.flags().contains("insert") || k.flags().contains("delete") || k.flags().contains("update"))) {
