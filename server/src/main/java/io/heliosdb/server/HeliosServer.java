@@ -73,7 +73,7 @@ public final class HeliosServer implements AutoCloseable {
         context.evictionSettings(config.get("maxmemory-policy"), (int) config.number("maxmemory-samples"));
         String aclfile = config.get("aclfile");
         if (aclfile != null && !aclfile.isEmpty()) {
-            String err = io.heliosdb.resp.acl.AclCommands.loadFile(context, java.nio.file.Path.of(aclfile));
+            String err = io.heliosdb.resp.acl.AclFile.load(context, java.nio.file.Path.of(aclfile), true);
             if (err != null) {
                 shards.close();
                 throw new IllegalStateException("cannot load the aclfile " + aclfile + ": " + err);

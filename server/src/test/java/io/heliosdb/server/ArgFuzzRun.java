@@ -81,8 +81,10 @@ final class ArgFuzzRun {
     ArgFuzzRun(TestServer helios, int redisPort) {
         this.helios = helios;
         this.redisPort = redisPort;
+        String only = System.getProperty("fuzz.only", ""); // "acl,auth": only the entries starting so (a focused run)
         for (ArgFuzzGrammar.Entry e : grammar.entries) {
-            if (!ArgFuzzPolicy.skipped(e.name())) {
+            if (!ArgFuzzPolicy.skipped(e.name())
+                    && (only.isEmpty() || java.util.Arrays.stream(only.split(",")).anyMatch(e.name()::startsWith))) {
                 entries.add(e);
             }
         }

@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** A real redis-server (Debian's, installed by ./heliosdb test) on a free port, for side-by-side tests. */
@@ -22,13 +24,20 @@ final class RedisPeer implements AutoCloseable {
     }
 
     static RedisPeer start() throws Exception {
+        return start(new String[0]);
+    }
+
+    /** With more redis-server options ("--aclfile", path...). */
+    static RedisPeer start(String... extra) throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
         Path dir = Files.createTempDirectory("redis-peer");
-        Process p = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--save", "", "--appendonly", "no",
-                "--dir", dir.toString(), "--bind", "127.0.0.1").redirectErrorStream(true)
+        List<String> argv = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port), "--save", "", "--appendonly",
+                "no", "--dir", dir.toString(), "--bind", "127.0.0.1"));
+        argv.addAll(List.of(extra));
+        Process p = new ProcessBuilder(argv).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("redis.log").toFile()).start();
         boolean up = false;
         for (int i = 0; i < 200 && !up; i++) {

@@ -23,7 +23,6 @@ public final class Acl {
     /** The default user was changed by ACL SETUSER: its connections are checked too. */
     private volatile boolean defaultRestricted;
     final List<LogEntry> log = new ArrayList<>();
-    private long nextLogId;
 
     /** acl-pubsub-default: new users and selectors may use every channel (allchannels) or none. */
     private final java.util.function.BooleanSupplier allChannelsByDefault;
@@ -36,7 +35,7 @@ public final class Acl {
 
     /** A new user: off, no passwords, no commands, no keys, channels as acl-pubsub-default says. */
     AclUser newUser(String name) {
-        return new AclUser(name, allChannelsByDefault.getAsBoolean());
+        return new AclUser(name, allChannelsByDefault);
     }
 
     private AclUser defaultUser() {
@@ -102,8 +101,16 @@ public final class Acl {
         defaultRestricted = true;
     }
 
-    /** Null when {@code user} may run the call, else the NOPERM error (and a log entry). */
-    public String check(AclUser u, CommandSpec spec, Args a, String clientInfo) {
+    /** ACL LOG contexts: where a denied call came from. */
+    public static final String TOPLEVEL = "toplevel";
+    public static final String MULTI = "multi";
+    public static final String LUA = "lua";
+
+    /**
+     * Null when {@code user} may run the call, else the NOPERM error and a log entry under
+     * {@code context} ({@link #TOPLEVEL}, {@link #MULTI} while queueing, {@link #LUA}).
+     */
+    public String check(AclUser u, CommandSpec spec, Args a, io.heliosdb.resp.engine.ClientSession who, String context) {
         if (u == null) {
             return "NOPERM User no longer exists";
         }
@@ -113,23 +120,34 @@ public final class Acl {
         }
         int reason = (int) (denial >>> 32);
         int arg = (int) denial;
+        String clientInfo = who.describe(System.currentTimeMillis()); // ACL LOG's client-info: its CLIENT LIST line
         switch (reason) {
             case AclSelector.DENIED_KEY -> {
-                addLog("key", a.string(arg), u.name, clientInfo);
+                addLog("key", context, latin1(a, arg), u.name, clientInfo);
                 return NOPERM_KEY;
             }
             case AclSelector.DENIED_CHANNEL -> {
-                addLog("channel", a.string(arg), u.name, clientInfo);
+                addLog("channel", context, latin1(a, arg), u.name, clientInfo);
                 return NOPERM_CHANNEL;
             }
             default -> {
-                addLog("command", spec.name(), u.name, clientInfo);
+                addLog("command", context, spec.name(), u.name, clientInfo);
                 return "NOPERM this user has no permissions to run the '" + spec.name() + "' command";
             }
         }
     }
 
-    /** ACL DRYRUN's answer: null when allowed, else Redis' sentence for the refusal. */
+    /** Whether {@code u} may run the call, logging nothing (redis.acl_check_cmd). */
+    public boolean permits(AclUser u, CommandSpec spec, Args a) {
+        return u != null && u.check(spec, a) == AclSelector.OK;
+    }
+
+    /** Argument {@code i} one char per byte, as ACL texts are held (AclUser). */
+    private static String latin1(Args a, int i) {
+        return i < a.count() ? new String(a.bytes(i), java.nio.charset.StandardCharsets.ISO_8859_1) : "";
+    }
+
+    /** ACL DRYRUN's answer (one char per byte): null when allowed, else Redis' sentence for the refusal. */
     String dryRun(AclUser u, CommandSpec spec, Args a) {
         long denial = u.check(spec, a);
         if (denial == AclSelector.OK) {
@@ -137,47 +155,53 @@ public final class Acl {
         }
         int arg = (int) denial;
         return switch ((int) (denial >>> 32)) {
-            case AclSelector.DENIED_KEY -> "This user has no permissions to access the '" + a.string(arg) + "' key";
-            case AclSelector.DENIED_CHANNEL -> "This user has no permissions to access the '" + a.string(arg) + "' channel";
+            case AclSelector.DENIED_KEY -> "This user has no permissions to access the '" + latin1(a, arg) + "' key";
+            case AclSelector.DENIED_CHANNEL -> "This user has no permissions to access the '" + latin1(a, arg) + "' channel";
             default -> "This user has no permissions to run the '" + spec.name() + "' command";
         };
     }
 
     // ---- ACL LOG -----------------------------------------------------------------------------
 
-    /** One ACL LOG entry: identical denials within a minute are counted on one entry, as Redis does. */
+    /** One ACL LOG entry: like denials within a minute are counted on one entry, as Redis 7.0 does. */
     static final class LogEntry {
         long count = 1;
         final String reason;
+        final String context;
+        /** The command, key or channel, one char per byte. */
         final String object;
         final String username;
-        final long id;
-        final long created;
-        long updated;
+        /** When it last happened (Redis' ctime, moved on every repeat; age-seconds counts from it). */
+        long time;
         String clientInfo;
 
-        LogEntry(String reason, String object, String username, long id, long now, String clientInfo) {
+        LogEntry(String reason, String context, String object, String username, long now, String clientInfo) {
             this.reason = reason;
+            this.context = context;
             this.object = object;
             this.username = username;
-            this.id = id;
-            this.created = now;
-            this.updated = now;
+            this.time = now;
             this.clientInfo = clientInfo;
         }
     }
 
-    public synchronized void addLog(String reason, String object, String username, String clientInfo) {
+    /**
+     * Adds a denial, or counts it on a like entry among the 10 newest (Redis' addACLLogEntry scans
+     * no further), which then moves to the head.
+     */
+    public synchronized void addLog(String reason, String context, String object, String username, String clientInfo) {
         long now = System.currentTimeMillis();
-        for (LogEntry e : log) {
-            if (e.reason.equals(reason) && e.object.equals(object) && e.username.equals(username) && now - e.updated < 60_000) {
+        for (int i = 0; i < Math.min(10, log.size()); i++) {
+            LogEntry e = log.get(i);
+            if (e.reason.equals(reason) && e.context.equals(context) && Math.abs(now - e.time) <= 60_000 && e.object.equals(object) && e.username.equals(username)) {
                 e.count++;
-                e.updated = now;
+                e.time = now;
                 e.clientInfo = clientInfo;
+                log.add(0, log.remove(i));
                 return;
             }
         }
-        log.add(0, new LogEntry(reason, object, username, nextLogId++, now, clientInfo));
+        log.add(0, new LogEntry(reason, context, object, username, now, clientInfo));
         while (log.size() > 128) {
             log.remove(log.size() - 1);
         }

@@ -12,13 +12,9 @@ import io.heliosdb.resp.engine.ServerContext;
 import io.heliosdb.resp.keys.Help;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /** ACL SETUSER|GETUSER|DELUSER|LIST|USERS|WHOAMI|CAT|GENPASS|LOG|DRYRUN|SAVE|LOAD. */
 public final class AclCommands {
@@ -35,7 +31,7 @@ public final class AclCommands {
         t.register("acl|list", Routing.SESSION, ctx -> {
             var users = ctx.server().acl().sorted();
             ctx.out().array(users.size());
-            users.values().forEach(u -> ctx.out().bulk(u.describe(ctx.server().table())));
+            users.values().forEach(u -> ctx.out().bulk(AclUser.bytes(u.describe(ctx.server().table()))));
         });
         t.register("acl|users", Routing.SESSION, ctx -> {
             var users = ctx.server().acl().sorted();
@@ -54,20 +50,25 @@ public final class AclCommands {
 
     private static void setuser(CommandContext ctx) {
         Args a = ctx.args();
-        if (a.string(2).chars().anyMatch(c -> c == 0 || c == ' ' || (c >= '\t' && c <= '\r'))) {
+        if (AclSelector.hasSpaces(a.string(2))) {
             ctx.out().error("ERR Usernames can't contain spaces or null characters"); // Redis' ACLStringHasSpaces
             return;
         }
         List<String> rules = new ArrayList<>();
         for (int i = 3; i < a.count(); i++) {
-            rules.add(a.string(i));
+            rules.add(new String(a.bytes(i), StandardCharsets.ISO_8859_1)); // rules are bytes: see AclUser
         }
-        String err = ctx.server().acl().setUser(a.string(2), rules);
+        Acl acl = ctx.server().acl();
+        AclUser before = acl.user(a.string(2));
+        String err = acl.setUser(a.string(2), rules);
         if (err != null) {
             ctx.out().error(err);
-        } else {
-            ctx.out().ok();
+            return;
         }
+        if (before != null) {
+            RevokedSubscribers.close(ctx.server(), before, acl.user(a.string(2)));
+        }
+        ctx.out().ok();
     }
 
     private static void getuser(CommandContext ctx) {
@@ -89,9 +90,9 @@ public final class AclCommands {
         out.bulk("commands");
         out.bulk(u.root.describeCommands(table));
         out.bulk("keys");
-        out.bulk(u.root.keysDescription());
+        out.bulk(AclUser.bytes(u.root.keysDescription()));
         out.bulk("channels");
-        out.bulk(u.root.channelsDescription());
+        out.bulk(AclUser.bytes(u.root.channelsDescription()));
         out.bulk("selectors");
         out.array(u.selectors.size());
         for (AclSelector s : u.selectors) {
@@ -99,9 +100,9 @@ public final class AclCommands {
             out.bulk("commands");
             out.bulk(s.describeCommands(table));
             out.bulk("keys");
-            out.bulk(s.keysDescription());
+            out.bulk(AclUser.bytes(s.keysDescription()));
             out.bulk("channels");
-            out.bulk(s.channelsDescription());
+            out.bulk(AclUser.bytes(s.channelsDescription()));
         }
     }
 
@@ -118,18 +119,25 @@ public final class AclCommands {
             String name = a.string(i);
             if (ctx.server().acl().delete(name)) {
                 n++;
-                // connections authenticated as a deleted user are closed, as Redis does
-                for (ClientSession s : ctx.server().clients().all()) {
-                    if (name.equals(s.user) && s != ctx.session()) {
-                        s.channel.close();
-                    }
-                }
-                if (name.equals(ctx.session().user)) {
-                    ctx.session().closeAfterReply = true;
-                }
+                closeSessionsOf(ctx, name::equals); // as Redis' ACLFreeUserAndKillClients
             }
         }
         ctx.out().integer(n);
+    }
+
+    /** Closes the connections authenticated as such users; the caller's own one after this reply. */
+    private static void closeSessionsOf(CommandContext ctx, java.util.function.Predicate<String> user) {
+        for (ClientSession s : ctx.server().clients().all()) {
+            if (!user.test(s.user)) {
+                continue;
+            }
+            if (s == ctx.session()) {
+                s.closeAfterReply = true;
+            } else {
+                s.killed = true; // none of its commands runs after this reply
+                s.channel.close();
+            }
+        }
     }
 
     private static void cat(CommandContext ctx) {
@@ -155,7 +163,7 @@ public final class AclCommands {
             return;
         }
         List<String> names = new ArrayList<>();
-        for (CommandSpec s : table.allRows()) {
+        for (CommandSpec s : table.liveRows()) {
             if (s.aclCategories().contains("@" + cat)) {
                 names.add(s.name());
             }
@@ -211,27 +219,21 @@ public final class AclCommands {
         out.array(n);
         for (int i = 0; i < n; i++) {
             Acl.LogEntry e = entries.get(i);
-            out.map(10);
+            out.map(7); // Redis 7.0's fields (entry-id and the timestamps came with 7.2)
             out.bulk("count");
             out.integer(e.count);
             out.bulk("reason");
             out.bulk(e.reason);
             out.bulk("context");
-            out.bulk("toplevel");
+            out.bulk(e.context);
             out.bulk("object");
-            out.bulk(e.object);
+            out.bulk(AclUser.bytes(e.object));
             out.bulk("username");
             out.bulk(e.username);
             out.bulk("age-seconds");
-            out.doubleText(String.format(java.util.Locale.ROOT, "%.3f", (now - e.created) / 1000.0));
+            out.doubleText(String.format(java.util.Locale.ROOT, "%.3f", (now - e.time) / 1000.0));
             out.bulk("client-info");
             out.bulk(e.clientInfo);
-            out.bulk("entry-id");
-            out.integer(e.id);
-            out.bulk("timestamp-created");
-            out.integer(e.created);
-            out.bulk("timestamp-last-updated");
-            out.integer(e.updated);
         }
     }
 
@@ -242,7 +244,10 @@ public final class AclCommands {
             ctx.out().error("ERR User '" + Errors.cstr(a.string(2)) + "' not found");
             return;
         }
-        CommandSpec spec = ctx.server().table().find(a.string(3));
+        CommandSpec spec = a.string(3).indexOf('|') < 0 ? ctx.server().table().find(a.string(3)) : null;
+        if (spec != null && spec.isContainer() && a.count() > 4) {
+            spec = spec.subcommands().get(a.lower(4)); // Redis' lookupCommand: the subcommand is what is checked
+        }
         if (spec == null) {
             ctx.out().error("ERR Command '" + Errors.cstr(a.string(3)) + "' not found"); // %s stops at NUL
             return;
@@ -258,7 +263,7 @@ public final class AclCommands {
         }
         String denied = ctx.server().acl().dryRun(u, spec, sub);
         if (denied != null) {
-            ctx.out().bulk(denied);
+            ctx.out().bulk(AclUser.bytes(denied));
             return;
         }
         ctx.out().ok();
@@ -277,15 +282,8 @@ public final class AclCommands {
             ctx.out().error(NO_ACLFILE);
             return;
         }
-        StringBuilder b = new StringBuilder();
-        ctx.server().acl().sorted().values().forEach(u -> b.append(u.describe(ctx.server().table())).append('\n'));
         try {
-            Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
-            Files.writeString(tmp, b.toString(), StandardCharsets.UTF_8);
-            try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
-            Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AclFile.save(ctx.server(), f);
         } catch (IOException e) {
             ctx.out().error("ERR There was an error trying to save the ACLs. Please check the server logs for more information");
             return;
@@ -299,51 +297,13 @@ public final class AclCommands {
             ctx.out().error(NO_ACLFILE);
             return;
         }
-        String err = loadFile(ctx.server(), f);
+        String err = AclFile.load(ctx.server(), f, false);
         if (err != null) {
             ctx.out().error(err);
-        } else {
-            ctx.out().ok();
+            return;
         }
+        // Redis frees every old user but the default one, closing their connections
+        closeSessionsOf(ctx, user -> !"default".equals(user));
+        ctx.out().ok();
     }
-
-    /** Reads the aclfile ("user NAME rules..." lines) and replaces every user; null, or the error. */
-    public static String loadFile(ServerContext server, Path f) {
-        List<String> lines;
-        try {
-            lines = Files.exists(f) ? Files.readAllLines(f, StandardCharsets.UTF_8) : List.of();
-        } catch (IOException e) {
-            return "ERR Error loading ACLs, opening file '" + f + "': " + e.getMessage();
-        }
-        Map<String, AclUser> loaded = new LinkedHashMap<>();
-        int n = 0;
-        for (String line : lines) {
-            n++;
-            String t = line.trim();
-            if (t.isEmpty() || t.startsWith("#")) {
-                continue;
-            }
-            String[] parts = t.split("\\s+");
-            if (!parts[0].equals("user") || parts.length < 2) {
-                return "ERR /" + f + ":" + n + ": should start with user keyword";
-            }
-            AclUser u = server.acl().newUser(parts[1]);
-            List<String> rules;
-            try {
-                rules = AclUser.mergeSelectors(List.of(parts).subList(2, parts.length));
-            } catch (IllegalArgumentException e) {
-                return "ERR /" + f + ":" + n + ": " + e.getMessage().substring(4) + " ";
-            }
-            for (String rule : rules) {
-                String why = u.apply(rule, server.table());
-                if (why != null) {
-                    return "ERR /" + f + ":" + n + ": " + why + ". ";
-                }
-            }
-            loaded.put(u.name, u);
-        }
-        server.acl().replaceAll(loaded);
-        return null;
-    }
-
 }

@@ -1,6 +1,7 @@
 package io.heliosdb.resp.acl;
 
 import io.heliosdb.resp.codec.Args;
+import io.heliosdb.resp.codec.InlineSplitter;
 import io.heliosdb.resp.command.CommandSpec;
 import io.heliosdb.resp.command.CommandTable;
 import java.nio.charset.StandardCharsets;
@@ -11,11 +12,14 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 /**
  * One ACL user: enabled or not, its password hashes (SHA-256, as Redis stores them), and its
  * permissions: the root {@link AclSelector} plus any "(...)" selectors (Redis 7). Replaced whole on
- * every change (copy on write), so connections read it without locks.
+ * every change (copy on write), so connections read it without locks. Rules, patterns and their
+ * descriptions are byte strings held one char per byte (ISO-8859-1), as Redis keeps them in sds: a
+ * pattern or password need not be UTF-8. (The user's name is still UTF-8 text.)
  */
 public final class AclUser {
     public final String name;
@@ -26,13 +30,16 @@ public final class AclUser {
     final Set<String> passwords = new LinkedHashSet<>();
     AclSelector root;
     final List<AclSelector> selectors = new ArrayList<>();
-    /** acl-pubsub-default when the user or selector was made: allchannels (true) or resetchannels. */
-    private final boolean allChannelsByDefault;
+    /**
+     * acl-pubsub-default as it is now: allchannels (true) or resetchannels. A selector takes it when
+     * it is made (the user's root, a "(...)" selector, "reset"), as Redis' ACLCreateSelector does.
+     */
+    private final BooleanSupplier allChannelsByDefault;
 
-    AclUser(String name, boolean allChannelsByDefault) {
+    AclUser(String name, BooleanSupplier allChannelsByDefault) {
         this.name = name;
         this.allChannelsByDefault = allChannelsByDefault;
-        this.root = new AclSelector(allChannelsByDefault);
+        this.root = new AclSelector(allChannelsByDefault.getAsBoolean());
     }
 
     AclUser copy() {
@@ -50,8 +57,8 @@ public final class AclUser {
         return enabled;
     }
 
-    /** Whether {@code password} opens this user (nopass: any). */
-    public boolean checkPassword(String password) {
+    /** Whether {@code password} (any bytes) opens this user (nopass: any). */
+    public boolean checkPassword(byte[] password) {
         return enabled && (nopass || passwords.contains(sha256(password)));
     }
 
@@ -74,9 +81,10 @@ public final class AclUser {
         return worst;
     }
 
-    /** "user NAME flags passwords root-selector (selector)...", as ACL LIST and the aclfile write it. */
+    /** "user NAME flags passwords root-selector (selector)...", as ACL LIST and the aclfile write it (one char per byte). */
     public String describe(CommandTable table) {
-        StringBuilder b = new StringBuilder("user ").append(name).append(' ').append(String.join(" ", flags())).append(' ');
+        String nameBytes = new String(name.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+        StringBuilder b = new StringBuilder("user ").append(nameBytes).append(' ').append(String.join(" ", flags())).append(' ');
         for (String p : passwords) {
             b.append('#').append(p).append(' ');
         }
@@ -111,8 +119,8 @@ public final class AclUser {
         StringBuilder open = null;
         String start = null;
         for (String r : rules) {
-            if (open == null && r.startsWith("(") && !r.endsWith(")")) {
-                open = new StringBuilder(r);
+            if (r.startsWith("(") && !r.endsWith(")")) {
+                open = new StringBuilder(r); // another "(" while one is open starts over, as in Redis
                 start = r;
             } else if (open != null) {
                 open.append(' ').append(r);
@@ -155,17 +163,17 @@ public final class AclUser {
                 // Redis: resetpass resetkeys resetchannels [allchannels] off sanitize-payload clearselectors -@all
                 nopass = false;
                 passwords.clear();
-                root = new AclSelector(allChannelsByDefault);
+                root = new AclSelector(allChannelsByDefault.getAsBoolean());
                 enabled = false;
                 sanitize = 1;
                 selectors.clear();
             }
             default -> {
                 if (rule.startsWith(">")) {
-                    passwords.add(sha256(rule.substring(1)));
+                    passwords.add(sha256(passwordBytes(rule)));
                     nopass = false;
                 } else if (rule.startsWith("<")) {
-                    if (!passwords.remove(sha256(rule.substring(1)))) {
+                    if (!passwords.remove(sha256(passwordBytes(rule)))) {
                         return "The password you are trying to remove from the user does not exist";
                     }
                 } else if (rule.startsWith("#")) {
@@ -176,15 +184,18 @@ public final class AclUser {
                     passwords.add(h);
                     nopass = false;
                 } else if (rule.startsWith("!")) {
-                    if (!passwords.remove(rule.substring(1).toLowerCase(Locale.ROOT))) {
+                    String h = rule.substring(1);
+                    if (!h.matches("[0-9a-f]{64}")) { // checked before the lookup, as Redis' ACLSetUser
+                        return "The password hash must be exactly 64 characters and contain only lowercase hexadecimal characters";
+                    }
+                    if (!passwords.remove(h)) {
                         return "The password you are trying to remove from the user does not exist";
                     }
                 } else if (rule.startsWith("(") && rule.endsWith(")")) {
-                    AclSelector s = new AclSelector(allChannelsByDefault);
-                    for (String op : rule.substring(1, rule.length() - 1).trim().split("\\s+")) {
-                        if (op.isEmpty()) {
-                            continue;
-                        }
+                    AclSelector s = new AclSelector(allChannelsByDefault.getAsBoolean());
+                    // Redis splits the selector with sdssplitargs; unbalanced quotes make it empty
+                    List<String> ops = InlineSplitter.split(rule.substring(1, rule.length() - 1));
+                    for (String op : ops == null ? List.<String>of() : ops) {
                         String why = s.apply(op, table);
                         if (why != null) {
                             return why;
@@ -199,9 +210,19 @@ public final class AclUser {
         return null;
     }
 
-    static String sha256(String password) {
+    /** The password of a "&gt;pw" or "&lt;pw" rule, as sent. */
+    private static byte[] passwordBytes(String rule) {
+        return rule.substring(1).getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** A text of rules (one char per byte) as the bytes sent or written. */
+    static byte[] bytes(String rules) {
+        return rules.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    static String sha256(byte[] password) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(password.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(password));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new AssertionError(e);
         }

@@ -2,13 +2,35 @@ package io.heliosdb.resp.codec;
 
 import io.heliosdb.memory.NativeMemory;
 import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Splits an inline command line like Redis' sdssplitargs: whitespace separates arguments; "..."
  * understands \n \r \t \b \a \\ \" and \xHH; '...' understands \'. Unescaping happens in place
  * (the result is never longer than the input), so no memory is allocated.
  */
-final class InlineSplitter {
+public final class InlineSplitter {
+    /**
+     * sdssplitargs on a byte string held one char per byte (the inside of an ACL selector): the
+     * arguments, held the same way, or null for unbalanced quotes.
+     */
+    public static List<String> split(String line) {
+        byte[] b = line.getBytes(StandardCharsets.ISO_8859_1);
+        MemorySegment seg = MemorySegment.ofArray(b);
+        Args args = new Args();
+        args.reset(seg);
+        if (!new InlineSplitter().split(seg, 0, b.length, args)) {
+            return null;
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < args.count(); i++) {
+            out.add(new String(args.bytes(i), StandardCharsets.ISO_8859_1));
+        }
+        return out;
+    }
+
     boolean split(MemorySegment b, long from, long to, Args args) {
         long p = from;
         while (true) {

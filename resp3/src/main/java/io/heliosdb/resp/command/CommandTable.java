@@ -24,6 +24,8 @@ public final class CommandTable {
     private final Map<String, CommandSpec> byName = new TreeMap<>();
     private final List<CommandSpec> byId = new ArrayList<>();
     private CommandSpec[] slots = new CommandSpec[1024];
+    /** Full names ("get", "client|id") of Redis 7.0's own commands and subcommands. */
+    private final java.util.Set<String> redis70 = new java.util.HashSet<>();
 
     public static CommandTable loadRedis70() {
         CommandTable t = new CommandTable();
@@ -53,6 +55,8 @@ public final class CommandTable {
         }
         for (CommandSpec spec : byName.values()) {
             index(spec);
+            redis70.add(spec.name);
+            spec.subcommands.values().forEach(sub -> redis70.add(sub.name));
         }
     }
 
@@ -159,9 +163,24 @@ public final class CommandTable {
         return byId.size();
     }
 
-    /** Every row including subcommands. */
+    /** Every row including subcommands, and the Redis 7.0 rows that newer forms replaced (ZRANK): ids index it. */
     public List<CommandSpec> allRows() {
         return Collections.unmodifiableList(byId);
+    }
+
+    /** The rows that dispatch: each top-level command (in name order) followed by its subcommands. */
+    public List<CommandSpec> liveRows() {
+        List<CommandSpec> rows = new ArrayList<>(byId.size());
+        for (CommandSpec s : byName.values()) {
+            rows.add(s);
+            rows.addAll(s.subcommands.values());
+        }
+        return rows;
+    }
+
+    /** Whether Redis 7.0 has this command or subcommand (not HeliosDB's own, nor one from a newer Redis). */
+    public boolean inRedis70(CommandSpec s) {
+        return redis70.contains(s.name);
     }
 
     /** Case-insensitive lookup of a top-level command name in request bytes; no allocation. */

@@ -113,16 +113,22 @@ public final class ConnectionCommands {
         String required = server.config().get("requirepass");
         if (!"default".equals(user) || server.acl().restricted("default")) {
             io.heliosdb.resp.acl.AclUser u = server.acl().user(user);
-            boolean ok = u != null && u.checkPassword(new String(password, StandardCharsets.UTF_8));
-            if (!ok) {
-                server.acl().addLog("auth", "AUTH", user, "");
-            }
-            return ok;
+            return u != null && u.checkPassword(password);
         }
         if (required.isEmpty()) {
             return true; // the default user is "nopass"
         }
         return MessageDigest.isEqual(required.getBytes(StandardCharsets.UTF_8), password);
+    }
+
+    /** checkPassword, and a failure goes to ACL LOG under the command's name as typed (Redis' argv[0]). */
+    private static boolean authenticate(CommandContext ctx, String user, byte[] password) {
+        if (checkPassword(ctx.server(), user, password)) {
+            return true;
+        }
+        ctx.server().acl().addLog("auth", io.heliosdb.resp.acl.Acl.TOPLEVEL,
+                new String(ctx.args().bytes(0), StandardCharsets.ISO_8859_1), user, ctx.session().describe(ctx.now())); // one char per byte
+        return false;
     }
 
     static void auth(CommandContext ctx) {
@@ -138,7 +144,7 @@ public final class ConnectionCommands {
                     + "Are you sure your configuration is correct?");
             return;
         }
-        if (!checkPassword(ctx.server(), user, pass)) {
+        if (!authenticate(ctx, user, pass)) {
             ctx.out().error(Errors.WRONGPASS);
             return;
         }
@@ -174,7 +180,7 @@ public final class ConnectionCommands {
                 user = a.string(i + 1);
                 pass = a.bytes(i + 2);
                 i += 2;
-                if (!checkPassword(ctx.server(), user, pass)) {
+                if (!authenticate(ctx, user, pass)) {
                     ctx.out().error(Errors.WRONGPASS);
                     return;
                 }

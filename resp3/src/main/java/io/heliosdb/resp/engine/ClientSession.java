@@ -27,6 +27,8 @@ public final class ClientSession {
     /** CLIENT REPLY: ON, OFF, or SKIP (the next command only). */
     public volatile ReplyMode replyMode = ReplyMode.ON;
     public volatile boolean closeAfterReply;
+    /** Closed by another connection (ACL SETUSER took its channels away): none of its later commands runs. */
+    public volatile boolean killed;
     public volatile int queryBufferBytes;
     public volatile long queryBufferCapacity;
 

@@ -366,6 +366,10 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
                 readPos = end;
                 continue;
             }
+            if (session.killed) { // set before the killer's reply, so no command sent after that runs
+                closeAfterFlush();
+                return;
+            }
             if (!dispatch()) {
                 parked = true;
                 parkedEnd = end;
@@ -435,7 +439,8 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
             return reject(Errors.NOAUTH, spec);
         }
         if (!spec.allowsNoAuth() && server.acl().restricted(session.user)) {
-            String denied = server.acl().check(server.acl().user(session.user), spec, args, session.addr);
+            String denied = server.acl().check(server.acl().user(session.user), spec, args, session,
+                    session.multi != null ? io.heliosdb.resp.acl.Acl.MULTI : io.heliosdb.resp.acl.Acl.TOPLEVEL);
             if (denied != null) {
                 return reject(denied, spec);
             }

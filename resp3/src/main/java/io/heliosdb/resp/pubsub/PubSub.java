@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * The server's channels and patterns. Subscribing is rare and copies (copy-on-write arrays under
@@ -91,6 +92,26 @@ public final class PubSub {
     public int subscriberCount(boolean shard, byte[] channel) {
         Subscriber[] s = (shard ? shardChannels : channels).get(new ByteKey(channel));
         return s == null ? 0 : s.length;
+    }
+
+    /**
+     * Whether one of {@code s}'s subscriptions is refused, read from the registry (so from any
+     * thread): a pattern by {@code patternAllowed}, a channel or shard channel by {@code channelAllowed}.
+     */
+    public boolean anyRefused(Subscriber s, Predicate<byte[]> channelAllowed, Predicate<byte[]> patternAllowed) {
+        for (PatternSub p : patterns) {
+            if (p.subscriber == s && !patternAllowed.test(p.pattern.bytes)) {
+                return true;
+            }
+        }
+        for (Map<ByteKey, Subscriber[]> m : List.of(channels, shardChannels)) {
+            for (Map.Entry<ByteKey, Subscriber[]> e : m.entrySet()) {
+                if (Arrays.asList(e.getValue()).contains(s) && !channelAllowed.test(e.getKey().bytes)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** PUBSUB NUMPAT: distinct patterns subscribed by anyone. */

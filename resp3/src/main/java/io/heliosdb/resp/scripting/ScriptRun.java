@@ -252,7 +252,7 @@ final class ScriptRun implements BusyScript {
         if (session == null || !server.acl().restricted(session.user)) {
             return LuaValue.TRUE;
         }
-        return LuaValue.valueOf(server.acl().check(server.acl().user(session.user), spec, args, session.addr) == null);
+        return LuaValue.valueOf(server.acl().permits(server.acl().user(session.user), spec, args)); // Redis logs nothing here
     }
 
     private LuaValue execute(Varargs a) {
@@ -309,7 +309,7 @@ final class ScriptRun implements BusyScript {
         }
         if (!internal && session != null && server.acl().restricted(session.user)) {
             // a script runs with its caller's permissions, command by command
-            String denied = server.acl().check(server.acl().user(session.user), spec, args, session.addr);
+            String denied = server.acl().check(server.acl().user(session.user), spec, args, session, io.heliosdb.resp.acl.Acl.LUA);
             if (denied != null) {
                 return LuaReplies.errorTable(denied.equals(io.heliosdb.resp.acl.Acl.NOPERM_KEY)
                         ? "ERR The user executing the script can't access at least one of the keys mentioned in the command arguments"
