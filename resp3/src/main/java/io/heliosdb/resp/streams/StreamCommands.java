@@ -95,59 +95,111 @@ public final class StreamCommands {
         }
     }
 
-    /** Parses trim options at {@code a[i]}; returns the next index, or -1 after replying an error. */
-    static int parseTrim(CommandContext ctx, Args a, int i, Trim t) {
-        return parseTrim(ctx, a, i, t, true);
+    /** What XADD's options gave besides the trimming: NOMKSTREAM and the ID (text), or null for "*". */
+    static final class AddOptions {
+        boolean noMkStream;
+        String idText;
+        Id explicit;
+        boolean partial;
     }
 
-    /** {@code checkLimit} false: LIMIT without "~" is left for the caller to refuse after its syntax check (XTRIM). */
-    static int parseTrim(CommandContext ctx, Args a, int i, Trim t, boolean checkLimit) {
-        String kind = a.lower(i);
-        t.present = true;
-        t.byId = kind.equals("minid");
-        i++;
-        if (i + 1 < a.count() && (a.string(i).equals("~") || a.string(i).equals("="))) { // Redis: only with a value after it
-            t.approx = a.string(i).equals("~");
-            i++;
+    /**
+     * Redis 7.0's streamParseAddOrTrimArgsOrReply: MAXLEN/MINID [=|~] threshold, LIMIT n and (XADD)
+     * NOMKSTREAM in any order, each checked as it comes; for XADD the first other word is the ID, parsed
+     * there. Then the strategy checks in Redis' order. Returns the ID's index (XADD) or the end (XTRIM),
+     * or -1 after replying an error.
+     */
+    static int parseAddOrTrim(CommandContext ctx, Args a, Trim t, AddOptions add) {
+        boolean xadd = add != null;
+        boolean limitGiven = false;
+        int i = 2;
+        for (; i < a.count(); i++) {
+            int more = a.count() - 1 - i;
+            String opt = a.lower(i);
+            if (xadd && opt.equals("*")) {
+                break;
+            } else if ((opt.equals("maxlen") || opt.equals("minid")) && more > 0) {
+                if (t.present) {
+                    ctx.out().error("ERR syntax error, MAXLEN and MINID options at the same time are not compatible");
+                    return -1;
+                }
+                t.byId = opt.equals("minid");
+                t.approx = false;
+                String next = a.string(i + 1);
+                if (more >= 2 && next.equals("~")) {
+                    t.approx = true;
+                    i++;
+                } else if (more >= 2 && next.equals("=")) {
+                    i++;
+                }
+                if (t.byId) {
+                    try {
+                        t.minId = StreamIds.strict(a.string(i + 1));
+                    } catch (StreamIds.Bad b) {
+                        ctx.out().error(b.getMessage());
+                        return -1;
+                    }
+                } else {
+                    if (!a.isLong(i + 1)) {
+                        ctx.out().error(Errors.NOT_INTEGER);
+                        return -1;
+                    }
+                    t.maxLen = a.parseLong(i + 1);
+                    if (t.maxLen < 0) {
+                        ctx.out().error("ERR The MAXLEN argument must be >= 0.");
+                        return -1;
+                    }
+                }
+                i++;
+                t.present = true;
+            } else if (opt.equals("limit") && more > 0) {
+                if (!a.isLong(i + 1)) {
+                    ctx.out().error(Errors.NOT_INTEGER);
+                    return -1;
+                }
+                t.limit = a.parseLong(i + 1);
+                if (t.limit < 0) {
+                    ctx.out().error("ERR The LIMIT argument must be >= 0.");
+                    return -1;
+                }
+                limitGiven = true;
+                i++;
+            } else if (xadd && opt.equals("nomkstream")) {
+                add.noMkStream = true;
+            } else if (xadd) {
+                String idText = a.string(i); // not an option: the ID, or an error
+                try {
+                    if (idText.endsWith("-*")) {
+                        add.partial = true;
+                        add.explicit = StreamIds.strict(idText.substring(0, idText.length() - 2));
+                    } else {
+                        add.explicit = StreamIds.strict(idText); // "+" and "-" are not IDs to add
+                    }
+                } catch (StreamIds.Bad b) {
+                    ctx.out().error(b.getMessage());
+                    return -1;
+                }
+                add.idText = idText;
+                break;
+            } else {
+                ctx.out().error(Errors.SYNTAX);
+                return -1;
+            }
         }
-        if (i >= a.count()) {
-            ctx.out().error(Errors.SYNTAX);
+        if (limitGiven && t.limit != 0 && !t.present) {
+            ctx.out().error("ERR syntax error, LIMIT cannot be used without specifying a trimming strategy");
             return -1;
         }
-        if (t.byId) {
-            try {
-                t.minId = StreamIds.strict(a.string(i));
-            } catch (StreamIds.Bad b) {
-                ctx.out().error(b.getMessage());
-                return -1;
-            }
-        } else {
-            if (!a.isLong(i)) {
-                ctx.out().error(Errors.NOT_INTEGER);
-                return -1;
-            }
-            t.maxLen = a.parseLong(i);
-            if (t.maxLen < 0) {
-                ctx.out().error("ERR The MAXLEN argument must be >= 0.");
-                return -1;
-            }
+        if (!xadd && !t.present) {
+            ctx.out().error("ERR syntax error, XTRIM must be called with a trimming strategy");
+            return -1;
         }
-        i++;
-        if (i + 1 < a.count() && a.lower(i).equals("limit")) {
-            if (!a.isLong(i + 1)) {
-                ctx.out().error(Errors.NOT_INTEGER);
-                return -1;
-            }
-            t.limit = a.parseLong(i + 1);
-            if (t.limit < 0) {
-                ctx.out().error("ERR The LIMIT argument must be >= 0.");
-                return -1;
-            }
-            if (!t.approx && checkLimit) {
-                ctx.out().error(LIMIT_NEEDS_APPROX);
-                return -1;
-            }
-            i += 2;
+        if (limitGiven && !t.approx) {
+            ctx.out().error(LIMIT_NEEDS_APPROX);
+            return -1;
+        }
+        if (!limitGiven) {
+            t.limit = -1; // the default: 100 nodes' worth with ~ (see apply)
         }
         return i;
     }
@@ -156,54 +208,24 @@ public final class StreamCommands {
 
     private static void xadd(CommandContext ctx) {
         Args a = ctx.args();
-        boolean noMk = false;
         Trim trim = new Trim();
-        int i = 2;
-        while (i < a.count()) {
-            String o = a.lower(i);
-            if (o.equals("nomkstream")) {
-                noMk = true;
-                i++;
-            } else if ((o.equals("maxlen") || o.equals("minid")) && i + 1 < a.count()) {
-                if (trim.present) {
-                    ctx.out().error("ERR syntax error, MAXLEN and MINID options at the same time are not compatible");
-                    return;
-                }
-                i = parseTrim(ctx, a, i, trim);
-                if (i < 0) {
-                    return;
-                }
-            } else {
-                break;
-            }
-        }
-        int idArg = i;
-        int fields = a.count() - idArg - 1;
-        if (idArg >= a.count() || fields <= 0 || fields % 2 != 0) {
-            ctx.wrongArgs();
+        AddOptions add = new AddOptions();
+        int idArg = parseAddOrTrim(ctx, a, trim, add);
+        if (idArg < 0) {
             return;
         }
-        String idText = a.string(idArg);
-        Id explicit = null;
-        long partialMs = -1;
-        boolean partial = false;
-        if (!idText.equals("*")) {
-            try {
-                if (idText.endsWith("-*")) {
-                    partial = true;
-                    explicit = StreamIds.strict(idText.substring(0, idText.length() - 2));
-                    partialMs = explicit.ms();
-                } else {
-                    explicit = StreamIds.strict(idText); // "+" and "-" are not IDs to add
-                }
-            } catch (StreamIds.Bad b) {
-                ctx.out().error(b.getMessage());
-                return;
-            }
-            if (!partial && explicit.ms() == 0 && explicit.seq() == 0) {
-                ctx.out().error("ERR The ID specified in XADD must be greater than 0-0");
-                return;
-            }
+        boolean noMk = add.noMkStream;
+        int fields = a.count() - idArg - 1;
+        if (fields < 2 || fields % 2 != 0) {
+            ctx.wrongArgs(); // Redis: after the options and the ID
+            return;
+        }
+        Id explicit = add.explicit;
+        boolean partial = add.partial;
+        long partialMs = partial ? explicit.ms() : -1;
+        if (explicit != null && !partial && explicit.ms() == 0 && explicit.seq() == 0) {
+            ctx.out().error("ERR The ID specified in XADD must be greater than 0-0");
+            return;
         }
         long e = TypedKeys.write(ctx, 1, ValueType.STREAM);
         if (e == TypedKeys.WRONG) {
@@ -402,24 +424,8 @@ public final class StreamCommands {
 
     private static void xtrim(CommandContext ctx) {
         Args a = ctx.args();
-        String kind = a.lower(2);
-        if (!kind.equals("maxlen") && !kind.equals("minid")) {
-            ctx.out().error(Errors.SYNTAX);
-            return;
-        }
         Trim trim = new Trim();
-        int next = parseTrim(ctx, a, 2, trim, false);
-        if (next < 0) {
-            return;
-        }
-        if (next != a.count()) {
-            String o = a.lower(next);
-            ctx.out().error(o.equals("maxlen") || o.equals("minid")
-                    ? "ERR syntax error, MAXLEN and MINID options at the same time are not compatible" : Errors.SYNTAX);
-            return;
-        }
-        if (trim.limit >= 0 && !trim.approx) {
-            ctx.out().error(LIMIT_NEEDS_APPROX); // Redis: after every argument has been read
+        if (parseAddOrTrim(ctx, a, trim, null) < 0) {
             return;
         }
         long e = TypedKeys.write(ctx, 1, ValueType.STREAM);

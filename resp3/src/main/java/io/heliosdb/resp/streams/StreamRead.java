@@ -216,8 +216,17 @@ final class StreamRead {
     }
 
     private static String noGroup(Args a, Plan p, int keyArg) {
-        return "NOGROUP No such key '" + a.string(keyArg) + "' or consumer group '"
-                + new String(p.groupName, java.nio.charset.StandardCharsets.UTF_8) + "' in XREADGROUP with GROUP option";
+        return "NOGROUP No such key '" + cString(a.bytes(keyArg)) + "' or consumer group '" + cString(p.groupName)
+                + "' in XREADGROUP with GROUP option";
+    }
+
+    /** What C's %s prints of these bytes: up to the first NUL. */
+    private static String cString(byte[] b) {
+        int n = 0;
+        while (n < b.length && b[n] != 0) {
+            n++;
+        }
+        return new String(b, 0, n, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** One key's outcome: its reply (entries array), nothing to report, or an error for the whole call. */
