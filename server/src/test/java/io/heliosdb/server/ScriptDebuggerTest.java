@@ -151,6 +151,25 @@ class ScriptDebuggerTest {
         assertEquals(seen.get(0), seen.get(1));
     }
 
+    /** A script that runs past busy-reply-threshold without stopping stops by itself, as an infinite loop would. */
+    @Test
+    void aScriptRunningTooLongStopsInTheDebugger() throws Exception {
+        for (int port : new int[]{redis.port, helios.port()}) {
+            try (RawClient c = new RawClient(port)) {
+                assertEquals("+OK", c.call("CONFIG", "SET", "busy-reply-threshold", "200"));
+            }
+        }
+        try {
+            compare("SYNC", "local x = 1\nwhile true do end", List.of("0"), cmds("c", "p", "a"));
+        } finally {
+            for (int port : new int[]{redis.port, helios.port()}) {
+                try (RawClient c = new RawClient(port)) {
+                    c.call("CONFIG", "SET", "busy-reply-threshold", "5000");
+                }
+            }
+        }
+    }
+
     @Test
     void debugModeSettingsAnswerAsRedis() throws Exception {
         List<List<String>> seen = new ArrayList<>();
