@@ -295,10 +295,17 @@ public final class ConfigRegistry {
                 neg = s.charAt(i) == '-';
                 i++;
             }
-            java.math.BigInteger v = java.math.BigInteger.ZERO;
             int digits = i;
+            long v = 0;
+            boolean saturated = false;
             while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
-                v = v.multiply(java.math.BigInteger.TEN).add(java.math.BigInteger.valueOf(s.charAt(i) - '0'));
+                int d = s.charAt(i) - '0';
+                if (!saturated && v > (Long.MAX_VALUE - d) / 10) {
+                    saturated = true; // strtoll clamps (ERANGE, unchecked by Redis); the digits still have to be digits
+                }
+                if (!saturated) {
+                    v = v * 10 + d;
+                }
                 i++;
             }
             if (i != s.length()) {
@@ -307,8 +314,10 @@ public final class ConfigRegistry {
             if (i == digits) {
                 return 0L;
             }
-            v = neg ? v.negate() : v;
-            return v.max(java.math.BigInteger.valueOf(Long.MIN_VALUE)).min(java.math.BigInteger.valueOf(Long.MAX_VALUE)).longValue();
+            if (saturated) {
+                return neg ? Long.MIN_VALUE : Long.MAX_VALUE;
+            }
+            return neg ? -v : v;
         }
     }
 
