@@ -89,7 +89,7 @@ public final class Monitors {
     }
 
     /** Redis' sdscatrepr: quoted, with C escapes for quotes, backslashes and control bytes. */
-    static void quote(ByteArrayOutputStream b, byte[] s) {
+    public static void quote(ByteArrayOutputStream b, byte[] s) {
         b.write('"');
         for (byte x : s) {
             int c = x & 0xFF;

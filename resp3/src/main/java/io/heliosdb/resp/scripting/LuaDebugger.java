@@ -877,28 +877,11 @@ final class LuaDebugger {
         }
     }
 
-    /** Redis' sdscatrepr over bytes held as ISO-8859-1 chars. */
+    /** Redis' sdscatrepr (MONITOR's quoting), appended as ISO-8859-1 chars. */
     static void repr(StringBuilder b, byte[] s) {
-        b.append('"');
-        for (byte x : s) {
-            int c = x & 0xFF;
-            switch (c) {
-                case '\\', '"' -> b.append('\\').append((char) c);
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                case 7 -> b.append("\\a");
-                case '\b' -> b.append("\\b");
-                default -> {
-                    if (c >= 0x20 && c < 0x7F) {
-                        b.append((char) c);
-                    } else {
-                        b.append(String.format("\\x%02x", c));
-                    }
-                }
-            }
-        }
-        b.append('"');
+        ByteArrayOutputStream q = new ByteArrayOutputStream(s.length + 2);
+        io.heliosdb.resp.engine.Monitors.quote(q, s);
+        b.append(q.toString(StandardCharsets.ISO_8859_1));
     }
 
     private static byte[] bytes(LuaString s) {
