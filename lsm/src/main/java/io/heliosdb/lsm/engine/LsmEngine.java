@@ -782,7 +782,8 @@ public final class LsmEngine implements AutoCloseable {
         io.heliosdb.lsm.sstable.SSTableWriter w = new io.heliosdb.lsm.sstable.SSTableWriter(fs.open(p));
         long max = 0;
         MemTable m = f.table;
-        for (long n = m.first(); n != -1; n = m.next(n)) {
+        for (MemTable.Cursor c = m.cursor(); c.valid(); c.next()) {
+            long n = c.node();
             w.add(m.segment(n), m.keyOffset(n), m.keyLength(n), m.sequence(n), m.segment(n), m.valueOffset(n), m.valueLength(n));
             max = Math.max(max, m.sequence(n));
         }

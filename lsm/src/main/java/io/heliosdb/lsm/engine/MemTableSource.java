@@ -7,11 +7,13 @@ import java.lang.foreign.MemorySegment;
 /** The memtable's versions from a start key on. */
 final class MemTableSource implements VersionSource {
     private final MemTable table;
+    private final MemTable.Cursor cursor;
     private long node;
 
     MemTableSource(MemTable table, byte[] from) {
         this.table = table;
-        this.node = from == null ? table.first() : table.seek(MemorySegment.ofArray(from), 0, from.length);
+        this.cursor = from == null ? table.cursor() : table.seek(MemorySegment.ofArray(from), 0, from.length);
+        this.node = cursor.valid() ? cursor.node() : -1;
     }
 
     @Override
@@ -37,6 +39,7 @@ final class MemTableSource implements VersionSource {
 
     @Override
     public void next() {
-        node = table.next(node);
+        cursor.next();
+        node = cursor.valid() ? cursor.node() : -1;
     }
 }

@@ -2,6 +2,7 @@ package io.heliosdb.lsm.memtable;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.heliosdb.memory.ByteStrings;
@@ -69,23 +70,25 @@ class MemTableModelTest {
                         }
                     } else {
                         Version from = model.ceilingKey(new Version(k, Long.MAX_VALUE));
-                        long node = t.seek(seg(k), 0, k.length);
+                        MemTable.Cursor c = t.seek(seg(k), 0, k.length);
                         if (from == null) {
-                            assertEquals(-1, node);
+                            assertFalse(c.valid());
                         } else {
+                            long node = c.node();
                             assertArrayEquals(from.key, ByteStrings.toBytes(t.segment(node), t.keyOffset(node), t.keyLength(node)));
                             assertEquals(from.sequence, t.sequence(node));
                         }
                     }
                 }
                 // Full iteration visits every version in the model's order.
-                long node = t.first();
+                MemTable.Cursor c = t.cursor();
                 for (Version v : model.keySet()) {
+                    long node = c.node();
                     assertArrayEquals(v.key, ByteStrings.toBytes(t.segment(node), t.keyOffset(node), t.keyLength(node)));
                     assertEquals(v.sequence, t.sequence(node));
-                    node = t.next(node);
+                    c.next();
                 }
-                assertEquals(-1, node);
+                assertFalse(c.valid());
                 assertEquals(model.size(), t.entries());
             }
         }
@@ -96,7 +99,29 @@ class MemTableModelTest {
         try (MemTable t = new MemTable()) {
             byte[] k = {1};
             t.add(seg(k), 0, 1, 7, seg(new byte[]{2}), 0, 1);
-            assertThrows(IllegalArgumentException.class, () -> t.add(seg(k), 0, 1, 7, seg(new byte[]{3}), 0, 1));
+            t.add(seg(k), 0, 1, 7, seg(new byte[]{3}), 0, 1);
+            // Caught when the version is indexed, at the next point read.
+            assertThrows(IllegalArgumentException.class, () -> t.get(seg(k), 0, 1, Long.MAX_VALUE));
+        }
+    }
+
+    @Test
+    void versionsAddedOutOfSequenceOrderAreReadNewestFirst() {
+        try (MemTable t = new MemTable()) {
+            byte[] k = {9};
+            for (long seq : new long[]{5, 9, 2, 7}) {
+                t.add(seg(k), 0, 1, seq, seg(new byte[]{(byte) seq}), 0, 1);
+            }
+            assertEquals(9, t.sequence(t.get(seg(k), 0, 1, Long.MAX_VALUE)));
+            assertEquals(7, t.sequence(t.get(seg(k), 0, 1, 8)));
+            assertEquals(2, t.sequence(t.get(seg(k), 0, 1, 4)));
+            assertEquals(-1, t.get(seg(k), 0, 1, 1));
+            MemTable.Cursor c = t.cursor();
+            for (long seq : new long[]{9, 7, 5, 2}) {
+                assertEquals(seq, t.sequence(c.node()));
+                c.next();
+            }
+            assertFalse(c.valid());
         }
     }
 }

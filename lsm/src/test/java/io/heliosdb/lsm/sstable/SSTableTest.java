@@ -49,7 +49,8 @@ class SSTableTest {
 
     /** Flushes a memtable the way the engine will: every version, in order. */
     private static void flush(MemTable t, SSTableWriter w) throws Exception {
-        for (long n = t.first(); n != -1; n = t.next(n)) {
+        for (MemTable.Cursor c = t.cursor(); c.valid(); c.next()) {
+            long n = c.node();
             w.add(t.segment(n), t.keyOffset(n), t.keyLength(n), t.sequence(n), t.segment(n), t.valueOffset(n), t.valueLength(n));
         }
         w.finish();
