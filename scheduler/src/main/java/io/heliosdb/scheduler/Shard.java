@@ -61,17 +61,36 @@ public final class Shard {
 
     private final InternalErrors internalErrors;
 
-    Shard(int id, EventLoop loop, InternalErrors internalErrors) {
+    private final Resolutions resolutions;
+
+    Shard(int id, EventLoop loop, InternalErrors internalErrors, Resolutions resolutions) {
         this.id = id;
         this.loop = loop;
         this.internalErrors = internalErrors;
+        this.resolutions = resolutions;
     }
 
     private CommitGate gate;
+    private CommitParticipant participant;
 
     /** Installs the gate that holds this shard's outgoing messages until its changes are logged. */
     public void gate(CommitGate g) {
         gate = g;
+    }
+
+    /** Installs what makes this shard's part of a cross-shard write all or nothing (its storage). */
+    public void participant(CommitParticipant p) {
+        participant = p;
+    }
+
+    /** This shard's storage as a commit participant, or null when it keeps no log. Shard thread. */
+    CommitParticipant participant() {
+        return participant;
+    }
+
+    /** The cross-shard transactions of this shard's group still waiting for their commit record. */
+    public Resolutions resolutions() {
+        return resolutions;
     }
 
     /**

@@ -23,6 +23,7 @@ public final class ShardGroup implements AutoCloseable {
     private final Map<EventExecutor, Shard> byLoop = new IdentityHashMap<>();
     private final int[] shardOfSlot = new int[io.heliosdb.memory.Crc16.SLOTS];
     private final InternalErrors internalErrors = new InternalErrors();
+    private final Resolutions resolutions = new Resolutions();
 
     public ShardGroup(int shardCount, Transport transport, boolean pinThreads) {
         if (shardCount < 1 || shardCount > 1024) {
@@ -39,7 +40,7 @@ public final class ShardGroup implements AutoCloseable {
         this.shards = new Shard[shardCount];
         int i = 0;
         for (EventExecutor e : group) {
-            Shard s = new Shard(i, (EventLoop) e, internalErrors);
+            Shard s = new Shard(i, (EventLoop) e, internalErrors, resolutions);
             ((ShardEventLoop) e).shard = s;
             shards[i++] = s;
             byLoop.put(e, s);

@@ -19,6 +19,26 @@ import java.util.function.Function;
  */
 public final class ShardTransaction {
     private static final Object SEQUENCER = new Object();
+    /**
+     * Transaction ids, in lock order. They name commit records on disk, so they must not repeat
+     * after a restart: they start from the clock (2^20 per millisecond of headroom).
+     */
+    private static final java.util.concurrent.atomic.AtomicLong NEXT_ID =
+            new java.util.concurrent.atomic.AtomicLong(System.currentTimeMillis() << 20);
+
+    /** Root only: this transaction's id once it has asked for its locks (0: none yet, or never). */
+    private long id;
+    /** Root only: what its steps changed, shard by shard (added on the shards' threads). */
+    private final java.util.List<CommitParticipant.Part> parts =
+            java.util.Collections.synchronizedList(new java.util.ArrayList<>(0));
+    /**
+     * Root only: where each shard's changes before this transaction's lock grant end (see
+     * {@link CommitParticipant#boundary}); a step's result waits for those, not for later ones.
+     */
+    private final java.util.Map<Shard, Long> grantBoundaries = new java.util.concurrent.ConcurrentHashMap<>();
+    private enum CommitState { NONE, LOGGING, LOGGED }
+    private volatile CommitState commitState = CommitState.NONE; // written on the origin thread
+    private java.util.List<Runnable> afterLogged; // origin thread
 
     private final Shard origin;
     private final Shard[] shards;
@@ -90,9 +110,9 @@ public final class ShardTransaction {
         for (int i = 0; i < targets.length; i++) {
             Shard t = targets[i];
             if (t.inShardThread()) {
-                results[i] = t.applyStep(step, "a step");
+                results[i] = applyCapturing(t, step, "a step");
             } else if (outer != null && t.isHeldBy(outer)) {
-                results[i] = SyncStep.runOn(t, step);
+                results[i] = SyncStep.runOn(t, step, this);
             } else {
                 throw new NotHeldException(t);
             }
@@ -107,12 +127,15 @@ public final class ShardTransaction {
         private volatile boolean done;
         private Object result;
 
-        private SyncStep(Function<Shard, Object> step) {
+        private final ShardTransaction tx;
+
+        private SyncStep(Function<Shard, Object> step, ShardTransaction tx) {
             this.step = step;
+            this.tx = tx;
         }
 
-        static Object runOn(Shard shard, Function<Shard, Object> step) {
-            SyncStep s = new SyncStep(step);
+        static Object runOn(Shard shard, Function<Shard, Object> step, ShardTransaction tx) {
+            SyncStep s = new SyncStep(step, tx);
             shard.postControl(s);
             int spins = 0;
             while (!s.done) {
@@ -132,7 +155,7 @@ public final class ShardTransaction {
 
         @Override
         public void run(Shard shard) {
-            result = shard.applyStep(step, "a synchronous step");
+            result = tx.applyCapturing(shard, step, "a synchronous step");
             done = true; // publishes result
             java.util.concurrent.locks.LockSupport.unpark(waiter);
         }
@@ -196,6 +219,7 @@ public final class ShardTransaction {
         this.continuation = onLocked;
         this.pending = shards.length;
         synchronized (SEQUENCER) {
+            id = NEXT_ID.incrementAndGet();
             for (Shard s : shards) {
                 s.postControl(new Control(this, Kind.LOCK, null, -1, false, null));
             }
@@ -217,6 +241,7 @@ public final class ShardTransaction {
         this.continuation = onLocked;
         this.pending = shards.length;
         synchronized (SEQUENCER) {
+            id = NEXT_ID.incrementAndGet();
             for (Shard s : shards) {
                 s.postControl(new Control(this, Kind.LOCK_KEYS, null, -1, false, keys.get(s)));
             }
@@ -224,6 +249,10 @@ public final class ShardTransaction {
     }
 
     void granted(Shard shard) {
+        CommitParticipant p = shard.participant();
+        if (p != null && id != 0) {
+            grantBoundaries.put(shard, p.boundary()); // what this shard changed before the grant
+        }
         origin.postControl(new Control(this, Kind.ARRIVED, null, -1, false, null, shard));
     }
 
@@ -269,6 +298,7 @@ public final class ShardTransaction {
                 s.postControl(new Control(this, Kind.RELEASE, null, -1, false, null));
             }
         }
+        logIfDone();
     }
 
     /**
@@ -290,6 +320,7 @@ public final class ShardTransaction {
             results[index] = result;
         }
         if (--pending == 0) {
+            logIfDone(); // the last step handed back the last shard: nothing more can be added
             Runnable next = continuation;
             continuation = null;
             try {
@@ -319,6 +350,8 @@ public final class ShardTransaction {
                 s.postControl(new Control(this, Kind.RELEASE_IF_HELD, null, -1, false, null));
             }
             held.clear();
+            pending = 0; // late results are dropped: log what the steps handed back so far
+            logIfDone();
         }
         FailureHandler h = onFailure;
         if (h != null) {
@@ -326,6 +359,126 @@ public final class ShardTransaction {
                 h.failed(id);
             } catch (Throwable t) {
                 origin.internalErrors().report(origin + " answering a failed cross-shard command", t);
+            }
+        }
+    }
+
+    /** Runs a step on {@code shard} (its thread), keeping what it changed there for the commit record. */
+    private Object applyCapturing(Shard shard, Function<Shard, Object> step, String what) {
+        ShardTransaction root = root();
+        CommitParticipant p = root.id == 0 ? null : shard.participant();
+        if (p == null) {
+            return shard.applyStep(step, what);
+        }
+        p.stepStarted(root.id);
+        Object result = shard.applyStep(step, what);
+        CommitParticipant.Part part = p.stepEnded(root.id);
+        if (part != null) {
+            root.parts.add(part);
+            if (root.aborted) {
+                p.resolved(root.id); // a step that ran on after its coordinator failed: no record will come
+            }
+        }
+        return result;
+    }
+
+    /**
+     * Runs {@code then} once this transaction's commit record is in the log (at once when it wrote
+     * nothing, or is nested: the transaction around it logs). Origin thread.
+     */
+    public void whenLogged(Runnable then) {
+        ShardTransaction root = root();
+        if (root != this || synchronous || commitState == CommitState.LOGGED || parts.isEmpty()) {
+            then.run();
+            return;
+        }
+        if (afterLogged == null) {
+            afterLogged = new java.util.ArrayList<>(1);
+        }
+        afterLogged.add(then);
+        logIfDone();
+    }
+
+    /**
+     * Logs the commit record once no step can add to it: every step has reported and no shard is
+     * held. It waits for the transactions its parts depend on (those are resolved quickly: their
+     * steps are done). Origin thread.
+     */
+    private void logIfDone() {
+        if (outer != null || synchronous || commitState != CommitState.NONE || pending > 0 || !held.isEmpty()
+                || parts.isEmpty()) {
+            return;
+        }
+        commitState = CommitState.LOGGING;
+        java.util.Set<Long> deps = new java.util.HashSet<>();
+        synchronized (parts) {
+            for (CommitParticipant.Part p : parts) {
+                for (long d : p.dependsOn()) {
+                    if (d != id) {
+                        deps.add(d);
+                    }
+                }
+            }
+        }
+        Resolutions r = origin.resolutions();
+        java.util.concurrent.atomic.AtomicInteger left = new java.util.concurrent.atomic.AtomicInteger(deps.size() + 1);
+        Runnable oneDone = () -> {
+            if (left.decrementAndGet() == 0) {
+                origin.postControl(new LogCommit(this));
+            }
+        };
+        for (long d : deps) {
+            r.whenResolved(d, oneDone);
+        }
+        oneDone.run();
+    }
+
+    /** Writes the commit record on the origin, then lets each part be logged where it was made. */
+    private record LogCommit(ShardTransaction tx) implements ShardTask {
+        @Override
+        public boolean isControl() {
+            return true;
+        }
+
+        @Override
+        public void run(Shard shard) {
+            java.util.List<CommitParticipant.Part> ps;
+            synchronized (tx.parts) {
+                ps = java.util.List.copyOf(tx.parts);
+            }
+            shard.participant().logCommit(tx.id, ps, durable -> {
+                // Even when the log failed: what the shards hold back goes to their logs (which
+                // fail as well, refusing writes) rather than being held forever.
+                shard.resolutions().resolve(tx.id);
+                java.util.Set<Shard> told = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+                for (CommitParticipant.Part p : ps) {
+                    for (Shard s : tx.shards) {
+                        if (s.id() == p.shard() && told.add(s)) {
+                            s.postControl(new Resolved(tx.id));
+                        }
+                    }
+                }
+                tx.commitState = CommitState.LOGGED;
+                java.util.List<Runnable> waiting = tx.afterLogged;
+                tx.afterLogged = null;
+                if (waiting != null) {
+                    waiting.forEach(Runnable::run);
+                }
+            });
+        }
+    }
+
+    private record Resolved(long tx) implements ShardTask {
+        @Override
+        public boolean isControl() {
+            return true;
+        }
+
+        @Override
+        public void run(Shard shard) {
+            CommitParticipant p = shard.participant();
+            if (p != null) {
+                p.resolved(tx);
             }
         }
     }
@@ -363,14 +516,21 @@ public final class ShardTransaction {
                 case LOCK_KEYS -> shard.requestKeyLocks(tx, keys);
                 case STEP -> {
                     assert shard.isLockedBy(tx.root()) : "step on " + shard + " without its lock";
-                    Object result = shard.applyStep(step, "a cross-shard step"); // the lock must be released whatever happens
+                    Object result = tx.applyCapturing(shard, step, "a cross-shard step"); // the lock must be released whatever happens
                     if (release) {
                         shard.release(tx);
                     }
                     Object r = result;
-                    // The step's changes must be logged before its result can be acknowledged.
-                    shard.afterCommit(durable -> tx.origin.postControl(new Result(tx, index,
-                            durable ? r : StepFailure.notDurable())));
+                    CommitWaiter send = durable -> tx.origin.postControl(new Result(tx, index,
+                            durable ? r : StepFailure.notDurable()));
+                    Long boundary = tx.root().grantBoundaries.get(shard);
+                    if (boundary != null) {
+                        // What the result may reveal (the shard as the lock found it) must be logged
+                        // first; its own changes go into the transaction's commit record instead.
+                        shard.participant().afterBoundary(boundary, send);
+                    } else { // the step's changes must be logged before its result can be acknowledged
+                        shard.afterCommit(send);
+                    }
                 }
                 case RELEASE -> shard.release(tx);
                 case RELEASE_IF_HELD -> shard.releaseIfHeld(tx);

@@ -80,8 +80,18 @@ public final class WriteBatch {
         delete(MemorySegment.ofArray(key), 0, key.length);
     }
 
-    private long reserve(byte op, int keyLength, int valueLength, long payload) {
-        long need = OP_HEADER + payload;
+    /**
+     * Appends {@code ops} operations already in this class's layout (bytes a batch's
+     * {@link #segment()} held, kept elsewhere meanwhile, e.g. in a commit record).
+     */
+    public void appendRaw(MemorySegment src, long off, long len, int ops) {
+        ensure(len);
+        MemorySegment.copy(src, off, buffer, used, len);
+        used += len;
+        count += ops;
+    }
+
+    private void ensure(long need) {
         if (used + need > buffer.byteSize()) {
             Arena bigger = Arena.ofShared();
             MemorySegment b = bigger.allocate(Math.max(buffer.byteSize() * 2, used + need));
@@ -90,6 +100,11 @@ public final class WriteBatch {
             arena = bigger;
             buffer = b;
         }
+    }
+
+    private long reserve(byte op, int keyLength, int valueLength, long payload) {
+        long need = OP_HEADER + payload;
+        ensure(need);
         buffer.set(NativeMemory.BYTE, used, op);
         buffer.set(NativeMemory.INT, used + 1, keyLength);
         buffer.set(NativeMemory.INT, used + 5, valueLength);

@@ -345,7 +345,22 @@ public final class CrossShardCall {
             for (ShardTransaction t : transactions) {
                 t.releaseHeld(); // after a failed step a command may answer without releasing
             }
+            // The reply acknowledges the write only once its commit record is in the log.
+            afterLogged(0, () -> serveThenReply(reply));
+            return;
         }
+        serveThenReply(reply);
+    }
+
+    private void afterLogged(int i, Runnable then) {
+        if (i == transactions.size()) {
+            then.run();
+        } else {
+            transactions.get(i).whenLogged(() -> afterLogged(i + 1, then));
+        }
+    }
+
+    private void serveThenReply(Consumer<RespWriter> reply) {
         List<io.heliosdb.resp.blocking.ServeWait> w;
         synchronized (this) {
             w = serving;

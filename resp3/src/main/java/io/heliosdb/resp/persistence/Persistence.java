@@ -34,6 +34,7 @@ public final class Persistence implements AutoCloseable {
 
     private final ServerContext server;
     private final ShardStore[] stores;
+    private final CommitRecords records;
     private final Thread syncer;
     private volatile boolean closed;
 
@@ -52,6 +53,7 @@ public final class Persistence implements AutoCloseable {
     private Persistence(ServerContext server, int shards) {
         this.server = server;
         this.stores = new ShardStore[shards];
+        this.records = new CommitRecords(stores);
         this.syncer = new Thread(this::syncEverySecond, "heliosdb-fsync");
         this.syncer.setDaemon(true);
     }
@@ -77,29 +79,53 @@ public final class Persistence implements AutoCloseable {
         Persistence p = new Persistence(server, shards.size());
         long t0 = System.nanoTime();
         long now = server.clock().millis();
-        List<Future<String>> loads = new ArrayList<>();
+        // 1. Every shard's engine, each opened on its own shard thread (the engine's owner).
+        LsmEngine[] engines = new LsmEngine[shards.size()];
+        LsmEngine.Recovery[] recoveries = new LsmEngine.Recovery[shards.size()];
+        ShardStore[][] holders = new ShardStore[shards.size()][1];
+        List<Future<Void>> opens = new ArrayList<>();
         for (Shard s : shards) {
-            ShardState st = s.state();
-            ShardStore[] holder = new ShardStore[1];
+            ShardStore[] holder = holders[s.id()];
             LsmEngine.Options o = copy(base);
             o.filter = (k, v) -> holder[0] != null && holder[0].isDead(k, v, server.clock().millis());
             Path shardDir = dir.resolve("shard-" + s.id());
+            opens.add(s.loop().submit(() -> {
+                engines[s.id()] = LsmEngine.open(fs, shardDir, o, r -> recoveries[s.id()] = r);
+                return null;
+            }));
+        }
+        IOException openFailure = awaitAll(opens);
+        if (openFailure != null) {
+            for (LsmEngine e : engines) {
+                closeQuietly(e);
+            }
+            throw openFailure;
+        }
+        // 2. Cross-shard writes whose commit record is logged but whose part a shard's log lacks.
+        String redone = finishCommittedWrites(shards, engines);
+        List<Future<String>> loads = new ArrayList<>();
+        for (Shard s : shards) {
+            ShardState st = s.state();
+            ShardStore[] holder = holders[s.id()];
             loads.add(s.loop().submit(() -> {
-                LsmEngine.Recovery[] rec = new LsmEngine.Recovery[1];
-                LsmEngine engine = LsmEngine.open(fs, shardDir, o, r -> rec[0] = r);
-                ShardStore store = new ShardStore(s, st, p, engine);
+                LsmEngine engine = engines[s.id()];
+                LsmEngine.Recovery r0 = recoveries[s.id()];
+                ShardStore store = new ShardStore(s, st, p, engine, p.records);
                 store.memoryBudget(shareOf(maxmemory, shards.size())); // values beyond it load as disk-only
                 store.load(now);
                 holder[0] = store;
                 p.stores[s.id()] = store;
                 st.store(store);
-                var w = rec[0].wal();
-                return "shard " + s.id() + ": " + store.keysLoaded + " keys from " + rec[0].tables() + " tables and "
-                        + rec[0].walRecordsReplayed() + " log records"
+                var w = r0.wal();
+                return "shard " + s.id() + ": " + store.keysLoaded + " keys from " + r0.tables() + " tables and "
+                        + r0.walRecordsReplayed() + " log records"
                         + (w.truncatedAt() >= 0 ? "; torn log tail truncated at offset " + w.truncatedAt() + " of segment "
                         + w.truncatedSegment() + " (" + w.bytesDropped() + " bytes of an unacknowledged write)" : "")
-                        + (rec[0].orphansDeleted() > 0 ? "; " + rec[0].orphansDeleted() + " unfinished table(s) removed" : "");
+                        + (r0.orphansDeleted() > 0 ? "; " + r0.orphansDeleted() + " unfinished table(s) removed" : "");
             }));
+        }
+        if (!redone.isEmpty()) {
+            log.println("HeliosDB storage: " + redone);
         }
         IOException failure = null;
         for (Future<String> f : loads) {
@@ -116,6 +142,11 @@ public final class Persistence implements AutoCloseable {
             }
         }
         if (failure != null) {
+            for (int i = 0; i < engines.length; i++) {
+                if (p.stores[i] == null) {
+                    closeQuietly(engines[i]);
+                }
+            }
             p.closeOpened();
             throw failure;
         }
@@ -128,6 +159,116 @@ public final class Persistence implements AutoCloseable {
                 + " (appendfsync " + p.fsync().name().toLowerCase() + ")");
         p.syncer.start();
         return p;
+    }
+
+    /**
+     * Recovery of cross-shard writes (see {@link CommitRecords}): every commit record found in any
+     * shard's log is complete, so each shard writes the parts it lacks (no marker), oldest first;
+     * then the records are deleted. Each engine is used on its own shard's thread.
+     */
+    private static String finishCommittedWrites(List<Shard> shards, LsmEngine[] engines)
+            throws IOException {
+        java.util.TreeMap<Long, List<io.heliosdb.scheduler.CommitParticipant.Part>> committed = new java.util.TreeMap<>();
+        java.util.Map<Long, Integer> originOf = new java.util.HashMap<>();
+        List<Future<Void>> reads = new ArrayList<>();
+        for (Shard s : shards) {
+            reads.add(s.loop().submit(() -> {
+                for (byte[][] kv : engines[s.id()].scanPrefix(CommitRecords.recordPrefix(), Integer.MAX_VALUE)) {
+                    long tx = CommitRecords.txOf(kv[0]);
+                    synchronized (committed) {
+                        committed.put(tx, CommitRecords.decode(kv[1]));
+                        originOf.put(tx, s.id());
+                    }
+                }
+                return null;
+            }));
+        }
+        IOException failure = awaitAll(reads);
+        if (failure != null) {
+            throw failure;
+        }
+        if (committed.isEmpty()) {
+            return "";
+        }
+        long[] written = new long[shards.size()];
+        List<Future<Void>> redo = new ArrayList<>();
+        for (Shard s : shards) {
+            redo.add(s.loop().submit(() -> {
+                LsmEngine engine = engines[s.id()];
+                for (var e : committed.entrySet()) {
+                    if (engine.get(CommitRecords.markerKey(e.getKey())) != null) {
+                        continue; // this shard logged its part
+                    }
+                    io.heliosdb.lsm.engine.WriteBatch b = new io.heliosdb.lsm.engine.WriteBatch();
+                    for (var part : e.getValue()) {
+                        if (part.shard() == s.id()) {
+                            CommitRecords.appendChanges(part.changes(), b);
+                        }
+                    }
+                    if (b.count() > 0) {
+                        engine.write(b);
+                        written[s.id()]++;
+                    }
+                }
+                engine.commit(true);
+                return null;
+            }));
+        }
+        failure = awaitAll(redo);
+        if (failure != null) {
+            throw failure;
+        }
+        List<Future<Void>> deletes = new ArrayList<>();
+        for (Shard s : shards) { // only once every shard has its parts: a record deleted early would lose one
+            deletes.add(s.loop().submit(() -> {
+                io.heliosdb.lsm.engine.WriteBatch b = new io.heliosdb.lsm.engine.WriteBatch();
+                for (var e : originOf.entrySet()) {
+                    if (e.getValue() == s.id()) {
+                        b.delete(CommitRecords.recordKey(e.getKey()));
+                    }
+                }
+                if (b.count() > 0) {
+                    engines[s.id()].write(b);
+                    engines[s.id()].commit(true);
+                }
+                return null;
+            }));
+        }
+        failure = awaitAll(deletes);
+        if (failure != null) {
+            throw failure;
+        }
+        long parts = java.util.Arrays.stream(written).sum();
+        return committed.size() + " cross-shard write(s) found committed; " + parts
+                + " part(s) a shard's log lacked were written from their commit records";
+    }
+
+    private static <T> IOException awaitAll(List<Future<T>> futures) {
+        IOException failure = null;
+        for (Future<T> f : futures) {
+            try {
+                f.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                Throwable c = e.getCause();
+                if (failure == null) {
+                    failure = c instanceof IOException io ? io : new IOException(c.getMessage(), c);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new IOException("interrupted while loading");
+            }
+        }
+        return failure;
+    }
+
+    private static void closeQuietly(LsmEngine e) {
+        if (e != null) {
+            try {
+                e.close();
+            } catch (IOException ignored) {
+                // the failure being thrown says what went wrong
+            }
+        }
     }
 
     private static LsmEngine.Options copy(LsmEngine.Options b) {

@@ -8,6 +8,7 @@ import io.heliosdb.lsm.engine.WriteBatch;
 import io.heliosdb.memory.NativeMemory;
 import io.heliosdb.resp.engine.ShardState;
 import io.heliosdb.scheduler.CommitGate;
+import io.heliosdb.scheduler.CommitParticipant;
 import io.heliosdb.scheduler.CommitWaiter;
 import io.heliosdb.scheduler.Shard;
 import java.io.IOException;
@@ -28,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Owned by the shard's thread, except the fields INFO reads.
  */
-public final class ShardStore implements ChangeLog, CommitGate, OffHeapKeyspace.ColdValues {
+public final class ShardStore implements ChangeLog, CommitGate, CommitParticipant, OffHeapKeyspace.ColdValues {
     private static final byte[] META_KEY = metaKey();
     private static final byte[] VERSION_KEY = metaKey("cver");
     private static final byte[] DEAD_PREFIX = metaKey("dead");
@@ -50,7 +51,9 @@ public final class ShardStore implements ChangeLog, CommitGate, OffHeapKeyspace.
     private final ShardState state;
     private final Persistence persistence;
     private final LsmEngine engine;
-    private final WriteBatch batch = new WriteBatch();
+    private WriteBatch batch = new WriteBatch();
+    /** Batches written and cleared, for reuse (a held batch keeps its own until it is written). */
+    private final ArrayDeque<WriteBatch> spareBatches = new ArrayDeque<>();
     private final OffHeapKeyspace[] byTag;
     /** The space each keyspace (by tag) writes to. */
     private final int[] spaceOfTag;
@@ -65,7 +68,28 @@ public final class ShardStore implements ChangeLog, CommitGate, OffHeapKeyspace.
     private boolean metaDirty;
 
     private boolean commitScheduled;
-    private final ArrayDeque<CommitWaiter> waiters = new ArrayDeque<>();
+    /** Waiters for the changes not sealed into a batch yet. */
+    private java.util.List<CommitWaiter> waiters = new java.util.ArrayList<>();
+    /** Sealed batches not yet in the log, oldest first (held for a transaction, or behind one that is). */
+    private final ArrayDeque<Sealed> held = new ArrayDeque<>();
+    private long sealedBatches;
+    private long writtenBatches;
+
+    // Cross-shard transactions (see CommitParticipant).
+    /** Transactions with parts among the changes not sealed yet. */
+    private final java.util.Set<Long> partsInCurrent = new java.util.HashSet<>();
+    /** Transactions with parts held here whose commit record is not logged yet. */
+    private final java.util.Set<Long> unresolved = new java.util.HashSet<>();
+    /** Per transaction: sealed batches holding its parts that are not written yet. */
+    private final java.util.Map<Long, Integer> batchesOf = new java.util.HashMap<>();
+    /** Commit records of this shard (as origin) whose parts are all logged: deleted with the next batch. */
+    private final java.util.List<Long> recordsToDelete = new java.util.ArrayList<>();
+    private int stepFromCount;
+    private long stepFromBytes;
+    private long stepMetaChanges;
+    private long metaChanges;
+    private final WriteBatch partBatch = new WriteBatch();
+    private final CommitRecords records;
     private final Runnable commitTask = this::commit;
     private volatile IOException writeError;
 
@@ -86,7 +110,8 @@ public final class ShardStore implements ChangeLog, CommitGate, OffHeapKeyspace.
     volatile long commits;
     volatile long keysLoaded;
 
-    ShardStore(Shard shard, ShardState state, Persistence persistence, LsmEngine engine) {
+    ShardStore(Shard shard, ShardState state, Persistence persistence, LsmEngine engine, CommitRecords records) {
+        this.records = records;
         this.shard = shard;
         this.state = state;
         this.persistence = persistence;
@@ -133,7 +158,8 @@ public final class ShardStore implements ChangeLog, CommitGate, OffHeapKeyspace.
     boolean isDead(byte[] key, byte[] value, long now) {
         int space = StoredKey.space(key);
         if (space == StoredKey.META_SPACE) {
-            return false;
+            // A marker that a shard logged its part is needed only while the commit record lives.
+            return CommitRecords.isMarker(key) && !records.isLive(CommitRecords.txOf(key));
         }
         if (space == StoredKey.ELEMENT_SPACE) {
             return key.length >= StoredKey.PREFIX + 8
@@ -240,6 +266,7 @@ public final class ShardStore implements ChangeLog, CommitGate, OffHeapKeyspace.
             byTag[t].coldValues(this);
         }
         shard.gate(this);
+        shard.participant(this);
     }
 
     private static void account(StoredKey.Pending p) {
@@ -274,12 +301,14 @@ public final class ShardStore implements ChangeLog, CommitGate, OffHeapKeyspace.
         // FLUSHDB in O(1) on disk: the database continues in a fresh space; compaction drops the old one.
         spaceOfTag[keyspace.tag()] = nextSpace++;
         metaDirty = true;
+        metaChanges++;
         scheduleCommit();
     }
 
     /** SWAPDB swapped two databases' keyspace objects: the space map follows (persisted with the next commit). */
     public void databasesSwapped() {
         metaDirty = true;
+        metaChanges++;
         scheduleCommit();
     }
 
@@ -303,35 +332,349 @@ public final class ShardStore implements ChangeLog, CommitGate, OffHeapKeyspace.
 
     @Override
     public boolean isOpen() {
-        return !commitScheduled;
+        // Behind batches the log refused, replies go on as before the failure (writes are refused
+        // meanwhile, and the writers of the refused batches were told).
+        return !commitScheduled && (held.isEmpty() || held.peekLast().failed);
     }
 
     @Override
     public void await(CommitWaiter waiter) {
-        waiters.add(waiter);
+        if (commitScheduled || held.isEmpty()) {
+            waiters.add(waiter);
+        } else {
+            held.peekLast().waiters.add(waiter); // behind the newest held batch
+        }
     }
 
     // ---- commit --------------------------------------------------------------------------------
 
-    /** Writes everything changed since the last commit, syncs per appendfsync, then releases the gate. */
+    /**
+     * Seals everything changed since the last commit into a batch and logs every batch that may be
+     * logged: in order, none while a transaction with a part in it (or in one before it) has no
+     * commit record. Syncs per appendfsync, then releases what waited for the logged batches.
+     */
     void commit() {
         commitScheduled = false;
-        int before = dirtyCount + (metaDirty ? 1 : 0);
-        boolean ok = writeChanges();
-        if (ok && before > 0 && persistence.fsyncAlways()) {
+        seal();
+        writeReady();
+    }
+
+    /**
+     * A sealed batch: its bytes, who waits for it, and what to do once it is in the log. Pooled
+     * with its lists, so a shard that commits every turn allocates nothing in steady state.
+     */
+    private static final class Sealed {
+        long number;
+        WriteBatch batch;
+        java.util.List<CommitWaiter> waiters = new java.util.ArrayList<>();
+        final java.util.List<Long> txs = new java.util.ArrayList<>(0); // transactions with parts in it
+        int written; // keys, for INFO
+        final java.util.List<Long> retiredVersions = new java.util.ArrayList<>(0);
+        boolean meta;
+        final java.util.List<Long> deletedRecords = new java.util.ArrayList<>(0);
+        boolean failed; // the log refused it once (it is retried)
+    }
+
+    private final ArrayDeque<Sealed> spareSealed = new ArrayDeque<>();
+
+    private boolean hasChanges() {
+        return dirtyCount > 0 || metaDirty || !retired.isEmpty() || versionDirty || !recordsToDelete.isEmpty()
+                || !partsInCurrent.isEmpty();
+    }
+
+    /** Moves the changes noted so far into a sealed batch (nothing when there are none). */
+    private void seal() {
+        if (!hasChanges()) {
+            if (!waiters.isEmpty()) { // waiters of changes already sealed: behind the newest held batch
+                if (held.isEmpty()) {
+                    releaseAll(waiters, writeError == null);
+                } else {
+                    held.peekLast().waiters.addAll(waiters);
+                }
+                waiters.clear();
+            }
+            return;
+        }
+        batch.clear();
+        Sealed sealed = spareSealed.isEmpty() ? new Sealed() : spareSealed.poll();
+        sealed.written = buildBatch();
+        if (!partsInCurrent.isEmpty()) { // (guarded: an empty set's iterator is still an object)
+            for (long tx : partsInCurrent) {
+                sealed.txs.add(tx);
+                batch.put(CommitRecords.markerKey(tx), new byte[0]); // this shard's part of tx is in its log
+                batchesOf.merge(tx, 1, Integer::sum);
+            }
+            partsInCurrent.clear();
+        }
+        for (int i = 0; i < recordsToDelete.size(); i++) {
+            sealed.deletedRecords.add(recordsToDelete.get(i));
+            batch.delete(CommitRecords.recordKey(recordsToDelete.get(i)));
+        }
+        recordsToDelete.clear();
+        for (int i = 0; i < retired.size(); i++) {
+            sealed.retiredVersions.add(retired.get(i));
+        }
+        retired.clear();
+        sealed.number = ++sealedBatches;
+        sealed.batch = batch;
+        sealed.meta = metaDirty;
+        sealed.failed = false;
+        java.util.List<CommitWaiter> empty = sealed.waiters; // swapped, not allocated
+        sealed.waiters = waiters;
+        waiters = empty;
+        held.add(sealed);
+        WriteBatch next = spareBatches.poll();
+        batch = next != null ? next : new WriteBatch();
+        // The state is in the sealed bytes now: the keyspace's marks and the collections' journals start over.
+        for (io.heliosdb.index.collection.CollectionValue cv : journaled) {
+            cv.journal().clear();
+        }
+        journaled.clear();
+        versioned.clear();
+        versionDirty = false;
+        metaDirty = false;
+        dirtyUsed = 0;
+        dirtyCount = 0;
+    }
+
+    /** Logs the held batches that may be logged now, then releases their waiters. */
+    private void writeReady() {
+        java.util.List<Sealed> done = writtenNow;
+        done.clear();
+        boolean ok = true;
+        while (!held.isEmpty() && isResolved(held.peek().txs)) {
+            Sealed b = held.peek();
+            try {
+                if (b.batch.count() > 0) {
+                    engine.write(b.batch);
+                    engine.commit(false); // written (a kill -9 keeps it); synced per appendfsync below
+                }
+            } catch (IOException | RuntimeException e) {
+                failed(e);
+                ok = false;
+                break;
+            }
+            held.poll();
+            writtenBatches = b.number;
+            done.add(b);
+        }
+        if (!ok) { // nothing behind a batch that cannot be logged may be acknowledged
+            for (Sealed b : held) {
+                releaseAll(b.waiters, false);
+                b.waiters.clear();
+                b.failed = true;
+            }
+        }
+        if (done.isEmpty()) {
+            return;
+        }
+        boolean synced = true;
+        if (persistence.fsyncAlways()) {
             // appendfsync always: one fdatasync for every client of this shard in this turn, before
             // any of their replies leave (Redis does the same in beforeSleep). Measured here, syncing
             // on the loop beat handing the fsync to a thread and overlapping it with the next turn
             // (two thread hand-offs per group): 52-58K vs 44-46K SET/s at -c 50, 196-200K vs 180-185K at -P 16.
-            ok = syncNow();
+            synced = syncNow();
         }
-        int n = waiters.size();
-        for (int i = 0; i < n; i++) { // only those waiting now: a waiter may queue behind the next commit
-            waiters.poll().committed(ok);
+        for (int i = 0; i < done.size(); i++) {
+            afterWrite(done.get(i));
         }
-        if (ok && memoryBudget > 0) {
+        for (int i = 0; i < done.size(); i++) {
+            releaseAll(done.get(i).waiters, synced);
+            recycle(done.get(i));
+        }
+        done.clear();
+        if (ok && synced && memoryBudget > 0 && held.isEmpty() && !commitScheduled) {
             evictIfNeeded(); // every entry is clean right now
         }
+    }
+
+    private final java.util.List<Sealed> writtenNow = new java.util.ArrayList<>();
+
+    private void recycle(Sealed b) {
+        b.waiters.clear();
+        b.txs.clear();
+        b.retiredVersions.clear();
+        b.deletedRecords.clear();
+        b.batch = null;
+        spareSealed.add(b);
+    }
+
+    private boolean isResolved(java.util.List<Long> txs) {
+        for (int i = 0; i < txs.size(); i++) {
+            if (unresolved.contains(txs.get(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void releaseAll(java.util.List<CommitWaiter> ws, boolean durable) {
+        for (int i = 0; i < ws.size(); i++) {
+            ws.get(i).committed(durable);
+        }
+    }
+
+    /** Bookkeeping once a sealed batch is in the log. */
+    private void afterWrite(Sealed b) {
+        for (int i = 0; i < b.retiredVersions.size(); i++) {
+            deadVersions.add(b.retiredVersions.get(i)); // only now may compaction drop their elements
+        }
+        if (b.meta) {
+            publishLiveSpaces();
+        }
+        for (int i = 0; i < b.txs.size(); i++) {
+            long tx = b.txs.get(i);
+            if (batchesOf.merge(tx, -1, Integer::sum) == 0) {
+                batchesOf.remove(tx);
+                records.partLogged(tx); // the last of its parts here
+            }
+        }
+        for (int i = 0; i < b.deletedRecords.size(); i++) {
+            records.deleted(b.deletedRecords.get(i));
+        }
+        commits++;
+        changesSinceSave += b.written;
+        if (writeError != null) {
+            writeError = null;
+            persistence.storeRecovered(this);
+        }
+        b.batch.clear();
+        spareBatches.add(b.batch);
+    }
+
+    // ---- cross-shard transactions (CommitParticipant) -------------------------------------------
+
+    @Override
+    public long boundary() {
+        if (hasChanges()) {
+            seal();
+            writeReady();
+        }
+        return sealedBatches;
+    }
+
+    @Override
+    public void afterBoundary(long boundary, CommitWaiter waiter) {
+        if (boundary <= writtenBatches) {
+            waiter.committed(writeError == null);
+            return;
+        }
+        for (Sealed b : held) {
+            if (b.number == boundary) {
+                if (b.failed) {
+                    waiter.committed(true); // as the gate: behind a refused batch, replies go on
+                } else {
+                    b.waiters.add(waiter);
+                }
+                return;
+            }
+        }
+        throw new IllegalStateException("boundary " + boundary + " is neither written nor held on shard " + shard.id());
+    }
+
+    @Override
+    public void stepStarted(long tx) {
+        stepFromCount = dirtyCount;
+        stepFromBytes = dirtyUsed;
+        stepMetaChanges = metaChanges;
+    }
+
+    @Override
+    public Part stepEnded(long tx) {
+        boolean meta = metaChanges != stepMetaChanges;
+        if (dirtyCount == stepFromCount && !meta) {
+            return null;
+        }
+        partBatch.clear();
+        long p = stepFromCount <= dirtyCount ? stepFromBytes : 0; // (a SAVE inside the step sealed what came before)
+        while (p < dirtyUsed) {
+            int tag = dirty.get(NativeMemory.SHORT, p);
+            int len = dirty.get(NativeMemory.INT, p + 2);
+            long keyAt = p + 6;
+            p = keyAt + len;
+            writeWhole(partBatch, tag, keyAt, len);
+        }
+        if (meta) {
+            partBatch.put(META_KEY, meta());
+        }
+        byte[] changes = new byte[4 + (int) partBatch.bytes()];
+        MemorySegment c = MemorySegment.ofArray(changes);
+        c.set(NativeMemory.INT, 0, partBatch.count());
+        MemorySegment.copy(partBatch.segment(), 0, c, 4, partBatch.bytes());
+        long[] deps = unresolved.stream().filter(d -> d < tx).mapToLong(Long::longValue).toArray();
+        if (unresolved.add(tx)) {
+            shard.resolutions().opened(tx);
+        }
+        partsInCurrent.add(tx);
+        scheduleCommit();
+        return new Part(shard.id(), changes, deps);
+    }
+
+    /** A key's current state as one record, a collection in RDB form whatever its size. */
+    private void writeWhole(WriteBatch b, int tag, long keyAt, int len) {
+        OffHeapKeyspace ks = byTag[tag];
+        long e = ks.peek(dirty, keyAt, len);
+        if (e == Keyspace.NONE) {
+            long at = b.reserveDelete(StoredKey.PREFIX + len);
+            writeKey(b.segment(), at, spaceOfTag[tag], keyAt, len);
+            return;
+        }
+        if (ks.encoding(e) == io.heliosdb.index.ValueEncoding.ON_DISK) {
+            e = load(ks, e);
+        }
+        byte[] collection = ks.encoding(e) == io.heliosdb.index.ValueEncoding.OBJECT
+                ? io.heliosdb.resp.rdb.RdbValues.encode(ks.object(e)) : null;
+        long at = b.reservePut(StoredKey.PREFIX + len,
+                collection != null ? StoredKey.VALUE_HEADER + collection.length : StoredKey.valueLength(ks, e));
+        MemorySegment s = b.segment();
+        writeKey(s, at, spaceOfTag[tag], keyAt, len);
+        if (collection != null) {
+            StoredKey.writeCollection(ks, e, collection, s, at + StoredKey.PREFIX + len);
+        } else {
+            StoredKey.writeValue(ks, e, s, at + StoredKey.PREFIX + len);
+        }
+    }
+
+    @Override
+    public void logCommit(long tx, java.util.List<Part> parts, CommitWaiter done) {
+        java.util.Set<Integer> participants = new java.util.HashSet<>();
+        for (Part p : parts) {
+            participants.add(p.shard());
+        }
+        records.opened(tx, shard.id(), participants.size());
+        WriteBatch b = spareBatches.isEmpty() ? new WriteBatch() : spareBatches.poll();
+        b.clear();
+        b.put(CommitRecords.recordKey(tx), CommitRecords.encode(parts));
+        boolean ok;
+        try {
+            engine.write(b);
+            engine.commit(false);
+            ok = !persistence.fsyncAlways() || syncNow();
+        } catch (IOException | RuntimeException e) {
+            ok = false;
+            IOException io = e instanceof IOException x ? x : new IOException(e.toString(), e);
+            boolean first = writeError == null;
+            writeError = io;
+            persistence.storeFailed(this, io, first);
+            shard.loop().schedule(commitTask, 1, TimeUnit.SECONDS); // the next batch tells whether the log works again
+        }
+        b.clear();
+        spareBatches.add(b);
+        done.committed(ok);
+    }
+
+    @Override
+    public void resolved(long tx) {
+        if (unresolved.remove(tx)) {
+            writeReady();
+        }
+    }
+
+    /** Every participant logged its part of {@code tx}: its commit record goes with the next batch. Shard thread. */
+    void deleteRecord(long tx) {
+        recordsToDelete.add(tx);
+        scheduleCommit();
     }
 
     private boolean syncNow() {
@@ -489,11 +832,8 @@ public final class ShardStore implements ChangeLog, CommitGate, OffHeapKeyspace.
         }
     }
 
-    private boolean writeChanges() {
-        if (dirtyCount == 0 && !metaDirty) {
-            return writeError == null;
-        }
-        batch.clear();
+    /** Puts the final state of every key noted since the last seal into {@link #batch}; returns how many. */
+    private int buildBatch() {
         long p = 0;
         int written = 0;
         for (int i = 0; i < dirtyCount; i++) {
@@ -531,54 +871,18 @@ public final class ShardStore implements ChangeLog, CommitGate, OffHeapKeyspace.
                 written++;
             }
         }
-        boolean metaWritten = metaDirty;
         if (metaDirty) {
             batch.put(META_KEY, meta());
         }
-        int retiredNow = retired.size();
-        for (int i = 0; i < retiredNow; i++) {
-            batch.put(deadKey(retired.get(i)), new byte[0]);
+        for (long v : retired) {
+            batch.put(deadKey(v), new byte[0]);
         }
         if (versionDirty) {
             byte[] v = new byte[8];
             MemorySegment.ofArray(v).set(StoredKey.VERSION, 0, nextVersion);
             batch.put(VERSION_KEY, v);
         }
-        try {
-            engine.write(batch);
-            engine.commit(false); // written (a kill -9 keeps it); synced per appendfsync in commit()
-        } catch (IOException | RuntimeException e) {
-            for (io.heliosdb.index.collection.CollectionValue cv : versioned) {
-                cv.version(0); // its first version was not written: write it whole again on the retry
-            }
-            versioned.clear();
-            journaled.clear(); // journals stay: the retry writes them again
-            failed(e);
-            return false;
-        }
-        for (io.heliosdb.index.collection.CollectionValue cv : journaled) {
-            cv.journal().clear();
-        }
-        journaled.clear();
-        versioned.clear();
-        for (int i = 0; i < retiredNow; i++) {
-            deadVersions.add(retired.get(i));
-        }
-        retired.subList(0, retiredNow).clear();
-        versionDirty = false;
-        if (metaWritten) {
-            publishLiveSpaces();
-        }
-        metaDirty = false;
-        dirtyUsed = 0;
-        dirtyCount = 0;
-        commits++;
-        changesSinceSave += written;
-        if (writeError != null) {
-            writeError = null;
-            persistence.storeRecovered(this);
-        }
-        return true;
+        return written;
     }
 
     /**
@@ -640,18 +944,8 @@ public final class ShardStore implements ChangeLog, CommitGate, OffHeapKeyspace.
         return m;
     }
 
-    /** The write failed (disk full, ...): keep every change noted for the retry, refuse writes meanwhile. */
+    /** The write failed (disk full, ...): the batch stays held for the retry; writes are refused meanwhile. */
     private void failed(Exception e) {
-        long p = 0;
-        for (int i = 0; i < dirtyCount; i++) {
-            int tag = dirty.get(NativeMemory.SHORT, p);
-            int len = dirty.get(NativeMemory.INT, p + 2);
-            long e2 = byTag[tag].peek(dirty, p + 6, len);
-            if (e2 != Keyspace.NONE) {
-                byTag[tag].markDirty(e2);
-            }
-            p += 6 + len;
-        }
         IOException io = e instanceof IOException x ? x : new IOException(e.toString(), e);
         boolean first = writeError == null;
         writeError = io;
