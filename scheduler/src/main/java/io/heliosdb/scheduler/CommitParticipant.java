@@ -10,7 +10,8 @@ import java.util.List;
  *       {@link Part}; the shard logs none of it (nor anything written after it) until the
  *       transaction is resolved.</li>
  *   <li>When its last step is done, the transaction's origin logs one commit record holding every
- *       part ({@link #logCommit}), after those of the transactions its parts were derived from.</li>
+ *       part ({@link #logCommit}), after those of the transactions whose changes it may have read
+ *       ({@link #unresolved} at its lock grants).</li>
  *   <li>Then each shard may log its part ({@link #resolved}). Recovery writes the parts of a
  *       committed transaction that a shard's log does not hold; a transaction without a commit
  *       record left nothing in any log.</li>
@@ -24,6 +25,14 @@ public interface CommitParticipant {
      * commands, so waiting for them cannot wait for the transaction itself).
      */
     long boundary();
+
+    /**
+     * The transactions whose parts this shard holds now, not yet resolved. Asked at a lock grant:
+     * what the granted transaction reads here may carry their changes, so it commits after them.
+     * (Asked then and not later, so the waits point only to transactions that ran steps before,
+     * which cannot wait for this one: no cycle.)
+     */
+    long[] unresolved();
 
     /** Runs {@code waiter} once everything changed here before {@code boundary} is in the log. */
     void afterBoundary(long boundary, CommitWaiter waiter);
@@ -40,10 +49,6 @@ public interface CommitParticipant {
     /** {@code tx}'s commit record is in the log: what this shard held back for it may be logged. */
     void resolved(long tx);
 
-    /**
-     * One shard's changes by one transaction, in the storage's own form; {@code dependsOn}: the
-     * unresolved transactions whose changes this shard held when the part was taken (they must
-     * commit first: this part may carry what they wrote).
-     */
-    record Part(int shard, byte[] changes, long[] dependsOn) {}
+    /** One shard's changes by one transaction, in the storage's own form. */
+    record Part(int shard, byte[] changes) {}
 }

@@ -36,6 +36,8 @@ public final class ShardTransaction {
      * {@link CommitParticipant#boundary}); a step's result waits for those, not for later ones.
      */
     private final java.util.Map<Shard, Long> grantBoundaries = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Root only: unresolved transactions whose changes the shards held at its grants (it commits after them). */
+    private final java.util.Set<Long> readFrom = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private enum CommitState { NONE, LOGGING, LOGGED }
     private volatile CommitState commitState = CommitState.NONE; // written on the origin thread
     private java.util.List<Runnable> afterLogged; // origin thread
@@ -252,6 +254,9 @@ public final class ShardTransaction {
         CommitParticipant p = shard.participant();
         if (p != null && id != 0) {
             grantBoundaries.put(shard, p.boundary()); // what this shard changed before the grant
+            for (long t : p.unresolved()) {
+                readFrom.add(t);
+            }
         }
         origin.postControl(new Control(this, Kind.ARRIVED, null, -1, false, null, shard));
     }
@@ -401,8 +406,8 @@ public final class ShardTransaction {
 
     /**
      * Logs the commit record once no step can add to it: every step has reported and no shard is
-     * held. It waits for the transactions its parts depend on (those are resolved quickly: their
-     * steps are done). Origin thread.
+     * held. It waits for the transactions whose changes it may have read (those are resolved
+     * quickly: their steps are done). Origin thread.
      */
     private void logIfDone() {
         if (outer != null || synchronous || commitState != CommitState.NONE || pending > 0 || !held.isEmpty()
@@ -410,16 +415,8 @@ public final class ShardTransaction {
             return;
         }
         commitState = CommitState.LOGGING;
-        java.util.Set<Long> deps = new java.util.HashSet<>();
-        synchronized (parts) {
-            for (CommitParticipant.Part p : parts) {
-                for (long d : p.dependsOn()) {
-                    if (d != id) {
-                        deps.add(d);
-                    }
-                }
-            }
-        }
+        java.util.Set<Long> deps = new java.util.HashSet<>(readFrom);
+        deps.remove(id);
         Resolutions r = origin.resolutions();
         java.util.concurrent.atomic.AtomicInteger left = new java.util.concurrent.atomic.AtomicInteger(deps.size() + 1);
         Runnable oneDone = () -> {

@@ -94,8 +94,7 @@ final class CommitRecords {
         for (int i = 0; i < n; i++) {
             int shard = m.get(NativeMemory.INT, at);
             int len = m.get(NativeMemory.INT, at + 4);
-            parts.add(new CommitParticipant.Part(shard, java.util.Arrays.copyOfRange(value, (int) at + 8, (int) at + 8 + len),
-                    new long[0]));
+            parts.add(new CommitParticipant.Part(shard, java.util.Arrays.copyOfRange(value, (int) at + 8, (int) at + 8 + len)));
             at += 8 + len;
         }
         return parts;

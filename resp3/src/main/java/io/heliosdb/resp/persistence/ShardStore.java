@@ -437,8 +437,31 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
         dirtyCount = 0;
     }
 
-    /** Logs the held batches that may be logged now, then releases their waiters. */
+    private boolean writing;
+    private boolean writeAgain;
+
+    /**
+     * Logs the held batches that may be logged now, then releases their waiters. Not reentrant: a
+     * waiter may release a lock whose next owner seals a boundary here; that call only asks for
+     * another pass.
+     */
     private void writeReady() {
+        if (writing) {
+            writeAgain = true;
+            return;
+        }
+        writing = true;
+        try {
+            do {
+                writeAgain = false;
+                writeReadyOnce();
+            } while (writeAgain);
+        } finally {
+            writing = false;
+        }
+    }
+
+    private void writeReadyOnce() {
         java.util.List<Sealed> done = writtenNow;
         done.clear();
         boolean ok = true;
@@ -555,6 +578,16 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
     }
 
     @Override
+    public long[] unresolved() {
+        if (unresolved.isEmpty()) {
+            return NO_TRANSACTIONS;
+        }
+        return unresolved.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    private static final long[] NO_TRANSACTIONS = new long[0];
+
+    @Override
     public void afterBoundary(long boundary, CommitWaiter waiter) {
         if (boundary <= writtenBatches) {
             waiter.committed(writeError == null);
@@ -602,13 +635,12 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
         MemorySegment c = MemorySegment.ofArray(changes);
         c.set(NativeMemory.INT, 0, partBatch.count());
         MemorySegment.copy(partBatch.segment(), 0, c, 4, partBatch.bytes());
-        long[] deps = unresolved.stream().filter(d -> d < tx).mapToLong(Long::longValue).toArray();
         if (unresolved.add(tx)) {
             shard.resolutions().opened(tx);
         }
         partsInCurrent.add(tx);
         scheduleCommit();
-        return new Part(shard.id(), changes, deps);
+        return new Part(shard.id(), changes);
     }
 
     /** A key's current state as one record, a collection in RDB form whatever its size. */
