@@ -6,6 +6,8 @@ import io.heliosdb.index.collection.CollectionValue;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.command.CommandContext;
 import io.heliosdb.resp.command.Errors;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /**
  * Finding, creating and finishing collection keys the way every Redis collection command does:
@@ -96,7 +98,7 @@ public final class TypedKeys {
         if (s.isEmpty() || Character.isWhitespace(s.charAt(0)) || Character.isWhitespace(s.charAt(s.length() - 1))) {
             return Double.NaN;
         }
-        String l = s.toLowerCase(java.util.Locale.ROOT);
+        String l = s.toLowerCase(Locale.ROOT);
         switch (l) {
             case "inf", "+inf", "infinity", "+infinity" -> {
                 return Double.POSITIVE_INFINITY;
@@ -143,7 +145,7 @@ public final class TypedKeys {
         if (t.isEmpty()) {
             return s.isEmpty() ? 0 : Double.NaN; // only spaces: strtod converts nothing and stops at the start
         }
-        String l = t.toLowerCase(java.util.Locale.ROOT);
+        String l = t.toLowerCase(Locale.ROOT);
         String sign = l.startsWith("-") ? "-" : "";
         String body = l.startsWith("-") || l.startsWith("+") ? l.substring(1) : l;
         if (body.startsWith("0x") && body.length() > 2 && body.matches("0x([0-9a-f]+\\.?[0-9a-f]*|\\.[0-9a-f]+)(p[+-]?[0-9]+)?")) {
@@ -157,7 +159,7 @@ public final class TypedKeys {
         if (b.length == 0 || b.length > 20) {
             return null;
         }
-        String s = new String(b, java.nio.charset.StandardCharsets.US_ASCII);
+        String s = new String(b, StandardCharsets.US_ASCII);
         if (s.charAt(0) == '+' || (s.length() > 1 && s.charAt(0) == '0') || (s.startsWith("-0"))) {
             return null;
         }

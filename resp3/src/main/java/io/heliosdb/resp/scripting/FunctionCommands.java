@@ -15,7 +15,9 @@ import io.heliosdb.resp.engine.ClientSession;
 import io.heliosdb.resp.engine.ServerContext;
 import io.heliosdb.resp.engine.ShardState;
 import io.heliosdb.resp.keys.Help;
+import io.heliosdb.resp.rdb.RdbValues;
 import io.heliosdb.scheduler.ShardTransaction;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -180,7 +182,7 @@ public final class FunctionCommands {
     private static void save(FunctionRegistry reg) throws FunctionLoader.Failure {
         try {
             reg.save();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new FunctionLoader.Failure("ERR could not save the functions: " + e.getMessage());
         }
     }
@@ -203,7 +205,7 @@ public final class FunctionCommands {
     private static void flush(CommandContext ctx) {
         Args a = ctx.args();
         if (a.count() > 3) {
-            ctx.out().error(io.heliosdb.resp.command.Errors.subcommandSyntax(a));
+            ctx.out().error(Errors.subcommandSyntax(a));
             return;
         }
         if (a.count() == 3 && !a.lower(2).equals("sync") && !a.lower(2).equals("async")) {
@@ -284,13 +286,13 @@ public final class FunctionCommands {
         for (String c : ctx.server().functions().codes()) {
             codes.add(c.getBytes(StandardCharsets.UTF_8));
         }
-        ctx.out().bulk(io.heliosdb.resp.rdb.RdbValues.functionsPayload(codes));
+        ctx.out().bulk(RdbValues.functionsPayload(codes));
     }
 
     private static void restore(CommandContext ctx) {
         Args a = ctx.args();
         if (a.count() > 4) {
-            ctx.out().error(io.heliosdb.resp.command.Errors.subcommandSyntax(a));
+            ctx.out().error(Errors.subcommandSyntax(a));
             return;
         }
         String policy = a.count() > 3 ? a.lower(3) : "append";
@@ -298,7 +300,7 @@ public final class FunctionCommands {
             ctx.out().error("ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.");
             return;
         }
-        List<byte[]> codes = io.heliosdb.resp.rdb.RdbValues.functionCodes(a.bytes(2));
+        List<byte[]> codes = RdbValues.functionCodes(a.bytes(2));
         if (codes == null) {
             ctx.out().error("ERR DUMP payload version or checksum are wrong");
             return;
@@ -363,7 +365,7 @@ public final class FunctionCommands {
     }
 
     /** At start: the libraries saved in the data directory, loaded into a scratch VM for their metadata. */
-    public static void loadSaved(ServerContext server) throws java.io.IOException {
+    public static void loadSaved(ServerContext server) throws IOException {
         LuaVm vm = new LuaVm();
         for (byte[] c : server.functions().saved()) {
             String code = new String(c, StandardCharsets.UTF_8);
@@ -372,10 +374,10 @@ public final class FunctionCommands {
                 List<FunctionRegistry.Function> fns = FunctionLoader.load(vm, name, code, 0);
                 String err = server.functions().add(name, code, fns, true);
                 if (err != null) {
-                    throw new java.io.IOException(err);
+                    throw new IOException(err);
                 }
             } catch (FunctionLoader.Failure f) {
-                throw new java.io.IOException("saved function library does not load: " + f.getMessage());
+                throw new IOException("saved function library does not load: " + f.getMessage());
             }
         }
     }

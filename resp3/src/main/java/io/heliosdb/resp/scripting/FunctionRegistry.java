@@ -1,6 +1,8 @@
 package io.heliosdb.resp.scripting;
 
+import io.heliosdb.resp.rdb.RdbValues;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -118,10 +120,10 @@ public final class FunctionRegistry {
         for (String c : codes()) {
             codes.add(c.getBytes(StandardCharsets.UTF_8));
         }
-        byte[] payload = io.heliosdb.resp.rdb.RdbValues.functionsPayload(codes);
+        byte[] payload = RdbValues.functionsPayload(codes);
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            ch.write(java.nio.ByteBuffer.wrap(payload));
+            ch.write(ByteBuffer.wrap(payload));
             ch.force(true);
         }
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -132,7 +134,7 @@ public final class FunctionRegistry {
         if (file == null || !Files.exists(file)) {
             return List.of();
         }
-        List<byte[]> codes = io.heliosdb.resp.rdb.RdbValues.functionCodes(Files.readAllBytes(file));
+        List<byte[]> codes = RdbValues.functionCodes(Files.readAllBytes(file));
         if (codes == null) {
             throw new IOException(file + " is damaged (checksum)");
         }

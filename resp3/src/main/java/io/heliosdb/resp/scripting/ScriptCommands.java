@@ -1,8 +1,10 @@
 package io.heliosdb.resp.scripting;
 
+import io.heliosdb.resp.blocking.ServeInOrder;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.codec.RespWriter;
 import io.heliosdb.resp.command.CommandContext;
+import io.heliosdb.resp.command.CommandSpec;
 import io.heliosdb.resp.command.CommandTable;
 import io.heliosdb.resp.command.CrossShardCall;
 import io.heliosdb.resp.command.Errors;
@@ -17,6 +19,9 @@ import io.heliosdb.scheduler.Shard;
 import io.heliosdb.scheduler.ShardTransaction;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import java.util.ArrayDeque;
+import java.util.Locale;
+import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.luaj.vm2.LuaError;
@@ -35,7 +40,7 @@ public final class ScriptCommands {
             boolean bySha = name.startsWith("evalsha");
             t.register(name, Routing.KEYS, new Eval(bySha, name.endsWith("_ro")));
             t.across(name, (server, a) -> server.shards().size() > 1 && ScriptPlacement.mustHoldEveryShard(server, ScriptPlacement.evalKey(a, bySha)));
-            t.keys(name, new io.heliosdb.resp.command.CommandSpec.KeyFinder() {
+            t.keys(name, new CommandSpec.KeyFinder() {
                 @Override
                 public int first(Args a) {
                     return numKeys(a) >= 0 ? 3 : -1;
@@ -143,7 +148,7 @@ public final class ScriptCommands {
      * runs {@code body} on the connection's shard, and replies once every shard has logged what it
      * changed there.
      */
-    static void holdingEveryShard(CrossShardCall call, java.util.function.BiConsumer<ShardTransaction, RespWriter> body) {
+    static void holdingEveryShard(CrossShardCall call, BiConsumer<ShardTransaction, RespWriter> body) {
         Shard[] all = call.server().shards().all();
         ShardTransaction tx = call.transaction(all);
         call.serveBlockedAtEnd();
@@ -164,7 +169,7 @@ public final class ScriptCommands {
             if (call.inTransaction()) {
                 release.run(); // inside EXEC: EXEC serves blocked clients when it ends
             } else {
-                io.heliosdb.resp.blocking.ServeInOrder.serve(tx, all, release); // after the whole script, as Redis
+                ServeInOrder.serve(tx, all, release); // after the whole script, as Redis
             }
         });
     }
@@ -182,7 +187,7 @@ public final class ScriptCommands {
                             int db, ShardTransaction outer, RespWriter out) {
         boolean forked = session.luaDebug == ClientSession.LUA_DEBUG_FORKED;
         LuaDebugger d = new LuaDebugger(session, state.shard(), state.lua(), a.bytes(1), server.config().number("lua-time-limit"));
-        session.debuggerInput = new java.util.ArrayDeque<>();
+        session.debuggerInput = new ArrayDeque<>();
         System.err.println(forked ? "HeliosDB: Lua debugging session started (its changes are undone at its end)"
                 : "HeliosDB: synchronous Lua debugging session started");
         try {
@@ -214,7 +219,7 @@ public final class ScriptCommands {
         String sha;
         byte[] body;
         if (bySha) {
-            sha = a.string(1).toLowerCase(java.util.Locale.ROOT);
+            sha = a.string(1).toLowerCase(Locale.ROOT);
             body = registry.get(sha);
             if (body == null) {
                 out.error(NOSCRIPT);

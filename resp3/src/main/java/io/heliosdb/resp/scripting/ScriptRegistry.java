@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,7 +26,7 @@ public final class ScriptRegistry {
 
     /** The body of a script by its (lower or upper case) SHA1, or null. */
     public byte[] get(String sha) {
-        return bodies.get(sha.toLowerCase(java.util.Locale.ROOT));
+        return bodies.get(sha.toLowerCase(Locale.ROOT));
     }
 
     public boolean exists(String sha) {
