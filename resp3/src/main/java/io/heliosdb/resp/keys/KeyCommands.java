@@ -10,6 +10,7 @@ import io.heliosdb.index.collection.StreamValue;
 import io.heliosdb.index.collection.ZSetValue;
 import io.heliosdb.resp.command.CommandContext;
 import io.heliosdb.resp.command.CommandTable;
+import io.heliosdb.resp.command.Help;
 import io.heliosdb.resp.command.MultiShardCommand;
 import io.heliosdb.resp.command.Routing;
 
