@@ -1,4 +1,4 @@
-package io.heliosdb.resp.rdb;
+package io.heliosdb.resp.keys;
 
 import io.heliosdb.index.Keyspace;
 import io.heliosdb.index.ValueEncoding;
@@ -11,6 +11,7 @@ import io.heliosdb.resp.command.CommandContext;
 import io.heliosdb.resp.command.CommandTable;
 import io.heliosdb.resp.command.Errors;
 import io.heliosdb.resp.command.Routing;
+import io.heliosdb.resp.rdb.RdbValues;
 import io.heliosdb.resp.strings.StringValues;
 import java.lang.foreign.MemorySegment;
 

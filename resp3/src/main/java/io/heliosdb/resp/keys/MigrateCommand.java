@@ -6,7 +6,6 @@ import io.heliosdb.resp.codec.RespWriter;
 import io.heliosdb.resp.command.CrossShardCall;
 import io.heliosdb.resp.command.Errors;
 import io.heliosdb.resp.engine.ServerContext;
-import io.heliosdb.resp.rdb.DumpCommands;
 import io.heliosdb.resp.rdb.RdbValues;
 import io.heliosdb.scheduler.Shard;
 import io.heliosdb.scheduler.ShardTransaction;
@@ -99,7 +98,7 @@ final class MigrateCommand {
             call.finish(w -> w.simple("NOKEY"));
             return;
         }
-        MigrateSockets sockets = call.server().migrateSockets();
+        MigrateSockets sockets = MigrateSockets.of(call.server());
         Shard home = call.home();
         Runnable closeIdle = () -> home.loop().schedule(() -> sockets.closeIdle(call.server().clock().millis()),
                 MigrateSockets.IDLE_MILLIS + 100, TimeUnit.MILLISECONDS);

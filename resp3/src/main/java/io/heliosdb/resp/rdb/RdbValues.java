@@ -9,7 +9,7 @@ import io.heliosdb.index.collection.SetValue;
 import io.heliosdb.index.collection.StreamValue;
 import io.heliosdb.index.collection.ZSetValue;
 import io.heliosdb.index.collection.ZTree;
-import io.heliosdb.resp.collections.TypedKeys;
+import io.heliosdb.resp.codec.RedisDoubles;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -270,7 +270,7 @@ public final class RdbValues {
                     throw new BadFormat("odd listpack zset");
                 }
                 for (int i = 0; i < items.size(); i += 2) {
-                    double s = TypedKeys.parseDouble(new String(items.get(i + 1), StandardCharsets.US_ASCII));
+                    double s = RedisDoubles.parse(new String(items.get(i + 1), StandardCharsets.US_ASCII));
                     if (Double.isNaN(s)) {
                         throw new BadFormat("bad listpack score");
                     }
@@ -456,7 +456,7 @@ public final class RdbValues {
                 case 253 -> Double.NaN;
                 case 254 -> Double.POSITIVE_INFINITY;
                 case 255 -> Double.NEGATIVE_INFINITY;
-                default -> TypedKeys.parseDouble(new String(bytes(n), StandardCharsets.US_ASCII));
+                default -> RedisDoubles.parse(new String(bytes(n), StandardCharsets.US_ASCII));
             };
         }
     }

@@ -10,9 +10,9 @@ import io.heliosdb.index.collection.SetValue;
 import io.heliosdb.index.collection.ZSetValue;
 import io.heliosdb.index.collection.ZTree;
 import io.heliosdb.resp.codec.Args;
+import io.heliosdb.resp.codec.RedisDoubles;
 import io.heliosdb.resp.codec.RespWriter;
 import io.heliosdb.resp.collections.KeyGather;
-import io.heliosdb.resp.collections.TypedKeys;
 import io.heliosdb.resp.command.CommandContext;
 import io.heliosdb.resp.command.CommandTable;
 import io.heliosdb.resp.command.CrossShardCall;
@@ -292,7 +292,7 @@ public final class SortCommand implements MultiShardCommand {
                 return Double.NaN;
             }
         }
-        return TypedKeys.parseDouble(t);
+        return RedisDoubles.parse(t);
     }
 
     private static final Comparator<byte[]> BYTES = Arrays::compareUnsigned;
