@@ -3,7 +3,6 @@ package io.heliosdb.resp.engine;
 import io.heliosdb.memory.Crc16;
 import io.heliosdb.resp.acl.Acl;
 import io.heliosdb.resp.command.CommandTable;
-import io.heliosdb.resp.keys.MigrateSockets;
 import io.heliosdb.resp.notify.KeyspaceEvents;
 import io.heliosdb.resp.persistence.Persistence;
 import io.heliosdb.resp.pubsub.PubSub;
@@ -21,6 +20,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 /** What every connection and shard shares: runtime, command table, configuration, clients, logs. */
 public final class ServerContext {
@@ -33,7 +33,7 @@ public final class ServerContext {
     private final ConfigRegistry config;
     private final ClientRegistry clients = new ClientRegistry();
     private final Monitors monitors = new Monitors();
-    private final MigrateSockets migrateSockets = new MigrateSockets();
+    private final ConcurrentHashMap<Class<?>, Object> featureStates = new ConcurrentHashMap<>();
     private final SlowLog slowLog = new SlowLog();
     private final LatencyMonitor latency = new LatencyMonitor();
     private final Clock clock;
@@ -294,9 +294,12 @@ public final class ServerContext {
         return config;
     }
 
-    /** MIGRATE's cached connections to its targets. */
-    public MigrateSockets migrateSockets() {
-        return migrateSockets;
+    /**
+     * Server-wide state that a command family owns (MIGRATE's cached sockets), made on first use:
+     * the family asks for it here, so this class need not name every family that keeps some.
+     */
+    public <T> T featureState(Class<T> type, Supplier<T> create) {
+        return type.cast(featureStates.computeIfAbsent(type, t -> create.get()));
     }
 
     public Monitors monitors() {

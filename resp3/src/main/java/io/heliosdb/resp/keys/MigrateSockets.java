@@ -1,5 +1,6 @@
 package io.heliosdb.resp.keys;
 
+import io.heliosdb.resp.engine.ServerContext;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,6 +23,11 @@ public final class MigrateSockets {
     static final long IDLE_MILLIS = 10_000;
     /** Write deadlines of every MIGRATE: one daemon thread that only closes sockets. */
     static final ScheduledThreadPoolExecutor TIMERS = timers();
+
+    /** The server's cache, made on first use. */
+    public static MigrateSockets of(ServerContext server) {
+        return server.featureState(MigrateSockets.class, MigrateSockets::new);
+    }
 
     private static ScheduledThreadPoolExecutor timers() {
         var t = new ScheduledThreadPoolExecutor(1, r -> {
