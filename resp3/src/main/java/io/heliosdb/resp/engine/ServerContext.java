@@ -6,14 +6,11 @@ import io.heliosdb.resp.command.CommandTable;
 import io.heliosdb.resp.notify.KeyspaceEvents;
 import io.heliosdb.resp.persistence.Persistence;
 import io.heliosdb.resp.pubsub.PubSub;
-import io.heliosdb.resp.scripting.FunctionRegistry;
-import io.heliosdb.resp.scripting.ScriptRegistry;
 import io.heliosdb.scheduler.Shard;
 import io.heliosdb.scheduler.ShardGroup;
 import io.heliosdb.scheduler.ShardWatchdog;
 import io.heliosdb.time.Clock;
 import java.lang.foreign.MemorySegment;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
@@ -149,9 +146,6 @@ public final class ServerContext {
         this.shards = shards;
         this.pubsub = new PubSub(shards.size());
         this.acl = new Acl(table, () -> config.get("acl-pubsub-default").equalsIgnoreCase("allchannels"));
-        String dir = config.get("dir");
-        this.functions = new FunctionRegistry(dir == null || dir.isEmpty() ? null
-                : Path.of(dir, "functions.dump"));
         this.singleShard = shards.size() == 1 ? shards.shard(0) : null;
         this.table = table;
         this.config = config;
@@ -195,9 +189,6 @@ public final class ServerContext {
     }
 
     private final PubSub pubsub;
-    private final ScriptRegistry scripts = new ScriptRegistry();
-
-    private final FunctionRegistry functions;
     private final Acl acl;
 
     /** ACL users (the default user unrestricted until ACL SETUSER changes it). */
@@ -228,16 +219,6 @@ public final class ServerContext {
     /** Clients with CLIENT TRACKING ON BCAST (every shard checks their prefixes on each change while any exist). */
     public List<ClientSession> trackingBroadcast() {
         return trackingBroadcast;
-    }
-
-    /** Function libraries (FUNCTION LOAD), kept in functions.dump in the data directory. */
-    public FunctionRegistry functions() {
-        return functions;
-    }
-
-    /** Script bodies by SHA1 (EVAL, SCRIPT LOAD). */
-    public ScriptRegistry scripts() {
-        return scripts;
     }
 
     /** Channels and patterns of every client (server-wide). */
@@ -295,7 +276,7 @@ public final class ServerContext {
     }
 
     /**
-     * Server-wide state that a command family owns (MIGRATE's cached sockets), made on first use:
+     * Server-wide state that a command family owns (MIGRATE's cached sockets, script and function registries), made on first use:
      * the family asks for it here, so this class need not name every family that keeps some.
      */
     public <T> T featureState(Class<T> type, Supplier<T> create) {

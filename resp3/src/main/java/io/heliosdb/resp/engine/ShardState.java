@@ -11,7 +11,6 @@ import io.heliosdb.resp.command.CommandContext;
 import io.heliosdb.resp.command.CommandSpec;
 import io.heliosdb.resp.notify.KeyspaceEvents;
 import io.heliosdb.resp.persistence.ShardStore;
-import io.heliosdb.resp.scripting.LuaVm;
 import io.heliosdb.resp.tracking.Tracking;
 import io.heliosdb.resp.transactions.WatchedKeys;
 import io.heliosdb.scheduler.Shard;
@@ -19,7 +18,9 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashMap;
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
 
 /**
  * Everything one shard owns: its databases (SELECT 0..15), its allocator and its statistics.
@@ -39,10 +40,10 @@ public final class ShardState {
     private final CommandContext scriptContext;
     /** The context of commands this loop's clients send while a script here is busy (the script holds the other two). */
     private final CommandContext busyContext;
-    private LuaVm lua;
     /** A script on this shard past lua-time-limit (other clients get BUSY; SCRIPT KILL may stop it), or null. */
     public volatile BusyScript busyScript;
     private final SplittableRandom random = new SplittableRandom();
+    private final HashMap<Class<?>, Object> featureStates = new HashMap<>();
 
     // Statistics (written by the shard thread only).
     public final long[] commandCalls;
@@ -310,12 +311,12 @@ public final class ShardState {
         return scriptContext;
     }
 
-    /** This shard's Lua interpreter, created on first use. Shard thread only. */
-    public LuaVm lua() {
-        if (lua == null) {
-            lua = new LuaVm();
-        }
-        return lua;
+    /**
+     * State that a command family keeps per shard (the Lua interpreter), made on first use, so this
+     * class need not name the family. Shard thread only.
+     */
+    public <T> T featureState(Class<T> type, Supplier<T> create) {
+        return type.cast(featureStates.computeIfAbsent(type, t -> create.get()));
     }
 
     public SplittableRandom random() {

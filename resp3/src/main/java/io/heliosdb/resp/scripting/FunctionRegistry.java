@@ -1,5 +1,6 @@
 package io.heliosdb.resp.scripting;
 
+import io.heliosdb.resp.engine.ServerContext;
 import io.heliosdb.resp.rdb.RdbValues;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -39,6 +40,14 @@ public final class FunctionRegistry {
     private final Map<String, Function> functions = new LinkedHashMap<>();
     private long nextVersion = 1;
     private final Path file;
+
+    /** The server's libraries, kept in functions.dump in the data directory; made at start (loadSaved). */
+    public static FunctionRegistry of(ServerContext server) {
+        return server.featureState(FunctionRegistry.class, () -> {
+            String dir = server.config().get("dir");
+            return new FunctionRegistry(dir == null || dir.isEmpty() ? null : Path.of(dir, "functions.dump"));
+        });
+    }
 
     public FunctionRegistry(Path file) {
         this.file = file;

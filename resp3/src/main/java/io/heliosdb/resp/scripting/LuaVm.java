@@ -1,5 +1,6 @@
 package io.heliosdb.resp.scripting;
 
+import io.heliosdb.resp.engine.ShardState;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -34,6 +35,11 @@ import org.luaj.vm2.lib.jse.JseMathLib;
  * are cached by SHA1. Not thread-safe: each shard thread owns one.
  */
 public final class LuaVm {
+    /** The shard's interpreter, made on first use. Shard thread only. */
+    public static LuaVm of(ShardState shard) {
+        return shard.featureState(LuaVm.class, LuaVm::new);
+    }
+
     private static final LuaString KEYS = LuaString.valueOf("KEYS");
     private static final LuaString ARGV = LuaString.valueOf("ARGV");
 

@@ -130,7 +130,7 @@ public final class ScriptCommands {
             }
             String error = bySha && a.length(1) != 40 ? NOSCRIPT
                     : bySha && debugging(call.session()) ? DEBUG_EVALSHA : numKeysError(a); // Redis: a SHA of another length first
-            if (error == null && bySha && call.server().scripts().get(a.string(1)) == null) {
+            if (error == null && bySha && ScriptRegistry.of(call.server()).get(a.string(1)) == null) {
                 error = NOSCRIPT;
             }
             if (error != null) {
@@ -186,7 +186,7 @@ public final class ScriptCommands {
     static void runDebugged(ServerContext server, ShardState state, Args a, boolean readOnly, ClientSession session,
                             int db, ShardTransaction outer, RespWriter out) {
         boolean forked = session.luaDebug == ClientSession.LUA_DEBUG_FORKED;
-        LuaDebugger d = new LuaDebugger(session, state.shard(), state.lua(), a.bytes(1), server.config().number("lua-time-limit"));
+        LuaDebugger d = new LuaDebugger(session, state.shard(), LuaVm.of(state), a.bytes(1), server.config().number("lua-time-limit"));
         session.debuggerInput = new ArrayDeque<>();
         System.err.println(forked ? "HeliosDB: Lua debugging session started (its changes are undone at its end)"
                 : "HeliosDB: synchronous Lua debugging session started");
@@ -215,7 +215,7 @@ public final class ScriptCommands {
             out.error(error);
             return;
         }
-        ScriptRegistry registry = server.scripts();
+        ScriptRegistry registry = ScriptRegistry.of(server);
         String sha;
         byte[] body;
         if (bySha) {
@@ -236,7 +236,7 @@ public final class ScriptCommands {
             out.error("ERR " + e.getMessage());
             return;
         }
-        LuaVm vm = state.lua();
+        LuaVm vm = LuaVm.of(state);
         LuaFunction f;
         try {
             f = vm.function(sha, body, registry.epoch());
@@ -339,12 +339,12 @@ public final class ScriptCommands {
             return;
         }
         try {
-            ctx.shard().lua().function(sha, body, ctx.server().scripts().epoch());
+            LuaVm.of(ctx.shard()).function(sha, body, ScriptRegistry.of(ctx.server()).epoch());
         } catch (LuaVm.CompileError e) {
             ctx.out().error("ERR Error compiling script (new function): " + e.getMessage());
             return;
         }
-        ctx.server().scripts().add(body);
+        ScriptRegistry.of(ctx.server()).add(body);
         ctx.out().bulk(sha);
     }
 
@@ -352,7 +352,7 @@ public final class ScriptCommands {
         Args a = ctx.args();
         ctx.out().array(a.count() - 2);
         for (int i = 2; i < a.count(); i++) {
-            ctx.out().integer(ctx.server().scripts().exists(a.string(i)) ? 1 : 0);
+            ctx.out().integer(ScriptRegistry.of(ctx.server()).exists(a.string(i)) ? 1 : 0);
         }
     }
 
@@ -362,7 +362,7 @@ public final class ScriptCommands {
             ctx.out().error("ERR SCRIPT FLUSH only support SYNC|ASYNC option");
             return;
         }
-        ctx.server().scripts().flush();
+        ScriptRegistry.of(ctx.server()).flush();
         ctx.out().ok();
     }
 

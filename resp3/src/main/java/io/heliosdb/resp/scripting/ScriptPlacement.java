@@ -40,8 +40,8 @@ final class ScriptPlacement {
         if (a.count() < 2) {
             return null;
         }
-        FunctionRegistry.Function f = server.functions().function(a.string(1));
-        FunctionRegistry.Library lib = f == null ? null : server.functions().library(f.library());
+        FunctionRegistry.Function f = FunctionRegistry.of(server).function(a.string(1));
+        FunctionRegistry.Library lib = f == null ? null : FunctionRegistry.of(server).library(f.library());
         return lib == null ? null : functionKey(f.name(), lib.version());
     }
 

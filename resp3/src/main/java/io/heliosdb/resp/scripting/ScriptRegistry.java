@@ -1,5 +1,6 @@
 package io.heliosdb.resp.scripting;
 
+import io.heliosdb.resp.engine.ServerContext;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -15,6 +16,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * VMs to drop their compiled functions too.
  */
 public final class ScriptRegistry {
+    /** The server's script bodies by SHA1 (EVAL, SCRIPT LOAD). */
+    public static ScriptRegistry of(ServerContext server) {
+        return server.featureState(ScriptRegistry.class, ScriptRegistry::new);
+    }
+
     private final Map<String, byte[]> bodies = new ConcurrentHashMap<>();
     private final AtomicLong epoch = new AtomicLong();
 
