@@ -16,10 +16,12 @@ import io.heliosdb.scheduler.ShardGroup;
 import io.heliosdb.time.Clock;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
+import java.io.ByteArrayOutputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -102,8 +104,8 @@ public class DispatchBenchmark {
         return "field:" + String.format("%08d", i);
     }
 
-    private static MemorySegment encode(java.util.function.IntFunction<String[]> command, long[] offsets) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    private static MemorySegment encode(IntFunction<String[]> command, long[] offsets) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (int i = 0; i < KEYS; i++) {
             offsets[i] = out.size();
             String[] parts = command.apply(i);
@@ -153,7 +155,7 @@ public class DispatchBenchmark {
     }
 
     private static MemorySegment encodeAll(String cmd, byte[] value, long[] offsets) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (int i = 0; i < KEYS; i++) {
             offsets[i] = out.size();
             byte[] key = ("key:" + String.format("%012d", i)).getBytes(StandardCharsets.US_ASCII);

@@ -21,6 +21,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.CompressionType;
 import org.rocksdb.FlushOptions;
 import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
@@ -76,7 +77,7 @@ public class LsmVsRocksDbBenchmark {
             RocksDB.loadLibrary();
             rocksCache = new LRUCache(CACHE);
             rocksOptions = new Options().setCreateIfMissing(true).setWriteBufferSize(MEMTABLE)
-                    .setCompressionType(org.rocksdb.CompressionType.LZ4_COMPRESSION)
+                    .setCompressionType(CompressionType.LZ4_COMPRESSION)
                     .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(rocksCache));
             rocks = RocksDB.open(rocksOptions, dir.toString());
             rocksWrite = new WriteOptions().setSync(false).setDisableWAL(false);

@@ -1,6 +1,8 @@
 package io.heliosdb.memory;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -64,8 +66,8 @@ public final class ByteStrings {
         return Integer.compare(aLen, bLen);
     }
 
-    private static final java.lang.foreign.ValueLayout.OfLong LONG_BE =
-            java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfLong LONG_BE =
+            ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
     /** ASCII case-insensitive equality against a lower-case literal. */
     public static boolean equalsIgnoreCase(MemorySegment seg, long off, int len, byte[] lowerAscii) {

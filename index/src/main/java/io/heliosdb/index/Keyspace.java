@@ -1,6 +1,8 @@
 package io.heliosdb.index;
 
+import io.heliosdb.index.collection.CollectionValue;
 import java.lang.foreign.MemorySegment;
+import java.util.random.RandomGenerator;
 
 /**
  * One logical database (SELECT n) of one shard: the store every Redis command works on. Owned by
@@ -72,10 +74,10 @@ public interface Keyspace {
     boolean delete(MemorySegment key, long off, int len);
 
     /** Creates or replaces {@code key} with a collection value (encoding {@link ValueEncoding#OBJECT}). */
-    long putObject(MemorySegment key, long keyOff, int keyLen, byte type, io.heliosdb.index.collection.CollectionValue value, long expireAt);
+    long putObject(MemorySegment key, long keyOff, int keyLen, byte type, CollectionValue value, long expireAt);
 
     /** The collection of an OBJECT-encoded entry. */
-    io.heliosdb.index.collection.CollectionValue object(long entry);
+    CollectionValue object(long entry);
 
     /** Notes that the collection of this entry changed in place (persistence, memory accounting). */
     void objectChanged(long entry);
@@ -105,13 +107,13 @@ public interface Keyspace {
     long scan(long cursor, int count, EntryVisitor visitor);
 
     /** A random live entry, or NONE when empty. */
-    long randomEntry(java.util.random.RandomGenerator random);
+    long randomEntry(RandomGenerator random);
 
     /**
      * One round of active expiry: samples up to {@code samples} keys with a TTL and deletes the
      * expired ones. Returns how many were deleted.
      */
-    int expireSample(int samples, java.util.random.RandomGenerator random);
+    int expireSample(int samples, RandomGenerator random);
 
     interface EntryVisitor {
         void visit(Keyspace keyspace, long entry);

@@ -1,12 +1,15 @@
 package io.heliosdb.index;
 
+import io.heliosdb.index.collection.CollectionValue;
 import io.heliosdb.memory.ByteStrings;
 import io.heliosdb.memory.NativeMemory;
 import io.heliosdb.memory.SlabAllocator;
 import io.heliosdb.time.Clock;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
 
 import static io.heliosdb.index.EntryLayout.*;
@@ -53,7 +56,7 @@ public final class OffHeapKeyspace implements Keyspace {
     // ---- collection values ---------------------------------------------------------------------
 
     @Override
-    public long putObject(MemorySegment key, long keyOff, int keyLen, byte type, io.heliosdb.index.collection.CollectionValue value, long expireAt) {
+    public long putObject(MemorySegment key, long keyOff, int keyLen, byte type, CollectionValue value, long expireAt) {
         int slot = objects.add(value);
         long e = putUninitialized(key, keyOff, keyLen, type, ValueEncoding.OBJECT, 4, expireAt);
         seg(e).set(NativeMemory.INT, valueOffset(e), slot);
@@ -61,7 +64,7 @@ public final class OffHeapKeyspace implements Keyspace {
     }
 
     @Override
-    public io.heliosdb.index.collection.CollectionValue object(long e) {
+    public CollectionValue object(long e) {
         assert encoding(e) == ValueEncoding.OBJECT;
         return objects.get(seg(e).get(NativeMemory.INT, valueOffset(e)));
     }
@@ -112,7 +115,7 @@ public final class OffHeapKeyspace implements Keyspace {
     }
 
     /** Puts a collection read back from disk into its ON_DISK entry; returns the moved entry. Not a change. */
-    public long restoreObject(long e, io.heliosdb.index.collection.CollectionValue value) {
+    public long restoreObject(long e, CollectionValue value) {
         assert encoding(e) == ValueEncoding.ON_DISK && valueLength(e) == 8;
         int slot = objects.add(value);
         long moved = resizeValue(e, ValueEncoding.OBJECT, 4);
@@ -315,11 +318,11 @@ public final class OffHeapKeyspace implements Keyspace {
         }
 
         long head(long i) {
-            return buckets.getAtIndex(java.lang.foreign.ValueLayout.JAVA_LONG, i);
+            return buckets.getAtIndex(ValueLayout.JAVA_LONG, i);
         }
 
         void setHead(long i, long e) {
-            buckets.setAtIndex(java.lang.foreign.ValueLayout.JAVA_LONG, i, e);
+            buckets.setAtIndex(ValueLayout.JAVA_LONG, i, e);
         }
 
         long bytes() {
@@ -431,7 +434,7 @@ public final class OffHeapKeyspace implements Keyspace {
 
     private static final class ThreadLocalRandomHolder {
         static double next() {
-            return java.util.concurrent.ThreadLocalRandom.current().nextDouble();
+            return ThreadLocalRandom.current().nextDouble();
         }
     }
 

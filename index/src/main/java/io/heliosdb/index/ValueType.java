@@ -1,5 +1,7 @@
 package io.heliosdb.index;
 
+import java.util.Locale;
+
 /** Redis value types as stored in an entry's type byte; names are what TYPE replies. */
 public final class ValueType {
     public static final byte STRING = 0;
@@ -25,7 +27,7 @@ public final class ValueType {
 
     /** The type byte for a TYPE-style name, or -1. */
     public static byte byName(String name) {
-        return switch (name.toLowerCase(java.util.Locale.ROOT)) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
             case "string" -> STRING;
             case "list" -> LIST;
             case "set" -> SET;

@@ -1,11 +1,27 @@
 package io.heliosdb.resp;
 
+import io.heliosdb.resp.acl.AclCommands;
 import io.heliosdb.resp.command.CommandTable;
 import io.heliosdb.resp.connection.ConnectionCommands;
+import io.heliosdb.resp.geo.GeoCommands;
+import io.heliosdb.resp.hashes.HashCommands;
+import io.heliosdb.resp.hyperloglog.HyperLogLogCommands;
+import io.heliosdb.resp.keys.DumpCommands;
 import io.heliosdb.resp.keys.KeyCommands;
 import io.heliosdb.resp.latency.LatencyCommands;
+import io.heliosdb.resp.lists.ListCommands;
+import io.heliosdb.resp.pubsub.PubSubCommands;
+import io.heliosdb.resp.scripting.FunctionCommands;
+import io.heliosdb.resp.scripting.ScriptCommands;
+import io.heliosdb.resp.server.PersistenceCommands;
 import io.heliosdb.resp.server.ServerCommands;
+import io.heliosdb.resp.sets.SetCommands;
+import io.heliosdb.resp.sort.SortCommand;
+import io.heliosdb.resp.streams.StreamCommands;
 import io.heliosdb.resp.strings.StringCommands;
+import io.heliosdb.resp.tracking.TrackingCommands;
+import io.heliosdb.resp.transactions.TransactionCommands;
+import io.heliosdb.resp.zsets.ZSetCommands;
 
 /** Builds the command table with every family's handlers attached. */
 public final class RespCommands {
@@ -16,24 +32,24 @@ public final class RespCommands {
         ConnectionCommands.register(t);
         ServerCommands.register(t);
         LatencyCommands.register(t);
-        io.heliosdb.resp.server.PersistenceCommands.register(t);
+        PersistenceCommands.register(t);
         StringCommands.register(t);
         KeyCommands.register(t);
-        io.heliosdb.resp.hashes.HashCommands.register(t);
-        io.heliosdb.resp.lists.ListCommands.register(t);
-        io.heliosdb.resp.sets.SetCommands.register(t);
-        io.heliosdb.resp.zsets.ZSetCommands.register(t);
-        io.heliosdb.resp.rdb.DumpCommands.register(t);
-        io.heliosdb.resp.sort.SortCommand.register(t);
-        io.heliosdb.resp.hyperloglog.HyperLogLogCommands.register(t);
-        io.heliosdb.resp.geo.GeoCommands.register(t);
-        io.heliosdb.resp.transactions.TransactionCommands.register(t);
-        io.heliosdb.resp.pubsub.PubSubCommands.register(t);
-        io.heliosdb.resp.scripting.ScriptCommands.register(t);
-        io.heliosdb.resp.scripting.FunctionCommands.register(t);
-        io.heliosdb.resp.tracking.TrackingCommands.register(t);
-        io.heliosdb.resp.acl.AclCommands.register(t);
-        io.heliosdb.resp.streams.StreamCommands.register(t);
+        HashCommands.register(t);
+        ListCommands.register(t);
+        SetCommands.register(t);
+        ZSetCommands.register(t);
+        DumpCommands.register(t);
+        SortCommand.register(t);
+        HyperLogLogCommands.register(t);
+        GeoCommands.register(t);
+        TransactionCommands.register(t);
+        PubSubCommands.register(t);
+        ScriptCommands.register(t);
+        FunctionCommands.register(t);
+        TrackingCommands.register(t);
+        AclCommands.register(t);
+        StreamCommands.register(t);
         return t;
     }
 }

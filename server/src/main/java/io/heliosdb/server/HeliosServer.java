@@ -1,20 +1,29 @@
 package io.heliosdb.server;
 
+import io.heliosdb.lsm.engine.LsmEngine;
+import io.heliosdb.lsm.io.FileSystem;
 import io.heliosdb.platform.Transport;
 import io.heliosdb.resp.RespCommands;
+import io.heliosdb.resp.acl.AclFile;
 import io.heliosdb.resp.engine.ConfigRegistry;
 import io.heliosdb.resp.engine.RespConnection;
 import io.heliosdb.resp.engine.ServerContext;
 import io.heliosdb.resp.engine.ShardState;
+import io.heliosdb.resp.persistence.Persistence;
+import io.heliosdb.resp.scripting.FunctionCommands;
 import io.heliosdb.scheduler.Shard;
 import io.heliosdb.scheduler.ShardGroup;
+import io.heliosdb.scheduler.ShardWatchdog;
 import io.heliosdb.time.Clock;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,18 +42,18 @@ public final class HeliosServer implements AutoCloseable {
      * Accepts connections on its own thread: a shard busy with a long script (or anything else)
      * must not keep new clients from connecting to the others.
      */
-    private final io.netty.channel.MultiThreadIoEventLoopGroup acceptor;
+    private final MultiThreadIoEventLoopGroup acceptor;
     private final List<ScheduledFuture<?>> timers = new ArrayList<>();
     private boolean closed;
 
-    private io.heliosdb.scheduler.ShardWatchdog watchdog;
+    private ShardWatchdog watchdog;
 
     public HeliosServer(ConfigRegistry config) throws InterruptedException {
-        this(config, io.heliosdb.lsm.io.FileSystem.REAL);
+        this(config, FileSystem.REAL);
     }
 
     /** A server whose storage uses {@code fs} (tests put a fault-injecting file system here). */
-    public HeliosServer(ConfigRegistry config, io.heliosdb.lsm.io.FileSystem fs) throws InterruptedException {
+    public HeliosServer(ConfigRegistry config, FileSystem fs) throws InterruptedException {
         this.config = config;
         Transport transport = Transport.choose(config.get("transport"));
         int shardCount = (int) config.number("shards");
@@ -57,15 +66,15 @@ public final class HeliosServer implements AutoCloseable {
             throw new IllegalStateException("cannot create data directory " + config.get("dir") + ": " + e.getMessage(), e);
         }
         if (config.bool("appendonly")) {
-            io.heliosdb.lsm.engine.LsmEngine.Options o = new io.heliosdb.lsm.engine.LsmEngine.Options().background(true);
+            LsmEngine.Options o = new LsmEngine.Options().background(true);
             o.memtableBytes = config.number("lsm-memtable-size");
             o.cacheBytes = config.number("lsm-block-cache-size");
             o.compactionBytesPerSecond = config.number("lsm-compaction-rate");
             o.walPreallocateBytes = config.number("lsm-wal-preallocate");
             try {
-                context.persistence(io.heliosdb.resp.persistence.Persistence.open(context, Path.of(config.get("dir")), o, fs, System.out));
+                context.persistence(Persistence.open(context, Path.of(config.get("dir")), o, fs, System.out));
                 context.persistence().applyMaxmemory(config.number("maxmemory"));
-            } catch (java.io.IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException e) {
                 shards.close();
                 throw new IllegalStateException("cannot open the data in " + config.get("dir") + ": " + e.getMessage(), e);
             }
@@ -73,23 +82,23 @@ public final class HeliosServer implements AutoCloseable {
         context.evictionSettings(config.get("maxmemory-policy"), (int) config.number("maxmemory-samples"));
         String aclfile = config.get("aclfile");
         if (aclfile != null && !aclfile.isEmpty()) {
-            String err = io.heliosdb.resp.acl.AclFile.load(context, java.nio.file.Path.of(aclfile), true);
+            String err = AclFile.load(context, Path.of(aclfile), true);
             if (err != null) {
                 shards.close();
                 throw new IllegalStateException("cannot load the aclfile " + aclfile + ": " + err);
             }
         }
         try {
-            io.heliosdb.resp.scripting.FunctionCommands.loadSaved(context); // function libraries survive restarts
-        } catch (java.io.IOException | RuntimeException e) {
+            FunctionCommands.loadSaved(context); // function libraries survive restarts
+        } catch (IOException | RuntimeException e) {
             shards.close();
             throw new IllegalStateException("cannot load the saved functions in " + config.get("dir") + ": " + e.getMessage(), e);
         }
         if (!config.bool("appendonly")) {
             context.applyInMemoryMaxmemory(config.number("maxmemory")); // without persistence, maxmemory evicts keys
         }
-        this.acceptor = new io.netty.channel.MultiThreadIoEventLoopGroup(1,
-                new io.netty.util.concurrent.DefaultThreadFactory("helios-accept", true), transport.ioHandlerFactory());
+        this.acceptor = new MultiThreadIoEventLoopGroup(1,
+                new DefaultThreadFactory("helios-accept", true), transport.ioHandlerFactory());
         ServerBootstrap b = new ServerBootstrap()
                 .group(acceptor, shards.eventLoopGroup())
                 .channel(transport.serverChannelClass())
@@ -115,7 +124,7 @@ public final class HeliosServer implements AutoCloseable {
             if (context.persistence() != null) {
                 context.persistence().close();
             }
-            acceptor.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
+            acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             shards.close();
             throw e;
         }
@@ -124,7 +133,7 @@ public final class HeliosServer implements AutoCloseable {
         startTimers();
         ConfigRegistry.Param ours = config.param("shard-watchdog-threshold");
         ConfigRegistry.Param redis = config.param("watchdog-period");
-        this.watchdog = new io.heliosdb.scheduler.ShardWatchdog(shards, () -> {
+        this.watchdog = new ShardWatchdog(shards, () -> {
             long a = ours.number(), r = redis.number(); // Redis' watchdog-period, when set, also applies
             return a <= 0 ? r : r <= 0 ? a : Math.min(a, r);
         });
@@ -216,7 +225,7 @@ public final class HeliosServer implements AutoCloseable {
         expiryTimers.forEach(t -> t.cancel(false));
         watchdog.close();
         listener.close().syncUninterruptibly();
-        acceptor.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
+        acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         if (context.persistence() != null) {
             context.persistence().close(); // every shard commits and syncs its last changes
         }

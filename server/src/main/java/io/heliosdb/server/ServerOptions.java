@@ -1,6 +1,7 @@
 package io.heliosdb.server;
 
 import io.heliosdb.resp.engine.ConfigRegistry;
+import io.heliosdb.resp.engine.ServerContext;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,7 +82,7 @@ public final class ServerOptions {
             }
             String err = config.setAtStartup(name, value);
             if (err != null) {
-                throw new UsageException("*** FATAL CONFIG FILE ERROR (HeliosDB " + io.heliosdb.resp.engine.ServerContext.HELIOS_VERSION
+                throw new UsageException("*** FATAL CONFIG FILE ERROR (HeliosDB " + ServerContext.HELIOS_VERSION
                         + ") ***\nReading the configuration file, at line " + n + "\n>>> '" + line + "'\n" + err);
             }
         }

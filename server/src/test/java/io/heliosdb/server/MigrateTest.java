@@ -3,6 +3,7 @@ package io.heliosdb.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.heliosdb.resp.keys.MigrateSockets;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ServerSocket;
@@ -190,7 +191,7 @@ class MigrateTest {
     void connectionsAreCachedAndClosedWhenIdle() throws Exception {
         try (RawClient t = new RawClient(target.port); RawClient h = new RawClient(helios.port())) {
             String port = Integer.toString(target.port);
-            var sockets = helios.server.context().migrateSockets();
+            var sockets = MigrateSockets.of(helios.server.context());
             sockets.closeIdle(Long.MAX_VALUE);
             long before = stat(t, "total_connections_received");
             for (int i = 0; i < 3; i++) {

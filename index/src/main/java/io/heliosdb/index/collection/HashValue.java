@@ -1,9 +1,12 @@
 package io.heliosdb.index.collection;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.AbstractMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.function.BiConsumer;
 
 /**
  * A Redis hash over a {@link PackedDict} (no Java object per field). While {@link #compact} (Redis'
@@ -28,7 +31,7 @@ public final class HashValue extends Versioned {
     }
 
     /** The entry of a field given in a request's segment (no copy), or -1. */
-    public int find(java.lang.foreign.MemorySegment seg, long off, int len) {
+    public int find(MemorySegment seg, long off, int len) {
         return dict.find(seg, off, len, PackedDict.hash(seg, off, len));
     }
 
@@ -36,12 +39,12 @@ public final class HashValue extends Versioned {
      * Sets a field from a request's segment (field and value there): copies only into the record,
      * plus the journal's copies when persisted element by element. True when the field was new.
      */
-    public boolean put(java.lang.foreign.MemorySegment seg, long fieldOff, int fieldLen, long valueOff, int valueLen) {
+    public boolean put(MemorySegment seg, long fieldOff, int fieldLen, long valueOff, int valueLen) {
         int h = PackedDict.hash(seg, fieldOff, fieldLen);
         int e = dict.find(seg, fieldOff, fieldLen, h);
         if (journal() != null) {
-            journal(seg.asSlice(fieldOff, fieldLen).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE),
-                    seg.asSlice(valueOff, valueLen).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
+            journal(seg.asSlice(fieldOff, fieldLen).toArray(ValueLayout.JAVA_BYTE),
+                    seg.asSlice(valueOff, valueLen).toArray(ValueLayout.JAVA_BYTE));
         }
         if (e < 0) {
             dict.insert(seg, fieldOff, fieldLen, h, valueOff, valueLen);
@@ -132,7 +135,7 @@ public final class HashValue extends Versioned {
     }
 
     @Override
-    public void forEachElement(java.util.function.BiConsumer<byte[], byte[]> element) {
+    public void forEachElement(BiConsumer<byte[], byte[]> element) {
         for (int i = 0; i < dict.size(); i++) {
             element.accept(dict.key(i), dict.value(i));
         }

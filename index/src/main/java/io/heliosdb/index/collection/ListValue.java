@@ -2,6 +2,8 @@ package io.heliosdb.index.collection;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.function.BiConsumer;
 
 /**
  * A Redis list as Redis 7 keeps it: a sequence of chunks (its quicklist of listpack nodes), each
@@ -106,8 +108,8 @@ public final class ListValue extends Versioned {
     private int cursorChunk;
     private int cursorStart;
     /** Chunks changed since the last commit (only tracked while stored element by element). */
-    private java.util.LinkedHashSet<Chunk> dirty;
-    private java.util.ArrayList<Long> dropped;
+    private LinkedHashSet<Chunk> dirty;
+    private ArrayList<Long> dropped;
 
     @Override
     public int size() {
@@ -165,7 +167,7 @@ public final class ListValue extends Versioned {
     private void touched(Chunk c) {
         if (super.journal() != null) {
             if (dirty == null) {
-                dirty = new java.util.LinkedHashSet<>();
+                dirty = new LinkedHashSet<>();
             }
             dirty.add(c);
         }
@@ -179,7 +181,7 @@ public final class ListValue extends Versioned {
                 dirty.remove(c);
             }
             if (dropped == null) {
-                dropped = new java.util.ArrayList<>();
+                dropped = new ArrayList<>();
             }
             dropped.add(c.id);
         }
@@ -407,7 +409,7 @@ public final class ListValue extends Versioned {
     }
 
     @Override
-    public void forEachElement(java.util.function.BiConsumer<byte[], byte[]> element) {
+    public void forEachElement(BiConsumer<byte[], byte[]> element) {
         for (Chunk c : chunks) {
             element.accept(idKey(c.id), c.serialize());
         }

@@ -1,7 +1,11 @@
 package io.heliosdb.index.collection;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.random.RandomGenerator;
 
 /**
@@ -28,19 +32,19 @@ public final class SetValue extends Versioned {
     }
 
     /** Membership of a member given in a request's segment (no copy). */
-    public boolean contains(java.lang.foreign.MemorySegment seg, long off, int len) {
+    public boolean contains(MemorySegment seg, long off, int len) {
         return dict.find(seg, off, len, PackedDict.hash(seg, off, len)) >= 0;
     }
 
     /** Adds a member given in a request's segment; copies only into the record (and the journal). */
-    public boolean add(java.lang.foreign.MemorySegment seg, long off, int len) {
+    public boolean add(MemorySegment seg, long off, int len) {
         int h = PackedDict.hash(seg, off, len);
         if (dict.find(seg, off, len, h) >= 0) {
             return false;
         }
         dict.insert(seg, off, len, h, 0, 0);
         if (journal() != null) {
-            journal(seg.asSlice(off, len).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE), NO_VALUE);
+            journal(seg.asSlice(off, len).toArray(ValueLayout.JAVA_BYTE), NO_VALUE);
         }
         if (intset && !isIntsetMember(seg, off, len)) {
             intset = false; // as Redis: one non-integer member ends the intset for good
@@ -116,28 +120,28 @@ public final class SetValue extends Versioned {
 
     /** Canonical decimal of a 64-bit integer (what Redis' string2ll accepts for an intset). */
     public static boolean isIntsetMember(byte[] b) {
-        return isIntsetMember(java.lang.foreign.MemorySegment.ofArray(b), 0, b.length);
+        return isIntsetMember(MemorySegment.ofArray(b), 0, b.length);
     }
 
     /** As {@link #isIntsetMember(byte[])}, read in place: no leading zeros or '+', no "-0", within 64 bits. */
-    public static boolean isIntsetMember(java.lang.foreign.MemorySegment s, long off, int len) {
+    public static boolean isIntsetMember(MemorySegment s, long off, int len) {
         if (len == 0 || len > 20) {
             return false;
         }
         int i = 0;
-        boolean negative = s.get(java.lang.foreign.ValueLayout.JAVA_BYTE, off) == '-';
+        boolean negative = s.get(ValueLayout.JAVA_BYTE, off) == '-';
         if (negative) {
             if (len == 1) {
                 return false;
             }
             i = 1;
         }
-        if (s.get(java.lang.foreign.ValueLayout.JAVA_BYTE, off + i) == '0') {
+        if (s.get(ValueLayout.JAVA_BYTE, off + i) == '0') {
             return len == 1; // "0" only: "-0" and leading zeros are not canonical
         }
         long v = 0; // accumulated negatively, so that Long.MIN_VALUE fits
         for (; i < len; i++) {
-            int d = s.get(java.lang.foreign.ValueLayout.JAVA_BYTE, off + i) - '0';
+            int d = s.get(ValueLayout.JAVA_BYTE, off + i) - '0';
             if (d < 0 || d > 9 || v < (Long.MIN_VALUE + d) / 10) {
                 return false;
             }
@@ -147,7 +151,7 @@ public final class SetValue extends Versioned {
     }
 
     private static long parse(byte[] b) {
-        return Long.parseLong(new String(b, java.nio.charset.StandardCharsets.US_ASCII));
+        return Long.parseLong(new String(b, StandardCharsets.US_ASCII));
     }
 
     @Override
@@ -161,7 +165,7 @@ public final class SetValue extends Versioned {
     }
 
     @Override
-    public void forEachElement(java.util.function.BiConsumer<byte[], byte[]> element) {
+    public void forEachElement(BiConsumer<byte[], byte[]> element) {
         for (int i = 0; i < dict.size(); i++) {
             element.accept(dict.key(i), NO_VALUE);
         }

@@ -1,5 +1,8 @@
 package io.heliosdb.index.collection;
 
+import java.lang.foreign.MemorySegment;
+import java.util.function.BiConsumer;
+
 /**
  * A Redis sorted set: members and their scores in a {@link PackedDict} (score as the 8-byte value),
  * ordered by a {@link ZTree} for rank and ranges; no Java object per member.
@@ -21,7 +24,7 @@ public final class ZSetValue extends Versioned {
     }
 
     /** The entry of a member given in a request's segment (no copy), or -1. */
-    public int find(java.lang.foreign.MemorySegment seg, long off, int len) {
+    public int find(MemorySegment seg, long off, int len) {
         return dict.find(seg, off, len, PackedDict.hash(seg, off, len));
     }
 
@@ -51,7 +54,7 @@ public final class ZSetValue extends Versioned {
     }
 
     /** Adds a member given in a request's segment (known to be absent): copies it only into the dict. */
-    public void add(java.lang.foreign.MemorySegment seg, long off, int len, double score) {
+    public void add(MemorySegment seg, long off, int len, double score) {
         if (compact && score == 0.0) {
             score = 0.0;
         }
@@ -149,7 +152,7 @@ public final class ZSetValue extends Versioned {
     }
 
     @Override
-    public void forEachElement(java.util.function.BiConsumer<byte[], byte[]> element) {
+    public void forEachElement(BiConsumer<byte[], byte[]> element) {
         tree.forEach((score, id) -> element.accept(dict.key(id), scoreBytes(score)));
     }
 

@@ -3,11 +3,14 @@ package io.heliosdb.resp.acl;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.command.CommandSpec;
 import io.heliosdb.resp.command.CommandTable;
+import io.heliosdb.resp.engine.ClientSession;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 
 /**
  * The server's ACL users. Users are replaced whole on every ACL SETUSER (copy on write), so a
@@ -25,9 +28,9 @@ public final class Acl {
     final List<LogEntry> log = new ArrayList<>();
 
     /** acl-pubsub-default: new users and selectors may use every channel (allchannels) or none. */
-    private final java.util.function.BooleanSupplier allChannelsByDefault;
+    private final BooleanSupplier allChannelsByDefault;
 
-    public Acl(CommandTable table, java.util.function.BooleanSupplier allChannelsByDefault) {
+    public Acl(CommandTable table, BooleanSupplier allChannelsByDefault) {
         this.table = table;
         this.allChannelsByDefault = allChannelsByDefault;
         users.put("default", defaultUser());
@@ -110,7 +113,7 @@ public final class Acl {
      * Null when {@code user} may run the call, else the NOPERM error and a log entry under
      * {@code context} ({@link #TOPLEVEL}, {@link #MULTI} while queueing, {@link #LUA}).
      */
-    public String check(AclUser u, CommandSpec spec, Args a, io.heliosdb.resp.engine.ClientSession who, String context) {
+    public String check(AclUser u, CommandSpec spec, Args a, ClientSession who, String context) {
         if (u == null) {
             return "NOPERM User no longer exists";
         }
@@ -144,7 +147,7 @@ public final class Acl {
 
     /** Argument {@code i} one char per byte, as ACL texts are held (AclUser). */
     private static String latin1(Args a, int i) {
-        return i < a.count() ? new String(a.bytes(i), java.nio.charset.StandardCharsets.ISO_8859_1) : "";
+        return i < a.count() ? new String(a.bytes(i), StandardCharsets.ISO_8859_1) : "";
     }
 
     /** ACL DRYRUN's answer (one char per byte): null when allowed, else Redis' sentence for the refusal. */

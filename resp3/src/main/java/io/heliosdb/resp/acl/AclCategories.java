@@ -2,6 +2,8 @@ package io.heliosdb.resp.acl;
 
 import io.heliosdb.resp.command.CommandSpec;
 import io.heliosdb.resp.command.CommandTable;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.TreeSet;
 
 /** The ACL categories, taken from the command table's rows (the same data that dispatches). */
@@ -19,12 +21,12 @@ final class AclCategories {
     }
 
     /** Redis' own order of the categories (ACL CAT), then any others the table has. */
-    private static final java.util.List<String> REDIS_ORDER = java.util.List.of("keyspace", "read", "write", "set",
+    private static final List<String> REDIS_ORDER = List.of("keyspace", "read", "write", "set",
             "sortedset", "list", "hash", "string", "bitmap", "hyperloglog", "geo", "stream", "pubsub", "admin", "fast", "slow",
             "blocking", "dangerous", "connection", "transaction", "scripting");
 
-    static java.util.List<String> ordered(CommandTable table) {
-        java.util.List<String> l = new java.util.ArrayList<>();
+    static List<String> ordered(CommandTable table) {
+        List<String> l = new ArrayList<>();
         TreeSet<String> present = all(table);
         for (String c : REDIS_ORDER) {
             if (present.remove(c)) {

@@ -6,15 +6,19 @@ import io.heliosdb.resp.command.CommandContext;
 import io.heliosdb.resp.command.CommandSpec;
 import io.heliosdb.resp.command.CommandTable;
 import io.heliosdb.resp.command.Errors;
+import io.heliosdb.resp.command.Help;
 import io.heliosdb.resp.command.Routing;
 import io.heliosdb.resp.engine.ClientSession;
 import io.heliosdb.resp.engine.ServerContext;
-import io.heliosdb.resp.keys.Help;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
+import java.util.function.Predicate;
 
 /** ACL SETUSER|GETUSER|DELUSER|LIST|USERS|WHOAMI|CAT|GENPASS|LOG|DRYRUN|SAVE|LOAD. */
 public final class AclCommands {
@@ -126,7 +130,7 @@ public final class AclCommands {
     }
 
     /** Closes the connections authenticated as such users; the caller's own one after this reply. */
-    private static void closeSessionsOf(CommandContext ctx, java.util.function.Predicate<String> user) {
+    private static void closeSessionsOf(CommandContext ctx, Predicate<String> user) {
         for (ClientSession s : ctx.server().clients().all()) {
             if (!user.test(s.user)) {
                 continue;
@@ -188,8 +192,8 @@ public final class AclCommands {
         }
         int chars = (int) ((bits + 3) / 4);
         byte[] random = new byte[(chars + 1) / 2];
-        new java.security.SecureRandom().nextBytes(random);
-        ctx.out().bulk(java.util.HexFormat.of().formatHex(random).substring(0, chars));
+        new SecureRandom().nextBytes(random);
+        ctx.out().bulk(HexFormat.of().formatHex(random).substring(0, chars));
     }
 
     private static void log(CommandContext ctx) {
@@ -231,7 +235,7 @@ public final class AclCommands {
             out.bulk("username");
             out.bulk(e.username);
             out.bulk("age-seconds");
-            out.doubleText(String.format(java.util.Locale.ROOT, "%.3f", (now - e.time) / 1000.0));
+            out.doubleText(String.format(Locale.ROOT, "%.3f", (now - e.time) / 1000.0));
             out.bulk("client-info");
             out.bulk(e.clientInfo);
         }

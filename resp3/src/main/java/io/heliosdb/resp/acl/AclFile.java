@@ -2,10 +2,12 @@ package io.heliosdb.resp.acl;
 
 import io.heliosdb.resp.engine.ServerContext;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,7 +28,7 @@ public final class AclFile {
         server.acl().sorted().values().forEach(u -> b.append(u.describe(server.table())).append('\n'));
         Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
         Files.writeString(tmp, b.toString(), StandardCharsets.ISO_8859_1); // one char per byte
-        try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+        try (var ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
             ch.force(true);
         }
         Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -5,6 +5,7 @@ import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.command.CommandSpec;
 import io.heliosdb.resp.command.CommandTable;
 import io.heliosdb.resp.command.KeyExtraction;
+import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -135,7 +136,7 @@ final class AclSelector {
         int needed = (read ? READ : 0) | (write ? WRITE : 0);
         for (var p : keyPatterns.entrySet()) {
             if ((p.getValue() & needed) == needed && GlobMatcher.matches(p.getKey().getBytes(StandardCharsets.ISO_8859_1),
-                    java.lang.foreign.MemorySegment.ofArray(key), 0, key.length, false)) {
+                    MemorySegment.ofArray(key), 0, key.length, false)) {
                 return true;
             }
         }

@@ -6,6 +6,7 @@ import io.heliosdb.resp.command.CommandSpec;
 import io.heliosdb.resp.command.CommandTable;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
@@ -223,7 +224,7 @@ public final class AclUser {
     static String sha256(byte[] password) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(password));
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new AssertionError(e);
         }
     }

@@ -1,12 +1,16 @@
 package io.heliosdb.resp.blocking;
 
 import io.heliosdb.index.collection.ByteKey;
+import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.engine.ShardState;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Clients blocked on keys of one shard (lists, sorted sets, streams), in arrival order per key, and
@@ -49,11 +53,11 @@ public final class BlockedClients {
     /** A ready key and when it became ready, in one order for every shard (so EXEC can serve shards as Redis would its one list). */
     private record Ready(WaitKey key, long seq) {}
 
-    private static final java.util.concurrent.atomic.AtomicLong READY_SEQ = new java.util.concurrent.atomic.AtomicLong();
+    private static final AtomicLong READY_SEQ = new AtomicLong();
 
     private final Map<WaitKey, ArrayDeque<Waiter>> waiting = new HashMap<>();
     /** Ready keys in signalling order, and the same as a set (Redis' db->ready_keys). */
-    private final java.util.ArrayDeque<Ready> ready = new java.util.ArrayDeque<>();
+    private final ArrayDeque<Ready> ready = new ArrayDeque<>();
     private final Set<WaitKey> readySet = new HashSet<>();
     /** Keys with stream readers waiting (see {@link #keyChanged}). */
     private final Set<WaitKey> everyChange = new HashSet<>();
@@ -80,7 +84,7 @@ public final class BlockedClients {
     }
 
     /** {@code key} was created (Redis' dbAdd signals it, whatever made it: a push, RESTORE, SORT STORE, ...). */
-    public void keyCreated(int db, java.lang.foreign.MemorySegment seg, long off, int len) {
+    public void keyCreated(int db, MemorySegment seg, long off, int len) {
         if (!waiting.isEmpty()) {
             signal(db, copy(seg, off, len));
         }
@@ -92,7 +96,7 @@ public final class BlockedClients {
      * unblocked). A list or sorted set overwritten by a STORE command wakes nobody, as in Redis
      * (dbOverwrite does not signal).
      */
-    public void keyChanged(int db, java.lang.foreign.MemorySegment seg, long off, int len) {
+    public void keyChanged(int db, MemorySegment seg, long off, int len) {
         if (everyChange.isEmpty()) {
             return;
         }
@@ -102,9 +106,9 @@ public final class BlockedClients {
         }
     }
 
-    private static byte[] copy(java.lang.foreign.MemorySegment seg, long off, int len) {
+    private static byte[] copy(MemorySegment seg, long off, int len) {
         byte[] key = new byte[len];
-        java.lang.foreign.MemorySegment.copy(seg, java.lang.foreign.ValueLayout.JAVA_BYTE, off, key, 0, len);
+        MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, off, key, 0, len);
         return key;
     }
 
@@ -118,7 +122,7 @@ public final class BlockedClients {
     }
 
     /** Called when elements were added to the key in argument {@code arg} (no allocation unless somebody waits). */
-    public void signal(int db, io.heliosdb.resp.codec.Args a, int arg) {
+    public void signal(int db, Args a, int arg) {
         if (!waiting.isEmpty()) {
             signal(db, a.bytes(arg));
         }

@@ -1,7 +1,7 @@
 package io.heliosdb.resp.blocking;
 
 import io.heliosdb.resp.codec.Args;
-import io.heliosdb.resp.collections.TypedKeys;
+import io.heliosdb.resp.codec.RedisDoubles;
 import io.heliosdb.resp.engine.ServerContext;
 import io.heliosdb.resp.engine.ShardState;
 
@@ -26,7 +26,7 @@ public final class Blocking {
 
     /** Redis' timeout argument: seconds as a float; the error for a bad one, or null. */
     public static String timeoutError(Args a, int i) {
-        double d = TypedKeys.parseUnchecked(a.string(i)); // string2ld: a long double holds what overflows a double
+        double d = RedisDoubles.parseUnchecked(a.string(i)); // string2ld: a long double holds what overflows a double
         if (Double.isNaN(d)) {
             return "ERR timeout is not a float or out of range";
         }
@@ -40,7 +40,7 @@ public final class Blocking {
     }
 
     public static long timeoutMillis(Args a, int i) {
-        double d = TypedKeys.parseUnchecked(a.string(i)); // read as timeoutError read it
+        double d = RedisDoubles.parseUnchecked(a.string(i)); // read as timeoutError read it
         return (long) Math.ceil(d * 1000);
     }
 

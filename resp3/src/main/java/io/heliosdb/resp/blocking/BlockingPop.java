@@ -12,12 +12,15 @@ import io.heliosdb.resp.engine.ShardState;
 import io.heliosdb.scheduler.Shard;
 import io.heliosdb.scheduler.ShardTask;
 import io.heliosdb.scheduler.ShardTransaction;
+import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -217,7 +220,7 @@ public abstract class BlockingPop implements MultiShardCommand {
          */
         private volatile boolean claimed;
         /** The round of the claim under way: the command that woke it replies once the move is over. */
-        private final java.util.concurrent.atomic.AtomicReference<ServeWait> parent = new java.util.concurrent.atomic.AtomicReference<>();
+        private final AtomicReference<ServeWait> parent = new AtomicReference<>();
         /** The call tells {@link #parent} when it has replied, whichever way it ends (home loop). */
         private boolean toldOnFinish;
 
@@ -295,7 +298,7 @@ public abstract class BlockingPop implements MultiShardCommand {
             Args a = call.args();
             Keyspace ks = shard.db(db);
             int arg = keyArg(a, key);
-            long e = ks.find(java.lang.foreign.MemorySegment.ofArray(key), 0, key.length);
+            long e = ks.find(MemorySegment.ofArray(key), 0, key.length);
             if (arg < 0 || e == Keyspace.NONE || ks.type(e) != command.type() || ks.object(e).size() == 0) {
                 return BlockedClients.Outcome.SKIP; // Redis serves a key's waiters of the key's type only
             }
@@ -317,7 +320,7 @@ public abstract class BlockingPop implements MultiShardCommand {
 
         private int keyArg(Args a, byte[] key) {
             for (int k : command.plan(a).keys) {
-                if (java.util.Arrays.equals(a.bytes(k), key)) {
+                if (Arrays.equals(a.bytes(k), key)) {
                     return k;
                 }
             }

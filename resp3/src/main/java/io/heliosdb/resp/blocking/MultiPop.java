@@ -1,6 +1,7 @@
 package io.heliosdb.resp.blocking;
 
 import io.heliosdb.resp.codec.Args;
+import io.heliosdb.resp.codec.RespWriter;
 import io.heliosdb.resp.command.Errors;
 
 /**
@@ -79,7 +80,7 @@ public abstract class MultiPop extends BlockingPop {
     }
 
     @Override
-    public void timeoutReply(io.heliosdb.resp.codec.RespWriter w) {
+    public void timeoutReply(RespWriter w) {
         w.nullArray();
     }
 }

@@ -3,7 +3,10 @@ package io.heliosdb.resp.blocking;
 import io.heliosdb.resp.engine.ServerContext;
 import io.heliosdb.resp.engine.ShardState;
 import io.heliosdb.scheduler.Shard;
+import io.heliosdb.scheduler.ShardTask;
 import io.heliosdb.scheduler.ShardTransaction;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The end of EXEC or of a script that held several shards: their ready keys are served in the order
@@ -54,7 +57,7 @@ public final class ServeInOrder {
     private static final class AfterFailure {
         private final Shard home;
         private final Runnable then;
-        private final java.util.List<ServeWait> rounds = new java.util.ArrayList<>();
+        private final List<ServeWait> rounds = new ArrayList<>();
         private int left; // home loop only
 
         AfterFailure(Shard home, int shards, Runnable then) {
@@ -65,7 +68,7 @@ public final class ServeInOrder {
 
         void start(Shard[] shards) {
             for (Shard s : shards) {
-                s.forward(new io.heliosdb.scheduler.ShardTask() {
+                s.forward(new ShardTask() {
                     @Override
                     public void run(Shard shard) {
                         ShardState st = ServerContext.state(shard);
@@ -83,7 +86,7 @@ public final class ServeInOrder {
 
         /** Shard thread: this shard is done; the count goes on at home. */
         private void back(ServeWait round) {
-            home.postControl(new io.heliosdb.scheduler.ShardTask() {
+            home.postControl(new ShardTask() {
                 @Override
                 public boolean isControl() {
                     return true;

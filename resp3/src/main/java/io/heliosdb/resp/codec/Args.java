@@ -4,6 +4,7 @@ import io.heliosdb.memory.ByteStrings;
 import io.heliosdb.memory.NativeMemory;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * The arguments of one command: a flyweight over (offset, length) pairs into a memory segment
@@ -107,6 +108,6 @@ public final class Args {
 
     /** Argument {@code i} lower-cased as a Java string (allocates: for cold paths only). */
     public String lower(int i) {
-        return string(i).toLowerCase(java.util.Locale.ROOT);
+        return string(i).toLowerCase(Locale.ROOT);
     }
 }

@@ -1,5 +1,6 @@
 package io.heliosdb.resp.codec;
 
+import io.heliosdb.memory.ByteStrings;
 import io.heliosdb.memory.NativeMemory;
 import java.lang.foreign.MemorySegment;
 
@@ -137,9 +138,9 @@ public final class RespParser {
     /** Redis' string2ll over a header line; BAD_NUMBER when it is not a valid integer. */
     private static long parseNumber(MemorySegment buf, long from, long to) {
         int len = (int) (to - from);
-        if (len <= 0 || len > 20 || !io.heliosdb.memory.ByteStrings.isLong(buf, from, len)) {
+        if (len <= 0 || len > 20 || !ByteStrings.isLong(buf, from, len)) {
             return BAD_NUMBER;
         }
-        return io.heliosdb.memory.ByteStrings.parseLong(buf, from, len);
+        return ByteStrings.parseLong(buf, from, len);
     }
 }

@@ -1,8 +1,12 @@
 package io.heliosdb.resp.codec;
 
+import io.heliosdb.memory.ByteStrings;
 import io.heliosdb.memory.NativeMemory;
 import io.netty.buffer.ByteBuf;
 import java.lang.foreign.MemorySegment;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -104,7 +108,7 @@ public final class RespWriter {
     /** A bulk string holding the decimal text of {@code v} (how Redis returns INT-encoded strings). */
     public void bulkDecimal(long v) {
         out.writeByte('$');
-        writeDecimal(io.heliosdb.memory.ByteStrings.decimalLength(v));
+        writeDecimal(ByteStrings.decimalLength(v));
         out.writeBytes(CRLF);
         writeDecimal(v);
         out.writeBytes(CRLF);
@@ -206,7 +210,7 @@ public final class RespWriter {
         if (d == 0) {
             return (1 / d < 0) ? "-0" : "0";
         }
-        java.math.BigDecimal r = new java.math.BigDecimal(d).round(new java.math.MathContext(17, java.math.RoundingMode.HALF_EVEN));
+        BigDecimal r = new BigDecimal(d).round(new MathContext(17, RoundingMode.HALF_EVEN));
         int exponent = r.precision() - r.scale() - 1; // decimal exponent of the leading digit
         if (exponent < -4 || exponent >= 17) {
             String digits = r.unscaledValue().abs().toString();
@@ -238,7 +242,7 @@ public final class RespWriter {
     }
 
     private void writeDecimal(long v) {
-        int len = io.heliosdb.memory.ByteStrings.decimalLength(v);
+        int len = ByteStrings.decimalLength(v);
         out.ensureWritable(len);
         int w = out.writerIndex();
         int pos = w + len - 1;

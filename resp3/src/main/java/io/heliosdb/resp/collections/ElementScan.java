@@ -6,8 +6,10 @@ import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.codec.RespWriter;
 import io.heliosdb.resp.command.CommandContext;
 import io.heliosdb.resp.command.Errors;
+import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
@@ -119,7 +121,7 @@ public final class ElementScan {
      * and {@code writer} writes them.
      */
     public static <T> void reply(RespWriter out, Options o, Iterable<T> elements, boolean compact, Function<T, ByteKey> keyOf,
-                                 int itemsPerElement, java.util.function.BiConsumer<RespWriter, T> writer, int size) {
+                                 int itemsPerElement, BiConsumer<RespWriter, T> writer, int size) {
         List<T> chosen = new ArrayList<>();
         long next = 0;
         if (compact || o.cursor == 0 && size <= o.count) {
@@ -169,6 +171,6 @@ public final class ElementScan {
         if (o.pattern == null) {
             return true;
         }
-        return GlobMatcher.matches(o.pattern, java.lang.foreign.MemorySegment.ofArray(k.bytes), 0, k.bytes.length, false);
+        return GlobMatcher.matches(o.pattern, MemorySegment.ofArray(k.bytes), 0, k.bytes.length, false);
     }
 }

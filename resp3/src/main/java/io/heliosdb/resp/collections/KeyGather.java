@@ -4,10 +4,12 @@ import io.heliosdb.index.Keyspace;
 import io.heliosdb.index.ValueEncoding;
 import io.heliosdb.index.ValueType;
 import io.heliosdb.index.collection.CollectionValue;
+import io.heliosdb.memory.NativeMemory;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.codec.RespWriter;
 import io.heliosdb.resp.command.CommandContext;
 import io.heliosdb.resp.command.CrossShardCall;
+import io.heliosdb.resp.command.Errors;
 import io.heliosdb.resp.command.MultiShardCommand;
 import io.heliosdb.resp.engine.ServerContext;
 import io.heliosdb.resp.engine.ShardState;
@@ -71,7 +73,7 @@ public abstract class KeyGather implements MultiShardCommand {
 
     /** The reply for arguments {@link #sources} refused. */
     protected String argumentError(Args a) {
-        return io.heliosdb.resp.command.Errors.SYNTAX;
+        return Errors.SYNTAX;
     }
 
     /** Which types a source may hold (others are {@link #WRONG_TYPE}). */
@@ -127,7 +129,7 @@ public abstract class KeyGather implements MultiShardCommand {
             return Long.toString(ks.longValue(e)).getBytes();
         }
         byte[] b = new byte[ks.valueLength(e)];
-        MemorySegment.copy(ks.segment(e), io.heliosdb.memory.NativeMemory.BYTE, ks.valueOffset(e), b, 0, b.length);
+        MemorySegment.copy(ks.segment(e), NativeMemory.BYTE, ks.valueOffset(e), b, 0, b.length);
         return b;
     }
 
@@ -139,8 +141,8 @@ public abstract class KeyGather implements MultiShardCommand {
             } else {
                 // A computed string is "raw" at any size in Redis (it was not created from a reply argument).
                 long e = ks.putUninitialized(a.segment(), a.offset(d), a.length(d), ValueType.STRING,
-                        io.heliosdb.index.ValueEncoding.RAW_MUTABLE, o.string.length, o.keepTtl ? Keyspace.KEEP_TTL : 0);
-                MemorySegment.copy(o.string, 0, ks.segment(e), io.heliosdb.memory.NativeMemory.BYTE, ks.valueOffset(e), o.string.length);
+                        ValueEncoding.RAW_MUTABLE, o.string.length, o.keepTtl ? Keyspace.KEEP_TTL : 0);
+                MemorySegment.copy(o.string, 0, ks.segment(e), NativeMemory.BYTE, ks.valueOffset(e), o.string.length);
             }
             return;
         }

@@ -5,6 +5,7 @@ import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.codec.RespWriter;
 import io.heliosdb.resp.command.CommandContext;
 import io.heliosdb.resp.command.CrossShardCall;
+import io.heliosdb.resp.command.Errors;
 import io.heliosdb.resp.command.MultiShardCommand;
 import io.heliosdb.resp.engine.ServerContext;
 import io.heliosdb.resp.engine.ShardState;
@@ -45,7 +46,7 @@ public abstract class MoveBetweenKeys implements MultiShardCommand {
             return;
         }
         if (destinationWrongType(ks, a)) {
-            ctx.out().error(io.heliosdb.resp.command.Errors.WRONGTYPE);
+            ctx.out().error(Errors.WRONGTYPE);
             return;
         }
         byte[] el = take(ctx.shard(), ks, a);
@@ -74,7 +75,7 @@ public abstract class MoveBetweenKeys implements MultiShardCommand {
             @SuppressWarnings("unchecked") Consumer<RespWriter> early = (Consumer<RespWriter>) r[0];
             if (early != null || (Boolean) r[1]) {
                 tx.release(both);
-                call.finish(early != null ? early : w -> w.error(io.heliosdb.resp.command.Errors.WRONGTYPE));
+                call.finish(early != null ? early : w -> w.error(Errors.WRONGTYPE));
                 return;
             }
             tx.run(new Shard[]{src}, s -> {

@@ -4,8 +4,11 @@ import io.heliosdb.index.Keyspace;
 import io.heliosdb.index.collection.ByteKey;
 import io.heliosdb.index.collection.CollectionValue;
 import io.heliosdb.resp.codec.Args;
+import io.heliosdb.resp.codec.RedisDoubles;
 import io.heliosdb.resp.command.CommandContext;
 import io.heliosdb.resp.command.Errors;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /**
  * Finding, creating and finishing collection keys the way every Redis collection command does:
@@ -76,57 +79,7 @@ public final class TypedKeys {
             // double exactly as strtod rounds the same digits.
             return (double) a.parseLong(i);
         }
-        return parseDouble(a.string(i));
-    }
-
-    public static double parseDouble(String s) {
-        return parse(s, true);
-    }
-
-    /**
-     * As {@link #parseDouble(String)} but without refusing what overflows a double, as Redis' long
-     * double readers (string2ld: timeouts) and its unchecked strtod calls (score ranges) do: an
-     * overflow is an infinity there, an underflow zero.
-     */
-    public static double parseUnchecked(String s) {
-        return parse(s, false);
-    }
-
-    private static double parse(String s, boolean refuseRange) {
-        if (s.isEmpty() || Character.isWhitespace(s.charAt(0)) || Character.isWhitespace(s.charAt(s.length() - 1))) {
-            return Double.NaN;
-        }
-        String l = s.toLowerCase(java.util.Locale.ROOT);
-        switch (l) {
-            case "inf", "+inf", "infinity", "+infinity" -> {
-                return Double.POSITIVE_INFINITY;
-            }
-            case "-inf", "-infinity" -> {
-                return Double.NEGATIVE_INFINITY;
-            }
-            default -> { }
-        }
-        String body = l.startsWith("-") || l.startsWith("+") ? l.substring(1) : l;
-        if (body.startsWith("0x")) { // strtod reads hexadecimal, with or without a binary exponent
-            if (!body.matches("0x([0-9a-f]+\\.?[0-9a-f]*|\\.[0-9a-f]+)(p[+-]?[0-9]+)?")) {
-                return Double.NaN;
-            }
-            return Double.parseDouble((l.startsWith("-") ? "-" : "") + body + (body.contains("p") ? "" : "p0"));
-        }
-        if (l.contains("n") || l.endsWith("d") || l.endsWith("f") || l.contains("p") || l.contains("_")) {
-            return Double.NaN; // Java accepts "NaN", "1d", "1f"; strtod does not
-        }
-        double d;
-        try {
-            d = Double.parseDouble(s);
-        } catch (NumberFormatException e) {
-            return Double.NaN;
-        }
-        // strtod's ERANGE, which Redis refuses: overflow to infinity, or underflow all the way to zero
-        if (refuseRange && (Double.isInfinite(d) || (d == 0 && body.matches(".*[1-9].*e.*")))) {
-            return Double.NaN;
-        }
-        return d;
+        return RedisDoubles.parse(a.string(i));
     }
 
     /**
@@ -143,13 +96,13 @@ public final class TypedKeys {
         if (t.isEmpty()) {
             return s.isEmpty() ? 0 : Double.NaN; // only spaces: strtod converts nothing and stops at the start
         }
-        String l = t.toLowerCase(java.util.Locale.ROOT);
+        String l = t.toLowerCase(Locale.ROOT);
         String sign = l.startsWith("-") ? "-" : "";
         String body = l.startsWith("-") || l.startsWith("+") ? l.substring(1) : l;
         if (body.startsWith("0x") && body.length() > 2 && body.matches("0x([0-9a-f]+\\.?[0-9a-f]*|\\.[0-9a-f]+)(p[+-]?[0-9]+)?")) {
             return Double.parseDouble(sign + body + (body.contains("p") ? "" : "p0"));
         }
-        return parseUnchecked(t);
+        return RedisDoubles.parseUnchecked(t);
     }
 
     /** A 64-bit integer in Redis' string2ll syntax, or null. */
@@ -157,7 +110,7 @@ public final class TypedKeys {
         if (b.length == 0 || b.length > 20) {
             return null;
         }
-        String s = new String(b, java.nio.charset.StandardCharsets.US_ASCII);
+        String s = new String(b, StandardCharsets.US_ASCII);
         if (s.charAt(0) == '+' || (s.length() > 1 && s.charAt(0) == '0') || (s.startsWith("-0"))) {
             return null;
         }

@@ -1,5 +1,8 @@
 package io.heliosdb.resp.command;
 
+import io.heliosdb.resp.codec.Args;
+import io.heliosdb.resp.engine.ServerContext;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -52,15 +55,15 @@ public final class CommandSpec {
 
     /** Whether a call goes across shards although its keys share one. */
     public interface Across {
-        boolean test(io.heliosdb.resp.engine.ServerContext server, io.heliosdb.resp.codec.Args a);
+        boolean test(ServerContext server, Args a);
     }
 
     /** Keys named by the call itself: a contiguous run of {@link #count} arguments from {@link #first}. */
     public interface KeyFinder {
         /** Index of the first key argument, or -1 when the call is malformed (its handler reports that). */
-        int first(io.heliosdb.resp.codec.Args a);
+        int first(Args a);
 
-        int count(io.heliosdb.resp.codec.Args a);
+        int count(Args a);
     }
 
     CommandSpec(String name, CommandSpec container, int arity, Set<String> flags, int firstKey, int lastKey, int keyStep,
@@ -77,17 +80,17 @@ public final class CommandSpec {
         this.tips = tips;
         this.keySpecs = keySpecs;
         this.subcommands = subcommands;
-        this.subcommandsView = java.util.Collections.unmodifiableMap(subcommands);
+        this.subcommandsView = Collections.unmodifiableMap(subcommands);
         this.docs = docs;
         this.id = id;
         this.write = flags.contains("write");
         this.noAuth = flags.contains("no_auth");
         this.denyOom = flags.contains("denyoom");
-        this.transactionControl = container == null && java.util.Set.of("exec", "discard", "multi", "watch", "quit", "reset").contains(name);
+        this.transactionControl = container == null && Set.of("exec", "discard", "multi", "watch", "quit", "reset").contains(name);
         this.noMulti = flags.contains("no_multi");
         this.touchesKeyspace = write || flags.contains("readonly") || flags.contains("may_replicate");
-        this.runsScript = container == null && java.util.Set.of("eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro").contains(name);
-        this.allowedWhenSubscribed = container == null && java.util.Set.of("ping", "subscribe", "ssubscribe", "psubscribe",
+        this.runsScript = container == null && Set.of("eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro").contains(name);
+        this.allowedWhenSubscribed = container == null && Set.of("ping", "subscribe", "ssubscribe", "psubscribe",
                 "unsubscribe", "sunsubscribe", "punsubscribe", "quit", "reset").contains(name);
     }
 
@@ -198,7 +201,7 @@ public final class CommandSpec {
     }
 
     /** Index of this call's first key, or a value &lt;= 0 when it names none. */
-    public int firstKeyOf(io.heliosdb.resp.codec.Args a) {
+    public int firstKeyOf(Args a) {
         if (keyFinder == null) {
             return firstKey;
         }
@@ -207,7 +210,7 @@ public final class CommandSpec {
     }
 
     /** Index of this call's last key (meaningful when {@link #firstKeyOf} is positive). */
-    public int lastKeyOf(io.heliosdb.resp.codec.Args a) {
+    public int lastKeyOf(Args a) {
         if (keyFinder == null) {
             return lastKeyIndex(a.count());
         }

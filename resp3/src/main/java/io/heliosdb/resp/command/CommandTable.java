@@ -8,10 +8,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -25,7 +28,7 @@ public final class CommandTable {
     private final List<CommandSpec> byId = new ArrayList<>();
     private CommandSpec[] slots = new CommandSpec[1024];
     /** Full names ("get", "client|id") of Redis 7.0's own commands and subcommands. */
-    private final java.util.Set<String> redis70 = new java.util.HashSet<>();
+    private final Set<String> redis70 = new HashSet<>();
 
     public static CommandTable loadRedis70() {
         CommandTable t = new CommandTable();
@@ -91,7 +94,7 @@ public final class CommandTable {
 
     @SuppressWarnings("unchecked")
     private CommandSpec build(List<Object> row, CommandSpec container, Map<String, Object> docsTable) {
-        String name = ((String) row.get(0)).toLowerCase(java.util.Locale.ROOT);
+        String name = ((String) row.get(0)).toLowerCase(Locale.ROOT);
         Map<String, Object> docs;
         if (container == null || docsTable.containsKey(name)) {
             docs = (Map<String, Object>) docsTable.getOrDefault(name, Map.of());
@@ -141,7 +144,7 @@ public final class CommandTable {
 
     /** A command or "container|sub" by name, or null. */
     public CommandSpec find(String name) {
-        String n = name.toLowerCase(java.util.Locale.ROOT);
+        String n = name.toLowerCase(Locale.ROOT);
         int bar = n.indexOf('|');
         if (bar < 0) {
             return byName.get(n);

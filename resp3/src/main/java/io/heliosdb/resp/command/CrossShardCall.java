@@ -1,16 +1,27 @@
 package io.heliosdb.resp.command;
 
 import io.heliosdb.index.Keyspace;
+import io.heliosdb.memory.NativeMemory;
+import io.heliosdb.resp.blocking.ServeInOrder;
+import io.heliosdb.resp.blocking.ServeWait;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.codec.RespWriter;
+import io.heliosdb.resp.engine.ClientSession;
 import io.heliosdb.resp.engine.ServerContext;
+import io.heliosdb.resp.engine.ShardState;
+import io.heliosdb.resp.tracking.TrackingCommands;
+import io.heliosdb.resp.tracking.TrackingState;
+import io.heliosdb.scheduler.FaultInjection;
+import io.heliosdb.scheduler.KeyBytes;
 import io.heliosdb.scheduler.Shard;
 import io.heliosdb.scheduler.ShardTransaction;
+import io.netty.buffer.ByteBuf;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -27,7 +38,7 @@ public final class CrossShardCall {
     private final int db;
     private final int protocol;
     private final Consumer<Consumer<RespWriter>> finisher;
-    private final io.heliosdb.resp.engine.ClientSession session;
+    private final ClientSession session;
     private boolean finished;
     /** What a failed transaction of this call must undo before the error is answered (EXEC: its WATCH). */
     private Runnable onAbort;
@@ -45,18 +56,18 @@ public final class CrossShardCall {
     /** When the call started waiting as a blocked client (0: it did not): waiting is not latency. */
     private volatile long blockedNanos;
     /** Moves across shards that this call's steps woke (written by steps on their shards): it replies once they are over. */
-    private List<io.heliosdb.resp.blocking.ServeWait> serving;
+    private List<ServeWait> serving;
     /** Told once the reply is written (home loop). */
     private Runnable onFinished;
 
     public CrossShardCall(ServerContext server, Shard home, CommandSpec spec, Args source, int db, int protocol,
-                          io.heliosdb.resp.engine.ClientSession session, Consumer<Consumer<RespWriter>> finisher) {
+                          ClientSession session, Consumer<Consumer<RespWriter>> finisher) {
         this(server, home, spec, source, db, protocol, session, finisher, null);
     }
 
     /** A call made inside {@code outer} (EXEC, a script), which already holds every shard it may touch. */
     public CrossShardCall(ServerContext server, Shard home, CommandSpec spec, Args source, int db, int protocol,
-                          io.heliosdb.resp.engine.ClientSession session, Consumer<Consumer<RespWriter>> finisher,
+                          ClientSession session, Consumer<Consumer<RespWriter>> finisher,
                           ShardTransaction outer) {
         this(server, home, spec, source, db, protocol, session, finisher, outer, false);
     }
@@ -66,7 +77,7 @@ public final class CrossShardCall {
      * on shards the script holds, and it finishes before {@code executeAcross} returns.
      */
     public CrossShardCall(ServerContext server, Shard home, CommandSpec spec, Args source, int db, int protocol,
-                          io.heliosdb.resp.engine.ClientSession session, Consumer<Consumer<RespWriter>> finisher,
+                          ClientSession session, Consumer<Consumer<RespWriter>> finisher,
                           ShardTransaction outer, boolean synchronous) {
         this.synchronous = synchronous;
         this.outer = outer;
@@ -81,7 +92,7 @@ public final class CrossShardCall {
         long base = source.minOffset();
         long end = source.endOffset();
         byte[] copy = new byte[(int) (end - base)];
-        MemorySegment.copy(source.segment(), io.heliosdb.memory.NativeMemory.BYTE, base, copy, 0, copy.length);
+        MemorySegment.copy(source.segment(), NativeMemory.BYTE, base, copy, 0, copy.length);
         this.args = new Args();
         this.args.copyRebased(source, MemorySegment.ofArray(copy), base);
     }
@@ -107,7 +118,7 @@ public final class CrossShardCall {
     }
 
     /** The calling client's session (read-only here: this code may run after the client moved on). */
-    public io.heliosdb.resp.engine.ClientSession session() {
+    public ClientSession session() {
         return session;
     }
 
@@ -139,12 +150,12 @@ public final class CrossShardCall {
     }
 
     /** The key arguments of each shard, as lock-table keys. */
-    public Map<Shard, List<io.heliosdb.scheduler.KeyBytes>> lockKeys(Map<Shard, List<Integer>> argsByShard) {
-        Map<Shard, List<io.heliosdb.scheduler.KeyBytes>> keys = new LinkedHashMap<>();
+    public Map<Shard, List<KeyBytes>> lockKeys(Map<Shard, List<Integer>> argsByShard) {
+        Map<Shard, List<KeyBytes>> keys = new LinkedHashMap<>();
         argsByShard.forEach((shard, indexes) -> {
-            List<io.heliosdb.scheduler.KeyBytes> l = new ArrayList<>();
+            List<KeyBytes> l = new ArrayList<>();
             for (int i : indexes) {
-                l.add(io.heliosdb.scheduler.KeyBytes.copyOf(args.segment(), args.offset(i), args.length(i)));
+                l.add(KeyBytes.copyOf(args.segment(), args.offset(i), args.length(i)));
             }
             keys.put(shard, l);
         });
@@ -156,13 +167,13 @@ public final class CrossShardCall {
      * of those shards go on meanwhile. {@code argsByShard}: key argument indexes per shard.
      */
     public void runOnceOnKeys(Map<Shard, List<Integer>> argsByShard, Function<Shard, Object> step,
-                              java.util.function.BiConsumer<RespWriter, Object[]> reply) {
+                              BiConsumer<RespWriter, Object[]> reply) {
         Shard[] shards = argsByShard.keySet().toArray(Shard[]::new);
         ShardTransaction tx = transaction(shards);
         tx.lockKeys(lockKeys(argsByShard), () -> tx.run(shards, step, true, () -> finishWith(tx, reply)));
     }
 
-    private void finishWith(ShardTransaction tx, java.util.function.BiConsumer<RespWriter, Object[]> reply) {
+    private void finishWith(ShardTransaction tx, BiConsumer<RespWriter, Object[]> reply) {
         Object[] results = tx.results();
         for (Object r : results) {
             if (r instanceof RuntimeException e) {
@@ -191,7 +202,7 @@ public final class CrossShardCall {
             Consumer<RespWriter> reply = w -> w.error(Errors.internal(id)); // its locks are already released
             if (servesBlockedAtEnd && !inTransaction()) {
                 // EXEC or a script: the clients its commands woke are served at its end all the same
-                io.heliosdb.resp.blocking.ServeInOrder.serveAfterFailure(home, t.shards(), () -> {
+                ServeInOrder.serveAfterFailure(home, t.shards(), () -> {
                     if (!finished) {
                         finish(reply);
                     }
@@ -228,7 +239,7 @@ public final class CrossShardCall {
     private final ShardTransaction.StepObserver stepObserver = new ShardTransaction.StepObserver() {
         @Override
         public boolean before(Shard shard) {
-            io.heliosdb.resp.engine.ShardState st = ServerContext.state(shard);
+            ShardState st = ServerContext.state(shard);
             if (spec.isWrite() && server.notifyFlags() != 0 && !st.recordingNotify()) {
                 st.beginNotify();
                 return true;
@@ -238,7 +249,7 @@ public final class CrossShardCall {
 
         @Override
         public void after(Shard shard, boolean started) {
-            io.heliosdb.resp.engine.ShardState st = ServerContext.state(shard);
+            ShardState st = ServerContext.state(shard);
             if (started) {
                 st.endNotify(server.notifyFlags(), spec, args, db);
             }
@@ -248,9 +259,9 @@ public final class CrossShardCall {
             if (!inTransaction()) {
                 awaitServe(st.blocked.takeRound()); // a synchronous call (in a script) must not wait
             }
-            io.heliosdb.resp.tracking.TrackingState t = session == null ? null : session.tracking;
+            TrackingState t = session == null ? null : session.tracking;
             if (t != null && !spec.isWrite()) {
-                io.heliosdb.resp.tracking.TrackingCommands.remember(st, spec, args, session, t);
+                TrackingCommands.remember(st, spec, args, session, t);
             }
         }
     };
@@ -284,7 +295,7 @@ public final class CrossShardCall {
      * Locks {@code shards}, runs {@code step} on each, releases each right after its step, then calls
      * {@code reply} on the home loop with results indexed like {@code shards}.
      */
-    public void runOnce(Shard[] shards, Function<Shard, Object> step, java.util.function.BiConsumer<RespWriter, Object[]> reply) {
+    public void runOnce(Shard[] shards, Function<Shard, Object> step, BiConsumer<RespWriter, Object[]> reply) {
         ShardTransaction tx = transaction(shards);
         tx.lockAll(() -> tx.run(shards, step, true, () -> finishWith(tx, reply)));
     }
@@ -303,7 +314,7 @@ public final class CrossShardCall {
      * The reply waits until the moves of {@code round} (null: none) are over, as Redis serves the
      * clients a command woke before its reply leaves. Any thread (a step's shard).
      */
-    public void awaitServe(io.heliosdb.resp.blocking.ServeWait round) {
+    public void awaitServe(ServeWait round) {
         if (round == null) {
             return;
         }
@@ -361,7 +372,7 @@ public final class CrossShardCall {
     }
 
     private void serveThenReply(Consumer<RespWriter> reply) {
-        List<io.heliosdb.resp.blocking.ServeWait> w;
+        List<ServeWait> w;
         synchronized (this) {
             w = serving;
             serving = null;
@@ -369,7 +380,7 @@ public final class CrossShardCall {
         if (w == null) {
             replied(reply);
         } else {
-            io.heliosdb.resp.blocking.ServeWait.whenAllOver(w, home, () -> replied(reply));
+            ServeWait.whenAllOver(w, home, () -> replied(reply));
         }
     }
 
@@ -389,10 +400,10 @@ public final class CrossShardCall {
      */
     private Consumer<RespWriter> guarded(Consumer<RespWriter> reply) {
         return w -> {
-            io.netty.buffer.ByteBuf buf = w.buffer();
+            ByteBuf buf = w.buffer();
             int mark = buf == null ? -1 : buf.writerIndex();
             try {
-                home.injectedFault(io.heliosdb.scheduler.FaultInjection.Point.REPLY);
+                home.injectedFault(FaultInjection.Point.REPLY);
                 reply.accept(w);
             } catch (Throwable t) {
                 if (mark >= 0) {

@@ -1,5 +1,10 @@
 package io.heliosdb.resp.command;
 
+import io.heliosdb.resp.codec.Args;
+import io.heliosdb.scheduler.InternalErrors;
+import io.heliosdb.scheduler.StepFailure;
+import java.util.Locale;
+
 /** Redis' error texts, verbatim (clients and tests match on them). */
 public final class Errors {
     public static final String WRONGTYPE = "WRONGTYPE Operation against a key holding the wrong kind of value";
@@ -38,7 +43,7 @@ public final class Errors {
     }
 
     public static String unknownSubcommand(String sub, String container) {
-        return "ERR unknown subcommand '" + truncate(sub) + "'. Try " + container.toUpperCase(java.util.Locale.ROOT) + " HELP.";
+        return "ERR unknown subcommand '" + truncate(sub) + "'. Try " + container.toUpperCase(Locale.ROOT) + " HELP.";
     }
 
     /** A bug, logged under {@code id} (InternalErrors): the client sees the id, never Java text. */
@@ -47,8 +52,8 @@ public final class Errors {
     }
 
     /** The reply for a failed step's result (a StepFailure, or an exception nobody reported yet). */
-    public static String ofFailure(Object failure, io.heliosdb.scheduler.InternalErrors log) {
-        if (failure instanceof io.heliosdb.scheduler.StepFailure f) {
+    public static String ofFailure(Object failure, InternalErrors log) {
+        if (failure instanceof StepFailure f) {
             return f.isNotDurable() ? NOT_DURABLE : internal(f.id());
         }
         return internal(log.report("a command", failure instanceof Throwable t ? t : new IllegalStateException(String.valueOf(failure))));
@@ -57,13 +62,13 @@ public final class Errors {
     /** A subcommand's own arguments rejected by its handler (Redis' addReplySubcommandSyntaxError). */
     public static String subcommandSyntax(String sub, String container) {
         return "ERR unknown subcommand or wrong number of arguments for '" + truncate(sub) + "'. Try "
-                + container.toUpperCase(java.util.Locale.ROOT) + " HELP.";
+                + container.toUpperCase(Locale.ROOT) + " HELP.";
     }
 
     /** Redis' addReplySubcommandSyntaxError: the subcommand as the client typed it, the container in capitals. */
-    public static String subcommandSyntax(io.heliosdb.resp.codec.Args a) {
+    public static String subcommandSyntax(Args a) {
         return "ERR unknown subcommand or wrong number of arguments for '" + truncate(a.string(1)) + "'. Try "
-                + a.string(0).toUpperCase(java.util.Locale.ROOT) + " HELP.";
+                + a.string(0).toUpperCase(Locale.ROOT) + " HELP.";
     }
 
     /** An argument as C's %s prints it: up to its first NUL byte. */

@@ -1,6 +1,7 @@
 package io.heliosdb.resp.command;
 
 import io.heliosdb.resp.codec.Args;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -41,7 +42,7 @@ public final class KeyExtraction {
     public static List<Key> keys(CommandSpec s, Args a, int first) {
         String[] argv = new String[a.count() - first];
         for (int i = 0; i < argv.length; i++) {
-            argv[i] = new String(a.bytes(first + i), java.nio.charset.StandardCharsets.ISO_8859_1);
+            argv[i] = new String(a.bytes(first + i), StandardCharsets.ISO_8859_1);
         }
         return keys(s, argv);
     }

@@ -1,5 +1,7 @@
 package io.heliosdb.resp.command;
 
+import java.util.function.Consumer;
+
 /**
  * A command that can span shards. {@link #execute} still serves the common case where every key
  * lives on one shard; {@link #executeAcross} coordinates the general case through a
@@ -9,7 +11,7 @@ public interface MultiShardCommand extends Command {
     void executeAcross(CrossShardCall call);
 
     /** A command that always involves every shard (KEYS, DBSIZE, INFO...): it has no single-shard form. */
-    static MultiShardCommand allShards(java.util.function.Consumer<CrossShardCall> body) {
+    static MultiShardCommand allShards(Consumer<CrossShardCall> body) {
         return new MultiShardCommand() {
             @Override
             public void execute(CommandContext ctx) {

@@ -1,15 +1,17 @@
 package io.heliosdb.resp.connection;
 
+import io.heliosdb.resp.blocking.Blocking;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.command.CommandContext;
 import io.heliosdb.resp.command.CommandTable;
 import io.heliosdb.resp.command.Errors;
+import io.heliosdb.resp.command.Help;
 import io.heliosdb.resp.command.Routing;
 import io.heliosdb.resp.engine.ClientSession;
 import io.heliosdb.resp.engine.ServerContext;
-import io.heliosdb.resp.keys.Help;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /** CLIENT subcommands. Run on the calling client's loop; other sessions are only read or closed. */
 final class ClientCommands {
@@ -247,14 +249,14 @@ final class ClientCommands {
                     user = v;
                 }
                 case "type" -> {
-                    type = v.toLowerCase(java.util.Locale.ROOT);
+                    type = v.toLowerCase(Locale.ROOT);
                     if (!List.of("normal", "master", "replica", "slave", "pubsub").contains(type)) {
                         ctx.out().error("ERR Unknown client type '" + v + "'");
                         return;
                     }
                 }
                 case "skipme" -> {
-                    String sv = v.toLowerCase(java.util.Locale.ROOT);
+                    String sv = v.toLowerCase(Locale.ROOT);
                     if (sv.equals("yes")) {
                         skipMe = true;
                     } else if (sv.equals("no")) {
@@ -292,8 +294,8 @@ final class ClientCommands {
     }
 
     /** CLIENT UNBLOCK id [TIMEOUT|ERROR]: ends a blocking pop of another client. */
-    static void unblock(io.heliosdb.resp.command.CommandContext ctx) {
-        io.heliosdb.resp.codec.Args a = ctx.args();
+    static void unblock(CommandContext ctx) {
+        Args a = ctx.args();
         boolean error = false;
         if (a.count() == 4) {
             String how = a.lower(3);
@@ -304,13 +306,13 @@ final class ClientCommands {
                 return;
             }
         } else if (a.count() > 4) {
-            ctx.out().error(io.heliosdb.resp.command.Errors.subcommandSyntax(a));
+            ctx.out().error(Errors.subcommandSyntax(a));
             return;
         }
         if (!a.isLong(2)) {
-            ctx.out().error(io.heliosdb.resp.command.Errors.NOT_INTEGER);
+            ctx.out().error(Errors.NOT_INTEGER);
             return;
         }
-        ctx.out().integer(io.heliosdb.resp.blocking.Blocking.unblock(ctx.server(), a.parseLong(2), error) ? 1 : 0);
+        ctx.out().integer(Blocking.unblock(ctx.server(), a.parseLong(2), error) ? 1 : 0);
     }
 }

@@ -1,5 +1,7 @@
 package io.heliosdb.resp.connection;
 
+import io.heliosdb.resp.acl.Acl;
+import io.heliosdb.resp.acl.AclUser;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.codec.RespWriter;
 import io.heliosdb.resp.command.CommandContext;
@@ -8,6 +10,9 @@ import io.heliosdb.resp.command.Errors;
 import io.heliosdb.resp.command.Routing;
 import io.heliosdb.resp.engine.ClientSession;
 import io.heliosdb.resp.engine.ServerContext;
+import io.heliosdb.resp.pubsub.PubSubCommands;
+import io.heliosdb.resp.tracking.TrackingCommands;
+import io.heliosdb.resp.transactions.TransactionCommands;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
@@ -65,9 +70,9 @@ public final class ConnectionCommands {
         s.replyMode = ClientSession.ReplyMode.ON;
         s.user = "default";
         s.authenticated = ctx.server().config().get("requirepass").isEmpty();
-        io.heliosdb.resp.transactions.TransactionCommands.discard(s);
-        io.heliosdb.resp.pubsub.PubSubCommands.unsubscribeAll(ctx.server().pubsub(), s);
-        io.heliosdb.resp.tracking.TrackingCommands.off(ctx.server(), s);
+        TransactionCommands.discard(s);
+        PubSubCommands.unsubscribeAll(ctx.server().pubsub(), s);
+        TrackingCommands.off(ctx.server(), s);
         ctx.server().monitors().remove(s);
         ctx.out().simple("RESET");
     }
@@ -112,7 +117,7 @@ public final class ConnectionCommands {
     static boolean checkPassword(ServerContext server, String user, byte[] password) {
         String required = server.config().get("requirepass");
         if (!"default".equals(user) || server.acl().restricted("default")) {
-            io.heliosdb.resp.acl.AclUser u = server.acl().user(user);
+            AclUser u = server.acl().user(user);
             return u != null && u.checkPassword(password);
         }
         if (required.isEmpty()) {
@@ -126,7 +131,7 @@ public final class ConnectionCommands {
         if (checkPassword(ctx.server(), user, password)) {
             return true;
         }
-        ctx.server().acl().addLog("auth", io.heliosdb.resp.acl.Acl.TOPLEVEL,
+        ctx.server().acl().addLog("auth", Acl.TOPLEVEL,
                 new String(ctx.args().bytes(0), StandardCharsets.ISO_8859_1), user, ctx.session().describe(ctx.now())); // one char per byte
         return false;
     }

@@ -1,6 +1,12 @@
 package io.heliosdb.resp.engine;
 
+import io.heliosdb.resp.pubsub.Subscriber;
+import io.heliosdb.resp.tracking.TrackingState;
+import io.heliosdb.resp.transactions.QueuedCommand;
+import io.heliosdb.resp.transactions.WatchState;
 import io.netty.channel.Channel;
+import java.util.ArrayDeque;
+import java.util.List;
 
 /**
  * Per-connection state. Written only by the connection's event loop; other connections read it
@@ -33,13 +39,13 @@ public final class ClientSession {
     public volatile long queryBufferCapacity;
 
     /** This connection's pub/sub subscriptions and delivery (set once the connection is active). */
-    public io.heliosdb.resp.pubsub.Subscriber subscriber;
+    public Subscriber subscriber;
 
     /** CLIENT TRACKING settings, or null when tracking is off. */
-    public volatile io.heliosdb.resp.tracking.TrackingState tracking;
+    public volatile TrackingState tracking;
 
     /** Commands queued since MULTI, or null outside a transaction. Connection loop only. */
-    public java.util.List<io.heliosdb.resp.transactions.QueuedCommand> multi;
+    public List<QueuedCommand> multi;
     /** A command was refused while queuing: EXEC answers EXECABORT. */
     public boolean multiAborted;
     /** In MONITOR mode ({@link Monitors}): it sees every command, and may not touch the keyspace itself. */
@@ -47,7 +53,7 @@ public final class ClientSession {
     /** EXEC is running this client's queued commands: blocking ones answer at once, MONITOR is refused. */
     public boolean inExec;
     /** The keys WATCHed since the last EXEC/DISCARD/UNWATCH, or null. */
-    public io.heliosdb.resp.transactions.WatchState watch;
+    public WatchState watch;
 
     public enum ReplyMode { ON, OFF, SKIP }
 
@@ -61,7 +67,7 @@ public final class ClientSession {
      * While a debugging session of this client runs: where its input goes (the debugger reads it),
      * instead of being parsed as commands. Null otherwise. Connection loop only.
      */
-    public java.util.ArrayDeque<byte[]> debuggerInput;
+    public ArrayDeque<byte[]> debuggerInput;
 
     public ClientSession(long id, Channel channel, String addr, String laddr, long now) {
         this.id = id;
@@ -74,8 +80,8 @@ public final class ClientSession {
 
     /** One line of CLIENT LIST / CLIENT INFO, with Redis 7's fields. */
     public String describe(long now) {
-        java.util.List<?> queued = multi;
-        io.heliosdb.resp.pubsub.Subscriber sub = subscriber;
+        List<?> queued = multi;
+        Subscriber sub = subscriber;
         boolean subscribed = sub != null && sub.subscribed();
         String flags = (subscribed ? "P" : "") + (tracking != null ? "t" : "") + (queued != null ? "x" : "") + (noEvict ? "e" : "") + (noTouch ? "T" : "") + (monitor ? "O" : "");
         return "id=" + id + " addr=" + addr + " laddr=" + laddr + " fd=-1 name=" + name

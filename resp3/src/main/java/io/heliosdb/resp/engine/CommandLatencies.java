@@ -1,5 +1,6 @@
 package io.heliosdb.resp.engine;
 
+import java.util.Arrays;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -39,7 +40,7 @@ public final class CommandLatencies {
     }
 
     public void reset() {
-        java.util.Arrays.fill(byCommand, null);
+        Arrays.fill(byCommand, null);
     }
 
     public static Histogram newHistogram() {

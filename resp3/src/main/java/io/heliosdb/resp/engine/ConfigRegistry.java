@@ -1,11 +1,18 @@
 package io.heliosdb.resp.engine;
 
 import io.heliosdb.memory.GlobMatcher;
+import io.heliosdb.resp.command.Json;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -330,12 +337,12 @@ public final class ConfigRegistry {
     private void addRemainingRedisParameters() {
         String json;
         try (var in = ConfigRegistry.class.getResourceAsStream("redis-7.0-config-defaults.json")) {
-            json = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        } catch (java.io.IOException | NullPointerException e) {
+            json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException | NullPointerException e) {
             throw new IllegalStateException("missing redis-7.0-config-defaults.json", e);
         }
-        var defaults = (Map<String, Object>) io.heliosdb.resp.command.Json.parse(json);
-        for (Map.Entry<String, Object> e : new java.util.TreeMap<>(defaults).entrySet()) {
+        var defaults = (Map<String, Object>) Json.parse(json);
+        for (Map.Entry<String, Object> e : new TreeMap<>(defaults).entrySet()) {
             String name = e.getKey();
             String value = String.valueOf(e.getValue());
             if (params.containsKey(name) || aliases.containsKey(name)) {
@@ -408,7 +415,7 @@ public final class ConfigRegistry {
     public synchronized String setAtRuntime(List<String[]> pairs) {
         // configSetCommand: one pass in order; the first unknown, immutable or repeated name is the
         // error, named as the client typed it (an alias and its parameter are two names in 7.0).
-        java.util.Set<String> seen = new java.util.HashSet<>();
+        Set<String> seen = new HashSet<>();
         for (String[] pair : pairs) {
             Param p = param(pair[0]);
             if (p == null) {
@@ -447,7 +454,7 @@ public final class ConfigRegistry {
      */
     public Map<String, String> matching(List<String> patterns) {
         Map<String, String> out = new LinkedHashMap<>();
-        java.util.Set<String> seen = new java.util.HashSet<>();
+        Set<String> seen = new HashSet<>();
         for (String pat : patterns) {
             if (pat.indexOf('[') < 0 && pat.indexOf('*') < 0 && pat.indexOf('?') < 0) {
                 Param p = param(pat);
@@ -514,9 +521,9 @@ public final class ConfigRegistry {
         if (u == 0) {
             return 0;
         }
-        java.math.BigInteger max = java.math.BigInteger.ONE.shiftLeft(64).subtract(java.math.BigInteger.ONE);
-        java.math.BigInteger v = new java.math.BigInteger(raw.substring(0, u)).min(max);
-        return v.multiply(java.math.BigInteger.valueOf(mul)).longValue(); // the low 64 bits: C's wrapping product
+        BigInteger max = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
+        BigInteger v = new BigInteger(raw.substring(0, u)).min(max);
+        return v.multiply(BigInteger.valueOf(mul)).longValue(); // the low 64 bits: C's wrapping product
     }
 
 }

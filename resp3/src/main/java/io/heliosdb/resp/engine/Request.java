@@ -1,9 +1,13 @@
 package io.heliosdb.resp.engine;
 
+import io.heliosdb.resp.blocking.ServeWait;
 import io.heliosdb.resp.codec.Args;
+import io.heliosdb.resp.codec.RespWriter;
 import io.heliosdb.resp.command.CommandContext;
 import io.heliosdb.resp.command.CommandSpec;
 import io.heliosdb.resp.command.Errors;
+import io.heliosdb.scheduler.CommitWaiter;
+import io.heliosdb.scheduler.KeyBytes;
 import io.heliosdb.scheduler.Shard;
 import io.heliosdb.scheduler.ShardTask;
 import io.netty.buffer.ByteBuf;
@@ -11,6 +15,7 @@ import io.netty.buffer.PooledByteBufAllocator;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A connection's pipeline on its way through the shards: an itinerary of legs, each a run of
@@ -22,7 +27,7 @@ import java.util.Arrays;
  * <p>Pooled per connection and reused: the cross-shard path allocates nothing in steady state.
  * Argument bytes are a private copy, so the connection's input buffer can move on.
  */
-final class Request implements ShardTask, io.heliosdb.scheduler.CommitWaiter {
+final class Request implements ShardTask, CommitWaiter {
     static final int MAX_COMMANDS = 128;
 
     private final RespConnection owner;
@@ -53,7 +58,7 @@ final class Request implements ShardTask, io.heliosdb.scheduler.CommitWaiter {
     /** A leg's shard failed to log its changes: the connection must not acknowledge them. */
     private volatile boolean notDurable;
     /** The trip itself plus each leg whose commit is still pending; home when it reaches zero. */
-    private final java.util.concurrent.atomic.AtomicInteger pendingCommits = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger pendingCommits = new AtomicInteger();
     /** Command to continue from after waiting for a key lock, or -1. */
     private int resumeAt = -1;
     /** The first command of the current leg whose reply is not written yet (for {@link #failed}). */
@@ -64,7 +69,7 @@ final class Request implements ShardTask, io.heliosdb.scheduler.CommitWaiter {
         this.origin = origin;
     }
 
-    private final io.heliosdb.resp.codec.RespWriter errorWriter = new io.heliosdb.resp.codec.RespWriter();
+    private final RespWriter errorWriter = new RespWriter();
     private boolean runsScript;
 
     void start(ClientSession session) {
@@ -196,7 +201,7 @@ final class Request implements ShardTask, io.heliosdb.scheduler.CommitWaiter {
             if (suppress[c]) {
                 reply.writerIndex(mark);
             }
-            io.heliosdb.resp.blocking.ServeWait woke = state.blocked.takeRound();
+            ServeWait woke = state.blocked.takeRound();
             if (woke != null) {
                 // It woke moves across shards: the rest of the trip (and the replies) waits until
                 // they are over, as Redis serves blocked clients before the next command runs.
@@ -275,7 +280,7 @@ final class Request implements ShardTask, io.heliosdb.scheduler.CommitWaiter {
         }
         int last = spec.lastKeyOf(args);
         for (int i = first; i <= last; i += spec.keyStepOf()) {
-            Object lock = shard.lockedKey(io.heliosdb.scheduler.KeyBytes.copyOf(args.segment(), args.offset(i), args.length(i)));
+            Object lock = shard.lockedKey(KeyBytes.copyOf(args.segment(), args.offset(i), args.length(i)));
             if (lock != null) {
                 return lock;
             }

@@ -1,6 +1,10 @@
 package io.heliosdb.resp.engine;
 
+import io.heliosdb.index.UnreadableValueException;
 import io.heliosdb.memory.NativeMemory;
+import io.heliosdb.resp.acl.Acl;
+import io.heliosdb.resp.blocking.BlockedClients;
+import io.heliosdb.resp.blocking.ServeWait;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.codec.RespParser;
 import io.heliosdb.resp.codec.RespWriter;
@@ -11,11 +15,21 @@ import io.heliosdb.resp.command.CrossShardCall;
 import io.heliosdb.resp.command.Errors;
 import io.heliosdb.resp.command.MultiShardCommand;
 import io.heliosdb.resp.command.Routing;
+import io.heliosdb.resp.pubsub.PubSubCommands;
+import io.heliosdb.resp.pubsub.Subscriber;
+import io.heliosdb.resp.tracking.TrackingCommands;
+import io.heliosdb.resp.tracking.TrackingState;
+import io.heliosdb.resp.transactions.QueuedCommand;
+import io.heliosdb.resp.transactions.TransactionCommands;
+import io.heliosdb.scheduler.CommitWaiter;
 import io.heliosdb.scheduler.Shard;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundBuffer;
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
@@ -51,7 +65,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
     private Shard home;
     private ShardState homeState;
     /** The home shard's blocked clients (one load on the inline path: did the command wake a move across shards?). */
-    private io.heliosdb.resp.blocking.BlockedClients homeBlocked;
+    private BlockedClients homeBlocked;
     private ClientSession session;
     /** The input buffer and the arena that owns it (one arena per buffer, so growing frees the old one). */
     private Arena inArena;
@@ -79,7 +93,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
     private int flushMark;
     /** A command ran on the home shard since the last flush waited for its commit. */
     private boolean ranOnHome;
-    private final io.heliosdb.scheduler.CommitWaiter flushWaiter = this::flushAfterCommit;
+    private final CommitWaiter flushWaiter = this::flushAfterCommit;
     private boolean resumeScheduled;
     /** True while {@link #process} runs: completions arriving synchronously must not re-enter it. */
     private boolean processing;
@@ -126,7 +140,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
             closed = true;
             return;
         }
-        session.subscriber = new io.heliosdb.resp.pubsub.Subscriber(home, this::deliverPush, session);
+        session.subscriber = new Subscriber(home, this::deliverPush, session);
         server.clients().add(session);
         ctx.fireChannelActive();
     }
@@ -147,9 +161,9 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         }
         if (session != null) {
             server.clients().remove(session);
-            io.heliosdb.resp.transactions.TransactionCommands.discard(session);
-            io.heliosdb.resp.pubsub.PubSubCommands.unsubscribeAll(server.pubsub(), session);
-            io.heliosdb.resp.tracking.TrackingCommands.off(server, session);
+            TransactionCommands.discard(session);
+            PubSubCommands.unsubscribeAll(server.pubsub(), session);
+            TrackingCommands.off(server, session);
             server.monitors().remove(session);
         }
         if (out != null) {
@@ -173,7 +187,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (!(cause instanceof java.io.IOException)) { // a reset by the peer is not our bug
+        if (!(cause instanceof IOException)) { // a reset by the peer is not our bug
             server.shards().errors().report("connection " + (session == null ? "?" : session.id), cause);
         }
         ctx.close();
@@ -316,7 +330,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         }
         while (!deferredInput.isEmpty() && !closed) {
             byte[] b = deferredInput.poll();
-            ByteBuf buf = io.netty.buffer.Unpooled.wrappedBuffer(b);
+            ByteBuf buf = Unpooled.wrappedBuffer(b);
             if (!append(buf, b.length)) {
                 break;
             }
@@ -440,7 +454,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         }
         if (!spec.allowsNoAuth() && server.acl().restricted(session.user)) {
             String denied = server.acl().check(server.acl().user(session.user), spec, args, session,
-                    session.multi != null ? io.heliosdb.resp.acl.Acl.MULTI : io.heliosdb.resp.acl.Acl.TOPLEVEL);
+                    session.multi != null ? Acl.MULTI : Acl.TOPLEVEL);
             if (denied != null) {
                 return reject(denied, spec);
             }
@@ -490,7 +504,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         if (session.monitor && spec.touchesKeyspace()) {
             return reject(MONITOR_KEYSPACE, spec); // refused when queued, as Redis refuses it before queueing
         }
-        session.multi.add(io.heliosdb.resp.transactions.QueuedCommand.copyOf(spec, args));
+        session.multi.add(QueuedCommand.copyOf(spec, args));
         boolean suppress = consumeSuppress();
         ByteBuf o = out();
         int mark = o.writerIndex();
@@ -506,7 +520,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         if (spec != null && spec.name().equals("exec")) {
             // Redis: a refused EXEC discards the transaction (if any) and says why, inside MULTI or not
             if (session.multi != null) {
-                io.heliosdb.resp.transactions.TransactionCommands.discard(session);
+                TransactionCommands.discard(session);
             }
             error = "EXECABORT Transaction discarded because of: " + (error.startsWith("ERR ") ? error.substring(4) : error);
         } else if (session.multi != null) {
@@ -548,7 +562,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         // A command let through while a script here is busy writes nothing: its reply must not wait
         // for a commit of the script's changes (which comes after the script).
         ranOnHome |= homeState.busyScript == null;
-        io.heliosdb.resp.blocking.ServeWait woke = homeBlocked.takeRound();
+        ServeWait woke = homeBlocked.takeRound();
         if (woke != null) {
             awaitServe(woke);
         }
@@ -562,7 +576,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
             o.writerIndex(mark);
             return true;
         }
-        if (o.writerIndex() > mark && o.getByte(mark) != '-' && io.heliosdb.resp.pubsub.PubSubCommands.confirmsWithPushes(spec)) {
+        if (o.writerIndex() > mark && o.getByte(mark) != '-' && PubSubCommands.confirmsWithPushes(spec)) {
             skipNextReply = false; // pushes are not silenced; a pending SKIP is used up all the same
             return true;
         }
@@ -611,7 +625,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
             execute(homeState, spec, c, o, args, session);
             ranOnHome |= homeState.busyScript == null; // as in runSession
             applyReplyMode(o, mark, suppress);
-            io.heliosdb.resp.blocking.ServeWait woke = homeBlocked.takeRound();
+            ServeWait woke = homeBlocked.takeRound();
             if (woke != null) {
                 awaitServe(woke);
             }
@@ -629,7 +643,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
     }
 
     /** The command just run woke moves across shards: its reply, and what follows, wait until they are over. */
-    private void awaitServe(io.heliosdb.resp.blocking.ServeWait woke) {
+    private void awaitServe(ServeWait woke) {
         serving++;
         inFlight++; // nothing runs inline meanwhile, session commands wait
         woke.whenOver(home, () -> {
@@ -731,7 +745,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
     /** Runs a command on the current (owning) thread with statistics and the slow log. */
     /** What follows every command on its shard: blocked clients served, events announced, tracked reads remembered. */
     private static void afterCommand(ShardState state, CommandSpec spec, Args args, ClientSession session,
-                                     io.heliosdb.resp.tracking.TrackingState tracking, int notify, int db) {
+                                     TrackingState tracking, int notify, int db) {
         if (state.blocked.hasReady()) {
             state.blocked.serveReady(state); // a push woke blocked clients: serve them before anything else runs
         }
@@ -739,7 +753,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
             state.endNotify(notify, spec, args, db);
         }
         if (tracking != null) {
-            io.heliosdb.resp.tracking.TrackingCommands.afterCommand(state, spec, args, session, tracking);
+            TrackingCommands.afterCommand(state, spec, args, session, tracking);
             state.currentClientId = 0;
         }
     }
@@ -772,7 +786,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         long t0 = System.nanoTime();
         Shard shard = state.shard();
         shard.enterBusy(t0, spec); // the watchdog's view of this loop
-        io.heliosdb.resp.tracking.TrackingState tracking = session == null ? null : session.tracking;
+        TrackingState tracking = session == null ? null : session.tracking;
         int notify = spec.isWrite() ? ctx.server().notifyFlags() : 0;
         if (notify != 0) {
             state.beginNotify();
@@ -784,7 +798,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         }
         try {
             spec.handler().execute(ctx);
-        } catch (io.heliosdb.index.UnreadableValueException e) {
+        } catch (UnreadableValueException e) {
             reply.writerIndex(mark);
             ctx.out().error("ERR " + e.getMessage()); // damaged storage under this key: refuse, never serve wrong data
         } catch (Throwable e) { // a bug (StackOverflowError too): the client gets its id, the log the trace
@@ -988,7 +1002,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         if (limit[0] == 0 && limit[1] == 0) {
             return false;
         }
-        io.netty.channel.ChannelOutboundBuffer ob = ctx.channel().unsafe().outboundBuffer();
+        ChannelOutboundBuffer ob = ctx.channel().unsafe().outboundBuffer();
         // Redis counts only what overflows a client's 16 KB static reply buffer (getClientOutputBufferMemoryUsage)
         long pending = o.readableBytes() + (ob == null ? 0 : ob.totalPendingWriteBytes()) - REPLY_BUFFER_BYTES;
         if (limit[0] > 0 && pending >= limit[0]) {

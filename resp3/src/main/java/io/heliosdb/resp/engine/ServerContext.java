@@ -1,12 +1,23 @@
 package io.heliosdb.resp.engine;
 
 import io.heliosdb.memory.Crc16;
+import io.heliosdb.resp.acl.Acl;
 import io.heliosdb.resp.command.CommandTable;
+import io.heliosdb.resp.notify.KeyspaceEvents;
+import io.heliosdb.resp.persistence.Persistence;
+import io.heliosdb.resp.pubsub.PubSub;
 import io.heliosdb.scheduler.Shard;
 import io.heliosdb.scheduler.ShardGroup;
+import io.heliosdb.scheduler.ShardWatchdog;
 import io.heliosdb.time.Clock;
 import java.lang.foreign.MemorySegment;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 /** What every connection and shard shares: runtime, command table, configuration, clients, logs. */
 public final class ServerContext {
@@ -19,7 +30,7 @@ public final class ServerContext {
     private final ConfigRegistry config;
     private final ClientRegistry clients = new ClientRegistry();
     private final Monitors monitors = new Monitors();
-    private final io.heliosdb.resp.keys.MigrateSockets migrateSockets = new io.heliosdb.resp.keys.MigrateSockets();
+    private final ConcurrentHashMap<Class<?>, Object> featureStates = new ConcurrentHashMap<>();
     private final SlowLog slowLog = new SlowLog();
     private final LatencyMonitor latency = new LatencyMonitor();
     private final Clock clock;
@@ -31,12 +42,12 @@ public final class ServerContext {
     public volatile long lastSaveSeconds;
     /** Why writes are refused right now (the error reply), or null. Set by the persistence. */
     private volatile String writesRefused;
-    private io.heliosdb.resp.persistence.Persistence persistence;
+    private Persistence persistence;
 
     private volatile boolean outOfMemory;
 
     /** Blocking pops waiting right now, by client id (CLIENT UNBLOCK, INFO blocked_clients). */
-    public final java.util.concurrent.ConcurrentHashMap<Long, Object> blockedCalls = new java.util.concurrent.ConcurrentHashMap<>();
+    public final ConcurrentHashMap<Long, Object> blockedCalls = new ConcurrentHashMap<>();
 
     /** True while some shard is over its RAM budget with nothing left to move to disk: denyoom commands fail. */
     public boolean outOfMemory() {
@@ -44,7 +55,7 @@ public final class ServerContext {
             return true;
         }
         if (inMemoryEviction) {
-            for (io.heliosdb.scheduler.Shard s : shards().all()) {
+            for (Shard s : shards().all()) {
                 if (state(s).overBudget) {
                     return true;
                 }
@@ -53,7 +64,7 @@ public final class ServerContext {
         return false;
     }
 
-    private final java.util.concurrent.ConcurrentHashMap<String, ConfigRegistry.Param> paramCache = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, ConfigRegistry.Param> paramCache = new ConcurrentHashMap<>();
 
     /** A configuration parameter by its exact name, cached (commands read thresholds on every call). */
     public ConfigRegistry.Param configParam(String name) {
@@ -70,9 +81,9 @@ public final class ServerContext {
 
     /** Splits maxmemory over the shards for in-memory eviction (appendonly no). */
     public void applyInMemoryMaxmemory(long maxmemory) {
-        io.heliosdb.scheduler.Shard[] all = shards().all();
+        Shard[] all = shards().all();
         inMemoryEviction = maxmemory > 0;
-        for (io.heliosdb.scheduler.Shard s : all) {
+        for (Shard s : all) {
             state(s).evictionBudget = maxmemory <= 0 ? 0 : Math.max(1, maxmemory / all.length); // 0 would mean no limit
             if (maxmemory <= 0) {
                 state(s).overBudget = false;
@@ -109,11 +120,11 @@ public final class ServerContext {
     }
 
     /** The persistence, or null for a pure in-memory server (appendonly no). */
-    public io.heliosdb.resp.persistence.Persistence persistence() {
+    public Persistence persistence() {
         return persistence;
     }
 
-    public void persistence(io.heliosdb.resp.persistence.Persistence p) {
+    public void persistence(Persistence p) {
         persistence = p;
     }
     /** CLIENT PAUSE: until when, and whether only writes are paused. */
@@ -133,11 +144,8 @@ public final class ServerContext {
 
     public ServerContext(ShardGroup shards, CommandTable table, ConfigRegistry config, Clock clock) {
         this.shards = shards;
-        this.pubsub = new io.heliosdb.resp.pubsub.PubSub(shards.size());
-        this.acl = new io.heliosdb.resp.acl.Acl(table, () -> config.get("acl-pubsub-default").equalsIgnoreCase("allchannels"));
-        String dir = config.get("dir");
-        this.functions = new io.heliosdb.resp.scripting.FunctionRegistry(dir == null || dir.isEmpty() ? null
-                : java.nio.file.Path.of(dir, "functions.dump"));
+        this.pubsub = new PubSub(shards.size());
+        this.acl = new Acl(table, () -> config.get("acl-pubsub-default").equalsIgnoreCase("allchannels"));
         this.singleShard = shards.size() == 1 ? shards.shard(0) : null;
         this.table = table;
         this.config = config;
@@ -152,8 +160,8 @@ public final class ServerContext {
         this.latencyTracking = config.param("latency-tracking");
         this.lastSaveSeconds = startMillis / 1000;
         byte[] id = new byte[20];
-        new java.security.SecureRandom().nextBytes(id);
-        this.runId = java.util.HexFormat.of().formatHex(id);
+        new SecureRandom().nextBytes(id);
+        this.runId = HexFormat.of().formatHex(id);
         int databases = (int) config.number("databases");
         for (Shard s : shards.all()) {
             s.attach(new ShardState(s, this, databases, table.size()));
@@ -180,17 +188,14 @@ public final class ServerContext {
         return shards;
     }
 
-    private final io.heliosdb.resp.pubsub.PubSub pubsub;
-    private final io.heliosdb.resp.scripting.ScriptRegistry scripts = new io.heliosdb.resp.scripting.ScriptRegistry();
-
-    private final io.heliosdb.resp.scripting.FunctionRegistry functions;
-    private final io.heliosdb.resp.acl.Acl acl;
+    private final PubSub pubsub;
+    private final Acl acl;
 
     /** ACL users (the default user unrestricted until ACL SETUSER changes it). */
-    public io.heliosdb.resp.acl.Acl acl() {
+    public Acl acl() {
         return acl;
     }
-    private final java.util.concurrent.CopyOnWriteArrayList<ClientSession> trackingBroadcast = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final CopyOnWriteArrayList<ClientSession> trackingBroadcast = new CopyOnWriteArrayList<>();
 
     private volatile String notifyText = "";
     private volatile int notifyFlags;
@@ -204,7 +209,7 @@ public final class ServerContext {
         }
         String v = p.value();
         if (v != notifyText) { // the same String object until CONFIG SET replaces it
-            int f = io.heliosdb.resp.notify.KeyspaceEvents.parse(v);
+            int f = KeyspaceEvents.parse(v);
             notifyFlags = Math.max(0, f);
             notifyText = v;
         }
@@ -212,22 +217,12 @@ public final class ServerContext {
     }
 
     /** Clients with CLIENT TRACKING ON BCAST (every shard checks their prefixes on each change while any exist). */
-    public java.util.List<ClientSession> trackingBroadcast() {
+    public List<ClientSession> trackingBroadcast() {
         return trackingBroadcast;
     }
 
-    /** Function libraries (FUNCTION LOAD), kept in functions.dump in the data directory. */
-    public io.heliosdb.resp.scripting.FunctionRegistry functions() {
-        return functions;
-    }
-
-    /** Script bodies by SHA1 (EVAL, SCRIPT LOAD). */
-    public io.heliosdb.resp.scripting.ScriptRegistry scripts() {
-        return scripts;
-    }
-
     /** Channels and patterns of every client (server-wide). */
-    public io.heliosdb.resp.pubsub.PubSub pubsub() {
+    public PubSub pubsub() {
         return pubsub;
     }
 
@@ -280,9 +275,12 @@ public final class ServerContext {
         return config;
     }
 
-    /** MIGRATE's cached connections to its targets. */
-    public io.heliosdb.resp.keys.MigrateSockets migrateSockets() {
-        return migrateSockets;
+    /**
+     * Server-wide state that a command family owns (MIGRATE's cached sockets, script and function registries), made on first use:
+     * the family asks for it here, so this class need not name every family that keeps some.
+     */
+    public <T> T featureState(Class<T> type, Supplier<T> create) {
+        return type.cast(featureStates.computeIfAbsent(type, t -> create.get()));
     }
 
     public Monitors monitors() {
@@ -297,7 +295,7 @@ public final class ServerContext {
         return slowLog;
     }
 
-    private volatile io.heliosdb.scheduler.ShardWatchdog watchdog;
+    private volatile ShardWatchdog watchdog;
     private volatile Runnable hzChanged = () -> { };
 
     /** What CONFIG SET hz runs after the change (the server reschedules its timers). */
@@ -309,7 +307,7 @@ public final class ServerContext {
         hzChanged.run();
     }
 
-    public void watchdog(io.heliosdb.scheduler.ShardWatchdog w) {
+    public void watchdog(ShardWatchdog w) {
         watchdog = w;
     }
 
@@ -394,7 +392,7 @@ public final class ServerContext {
      * declared keys: true lets them run on that shard alone; unknown or false, they hold every shard
      * (see scripting.ScriptPlacement).
      */
-    public final java.util.concurrent.ConcurrentHashMap<String, Boolean> scriptStaysOnItsKeysShard = new java.util.concurrent.ConcurrentHashMap<>();
+    public final ConcurrentHashMap<String, Boolean> scriptStaysOnItsKeysShard = new ConcurrentHashMap<>();
 
     private volatile Runnable hardShutdownAction = null;
 
@@ -420,7 +418,7 @@ public final class ServerContext {
 
     /** Stops every busy script at its next hook, even one that wrote: the server is going away. */
     public void abandonBusyScripts() {
-        for (io.heliosdb.scheduler.Shard s : shards.all()) {
+        for (Shard s : shards.all()) {
             BusyScript b = state(s).busyScript;
             if (b != null) {
                 b.abandon();

@@ -1,11 +1,26 @@
 package io.heliosdb.resp.engine;
 
+import io.heliosdb.index.ChangeLog;
 import io.heliosdb.index.Keyspace;
+import io.heliosdb.index.ObjectTable;
 import io.heliosdb.index.OffHeapKeyspace;
 import io.heliosdb.memory.SlabAllocator;
+import io.heliosdb.resp.blocking.BlockedClients;
+import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.command.CommandContext;
+import io.heliosdb.resp.command.CommandSpec;
+import io.heliosdb.resp.notify.KeyspaceEvents;
+import io.heliosdb.resp.persistence.ShardStore;
+import io.heliosdb.resp.tracking.Tracking;
+import io.heliosdb.resp.transactions.WatchedKeys;
 import io.heliosdb.scheduler.Shard;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.HashMap;
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
 
 /**
  * Everything one shard owns: its databases (SELECT 0..15), its allocator and its statistics.
@@ -14,21 +29,21 @@ import java.util.SplittableRandom;
 public final class ShardState {
     private final Shard shard;
     private final SlabAllocator memory;
-    private final io.heliosdb.index.ObjectTable objects = new io.heliosdb.index.ObjectTable();
+    private final ObjectTable objects = new ObjectTable();
     /** Clients blocked on keys of this shard (BLPOP and friends). */
-    public final io.heliosdb.resp.blocking.BlockedClients blocked = new io.heliosdb.resp.blocking.BlockedClients();
+    public final BlockedClients blocked = new BlockedClients();
     private final Keyspace[] dbs;
     /** WATCHed keys of this shard and the hook marking their watchers dirty. */
-    public final io.heliosdb.resp.transactions.WatchedKeys watched = new io.heliosdb.resp.transactions.WatchedKeys(this);
+    public final WatchedKeys watched = new WatchedKeys(this);
     private final CommandContext context;
     /** The context of commands a script runs (the script's own command holds {@link #context}). */
     private final CommandContext scriptContext;
     /** The context of commands this loop's clients send while a script here is busy (the script holds the other two). */
     private final CommandContext busyContext;
-    private io.heliosdb.resp.scripting.LuaVm lua;
     /** A script on this shard past lua-time-limit (other clients get BUSY; SCRIPT KILL may stop it), or null. */
     public volatile BusyScript busyScript;
     private final SplittableRandom random = new SplittableRandom();
+    private final HashMap<Class<?>, Object> featureStates = new HashMap<>();
 
     // Statistics (written by the shard thread only).
     public final long[] commandCalls;
@@ -43,7 +58,7 @@ public final class ShardState {
 
     private final ServerContext server;
     /** Keys read by tracking clients here, and the invalidations they are owed. */
-    public final io.heliosdb.resp.tracking.Tracking tracking;
+    public final Tracking tracking;
     /** The client whose command runs now (NOLOOP), 0 outside commands. */
     public long currentClientId;
 
@@ -51,33 +66,33 @@ public final class ShardState {
      * Told of every key change while anything needs it (WATCH, CLIENT TRACKING); not installed
      * otherwise, so ordinary writes pay only a null check.
      */
-    private final io.heliosdb.index.ChangeLog keyHooks = new io.heliosdb.index.ChangeLog() {
+    private final ChangeLog keyHooks = new ChangeLog() {
         @Override
-        public void changed(OffHeapKeyspace ks, java.lang.foreign.MemorySegment seg, long off, int len) {
+        public void changed(OffHeapKeyspace ks, MemorySegment seg, long off, int len) {
             note(ks, seg, off, len, false);
         }
 
         @Override
-        public void removed(OffHeapKeyspace ks, java.lang.foreign.MemorySegment seg, long off, int len) {
+        public void removed(OffHeapKeyspace ks, MemorySegment seg, long off, int len) {
             if (evicting) {
-                announce(ks, seg, off, len, io.heliosdb.resp.notify.KeyspaceEvents.EVICTED, "evicted");
+                announce(ks, seg, off, len, KeyspaceEvents.EVICTED, "evicted");
             }
             note(ks, seg, off, len, !evicting);
         }
 
         @Override
-        public void created(OffHeapKeyspace ks, java.lang.foreign.MemorySegment seg, long off, int len) {
+        public void created(OffHeapKeyspace ks, MemorySegment seg, long off, int len) {
             if (blocked.anyWaiting()) {
                 blocked.keyCreated(dbIndexOf(ks), seg, off, len);
             }
             if (notifyChanges != null) {
-                io.heliosdb.resp.notify.KeyspaceEvents.recordCreated(notifyChanges, copy(seg, off, len));
+                KeyspaceEvents.recordCreated(notifyChanges, copy(seg, off, len));
             }
         }
 
         @Override
-        public void expired(OffHeapKeyspace ks, java.lang.foreign.MemorySegment seg, long off, int len) {
-            announce(ks, seg, off, len, io.heliosdb.resp.notify.KeyspaceEvents.EXPIRED, "expired");
+        public void expired(OffHeapKeyspace ks, MemorySegment seg, long off, int len) {
+            announce(ks, seg, off, len, KeyspaceEvents.EXPIRED, "expired");
             if (blocked.anyWaiting()) {
                 blocked.keyChanged(dbIndexOf(ks), seg, off, len); // stream readers hear every change
             }
@@ -89,12 +104,12 @@ public final class ShardState {
             }
         }
 
-        private void note(OffHeapKeyspace ks, java.lang.foreign.MemorySegment seg, long off, int len, boolean removedByCommand) {
+        private void note(OffHeapKeyspace ks, MemorySegment seg, long off, int len, boolean removedByCommand) {
             if (blocked.anyWaiting()) {
                 blocked.keyChanged(dbIndexOf(ks), seg, off, len); // stream readers hear every change
             }
             if (notifyChanges != null && (removedByCommand || !evicting)) {
-                io.heliosdb.resp.notify.KeyspaceEvents.record(notifyChanges, copy(seg, off, len), removedByCommand);
+                KeyspaceEvents.record(notifyChanges, copy(seg, off, len), removedByCommand);
             }
             if (watched.active()) {
                 watched.changed(ks, seg, off, len);
@@ -104,10 +119,10 @@ public final class ShardState {
             }
         }
 
-        private void announce(OffHeapKeyspace ks, java.lang.foreign.MemorySegment seg, long off, int len, int type, String event) {
+        private void announce(OffHeapKeyspace ks, MemorySegment seg, long off, int len, int type, String event) {
             int flags = server.notifyFlags();
             if ((flags & type) != 0) {
-                io.heliosdb.resp.notify.KeyspaceEvents.publish(ShardState.this, flags, type, event, copy(seg, off, len), dbIndexOf(ks));
+                KeyspaceEvents.publish(ShardState.this, flags, type, event, copy(seg, off, len), dbIndexOf(ks));
             }
         }
 
@@ -125,9 +140,9 @@ public final class ShardState {
         }
     };
 
-    private static byte[] copy(java.lang.foreign.MemorySegment seg, long off, int len) {
+    private static byte[] copy(MemorySegment seg, long off, int len) {
         byte[] key = new byte[len];
-        java.lang.foreign.MemorySegment.copy(seg, java.lang.foreign.ValueLayout.JAVA_BYTE, off, key, 0, len);
+        MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, off, key, 0, len);
         return key;
     }
 
@@ -146,11 +161,11 @@ public final class ShardState {
      * command does not own for writing goes through here, on one shard or across shards, so the
      * statistics and events match Redis command for command.
      */
-    public long lookupRead(int db, Keyspace ks, java.lang.foreign.MemorySegment seg, long off, int len, boolean touch) {
+    public long lookupRead(int db, Keyspace ks, MemorySegment seg, long off, int len, boolean touch) {
         long e = ks.find(seg, off, len);
         if (e == Keyspace.NONE) {
             keyspaceMisses++;
-            if ((server.notifyFlags() & io.heliosdb.resp.notify.KeyspaceEvents.KEY_MISS) != 0) {
+            if ((server.notifyFlags() & KeyspaceEvents.KEY_MISS) != 0) {
                 announceMiss(db, copy(seg, off, len));
             }
         } else {
@@ -165,16 +180,16 @@ public final class ShardState {
     /** Publishes "keymiss" for {@code key} (on this shard's thread) if notifications want it. */
     public void announceMiss(int db, byte[] key) {
         int flags = server.notifyFlags();
-        io.heliosdb.resp.notify.KeyspaceEvents.publish(this, flags, io.heliosdb.resp.notify.KeyspaceEvents.KEY_MISS, "keymiss", key, db);
+        KeyspaceEvents.publish(this, flags, KeyspaceEvents.KEY_MISS, "keymiss", key, db);
     }
 
     /** {@link #lookupRead} of a command argument. */
-    public long lookupRead(int db, Keyspace ks, io.heliosdb.resp.codec.Args a, int arg, boolean touch) {
+    public long lookupRead(int db, Keyspace ks, Args a, int arg, boolean touch) {
         return lookupRead(db, ks, a.segment(), a.offset(arg), a.length(arg), touch);
     }
 
     /** Keys changed by the running command while keyspace notifications are on, else null. */
-    private java.util.List<io.heliosdb.resp.notify.KeyspaceEvents.Change> notifyChanges;
+    private List<KeyspaceEvents.Change> notifyChanges;
     /** True while maxmemory eviction deletes keys (they are "evicted", not changed by a command). */
     private boolean evicting;
     private boolean hooksOn;
@@ -194,15 +209,15 @@ public final class ShardState {
         if (!hooksOn) {
             refreshKeyHooks();
         }
-        notifyChanges = new java.util.ArrayList<>(2);
+        notifyChanges = new ArrayList<>(2);
     }
 
     /** After it: Redis' events for what it changed. */
-    public void endNotify(int flags, io.heliosdb.resp.command.CommandSpec spec, io.heliosdb.resp.codec.Args args, int db) {
-        java.util.List<io.heliosdb.resp.notify.KeyspaceEvents.Change> changes = notifyChanges;
+    public void endNotify(int flags, CommandSpec spec, Args args, int db) {
+        List<KeyspaceEvents.Change> changes = notifyChanges;
         notifyChanges = null;
         if (changes != null && !changes.isEmpty()) {
-            io.heliosdb.resp.notify.KeyspaceEvents.commandEnded(this, flags, spec, args, changes, db);
+            KeyspaceEvents.commandEnded(this, flags, spec, args, changes, db);
         }
     }
 
@@ -225,7 +240,7 @@ public final class ShardState {
     public ShardState(Shard shard, ServerContext server, int databases, int commandCount) {
         this.shard = shard;
         this.server = server;
-        this.tracking = new io.heliosdb.resp.tracking.Tracking(this);
+        this.tracking = new Tracking(this);
         this.memory = new SlabAllocator("shard-" + shard.id());
         this.dbs = new Keyspace[databases];
         for (int i = 0; i < databases; i++) {
@@ -268,18 +283,18 @@ public final class ShardState {
         }
     }
 
-    private io.heliosdb.resp.persistence.ShardStore store;
+    private ShardStore store;
 
     /** The shard's persistence, or null (appendonly no). */
-    public io.heliosdb.resp.persistence.ShardStore store() {
+    public ShardStore store() {
         return store;
     }
 
-    public void store(io.heliosdb.resp.persistence.ShardStore s) {
+    public void store(ShardStore s) {
         store = s;
     }
 
-    public io.heliosdb.index.ObjectTable objects() {
+    public ObjectTable objects() {
         return objects;
     }
 
@@ -296,12 +311,12 @@ public final class ShardState {
         return scriptContext;
     }
 
-    /** This shard's Lua interpreter, created on first use. Shard thread only. */
-    public io.heliosdb.resp.scripting.LuaVm lua() {
-        if (lua == null) {
-            lua = new io.heliosdb.resp.scripting.LuaVm();
-        }
-        return lua;
+    /**
+     * State that a command family keeps per shard (the Lua interpreter), made on first use, so this
+     * class need not name the family. Shard thread only.
+     */
+    public <T> T featureState(Class<T> type, Supplier<T> create) {
+        return type.cast(featureStates.computeIfAbsent(type, t -> create.get()));
     }
 
     public SplittableRandom random() {

@@ -1,5 +1,8 @@
 package io.heliosdb.resp.geo;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+
 /** Redis' geohash.c and geohash_helper.c: 52-bit interleaved hashes, neighbours, distances, search areas. */
 final class GeoHash {
     static final double LAT_MIN = -85.05112878;
@@ -253,7 +256,7 @@ final class GeoHash {
         if (Double.isInfinite(d)) {
             return d > 0 ? "inf" : "-inf";
         }
-        String s = new java.math.BigDecimal(d).setScale(6, java.math.RoundingMode.HALF_EVEN).toPlainString();
+        String s = new BigDecimal(d).setScale(6, RoundingMode.HALF_EVEN).toPlainString();
         return d < 0 || (d == 0 && 1 / d < 0) ? (s.startsWith("-") ? s : "-" + s) : s;
     }
 }

@@ -8,6 +8,7 @@ import io.heliosdb.resp.codec.RespWriter;
 import io.heliosdb.resp.collections.KeyGather;
 import io.heliosdb.resp.collections.TypedKeys;
 import io.heliosdb.resp.command.Errors;
+import io.heliosdb.resp.zsets.ZSetCommands;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -253,7 +254,7 @@ final class GeoSearch extends KeyGather {
             for (GeoCommands.Found f : items) {
                 result.put(f.member(), storeDist ? f.dist() / unit : f.score());
             }
-            io.heliosdb.resp.zsets.ZSetCommands.compactFor(result);
+            ZSetCommands.compactFor(result);
             return new Outcome(w -> w.integer(n), true, ValueType.ZSET, result);
         }
         boolean wd = withDist, wh = withHash, wc = withCoord;

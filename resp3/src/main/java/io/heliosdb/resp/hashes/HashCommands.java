@@ -18,8 +18,11 @@ import io.heliosdb.resp.command.Routing;
 import io.heliosdb.resp.strings.FloatText;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /** The hash family. Each handler runs on the key's shard. */
 public final class HashCommands {
@@ -348,24 +351,24 @@ public final class HashCommands {
                 chosen[i] = ctx.shard().random().nextInt(size);
             }
         } else if (n >= size) {
-            chosen = java.util.stream.IntStream.range(0, size).toArray();
+            chosen = IntStream.range(0, size).toArray();
         } else if (n * 3 < size) {
             // few of many: random picks, repeats skipped (no pass over the whole hash)
-            java.util.LinkedHashSet<Integer> picked = new java.util.LinkedHashSet<>();
+            LinkedHashSet<Integer> picked = new LinkedHashSet<>();
             while (picked.size() < n) {
                 picked.add(ctx.shard().random().nextInt(size));
             }
             chosen = picked.stream().mapToInt(Integer::intValue).toArray();
         } else {
             // a partial Fisher-Yates over the entry indexes: n distinct picks
-            int[] all = java.util.stream.IntStream.range(0, size).toArray();
+            int[] all = IntStream.range(0, size).toArray();
             for (int i = 0; i < n; i++) {
                 int j = i + ctx.shard().random().nextInt(size - i);
                 int t = all[i];
                 all[i] = all[j];
                 all[j] = t;
             }
-            chosen = java.util.Arrays.copyOf(all, (int) n);
+            chosen = Arrays.copyOf(all, (int) n);
         }
         if (withValues && out.resp3()) {
             out.array(chosen.length);

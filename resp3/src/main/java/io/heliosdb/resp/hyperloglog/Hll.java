@@ -1,5 +1,7 @@
 package io.heliosdb.resp.hyperloglog;
 
+import java.io.ByteArrayOutputStream;
+
 /**
  * Redis' HyperLogLog, byte for byte (hyperloglog.c): "HYLL" header, sparse or dense encoding of
  * 16384 six-bit registers, MurmurHash64A, the cached cardinality, and Ertl's estimator. Works on a
@@ -143,7 +145,7 @@ final class Hll {
     }
 
     private static byte[] sparse(byte[] r, long maxBytes) {
-        java.io.ByteArrayOutputStream o = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
         o.writeBytes(new byte[HEADER]);
         int i = 0;
         while (i < REGISTERS) {

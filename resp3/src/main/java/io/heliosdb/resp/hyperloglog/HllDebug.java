@@ -1,11 +1,11 @@
 package io.heliosdb.resp.hyperloglog;
 
 import io.heliosdb.index.Keyspace;
+import io.heliosdb.index.ValueType;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.collections.KeyGather;
 import io.heliosdb.resp.command.CommandContext;
 import io.heliosdb.resp.command.Errors;
-import io.heliosdb.index.ValueType;
 import java.util.SplittableRandom;
 
 /** PFDEBUG (GETREG, DECODE, ENCODING, TODENSE) and PFSELFTEST, as in Redis' hyperloglog.c. */
@@ -57,7 +57,7 @@ final class HllDebug {
                 }
                 ctx.out().integer(convert ? 1 : 0);
             }
-            default -> ctx.out().error("ERR Unknown PFDEBUG subcommand '" + io.heliosdb.resp.command.Errors.cstr(a.string(1)) + "'");
+            default -> ctx.out().error("ERR Unknown PFDEBUG subcommand '" + Errors.cstr(a.string(1)) + "'");
         }
     }
 

@@ -3,7 +3,9 @@ package io.heliosdb.resp.hyperloglog;
 import io.heliosdb.index.Keyspace;
 import io.heliosdb.index.ValueEncoding;
 import io.heliosdb.index.ValueType;
+import io.heliosdb.memory.NativeMemory;
 import io.heliosdb.resp.codec.Args;
+import io.heliosdb.resp.codec.RespWriter;
 import io.heliosdb.resp.collections.KeyGather;
 import io.heliosdb.resp.collections.TypedKeys;
 import io.heliosdb.resp.command.CommandContext;
@@ -35,7 +37,7 @@ public final class HyperLogLogCommands {
     static void store(Keyspace ks, Args a, int arg, byte[] s) {
         long e = ks.putUninitialized(a.segment(), a.offset(arg), a.length(arg), ValueType.STRING, ValueEncoding.RAW_MUTABLE,
                 s.length, Keyspace.KEEP_TTL);
-        MemorySegment.copy(s, 0, ks.segment(e), io.heliosdb.memory.NativeMemory.BYTE, ks.valueOffset(e), s.length);
+        MemorySegment.copy(s, 0, ks.segment(e), NativeMemory.BYTE, ks.valueOffset(e), s.length);
     }
 
     static void pfadd(CommandContext ctx) {
@@ -172,7 +174,7 @@ public final class HyperLogLogCommands {
                 return Outcome.error(error);
             }
             byte[] out = Hll.encode((byte[]) merged, dense[0], 3000, null);
-            return Outcome.stringKeepingTtl(io.heliosdb.resp.codec.RespWriter::ok, out);
+            return Outcome.stringKeepingTtl(RespWriter::ok, out);
         }
     }
 }

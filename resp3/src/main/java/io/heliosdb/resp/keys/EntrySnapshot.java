@@ -3,6 +3,7 @@ package io.heliosdb.resp.keys;
 import io.heliosdb.index.Keyspace;
 import io.heliosdb.index.ValueEncoding;
 import io.heliosdb.index.collection.CollectionValue;
+import io.heliosdb.memory.NativeMemory;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -15,7 +16,7 @@ record EntrySnapshot(byte type, byte encoding, byte[] value, CollectionValue col
             return new EntrySnapshot(ks.type(e), ks.encoding(e), null, ks.object(e).copy(), ks.expireAt(e));
         }
         byte[] v = new byte[ks.valueLength(e)];
-        MemorySegment.copy(ks.segment(e), io.heliosdb.memory.NativeMemory.BYTE, ks.valueOffset(e), v, 0, v.length);
+        MemorySegment.copy(ks.segment(e), NativeMemory.BYTE, ks.valueOffset(e), v, 0, v.length);
         return new EntrySnapshot(ks.type(e), ks.encoding(e), v, null, ks.expireAt(e));
     }
 
@@ -25,6 +26,6 @@ record EntrySnapshot(byte type, byte encoding, byte[] value, CollectionValue col
             return;
         }
         long e = ks.putUninitialized(key, off, len, type, encoding, value.length, keepTtl ? expireAt : 0);
-        MemorySegment.copy(value, 0, ks.segment(e), io.heliosdb.memory.NativeMemory.BYTE, ks.valueOffset(e), value.length);
+        MemorySegment.copy(value, 0, ks.segment(e), NativeMemory.BYTE, ks.valueOffset(e), value.length);
     }
 }

@@ -3,8 +3,15 @@ package io.heliosdb.resp.keys;
 import io.heliosdb.index.Keyspace;
 import io.heliosdb.index.ValueEncoding;
 import io.heliosdb.index.ValueType;
+import io.heliosdb.index.collection.HashValue;
+import io.heliosdb.index.collection.ListValue;
+import io.heliosdb.index.collection.SetValue;
+import io.heliosdb.index.collection.StreamValue;
+import io.heliosdb.index.collection.ZSetValue;
 import io.heliosdb.resp.command.CommandContext;
 import io.heliosdb.resp.command.CommandTable;
+import io.heliosdb.resp.command.Help;
+import io.heliosdb.resp.command.MultiShardCommand;
 import io.heliosdb.resp.command.Routing;
 
 /** The keys family: TYPE, OBJECT, expiry, DEL/EXISTS/TOUCH, RENAME/COPY/MOVE, KEYS/SCAN/RANDOMKEY. */
@@ -12,8 +19,8 @@ public final class KeyCommands {
     private KeyCommands() {}
 
     public static void register(CommandTable t) {
-        t.register("migrate", io.heliosdb.resp.command.Routing.ALL_SHARDS,
-                io.heliosdb.resp.command.MultiShardCommand.allShards(MigrateCommand::run));
+        t.register("migrate", Routing.ALL_SHARDS,
+                MultiShardCommand.allShards(MigrateCommand::run));
         t.register("type", Routing.KEYS, KeyCommands::type);
         t.register("object|encoding", Routing.KEYS, KeyCommands::objectEncoding);
         t.register("object|freq", Routing.KEYS, KeyCommands::objectFreq);
@@ -42,11 +49,11 @@ public final class KeyCommands {
             };
         }
         return switch (ks.object(e)) {
-            case io.heliosdb.index.collection.HashValue h -> h.compact() ? "listpack" : "hashtable";
-            case io.heliosdb.index.collection.ListValue l -> "quicklist"; // Redis 7.0 keeps every list in a quicklist
-            case io.heliosdb.index.collection.SetValue st -> st.intset() ? "intset" : "hashtable";
-            case io.heliosdb.index.collection.ZSetValue z -> z.compact() ? "listpack" : "skiplist";
-            case io.heliosdb.index.collection.StreamValue s -> "stream";
+            case HashValue h -> h.compact() ? "listpack" : "hashtable";
+            case ListValue l -> "quicklist"; // Redis 7.0 keeps every list in a quicklist
+            case SetValue st -> st.intset() ? "intset" : "hashtable";
+            case ZSetValue z -> z.compact() ? "listpack" : "skiplist";
+            case StreamValue s -> "stream";
             default -> "unknown";
         };
     }

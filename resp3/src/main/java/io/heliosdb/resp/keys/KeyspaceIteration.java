@@ -5,14 +5,18 @@ import io.heliosdb.index.ValueType;
 import io.heliosdb.memory.ByteStrings;
 import io.heliosdb.memory.GlobMatcher;
 import io.heliosdb.resp.codec.Args;
+import io.heliosdb.resp.collections.ElementScan;
 import io.heliosdb.resp.command.CommandTable;
 import io.heliosdb.resp.command.CrossShardCall;
 import io.heliosdb.resp.command.Errors;
 import io.heliosdb.resp.command.MultiShardCommand;
 import io.heliosdb.resp.command.Routing;
+import io.heliosdb.resp.engine.ServerContext;
 import io.heliosdb.scheduler.Shard;
+import io.heliosdb.scheduler.ShardTransaction;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * KEYS, SCAN and RANDOMKEY over every shard. A SCAN cursor carries the shard in its low 10 bits and
@@ -66,7 +70,7 @@ final class KeyspaceIteration {
     static void scan(CrossShardCall call) {
         Args a = call.args();
         String cursorText = a.string(1);
-        Long parsed = io.heliosdb.resp.collections.ElementScan.parseCursor(cursorText);
+        Long parsed = ElementScan.parseCursor(cursorText);
         if (parsed == null) {
             call.finish(w -> w.error("ERR invalid cursor"));
             return;
@@ -125,7 +129,7 @@ final class KeyspaceIteration {
         int shardCount = call.server().shards().size();
         Shard shard = call.server().shards().shard(shardIndex);
         int[] seen = {0};
-        io.heliosdb.scheduler.ShardTransaction tx = call.transaction(new Shard[]{shard});
+        ShardTransaction tx = call.transaction(new Shard[]{shard});
         tx.lockAll(() -> tx.run(new Shard[]{shard}, s -> {
             Keyspace ks = call.db(s);
             return ks.scan(inner, count, (k, e) -> {
@@ -165,7 +169,7 @@ final class KeyspaceIteration {
         Shard[] shards = call.server().shards().all();
         call.runOnce(shards, s -> {
             Keyspace ks = call.db(s);
-            long e = ks.randomEntry(io.heliosdb.resp.engine.ServerContext.state(s).random());
+            long e = ks.randomEntry(ServerContext.state(s).random());
             byte[] key = e == Keyspace.NONE ? null : ByteStrings.toBytes(ks.segment(e), ks.keyOffset(e), ks.keyLength(e));
             return new Object[]{ks.size(), key};
         }, (out, results) -> {
@@ -180,7 +184,7 @@ final class KeyspaceIteration {
                 return;
             }
             // Pick a shard with probability proportional to its size, then its random key.
-            long pick = java.util.concurrent.ThreadLocalRandom.current().nextLong(total);
+            long pick = ThreadLocalRandom.current().nextLong(total);
             for (Object r : results) {
                 Object[] pair = (Object[]) r;
                 if (pair[1] == null) {

@@ -2,10 +2,10 @@ package io.heliosdb.resp.keys;
 
 import io.heliosdb.index.Keyspace;
 import io.heliosdb.resp.codec.Args;
+import io.heliosdb.resp.codec.RespWriter;
 import io.heliosdb.resp.command.CrossShardCall;
 import io.heliosdb.resp.command.Errors;
 import io.heliosdb.resp.engine.ServerContext;
-import io.heliosdb.resp.rdb.DumpCommands;
 import io.heliosdb.resp.rdb.RdbValues;
 import io.heliosdb.scheduler.Shard;
 import io.heliosdb.scheduler.ShardTransaction;
@@ -14,10 +14,13 @@ import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * MIGRATE host port key|"" db timeout [COPY] [REPLACE] [AUTH pw] [AUTH2 user pw] [KEYS key...], as
@@ -89,13 +92,13 @@ final class MigrateCommand {
             }
             found.addAll((List<Found>) o);
         }
-        found.sort(java.util.Comparator.comparingInt(Found::arg)); // sent in argument order, as Redis does
+        found.sort(Comparator.comparingInt(Found::arg)); // sent in argument order, as Redis does
         if (found.isEmpty()) {
             tx.release(shards);
             call.finish(w -> w.simple("NOKEY"));
             return;
         }
-        MigrateSockets sockets = call.server().migrateSockets();
+        MigrateSockets sockets = MigrateSockets.of(call.server());
         Shard home = call.home();
         Runnable closeIdle = () -> home.loop().schedule(() -> sockets.closeIdle(call.server().clock().millis()),
                 MigrateSockets.IDLE_MILLIS + 100, TimeUnit.MILLISECONDS);
@@ -138,7 +141,7 @@ final class MigrateCommand {
             List<Integer> restored = new ArrayList<>();
             String targetError = null;
             int read = 0;
-            java.util.concurrent.atomic.AtomicBoolean writeTimedOut = new java.util.concurrent.atomic.AtomicBoolean();
+            AtomicBoolean writeTimedOut = new AtomicBoolean();
             try {
                 writeInChunks(t, commands(r, found, select), r.timeout, writeTimedOut);
                 writing = false;
@@ -180,10 +183,10 @@ final class MigrateCommand {
      * may be the very thread writing (a script's MIGRATE).
      */
     private static void writeInChunks(MigrateSockets.Target t, byte[] b, long timeoutMillis,
-                                      java.util.concurrent.atomic.AtomicBoolean timedOut) throws IOException {
+                                      AtomicBoolean timedOut) throws IOException {
         for (int off = 0; off < b.length; off += 64 * 1024) {
             int n = Math.min(64 * 1024, b.length - off);
-            java.util.concurrent.ScheduledFuture<?> guard = MigrateSockets.TIMERS.schedule(() -> {
+            ScheduledFuture<?> guard = MigrateSockets.TIMERS.schedule(() -> {
                 timedOut.set(true);
                 t.close(); // unblocks the write below with an exception
             }, timeoutMillis, TimeUnit.MILLISECONDS);
@@ -276,7 +279,7 @@ final class MigrateCommand {
         }, true, () -> call.finish(w -> answer(w, reply)));
     }
 
-    private static void answer(io.heliosdb.resp.codec.RespWriter w, String error) {
+    private static void answer(RespWriter w, String error) {
         if (error == null) {
             w.ok();
         } else {

@@ -1,5 +1,6 @@
 package io.heliosdb.resp.keys;
 
+import io.heliosdb.resp.engine.ServerContext;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,6 +10,7 @@ import java.net.Socket;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 /**
  * MIGRATE's connections to its targets, kept between calls as Redis keeps migrate_cached_sockets:
@@ -20,10 +22,15 @@ public final class MigrateSockets {
     static final int MAX_CACHED = 64;
     static final long IDLE_MILLIS = 10_000;
     /** Write deadlines of every MIGRATE: one daemon thread that only closes sockets. */
-    static final java.util.concurrent.ScheduledThreadPoolExecutor TIMERS = timers();
+    static final ScheduledThreadPoolExecutor TIMERS = timers();
 
-    private static java.util.concurrent.ScheduledThreadPoolExecutor timers() {
-        var t = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
+    /** The server's cache, made on first use. */
+    public static MigrateSockets of(ServerContext server) {
+        return server.featureState(MigrateSockets.class, MigrateSockets::new);
+    }
+
+    private static ScheduledThreadPoolExecutor timers() {
+        var t = new ScheduledThreadPoolExecutor(1, r -> {
             Thread th = new Thread(r, "migrate-timeouts");
             th.setDaemon(true);
             return th;

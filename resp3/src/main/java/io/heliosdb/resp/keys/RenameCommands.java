@@ -1,6 +1,7 @@
 package io.heliosdb.resp.keys;
 
 import io.heliosdb.index.Keyspace;
+import io.heliosdb.memory.ByteStrings;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.codec.RespWriter;
 import io.heliosdb.resp.command.CommandContext;
@@ -12,6 +13,9 @@ import io.heliosdb.resp.command.Routing;
 import io.heliosdb.resp.engine.ServerContext;
 import io.heliosdb.scheduler.Shard;
 import io.heliosdb.scheduler.ShardTransaction;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * RENAME, RENAMENX, COPY (one shard or two) and MOVE. All follow one plan: check the destination,
@@ -66,7 +70,7 @@ final class RenameCommands {
         }
 
         private boolean sameKey(Args a) {
-            return io.heliosdb.memory.ByteStrings.equals(a.segment(), a.offset(1), a.length(1), a.segment(), a.offset(2), a.length(2));
+            return ByteStrings.equals(a.segment(), a.offset(1), a.length(1), a.segment(), a.offset(2), a.length(2));
         }
 
         @Override
@@ -134,9 +138,9 @@ final class RenameCommands {
             Shard dstShard = call.shardOfArg(2);
             Shard[] both = {srcShard, dstShard};
             ShardTransaction tx = call.transaction(both);
-            java.util.Map<Shard, java.util.List<Integer>> keyArgs = new java.util.LinkedHashMap<>();
-            keyArgs.put(srcShard, java.util.List.of(1));
-            keyArgs.put(dstShard, java.util.List.of(2));
+            Map<Shard, List<Integer>> keyArgs = new LinkedHashMap<>();
+            keyArgs.put(srcShard, List.of(1));
+            keyArgs.put(dstShard, List.of(2));
             tx.lockKeys(call.lockKeys(keyArgs), () -> tx.run(new Shard[]{dstShard}, s -> {
                 Keyspace dst = ServerContext.state(s).db(p.dstDb);
                 return dst.find(a.segment(), a.offset(2), a.length(2)) != Keyspace.NONE;

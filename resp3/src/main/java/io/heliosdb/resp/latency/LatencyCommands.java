@@ -3,11 +3,14 @@ package io.heliosdb.resp.latency;
 import io.heliosdb.resp.codec.RespWriter;
 import io.heliosdb.resp.command.CommandContext;
 import io.heliosdb.resp.command.CommandTable;
+import io.heliosdb.resp.command.Help;
 import io.heliosdb.resp.command.MultiShardCommand;
 import io.heliosdb.resp.command.Routing;
 import io.heliosdb.resp.engine.LatencyMonitor;
 import io.heliosdb.resp.engine.ServerContext;
-import io.heliosdb.resp.keys.Help;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 /** LATENCY LATEST/HISTORY/RESET/GRAPH/DOCTOR/HELP over the server's {@link LatencyMonitor}, as Redis 7.0 answers them. */
@@ -112,12 +115,12 @@ public final class LatencyCommands {
     /** Whether this process has anonymous huge pages (Redis reads the same field of /proc/self/smaps). */
     private static boolean anonHugePages() {
         try {
-            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/smaps_rollup"))) {
+            for (String line : Files.readAllLines(Path.of("/proc/self/smaps_rollup"))) {
                 if (line.startsWith("AnonHugePages:")) {
                     return !line.substring(14).trim().startsWith("0 ");
                 }
             }
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             // not Linux, or not readable: Redis answers 0 then too
         }
         return false;

@@ -1,6 +1,7 @@
 package io.heliosdb.resp.latency;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /** Redis' sparkline.c as LATENCY GRAPH uses it: filled bars four rows high, labels underneath. */
@@ -52,7 +53,7 @@ final class Sparkline {
         boolean loop = true;
         while (loop) {
             loop = false;
-            java.util.Arrays.fill(chars, ' ');
+            Arrays.fill(chars, ' ');
             for (int j = 0; j < len; j++) {
                 double relval = values.get(j + offset) - min;
                 int step = (int) ((int) (relval * steps) / relmax); // C: (int)(relval*steps)/relmax, truncated

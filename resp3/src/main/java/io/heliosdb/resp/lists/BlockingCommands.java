@@ -7,6 +7,7 @@ import io.heliosdb.resp.blocking.Blocking;
 import io.heliosdb.resp.blocking.BlockingPop;
 import io.heliosdb.resp.blocking.BlockingPop.Blocked;
 import io.heliosdb.resp.blocking.MultiPop;
+import io.heliosdb.resp.blocking.ServeWait;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.codec.RespWriter;
 import io.heliosdb.resp.collections.TypedKeys;
@@ -19,6 +20,7 @@ import io.heliosdb.resp.engine.ShardState;
 import io.heliosdb.scheduler.Shard;
 import io.heliosdb.scheduler.ShardTask;
 import io.heliosdb.scheduler.ShardTransaction;
+import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,7 +46,7 @@ public final class BlockingCommands {
     // ---- the list commands ------------------------------------------------------------------
 
     static byte[] popList(Keyspace ks, byte[] key, boolean left) {
-        java.lang.foreign.MemorySegment k = java.lang.foreign.MemorySegment.ofArray(key);
+        MemorySegment k = MemorySegment.ofArray(key);
         long e = ks.find(k, 0, key.length);
         ListValue l = (ListValue) ks.object(e);
         byte[] v = left ? l.removeFirst() : l.removeLast();
@@ -264,7 +266,7 @@ public final class BlockingCommands {
             if (resumed == null) {
                 return;
             }
-            io.heliosdb.resp.blocking.ServeWait parent = resumed.takeParent();
+            ServeWait parent = resumed.takeParent();
             src.postControl(new ShardTask() {
                 @Override
                 public boolean isControl() {
@@ -275,7 +277,7 @@ public final class BlockingCommands {
                 public void run(Shard shard) {
                     ShardState st = ServerContext.state(shard);
                     resumed.claimOver(st, a.bytes(1), again);
-                    io.heliosdb.resp.blocking.ServeWait.arriveAfter(st.blocked.takeRound(), parent, shard);
+                    ServeWait.arriveAfter(st.blocked.takeRound(), parent, shard);
                 }
             });
         }
@@ -356,7 +358,7 @@ public final class BlockingCommands {
             byte[] key = a.bytes(keyArg);
             long count = count(a);
             boolean left = front(a);
-            long e = ks.find(java.lang.foreign.MemorySegment.ofArray(key), 0, key.length);
+            long e = ks.find(MemorySegment.ofArray(key), 0, key.length);
             ListValue l = (ListValue) ks.object(e);
             List<byte[]> popped = new ArrayList<>();
             while (popped.size() < count && l.size() > 0) {

@@ -14,6 +14,7 @@ import io.heliosdb.resp.command.CommandTable;
 import io.heliosdb.resp.command.Errors;
 import io.heliosdb.resp.command.Routing;
 import io.heliosdb.resp.engine.ShardState;
+import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -495,7 +496,7 @@ public final class ListCommands {
 
     /** Pushes one element to a list key (creating it) and wakes its waiters. */
     static void pushTo(ShardState s, Keyspace ks, byte[] key, byte[] element, boolean left, int db) {
-        java.lang.foreign.MemorySegment k = java.lang.foreign.MemorySegment.ofArray(key);
+        MemorySegment k = MemorySegment.ofArray(key);
         long e = ks.find(k, 0, key.length);
         if (e == Keyspace.NONE) {
             e = ks.putObject(k, 0, key.length, ValueType.LIST, new ListValue(), 0);

@@ -6,6 +6,7 @@ import io.heliosdb.resp.engine.ShardState;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 
@@ -179,7 +180,7 @@ public final class KeyspaceEvents {
         if (cmd.endsWith("lmove") || cmd.endsWith("rpoplpush")) {
             // Redis announces the push onto the destination before the pop from the source
             changes = new ArrayList<>(changes);
-            changes.sort(java.util.Comparator.comparingInt(c -> Arrays.equals(c.key, a.bytes(2)) ? 0 : 1));
+            changes.sort(Comparator.comparingInt(c -> Arrays.equals(c.key, a.bytes(2)) ? 0 : 1));
         }
         for (Change c : changes) {
             if (c.created && !newFirst) {

@@ -4,6 +4,7 @@ import io.heliosdb.index.collection.ByteKey;
 import io.heliosdb.memory.GlobMatcher;
 import io.heliosdb.scheduler.Shard;
 import io.heliosdb.scheduler.ShardTask;
+import java.io.ByteArrayOutputStream;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -229,7 +230,7 @@ public final class PubSub {
     /** {@code *3 $7 message $n channel $n payload} (or {@code >3}, RESP3; four items for pmessage). */
     static byte[] encode(boolean resp3, byte[] kind, byte[] pattern, byte[] channel, byte[] message) {
         int items = pattern == null ? 3 : 4;
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(32 + channel.length + message.length);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(32 + channel.length + message.length);
         out.write(resp3 ? '>' : '*');
         writeAscii(out, Integer.toString(items));
         bulk(out, kind);
@@ -241,7 +242,7 @@ public final class PubSub {
         return out.toByteArray();
     }
 
-    private static void bulk(java.io.ByteArrayOutputStream out, byte[] b) {
+    private static void bulk(ByteArrayOutputStream out, byte[] b) {
         out.write('$');
         writeAscii(out, Integer.toString(b.length));
         out.writeBytes(b);
@@ -249,7 +250,7 @@ public final class PubSub {
         out.write('\n');
     }
 
-    private static void writeAscii(java.io.ByteArrayOutputStream out, String s) {
+    private static void writeAscii(ByteArrayOutputStream out, String s) {
         out.writeBytes(s.getBytes(StandardCharsets.US_ASCII));
         out.write('\r');
         out.write('\n');

@@ -4,10 +4,12 @@ import io.heliosdb.index.collection.ByteKey;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.codec.RespWriter;
 import io.heliosdb.resp.command.CommandContext;
+import io.heliosdb.resp.command.CommandSpec;
 import io.heliosdb.resp.command.CommandTable;
+import io.heliosdb.resp.command.Errors;
+import io.heliosdb.resp.command.Help;
 import io.heliosdb.resp.command.Routing;
 import io.heliosdb.resp.engine.ClientSession;
-import io.heliosdb.resp.keys.Help;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -58,14 +60,14 @@ public final class PubSubCommands {
         };
     }
 
-    private static final java.util.Set<String> CONFIRMED = java.util.Set.of(
+    private static final Set<String> CONFIRMED = Set.of(
             "subscribe", "psubscribe", "ssubscribe", "unsubscribe", "punsubscribe", "sunsubscribe");
 
     /**
      * True for the (un)subscribe commands: Redis 7 sends their confirmations as pushes, which
      * CLIENT REPLY OFF and SKIP do not silence (their errors are replies and are silenced).
      */
-    public static boolean confirmsWithPushes(io.heliosdb.resp.command.CommandSpec spec) {
+    public static boolean confirmsWithPushes(CommandSpec spec) {
         return CONFIRMED.contains(spec.name());
     }
 
@@ -157,7 +159,7 @@ public final class PubSubCommands {
     private static void channels(CommandContext ctx, boolean shard) {
         Args a = ctx.args();
         if (a.count() > 3) {
-            ctx.out().error(io.heliosdb.resp.command.Errors.subcommandSyntax(a));
+            ctx.out().error(Errors.subcommandSyntax(a));
             return;
         }
         List<byte[]> l = ctx.server().pubsub().channels(shard, a.count() == 3 ? a.bytes(2) : null);

@@ -6,6 +6,7 @@ import io.heliosdb.index.collection.SetValue;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /** Redis' listpack and intset blobs, as they appear inside RDB values. */
@@ -93,7 +94,7 @@ final class Listpack {
         if (len < 0 || from + len > b.length) {
             throw new RdbValues.BadFormat("listpack overrun");
         }
-        return java.util.Arrays.copyOfRange(b, from, from + len);
+        return Arrays.copyOfRange(b, from, from + len);
     }
 
     private static byte[] dec(long v) {

@@ -8,6 +8,7 @@ import io.heliosdb.index.collection.StreamValue.Pending;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -172,7 +173,7 @@ final class RdbStreams {
             long entriesRead = type >= RdbValues.TYPE_STREAM_LISTPACKS_2 ? r.unsigned() : s.estimateEntriesRead(gid);
             Group group = s.loadGroup(name, gid, entriesRead);
             long pel = r.length();
-            java.util.Map<Id, Pending> byId = new java.util.HashMap<>();
+            Map<Id, Pending> byId = new HashMap<>();
             List<Object[]> unowned = new ArrayList<>();
             for (long i = 0; i < pel; i++) {
                 Id id = Id.of(r.bytes(16), 0);

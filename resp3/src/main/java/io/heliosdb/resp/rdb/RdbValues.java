@@ -6,10 +6,15 @@ import io.heliosdb.index.collection.CollectionValue;
 import io.heliosdb.index.collection.HashValue;
 import io.heliosdb.index.collection.ListValue;
 import io.heliosdb.index.collection.SetValue;
+import io.heliosdb.index.collection.StreamValue;
 import io.heliosdb.index.collection.ZSetValue;
 import io.heliosdb.index.collection.ZTree;
+import io.heliosdb.resp.codec.RedisDoubles;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -100,7 +105,7 @@ public final class RdbValues {
                     writeString(o, Listpack.encode(l, from, to));
                 }
             }
-            case io.heliosdb.index.collection.StreamValue st -> RdbStreams.write(o, st);
+            case StreamValue st -> RdbStreams.write(o, st);
             default -> throw new IllegalArgumentException("no RDB form for " + v.getClass());
         }
         return o.toByteArray();
@@ -140,7 +145,7 @@ public final class RdbValues {
     static final int OPCODE_FUNCTION2 = 245;
 
     /** FUNCTION DUMP's payload: each library as RDB_OPCODE_FUNCTION2 and its code, then version and CRC. */
-    public static byte[] functionsPayload(java.util.List<byte[]> codes) {
+    public static byte[] functionsPayload(List<byte[]> codes) {
         ByteArrayOutputStream o = new ByteArrayOutputStream();
         for (byte[] c : codes) {
             o.write(OPCODE_FUNCTION2);
@@ -150,13 +155,13 @@ public final class RdbValues {
     }
 
     /** The libraries' code in a FUNCTION DUMP payload, or null when it is damaged or of another version. */
-    public static java.util.List<byte[]> functionCodes(byte[] payload) {
+    public static List<byte[]> functionCodes(byte[] payload) {
         int n = verifyPayload(payload);
         if (n < 0) {
             return null;
         }
         Reader r = new Reader(payload, 0, n);
-        java.util.List<byte[]> codes = new java.util.ArrayList<>();
+        List<byte[]> codes = new ArrayList<>();
         try {
             while (r.pos < n) {
                 if (r.u8() != OPCODE_FUNCTION2) {
@@ -172,7 +177,7 @@ public final class RdbValues {
 
     /** DUMP's payload: the value, the RDB version (2 bytes LE) and the CRC-64 of both (8 bytes LE). */
     public static byte[] dumpPayload(byte[] value) {
-        byte[] p = java.util.Arrays.copyOf(value, value.length + 10);
+        byte[] p = Arrays.copyOf(value, value.length + 10);
         p[value.length] = (byte) RDB_VERSION;
         p[value.length + 1] = 0;
         long crc = Crc64.of(p, 0, value.length + 2);
@@ -236,7 +241,7 @@ public final class RdbValues {
             }
             case TYPE_HASH_LISTPACK -> {
                 HashValue h = new HashValue();
-                java.util.List<byte[]> items = Listpack.decode(r.string());
+                List<byte[]> items = Listpack.decode(r.string());
                 if (items.size() % 2 != 0) {
                     throw new BadFormat("odd listpack hash");
                 }
@@ -260,12 +265,12 @@ public final class RdbValues {
             }
             case TYPE_ZSET_LISTPACK -> {
                 ZSetValue z = new ZSetValue();
-                java.util.List<byte[]> items = Listpack.decode(r.string());
+                List<byte[]> items = Listpack.decode(r.string());
                 if (items.size() % 2 != 0) {
                     throw new BadFormat("odd listpack zset");
                 }
                 for (int i = 0; i < items.size(); i += 2) {
-                    double s = io.heliosdb.resp.collections.TypedKeys.parseDouble(new String(items.get(i + 1), StandardCharsets.US_ASCII));
+                    double s = RedisDoubles.parse(new String(items.get(i + 1), StandardCharsets.US_ASCII));
                     if (Double.isNaN(s)) {
                         throw new BadFormat("bad listpack score");
                     }
@@ -402,7 +407,7 @@ public final class RdbValues {
             if (n < 0 || n > end - pos) {
                 throw new BadFormat("truncated");
             }
-            byte[] r = java.util.Arrays.copyOfRange(b, pos, pos + (int) n);
+            byte[] r = Arrays.copyOfRange(b, pos, pos + (int) n);
             pos += (int) n;
             return r;
         }
@@ -451,7 +456,7 @@ public final class RdbValues {
                 case 253 -> Double.NaN;
                 case 254 -> Double.POSITIVE_INFINITY;
                 case 255 -> Double.NEGATIVE_INFINITY;
-                default -> io.heliosdb.resp.collections.TypedKeys.parseDouble(new String(bytes(n), StandardCharsets.US_ASCII));
+                default -> RedisDoubles.parse(new String(bytes(n), StandardCharsets.US_ASCII));
             };
         }
     }

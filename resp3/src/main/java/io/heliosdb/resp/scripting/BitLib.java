@@ -1,5 +1,6 @@
 package io.heliosdb.resp.scripting;
 
+import java.util.Locale;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Varargs;
@@ -35,7 +36,7 @@ final class BitLib {
                 n = Math.min(8, Math.abs(n));
                 String hex = String.format("%08x", x);
                 hex = hex.substring(8 - n);
-                return LuaValue.valueOf(upper ? hex.toUpperCase(java.util.Locale.ROOT) : hex);
+                return LuaValue.valueOf(upper ? hex.toUpperCase(Locale.ROOT) : hex);
             }
         });
         return t;

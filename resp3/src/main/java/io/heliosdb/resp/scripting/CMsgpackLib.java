@@ -1,7 +1,10 @@
 package io.heliosdb.resp.scripting;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
@@ -53,7 +56,7 @@ final class CMsgpackLib {
         }
         ByteBuffer in = ByteBuffer.wrap(b);
         in.position(offset);
-        java.util.List<LuaValue> values = new java.util.ArrayList<>();
+        List<LuaValue> values = new ArrayList<>();
         while (in.hasRemaining() && (all || values.size() < limit)) {
             values.add(read(in));
         }
@@ -230,14 +233,14 @@ final class CMsgpackLib {
                 case 0xdf -> map(in, in.getInt());
                 default -> throw new LuaError("Bad data format in input.");
             };
-        } catch (java.nio.BufferUnderflowException e) {
+        } catch (BufferUnderflowException e) {
             throw new LuaError("Missing bytes in input.");
         }
     }
 
     private static LuaValue str(ByteBuffer in, int n) {
         if (n < 0 || n > in.remaining()) {
-            throw new java.nio.BufferUnderflowException();
+            throw new BufferUnderflowException();
         }
         byte[] b = new byte[n];
         in.get(b);

@@ -8,14 +8,16 @@ import io.heliosdb.resp.command.CommandSpec;
 import io.heliosdb.resp.command.CommandTable;
 import io.heliosdb.resp.command.CrossShardCall;
 import io.heliosdb.resp.command.Errors;
+import io.heliosdb.resp.command.Help;
 import io.heliosdb.resp.command.MultiShardCommand;
 import io.heliosdb.resp.command.Routing;
 import io.heliosdb.resp.engine.BusyScript;
 import io.heliosdb.resp.engine.ClientSession;
 import io.heliosdb.resp.engine.ServerContext;
 import io.heliosdb.resp.engine.ShardState;
-import io.heliosdb.resp.keys.Help;
+import io.heliosdb.resp.rdb.RdbValues;
 import io.heliosdb.scheduler.ShardTransaction;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,7 +89,7 @@ public final class FunctionCommands {
         if (e != null) {
             return e;
         }
-        FunctionRegistry.Function f = server.functions().function(a.string(1));
+        FunctionRegistry.Function f = FunctionRegistry.of(server).function(a.string(1));
         if (f == null) {
             return "ERR Function not found";
         }
@@ -105,9 +107,9 @@ public final class FunctionCommands {
             return;
         }
         String name = a.string(1);
-        FunctionRegistry.Function fn = server.functions().function(name);
-        FunctionRegistry.Library lib = server.functions().library(fn.library());
-        LuaVm vm = state.lua();
+        FunctionRegistry.Function fn = FunctionRegistry.of(server).function(name);
+        FunctionRegistry.Library lib = FunctionRegistry.of(server).library(fn.library());
+        LuaVm vm = LuaVm.of(state);
         LuaFunction callback;
         try {
             callback = lib == null ? null : vm.function(lib, name);
@@ -153,7 +155,7 @@ public final class FunctionCommands {
         }
         String code = new String(a.bytes(codeArg), StandardCharsets.UTF_8);
         try {
-            String name = install(ctx.server(), ctx.shard().lua(), code, replace);
+            String name = install(ctx.server(), LuaVm.of(ctx.shard()), code, replace);
             ctx.out().bulk(name);
         } catch (FunctionLoader.Failure f) {
             ctx.out().error(f.getMessage());
@@ -162,7 +164,7 @@ public final class FunctionCommands {
 
     /** Parses, runs and registers one library, then saves the registry. */
     static String install(ServerContext server, LuaVm vm, String code, boolean replace) throws FunctionLoader.Failure {
-        FunctionRegistry reg = server.functions();
+        FunctionRegistry reg = FunctionRegistry.of(server);
         String name = FunctionLoader.libraryName(code);
         if (!replace && reg.library(name) != null) {
             throw new FunctionLoader.Failure("ERR Library '" + name + "' already exists");
@@ -180,13 +182,13 @@ public final class FunctionCommands {
     private static void save(FunctionRegistry reg) throws FunctionLoader.Failure {
         try {
             reg.save();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new FunctionLoader.Failure("ERR could not save the functions: " + e.getMessage());
         }
     }
 
     private static void delete(CommandContext ctx) {
-        FunctionRegistry reg = ctx.server().functions();
+        FunctionRegistry reg = FunctionRegistry.of(ctx.server());
         if (!reg.delete(ctx.args().string(2))) {
             ctx.out().error("ERR Library not found");
             return;
@@ -203,14 +205,14 @@ public final class FunctionCommands {
     private static void flush(CommandContext ctx) {
         Args a = ctx.args();
         if (a.count() > 3) {
-            ctx.out().error(io.heliosdb.resp.command.Errors.subcommandSyntax(a));
+            ctx.out().error(Errors.subcommandSyntax(a));
             return;
         }
         if (a.count() == 3 && !a.lower(2).equals("sync") && !a.lower(2).equals("async")) {
             ctx.out().error("ERR FUNCTION FLUSH only supports SYNC|ASYNC option");
             return;
         }
-        FunctionRegistry reg = ctx.server().functions();
+        FunctionRegistry reg = FunctionRegistry.of(ctx.server());
         reg.flush();
         try {
             save(reg);
@@ -241,7 +243,7 @@ public final class FunctionCommands {
             }
         }
         List<FunctionRegistry.Library> libs = new ArrayList<>();
-        for (FunctionRegistry.Library l : ctx.server().functions().libraries()) {
+        for (FunctionRegistry.Library l : FunctionRegistry.of(ctx.server()).libraries()) {
             if (pattern == null || GlobMatcher.matches(pattern, l.name(), false)) {
                 libs.add(l);
             }
@@ -281,16 +283,16 @@ public final class FunctionCommands {
 
     private static void dump(CommandContext ctx) {
         List<byte[]> codes = new ArrayList<>();
-        for (String c : ctx.server().functions().codes()) {
+        for (String c : FunctionRegistry.of(ctx.server()).codes()) {
             codes.add(c.getBytes(StandardCharsets.UTF_8));
         }
-        ctx.out().bulk(io.heliosdb.resp.rdb.RdbValues.functionsPayload(codes));
+        ctx.out().bulk(RdbValues.functionsPayload(codes));
     }
 
     private static void restore(CommandContext ctx) {
         Args a = ctx.args();
         if (a.count() > 4) {
-            ctx.out().error(io.heliosdb.resp.command.Errors.subcommandSyntax(a));
+            ctx.out().error(Errors.subcommandSyntax(a));
             return;
         }
         String policy = a.count() > 3 ? a.lower(3) : "append";
@@ -298,12 +300,12 @@ public final class FunctionCommands {
             ctx.out().error("ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.");
             return;
         }
-        List<byte[]> codes = io.heliosdb.resp.rdb.RdbValues.functionCodes(a.bytes(2));
+        List<byte[]> codes = RdbValues.functionCodes(a.bytes(2));
         if (codes == null) {
             ctx.out().error("ERR DUMP payload version or checksum are wrong");
             return;
         }
-        FunctionRegistry reg = ctx.server().functions();
+        FunctionRegistry reg = FunctionRegistry.of(ctx.server());
         try {
             if (policy.equals("append")) {
                 for (byte[] c : codes) {
@@ -318,7 +320,7 @@ public final class FunctionCommands {
                 reg.flush();
             }
             for (byte[] c : codes) {
-                install(ctx.server(), ctx.shard().lua(), new String(c, StandardCharsets.UTF_8), !policy.equals("append"));
+                install(ctx.server(), LuaVm.of(ctx.shard()), new String(c, StandardCharsets.UTF_8), !policy.equals("append"));
             }
         } catch (FunctionLoader.Failure f) {
             ctx.out().error(f.getMessage());
@@ -328,7 +330,7 @@ public final class FunctionCommands {
     }
 
     private static void stats(CommandContext ctx) {
-        FunctionRegistry reg = ctx.server().functions();
+        FunctionRegistry reg = FunctionRegistry.of(ctx.server());
         RespWriter out = ctx.out();
         ScriptRun running = ScriptCommands.busy(ctx.server());
         if (running != null && !running.isFunction()) {
@@ -363,19 +365,19 @@ public final class FunctionCommands {
     }
 
     /** At start: the libraries saved in the data directory, loaded into a scratch VM for their metadata. */
-    public static void loadSaved(ServerContext server) throws java.io.IOException {
+    public static void loadSaved(ServerContext server) throws IOException {
         LuaVm vm = new LuaVm();
-        for (byte[] c : server.functions().saved()) {
+        for (byte[] c : FunctionRegistry.of(server).saved()) {
             String code = new String(c, StandardCharsets.UTF_8);
             try {
                 String name = FunctionLoader.libraryName(code);
                 List<FunctionRegistry.Function> fns = FunctionLoader.load(vm, name, code, 0);
-                String err = server.functions().add(name, code, fns, true);
+                String err = FunctionRegistry.of(server).add(name, code, fns, true);
                 if (err != null) {
-                    throw new java.io.IOException(err);
+                    throw new IOException(err);
                 }
             } catch (FunctionLoader.Failure f) {
-                throw new java.io.IOException("saved function library does not load: " + f.getMessage());
+                throw new IOException("saved function library does not load: " + f.getMessage());
             }
         }
     }

@@ -1,6 +1,9 @@
 package io.heliosdb.resp.scripting;
 
+import io.heliosdb.resp.engine.ServerContext;
+import io.heliosdb.resp.rdb.RdbValues;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,6 +40,14 @@ public final class FunctionRegistry {
     private final Map<String, Function> functions = new LinkedHashMap<>();
     private long nextVersion = 1;
     private final Path file;
+
+    /** The server's libraries, kept in functions.dump in the data directory; made at start (loadSaved). */
+    public static FunctionRegistry of(ServerContext server) {
+        return server.featureState(FunctionRegistry.class, () -> {
+            String dir = server.config().get("dir");
+            return new FunctionRegistry(dir == null || dir.isEmpty() ? null : Path.of(dir, "functions.dump"));
+        });
+    }
 
     public FunctionRegistry(Path file) {
         this.file = file;
@@ -118,10 +129,10 @@ public final class FunctionRegistry {
         for (String c : codes()) {
             codes.add(c.getBytes(StandardCharsets.UTF_8));
         }
-        byte[] payload = io.heliosdb.resp.rdb.RdbValues.functionsPayload(codes);
+        byte[] payload = RdbValues.functionsPayload(codes);
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            ch.write(java.nio.ByteBuffer.wrap(payload));
+            ch.write(ByteBuffer.wrap(payload));
             ch.force(true);
         }
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -132,7 +143,7 @@ public final class FunctionRegistry {
         if (file == null || !Files.exists(file)) {
             return List.of();
         }
-        List<byte[]> codes = io.heliosdb.resp.rdb.RdbValues.functionCodes(Files.readAllBytes(file));
+        List<byte[]> codes = RdbValues.functionCodes(Files.readAllBytes(file));
         if (codes == null) {
             throw new IOException(file + " is damaged (checksum)");
         }

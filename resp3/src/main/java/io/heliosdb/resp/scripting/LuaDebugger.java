@@ -1,13 +1,20 @@
 package io.heliosdb.resp.scripting;
 
+import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.engine.ClientSession;
+import io.heliosdb.resp.engine.Monitors;
 import io.heliosdb.scheduler.Shard;
 import io.netty.buffer.Unpooled;
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.locks.LockSupport;
+import org.luaj.vm2.LocVars;
 import org.luaj.vm2.Lua;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaFunction;
@@ -152,7 +159,7 @@ final class LuaDebugger {
     }
 
     /** A redis.call about to run, as the log shows it: at most ten arguments, raw. */
-    void logCommand(io.heliosdb.resp.codec.Args args) {
+    void logCommand(Args args) {
         StringBuilder b = new StringBuilder("<redis>");
         int argc = args.count();
         for (int j = 0; j < argc; j++) {
@@ -294,7 +301,7 @@ final class LuaDebugger {
             if (b != null) {
                 return b;
             }
-            java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+            LockSupport.parkNanos(200_000);
         }
     }
 
@@ -510,11 +517,11 @@ final class LuaDebugger {
         for (int j = 0; j < bpcount; j++) {
             if (bp[j] == line) {
                 bpcount--;
-                java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(BREAKPOINTS_MAX * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                ByteBuffer bytes = ByteBuffer.allocate(BREAKPOINTS_MAX * 4).order(ByteOrder.LITTLE_ENDIAN);
                 bytes.asIntBuffer().put(bp);
                 byte[] raw = bytes.array();
                 System.arraycopy(raw, (j + 1) * 4, raw, j * 4, bpcount - j);
-                java.nio.ByteBuffer.wrap(raw).order(java.nio.ByteOrder.LITTLE_ENDIAN).asIntBuffer().get(bp);
+                ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().get(bp);
                 return true;
             }
         }
@@ -570,7 +577,7 @@ final class LuaDebugger {
     }
 
     private void eval(String[] argv) {
-        String code = String.join(" ", java.util.Arrays.copyOfRange(argv, 1, argv.length));
+        String code = String.join(" ", Arrays.copyOfRange(argv, 1, argv.length));
         LuaFunction f = vm.compileDebugFragment("return " + code);
         if (f == null) {
             f = vm.compileDebugFragment(code);
@@ -655,7 +662,7 @@ final class LuaDebugger {
             LuaValue[] stack = frames.stack(level);
             int pc = frames.pc(level);
             int reg = 0;
-            for (org.luaj.vm2.LocVars v : p.locvars) {
+            for (LocVars v : p.locvars) {
                 if (v.startpc <= pc && pc < v.endpc) {
                     if (v.varname.tojstring().equals(name)) {
                         StringBuilder b = new StringBuilder("<value> ");
@@ -683,7 +690,7 @@ final class LuaDebugger {
             LuaValue[] stack = frames.stack(0);
             int pc = frames.pc(0);
             int reg = 0;
-            for (org.luaj.vm2.LocVars v : p.locvars) {
+            for (LocVars v : p.locvars) {
                 if (v.startpc <= pc && pc < v.endpc) {
                     StringBuilder b = new StringBuilder("<value> ").append(latin1(v.varname)).append(" = ");
                     catValue(b, stack != null && reg < stack.length ? stack[reg] : LuaValue.NIL, 0);
@@ -754,7 +761,7 @@ final class LuaDebugger {
 
     private static String localName(Prototype p, int reg, int pc) {
         int n = 0;
-        for (org.luaj.vm2.LocVars v : p.locvars) {
+        for (LocVars v : p.locvars) {
             if (v.startpc <= pc && pc < v.endpc) {
                 if (n == reg) {
                     return latin1(v.varname);
@@ -880,7 +887,7 @@ final class LuaDebugger {
     /** Redis' sdscatrepr (MONITOR's quoting), appended as ISO-8859-1 chars. */
     static void repr(StringBuilder b, byte[] s) {
         ByteArrayOutputStream q = new ByteArrayOutputStream(s.length + 2);
-        io.heliosdb.resp.engine.Monitors.quote(q, s);
+        Monitors.quote(q, s);
         b.append(q.toString(StandardCharsets.ISO_8859_1));
     }
 
@@ -961,7 +968,7 @@ final class LuaDebugger {
                     if (len == -1) {
                         o.append("NULL");
                     } else {
-                        repr(o, java.util.Arrays.copyOfRange(r, p, p + (int) len));
+                        repr(o, Arrays.copyOfRange(r, p, p + (int) len));
                         p += (int) len + 2;
                     }
                 }

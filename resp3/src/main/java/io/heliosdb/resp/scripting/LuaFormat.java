@@ -4,6 +4,9 @@ import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Locale;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaValue;
@@ -175,13 +178,13 @@ final class LuaFormat {
             int fill = width - body.length;
             if (left) {
                 System.arraycopy(body, 0, r, 0, body.length);
-                java.util.Arrays.fill(r, body.length, width, (byte) ' ');
+                Arrays.fill(r, body.length, width, (byte) ' ');
             } else if (zeros) {
                 System.arraycopy(body, 0, r, 0, prefixLen);
-                java.util.Arrays.fill(r, prefixLen, prefixLen + fill, (byte) '0');
+                Arrays.fill(r, prefixLen, prefixLen + fill, (byte) '0');
                 System.arraycopy(body, prefixLen, r, prefixLen + fill, body.length - prefixLen);
             } else {
-                java.util.Arrays.fill(r, 0, fill, (byte) ' ');
+                Arrays.fill(r, 0, fill, (byte) ' ');
                 System.arraycopy(body, 0, r, fill, body.length);
             }
             return r;
@@ -208,7 +211,7 @@ final class LuaFormat {
             } else if (alt && radix == 16 && v != 0) {
                 prefix = upper ? "0X" : "0x";
             }
-            String body = prefix + (upper ? digits.toUpperCase(java.util.Locale.ROOT) : digits);
+            String body = prefix + (upper ? digits.toUpperCase(Locale.ROOT) : digits);
             return pad(ascii(body), zero && !left && precision < 0, prefix.length());
         }
 
@@ -219,7 +222,7 @@ final class LuaFormat {
             String body;
             if (Double.isNaN(d) || Double.isInfinite(d)) {
                 body = Double.isNaN(d) ? "nan" : "inf";
-                body = sign + (upper ? body.toUpperCase(java.util.Locale.ROOT) : body);
+                body = sign + (upper ? body.toUpperCase(Locale.ROOT) : body);
                 return pad(ascii(body), false);
             }
             BigDecimal v = new BigDecimal(d).abs();
@@ -230,7 +233,7 @@ final class LuaFormat {
                 default -> general(v, p);
             };
             if (upper) {
-                body = body.toUpperCase(java.util.Locale.ROOT);
+                body = body.toUpperCase(Locale.ROOT);
             }
             return pad(ascii(sign + body), zero && !left, sign.length());
         }
@@ -286,10 +289,10 @@ final class LuaFormat {
 
     /** C's printf("%g"): how Redis' Lua debugger shows a number. */
     static String g(double d) {
-        return new String(new Spec().floating(d, 'g'), java.nio.charset.StandardCharsets.US_ASCII);
+        return new String(new Spec().floating(d, 'g'), StandardCharsets.US_ASCII);
     }
 
     private static byte[] ascii(String s) {
-        return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        return s.getBytes(StandardCharsets.US_ASCII);
     }
 }

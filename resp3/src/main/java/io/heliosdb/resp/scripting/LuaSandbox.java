@@ -1,11 +1,14 @@
 package io.heliosdb.resp.scripting;
 
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.luaj.vm2.Globals;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Varargs;
+import org.luaj.vm2.lib.DebugLib;
 import org.luaj.vm2.lib.VarArgFunction;
 
 /**
@@ -209,7 +212,7 @@ final class LuaSandbox {
      * The environment library code is compiled with: empty and read-only, every name looked up in
      * what {@code lookup} currently serves (the load-time or the run-time globals).
      */
-    static Sandboxed functionEnv(Lookup lookup, org.luaj.vm2.lib.DebugLib hooks) {
+    static Sandboxed functionEnv(Lookup lookup, DebugLib hooks) {
         LuaTable meta = new LuaTable();
         meta.rawset(LuaValue.INDEX, fn(a -> {
             LuaValue v = lookup.get(a.arg(2));
@@ -319,19 +322,19 @@ final class LuaSandbox {
         LuaSignatures.install(g);
     }
 
-    private static final java.util.regex.Pattern LUAJ_POSITION =
-            java.util.regex.Pattern.compile("^@([^\\s:]+):(-?\\d+|\\?) (.*?)\\n?$", java.util.regex.Pattern.DOTALL);
+    private static final Pattern LUAJ_POSITION =
+            Pattern.compile("^@([^\\s:]+):(-?\\d+|\\?) (.*?)\\n?$", Pattern.DOTALL);
 
     /** A caught error's message as Lua 5.1 words it: luaj's "@chunk:line msg\n" becomes "chunk:line: msg". */
     static LuaValue lua51Message(LuaValue m) {
         if (m.type() != LuaValue.TSTRING) {
             return m;
         }
-        java.util.regex.Matcher x = LUAJ_POSITION.matcher(m.tojstring());
+        Matcher x = LUAJ_POSITION.matcher(m.tojstring());
         return x.matches() ? LuaValue.valueOf(x.group(1) + ":" + x.group(2) + ": " + lua51Text(x.group(3))) : m;
     }
 
-    private static final java.util.regex.Pattern UNEXPECTED = java.util.regex.Pattern.compile("unexpected symbol (\\d+) \\((.)\\)$");
+    private static final Pattern UNEXPECTED = Pattern.compile("unexpected symbol (\\d+) \\((.)\\)$");
 
     /**
      * luaj's "unexpected symbol 286 (?)" (a token code) as Lua 5.1's "unexpected symbol near '<eof>'";
@@ -352,8 +355,8 @@ final class LuaSandbox {
                 : chunk + ":?: cannot compile this script";
     }
 
-    private static final java.util.regex.Pattern DECIMAL = java.util.regex.Pattern.compile("(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
-    private static final java.util.regex.Pattern HEX = java.util.regex.Pattern.compile("0[xX][0-9a-fA-F]+");
+    private static final Pattern DECIMAL = Pattern.compile("(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+    private static final Pattern HEX = Pattern.compile("0[xX][0-9a-fA-F]+");
 
     /**
      * The first numeral Lua 5.1's lexer (read_numeral, then luaO_str2d) rejects, as {line, text}, or
@@ -444,7 +447,7 @@ final class LuaSandbox {
     }
 
     static String lua51Compile(String msg) {
-        java.util.regex.Matcher x = UNEXPECTED.matcher(String.valueOf(msg));
+        Matcher x = UNEXPECTED.matcher(String.valueOf(msg));
         if (!x.find()) {
             return msg;
         }
@@ -453,7 +456,7 @@ final class LuaSandbox {
         return near == null ? msg : msg.substring(0, x.start()) + "unexpected symbol near '" + near + "'";
     }
 
-    private static final java.util.regex.Pattern TYPES = java.util.regex.Pattern.compile(
+    private static final Pattern TYPES = Pattern.compile(
             "^attempt to (?:(index) \\? \\(a (\\w+) value\\)|(call|get length of) (nil|boolean|number|string|table|function|userdata|thread)"
                     + "|perform (arithmetic) (?:__\\w+ on (\\w+) and (\\w+)|on (\\w+))|(concatenate) (\\w+) and (\\w+)"
                     + "|(compare) __l[te] on (\\w+) and (\\w+))$");
@@ -464,7 +467,7 @@ final class LuaSandbox {
      * "attempt to perform arithmetic on a table value", "table index is nil"...
      */
     static String lua51Text(String msg) {
-        java.util.regex.Matcher x = TYPES.matcher(msg);
+        Matcher x = TYPES.matcher(msg);
         if (!x.matches()) {
             if (msg.matches("^index expected, got \\w+$")) {
                 return "attempt to index a " + msg.substring(msg.lastIndexOf(' ') + 1) + " value";

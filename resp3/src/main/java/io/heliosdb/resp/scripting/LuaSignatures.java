@@ -1,5 +1,8 @@
 package io.heliosdb.resp.scripting;
 
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Varargs;
@@ -13,7 +16,7 @@ import org.luaj.vm2.lib.VarArgFunction;
  * and '*' repeats the letter before it.
  */
 final class LuaSignatures {
-    private static final java.util.regex.Pattern NUMBERED = java.util.regex.Pattern.compile("^bad argument #(\\d+): (.*)$");
+    private static final Pattern NUMBERED = Pattern.compile("^bad argument #(\\d+): (.*)$");
 
     private LuaSignatures() {}
 
@@ -72,9 +75,9 @@ final class LuaSignatures {
                 check(a, fname, signature); // (not 'name': luaj's LibFunction has a field of that name)
                 try {
                     return f.invoke(a);
-                } catch (org.luaj.vm2.LuaError e) {
+                } catch (LuaError e) {
                     // luaj's own "bad argument #2: base out of range" lacks the function's name
-                    java.util.regex.Matcher m = NUMBERED.matcher(String.valueOf(e.getMessage()));
+                    Matcher m = NUMBERED.matcher(String.valueOf(e.getMessage()));
                     if (m.matches()) {
                         throw LuaArgs.argError(Integer.parseInt(m.group(1)), fname, m.group(2));
                     }

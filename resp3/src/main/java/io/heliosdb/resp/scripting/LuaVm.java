@@ -1,8 +1,14 @@
 package io.heliosdb.resp.scripting;
 
+import io.heliosdb.resp.engine.ShardState;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.luaj.vm2.LoadState;
 import org.luaj.vm2.LuaClosure;
 import org.luaj.vm2.LuaError;
@@ -10,6 +16,7 @@ import org.luaj.vm2.LuaFunction;
 import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.Prototype;
 import org.luaj.vm2.Varargs;
 import org.luaj.vm2.compiler.LuaC;
 import org.luaj.vm2.lib.DebugLib;
@@ -28,6 +35,11 @@ import org.luaj.vm2.lib.jse.JseMathLib;
  * are cached by SHA1. Not thread-safe: each shard thread owns one.
  */
 public final class LuaVm {
+    /** The shard's interpreter, made on first use. Shard thread only. */
+    public static LuaVm of(ShardState shard) {
+        return shard.featureState(LuaVm.class, LuaVm::new);
+    }
+
     private static final LuaString KEYS = LuaString.valueOf("KEYS");
     private static final LuaString ARGV = LuaString.valueOf("ARGV");
 
@@ -147,10 +159,10 @@ public final class LuaVm {
         LuaFunction f = compiled.get(sha);
         if (f == null) {
             try {
-                f = (LuaFunction) globals.load(new java.io.ByteArrayInputStream(body), "@user_script", "t", globals);
+                f = (LuaFunction) globals.load(new ByteArrayInputStream(body), "@user_script", "t", globals);
             } catch (LuaError e) {
                 throw new CompileError(LuaSandbox.compileErrorText(e.getMessage(),
-                        new String(body, java.nio.charset.StandardCharsets.ISO_8859_1), "user_script"));
+                        new String(body, StandardCharsets.ISO_8859_1), "user_script"));
             }
             compiled.put(sha, f);
         }
@@ -165,9 +177,9 @@ public final class LuaVm {
     }
 
     /** A function registered by a library's code: its name, callback and metadata. */
-    public record Registered(String name, LuaFunction callback, String description, java.util.List<String> flags) {}
+    public record Registered(String name, LuaFunction callback, String description, List<String> flags) {}
 
-    private static final java.util.Set<String> FLAGS = java.util.Set.of("no-writes", "allow-oom", "allow-stale", "no-cluster",
+    private static final Set<String> FLAGS = Set.of("no-writes", "allow-oom", "allow-stale", "no-cluster",
             "allow-cross-slot-keys");
     private final Map<String, Long> libraryVersions = new HashMap<>();
     private final Map<String, Map<String, LuaFunction>> libraryFunctions = new HashMap<>();
@@ -195,14 +207,14 @@ public final class LuaVm {
         String body = nl < 0 ? "" : "\n" + code.substring(nl + 1);
         LuaFunction chunk;
         try {
-            chunk = (LuaFunction) globals.load(new java.io.ByteArrayInputStream(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+            chunk = (LuaFunction) globals.load(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)),
                     "@user_function", "t", functionEnv);
         } catch (LuaError e) {
             String m = String.valueOf(e.getMessage());
             throw new FunctionLoader.Failure("ERR Error compiling function: "
                     + (m.contains("java.") || m.contains("Exception") ? LuaSandbox.compileErrorText(m, body, "user_function") : m));
         }
-        List<Registered> regs = new java.util.ArrayList<>();
+        List<Registered> regs = new ArrayList<>();
         LuaTable api = new LuaTable();
         api.rawset("redis", loadTimeRedis(regs));
         loadApi = api;
@@ -237,7 +249,7 @@ public final class LuaVm {
                 String name;
                 LuaValue callback;
                 String description = null;
-                java.util.List<String> flags = new java.util.ArrayList<>();
+                List<String> flags = new ArrayList<>();
                 if (a.arg1().istable()) {
                     LuaValue spec = a.arg1();
                     name = spec.get("function_name").isstring() ? spec.get("function_name").tojstring() : null;
@@ -324,9 +336,9 @@ public final class LuaVm {
 
     /** A debugger "eval" fragment compiled in the scripts' globals (chunk "@ldb_eval"), or null (see {@link #lastDebugCompileError}). */
     LuaFunction compileDebugFragment(String code) {
-        byte[] b = code.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        byte[] b = code.getBytes(StandardCharsets.ISO_8859_1);
         try {
-            return (LuaFunction) globals.load(new java.io.ByteArrayInputStream(b), "@ldb_eval", "t", globals);
+            return (LuaFunction) globals.load(new ByteArrayInputStream(b), "@ldb_eval", "t", globals);
         } catch (LuaError e) {
             debugCompileError = LuaSandbox.compileErrorText(String.valueOf(e.getMessage()), code, "ldb_eval");
             return null;
@@ -360,12 +372,12 @@ public final class LuaVm {
         /** The debugging session of the running script, or null: line events go to it. */
         LuaDebugger debugger;
         private int countdown;
-        private org.luaj.vm2.Prototype[] frames = new org.luaj.vm2.Prototype[64];
+        private Prototype[] frames = new Prototype[64];
         /** Each frame's registers (Lua functions only) and the instruction it is at: what the debugger shows. */
         private LuaValue[][] stacks = new LuaValue[64][];
         private int[] pcs = new int[64];
         private int depth;
-        private org.luaj.vm2.Prototype lastProto;
+        private Prototype lastProto;
         private int lastPc;
         /** System.nanoTime() after which library code at load time is stopped, or 0. */
         private long loadDeadline;
@@ -398,7 +410,7 @@ public final class LuaVm {
         }
 
         @Override
-        public org.luaj.vm2.Prototype proto(int level) {
+        public Prototype proto(int level) {
             return frames[depth - 1 - level];
         }
 
@@ -413,7 +425,7 @@ public final class LuaVm {
         }
 
         int lastLine() {
-            org.luaj.vm2.Prototype p = lastProto;
+            Prototype p = lastProto;
             return p != null && p.lineinfo != null && lastPc >= 0 && lastPc < p.lineinfo.length ? p.lineinfo[lastPc] : -1;
         }
 
@@ -466,11 +478,11 @@ public final class LuaVm {
             push(c.p, stack);
         }
 
-        private void push(org.luaj.vm2.Prototype p, LuaValue[] stack) {
+        private void push(Prototype p, LuaValue[] stack) {
             if (depth == frames.length) {
-                frames = java.util.Arrays.copyOf(frames, depth * 2);
-                stacks = java.util.Arrays.copyOf(stacks, depth * 2);
-                pcs = java.util.Arrays.copyOf(pcs, depth * 2);
+                frames = Arrays.copyOf(frames, depth * 2);
+                stacks = Arrays.copyOf(stacks, depth * 2);
+                pcs = Arrays.copyOf(pcs, depth * 2);
             }
             stacks[depth] = stack;
             pcs[depth] = -1;

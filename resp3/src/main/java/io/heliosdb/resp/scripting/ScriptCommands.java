@@ -1,22 +1,27 @@
 package io.heliosdb.resp.scripting;
 
+import io.heliosdb.resp.blocking.ServeInOrder;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.codec.RespWriter;
 import io.heliosdb.resp.command.CommandContext;
+import io.heliosdb.resp.command.CommandSpec;
 import io.heliosdb.resp.command.CommandTable;
 import io.heliosdb.resp.command.CrossShardCall;
 import io.heliosdb.resp.command.Errors;
+import io.heliosdb.resp.command.Help;
 import io.heliosdb.resp.command.MultiShardCommand;
 import io.heliosdb.resp.command.Routing;
 import io.heliosdb.resp.engine.BusyScript;
 import io.heliosdb.resp.engine.ClientSession;
 import io.heliosdb.resp.engine.ServerContext;
 import io.heliosdb.resp.engine.ShardState;
-import io.heliosdb.resp.keys.Help;
 import io.heliosdb.scheduler.Shard;
 import io.heliosdb.scheduler.ShardTransaction;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import java.util.ArrayDeque;
+import java.util.Locale;
+import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.luaj.vm2.LuaError;
@@ -35,7 +40,7 @@ public final class ScriptCommands {
             boolean bySha = name.startsWith("evalsha");
             t.register(name, Routing.KEYS, new Eval(bySha, name.endsWith("_ro")));
             t.across(name, (server, a) -> server.shards().size() > 1 && ScriptPlacement.mustHoldEveryShard(server, ScriptPlacement.evalKey(a, bySha)));
-            t.keys(name, new io.heliosdb.resp.command.CommandSpec.KeyFinder() {
+            t.keys(name, new CommandSpec.KeyFinder() {
                 @Override
                 public int first(Args a) {
                     return numKeys(a) >= 0 ? 3 : -1;
@@ -125,7 +130,7 @@ public final class ScriptCommands {
             }
             String error = bySha && a.length(1) != 40 ? NOSCRIPT
                     : bySha && debugging(call.session()) ? DEBUG_EVALSHA : numKeysError(a); // Redis: a SHA of another length first
-            if (error == null && bySha && call.server().scripts().get(a.string(1)) == null) {
+            if (error == null && bySha && ScriptRegistry.of(call.server()).get(a.string(1)) == null) {
                 error = NOSCRIPT;
             }
             if (error != null) {
@@ -143,7 +148,7 @@ public final class ScriptCommands {
      * runs {@code body} on the connection's shard, and replies once every shard has logged what it
      * changed there.
      */
-    static void holdingEveryShard(CrossShardCall call, java.util.function.BiConsumer<ShardTransaction, RespWriter> body) {
+    static void holdingEveryShard(CrossShardCall call, BiConsumer<ShardTransaction, RespWriter> body) {
         Shard[] all = call.server().shards().all();
         ShardTransaction tx = call.transaction(all);
         call.serveBlockedAtEnd();
@@ -164,7 +169,7 @@ public final class ScriptCommands {
             if (call.inTransaction()) {
                 release.run(); // inside EXEC: EXEC serves blocked clients when it ends
             } else {
-                io.heliosdb.resp.blocking.ServeInOrder.serve(tx, all, release); // after the whole script, as Redis
+                ServeInOrder.serve(tx, all, release); // after the whole script, as Redis
             }
         });
     }
@@ -181,8 +186,8 @@ public final class ScriptCommands {
     static void runDebugged(ServerContext server, ShardState state, Args a, boolean readOnly, ClientSession session,
                             int db, ShardTransaction outer, RespWriter out) {
         boolean forked = session.luaDebug == ClientSession.LUA_DEBUG_FORKED;
-        LuaDebugger d = new LuaDebugger(session, state.shard(), state.lua(), a.bytes(1), server.config().number("lua-time-limit"));
-        session.debuggerInput = new java.util.ArrayDeque<>();
+        LuaDebugger d = new LuaDebugger(session, state.shard(), LuaVm.of(state), a.bytes(1), server.config().number("lua-time-limit"));
+        session.debuggerInput = new ArrayDeque<>();
         System.err.println(forked ? "HeliosDB: Lua debugging session started (its changes are undone at its end)"
                 : "HeliosDB: synchronous Lua debugging session started");
         try {
@@ -210,11 +215,11 @@ public final class ScriptCommands {
             out.error(error);
             return;
         }
-        ScriptRegistry registry = server.scripts();
+        ScriptRegistry registry = ScriptRegistry.of(server);
         String sha;
         byte[] body;
         if (bySha) {
-            sha = a.string(1).toLowerCase(java.util.Locale.ROOT);
+            sha = a.string(1).toLowerCase(Locale.ROOT);
             body = registry.get(sha);
             if (body == null) {
                 out.error(NOSCRIPT);
@@ -231,7 +236,7 @@ public final class ScriptCommands {
             out.error("ERR " + e.getMessage());
             return;
         }
-        LuaVm vm = state.lua();
+        LuaVm vm = LuaVm.of(state);
         LuaFunction f;
         try {
             f = vm.function(sha, body, registry.epoch());
@@ -334,12 +339,12 @@ public final class ScriptCommands {
             return;
         }
         try {
-            ctx.shard().lua().function(sha, body, ctx.server().scripts().epoch());
+            LuaVm.of(ctx.shard()).function(sha, body, ScriptRegistry.of(ctx.server()).epoch());
         } catch (LuaVm.CompileError e) {
             ctx.out().error("ERR Error compiling script (new function): " + e.getMessage());
             return;
         }
-        ctx.server().scripts().add(body);
+        ScriptRegistry.of(ctx.server()).add(body);
         ctx.out().bulk(sha);
     }
 
@@ -347,7 +352,7 @@ public final class ScriptCommands {
         Args a = ctx.args();
         ctx.out().array(a.count() - 2);
         for (int i = 2; i < a.count(); i++) {
-            ctx.out().integer(ctx.server().scripts().exists(a.string(i)) ? 1 : 0);
+            ctx.out().integer(ScriptRegistry.of(ctx.server()).exists(a.string(i)) ? 1 : 0);
         }
     }
 
@@ -357,7 +362,7 @@ public final class ScriptCommands {
             ctx.out().error("ERR SCRIPT FLUSH only support SYNC|ASYNC option");
             return;
         }
-        ctx.server().scripts().flush();
+        ScriptRegistry.of(ctx.server()).flush();
         ctx.out().ok();
     }
 

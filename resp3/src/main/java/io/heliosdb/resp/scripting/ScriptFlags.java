@@ -1,6 +1,7 @@
 package io.heliosdb.resp.scripting;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
 
 /**
  * The flags of an EVAL script's "#!lua flags=..." shebang (Redis 7's evalExtractShebangFlags). A
@@ -8,7 +9,7 @@ import java.nio.charset.StandardCharsets;
  */
 record ScriptFlags(boolean compat, boolean noWrites, boolean allowOom) {
     static final ScriptFlags COMPAT = new ScriptFlags(true, false, false);
-    private static final java.util.Set<String> KNOWN = java.util.Set.of("no-writes", "allow-oom", "allow-stale",
+    private static final Set<String> KNOWN = Set.of("no-writes", "allow-oom", "allow-stale",
             "no-cluster", "allow-cross-slot-keys");
 
     /** A shebang Redis refuses; the message is its reply (without "ERR "). */

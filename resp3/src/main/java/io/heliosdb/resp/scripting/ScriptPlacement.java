@@ -2,6 +2,7 @@ package io.heliosdb.resp.scripting;
 
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.engine.ServerContext;
+import java.util.Locale;
 
 /**
  * Where a script with declared keys on one shard runs. Redis (standalone) lets a script touch keys it
@@ -31,7 +32,7 @@ final class ScriptPlacement {
         if (a.count() < 2) {
             return null;
         }
-        return shaKey(bySha ? a.string(1).toLowerCase(java.util.Locale.ROOT) : ScriptRegistry.sha1hex(a.bytes(1)));
+        return shaKey(bySha ? a.string(1).toLowerCase(Locale.ROOT) : ScriptRegistry.sha1hex(a.bytes(1)));
     }
 
     /** The key of an FCALL call; null when there is no such function (the call fails either way). */
@@ -39,8 +40,8 @@ final class ScriptPlacement {
         if (a.count() < 2) {
             return null;
         }
-        FunctionRegistry.Function f = server.functions().function(a.string(1));
-        FunctionRegistry.Library lib = f == null ? null : server.functions().library(f.library());
+        FunctionRegistry.Function f = FunctionRegistry.of(server).function(a.string(1));
+        FunctionRegistry.Library lib = f == null ? null : FunctionRegistry.of(server).library(f.library());
         return lib == null ? null : functionKey(f.name(), lib.version());
     }
 

@@ -1,9 +1,11 @@
 package io.heliosdb.resp.scripting;
 
+import io.heliosdb.resp.engine.ServerContext;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -14,6 +16,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * VMs to drop their compiled functions too.
  */
 public final class ScriptRegistry {
+    /** The server's script bodies by SHA1 (EVAL, SCRIPT LOAD). */
+    public static ScriptRegistry of(ServerContext server) {
+        return server.featureState(ScriptRegistry.class, ScriptRegistry::new);
+    }
+
     private final Map<String, byte[]> bodies = new ConcurrentHashMap<>();
     private final AtomicLong epoch = new AtomicLong();
 
@@ -25,7 +32,7 @@ public final class ScriptRegistry {
 
     /** The body of a script by its (lower or upper case) SHA1, or null. */
     public byte[] get(String sha) {
-        return bodies.get(sha.toLowerCase(java.util.Locale.ROOT));
+        return bodies.get(sha.toLowerCase(Locale.ROOT));
     }
 
     public boolean exists(String sha) {

@@ -1,5 +1,6 @@
 package io.heliosdb.resp.scripting;
 
+import io.heliosdb.resp.acl.Acl;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.codec.RespWriter;
 import io.heliosdb.resp.command.CommandContext;
@@ -23,6 +24,12 @@ import java.lang.foreign.MemorySegment;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
@@ -76,7 +83,7 @@ final class ScriptRun implements BusyScript {
     /** The Lua debugging session this run is under, or null. */
     LuaDebugger debugger;
     /** SCRIPT DEBUG YES: each written key's state before the session's first write to it; null otherwise. */
-    private java.util.LinkedHashMap<String, Saved> saved;
+    private LinkedHashMap<String, Saved> saved;
     /** Running the undo's own DUMP/RESTORE: not logged, not checked, not saved again. */
     private boolean internal;
 
@@ -309,11 +316,11 @@ final class ScriptRun implements BusyScript {
         }
         if (!internal && session != null && server.acl().restricted(session.user)) {
             // a script runs with its caller's permissions, command by command
-            String denied = server.acl().check(server.acl().user(session.user), spec, args, session, io.heliosdb.resp.acl.Acl.LUA);
+            String denied = server.acl().check(server.acl().user(session.user), spec, args, session, Acl.LUA);
             if (denied != null) {
-                return LuaReplies.errorTable(denied.equals(io.heliosdb.resp.acl.Acl.NOPERM_KEY)
+                return LuaReplies.errorTable(denied.equals(Acl.NOPERM_KEY)
                         ? "ERR The user executing the script can't access at least one of the keys mentioned in the command arguments"
-                        : denied.equals(io.heliosdb.resp.acl.Acl.NOPERM_CHANNEL)
+                        : denied.equals(Acl.NOPERM_CHANNEL)
                         ? "ERR The user executing the script can't publish to the channel mentioned in the command"
                         : "ERR The user executing the script can't run this command or subcommand");
             }
@@ -368,7 +375,7 @@ final class ScriptRun implements BusyScript {
     private record Saved(int db, byte[] key, byte[] payload, long expireAt) {}
 
     void startUndo() {
-        saved = new java.util.LinkedHashMap<>();
+        saved = new LinkedHashMap<>();
     }
 
     /**
@@ -382,10 +389,10 @@ final class ScriptRun implements BusyScript {
         int first = spec.firstKeyOf(args);
         boolean otherDb = name.equals("move") || (name.equals("copy") && hasArg("db"));
         if (first <= 0 || args.count() <= first || otherDb) {
-            return "ERR " + name.toUpperCase(java.util.Locale.ROOT) + " cannot be undone at the end of a SCRIPT DEBUG YES session"
+            return "ERR " + name.toUpperCase(Locale.ROOT) + " cannot be undone at the end of a SCRIPT DEBUG YES session"
                     + " (HeliosDB does not fork): use SCRIPT DEBUG SYNC";
         }
-        java.util.List<byte[]> keys = new java.util.ArrayList<>();
+        List<byte[]> keys = new ArrayList<>();
         int last = spec.lastKeyOf(args);
         for (int i = first; i <= last && i < args.count(); i += spec.keyStepOf()) {
             keys.add(args.bytes(i));
@@ -418,8 +425,8 @@ final class ScriptRun implements BusyScript {
             return;
         }
         int scriptDb = db;
-        java.util.List<Saved> all = new java.util.ArrayList<>(saved.values());
-        java.util.Collections.reverse(all);
+        List<Saved> all = new ArrayList<>(saved.values());
+        Collections.reverse(all);
         for (Saved s : all) {
             db = s.db();
             if (s.payload() == null) {
@@ -606,7 +613,7 @@ final class ScriptRun implements BusyScript {
                 return false;
             }
             if (used + len > argBytes.length) {
-                argBytes = java.util.Arrays.copyOf(argBytes, Math.max(used + len, argBytes.length * 2));
+                argBytes = Arrays.copyOf(argBytes, Math.max(used + len, argBytes.length * 2));
             }
             if (number != null) {
                 System.arraycopy(number, 0, argBytes, used, len);

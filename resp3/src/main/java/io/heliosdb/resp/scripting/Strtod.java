@@ -1,6 +1,7 @@
 package io.heliosdb.resp.scripting;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /** The number syntax of C's strtod (what lua-cjson reads numbers with): decimal, hex, inf/infinity and nan. */
 final class Strtod {
@@ -83,7 +84,7 @@ final class Strtod {
     static double value(byte[] s, int start, int end) {
         String t = new String(s, start, end - start, StandardCharsets.US_ASCII);
         boolean negative = t.startsWith("-");
-        String u = t.replaceFirst("^[+-]", "").toLowerCase(java.util.Locale.ROOT);
+        String u = t.replaceFirst("^[+-]", "").toLowerCase(Locale.ROOT);
         if (u.startsWith("inf")) {
             return negative ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
         }

@@ -2,6 +2,7 @@ package io.heliosdb.resp.scripting;
 
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaString;
@@ -240,7 +241,7 @@ final class StructLib {
                             throw LuaArgs.argError(2, "unpack", "data string too short");
                         }
                     }
-                    out.add(LuaValue.valueOf(java.util.Arrays.copyOfRange(b, p, p + (int) size)));
+                    out.add(LuaValue.valueOf(Arrays.copyOfRange(b, p, p + (int) size)));
                 }
                 case 's' -> {
                     int e = p;
@@ -251,7 +252,7 @@ final class StructLib {
                         throw new LuaError("unfinished string in data");
                     }
                     size = e - p + 1;
-                    out.add(LuaValue.valueOf(java.util.Arrays.copyOfRange(b, p, e)));
+                    out.add(LuaValue.valueOf(Arrays.copyOfRange(b, p, e)));
                 }
                 default -> f.control(opt);
             }

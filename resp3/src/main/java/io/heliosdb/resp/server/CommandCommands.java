@@ -7,11 +7,12 @@ import io.heliosdb.resp.command.CommandContext;
 import io.heliosdb.resp.command.CommandSpec;
 import io.heliosdb.resp.command.CommandTable;
 import io.heliosdb.resp.command.Errors;
+import io.heliosdb.resp.command.Help;
 import io.heliosdb.resp.command.KeyExtraction;
 import io.heliosdb.resp.command.Routing;
-import io.heliosdb.resp.keys.Help;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /** COMMAND and its subcommands, answered from the same table that dispatches. */
 final class CommandCommands {
@@ -154,8 +155,8 @@ final class CommandCommands {
             if (filter != null) {
                 boolean keep = switch (filter) {
                     case "module" -> false;
-                    case "aclcat" -> s.aclCategories().contains("@" + value.toLowerCase(java.util.Locale.ROOT));
-                    case "pattern" -> GlobMatcher.matches(value.toLowerCase(java.util.Locale.ROOT), s.name(), true);
+                    case "aclcat" -> s.aclCategories().contains("@" + value.toLowerCase(Locale.ROOT));
+                    case "pattern" -> GlobMatcher.matches(value.toLowerCase(Locale.ROOT), s.name(), true);
                     default -> true;
                 };
                 if (!keep) {

@@ -4,6 +4,8 @@ import io.heliosdb.index.Keyspace;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.command.CrossShardCall;
 import io.heliosdb.resp.command.Errors;
+import io.heliosdb.resp.keys.KeyCommands;
+import io.heliosdb.scheduler.Shard;
 
 /** DEBUG SLEEP and DEBUG OBJECT, gated by enable-debug-command like Redis 7. */
 final class DebugCommand {
@@ -49,13 +51,13 @@ final class DebugCommand {
                     call.finish(w -> w.error(Errors.wrongArgs("debug")));
                     return;
                 }
-                call.runOnce(new io.heliosdb.scheduler.Shard[]{call.shardOfArg(2)}, s -> {
+                call.runOnce(new Shard[]{call.shardOfArg(2)}, s -> {
                     Keyspace ks = call.db(s);
                     long e = ks.find(a.segment(), a.offset(2), a.length(2));
                     if (e == Keyspace.NONE) {
                         return null;
                     }
-                    return "Value at:0x" + Long.toHexString(e) + " refcount:1 encoding:" + io.heliosdb.resp.keys.KeyCommands.encodingName(ks, e)
+                    return "Value at:0x" + Long.toHexString(e) + " refcount:1 encoding:" + KeyCommands.encodingName(ks, e)
                             + " serializedlength:" + ks.valueLength(e) + " lru:" + ((System.currentTimeMillis() / 1000) & 0xFFFFFF)
                             + " lru_seconds_idle:" + ks.idleSeconds(e);
                 }, (out, r) -> {

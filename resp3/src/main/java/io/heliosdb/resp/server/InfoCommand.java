@@ -1,10 +1,16 @@
 package io.heliosdb.resp.server;
 
+import com.sun.management.OperatingSystemMXBean;
+import io.heliosdb.index.OffHeapKeyspace;
+import io.heliosdb.index.collection.ByteKey;
+import io.heliosdb.resp.blocking.BlockedClients;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.command.CommandSpec;
 import io.heliosdb.resp.command.CrossShardCall;
 import io.heliosdb.resp.engine.ServerContext;
 import io.heliosdb.resp.engine.ShardState;
+import io.heliosdb.resp.latency.LatencyHistograms;
+import io.heliosdb.scheduler.Shard;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -165,7 +171,7 @@ final class InfoCommand {
                         for (var shard : server.shards().all()) {
                             ShardState st = shard.state();
                             for (int i = 0; i < st.databases(); i++) {
-                                if (st.db(i) instanceof io.heliosdb.index.OffHeapKeyspace o) {
+                                if (st.db(i) instanceof OffHeapKeyspace o) {
                                     onDisk += o.onDiskEntries(); // racy read of a counter, like the other figures
                                     entries += o.size();
                                 }
@@ -236,7 +242,7 @@ final class InfoCommand {
                     line(b, "pubsub_patterns", Integer.toString(server.pubsub().patternCount()));
                     line(b, "pubsubshard_channels", Integer.toString(server.pubsub().channels(true, null).size()));
                     long trackedKeys = 0, trackedItems = 0;
-                    for (io.heliosdb.scheduler.Shard s : server.shards().all()) {
+                    for (Shard s : server.shards().all()) {
                         trackedKeys += ServerContext.state(s).tracking.keys();
                         trackedItems += ServerContext.state(s).tracking.items();
                     }
@@ -244,7 +250,7 @@ final class InfoCommand {
                     line(b, "tracking_total_items", Long.toString(trackedItems));
                     line(b, "tracking_total_prefixes", Long.toString(server.trackingBroadcast().stream()
                             .filter(c -> c.tracking != null).flatMap(c -> c.tracking.prefixes.stream())
-                            .map(io.heliosdb.index.collection.ByteKey::new).distinct().count()));
+                            .map(ByteKey::new).distinct().count()));
                     line(b, "total_error_replies", Long.toString(sum(failed) + server.rejectedCalls.sum()));
                     line(b, "heliosdb_internal_errors", Long.toString(server.shards().internalErrors()));
                     line(b, "heliosdb_watchdog_stalls", Long.toString(server.watchdogStalls()));
@@ -274,7 +280,7 @@ final class InfoCommand {
                     for (int i = 0; i < results.length; i++) {
                         perShard[i] = ((ShardSnapshot) results[i]).latencies();
                     }
-                    io.heliosdb.resp.latency.LatencyHistograms.info(b, server, perShard);
+                    LatencyHistograms.info(b, server, perShard);
                 }
                 case "cluster" -> {
                     b.append("# Cluster\r\n");
@@ -323,7 +329,7 @@ final class InfoCommand {
      */
     private static long blockedClients(ServerContext server) {
         return server.blockedCalls.values().stream()
-                .filter(c -> !(c instanceof io.heliosdb.resp.blocking.BlockedClients.Waiter w) || !w.finished()).count();
+                .filter(c -> !(c instanceof BlockedClients.Waiter w) || !w.finished()).count();
     }
 
     private static void line(StringBuilder b, String k, String v) {
@@ -355,23 +361,23 @@ final class InfoCommand {
     }
 
     private static long totalSystemMemory() {
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os) {
             return os.getTotalMemorySize();
         }
         return 0;
     }
 
     private static double processCpuSeconds() {
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os) {
             return os.getProcessCpuTime() / 1e9;
         }
         return 0;
     }
 
-    private static long sumEvicted(io.heliosdb.resp.engine.ServerContext server) {
+    private static long sumEvicted(ServerContext server) {
         long n = 0;
-        for (io.heliosdb.scheduler.Shard s : server.shards().all()) {
-            n += io.heliosdb.resp.engine.ServerContext.state(s).evictedKeys;
+        for (Shard s : server.shards().all()) {
+            n += ServerContext.state(s).evictedKeys;
         }
         return n;
     }

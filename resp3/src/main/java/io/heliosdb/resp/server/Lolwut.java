@@ -4,6 +4,7 @@ import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.command.CommandContext;
 import io.heliosdb.resp.command.Errors;
 import io.heliosdb.resp.engine.ServerContext;
+import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -142,7 +143,7 @@ final class Lolwut {
             this.width = width;
             this.height = height;
             this.pixels = new byte[width * height];
-            java.util.Arrays.fill(pixels, (byte) background);
+            Arrays.fill(pixels, (byte) background);
         }
 
         void set(int x, int y, int color) {

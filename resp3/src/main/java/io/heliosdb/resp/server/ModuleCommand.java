@@ -2,8 +2,8 @@ package io.heliosdb.resp.server;
 
 import io.heliosdb.resp.command.CommandContext;
 import io.heliosdb.resp.command.CommandTable;
+import io.heliosdb.resp.command.Help;
 import io.heliosdb.resp.command.Routing;
-import io.heliosdb.resp.keys.Help;
 
 /**
  * MODULE. HeliosDB loads no Redis modules (they are C shared objects linked against Redis' own

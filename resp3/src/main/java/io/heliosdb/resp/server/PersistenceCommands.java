@@ -1,12 +1,13 @@
 package io.heliosdb.resp.server;
 
 import io.heliosdb.resp.codec.RespWriter;
-import io.heliosdb.resp.command.Routing;
 import io.heliosdb.resp.command.CommandTable;
 import io.heliosdb.resp.command.CrossShardCall;
 import io.heliosdb.resp.command.MultiShardCommand;
+import io.heliosdb.resp.command.Routing;
 import io.heliosdb.resp.engine.ServerContext;
 import io.heliosdb.resp.persistence.Persistence;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -100,7 +101,7 @@ public final class PersistenceCommands {
         }
         try {
             Files.createDirectories(target);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             call.finish(w -> w.error("ERR cannot create " + target + ": " + e.getMessage()));
             return;
         }
@@ -111,7 +112,7 @@ public final class PersistenceCommands {
             }
             try {
                 p.finishCheckpoint(target);
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 out.error("ERR checkpoint failed: " + e.getMessage());
                 return;
             }

@@ -6,13 +6,16 @@ import io.heliosdb.resp.command.CommandContext;
 import io.heliosdb.resp.command.CommandTable;
 import io.heliosdb.resp.command.CrossShardCall;
 import io.heliosdb.resp.command.Errors;
+import io.heliosdb.resp.command.Help;
 import io.heliosdb.resp.command.MultiShardCommand;
 import io.heliosdb.resp.command.Routing;
+import io.heliosdb.resp.engine.BusyScript;
 import io.heliosdb.resp.engine.ServerContext;
 import io.heliosdb.resp.engine.ShardState;
 import io.heliosdb.resp.engine.SlowLog;
-import io.heliosdb.resp.keys.Help;
+import io.heliosdb.scheduler.Shard;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -73,9 +76,9 @@ public final class ServerCommands {
                 return;
             }
         }
-        io.heliosdb.resp.engine.BusyScript busy = null;
-        for (io.heliosdb.scheduler.Shard s : ctx.server().shards().all()) {
-            busy = busy != null ? busy : io.heliosdb.resp.engine.ServerContext.state(s).busyScript;
+        BusyScript busy = null;
+        for (Shard s : ctx.server().shards().all()) {
+            busy = busy != null ? busy : ServerContext.state(s).busyScript;
         }
         if (busy != null) {
             // A script past lua-time-limit: Redis shuts down only with NOSAVE then, at once.
@@ -149,10 +152,10 @@ public final class ServerCommands {
         call.server().rejectedCalls.reset();
         call.runOnce(call.server().shards().all(), s -> {
             ShardState st = ServerContext.state(s);
-            java.util.Arrays.fill(st.commandCalls, 0);
-            java.util.Arrays.fill(st.commandMicros, 0);
-            java.util.Arrays.fill(st.commandFailed, 0);
-            java.util.Arrays.fill(st.commandRejected, 0);
+            Arrays.fill(st.commandCalls, 0);
+            Arrays.fill(st.commandMicros, 0);
+            Arrays.fill(st.commandFailed, 0);
+            Arrays.fill(st.commandRejected, 0);
             st.latencies.reset();
             st.keyspaceHits = st.keyspaceMisses = st.expiredKeys = 0;
             return null;

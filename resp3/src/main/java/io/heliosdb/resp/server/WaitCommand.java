@@ -1,9 +1,14 @@
 package io.heliosdb.resp.server;
 
+import io.heliosdb.resp.blocking.Blocking;
 import io.heliosdb.resp.codec.Args;
+import io.heliosdb.resp.codec.RespWriter;
 import io.heliosdb.resp.command.CrossShardCall;
 import io.heliosdb.resp.command.Errors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * WAIT numreplicas timeout. HeliosDB has no replicas, so no write is ever acknowledged by one: the
@@ -40,9 +45,9 @@ final class WaitCommand {
     }
 
     /** A WAIT that blocks: answered 0 when its timeout passes or CLIENT UNBLOCK ends it; never if it waits for good. */
-    private static final class Blocked implements io.heliosdb.resp.blocking.Blocking.Unblockable {
+    private static final class Blocked implements Blocking.Unblockable {
         private final CrossShardCall call;
-        private final java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        private final AtomicBoolean done = new AtomicBoolean();
 
         Blocked(CrossShardCall call) {
             this.call = call;
@@ -51,7 +56,7 @@ final class WaitCommand {
         void start(long timeoutMillis) {
             long id = call.session().id;
             call.server().blockedCalls.put(id, this);
-            java.util.concurrent.Future<?> timer = timeoutMillis > 0
+            Future<?> timer = timeoutMillis > 0
                     ? call.home().loop().schedule(() -> end(w -> w.integer(0)), timeoutMillis, TimeUnit.MILLISECONDS) : null;
             call.session().channel.closeFuture().addListener(f -> {
                 if (done.compareAndSet(false, true)) {
@@ -68,7 +73,7 @@ final class WaitCommand {
             return end(error ? w -> w.error("UNBLOCKED client unblocked via CLIENT UNBLOCK") : w -> w.integer(0));
         }
 
-        private boolean end(java.util.function.Consumer<io.heliosdb.resp.codec.RespWriter> reply) {
+        private boolean end(Consumer<RespWriter> reply) {
             if (!done.compareAndSet(false, true)) {
                 return false;
             }

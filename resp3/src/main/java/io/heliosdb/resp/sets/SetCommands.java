@@ -6,6 +6,7 @@ import io.heliosdb.index.Keyspace;
 import io.heliosdb.index.ValueType;
 import io.heliosdb.index.collection.ByteKey;
 import io.heliosdb.index.collection.SetValue;
+import io.heliosdb.memory.ByteStrings;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.codec.RespWriter;
 import io.heliosdb.resp.collections.ElementScan;
@@ -18,7 +19,10 @@ import io.heliosdb.resp.command.Errors;
 import io.heliosdb.resp.command.Routing;
 import io.heliosdb.resp.engine.ShardState;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Random;
 import java.util.function.Consumer;
 
 /** The set family. */
@@ -260,7 +264,7 @@ public final class SetCommands {
         }
         if (count < s.size() / 3) {
             // few of many: random distinct picks, no pass over the whole set
-            java.util.LinkedHashSet<Integer> picked = new java.util.LinkedHashSet<>();
+            LinkedHashSet<Integer> picked = new LinkedHashSet<>();
             while (picked.size() < count) {
                 picked.add(ctx.shard().random().nextInt(s.size()));
             }
@@ -272,7 +276,7 @@ public final class SetCommands {
         }
         List<ByteKey> all = new ArrayList<>(s.members());
         if (count < all.size()) {
-            java.util.Collections.shuffle(all, new java.util.Random(ctx.shard().random().nextLong()));
+            Collections.shuffle(all, new Random(ctx.shard().random().nextLong()));
             all = all.subList(0, (int) count);
         }
         out.array(all.size());
@@ -325,7 +329,7 @@ public final class SetCommands {
             long e = ks.find(a.segment(), a.offset(1), a.length(1));
             ByteKey m = TypedKeys.key(a, 3);
             SetValue set = (SetValue) ks.object(e);
-            if (io.heliosdb.memory.ByteStrings.equals(a.segment(), a.offset(1), a.length(1), a.segment(), a.offset(2), a.length(2))) {
+            if (ByteStrings.equals(a.segment(), a.offset(1), a.length(1), a.segment(), a.offset(2), a.length(2))) {
                 return set.contains(m) ? new byte[0] : null; // same key: nothing moves, but it answers 1 if present
             }
             if (!set.remove(m)) {
@@ -337,7 +341,7 @@ public final class SetCommands {
 
         @Override
         protected void give(ShardState s, Keyspace ks, Args a, byte[] element) {
-            if (io.heliosdb.memory.ByteStrings.equals(a.segment(), a.offset(1), a.length(1), a.segment(), a.offset(2), a.length(2))) {
+            if (ByteStrings.equals(a.segment(), a.offset(1), a.length(1), a.segment(), a.offset(2), a.length(2))) {
                 return;
             }
             long e = ks.find(a.segment(), a.offset(2), a.length(2));

@@ -10,9 +10,9 @@ import io.heliosdb.index.collection.SetValue;
 import io.heliosdb.index.collection.ZSetValue;
 import io.heliosdb.index.collection.ZTree;
 import io.heliosdb.resp.codec.Args;
+import io.heliosdb.resp.codec.RedisDoubles;
 import io.heliosdb.resp.codec.RespWriter;
 import io.heliosdb.resp.collections.KeyGather;
-import io.heliosdb.resp.collections.TypedKeys;
 import io.heliosdb.resp.command.CommandContext;
 import io.heliosdb.resp.command.CommandTable;
 import io.heliosdb.resp.command.CrossShardCall;
@@ -27,9 +27,13 @@ import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -277,7 +281,7 @@ public final class SortCommand implements MultiShardCommand {
         if (t.isEmpty()) {
             return s.isEmpty() ? 0 : Double.NaN;
         }
-        String l = t.toLowerCase(java.util.Locale.ROOT);
+        String l = t.toLowerCase(Locale.ROOT);
         boolean neg = l.startsWith("-");
         String body = l.startsWith("-") || l.startsWith("+") ? l.substring(1) : l;
         if (body.startsWith("0x") && body.length() > 2) {
@@ -288,10 +292,10 @@ public final class SortCommand implements MultiShardCommand {
                 return Double.NaN;
             }
         }
-        return TypedKeys.parseDouble(t);
+        return RedisDoubles.parse(t);
     }
 
-    private static final java.util.Comparator<byte[]> BYTES = Arrays::compareUnsigned;
+    private static final Comparator<byte[]> BYTES = Arrays::compareUnsigned;
 
     private void finishSort(CrossShardCall call, ShardTransaction tx, Shard[] all, Options o, Source src) {
         Args a = call.args();
@@ -305,7 +309,7 @@ public final class SortCommand implements MultiShardCommand {
             @SuppressWarnings("unchecked") Map<Lookup, byte[]> m = (Map<Lookup, byte[]>) r;
             found.putAll(m);
         }
-        Set<Lookup> missing = new java.util.HashSet<>();
+        Set<Lookup> missing = new HashSet<>();
         found.entrySet().removeIf(en -> en.getValue() == MISSING && missing.add(en.getKey()));
         ShardState home = ServerContext.state(call.home()); // this continuation runs on the origin's thread
         List<byte[]> items = new ArrayList<>(src.elements);
@@ -379,7 +383,7 @@ public final class SortCommand implements MultiShardCommand {
             }
             items = sorted;
         } else if (o.desc && (src.type == ValueType.ZSET || src.type == ValueType.LIST)) {
-            java.util.Collections.reverse(items); // BY nosort DESC on a list or sorted set: reverse order, as Redis
+            Collections.reverse(items); // BY nosort DESC on a list or sorted set: reverse order, as Redis
         }
         long start = o.offset < 0 ? 0 : o.offset;
         long count = o.count < 0 ? items.size() : o.count;

@@ -11,6 +11,8 @@ import io.heliosdb.resp.command.CommandContext;
 import io.heliosdb.resp.command.CommandTable;
 import io.heliosdb.resp.command.Errors;
 import io.heliosdb.resp.command.Routing;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 /** XADD, XLEN, XRANGE, XREVRANGE, XDEL, XTRIM, XSETID. Groups: {@link StreamGroups}; reads: {@link StreamRead}. */
 public final class StreamCommands {
@@ -283,7 +285,7 @@ public final class StreamCommands {
         for (int i = from; i < from + n; i++) {
             int len = a.length(i);
             p = putVarint(b, p, len);
-            java.lang.foreign.MemorySegment.copy(a.segment(), java.lang.foreign.ValueLayout.JAVA_BYTE, a.offset(i), b, p, len);
+            MemorySegment.copy(a.segment(), ValueLayout.JAVA_BYTE, a.offset(i), b, p, len);
             p += len;
         }
         assert p == size;

@@ -2,22 +2,25 @@ package io.heliosdb.resp.streams;
 
 import io.heliosdb.index.Keyspace;
 import io.heliosdb.index.ValueType;
+import io.heliosdb.index.collection.ByteKey;
+import io.heliosdb.index.collection.StreamValue;
 import io.heliosdb.index.collection.StreamValue.Consumer;
 import io.heliosdb.index.collection.StreamValue.Group;
 import io.heliosdb.index.collection.StreamValue.Id;
 import io.heliosdb.index.collection.StreamValue.Pending;
-import io.heliosdb.index.collection.StreamValue;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.codec.RespWriter;
 import io.heliosdb.resp.collections.TypedKeys;
 import io.heliosdb.resp.command.CommandContext;
 import io.heliosdb.resp.command.CommandTable;
 import io.heliosdb.resp.command.Errors;
+import io.heliosdb.resp.command.Help;
 import io.heliosdb.resp.command.Routing;
-import io.heliosdb.resp.keys.Help;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.NavigableMap;
 
 /** Consumer groups: XGROUP, XACK, XPENDING, XCLAIM, XAUTOCLAIM, and XINFO. */
 final class StreamGroups {
@@ -293,7 +296,7 @@ final class StreamGroups {
         for (Id id : c.pending.keySet()) {
             g.pending.remove(id);
         }
-        g.consumers.remove(new io.heliosdb.index.collection.ByteKey(a.bytes(4)));
+        g.consumers.remove(new ByteKey(a.bytes(4)));
         s.groupChanged(g);
         ctx.db().objectChanged(e);
         ctx.out().integer(pending);
@@ -425,7 +428,7 @@ final class StreamGroups {
         }
         long now = ctx.now();
         List<Map.Entry<Id, Pending>> rows = new ArrayList<>();
-        if (from.compareTo(to) <= 0 && source instanceof java.util.NavigableMap<Id, Pending> nav) {
+        if (from.compareTo(to) <= 0 && source instanceof NavigableMap<Id, Pending> nav) {
             for (Map.Entry<Id, Pending> p : nav.subMap(from, true, to, true).entrySet()) {
                 if (rows.size() >= count) {
                     break;
@@ -521,7 +524,7 @@ final class StreamGroups {
                         return;
                     }
                     if (!a.isLong(i + 1)) {
-                        ctx.out().error("ERR Invalid " + o.toUpperCase(java.util.Locale.ROOT) + " option argument for XCLAIM");
+                        ctx.out().error("ERR Invalid " + o.toUpperCase(Locale.ROOT) + " option argument for XCLAIM");
                         return;
                     }
                     long v = a.parseLong(++i);

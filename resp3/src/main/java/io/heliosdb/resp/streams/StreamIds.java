@@ -1,6 +1,7 @@
 package io.heliosdb.resp.streams;
 
 import io.heliosdb.index.collection.StreamValue.Id;
+import io.heliosdb.resp.codec.Args;
 
 /** Parsing of stream IDs as Redis accepts them: "ms-seq", "ms" (seq filled in), "-", "+", "(" exclusive. */
 final class StreamIds {
@@ -78,7 +79,7 @@ final class StreamIds {
     }
 
     /** IDs as XACK and XDEL read them (strict). */
-    static Id[] all(io.heliosdb.resp.codec.Args a, int from) throws Bad {
+    static Id[] all(Args a, int from) throws Bad {
         Id[] ids = new Id[a.count() - from];
         for (int i = from; i < a.count(); i++) {
             ids[i - from] = strict(a.string(i));

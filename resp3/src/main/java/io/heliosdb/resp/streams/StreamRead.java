@@ -7,6 +7,9 @@ import io.heliosdb.index.collection.StreamValue.Consumer;
 import io.heliosdb.index.collection.StreamValue.Group;
 import io.heliosdb.index.collection.StreamValue.Id;
 import io.heliosdb.index.collection.StreamValue.Pending;
+import io.heliosdb.resp.blocking.BlockedClients;
+import io.heliosdb.resp.blocking.BlockedClients.Outcome;
+import io.heliosdb.resp.blocking.Blocking;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.codec.RespWriter;
 import io.heliosdb.resp.command.CommandContext;
@@ -18,19 +21,20 @@ import io.heliosdb.resp.command.MultiShardCommand;
 import io.heliosdb.resp.command.Routing;
 import io.heliosdb.resp.engine.ServerContext;
 import io.heliosdb.resp.engine.ShardState;
-import io.heliosdb.resp.blocking.BlockedClients;
-import io.heliosdb.resp.blocking.BlockedClients.Outcome;
-import io.heliosdb.resp.blocking.Blocking;
 import io.heliosdb.scheduler.Shard;
 import io.heliosdb.scheduler.ShardTask;
 import io.heliosdb.scheduler.ShardTransaction;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -226,7 +230,7 @@ final class StreamRead {
         while (n < b.length && b[n] != 0) {
             n++;
         }
-        return new String(b, 0, n, java.nio.charset.StandardCharsets.UTF_8);
+        return new String(b, 0, n, StandardCharsets.UTF_8);
     }
 
     /** One key's outcome: its reply (entries array), nothing to report, or an error for the whole call. */
@@ -455,13 +459,13 @@ final class StreamRead {
                 call.finish(w -> w.error(p.error));
                 return;
             }
-            Map<Shard, List<Integer>> byShard = new java.util.LinkedHashMap<>();
+            Map<Shard, List<Integer>> byShard = new LinkedHashMap<>();
             for (int k = 0; k < p.keys; k++) {
                 byShard.computeIfAbsent(call.shardOfArg(p.firstKey + k), s -> new ArrayList<>()).add(p.firstKey + k);
             }
             Shard[] shards = byShard.keySet().toArray(Shard[]::new);
             ShardTransaction tx = call.transaction(shards);
-            Map<Integer, Id> resolved = new java.util.concurrent.ConcurrentHashMap<>();
+            Map<Integer, Id> resolved = new ConcurrentHashMap<>();
             long now = call.server().clock().millis();
             tx.lockKeys(call.lockKeys(byShard), () -> tx.run(shards, s -> {
                 ShardState st = ServerContext.state(s);
@@ -625,7 +629,7 @@ final class StreamRead {
             Args a = call.args();
             int arg = -1;
             for (int k = 0; k < plan.keys; k++) {
-                if (java.util.Arrays.equals(a.bytes(plan.firstKey + k), key)) {
+                if (Arrays.equals(a.bytes(plan.firstKey + k), key)) {
                     arg = plan.firstKey + k;
                     break;
                 }

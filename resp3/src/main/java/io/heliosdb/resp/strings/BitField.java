@@ -1,6 +1,7 @@
 package io.heliosdb.resp.strings;
 
 import io.heliosdb.index.Keyspace;
+import io.heliosdb.memory.ByteStrings;
 import io.heliosdb.memory.NativeMemory;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.codec.RespWriter;
@@ -54,26 +55,26 @@ final class BitField {
             }
             // getBitfieldTypeFromArgument: a lowercase i or u, then string2ll digits
             int tl = a.length(i + 1);
-            byte t0 = tl == 0 ? 0 : a.segment().get(io.heliosdb.memory.NativeMemory.BYTE, a.offset(i + 1));
+            byte t0 = tl == 0 ? 0 : a.segment().get(NativeMemory.BYTE, a.offset(i + 1));
             boolean signed = t0 == 'i';
-            if ((!signed && t0 != 'u') || !io.heliosdb.memory.ByteStrings.isLong(a.segment(), a.offset(i + 1) + 1, tl - 1)) {
+            if ((!signed && t0 != 'u') || !ByteStrings.isLong(a.segment(), a.offset(i + 1) + 1, tl - 1)) {
                 out.error(BAD_TYPE);
                 return;
             }
-            long bits = io.heliosdb.memory.ByteStrings.parseLong(a.segment(), a.offset(i + 1) + 1, tl - 1);
+            long bits = ByteStrings.parseLong(a.segment(), a.offset(i + 1) + 1, tl - 1);
             if (bits < 1 || (signed && bits > 64) || (!signed && bits > 63)) {
                 out.error(BAD_TYPE);
                 return;
             }
             // Redis' getBitOffsetFromArgument: string2ll rules, "#n" counts in units of the type
             // (the product wraps as in C), then the offset alone is checked against the limit.
-            boolean scaled = a.length(i + 2) > 0 && a.segment().get(io.heliosdb.memory.NativeMemory.BYTE, a.offset(i + 2)) == '#';
+            boolean scaled = a.length(i + 2) > 0 && a.segment().get(NativeMemory.BYTE, a.offset(i + 2)) == '#';
             int skip = scaled ? 1 : 0;
-            if (!io.heliosdb.memory.ByteStrings.isLong(a.segment(), a.offset(i + 2) + skip, a.length(i + 2) - skip)) {
+            if (!ByteStrings.isLong(a.segment(), a.offset(i + 2) + skip, a.length(i + 2) - skip)) {
                 out.error("ERR bit offset is not an integer or out of range");
                 return;
             }
-            long offset = io.heliosdb.memory.ByteStrings.parseLong(a.segment(), a.offset(i + 2) + skip, a.length(i + 2) - skip);
+            long offset = ByteStrings.parseLong(a.segment(), a.offset(i + 2) + skip, a.length(i + 2) - skip);
             if (scaled) {
                 offset *= bits;
             }

@@ -12,6 +12,7 @@ import io.heliosdb.resp.command.CommandTable;
 import io.heliosdb.resp.command.Errors;
 import io.heliosdb.resp.command.Routing;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -236,7 +237,7 @@ public final class BitmapCommands {
         long lastFull = (endBit + 1) >> 3; // exclusive
         long i = firstByte;
         for (; i + 8 <= lastFull; i += 8) {
-            count += Long.bitCount(v.seg.get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, v.off + i));
+            count += Long.bitCount(v.seg.get(ValueLayout.JAVA_LONG_UNALIGNED, v.off + i));
         }
         for (; i < lastFull; i++) {
             count += Integer.bitCount(v.at(i));

@@ -1,6 +1,8 @@
 package io.heliosdb.resp.strings;
 
 import io.heliosdb.resp.codec.Args;
+import io.heliosdb.resp.command.CommandContext;
+import io.heliosdb.resp.command.Errors;
 
 /** Converts relative/absolute expiry arguments to absolute unix milliseconds with Redis' checks. */
 public final class Expiry {
@@ -31,17 +33,17 @@ public final class Expiry {
      * The absolute expiry given by the option at {@code option} and its value after it, or
      * {@link #REPLIED} after replying Redis' error (not an integer, or an invalid expire time).
      */
-    static long resolve(io.heliosdb.resp.command.CommandContext ctx, int option, long now) {
+    static long resolve(CommandContext ctx, int option, long now) {
         Args a = ctx.args();
         long unit = a.is(option, EX) || a.is(option, EXAT) ? 1000 : 1;
         boolean absolute = a.is(option, EXAT) || a.is(option, PXAT);
         long at = toAbsolute(a, option + 1, unit, absolute, now, false);
         if (at == NOT_INTEGER) {
-            ctx.out().error(io.heliosdb.resp.command.Errors.NOT_INTEGER);
+            ctx.out().error(Errors.NOT_INTEGER);
             return REPLIED;
         }
         if (at == INVALID) {
-            ctx.out().error(io.heliosdb.resp.command.Errors.invalidExpire(ctx.spec().name()));
+            ctx.out().error(Errors.invalidExpire(ctx.spec().name()));
             return REPLIED;
         }
         return at;

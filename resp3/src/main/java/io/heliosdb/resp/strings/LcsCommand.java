@@ -10,7 +10,9 @@ import io.heliosdb.resp.command.Errors;
 import io.heliosdb.resp.command.MultiShardCommand;
 import io.heliosdb.scheduler.Shard;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** LCS key1 key2 [LEN] [IDX] [MINMATCHLEN n] [WITHMATCHLEN]: longest common subsequence (Redis 7). */
 final class LcsCommand implements MultiShardCommand {
@@ -31,9 +33,9 @@ final class LcsCommand implements MultiShardCommand {
     @Override
     public void executeAcross(CrossShardCall call) {
         Shard[] shards = {call.shardOfArg(1), call.shardOfArg(2)};
-        java.util.Map<Shard, java.util.List<Integer>> keyArgs = new java.util.LinkedHashMap<>();
-        keyArgs.put(shards[0], java.util.List.of(1));
-        keyArgs.put(shards[1], java.util.List.of(2));
+        Map<Shard, List<Integer>> keyArgs = new LinkedHashMap<>();
+        keyArgs.put(shards[0], List.of(1));
+        keyArgs.put(shards[1], List.of(2));
         call.runOnceOnKeys(keyArgs, s -> fetch(call.db(s), call.lookupRead(s, s == shards[0] ? 1 : 2)),
                 (out, r) -> reply(call.args(), (byte[]) r[0], (byte[]) r[1], out));
     }

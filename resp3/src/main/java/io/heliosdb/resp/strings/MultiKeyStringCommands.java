@@ -6,6 +6,7 @@ import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.command.CommandContext;
 import io.heliosdb.resp.command.CommandTable;
 import io.heliosdb.resp.command.CrossShardCall;
+import io.heliosdb.resp.command.Errors;
 import io.heliosdb.resp.command.MultiShardCommand;
 import io.heliosdb.resp.command.Routing;
 import io.heliosdb.scheduler.Shard;
@@ -90,7 +91,7 @@ final class MultiKeyStringCommands {
         @Override
         public void executeAcross(CrossShardCall call) {
             if (call.args().count() % 2 == 0) {
-                call.finish(w -> w.error(io.heliosdb.resp.command.Errors.wrongArgs("mset")));
+                call.finish(w -> w.error(Errors.wrongArgs("mset")));
                 return;
             }
             Map<Shard, List<Integer>> groups = call.keysByShard(1, 2);
@@ -129,7 +130,7 @@ final class MultiKeyStringCommands {
         @Override
         public void executeAcross(CrossShardCall call) {
             if (call.args().count() % 2 == 0) {
-                call.finish(w -> w.error(io.heliosdb.resp.command.Errors.wrongArgs("msetnx")));
+                call.finish(w -> w.error(Errors.wrongArgs("msetnx")));
                 return;
             }
             Map<Shard, List<Integer>> groups = call.keysByShard(1, 2);

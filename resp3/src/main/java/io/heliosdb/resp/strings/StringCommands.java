@@ -13,6 +13,9 @@ import io.heliosdb.resp.command.Errors;
 import io.heliosdb.resp.command.Routing;
 import java.lang.foreign.MemorySegment;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Locale;
 
 /** The string family: GET/SET and friends, counters, ranges. Each handler runs on the key's shard. */
 public final class StringCommands {
@@ -241,7 +244,7 @@ public final class StringCommands {
             return;
         }
         String text = LongDoubleArithmetic.format(sum);
-        byte[] b = text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] b = text.getBytes(StandardCharsets.US_ASCII);
         MemorySegment v = MemorySegment.ofArray(b);
         ks.putBytes(a.segment(), a.offset(1), a.length(1), v, 0, b.length, Keyspace.KEEP_TTL);
         ctx.out().bulk(b);
@@ -260,8 +263,8 @@ public final class StringCommands {
         if (len < 3 || len > 64) {
             return null;
         }
-        String l = new String(ByteStrings.toBytes(seg, off, len), java.nio.charset.StandardCharsets.ISO_8859_1)
-                .toLowerCase(java.util.Locale.ROOT);
+        String l = new String(ByteStrings.toBytes(seg, off, len), StandardCharsets.ISO_8859_1)
+                .toLowerCase(Locale.ROOT);
         String body = l.startsWith("-") || l.startsWith("+") ? l.substring(1) : l;
         if (!body.matches("0x([0-9a-f]+\\.?[0-9a-f]*|\\.[0-9a-f]+)(p[+-]?[0-9]+)?")) {
             return null;
@@ -286,8 +289,8 @@ public final class StringCommands {
                 return null;
             }
         }
-        String s = new String(ByteStrings.toBytes(seg, off, len), java.nio.charset.StandardCharsets.US_ASCII);
-        String lower = s.toLowerCase(java.util.Locale.ROOT);
+        String s = new String(ByteStrings.toBytes(seg, off, len), StandardCharsets.US_ASCII);
+        String lower = s.toLowerCase(Locale.ROOT);
         String unsigned = lower.startsWith("-") || lower.startsWith("+") ? lower.substring(1) : lower;
         if (unsigned.equals("inf") || unsigned.equals("infinity")) {
             return INFINITY;
@@ -370,7 +373,7 @@ public final class StringCommands {
             return;
         }
         if (isInt) {
-            ctx.out().bulk(java.util.Arrays.copyOfRange(digits, (int) start, (int) end + 1));
+            ctx.out().bulk(Arrays.copyOfRange(digits, (int) start, (int) end + 1));
         } else {
             ctx.out().bulk(ks.segment(e), ks.valueOffset(e) + start, (int) (end - start + 1));
         }

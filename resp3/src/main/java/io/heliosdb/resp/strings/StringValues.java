@@ -5,6 +5,7 @@ import io.heliosdb.index.ValueEncoding;
 import io.heliosdb.memory.ByteStrings;
 import io.heliosdb.resp.codec.RespWriter;
 import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
 
 /** Shared rules for string values: how they are stored, read back and reported. */
 public final class StringValues {
@@ -33,7 +34,7 @@ public final class StringValues {
     /** The value as bytes (allocates: for cold paths such as LCS and cross-shard moves). */
     static byte[] bytes(Keyspace ks, long e) {
         if (ks.encoding(e) == ValueEncoding.INT) {
-            return Long.toString(ks.longValue(e)).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            return Long.toString(ks.longValue(e)).getBytes(StandardCharsets.US_ASCII);
         }
         return ByteStrings.toBytes(ks.segment(e), ks.valueOffset(e), ks.valueLength(e));
     }

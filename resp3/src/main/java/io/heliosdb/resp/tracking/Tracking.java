@@ -5,7 +5,9 @@ import io.heliosdb.resp.engine.ClientSession;
 import io.heliosdb.resp.engine.ConfigRegistry;
 import io.heliosdb.resp.engine.ServerContext;
 import io.heliosdb.resp.engine.ShardState;
+import io.heliosdb.resp.pubsub.PubSub;
 import io.heliosdb.scheduler.Shard;
+import io.heliosdb.scheduler.ShardTask;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -161,7 +163,7 @@ public final class Tracking {
                 // The redirect client is gone: a RESP3 client is told so instead, each time, as Redis does.
                 c.tracking.redirectBroken = true;
                 if (c.protocol == 3 && c.subscriber != null) {
-                    io.heliosdb.resp.pubsub.PubSub.deliver(state.shard(), c.subscriber, redirectBroken(c.tracking.redirect));
+                    PubSub.deliver(state.shard(), c.subscriber, redirectBroken(c.tracking.redirect));
                 }
                 return;
             }
@@ -177,7 +179,7 @@ public final class Tracking {
         } else {
             return; // a RESP2 client can only hear invalidations through the redirect channel
         }
-        io.heliosdb.resp.pubsub.PubSub.deliver(state.shard(), target.subscriber, msg);
+        PubSub.deliver(state.shard(), target.subscriber, msg);
     }
 
     private static byte[] redirectBroken(long redirect) {
@@ -216,7 +218,7 @@ public final class Tracking {
     /** After a BCAST client came or went: every shard installs or drops its change hook. Any thread. */
     public static void broadcastChanged(ServerContext server) {
         for (Shard s : server.shards().all()) {
-            s.postControl(new io.heliosdb.scheduler.ShardTask() {
+            s.postControl(new ShardTask() {
                 @Override
                 public boolean isControl() {
                     return true;

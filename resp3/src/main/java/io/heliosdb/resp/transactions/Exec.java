@@ -1,5 +1,6 @@
 package io.heliosdb.resp.transactions;
 
+import io.heliosdb.resp.blocking.ServeInOrder;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.codec.RespWriter;
 import io.heliosdb.resp.command.CommandContext;
@@ -257,7 +258,7 @@ public final class Exec implements MultiShardCommand {
             }
             WatchedKeys.end(watch);
             // Redis serves blocked clients after the whole EXEC: inside its locks, so nothing runs in between
-            io.heliosdb.resp.blocking.ServeInOrder.serve(tx, locked, () -> {
+            ServeInOrder.serve(tx, locked, () -> {
                 tx.release(locked);
                 finishWith(null);
             });
@@ -266,7 +267,7 @@ public final class Exec implements MultiShardCommand {
         /** A step failed (an internal error): the commands that ran stay, and the clients they woke are served, as after any EXEC. */
         private void abortWith(String error) {
             WatchedKeys.end(watch);
-            io.heliosdb.resp.blocking.ServeInOrder.serve(tx, locked, () -> {
+            ServeInOrder.serve(tx, locked, () -> {
                 tx.release(locked);
                 finishWith(error);
             });

@@ -2,11 +2,13 @@ package io.heliosdb.resp.transactions;
 
 import io.heliosdb.index.Keyspace;
 import io.heliosdb.index.OffHeapKeyspace;
+import io.heliosdb.resp.engine.ServerContext;
 import io.heliosdb.resp.engine.ShardState;
 import io.heliosdb.scheduler.KeyBytes;
 import io.heliosdb.scheduler.Shard;
 import io.heliosdb.scheduler.ShardTask;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -38,7 +40,7 @@ public final class WatchedKeys {
         boolean first = watchers.isEmpty();
         watchers.computeIfAbsent(new DbKey(db, k), x -> new ArrayList<>(2)).add(w);
         byte[] bytes = new byte[len];
-        MemorySegment.copy(seg, java.lang.foreign.ValueLayout.JAVA_BYTE, off, bytes, 0, len);
+        MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, off, bytes, 0, len);
         w.add(new WatchState.Key(state.shard(), db, k, bytes, exists));
         if (first) {
             state.refreshKeyHooks();
@@ -107,7 +109,7 @@ public final class WatchedKeys {
 
         @Override
         public void run(Shard shard) {
-            io.heliosdb.resp.engine.ServerContext.state(shard).watched.unwatch(w);
+            ServerContext.state(shard).watched.unwatch(w);
         }
     }
 

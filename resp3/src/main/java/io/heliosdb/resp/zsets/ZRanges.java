@@ -5,7 +5,9 @@ import io.heliosdb.index.collection.ZSetValue;
 import io.heliosdb.index.collection.ZTree;
 import io.heliosdb.index.collection.ZTree.Node;
 import io.heliosdb.resp.collections.TypedKeys;
+import io.heliosdb.resp.lists.ListCommands;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /** Parsing of score and lex bounds and selection of ranges, as Redis' t_zset.c does them. */
@@ -46,7 +48,7 @@ final class ZRanges {
             return new Object[]{null, false, 2};
         }
         if (b.length >= 1 && (b[0] == '(' || b[0] == '[')) {
-            return new Object[]{new ByteKey(java.util.Arrays.copyOfRange(b, 1, b.length)), b[0] == '(', 0};
+            return new Object[]{new ByteKey(Arrays.copyOfRange(b, 1, b.length)), b[0] == '(', 0};
         }
         return null;
     }
@@ -127,7 +129,7 @@ final class ZRanges {
     static List<Node> byRank(ZSetValue z, long start, long end, boolean rev) {
         long size = z.size();
         List<Node> out = new ArrayList<>();
-        long[] r = io.heliosdb.resp.lists.ListCommands.range(start, end, size);
+        long[] r = ListCommands.range(start, end, size);
         if (r == null) {
             return out;
         }

@@ -10,6 +10,7 @@ import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.codec.RespWriter;
 import io.heliosdb.resp.collections.TypedKeys;
 import io.heliosdb.resp.engine.ShardState;
+import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -22,7 +23,7 @@ final class ZSetBlocking {
     private ZSetBlocking() {}
 
     private static List<ZSetCommands.Scored> popFrom(Keyspace ks, byte[] key, boolean min, long count) {
-        long e = ks.find(java.lang.foreign.MemorySegment.ofArray(key), 0, key.length);
+        long e = ks.find(MemorySegment.ofArray(key), 0, key.length);
         List<ZSetCommands.Scored> popped = ZSetCommands.popFrom((ZSetValue) ks.object(e), min, count);
         TypedKeys.changed(ks, e);
         return popped;

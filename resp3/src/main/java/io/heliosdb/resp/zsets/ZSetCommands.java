@@ -19,10 +19,15 @@ import io.heliosdb.resp.command.CommandTable;
 import io.heliosdb.resp.command.Errors;
 import io.heliosdb.resp.command.Routing;
 import io.heliosdb.resp.engine.ShardState;
+import io.heliosdb.resp.sets.SetCommands;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.function.Consumer;
 
 /** The sorted-set family. */
@@ -759,7 +764,7 @@ public final class ZSetCommands {
                 chosen.add(new Scored(x.member, x.score));
             }
             if (n < chosen.size()) {
-                java.util.Collections.shuffle(chosen, new java.util.Random(ctx.shard().random().nextLong()));
+                Collections.shuffle(chosen, new Random(ctx.shard().random().nextLong()));
                 chosen = chosen.subList(0, (int) n);
             }
         }
@@ -859,7 +864,7 @@ public final class ZSetCommands {
                 }
             }
             double[] weights = new double[n];
-            java.util.Arrays.fill(weights, 1);
+            Arrays.fill(weights, 1);
             int aggregate = 0; // 0 sum, 1 min, 2 max
             boolean withScores = false;
             for (int i = at + 1 + n; i < a.count(); i++) {
@@ -970,7 +975,7 @@ public final class ZSetCommands {
                 for (int i = 0; i < order.length; i++) {
                     order[i] = i;
                 }
-                java.util.Arrays.sort(order, java.util.Comparator.comparingInt(i -> maps.get(i).size()));
+                Arrays.sort(order, Comparator.comparingInt(i -> maps.get(i).size()));
                 outer:
                 for (Map.Entry<ByteKey, Double> x : maps.get(order[0]).entrySet()) {
                     double s = weighted(x.getValue(), weights[order[0]]);
@@ -1002,7 +1007,7 @@ public final class ZSetCommands {
     private static final class ZInterCard extends KeyGather {
         @Override
         protected int[] sources(Args a) {
-            return io.heliosdb.resp.sets.SetCommands.numKeys(a, 1);
+            return SetCommands.numKeys(a, 1);
         }
 
         @Override
@@ -1027,7 +1032,7 @@ public final class ZSetCommands {
                     return Outcome.error(Errors.WRONGTYPE);
                 }
             }
-            Object limitOrError = io.heliosdb.resp.sets.SetCommands.cardLimit(a, 2 + n);
+            Object limitOrError = SetCommands.cardLimit(a, 2 + n);
             if (limitOrError instanceof String e) {
                 return Outcome.error(e);
             }
@@ -1038,7 +1043,7 @@ public final class ZSetCommands {
                 }
             }
             double[] w = new double[n];
-            java.util.Arrays.fill(w, 1);
+            Arrays.fill(w, 1);
             long card = combine(Op.INTER, values, w, 0).size();
             long r = limit > 0 ? Math.min(card, limit) : card;
             return Outcome.reply(x -> x.integer(r));

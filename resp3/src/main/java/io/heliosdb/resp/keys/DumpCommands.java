@@ -1,4 +1,4 @@
-package io.heliosdb.resp.rdb;
+package io.heliosdb.resp.keys;
 
 import io.heliosdb.index.Keyspace;
 import io.heliosdb.index.ValueEncoding;
@@ -11,6 +11,8 @@ import io.heliosdb.resp.command.CommandContext;
 import io.heliosdb.resp.command.CommandTable;
 import io.heliosdb.resp.command.Errors;
 import io.heliosdb.resp.command.Routing;
+import io.heliosdb.resp.rdb.RdbValues;
+import io.heliosdb.resp.strings.StringValues;
 import java.lang.foreign.MemorySegment;
 
 /** DUMP and RESTORE with Redis 7.0's payload format (RDB value, version, CRC-64). */
@@ -128,7 +130,7 @@ public final class DumpCommands {
             if (ks.find(a.segment(), a.offset(1), a.length(1)) != Keyspace.NONE) {
                 ks.delete(a.segment(), a.offset(1), a.length(1));
             }
-            io.heliosdb.resp.strings.StringValues.store(ks, a.segment(), a.offset(1), a.length(1),
+            StringValues.store(ks, a.segment(), a.offset(1), a.length(1),
                     MemorySegment.ofArray(d.string()), 0, d.string().length, expireAt);
             return ks.find(a.segment(), a.offset(1), a.length(1));
         }

@@ -1,7 +1,6 @@
-package io.heliosdb.resp.keys;
+package io.heliosdb.resp.command;
 
 import io.heliosdb.resp.codec.RespWriter;
-import io.heliosdb.resp.command.Command;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
