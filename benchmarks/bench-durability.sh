@@ -26,7 +26,7 @@ OUT_DIR=perf-reports/durability; mkdir -p "$OUT_DIR"
 REPORT="$OUT_DIR/$DATE.md"; CSV="$OUT_DIR/$DATE.csv"
 echo "mode,round,server,test,clients,pipeline,rps,avg_ms,p50_ms,p99_ms" > "$CSV"
 run() { # mode round server port clients pipeline
-  redis-benchmark -p "$4" -t set -c "$5" -P "$6" -n "$N" -r 1000000 -d 100 --csv -q 2>/dev/null | tail -n +2 | tr -d '"' |
+  redis-benchmark -p "$4" -t set,mset -c "$5" -P "$6" -n "$N" -r 1000000 -d 100 --csv -q 2>/dev/null | tail -n +2 | tr -d '"' |
     awk -F, -v m="$1" -v r="$2" -v s="$3" -v c="$5" -v p="$6" '{print m","r","s","$1","c","p","$2","$3","$5","$7}' >> "$CSV"
 }
 for MODE in everysec always; do
@@ -59,16 +59,16 @@ done
   echo
   echo "- Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(free -g | awk '/Mem:/{print $2}') GiB, kernel $(uname -r), data on $(df -T "$WORK" | awk 'NR==2{print $2}')"
   echo "- Peers: $(redis-server --version | cut -d' ' -f1-3) with --appendonly yes --appendfsync MODE --save ''; HeliosDB $(git rev-parse --short HEAD) with --appendfsync MODE (LSM engine, default settings)${HELIOS_ARGS:+ and $HELIOS_ARGS}"
-  echo "- Command: \`${HELIOS_ARGS:+HELIOS_ARGS=\"$HELIOS_ARGS\" }${ROUNDS:+ROUNDS=$ROUNDS }./heliosdb bench durability\` (redis-benchmark -t set -c C -P P -n $N -r 1000000 -d 100 --csv after a 200K warm-up; $ROUNDS rounds alternating which server goes first; medians)"
+  echo "- Command: \`${HELIOS_ARGS:+HELIOS_ARGS=\"$HELIOS_ARGS\" }${ROUNDS:+ROUNDS=$ROUNDS }./heliosdb bench durability\` (redis-benchmark -t set,mset -c C -P P -n $N -r 1000000 -d 100 --csv after a 200K warm-up; $ROUNDS rounds alternating which server goes first; medians)"
   echo "- always: a reply is sent only after the fsync that covers its write (both servers group the writes of one event-loop turn into one fsync)"
   echo
-  echo "| appendfsync | clients | pipeline | redis ops/s | helios ops/s | ratio | redis p50 ms | helios p50 ms | redis p99 ms | helios p99 ms |"
-  echo "|---|---|---|---|---|---|---|---|---|---|"
+  echo "| appendfsync | test | clients | pipeline | redis ops/s | helios ops/s | ratio | redis p50 ms | helios p50 ms | redis p99 ms | helios p99 ms |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|"
   awk -F, '
     function median(list,   n, v, i, j, t) { n = split(list, v, " "); for (i = 2; i <= n; i++) { t = v[i]; for (j = i - 1; j >= 1 && v[j] + 0 > t + 0; j--) v[j + 1] = v[j]; v[j + 1] = t } return v[int((n + 1) / 2)] }
-    NR > 1 { k = $1","$5","$6; key[k] = 1; rps[$3, k] = rps[$3, k] " " $7; p50[$3, k] = p50[$3, k] " " $9; p99[$3, k] = p99[$3, k] " " $10 }
+    NR > 1 { k = $1","$4","$5","$6; key[k] = 1; rps[$3, k] = rps[$3, k] " " $7; p50[$3, k] = p50[$3, k] " " $9; p99[$3, k] = p99[$3, k] " " $10 }
     END { for (k in key) { split(k, f, ","); r = median(rps["redis", k]); h = median(rps["helios", k]);
-      printf "| %s | %s | %s | %.0f | %.0f | %.2f | %s | %s | %s | %s |\n", f[1], f[2], f[3], r, h, h / r,
+      printf "| %s | %s | %s | %s | %.0f | %.0f | %.2f | %s | %s | %s | %s |\n", f[1], f[2], f[3], f[4], r, h, h / r,
         median(p50["redis", k]), median(p50["helios", k]), median(p99["redis", k]), median(p99["helios", k]) } }' "$CSV" | sort
   echo
   echo "Disk used after each mode's runs (bytes): $(tr '\n' ';' < "$WORK/disk.txt")"

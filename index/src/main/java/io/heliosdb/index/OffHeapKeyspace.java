@@ -206,7 +206,19 @@ public final class OffHeapKeyspace implements Keyspace {
         if ((flags & FLAG_DIRTY) == 0) {
             s.set(NativeMemory.BYTE, o + FLAGS, (byte) (flags | FLAG_DIRTY));
             changes.changed(this, s, o + HEADER, s.get(NativeMemory.INT, o + KEY_LENGTH));
+        } else if (noteEveryChange) {
+            changes.changed(this, s, o + HEADER, s.get(NativeMemory.INT, o + KEY_LENGTH));
         }
+    }
+
+    private boolean noteEveryChange;
+
+    /**
+     * While on, a change of a key already noted since its last write is noted again: the change
+     * log wants every key a piece of work changed (a cross-shard step's part), not just new ones.
+     */
+    public void noteEveryChange(boolean on) {
+        noteEveryChange = on;
     }
 
     /** Reports an entry about to leave this keyspace (always: its flag leaves with it). */

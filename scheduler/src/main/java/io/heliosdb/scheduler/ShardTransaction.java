@@ -40,7 +40,8 @@ public final class ShardTransaction {
     private final java.util.Set<Long> readFrom = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private enum CommitState { NONE, LOGGING, LOGGED }
     private volatile CommitState commitState = CommitState.NONE; // written on the origin thread
-    private java.util.List<Runnable> afterLogged; // origin thread
+    private java.util.List<CommitWaiter> afterLogged; // origin thread
+    private boolean logDurable; // origin thread, once LOGGED
 
     private final Shard origin;
     private final Shard[] shards;
@@ -388,13 +389,18 @@ public final class ShardTransaction {
     }
 
     /**
-     * Runs {@code then} once this transaction's commit record is in the log (at once when it wrote
-     * nothing, or is nested: the transaction around it logs). Origin thread.
+     * Tells {@code then} once this transaction's commit record is in the log (at once when it wrote
+     * nothing, or is nested: the transaction around it logs); false when the log refused it, so
+     * the write must not be acknowledged. Origin thread.
      */
-    public void whenLogged(Runnable then) {
+    public void whenLogged(CommitWaiter then) {
         ShardTransaction root = root();
-        if (root != this || synchronous || commitState == CommitState.LOGGED || parts.isEmpty()) {
-            then.run();
+        if (root != this || synchronous || parts.isEmpty()) {
+            then.committed(true);
+            return;
+        }
+        if (commitState == CommitState.LOGGED) {
+            then.committed(logDurable);
             return;
         }
         if (afterLogged == null) {
@@ -455,11 +461,14 @@ public final class ShardTransaction {
                         }
                     }
                 }
+                tx.logDurable = durable;
                 tx.commitState = CommitState.LOGGED;
-                java.util.List<Runnable> waiting = tx.afterLogged;
+                java.util.List<CommitWaiter> waiting = tx.afterLogged;
                 tx.afterLogged = null;
                 if (waiting != null) {
-                    waiting.forEach(Runnable::run);
+                    for (CommitWaiter w : waiting) {
+                        w.committed(durable);
+                    }
                 }
             });
         }

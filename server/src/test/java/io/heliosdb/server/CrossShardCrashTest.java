@@ -152,9 +152,78 @@ class CrossShardCrashTest {
         }
     }
 
-    private static Process start(Path dir, String appendfsync) throws Exception {
+    /**
+     * The other half, deterministically: a server whose shards never log the keys of their parts
+     * (a test switch: as if each shard had crashed right after the commit record) is killed; after
+     * the restart every write is there, so each part came from its commit record. One key per shard.
+     */
+    @org.junit.jupiter.api.Test
+    void recoveryWritesThePartsFromTheCommitRecords() throws Exception {
+        Path dir = Files.createTempDirectory("helios-xredo");
+        try {
+            List<String> keys = keysOnShards(4, 2);
+            String a = keys.get(0), b = keys.get(2), c = keys.get(4), d = keys.get(6);
+            String moved = keys.get(7); // on d's shard, not a's
+            Process server = start(dir, "everysec", "-Dheliosdb.test.dropParts=true");
+            try (Jedis j = new Jedis("127.0.0.1", port(server))) {
+                assertEquals("OK", j.mset(a, "1", b, "1", c, "1", d, "1"));
+                assertEquals("OK", j.rename(a, moved));
+                j.select(1);
+                assertEquals("OK", j.mset(a, "x", b, "y"));
+                assertEquals("OK", j.flushDB()); // every shard's part is its space map
+                j.select(0);
+                redis.clients.jedis.Transaction t = j.multi();
+                t.incr(b);
+                t.set(c, "2");
+                t.incr(b); // the same key again in a later step on its shard
+                t.exec();
+            }
+            server.destroyForcibly();
+            server.waitFor();
+            Process again = start(dir, "everysec");
+            try (Jedis j = new Jedis("127.0.0.1", port(again))) {
+                assertEquals(null, j.get(a));
+                assertEquals("1", j.get(moved));
+                assertEquals("3", j.get(b));
+                assertEquals("2", j.get(c));
+                assertEquals("1", j.get(d));
+                j.select(1);
+                assertEquals(0, j.dbSize(), "FLUSHDB of database 1 redone on every shard");
+            } finally {
+                again.destroy();
+                again.waitFor();
+            }
+            assertTrue(lastRecoveryLine.contains(" part(s) a shard's log lacked") && !lastRecoveryLine.contains("; 0 part(s)"),
+                    "recovery wrote parts from the records: " + lastRecoveryLine);
+        } finally {
+            TestServer.deleteRecursively(dir);
+        }
+    }
+
+    /**
+     * {@code perShard} keys for each shard of a {@code shards}-shard server, shard by shard
+     * (contiguous slot ranges, as the server assigns them).
+     */
+    private static List<String> keysOnShards(int shards, int perShard) {
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; keys.size() < shards * perShard; i++) {
+            String k = "k" + i;
+            byte[] bytes = k.getBytes(StandardCharsets.UTF_8);
+            int slot = io.heliosdb.memory.Crc16.slot(java.lang.foreign.MemorySegment.ofArray(bytes), 0, bytes.length);
+            if ((long) slot * shards / io.heliosdb.memory.Crc16.SLOTS == keys.size() / perShard) {
+                keys.add(k);
+            }
+        }
+        return keys;
+    }
+
+    private static volatile String lastRecoveryLine = "";
+
+    private static Process start(Path dir, String appendfsync, String... jvmOptions) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(java, "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
+        List<String> cmd = new ArrayList<>(List.of(java));
+        cmd.addAll(List.of(jvmOptions));
+        cmd.addAll(List.of("--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
                 "--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED", "-Xmx512m",
                 "-cp", System.getProperty("java.class.path"), "io.heliosdb.server.Main",
                 "--port", "0", "--dir", dir.toString(), "--shards", "4", "--appendfsync", appendfsync));
@@ -166,6 +235,7 @@ class CrossShardCrashTest {
         for (String line; (line = out.readLine()) != null; ) {
             if (line.contains("cross-shard")) {
                 System.out.println("[server] " + line); // recovery finished writes a shard's log lacked
+                lastRecoveryLine = line;
             }
             if (line.startsWith("HeliosDB ") && line.contains(" ready: ")) {
                 int port = Integer.parseInt(line.replaceAll(".*resp=/127\\.0\\.0\\.1:(\\d+).*", "$1"));

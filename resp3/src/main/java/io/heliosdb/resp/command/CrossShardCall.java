@@ -357,17 +357,17 @@ public final class CrossShardCall {
                 t.releaseHeld(); // after a failed step a command may answer without releasing
             }
             // The reply acknowledges the write only once its commit record is in the log.
-            afterLogged(0, () -> serveThenReply(reply));
+            afterLogged(0, true, reply);
             return;
         }
         serveThenReply(reply);
     }
 
-    private void afterLogged(int i, Runnable then) {
+    private void afterLogged(int i, boolean durable, Consumer<RespWriter> reply) {
         if (i == transactions.size()) {
-            then.run();
+            serveThenReply(durable ? reply : w -> w.error(Errors.NOT_DURABLE));
         } else {
-            transactions.get(i).whenLogged(() -> afterLogged(i + 1, then));
+            transactions.get(i).whenLogged(d -> afterLogged(i + 1, durable && d, reply));
         }
     }
 

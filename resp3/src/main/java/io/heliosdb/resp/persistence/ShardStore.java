@@ -606,15 +606,28 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
         throw new IllegalStateException("boundary " + boundary + " is neither written nor held on shard " + shard.id());
     }
 
+    /**
+     * Test only ({@code -Dheliosdb.test.dropParts=true}): a shard never logs the keys of its parts
+     * (as if it had crashed before), and the commit records stay; after a restart, recovery must
+     * write every part from its record.
+     */
+    private static final boolean DROP_PARTS_FOR_TEST = Boolean.getBoolean("heliosdb.test.dropParts");
+
     @Override
     public void stepStarted(long tx) {
         stepFromCount = dirtyCount;
         stepFromBytes = dirtyUsed;
         stepMetaChanges = metaChanges;
+        for (OffHeapKeyspace ks : byTag) {
+            ks.noteEveryChange(true); // a key changed earlier in this turn is part of the step too
+        }
     }
 
     @Override
     public Part stepEnded(long tx) {
+        for (OffHeapKeyspace ks : byTag) {
+            ks.noteEveryChange(false);
+        }
         boolean meta = metaChanges != stepMetaChanges;
         if (dirtyCount == stepFromCount && !meta) {
             return null;
@@ -635,6 +648,11 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
         MemorySegment c = MemorySegment.ofArray(changes);
         c.set(NativeMemory.INT, 0, partBatch.count());
         MemorySegment.copy(partBatch.segment(), 0, c, 4, partBatch.bytes());
+        if (DROP_PARTS_FOR_TEST && stepFromCount <= dirtyCount) {
+            dirtyUsed = stepFromBytes; // this shard will never log the step's keys: only the record has them
+            dirtyCount = stepFromCount;
+            return new Part(shard.id(), changes);
+        }
         if (unresolved.add(tx)) {
             shard.resolutions().opened(tx);
         }
