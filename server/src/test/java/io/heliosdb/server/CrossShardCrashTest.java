@@ -3,21 +3,24 @@ package io.heliosdb.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
+import io.heliosdb.memory.Crc16;
+import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Transaction;
 
 /**
  * kill -9 of a real 4-shard server while clients run cross-shard MSET, RENAME, SMOVE and FLUSHALL,
@@ -114,7 +117,7 @@ class CrossShardCrashTest {
                         for (int k = 0; k < KEYS; k++) {
                             values.add(j.get(r + ":ms:" + w + ":" + k));
                         }
-                        assertEquals(1, new java.util.HashSet<>(values).size(), where + ": a torn MSET " + values);
+                        assertEquals(1, new HashSet<>(values).size(), where + ": a torn MSET " + values);
                         long acked = msetAcked.get(w);
                         if (values.get(0) == null) {
                             // only the FLUSHALL that follows every third MSET may have removed them
@@ -157,7 +160,7 @@ class CrossShardCrashTest {
      * (a test switch: as if each shard had crashed right after the commit record) is killed; after
      * the restart every write is there, so each part came from its commit record. One key per shard.
      */
-    @org.junit.jupiter.api.Test
+    @Test
     void recoveryWritesThePartsFromTheCommitRecords() throws Exception {
         Path dir = Files.createTempDirectory("helios-xredo");
         try {
@@ -172,7 +175,7 @@ class CrossShardCrashTest {
                 assertEquals("OK", j.mset(a, "x", b, "y"));
                 assertEquals("OK", j.flushDB()); // every shard's part is its space map
                 j.select(0);
-                redis.clients.jedis.Transaction t = j.multi();
+                Transaction t = j.multi();
                 t.incr(b);
                 t.set(c, "2");
                 t.incr(b); // the same key again in a later step on its shard
@@ -209,8 +212,8 @@ class CrossShardCrashTest {
         for (int i = 0; keys.size() < shards * perShard; i++) {
             String k = "k" + i;
             byte[] bytes = k.getBytes(StandardCharsets.UTF_8);
-            int slot = io.heliosdb.memory.Crc16.slot(java.lang.foreign.MemorySegment.ofArray(bytes), 0, bytes.length);
-            if ((long) slot * shards / io.heliosdb.memory.Crc16.SLOTS == keys.size() / perShard) {
+            int slot = Crc16.slot(MemorySegment.ofArray(bytes), 0, bytes.length);
+            if ((long) slot * shards / Crc16.SLOTS == keys.size() / perShard) {
                 keys.add(k);
             }
         }
@@ -220,41 +223,16 @@ class CrossShardCrashTest {
     private static volatile String lastRecoveryLine = "";
 
     private static Process start(Path dir, String appendfsync, String... jvmOptions) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(java));
-        cmd.addAll(List.of(jvmOptions));
-        cmd.addAll(List.of("--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
-                "--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED", "-Xmx512m",
-                "-cp", System.getProperty("java.class.path"), "io.heliosdb.server.Main",
-                "--port", "0", "--dir", dir.toString(), "--shards", "4", "--appendfsync", appendfsync));
-        return new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        return ServerProcess.start(List.of(jvmOptions), List.of("--port", "0", "--dir", dir.toString(), "--shards", "4",
+                "--appendfsync", appendfsync));
     }
 
     private static int port(Process p) throws Exception {
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        for (String line; (line = out.readLine()) != null; ) {
+        return ServerProcess.port(p, line -> {
             if (line.contains("cross-shard")) {
                 System.out.println("[server] " + line); // recovery finished writes a shard's log lacked
                 lastRecoveryLine = line;
             }
-            if (line.startsWith("HeliosDB ") && line.contains(" ready: ")) {
-                int port = Integer.parseInt(line.replaceAll(".*resp=/127\\.0\\.0\\.1:(\\d+).*", "$1"));
-                Thread drain = new Thread(() -> {
-                    try {
-                        for (String l; (l = out.readLine()) != null; ) {
-                            if (l.contains("cross-shard")) {
-                                System.out.println("[server] " + l);
-                            }
-                        }
-                    } catch (Exception ignored) {
-                        // the process ended
-                    }
-                });
-                drain.setDaemon(true);
-                drain.start();
-                return port;
-            }
-        }
-        throw new AssertionError("the server did not start (exit " + p.waitFor() + ")");
+        });
     }
 }

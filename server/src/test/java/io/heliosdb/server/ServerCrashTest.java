@@ -3,9 +3,6 @@ package io.heliosdb.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -126,37 +123,16 @@ class ServerCrashTest {
     }
 
     private static Process start(Path dir, String appendfsync, boolean tiered) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(java, "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
-                "--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED", "-Xmx512m",
-                "-cp", System.getProperty("java.class.path"), "io.heliosdb.server.Main",
-                "--port", "0", "--dir", dir.toString(), "--shards", "2", "--appendfsync", appendfsync));
+        List<String> args = new ArrayList<>(List.of("--port", "0", "--dir", dir.toString(), "--shards", "2",
+                "--appendfsync", appendfsync));
         if (tiered) {
-            cmd.addAll(List.of("--maxmemory", "128kb"));
+            args.addAll(List.of("--maxmemory", "128kb"));
         }
-        return new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        return ServerProcess.start(List.of(), args);
     }
 
     private static int port(Process p) throws Exception {
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        for (String line; (line = out.readLine()) != null; ) {
-            if (line.startsWith("HeliosDB ") && line.contains(" ready: ")) {
-                int port = Integer.parseInt(line.replaceAll(".*resp=/127\\.0\\.0\\.1:(\\d+).*", "$1"));
-                Thread drain = new Thread(() -> {
-                    try {
-                        while (out.readLine() != null) {
-                            // keep the pipe from filling
-                        }
-                    } catch (Exception ignored) {
-                        // the process ended
-                    }
-                });
-                drain.setDaemon(true);
-                drain.start();
-                return port;
-            }
-        }
-        throw new AssertionError("the server did not start (exit " + p.waitFor() + ")");
+        return ServerProcess.port(p, line -> { });
     }
 
     private static long acked(AtomicLongArray lastAcked) {
