@@ -47,10 +47,17 @@ public final class MemTable implements AutoCloseable {
     private long[] slots = new long[1024];
     private int[] slotHashes = new int[1024];
     private int keys;
-    private int indexed; // added[0, indexed) are in the index
+    private final Walk toIndex = new Walk(); // the versions not in the index yet start here
+    private final Walk toSort = new Walk(); // the versions not in `sorted` yet start here
 
-    // Every version in the order it was added; the first sorted.length of them are in `sorted`.
-    private long[] added = new long[1024];
+    /**
+     * The chunks in order, with the bytes used in each: versions lie back to back in them in the
+     * order they were added, so walking the chunks visits them in that order (no list of handles
+     * to grow per write). Grown by the owner only; read by the flush once the table is frozen.
+     */
+    private long[] chunkStart = new long[8];
+    private long[] chunkUsed = new long[8];
+    private int chunks;
     private int count;
     private long[] sorted = new long[0]; // guarded by this: a frozen table is read by two threads
 
@@ -66,9 +73,15 @@ public final class MemTable implements AutoCloseable {
         if (current == null || used + size > current.byteSize()) {
             current = arena.allocate(Math.max(CHUNK, size), 8);
             used = 0;
+            if (chunks == chunkStart.length) {
+                chunkStart = Arrays.copyOf(chunkStart, chunks * 2);
+                chunkUsed = Arrays.copyOf(chunkUsed, chunks * 2);
+            }
+            chunkStart[chunks++] = current.address();
         }
         long handle = current.address() + used;
         used += size;
+        chunkUsed[chunks - 1] = used;
         bytes += size;
         return handle;
     }
@@ -127,10 +140,34 @@ public final class MemTable implements AutoCloseable {
         if (valueLen > 0) {
             MemorySegment.copy(value, valueOff, M, node + HEADER + keyLen, valueLen);
         }
-        if (count == added.length) {
-            added = Arrays.copyOf(added, count * 2);
+        count++;
+    }
+
+    private static long sizeOf(long node) {
+        int valueLength = M.get(NativeMemory.INT, node + VALUE_LENGTH);
+        return (HEADER + M.get(NativeMemory.INT, node + KEY_LENGTH) + Math.max(0, valueLength) + 7) & ~7L;
+    }
+
+    /** A position in the chunks: the next version to visit, in the order versions were added. */
+    private final class Walk {
+        private int chunk;
+        private long offset;
+        private int visited;
+
+        boolean hasNext() {
+            return visited < count;
         }
-        added[count++] = node;
+
+        long next() {
+            while (offset >= chunkUsed[chunk]) { // a chunk ends where its last version ends
+                chunk++;
+                offset = 0;
+            }
+            long node = chunkStart[chunk] + offset;
+            offset += sizeOf(node);
+            visited++;
+            return node;
+        }
     }
 
     /**
@@ -139,8 +176,8 @@ public final class MemTable implements AutoCloseable {
      * version is indexed once. Point reads come from the owner thread only.
      */
     private void indexAdded() {
-        for (; indexed < count; indexed++) {
-            long node = added[indexed];
+        while (toIndex.hasNext()) {
+            long node = toIndex.next();
             int keyLen = keyLength(node);
             long sequence = sequence(node);
             int hash = hashOf(M, node + HEADER, keyLen);
@@ -211,7 +248,7 @@ public final class MemTable implements AutoCloseable {
      * {@link #valueLength} for a tombstone), or -1 when this table has no such version.
      */
     public long get(MemorySegment key, long keyOff, int keyLen, long snapshot) {
-        if (indexed < count) {
+        if (toIndex.hasNext()) {
             indexAdded();
         }
         long v = slots[find(key, keyOff, keyLen, hashOf(key, keyOff, keyLen))];
@@ -274,7 +311,10 @@ public final class MemTable implements AutoCloseable {
         if (old.length == count) {
             return old;
         }
-        long[] fresh = Arrays.copyOfRange(added, old.length, count);
+        long[] fresh = new long[count - old.length];
+        for (int i = 0; i < fresh.length; i++) {
+            fresh[i] = toSort.next();
+        }
         sort(fresh);
         long[] merged = new long[count]; // a new array: cursors over the old one stay valid
         int i = 0, j = 0, k = 0;

@@ -426,8 +426,8 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
         WriteBatch next = spareBatches.poll();
         batch = next != null ? next : new WriteBatch();
         // The state is in the sealed bytes now: the keyspace's marks and the collections' journals start over.
-        for (io.heliosdb.index.collection.CollectionValue cv : journaled) {
-            cv.journal().clear();
+        for (int i = 0; i < journaled.size(); i++) { // (indexed: an iterator per commit is garbage)
+            journaled.get(i).journal().clear();
         }
         journaled.clear();
         versioned.clear();
