@@ -378,7 +378,12 @@ public final class ShardTransaction {
         }
         p.stepStarted(root.id);
         Object result = shard.applyStep(step, what);
-        CommitParticipant.Part part = p.stepEnded(root.id);
+        CommitParticipant.Part part;
+        try {
+            part = p.stepEnded(root.id);
+        } catch (Throwable t) { // a bug: answer it like a failed step (the caller still releases the lock)
+            return StepFailure.internal(shard.internalErrors().report(shard + " taking the changes of " + what, t));
+        }
         if (part != null) {
             root.parts.add(part);
             if (root.aborted) {
