@@ -675,6 +675,11 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
         }
         byte[] collection = ks.encoding(e) == io.heliosdb.index.ValueEncoding.OBJECT
                 ? io.heliosdb.resp.rdb.RdbValues.encode(ks.object(e)) : null;
+        putRecord(b, ks, e, collection, tag, keyAt, len);
+    }
+
+    /** Puts key {@code keyAt} (of the dirty list) with entry {@code e}'s record: its value, or {@code collection}'s bytes. */
+    private void putRecord(WriteBatch b, OffHeapKeyspace ks, long e, byte[] collection, int tag, long keyAt, int len) {
         long at = b.reservePut(StoredKey.PREFIX + len,
                 collection != null ? StoredKey.VALUE_HEADER + collection.length : StoredKey.valueLength(ks, e));
         MemorySegment s = b.segment();
@@ -909,15 +914,7 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
                     collection = cv.version() == 0 && cv.size() <= ELEMENT_FORM_MIN
                             ? io.heliosdb.resp.rdb.RdbValues.encode(cv) : writeElements(cv);
                 }
-                long at = batch.reservePut(StoredKey.PREFIX + len,
-                        collection != null ? StoredKey.VALUE_HEADER + collection.length : StoredKey.valueLength(ks, e));
-                MemorySegment s = batch.segment();
-                writeKey(s, at, spaceOfTag[tag], keyAt, len);
-                if (collection != null) {
-                    StoredKey.writeCollection(ks, e, collection, s, at + StoredKey.PREFIX + len);
-                } else {
-                    StoredKey.writeValue(ks, e, s, at + StoredKey.PREFIX + len);
-                }
+                putRecord(batch, ks, e, collection, tag, keyAt, len);
                 written++;
             }
         }
