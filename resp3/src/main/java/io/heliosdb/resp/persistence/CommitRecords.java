@@ -68,11 +68,14 @@ final class CommitRecords {
 
     /** A record's value: {@code count u32, then per part: shard u32, length u32, changes}. */
     static byte[] encode(List<CommitParticipant.Part> parts) {
-        int size = 4;
+        long size = 4;
         for (CommitParticipant.Part p : parts) {
             size += 8 + p.changes().length;
         }
-        byte[] out = new byte[size];
+        if (size > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("a commit record of " + size + " bytes is over 2 GiB");
+        }
+        byte[] out = new byte[(int) size];
         MemorySegment m = MemorySegment.ofArray(out);
         m.set(NativeMemory.INT, 0, parts.size());
         long at = 4;

@@ -127,20 +127,7 @@ public final class Persistence implements AutoCloseable {
         if (!redone.isEmpty()) {
             log.println("HeliosDB storage: " + redone);
         }
-        IOException failure = null;
-        for (Future<String> f : loads) {
-            try {
-                log.println("HeliosDB storage: " + f.get());
-            } catch (java.util.concurrent.ExecutionException e) {
-                Throwable c = e.getCause();
-                if (failure == null) {
-                    failure = c instanceof IOException io ? io : new IOException(c.getMessage(), c);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while loading");
-            }
-        }
+        IOException failure = awaitAll(loads, line -> log.println("HeliosDB storage: " + line));
         if (failure != null) {
             for (int i = 0; i < engines.length; i++) {
                 if (p.stores[i] == null) {
@@ -244,10 +231,15 @@ public final class Persistence implements AutoCloseable {
     }
 
     private static <T> IOException awaitAll(List<Future<T>> futures) {
+        return awaitAll(futures, result -> { });
+    }
+
+    /** Waits for every future, handing each result to {@code each}; the first failure, or null. */
+    private static <T> IOException awaitAll(List<Future<T>> futures, java.util.function.Consumer<T> each) {
         IOException failure = null;
         for (Future<T> f : futures) {
             try {
-                f.get();
+                each.accept(f.get());
             } catch (java.util.concurrent.ExecutionException e) {
                 Throwable c = e.getCause();
                 if (failure == null) {

@@ -644,6 +644,9 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
         if (meta) {
             partBatch.put(META_KEY, meta());
         }
+        if (partBatch.bytes() > Integer.MAX_VALUE - 8) { // answered as a failed step (see ShardTransaction)
+            throw new IllegalStateException("a cross-shard part of " + partBatch.bytes() + " bytes is over the 2 GiB a commit record holds");
+        }
         byte[] changes = new byte[4 + (int) partBatch.bytes()];
         MemorySegment c = MemorySegment.ofArray(changes);
         c.set(NativeMemory.INT, 0, partBatch.count());
@@ -700,9 +703,9 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
         records.opened(tx, shard.id(), participants.size());
         WriteBatch b = spareBatches.isEmpty() ? new WriteBatch() : spareBatches.poll();
         b.clear();
-        b.put(CommitRecords.recordKey(tx), CommitRecords.encode(parts));
         boolean ok;
         try {
+            b.put(CommitRecords.recordKey(tx), CommitRecords.encode(parts)); // (a record over 2 GiB throws)
             engine.write(b);
             engine.commit(false);
             ok = !persistence.fsyncAlways() || syncNow();
