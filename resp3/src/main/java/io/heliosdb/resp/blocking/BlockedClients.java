@@ -1,6 +1,6 @@
 package io.heliosdb.resp.blocking;
 
-import io.heliosdb.index.collection.ByteKey;
+import io.heliosdb.keyspace.collection.ByteKey;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.engine.ShardState;
 import java.lang.foreign.MemorySegment;

@@ -1,8 +1,8 @@
 package io.heliosdb.resp.collections;
 
-import io.heliosdb.index.Keyspace;
-import io.heliosdb.index.collection.ByteKey;
-import io.heliosdb.index.collection.CollectionValue;
+import io.heliosdb.keyspace.Keyspace;
+import io.heliosdb.keyspace.collection.ByteKey;
+import io.heliosdb.keyspace.collection.CollectionValue;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.codec.RedisDoubles;
 import io.heliosdb.resp.command.CommandContext;

@@ -1,6 +1,6 @@
 package io.heliosdb.resp.command;
 
-import io.heliosdb.index.Keyspace;
+import io.heliosdb.keyspace.Keyspace;
 import io.heliosdb.memory.NativeMemory;
 import io.heliosdb.resp.blocking.ServeInOrder;
 import io.heliosdb.resp.blocking.ServeWait;

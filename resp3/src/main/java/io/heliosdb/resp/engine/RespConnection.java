@@ -1,6 +1,6 @@
 package io.heliosdb.resp.engine;
 
-import io.heliosdb.index.UnreadableValueException;
+import io.heliosdb.keyspace.UnreadableValueException;
 import io.heliosdb.memory.NativeMemory;
 import io.heliosdb.resp.acl.Acl;
 import io.heliosdb.resp.blocking.BlockedClients;

@@ -1,9 +1,9 @@
 package io.heliosdb.resp.engine;
 
-import io.heliosdb.index.ChangeLog;
-import io.heliosdb.index.Keyspace;
-import io.heliosdb.index.ObjectTable;
-import io.heliosdb.index.OffHeapKeyspace;
+import io.heliosdb.keyspace.ChangeLog;
+import io.heliosdb.keyspace.Keyspace;
+import io.heliosdb.keyspace.ObjectTable;
+import io.heliosdb.keyspace.OffHeapKeyspace;
 import io.heliosdb.memory.SlabAllocator;
 import io.heliosdb.resp.blocking.BlockedClients;
 import io.heliosdb.resp.codec.Args;

@@ -1,8 +1,8 @@
 package io.heliosdb.resp.geo;
 
-import io.heliosdb.index.ValueType;
-import io.heliosdb.index.collection.ByteKey;
-import io.heliosdb.index.collection.ZSetValue;
+import io.heliosdb.keyspace.ValueType;
+import io.heliosdb.keyspace.collection.ByteKey;
+import io.heliosdb.keyspace.collection.ZSetValue;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.codec.RespWriter;
 import io.heliosdb.resp.collections.KeyGather;

@@ -2,11 +2,11 @@ package io.heliosdb.resp.hashes;
 
 import static io.heliosdb.resp.collections.TypedKeys.WRONG;
 
-import io.heliosdb.index.Keyspace;
-import io.heliosdb.index.ValueType;
-import io.heliosdb.index.collection.ByteKey;
-import io.heliosdb.index.collection.HashValue;
-import io.heliosdb.index.collection.PackedDict;
+import io.heliosdb.keyspace.Keyspace;
+import io.heliosdb.keyspace.ValueType;
+import io.heliosdb.keyspace.collection.ByteKey;
+import io.heliosdb.keyspace.collection.HashValue;
+import io.heliosdb.keyspace.collection.PackedDict;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.codec.RespWriter;
 import io.heliosdb.resp.collections.ElementScan;

@@ -1,9 +1,9 @@
 package io.heliosdb.resp.keys;
 
-import io.heliosdb.index.Keyspace;
-import io.heliosdb.index.ValueEncoding;
-import io.heliosdb.index.ValueType;
-import io.heliosdb.index.collection.CollectionValue;
+import io.heliosdb.keyspace.Keyspace;
+import io.heliosdb.keyspace.ValueEncoding;
+import io.heliosdb.keyspace.ValueType;
+import io.heliosdb.keyspace.collection.CollectionValue;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.collections.KeyGather;
 import io.heliosdb.resp.collections.TypedKeys;

@@ -1,8 +1,8 @@
 package io.heliosdb.resp.keys;
 
-import io.heliosdb.index.Keyspace;
-import io.heliosdb.index.ValueEncoding;
-import io.heliosdb.index.collection.CollectionValue;
+import io.heliosdb.keyspace.Keyspace;
+import io.heliosdb.keyspace.ValueEncoding;
+import io.heliosdb.keyspace.collection.CollectionValue;
 import io.heliosdb.memory.NativeMemory;
 import java.lang.foreign.MemorySegment;
 

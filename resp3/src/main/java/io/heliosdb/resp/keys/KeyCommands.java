@@ -1,13 +1,13 @@
 package io.heliosdb.resp.keys;
 
-import io.heliosdb.index.Keyspace;
-import io.heliosdb.index.ValueEncoding;
-import io.heliosdb.index.ValueType;
-import io.heliosdb.index.collection.HashValue;
-import io.heliosdb.index.collection.ListValue;
-import io.heliosdb.index.collection.SetValue;
-import io.heliosdb.index.collection.StreamValue;
-import io.heliosdb.index.collection.ZSetValue;
+import io.heliosdb.keyspace.Keyspace;
+import io.heliosdb.keyspace.ValueEncoding;
+import io.heliosdb.keyspace.ValueType;
+import io.heliosdb.keyspace.collection.HashValue;
+import io.heliosdb.keyspace.collection.ListValue;
+import io.heliosdb.keyspace.collection.SetValue;
+import io.heliosdb.keyspace.collection.StreamValue;
+import io.heliosdb.keyspace.collection.ZSetValue;
 import io.heliosdb.resp.command.CommandContext;
 import io.heliosdb.resp.command.CommandTable;
 import io.heliosdb.resp.command.Help;

@@ -1,7 +1,7 @@
 package io.heliosdb.resp.keys;
 
-import io.heliosdb.index.Keyspace;
-import io.heliosdb.index.ValueType;
+import io.heliosdb.keyspace.Keyspace;
+import io.heliosdb.keyspace.ValueType;
 import io.heliosdb.memory.ByteStrings;
 import io.heliosdb.memory.GlobMatcher;
 import io.heliosdb.resp.codec.Args;

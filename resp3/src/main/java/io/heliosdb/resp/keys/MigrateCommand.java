@@ -1,6 +1,6 @@
 package io.heliosdb.resp.keys;
 
-import io.heliosdb.index.Keyspace;
+import io.heliosdb.keyspace.Keyspace;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.codec.RespWriter;
 import io.heliosdb.resp.command.CrossShardCall;

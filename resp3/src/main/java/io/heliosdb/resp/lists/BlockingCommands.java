@@ -1,8 +1,8 @@
 package io.heliosdb.resp.lists;
 
-import io.heliosdb.index.Keyspace;
-import io.heliosdb.index.ValueType;
-import io.heliosdb.index.collection.ListValue;
+import io.heliosdb.keyspace.Keyspace;
+import io.heliosdb.keyspace.ValueType;
+import io.heliosdb.keyspace.collection.ListValue;
 import io.heliosdb.resp.blocking.Blocking;
 import io.heliosdb.resp.blocking.BlockingPop;
 import io.heliosdb.resp.blocking.BlockingPop.Blocked;

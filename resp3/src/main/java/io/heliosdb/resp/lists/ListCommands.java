@@ -2,9 +2,9 @@ package io.heliosdb.resp.lists;
 
 import static io.heliosdb.resp.collections.TypedKeys.WRONG;
 
-import io.heliosdb.index.Keyspace;
-import io.heliosdb.index.ValueType;
-import io.heliosdb.index.collection.ListValue;
+import io.heliosdb.keyspace.Keyspace;
+import io.heliosdb.keyspace.ValueType;
+import io.heliosdb.keyspace.collection.ListValue;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.codec.RespWriter;
 import io.heliosdb.resp.collections.MoveBetweenKeys;

@@ -1,8 +1,8 @@
 package io.heliosdb.resp.persistence;
 
-import io.heliosdb.index.ChangeLog;
-import io.heliosdb.index.Keyspace;
-import io.heliosdb.index.OffHeapKeyspace;
+import io.heliosdb.keyspace.ChangeLog;
+import io.heliosdb.keyspace.Keyspace;
+import io.heliosdb.keyspace.OffHeapKeyspace;
 import io.heliosdb.lsm.engine.LsmEngine;
 import io.heliosdb.lsm.engine.WriteBatch;
 import io.heliosdb.memory.NativeMemory;
@@ -44,8 +44,8 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
     /** Versions of collections dropped since the last commit (their marks go into the next batch). */
     private final java.util.List<Long> retired = new java.util.ArrayList<>();
     /** Collections written in the current batch: journals to clear, or new versions to undo if the write fails. */
-    private final java.util.List<io.heliosdb.index.collection.CollectionValue> journaled = new java.util.ArrayList<>();
-    private final java.util.List<io.heliosdb.index.collection.CollectionValue> versioned = new java.util.ArrayList<>();
+    private final java.util.List<io.heliosdb.keyspace.collection.CollectionValue> journaled = new java.util.ArrayList<>();
+    private final java.util.List<io.heliosdb.keyspace.collection.CollectionValue> versioned = new java.util.ArrayList<>();
 
     private final Shard shard;
     private final ShardState state;
@@ -673,10 +673,10 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
             writeKey(b.segment(), at, spaceOfTag[tag], keyAt, len);
             return;
         }
-        if (ks.encoding(e) == io.heliosdb.index.ValueEncoding.ON_DISK) {
+        if (ks.encoding(e) == io.heliosdb.keyspace.ValueEncoding.ON_DISK) {
             e = load(ks, e);
         }
-        byte[] collection = ks.encoding(e) == io.heliosdb.index.ValueEncoding.OBJECT
+        byte[] collection = ks.encoding(e) == io.heliosdb.keyspace.ValueEncoding.OBJECT
                 ? io.heliosdb.resp.rdb.RdbValues.encode(ks.object(e)) : null;
         putRecord(b, ks, e, collection, tag, keyAt, len);
     }
@@ -773,14 +773,14 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
             v = engine.get(key);
         } catch (IOException ex) {
             // A damaged table block: refuse this key rather than serve wrong data; other keys go on.
-            throw new io.heliosdb.index.UnreadableValueException("the stored value of this key cannot be read: " + ex.getMessage(), ex);
+            throw new io.heliosdb.keyspace.UnreadableValueException("the stored value of this key cannot be read: " + ex.getMessage(), ex);
         }
         if (v == null) {
-            throw new io.heliosdb.index.UnreadableValueException("the stored value of this key is missing from shard "
+            throw new io.heliosdb.keyspace.UnreadableValueException("the stored value of this key is missing from shard "
                     + shard.id() + "'s tables", null);
         }
         coldLoads++;
-        long restored = v[1] == io.heliosdb.index.ValueEncoding.OBJECT ? ks.restoreObject(e, readCollection(key, v))
+        long restored = v[1] == io.heliosdb.keyspace.ValueEncoding.OBJECT ? ks.restoreObject(e, readCollection(key, v))
                 : ks.restoreValue(e, v[1], MemorySegment.ofArray(v), StoredKey.VALUE_HEADER, v.length - StoredKey.VALUE_HEADER);
         if (memoryBudget > 0 && !evictionScheduled && state.usedMemory() > memoryBudget) {
             evictionScheduled = true;
@@ -790,8 +790,8 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
     }
 
     /** A collection read back whole: its RDB form, or its elements under the version its record names. */
-    private io.heliosdb.index.collection.CollectionValue readCollection(byte[] key, byte[] record) {
-        io.heliosdb.index.collection.CollectionValue c = StoredKey.emptyOrDecoded(key, record);
+    private io.heliosdb.keyspace.collection.CollectionValue readCollection(byte[] key, byte[] record) {
+        io.heliosdb.keyspace.collection.CollectionValue c = StoredKey.emptyOrDecoded(key, record);
         long version = StoredKey.elementVersion(record);
         if (version != 0) {
             byte[] from = new byte[StoredKey.PREFIX + 8];
@@ -806,11 +806,11 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
                     return true;
                 });
             } catch (IOException ex) {
-                throw new io.heliosdb.index.UnreadableValueException("the stored elements of this key cannot be read: "
+                throw new io.heliosdb.keyspace.UnreadableValueException("the stored elements of this key cannot be read: "
                         + ex.getMessage(), ex);
             }
             if (c.size() == 0) {
-                throw new io.heliosdb.index.UnreadableValueException("the stored elements of this key are missing from shard "
+                throw new io.heliosdb.keyspace.UnreadableValueException("the stored elements of this key are missing from shard "
                         + shard.id() + "'s tables", null);
             }
             io.heliosdb.resp.rdb.RdbValues.chooseEncoding(c, 512, 64, 512, 128, 64);
@@ -856,8 +856,8 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
                     }
                 }
                 long e = ks.randomEntry(random);
-                if (e == Keyspace.NONE || ks.encoding(e) == io.heliosdb.index.ValueEncoding.ON_DISK || ks.isDirty(e)
-                        || (ks.valueLength(e) < 16 && ks.encoding(e) != io.heliosdb.index.ValueEncoding.OBJECT)) {
+                if (e == Keyspace.NONE || ks.encoding(e) == io.heliosdb.keyspace.ValueEncoding.ON_DISK || ks.isDirty(e)
+                        || (ks.valueLength(e) < 16 && ks.encoding(e) != io.heliosdb.keyspace.ValueEncoding.OBJECT)) {
                     continue; // a collection's value area is its 4-byte slot; the collection itself is larger
                 }
                 int idle = ks.idleSeconds(e);
@@ -874,7 +874,7 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
                 }
                 continue;
             }
-            if (bestKs.encoding(best) == io.heliosdb.index.ValueEncoding.OBJECT) {
+            if (bestKs.encoding(best) == io.heliosdb.keyspace.ValueEncoding.OBJECT) {
                 bestKs.evictObject(best); // written whole or element by element: read back on the next access
             } else {
                 bestKs.evictValue(best);
@@ -906,14 +906,14 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
                 writeKey(batch.segment(), at, spaceOfTag[tag], keyAt, len);
                 written++;
             } else if (ks.isDirty(e)) { // else: already written by an earlier note of this key
-                if (ks.encoding(e) == io.heliosdb.index.ValueEncoding.ON_DISK) {
+                if (ks.encoding(e) == io.heliosdb.keyspace.ValueEncoding.ON_DISK) {
                     e = load(ks, e); // moved between databases without its value: write it whole
                 }
                 ks.clearDirty(e);
                 // A small collection is written whole, in its RDB form; a large one element by element.
                 byte[] collection = null;
-                if (ks.encoding(e) == io.heliosdb.index.ValueEncoding.OBJECT) {
-                    io.heliosdb.index.collection.CollectionValue cv = ks.object(e);
+                if (ks.encoding(e) == io.heliosdb.keyspace.ValueEncoding.OBJECT) {
+                    io.heliosdb.keyspace.collection.CollectionValue cv = ks.object(e);
                     collection = cv.version() == 0 && cv.size() <= ELEMENT_FORM_MIN
                             ? io.heliosdb.resp.rdb.RdbValues.encode(cv) : writeElements(cv);
                 }
@@ -940,7 +940,7 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
      * time (or after its journal overflowed), else the journaled changes. Returns what its key's
      * record holds instead of the RDB form: a marker byte and the version.
      */
-    private byte[] writeElements(io.heliosdb.index.collection.CollectionValue cv) {
+    private byte[] writeElements(io.heliosdb.keyspace.collection.CollectionValue cv) {
         if (cv.version() == 0 || cv.journal().overflowed()) {
             if (cv.version() != 0) {
                 retired.add(cv.version());

@@ -1,6 +1,6 @@
 package io.heliosdb.resp.persistence;
 
-import io.heliosdb.index.Keyspace;
+import io.heliosdb.keyspace.Keyspace;
 import io.heliosdb.memory.NativeMemory;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
@@ -30,8 +30,8 @@ final class StoredKey {
     static final ValueLayout.OfLong VERSION = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
     /** A large collection created by {@link #load} whose elements follow in a second pass. */
-    record Pending(io.heliosdb.index.OffHeapKeyspace keyspace, byte[] key, long version,
-                   io.heliosdb.index.collection.CollectionValue value) {}
+    record Pending(io.heliosdb.keyspace.OffHeapKeyspace keyspace, byte[] key, long version,
+                   io.heliosdb.keyspace.collection.CollectionValue value) {}
     static final ValueLayout.OfInt SPACE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
     private StoredKey() {}
@@ -82,14 +82,14 @@ final class StoredKey {
      * The collection of a record: decoded when stored whole (with Redis 7.0's default encoding
      * thresholds), else empty, its elements to be read from their version.
      */
-    static io.heliosdb.index.collection.CollectionValue emptyOrDecoded(byte[] key, byte[] value) {
+    static io.heliosdb.keyspace.collection.CollectionValue emptyOrDecoded(byte[] key, byte[] value) {
         if (elementVersion(value) != 0) {
             return switch (value[0]) {
-                case io.heliosdb.index.ValueType.HASH -> new io.heliosdb.index.collection.HashValue();
-                case io.heliosdb.index.ValueType.LIST -> new io.heliosdb.index.collection.ListValue();
-                case io.heliosdb.index.ValueType.SET -> new io.heliosdb.index.collection.SetValue();
-                case io.heliosdb.index.ValueType.ZSET -> new io.heliosdb.index.collection.ZSetValue();
-                case io.heliosdb.index.ValueType.STREAM -> new io.heliosdb.index.collection.StreamValue();
+                case io.heliosdb.keyspace.ValueType.HASH -> new io.heliosdb.keyspace.collection.HashValue();
+                case io.heliosdb.keyspace.ValueType.LIST -> new io.heliosdb.keyspace.collection.ListValue();
+                case io.heliosdb.keyspace.ValueType.SET -> new io.heliosdb.keyspace.collection.SetValue();
+                case io.heliosdb.keyspace.ValueType.ZSET -> new io.heliosdb.keyspace.collection.ZSetValue();
+                case io.heliosdb.keyspace.ValueType.STREAM -> new io.heliosdb.keyspace.collection.StreamValue();
                 default -> throw new IllegalStateException("stored collection of unknown type " + value[0]);
             };
         }
@@ -108,14 +108,14 @@ final class StoredKey {
      * Recreates the stored entry in {@code ks}, with its value in RAM or (when {@code valueInRam} is
      * false) on disk only; false when it had expired meanwhile.
      */
-    static boolean load(io.heliosdb.index.OffHeapKeyspace ks, byte[] key, byte[] value, long now, boolean valueInRam,
+    static boolean load(io.heliosdb.keyspace.OffHeapKeyspace ks, byte[] key, byte[] value, long now, boolean valueInRam,
                         java.util.Map<Long, Pending> large, java.util.Set<Long> onDisk) {
         long expireAt = expireAt(value);
         if (expireAt != 0 && expireAt <= now) {
             return false;
         }
         MemorySegment k = MemorySegment.ofArray(key);
-        if (value[1] == io.heliosdb.index.ValueEncoding.OBJECT && !valueInRam) {
+        if (value[1] == io.heliosdb.keyspace.ValueEncoding.OBJECT && !valueInRam) {
             long version = elementVersion(value);
             ks.putCollectionOnDisk(k, PREFIX, key.length - PREFIX, value[0], expireAt, version);
             if (version != 0) {
@@ -123,8 +123,8 @@ final class StoredKey {
             }
             return true;
         }
-        if (value[1] == io.heliosdb.index.ValueEncoding.OBJECT) {
-            io.heliosdb.index.collection.CollectionValue c = emptyOrDecoded(key, value);
+        if (value[1] == io.heliosdb.keyspace.ValueEncoding.OBJECT) {
+            io.heliosdb.keyspace.collection.CollectionValue c = emptyOrDecoded(key, value);
             ks.putObject(k, PREFIX, key.length - PREFIX, value[0], c, expireAt);
             long version = elementVersion(value);
             if (version != 0) {

@@ -1,6 +1,6 @@
 package io.heliosdb.resp.pubsub;
 
-import io.heliosdb.index.collection.ByteKey;
+import io.heliosdb.keyspace.collection.ByteKey;
 import io.heliosdb.memory.GlobMatcher;
 import io.heliosdb.scheduler.Shard;
 import io.heliosdb.scheduler.ShardTask;

@@ -1,6 +1,6 @@
 package io.heliosdb.resp.pubsub;
 
-import io.heliosdb.index.collection.ByteKey;
+import io.heliosdb.keyspace.collection.ByteKey;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.codec.RespWriter;
 import io.heliosdb.resp.command.CommandContext;

@@ -1,6 +1,6 @@
 package io.heliosdb.resp.pubsub;
 
-import io.heliosdb.index.collection.ByteKey;
+import io.heliosdb.keyspace.collection.ByteKey;
 import io.heliosdb.resp.engine.ClientSession;
 import io.heliosdb.scheduler.Shard;
 import java.util.LinkedHashSet;

@@ -1,8 +1,8 @@
 package io.heliosdb.resp.rdb;
 
-import io.heliosdb.index.collection.ByteKey;
-import io.heliosdb.index.collection.ListValue;
-import io.heliosdb.index.collection.SetValue;
+import io.heliosdb.keyspace.collection.ByteKey;
+import io.heliosdb.keyspace.collection.ListValue;
+import io.heliosdb.keyspace.collection.SetValue;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -1,10 +1,10 @@
 package io.heliosdb.resp.rdb;
 
-import io.heliosdb.index.collection.StreamValue;
-import io.heliosdb.index.collection.StreamValue.Consumer;
-import io.heliosdb.index.collection.StreamValue.Group;
-import io.heliosdb.index.collection.StreamValue.Id;
-import io.heliosdb.index.collection.StreamValue.Pending;
+import io.heliosdb.keyspace.collection.StreamValue;
+import io.heliosdb.keyspace.collection.StreamValue.Consumer;
+import io.heliosdb.keyspace.collection.StreamValue.Group;
+import io.heliosdb.keyspace.collection.StreamValue.Id;
+import io.heliosdb.keyspace.collection.StreamValue.Pending;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -1,14 +1,14 @@
 package io.heliosdb.resp.rdb;
 
-import io.heliosdb.index.ValueType;
-import io.heliosdb.index.collection.ByteKey;
-import io.heliosdb.index.collection.CollectionValue;
-import io.heliosdb.index.collection.HashValue;
-import io.heliosdb.index.collection.ListValue;
-import io.heliosdb.index.collection.SetValue;
-import io.heliosdb.index.collection.StreamValue;
-import io.heliosdb.index.collection.ZSetValue;
-import io.heliosdb.index.collection.ZTree;
+import io.heliosdb.keyspace.ValueType;
+import io.heliosdb.keyspace.collection.ByteKey;
+import io.heliosdb.keyspace.collection.CollectionValue;
+import io.heliosdb.keyspace.collection.HashValue;
+import io.heliosdb.keyspace.collection.ListValue;
+import io.heliosdb.keyspace.collection.SetValue;
+import io.heliosdb.keyspace.collection.StreamValue;
+import io.heliosdb.keyspace.collection.ZSetValue;
+import io.heliosdb.keyspace.collection.ZTree;
 import io.heliosdb.resp.codec.RedisDoubles;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

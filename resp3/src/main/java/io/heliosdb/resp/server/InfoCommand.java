@@ -1,8 +1,8 @@
 package io.heliosdb.resp.server;
 
 import com.sun.management.OperatingSystemMXBean;
-import io.heliosdb.index.OffHeapKeyspace;
-import io.heliosdb.index.collection.ByteKey;
+import io.heliosdb.keyspace.OffHeapKeyspace;
+import io.heliosdb.keyspace.collection.ByteKey;
 import io.heliosdb.resp.blocking.BlockedClients;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.command.CommandSpec;

@@ -1,6 +1,6 @@
 package io.heliosdb.resp.server;
 
-import io.heliosdb.index.Keyspace;
+import io.heliosdb.keyspace.Keyspace;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.command.CommandContext;
 import io.heliosdb.resp.command.CommandTable;

@@ -2,10 +2,10 @@ package io.heliosdb.resp.sets;
 
 import static io.heliosdb.resp.collections.TypedKeys.WRONG;
 
-import io.heliosdb.index.Keyspace;
-import io.heliosdb.index.ValueType;
-import io.heliosdb.index.collection.ByteKey;
-import io.heliosdb.index.collection.SetValue;
+import io.heliosdb.keyspace.Keyspace;
+import io.heliosdb.keyspace.ValueType;
+import io.heliosdb.keyspace.collection.ByteKey;
+import io.heliosdb.keyspace.collection.SetValue;
 import io.heliosdb.memory.ByteStrings;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.codec.RespWriter;

@@ -1,14 +1,14 @@
 package io.heliosdb.resp.sort;
 
-import io.heliosdb.index.Keyspace;
-import io.heliosdb.index.ValueEncoding;
-import io.heliosdb.index.ValueType;
-import io.heliosdb.index.collection.ByteKey;
-import io.heliosdb.index.collection.HashValue;
-import io.heliosdb.index.collection.ListValue;
-import io.heliosdb.index.collection.SetValue;
-import io.heliosdb.index.collection.ZSetValue;
-import io.heliosdb.index.collection.ZTree;
+import io.heliosdb.keyspace.Keyspace;
+import io.heliosdb.keyspace.ValueEncoding;
+import io.heliosdb.keyspace.ValueType;
+import io.heliosdb.keyspace.collection.ByteKey;
+import io.heliosdb.keyspace.collection.HashValue;
+import io.heliosdb.keyspace.collection.ListValue;
+import io.heliosdb.keyspace.collection.SetValue;
+import io.heliosdb.keyspace.collection.ZSetValue;
+import io.heliosdb.keyspace.collection.ZTree;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.codec.RedisDoubles;
 import io.heliosdb.resp.codec.RespWriter;

@@ -1,13 +1,13 @@
 package io.heliosdb.resp.streams;
 
-import io.heliosdb.index.Keyspace;
-import io.heliosdb.index.ValueType;
-import io.heliosdb.index.collection.ByteKey;
-import io.heliosdb.index.collection.StreamValue;
-import io.heliosdb.index.collection.StreamValue.Consumer;
-import io.heliosdb.index.collection.StreamValue.Group;
-import io.heliosdb.index.collection.StreamValue.Id;
-import io.heliosdb.index.collection.StreamValue.Pending;
+import io.heliosdb.keyspace.Keyspace;
+import io.heliosdb.keyspace.ValueType;
+import io.heliosdb.keyspace.collection.ByteKey;
+import io.heliosdb.keyspace.collection.StreamValue;
+import io.heliosdb.keyspace.collection.StreamValue.Consumer;
+import io.heliosdb.keyspace.collection.StreamValue.Group;
+import io.heliosdb.keyspace.collection.StreamValue.Id;
+import io.heliosdb.keyspace.collection.StreamValue.Pending;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.codec.RespWriter;
 import io.heliosdb.resp.collections.TypedKeys;

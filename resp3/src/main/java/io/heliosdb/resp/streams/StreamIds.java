@@ -1,6 +1,6 @@
 package io.heliosdb.resp.streams;
 
-import io.heliosdb.index.collection.StreamValue.Id;
+import io.heliosdb.keyspace.collection.StreamValue.Id;
 import io.heliosdb.resp.codec.Args;
 
 /** Parsing of stream IDs as Redis accepts them: "ms-seq", "ms" (seq filled in), "-", "+", "(" exclusive. */

@@ -1,6 +1,6 @@
 package io.heliosdb.resp.strings;
 
-import io.heliosdb.index.Keyspace;
+import io.heliosdb.keyspace.Keyspace;
 import io.heliosdb.memory.ByteStrings;
 import io.heliosdb.memory.NativeMemory;
 import io.heliosdb.resp.codec.Args;

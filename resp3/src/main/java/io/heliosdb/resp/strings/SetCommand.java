@@ -1,7 +1,7 @@
 package io.heliosdb.resp.strings;
 
-import io.heliosdb.index.Keyspace;
-import io.heliosdb.index.ValueType;
+import io.heliosdb.keyspace.Keyspace;
+import io.heliosdb.keyspace.ValueType;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.codec.RespWriter;
 import io.heliosdb.resp.command.Command;

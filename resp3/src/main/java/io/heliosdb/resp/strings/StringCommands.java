@@ -1,8 +1,8 @@
 package io.heliosdb.resp.strings;
 
-import io.heliosdb.index.Keyspace;
-import io.heliosdb.index.ValueEncoding;
-import io.heliosdb.index.ValueType;
+import io.heliosdb.keyspace.Keyspace;
+import io.heliosdb.keyspace.ValueEncoding;
+import io.heliosdb.keyspace.ValueType;
 import io.heliosdb.memory.ByteStrings;
 import io.heliosdb.memory.NativeMemory;
 import io.heliosdb.resp.codec.Args;

@@ -1,7 +1,7 @@
 package io.heliosdb.resp.strings;
 
-import io.heliosdb.index.Keyspace;
-import io.heliosdb.index.ValueEncoding;
+import io.heliosdb.keyspace.Keyspace;
+import io.heliosdb.keyspace.ValueEncoding;
 import io.heliosdb.memory.ByteStrings;
 import io.heliosdb.resp.codec.RespWriter;
 import java.lang.foreign.MemorySegment;

@@ -1,6 +1,6 @@
 package io.heliosdb.resp.tracking;
 
-import io.heliosdb.index.collection.ByteKey;
+import io.heliosdb.keyspace.collection.ByteKey;
 import io.heliosdb.resp.engine.ClientSession;
 import io.heliosdb.resp.engine.ConfigRegistry;
 import io.heliosdb.resp.engine.ServerContext;

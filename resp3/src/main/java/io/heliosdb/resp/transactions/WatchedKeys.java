@@ -1,7 +1,7 @@
 package io.heliosdb.resp.transactions;
 
-import io.heliosdb.index.Keyspace;
-import io.heliosdb.index.OffHeapKeyspace;
+import io.heliosdb.keyspace.Keyspace;
+import io.heliosdb.keyspace.OffHeapKeyspace;
 import io.heliosdb.resp.engine.ServerContext;
 import io.heliosdb.resp.engine.ShardState;
 import io.heliosdb.scheduler.KeyBytes;

@@ -1,9 +1,9 @@
 package io.heliosdb.resp.zsets;
 
-import io.heliosdb.index.collection.ByteKey;
-import io.heliosdb.index.collection.ZSetValue;
-import io.heliosdb.index.collection.ZTree;
-import io.heliosdb.index.collection.ZTree.Node;
+import io.heliosdb.keyspace.collection.ByteKey;
+import io.heliosdb.keyspace.collection.ZSetValue;
+import io.heliosdb.keyspace.collection.ZTree;
+import io.heliosdb.keyspace.collection.ZTree.Node;
 import io.heliosdb.resp.collections.TypedKeys;
 import io.heliosdb.resp.lists.ListCommands;
 import java.util.ArrayList;

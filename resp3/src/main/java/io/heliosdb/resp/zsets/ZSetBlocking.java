@@ -1,8 +1,8 @@
 package io.heliosdb.resp.zsets;
 
-import io.heliosdb.index.Keyspace;
-import io.heliosdb.index.ValueType;
-import io.heliosdb.index.collection.ZSetValue;
+import io.heliosdb.keyspace.Keyspace;
+import io.heliosdb.keyspace.ValueType;
+import io.heliosdb.keyspace.collection.ZSetValue;
 import io.heliosdb.resp.blocking.Blocking;
 import io.heliosdb.resp.blocking.BlockingPop;
 import io.heliosdb.resp.blocking.MultiPop;

@@ -2,13 +2,13 @@ package io.heliosdb.resp.zsets;
 
 import static io.heliosdb.resp.collections.TypedKeys.WRONG;
 
-import io.heliosdb.index.Keyspace;
-import io.heliosdb.index.ValueType;
-import io.heliosdb.index.collection.ByteKey;
-import io.heliosdb.index.collection.SetValue;
-import io.heliosdb.index.collection.ZSetValue;
-import io.heliosdb.index.collection.ZTree;
-import io.heliosdb.index.collection.ZTree.Node;
+import io.heliosdb.keyspace.Keyspace;
+import io.heliosdb.keyspace.ValueType;
+import io.heliosdb.keyspace.collection.ByteKey;
+import io.heliosdb.keyspace.collection.SetValue;
+import io.heliosdb.keyspace.collection.ZSetValue;
+import io.heliosdb.keyspace.collection.ZTree;
+import io.heliosdb.keyspace.collection.ZTree.Node;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.codec.RespWriter;
 import io.heliosdb.resp.collections.ElementScan;
