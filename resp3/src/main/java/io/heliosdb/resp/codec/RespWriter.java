@@ -1,5 +1,6 @@
 package io.heliosdb.resp.codec;
 
+import io.heliosdb.keyspace.ops.ValueSink;
 import io.heliosdb.memory.ByteStrings;
 import io.heliosdb.memory.NativeMemory;
 import io.netty.buffer.ByteBuf;
@@ -15,7 +16,7 @@ import java.nio.charset.StandardCharsets;
  * double → bulk string, boolean → integer, null → $-1 or *-1). A flyweight: re-pointed with
  * {@link #wrap}; allocation-free for integers, bulk strings and headers.
  */
-public final class RespWriter {
+public final class RespWriter implements ValueSink {
     private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] OK = "+OK\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NULL_BULK2 = "$-1\r\n".getBytes(StandardCharsets.US_ASCII);

@@ -1,6 +1,7 @@
 package io.heliosdb.resp.command;
 
 import io.heliosdb.keyspace.Keyspace;
+import io.heliosdb.keyspace.ops.KeyReads;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.codec.RespWriter;
 import io.heliosdb.resp.engine.ClientSession;
@@ -21,10 +22,13 @@ public final class CommandContext {
     private CommandSpec spec;
     private int db;
     private ClientSession session;
+    /** Reads for operations: Redis' lookupKeyRead statistics in the selected database. */
+    private final KeyReads reads;
 
     public CommandContext(ServerContext server, ShardState shard) {
         this.server = server;
         this.shard = shard;
+        this.reads = (ks, seg, off, len) -> shard.lookupRead(db, ks, seg, off, len, session == null || !session.noTouch);
     }
 
     public void prepare(CommandSpec spec, Args args, ByteBuf reply, int protocol, int db, ClientSession session) {
@@ -83,6 +87,11 @@ public final class CommandContext {
     /** Records a read access (hit/miss statistics, LRU/LFU unless the client set NO-TOUCH). */
     public long lookupRead(Keyspace ks, int argIndex) {
         return shard.lookupRead(db, ks, args, argIndex, session == null || !session.noTouch);
+    }
+
+    /** How operations run by this command look up the keys they read (statistics, LRU, keymiss). */
+    public KeyReads reads() {
+        return reads;
     }
 
     public long lookupWrite(Keyspace ks, int argIndex) {

@@ -3,6 +3,8 @@ package io.heliosdb.resp.strings;
 import io.heliosdb.keyspace.Keyspace;
 import io.heliosdb.keyspace.ValueEncoding;
 import io.heliosdb.keyspace.ValueType;
+import io.heliosdb.keyspace.ops.OpStatus;
+import io.heliosdb.keyspace.ops.StringOps;
 import io.heliosdb.memory.ByteStrings;
 import io.heliosdb.memory.NativeMemory;
 import io.heliosdb.resp.codec.Args;
@@ -11,6 +13,7 @@ import io.heliosdb.resp.command.CommandContext;
 import io.heliosdb.resp.command.CommandTable;
 import io.heliosdb.resp.command.Errors;
 import io.heliosdb.resp.command.Routing;
+import io.heliosdb.resp.command.StatusErrors;
 import java.lang.foreign.MemorySegment;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -58,12 +61,13 @@ public final class StringCommands {
     }
 
     static void get(CommandContext ctx) {
-        Keyspace ks = ctx.db();
-        long e = readString(ctx, ks, 1);
-        if (e == Keyspace.NONE) {
-            ctx.out().nullBulk();
-        } else if (e > 0) {
-            StringValues.reply(ks, e, ctx.out());
+        Args a = ctx.args();
+        RespWriter out = ctx.out();
+        OpStatus s = StringOps.get(ctx.reads(), ctx.db(), a.segment(), a.offset(1), a.length(1), out);
+        if (s == OpStatus.NOT_FOUND) {
+            out.nullBulk();
+        } else if (s != OpStatus.OK) {
+            out.error(StatusErrors.text(s));
         }
     }
 

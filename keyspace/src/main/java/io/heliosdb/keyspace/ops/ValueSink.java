@@ -1,0 +1,41 @@
+package io.heliosdb.keyspace.ops;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Where an operation puts its result: values in the order a reply lists them. RESP's writer is one
+ * (so a value goes from the keyspace to the socket buffer without a copy); the SQL side will collect
+ * rows. Aggregates announce their size first ({@link #array}, {@link #map}, {@link #set}).
+ */
+public interface ValueSink {
+    void integer(long v);
+
+    /** A byte string read from {@code seg}; the sink copies what it keeps before the call returns. */
+    void bulk(MemorySegment seg, long off, int len);
+
+    void bulk(byte[] b);
+
+    /** A byte string holding the decimal text of {@code v} (how an INT-encoded string reads). */
+    void bulkDecimal(long v);
+
+    /** A double as its reply form (RESP2: a bulk string of Redis' %.17g text; RESP3: a double). */
+    void doubleValue(double d);
+
+    /** An absent value (nil). */
+    void nullBulk();
+
+    /** An absent aggregate. */
+    void nullArray();
+
+    void array(int n);
+
+    /** {@code n} key/value pairs follow (2n values). */
+    void map(int n);
+
+    void set(int n);
+
+    void bool(boolean b);
+
+    /** The plain success status (+OK). */
+    void ok();
+}
