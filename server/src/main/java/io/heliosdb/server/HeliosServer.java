@@ -9,7 +9,7 @@ import io.heliosdb.resp.engine.ConfigRegistry;
 import io.heliosdb.resp.engine.RespConnection;
 import io.heliosdb.resp.engine.ServerContext;
 import io.heliosdb.resp.engine.ShardState;
-import io.heliosdb.resp.persistence.Persistence;
+import io.heliosdb.storage.Persistence;
 import io.heliosdb.resp.scripting.FunctionCommands;
 import io.heliosdb.scheduler.Shard;
 import io.heliosdb.scheduler.ShardGroup;

@@ -3,7 +3,7 @@ package io.heliosdb.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.heliosdb.resp.rdb.Crc64;
+import io.heliosdb.keyspace.rdb.Crc64;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

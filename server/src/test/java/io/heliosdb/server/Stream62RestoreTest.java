@@ -2,7 +2,7 @@ package io.heliosdb.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.heliosdb.resp.rdb.Crc64;
+import io.heliosdb.keyspace.rdb.Crc64;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

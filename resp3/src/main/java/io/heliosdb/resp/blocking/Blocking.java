@@ -1,7 +1,7 @@
 package io.heliosdb.resp.blocking;
 
 import io.heliosdb.resp.codec.Args;
-import io.heliosdb.resp.codec.RedisDoubles;
+import io.heliosdb.keyspace.RedisDoubles;
 import io.heliosdb.resp.engine.ServerContext;
 import io.heliosdb.resp.engine.ShardState;
 

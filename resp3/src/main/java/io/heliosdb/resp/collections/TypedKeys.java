@@ -4,7 +4,7 @@ import io.heliosdb.keyspace.Keyspace;
 import io.heliosdb.keyspace.collection.ByteKey;
 import io.heliosdb.keyspace.collection.CollectionValue;
 import io.heliosdb.resp.codec.Args;
-import io.heliosdb.resp.codec.RedisDoubles;
+import io.heliosdb.keyspace.RedisDoubles;
 import io.heliosdb.resp.command.CommandContext;
 import io.heliosdb.resp.command.Errors;
 import java.nio.charset.StandardCharsets;

@@ -4,7 +4,9 @@ import io.heliosdb.memory.Crc16;
 import io.heliosdb.resp.acl.Acl;
 import io.heliosdb.resp.command.CommandTable;
 import io.heliosdb.resp.notify.KeyspaceEvents;
-import io.heliosdb.resp.persistence.Persistence;
+import io.heliosdb.storage.Persistence;
+import io.heliosdb.storage.ShardKeyspaces;
+import io.heliosdb.storage.StorageHost;
 import io.heliosdb.resp.pubsub.PubSub;
 import io.heliosdb.scheduler.Shard;
 import io.heliosdb.scheduler.ShardGroup;
@@ -20,7 +22,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /** What every connection and shard shares: runtime, command table, configuration, clients, logs. */
-public final class ServerContext {
+public final class ServerContext implements StorageHost {
     public static final String REDIS_VERSION = "7.0.15";
     public static final String HELIOS_VERSION = "0.1.0";
 
@@ -107,6 +109,7 @@ public final class ServerContext {
         return evictionSamples;
     }
 
+    @Override
     public void outOfMemory(boolean v) {
         outOfMemory = v;
     }
@@ -115,8 +118,35 @@ public final class ServerContext {
         return writesRefused;
     }
 
-    public void writesRefused(String reason) {
-        writesRefused = reason;
+    /** The storage cannot write its log: writes answer Redis' MISCONF error until it can again. */
+    @Override
+    public void logUnwritable(String reason) {
+        writesRefused = reason == null ? null : "MISCONF Errors writing to the AOF file: " + reason;
+    }
+
+    @Override
+    public long nowMillis() {
+        return clock.millis();
+    }
+
+    @Override
+    public long maxmemory() {
+        return config.number("maxmemory");
+    }
+
+    @Override
+    public String appendfsync() {
+        return config.get("appendfsync");
+    }
+
+    @Override
+    public ShardKeyspaces keyspaces(int shard) {
+        return state(shards.shard(shard));
+    }
+
+    @Override
+    public void saved(long epochSeconds) {
+        lastSaveSeconds = epochSeconds;
     }
 
     /** The persistence, or null for a pure in-memory server (appendonly no). */

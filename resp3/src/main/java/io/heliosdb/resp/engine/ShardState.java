@@ -10,7 +10,8 @@ import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.command.CommandContext;
 import io.heliosdb.resp.command.CommandSpec;
 import io.heliosdb.resp.notify.KeyspaceEvents;
-import io.heliosdb.resp.persistence.ShardStore;
+import io.heliosdb.storage.ShardKeyspaces;
+import io.heliosdb.storage.ShardStore;
 import io.heliosdb.resp.tracking.Tracking;
 import io.heliosdb.resp.transactions.WatchedKeys;
 import io.heliosdb.scheduler.Shard;
@@ -26,7 +27,7 @@ import java.util.function.Supplier;
  * Everything one shard owns: its databases (SELECT 0..15), its allocator and its statistics.
  * Touched only by the shard's thread, except statistics, which INFO reads racily (64-bit reads).
  */
-public final class ShardState {
+public final class ShardState implements ShardKeyspaces {
     private final Shard shard;
     private final SlabAllocator memory;
     private final ObjectTable objects = new ObjectTable();
@@ -264,8 +265,14 @@ public final class ShardState {
         return dbs[index];
     }
 
+    @Override
     public int databases() {
         return dbs.length;
+    }
+
+    @Override
+    public OffHeapKeyspace database(int index) {
+        return (OffHeapKeyspace) dbs[index];
     }
 
     /** SWAPDB: databases are per-shard objects, so swapping them is two pointer writes. */
@@ -290,10 +297,12 @@ public final class ShardState {
         return store;
     }
 
+    @Override
     public void store(ShardStore s) {
         store = s;
     }
 
+    @Override
     public ObjectTable objects() {
         return objects;
     }
@@ -324,6 +333,7 @@ public final class ShardState {
     }
 
     /** Off-heap bytes in use: entries plus hash tables. */
+    @Override
     public long usedMemory() {
         long tables = 0;
         for (Keyspace k : dbs) {

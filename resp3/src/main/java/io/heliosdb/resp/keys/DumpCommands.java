@@ -11,7 +11,7 @@ import io.heliosdb.resp.command.CommandContext;
 import io.heliosdb.resp.command.CommandTable;
 import io.heliosdb.resp.command.Errors;
 import io.heliosdb.resp.command.Routing;
-import io.heliosdb.resp.rdb.RdbValues;
+import io.heliosdb.keyspace.rdb.RdbValues;
 import io.heliosdb.resp.strings.StringValues;
 import java.lang.foreign.MemorySegment;
 

@@ -6,7 +6,7 @@ import io.heliosdb.resp.codec.RespWriter;
 import io.heliosdb.resp.command.CrossShardCall;
 import io.heliosdb.resp.command.Errors;
 import io.heliosdb.resp.engine.ServerContext;
-import io.heliosdb.resp.rdb.RdbValues;
+import io.heliosdb.keyspace.rdb.RdbValues;
 import io.heliosdb.scheduler.Shard;
 import io.heliosdb.scheduler.ShardTransaction;
 import java.io.ByteArrayOutputStream;

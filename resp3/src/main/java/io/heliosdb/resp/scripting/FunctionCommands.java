@@ -15,7 +15,7 @@ import io.heliosdb.resp.engine.BusyScript;
 import io.heliosdb.resp.engine.ClientSession;
 import io.heliosdb.resp.engine.ServerContext;
 import io.heliosdb.resp.engine.ShardState;
-import io.heliosdb.resp.rdb.RdbValues;
+import io.heliosdb.keyspace.rdb.RdbValues;
 import io.heliosdb.scheduler.ShardTransaction;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

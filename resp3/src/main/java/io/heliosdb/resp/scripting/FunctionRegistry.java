@@ -1,7 +1,7 @@
 package io.heliosdb.resp.scripting;
 
 import io.heliosdb.resp.engine.ServerContext;
-import io.heliosdb.resp.rdb.RdbValues;
+import io.heliosdb.keyspace.rdb.RdbValues;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

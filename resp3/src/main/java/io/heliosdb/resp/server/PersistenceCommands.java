@@ -6,7 +6,7 @@ import io.heliosdb.resp.command.CrossShardCall;
 import io.heliosdb.resp.command.MultiShardCommand;
 import io.heliosdb.resp.command.Routing;
 import io.heliosdb.resp.engine.ServerContext;
-import io.heliosdb.resp.persistence.Persistence;
+import io.heliosdb.storage.Persistence;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +40,7 @@ public final class PersistenceCommands {
         if (!persistent(call)) {
             return;
         }
-        call.runOnce(call.server().shards().all(), s -> Persistence.saveShard(ServerContext.state(s)), (out, r) -> {
+        call.runOnce(call.server().shards().all(), s -> Persistence.saveShard(ServerContext.state(s).store()), (out, r) -> {
             if (failed(out, r, "ERR")) {
                 return;
             }
@@ -67,7 +67,7 @@ public final class PersistenceCommands {
             p.bgsaveInProgress = true;
         }
         long start = call.server().clock().millis();
-        call.runOnce(call.server().shards().all(), s -> Persistence.bgsaveShard(ServerContext.state(s)), (out, r) -> {
+        call.runOnce(call.server().shards().all(), s -> Persistence.bgsaveShard(ServerContext.state(s).store()), (out, r) -> {
             if (failed(out, r, "ERR")) {
                 p.bgsaveInProgress = false;
                 p.lastBgsaveStatus = "err";
@@ -106,7 +106,7 @@ public final class PersistenceCommands {
             return;
         }
         Persistence p = call.server().persistence();
-        call.runOnce(call.server().shards().all(), s -> Persistence.checkpointShard(ServerContext.state(s), target), (out, r) -> {
+        call.runOnce(call.server().shards().all(), s -> Persistence.checkpointShard(ServerContext.state(s).store(), target), (out, r) -> {
             if (failed(out, r, "ERR checkpoint failed:")) {
                 return;
             }

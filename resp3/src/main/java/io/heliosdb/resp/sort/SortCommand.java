@@ -10,7 +10,7 @@ import io.heliosdb.keyspace.collection.SetValue;
 import io.heliosdb.keyspace.collection.ZSetValue;
 import io.heliosdb.keyspace.collection.ZTree;
 import io.heliosdb.resp.codec.Args;
-import io.heliosdb.resp.codec.RedisDoubles;
+import io.heliosdb.keyspace.RedisDoubles;
 import io.heliosdb.resp.codec.RespWriter;
 import io.heliosdb.resp.collections.KeyGather;
 import io.heliosdb.resp.command.CommandContext;

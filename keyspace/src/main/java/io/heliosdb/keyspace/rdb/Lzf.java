@@ -1,4 +1,4 @@
-package io.heliosdb.resp.rdb;
+package io.heliosdb.keyspace.rdb;
 
 /** LZF decompression (liblzf's format), for strings Redis compressed in RDB values. */
 final class Lzf {

@@ -1,4 +1,4 @@
-package io.heliosdb.resp.rdb;
+package io.heliosdb.keyspace.rdb;
 
 import io.heliosdb.keyspace.ValueType;
 import io.heliosdb.keyspace.collection.ByteKey;
@@ -9,7 +9,7 @@ import io.heliosdb.keyspace.collection.SetValue;
 import io.heliosdb.keyspace.collection.StreamValue;
 import io.heliosdb.keyspace.collection.ZSetValue;
 import io.heliosdb.keyspace.collection.ZTree;
-import io.heliosdb.resp.codec.RedisDoubles;
+import io.heliosdb.keyspace.RedisDoubles;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

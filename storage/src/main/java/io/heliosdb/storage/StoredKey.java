@@ -1,10 +1,24 @@
-package io.heliosdb.resp.persistence;
+package io.heliosdb.storage;
 
 import io.heliosdb.keyspace.Keyspace;
+import io.heliosdb.keyspace.OffHeapKeyspace;
+import io.heliosdb.keyspace.ValueEncoding;
+import io.heliosdb.keyspace.ValueType;
+import io.heliosdb.keyspace.collection.CollectionValue;
+import io.heliosdb.keyspace.collection.HashValue;
+import io.heliosdb.keyspace.collection.ListValue;
+import io.heliosdb.keyspace.collection.SetValue;
+import io.heliosdb.keyspace.collection.StreamValue;
+import io.heliosdb.keyspace.collection.ZSetValue;
+import io.heliosdb.keyspace.rdb.RdbValues;
 import io.heliosdb.memory.NativeMemory;
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteOrder;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * How a keyspace entry is stored in a shard's LSM tree.
@@ -30,8 +44,8 @@ final class StoredKey {
     static final ValueLayout.OfLong VERSION = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
     /** A large collection created by {@link #load} whose elements follow in a second pass. */
-    record Pending(io.heliosdb.keyspace.OffHeapKeyspace keyspace, byte[] key, long version,
-                   io.heliosdb.keyspace.collection.CollectionValue value) {}
+    record Pending(OffHeapKeyspace keyspace, byte[] key, long version,
+                   CollectionValue value) {}
     static final ValueLayout.OfInt SPACE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
     private StoredKey() {}
@@ -82,25 +96,25 @@ final class StoredKey {
      * The collection of a record: decoded when stored whole (with Redis 7.0's default encoding
      * thresholds), else empty, its elements to be read from their version.
      */
-    static io.heliosdb.keyspace.collection.CollectionValue emptyOrDecoded(byte[] key, byte[] value) {
+    static CollectionValue emptyOrDecoded(byte[] key, byte[] value) {
         if (elementVersion(value) != 0) {
             return switch (value[0]) {
-                case io.heliosdb.keyspace.ValueType.HASH -> new io.heliosdb.keyspace.collection.HashValue();
-                case io.heliosdb.keyspace.ValueType.LIST -> new io.heliosdb.keyspace.collection.ListValue();
-                case io.heliosdb.keyspace.ValueType.SET -> new io.heliosdb.keyspace.collection.SetValue();
-                case io.heliosdb.keyspace.ValueType.ZSET -> new io.heliosdb.keyspace.collection.ZSetValue();
-                case io.heliosdb.keyspace.ValueType.STREAM -> new io.heliosdb.keyspace.collection.StreamValue();
+                case ValueType.HASH -> new HashValue();
+                case ValueType.LIST -> new ListValue();
+                case ValueType.SET -> new SetValue();
+                case ValueType.ZSET -> new ZSetValue();
+                case ValueType.STREAM -> new StreamValue();
                 default -> throw new IllegalStateException("stored collection of unknown type " + value[0]);
             };
         }
-        io.heliosdb.resp.rdb.RdbValues.Decoded d;
+        RdbValues.Decoded d;
         try {
-            d = io.heliosdb.resp.rdb.RdbValues.decode(value, VALUE_HEADER, value.length - VALUE_HEADER);
-        } catch (io.heliosdb.resp.rdb.RdbValues.BadFormat bad) {
+            d = RdbValues.decode(value, VALUE_HEADER, value.length - VALUE_HEADER);
+        } catch (RdbValues.BadFormat bad) {
             throw new IllegalStateException("stored collection of key " + new String(key, PREFIX, key.length - PREFIX,
-                    java.nio.charset.StandardCharsets.UTF_8) + " does not decode: " + bad.getMessage());
+                    StandardCharsets.UTF_8) + " does not decode: " + bad.getMessage());
         }
-        io.heliosdb.resp.rdb.RdbValues.chooseEncoding(d.collection(), 512, 64, 512, 128, 64); // Redis 7.0's defaults
+        RdbValues.chooseEncoding(d.collection(), 512, 64, 512, 128, 64); // Redis 7.0's defaults
         return d.collection();
     }
 
@@ -108,14 +122,14 @@ final class StoredKey {
      * Recreates the stored entry in {@code ks}, with its value in RAM or (when {@code valueInRam} is
      * false) on disk only; false when it had expired meanwhile.
      */
-    static boolean load(io.heliosdb.keyspace.OffHeapKeyspace ks, byte[] key, byte[] value, long now, boolean valueInRam,
-                        java.util.Map<Long, Pending> large, java.util.Set<Long> onDisk) {
+    static boolean load(OffHeapKeyspace ks, byte[] key, byte[] value, long now, boolean valueInRam,
+                        Map<Long, Pending> large, Set<Long> onDisk) {
         long expireAt = expireAt(value);
         if (expireAt != 0 && expireAt <= now) {
             return false;
         }
         MemorySegment k = MemorySegment.ofArray(key);
-        if (value[1] == io.heliosdb.keyspace.ValueEncoding.OBJECT && !valueInRam) {
+        if (value[1] == ValueEncoding.OBJECT && !valueInRam) {
             long version = elementVersion(value);
             ks.putCollectionOnDisk(k, PREFIX, key.length - PREFIX, value[0], expireAt, version);
             if (version != 0) {
@@ -123,12 +137,12 @@ final class StoredKey {
             }
             return true;
         }
-        if (value[1] == io.heliosdb.keyspace.ValueEncoding.OBJECT) {
-            io.heliosdb.keyspace.collection.CollectionValue c = emptyOrDecoded(key, value);
+        if (value[1] == ValueEncoding.OBJECT) {
+            CollectionValue c = emptyOrDecoded(key, value);
             ks.putObject(k, PREFIX, key.length - PREFIX, value[0], c, expireAt);
             long version = elementVersion(value);
             if (version != 0) {
-                large.put(version, new Pending(ks, java.util.Arrays.copyOfRange(key, PREFIX, key.length), version, c));
+                large.put(version, new Pending(ks, Arrays.copyOfRange(key, PREFIX, key.length), version, c));
             }
             return true;
         }

@@ -1,12 +1,15 @@
-package io.heliosdb.resp.persistence;
+package io.heliosdb.storage;
 
 import io.heliosdb.keyspace.ChangeLog;
 import io.heliosdb.keyspace.Keyspace;
 import io.heliosdb.keyspace.OffHeapKeyspace;
+import io.heliosdb.keyspace.UnreadableValueException;
+import io.heliosdb.keyspace.ValueEncoding;
+import io.heliosdb.keyspace.collection.CollectionValue;
+import io.heliosdb.keyspace.rdb.RdbValues;
 import io.heliosdb.lsm.engine.LsmEngine;
 import io.heliosdb.lsm.engine.WriteBatch;
 import io.heliosdb.memory.NativeMemory;
-import io.heliosdb.resp.engine.ShardState;
 import io.heliosdb.scheduler.CommitGate;
 import io.heliosdb.scheduler.CommitParticipant;
 import io.heliosdb.scheduler.CommitWaiter;
@@ -14,7 +17,17 @@ import io.heliosdb.scheduler.Shard;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -40,15 +53,15 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
     private long nextVersion = 1;
     private boolean versionDirty;
     /** Versions whose element records are garbage (marked on disk; the compaction filter drops them). Any thread reads. */
-    private final java.util.Set<Long> deadVersions = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<Long> deadVersions = ConcurrentHashMap.newKeySet();
     /** Versions of collections dropped since the last commit (their marks go into the next batch). */
-    private final java.util.List<Long> retired = new java.util.ArrayList<>();
+    private final List<Long> retired = new ArrayList<>();
     /** Collections written in the current batch: journals to clear, or new versions to undo if the write fails. */
-    private final java.util.List<io.heliosdb.keyspace.collection.CollectionValue> journaled = new java.util.ArrayList<>();
-    private final java.util.List<io.heliosdb.keyspace.collection.CollectionValue> versioned = new java.util.ArrayList<>();
+    private final List<CollectionValue> journaled = new ArrayList<>();
+    private final List<CollectionValue> versioned = new ArrayList<>();
 
     private final Shard shard;
-    private final ShardState state;
+    private final ShardKeyspaces state;
     private final Persistence persistence;
     private final LsmEngine engine;
     private WriteBatch batch = new WriteBatch();
@@ -69,7 +82,7 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
 
     private boolean commitScheduled;
     /** Waiters for the changes not sealed into a batch yet. */
-    private java.util.List<CommitWaiter> waiters = new java.util.ArrayList<>();
+    private List<CommitWaiter> waiters = new ArrayList<>();
     /** Sealed batches not yet in the log, oldest first (held for a transaction, or behind one that is). */
     private final ArrayDeque<Sealed> held = new ArrayDeque<>();
     private long sealedBatches;
@@ -77,13 +90,13 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
 
     // Cross-shard transactions (see CommitParticipant).
     /** Transactions with parts among the changes not sealed yet. */
-    private final java.util.Set<Long> partsInCurrent = new java.util.HashSet<>();
+    private final Set<Long> partsInCurrent = new HashSet<>();
     /** Transactions with parts held here whose commit record is not logged yet. */
-    private final java.util.Set<Long> unresolved = new java.util.HashSet<>();
+    private final Set<Long> unresolved = new HashSet<>();
     /** Per transaction: sealed batches holding its parts that are not written yet. */
-    private final java.util.Map<Long, Integer> batchesOf = new java.util.HashMap<>();
+    private final Map<Long, Integer> batchesOf = new HashMap<>();
     /** Commit records of this shard (as origin) whose parts are all logged: deleted with the next batch. */
-    private final java.util.List<Long> recordsToDelete = new java.util.ArrayList<>();
+    private final List<Long> recordsToDelete = new ArrayList<>();
     private int stepFromCount;
     private long stepFromBytes;
     private long stepMetaChanges;
@@ -100,7 +113,7 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
         evictionScheduled = false;
         evictIfNeeded();
     };
-    private final java.util.SplittableRandom random = new java.util.SplittableRandom(42);
+    private final SplittableRandom random = new SplittableRandom(42);
     volatile boolean overBudget;
 
     // Statistics (shard thread writes, INFO reads).
@@ -110,7 +123,7 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
     volatile long commits;
     volatile long keysLoaded;
 
-    ShardStore(Shard shard, ShardState state, Persistence persistence, LsmEngine engine, CommitRecords records) {
+    ShardStore(Shard shard, ShardKeyspaces state, Persistence persistence, LsmEngine engine, CommitRecords records) {
         this.records = records;
         this.shard = shard;
         this.state = state;
@@ -120,7 +133,7 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
         this.byTag = new OffHeapKeyspace[n];
         this.spaceOfTag = new int[n];
         for (int i = 0; i < n; i++) {
-            byTag[i] = (OffHeapKeyspace) state.db(i);
+            byTag[i] = state.database(i);
             spaceOfTag[i] = i;
         }
         this.nextSpace = n;
@@ -131,7 +144,7 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
     }
 
     private static byte[] metaKey(String name) {
-        byte[] n = name.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] n = name.getBytes(StandardCharsets.US_ASCII);
         byte[] k = new byte[StoredKey.PREFIX + n.length];
         System.arraycopy(StoredKey.spacePrefix(StoredKey.META_SPACE), 0, k, 0, StoredKey.PREFIX);
         System.arraycopy(n, 0, k, StoredKey.PREFIX, n.length);
@@ -139,7 +152,7 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
     }
 
     private static byte[] deadKey(long version) {
-        byte[] k = java.util.Arrays.copyOf(DEAD_PREFIX, DEAD_PREFIX.length + 8);
+        byte[] k = Arrays.copyOf(DEAD_PREFIX, DEAD_PREFIX.length + 8);
         MemorySegment.ofArray(k).set(StoredKey.VERSION, DEAD_PREFIX.length, version);
         return k;
     }
@@ -165,7 +178,7 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
             return key.length >= StoredKey.PREFIX + 8
                     && deadVersions.contains(MemorySegment.ofArray(key).get(StoredKey.VERSION, StoredKey.PREFIX));
         }
-        if (java.util.Arrays.binarySearch(liveSpaces, space) < 0) {
+        if (Arrays.binarySearch(liveSpaces, space) < 0) {
             return true;
         }
         long at = StoredKey.expireAt(value);
@@ -186,7 +199,7 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
                 spaceOfTag[db] = m.get(NativeMemory.INT, 8 + 4L * db);
             }
         }
-        java.util.Map<Integer, OffHeapKeyspace> bySpace = new java.util.HashMap<>();
+        Map<Integer, OffHeapKeyspace> bySpace = new HashMap<>();
         for (int t = 0; t < databases; t++) {
             bySpace.put(spaceOfTag[t], byTag[t]);
         }
@@ -198,8 +211,8 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
             deadVersions.add(MemorySegment.ofArray(kv[0]).get(StoredKey.VERSION, DEAD_PREFIX.length));
         }
         long[] loaded = {0};
-        java.util.Map<Long, StoredKey.Pending> large = new java.util.HashMap<>();
-        java.util.Set<Long> onDisk = new java.util.HashSet<>(); // versions of collections left on disk
+        Map<Long, StoredKey.Pending> large = new HashMap<>();
+        Set<Long> onDisk = new HashSet<>(); // versions of collections left on disk
         engine.forEach(null, StoredKey.spacePrefix(StoredKey.ELEMENT_SPACE), Long.MAX_VALUE, (k, v) -> {
             OffHeapKeyspace ks = bySpace.get(StoredKey.space(k));
             boolean inRam = memoryBudget <= 0 || state.usedMemory() < memoryBudget;
@@ -210,7 +223,7 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
         });
         // Then the elements of the large collections, in key order (a list's order); those met once
         // the budget is used up stay on disk.
-        java.util.Set<Long> orphans = new java.util.HashSet<>();
+        Set<Long> orphans = new HashSet<>();
         long[] current = {-1};
         engine.forEach(StoredKey.spacePrefix(StoredKey.ELEMENT_SPACE), StoredKey.spacePrefix(StoredKey.META_SPACE), Long.MAX_VALUE, (k, v) -> {
             long version = MemorySegment.ofArray(k).get(StoredKey.VERSION, StoredKey.PREFIX);
@@ -227,7 +240,7 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
                     }
                 }
                 if (!onDisk.contains(version)) {
-                    p.value().loadElement(java.util.Arrays.copyOfRange(k, StoredKey.PREFIX + 8, k.length), v);
+                    p.value().loadElement(Arrays.copyOfRange(k, StoredKey.PREFIX + 8, k.length), v);
                 }
             } else if (!deadVersions.contains(version) && !onDisk.contains(version)) {
                 orphans.add(version); // its key expired while the server was down
@@ -245,7 +258,7 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
                 p.keyspace().deleteEntry(e);
                 continue;
             }
-            io.heliosdb.resp.rdb.RdbValues.chooseEncoding(p.value(), 512, 64, 512, 128, 64);
+            RdbValues.chooseEncoding(p.value(), 512, 64, 512, 128, 64);
             p.value().version(p.version());
             p.keyspace().objectChanged(e); // accounting only: changes are not tracked yet
         }
@@ -276,7 +289,7 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
 
     private void publishLiveSpaces() {
         int[] live = spaceOfTag.clone();
-        java.util.Arrays.sort(live);
+        Arrays.sort(live);
         liveSpaces = live;
     }
 
@@ -366,12 +379,12 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
     private static final class Sealed {
         long number;
         WriteBatch batch;
-        java.util.List<CommitWaiter> waiters = new java.util.ArrayList<>();
-        final java.util.List<Long> txs = new java.util.ArrayList<>(0); // transactions with parts in it
+        List<CommitWaiter> waiters = new ArrayList<>();
+        final List<Long> txs = new ArrayList<>(0); // transactions with parts in it
         int written; // keys, for INFO
-        final java.util.List<Long> retiredVersions = new java.util.ArrayList<>(0);
+        final List<Long> retiredVersions = new ArrayList<>(0);
         boolean meta;
-        final java.util.List<Long> deletedRecords = new java.util.ArrayList<>(0);
+        final List<Long> deletedRecords = new ArrayList<>(0);
         boolean failed; // the log refused it once (it is retried)
     }
 
@@ -419,7 +432,7 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
         sealed.batch = batch;
         sealed.meta = metaDirty;
         sealed.failed = false;
-        java.util.List<CommitWaiter> empty = sealed.waiters; // swapped, not allocated
+        List<CommitWaiter> empty = sealed.waiters; // swapped, not allocated
         sealed.waiters = waiters;
         waiters = empty;
         held.add(sealed);
@@ -462,7 +475,7 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
     }
 
     private void writeReadyOnce() {
-        java.util.List<Sealed> done = writtenNow;
+        List<Sealed> done = writtenNow;
         done.clear();
         boolean ok = true;
         while (!held.isEmpty() && isResolved(held.peek().txs)) {
@@ -512,7 +525,7 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
         }
     }
 
-    private final java.util.List<Sealed> writtenNow = new java.util.ArrayList<>();
+    private final List<Sealed> writtenNow = new ArrayList<>();
 
     private void recycle(Sealed b) {
         b.waiters.clear();
@@ -523,7 +536,7 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
         spareSealed.add(b);
     }
 
-    private boolean isResolved(java.util.List<Long> txs) {
+    private boolean isResolved(List<Long> txs) {
         for (int i = 0; i < txs.size(); i++) {
             if (unresolved.contains(txs.get(i))) {
                 return false;
@@ -532,7 +545,7 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
         return true;
     }
 
-    private static void releaseAll(java.util.List<CommitWaiter> ws, boolean durable) {
+    private static void releaseAll(List<CommitWaiter> ws, boolean durable) {
         for (int i = 0; i < ws.size(); i++) {
             ws.get(i).committed(durable);
         }
@@ -673,11 +686,11 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
             writeKey(b.segment(), at, spaceOfTag[tag], keyAt, len);
             return;
         }
-        if (ks.encoding(e) == io.heliosdb.keyspace.ValueEncoding.ON_DISK) {
+        if (ks.encoding(e) == ValueEncoding.ON_DISK) {
             e = load(ks, e);
         }
-        byte[] collection = ks.encoding(e) == io.heliosdb.keyspace.ValueEncoding.OBJECT
-                ? io.heliosdb.resp.rdb.RdbValues.encode(ks.object(e)) : null;
+        byte[] collection = ks.encoding(e) == ValueEncoding.OBJECT
+                ? RdbValues.encode(ks.object(e)) : null;
         putRecord(b, ks, e, collection, tag, keyAt, len);
     }
 
@@ -695,8 +708,8 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
     }
 
     @Override
-    public void logCommit(long tx, java.util.List<Part> parts, CommitWaiter done) {
-        java.util.Set<Integer> participants = new java.util.HashSet<>();
+    public void logCommit(long tx, List<Part> parts, CommitWaiter done) {
+        Set<Integer> participants = new HashSet<>();
         for (Part p : parts) {
             participants.add(p.shard());
         }
@@ -773,14 +786,14 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
             v = engine.get(key);
         } catch (IOException ex) {
             // A damaged table block: refuse this key rather than serve wrong data; other keys go on.
-            throw new io.heliosdb.keyspace.UnreadableValueException("the stored value of this key cannot be read: " + ex.getMessage(), ex);
+            throw new UnreadableValueException("the stored value of this key cannot be read: " + ex.getMessage(), ex);
         }
         if (v == null) {
-            throw new io.heliosdb.keyspace.UnreadableValueException("the stored value of this key is missing from shard "
+            throw new UnreadableValueException("the stored value of this key is missing from shard "
                     + shard.id() + "'s tables", null);
         }
         coldLoads++;
-        long restored = v[1] == io.heliosdb.keyspace.ValueEncoding.OBJECT ? ks.restoreObject(e, readCollection(key, v))
+        long restored = v[1] == ValueEncoding.OBJECT ? ks.restoreObject(e, readCollection(key, v))
                 : ks.restoreValue(e, v[1], MemorySegment.ofArray(v), StoredKey.VALUE_HEADER, v.length - StoredKey.VALUE_HEADER);
         if (memoryBudget > 0 && !evictionScheduled && state.usedMemory() > memoryBudget) {
             evictionScheduled = true;
@@ -790,8 +803,8 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
     }
 
     /** A collection read back whole: its RDB form, or its elements under the version its record names. */
-    private io.heliosdb.keyspace.collection.CollectionValue readCollection(byte[] key, byte[] record) {
-        io.heliosdb.keyspace.collection.CollectionValue c = StoredKey.emptyOrDecoded(key, record);
+    private CollectionValue readCollection(byte[] key, byte[] record) {
+        CollectionValue c = StoredKey.emptyOrDecoded(key, record);
         long version = StoredKey.elementVersion(record);
         if (version != 0) {
             byte[] from = new byte[StoredKey.PREFIX + 8];
@@ -802,18 +815,18 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
             MemorySegment.ofArray(to).set(StoredKey.VERSION, StoredKey.PREFIX, version + 1);
             try {
                 engine.forEach(from, to, Long.MAX_VALUE, (k, v) -> {
-                    c.loadElement(java.util.Arrays.copyOfRange(k, StoredKey.PREFIX + 8, k.length), v);
+                    c.loadElement(Arrays.copyOfRange(k, StoredKey.PREFIX + 8, k.length), v);
                     return true;
                 });
             } catch (IOException ex) {
-                throw new io.heliosdb.keyspace.UnreadableValueException("the stored elements of this key cannot be read: "
+                throw new UnreadableValueException("the stored elements of this key cannot be read: "
                         + ex.getMessage(), ex);
             }
             if (c.size() == 0) {
-                throw new io.heliosdb.keyspace.UnreadableValueException("the stored elements of this key are missing from shard "
+                throw new UnreadableValueException("the stored elements of this key are missing from shard "
                         + shard.id() + "'s tables", null);
             }
-            io.heliosdb.resp.rdb.RdbValues.chooseEncoding(c, 512, 64, 512, 128, 64);
+            RdbValues.chooseEncoding(c, 512, 64, 512, 128, 64);
             c.version(version); // changes go on under the same version
         }
         return c;
@@ -856,8 +869,8 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
                     }
                 }
                 long e = ks.randomEntry(random);
-                if (e == Keyspace.NONE || ks.encoding(e) == io.heliosdb.keyspace.ValueEncoding.ON_DISK || ks.isDirty(e)
-                        || (ks.valueLength(e) < 16 && ks.encoding(e) != io.heliosdb.keyspace.ValueEncoding.OBJECT)) {
+                if (e == Keyspace.NONE || ks.encoding(e) == ValueEncoding.ON_DISK || ks.isDirty(e)
+                        || (ks.valueLength(e) < 16 && ks.encoding(e) != ValueEncoding.OBJECT)) {
                     continue; // a collection's value area is its 4-byte slot; the collection itself is larger
                 }
                 int idle = ks.idleSeconds(e);
@@ -874,7 +887,7 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
                 }
                 continue;
             }
-            if (bestKs.encoding(best) == io.heliosdb.keyspace.ValueEncoding.OBJECT) {
+            if (bestKs.encoding(best) == ValueEncoding.OBJECT) {
                 bestKs.evictObject(best); // written whole or element by element: read back on the next access
             } else {
                 bestKs.evictValue(best);
@@ -906,16 +919,16 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
                 writeKey(batch.segment(), at, spaceOfTag[tag], keyAt, len);
                 written++;
             } else if (ks.isDirty(e)) { // else: already written by an earlier note of this key
-                if (ks.encoding(e) == io.heliosdb.keyspace.ValueEncoding.ON_DISK) {
+                if (ks.encoding(e) == ValueEncoding.ON_DISK) {
                     e = load(ks, e); // moved between databases without its value: write it whole
                 }
                 ks.clearDirty(e);
                 // A small collection is written whole, in its RDB form; a large one element by element.
                 byte[] collection = null;
-                if (ks.encoding(e) == io.heliosdb.keyspace.ValueEncoding.OBJECT) {
-                    io.heliosdb.keyspace.collection.CollectionValue cv = ks.object(e);
+                if (ks.encoding(e) == ValueEncoding.OBJECT) {
+                    CollectionValue cv = ks.object(e);
                     collection = cv.version() == 0 && cv.size() <= ELEMENT_FORM_MIN
-                            ? io.heliosdb.resp.rdb.RdbValues.encode(cv) : writeElements(cv);
+                            ? RdbValues.encode(cv) : writeElements(cv);
                 }
                 putRecord(batch, ks, e, collection, tag, keyAt, len);
                 written++;
@@ -940,7 +953,7 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
      * time (or after its journal overflowed), else the journaled changes. Returns what its key's
      * record holds instead of the RDB form: a marker byte and the version.
      */
-    private byte[] writeElements(io.heliosdb.keyspace.collection.CollectionValue cv) {
+    private byte[] writeElements(CollectionValue cv) {
         if (cv.version() == 0 || cv.journal().overflowed()) {
             if (cv.version() != 0) {
                 retired.add(cv.version());
@@ -989,7 +1002,7 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
         s.set(NativeMemory.INT, 4, databases);
         for (int db = 0; db < databases; db++) {
             // The map is by database index: SWAPDB changed which keyspace object serves an index.
-            s.set(NativeMemory.INT, 8 + 4L * db, spaceOfTag[((OffHeapKeyspace) state.db(db)).tag()]);
+            s.set(NativeMemory.INT, 8 + 4L * db, spaceOfTag[(state.database(db)).tag()]);
         }
         return m;
     }

@@ -1,17 +1,28 @@
-package io.heliosdb.resp.persistence;
+package io.heliosdb.storage;
 
 import io.heliosdb.lsm.engine.LsmEngine;
+import io.heliosdb.lsm.engine.WriteBatch;
 import io.heliosdb.lsm.io.FileSystem;
-import io.heliosdb.resp.engine.ServerContext;
-import io.heliosdb.resp.engine.ShardState;
+import io.heliosdb.scheduler.CommitParticipant;
 import io.heliosdb.scheduler.Shard;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
+import java.util.function.ToLongFunction;
 
 /**
  * The server's persistence ({@code appendonly yes}): one {@link ShardStore} and LSM engine per
@@ -32,7 +43,7 @@ public final class Persistence implements AutoCloseable {
 
     private static final String LAYOUT = "heliosdb.layout";
 
-    private final ServerContext server;
+    private final StorageHost server;
     private final ShardStore[] stores;
     private final CommitRecords records;
     private final Thread syncer;
@@ -50,7 +61,7 @@ public final class Persistence implements AutoCloseable {
     public volatile long lastRewriteSeconds = -1;
     public volatile long lastBgsaveSeconds = -1;
 
-    private Persistence(ServerContext server, int shards) {
+    private Persistence(StorageHost server, int shards) {
         this.server = server;
         this.stores = new ShardStore[shards];
         this.records = new CommitRecords(stores);
@@ -71,14 +82,14 @@ public final class Persistence implements AutoCloseable {
      * keyspaces (in parallel, each on its own shard thread) and starts tracking changes. Throws
      * with a message for the operator when the directory cannot be used as is.
      */
-    public static Persistence open(ServerContext server, Path dir, LsmEngine.Options base, FileSystem fs,
-                                   java.io.PrintStream log) throws IOException {
-        long maxmemory = server.config().number("maxmemory");
+    public static Persistence open(StorageHost server, Path dir, LsmEngine.Options base, FileSystem fs,
+                                   PrintStream log) throws IOException {
+        long maxmemory = server.maxmemory();
         List<Shard> shards = List.of(server.shards().all());
         checkLayout(dir, shards.size());
         Persistence p = new Persistence(server, shards.size());
         long t0 = System.nanoTime();
-        long now = server.clock().millis();
+        long now = server.nowMillis();
         // 1. Every shard's engine, each opened on its own shard thread (the engine's owner).
         LsmEngine[] engines = new LsmEngine[shards.size()];
         LsmEngine.Recovery[] recoveries = new LsmEngine.Recovery[shards.size()];
@@ -87,7 +98,7 @@ public final class Persistence implements AutoCloseable {
         for (Shard s : shards) {
             ShardStore[] holder = holders[s.id()];
             LsmEngine.Options o = copy(base);
-            o.filter = (k, v) -> holder[0] != null && holder[0].isDead(k, v, server.clock().millis());
+            o.filter = (k, v) -> holder[0] != null && holder[0].isDead(k, v, server.nowMillis());
             Path shardDir = dir.resolve("shard-" + s.id());
             opens.add(s.loop().submit(() -> {
                 engines[s.id()] = LsmEngine.open(fs, shardDir, o, r -> recoveries[s.id()] = r);
@@ -105,7 +116,7 @@ public final class Persistence implements AutoCloseable {
         String redone = finishCommittedWrites(shards, engines);
         List<Future<String>> loads = new ArrayList<>();
         for (Shard s : shards) {
-            ShardState st = s.state();
+            ShardKeyspaces st = server.keyspaces(s.id());
             ShardStore[] holder = holders[s.id()];
             loads.add(s.loop().submit(() -> {
                 LsmEngine engine = engines[s.id()];
@@ -155,8 +166,8 @@ public final class Persistence implements AutoCloseable {
      */
     private static String finishCommittedWrites(List<Shard> shards, LsmEngine[] engines)
             throws IOException {
-        java.util.TreeMap<Long, List<io.heliosdb.scheduler.CommitParticipant.Part>> committed = new java.util.TreeMap<>();
-        java.util.Map<Long, Integer> originOf = new java.util.HashMap<>();
+        TreeMap<Long, List<CommitParticipant.Part>> committed = new TreeMap<>();
+        Map<Long, Integer> originOf = new HashMap<>();
         List<Future<Void>> reads = new ArrayList<>();
         for (Shard s : shards) {
             reads.add(s.loop().submit(() -> {
@@ -186,7 +197,7 @@ public final class Persistence implements AutoCloseable {
                     if (engine.get(CommitRecords.markerKey(e.getKey())) != null) {
                         continue; // this shard logged its part
                     }
-                    io.heliosdb.lsm.engine.WriteBatch b = new io.heliosdb.lsm.engine.WriteBatch();
+                    WriteBatch b = new WriteBatch();
                     for (var part : e.getValue()) {
                         if (part.shard() == s.id()) {
                             CommitRecords.appendChanges(part.changes(), b);
@@ -208,7 +219,7 @@ public final class Persistence implements AutoCloseable {
         List<Future<Void>> deletes = new ArrayList<>();
         for (Shard s : shards) { // only once every shard has its parts: a record deleted early would lose one
             deletes.add(s.loop().submit(() -> {
-                io.heliosdb.lsm.engine.WriteBatch b = new io.heliosdb.lsm.engine.WriteBatch();
+                WriteBatch b = new WriteBatch();
                 for (var e : originOf.entrySet()) {
                     if (e.getValue() == s.id()) {
                         b.delete(CommitRecords.recordKey(e.getKey()));
@@ -225,7 +236,7 @@ public final class Persistence implements AutoCloseable {
         if (failure != null) {
             throw failure;
         }
-        long parts = java.util.Arrays.stream(written).sum();
+        long parts = Arrays.stream(written).sum();
         return committed.size() + " cross-shard write(s) found committed; " + parts
                 + " part(s) a shard's log lacked were written from their commit records";
     }
@@ -235,12 +246,12 @@ public final class Persistence implements AutoCloseable {
     }
 
     /** Waits for every future, handing each result to {@code each}; the first failure, or null. */
-    private static <T> IOException awaitAll(List<Future<T>> futures, java.util.function.Consumer<T> each) {
+    private static <T> IOException awaitAll(List<Future<T>> futures, Consumer<T> each) {
         IOException failure = null;
         for (Future<T> f : futures) {
             try {
                 each.accept(f.get());
-            } catch (java.util.concurrent.ExecutionException e) {
+            } catch (ExecutionException e) {
                 Throwable c = e.getCause();
                 if (failure == null) {
                     failure = c instanceof IOException io ? io : new IOException(c.getMessage(), c);
@@ -299,10 +310,10 @@ public final class Persistence implements AutoCloseable {
         }
         Path tmp = dir.resolve(LAYOUT + ".tmp");
         Files.writeString(tmp, "shards=" + shards + "\n", StandardCharsets.UTF_8);
-        try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+        try (var ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
             ch.force(true);
         }
-        Files.move(tmp, layout, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tmp, layout, StandardCopyOption.ATOMIC_MOVE);
     }
 
     public boolean fsyncAlways() {
@@ -311,7 +322,7 @@ public final class Persistence implements AutoCloseable {
 
     /** The policy now (read per commit, so CONFIG SET appendfsync applies from the next one). */
     public Fsync fsync() {
-        return parse(server.config().get("appendfsync"));
+        return parse(server.appendfsync());
     }
 
     public ShardStore store(int shard) {
@@ -381,7 +392,7 @@ public final class Persistence implements AutoCloseable {
 
     void storeFailed(ShardStore store, IOException e, boolean first) {
         String reason = e.getMessage() == null ? e.toString() : e.getMessage();
-        server.writesRefused("MISCONF Errors writing to the AOF file: " + reason);
+        server.logUnwritable(reason);
         if (first) {
             System.err.println("HeliosDB storage: shard " + store.shardId() + " cannot write its log (" + reason
                     + "); refusing writes and retrying every second");
@@ -394,7 +405,7 @@ public final class Persistence implements AutoCloseable {
                 return;
             }
         }
-        server.writesRefused(null);
+        server.logUnwritable(null);
         System.err.println("HeliosDB storage: the log is writable again (shard " + store.shardId() + "); accepting writes");
     }
 
@@ -403,7 +414,7 @@ public final class Persistence implements AutoCloseable {
         return sumStores(s -> s.changesSinceSave);
     }
 
-    private long sumStores(java.util.function.ToLongFunction<ShardStore> f) {
+    private long sumStores(ToLongFunction<ShardStore> f) {
         long n = 0;
         for (ShardStore s : stores) {
             n += f.applyAsLong(s);
@@ -425,7 +436,7 @@ public final class Persistence implements AutoCloseable {
     }
 
     /** Sum over shards of an engine figure. */
-    public long sum(java.util.function.ToLongFunction<LsmEngine> f) {
+    public long sum(ToLongFunction<LsmEngine> f) {
         long n = 0;
         for (ShardStore s : stores) {
             n += f.applyAsLong(s.engine());
@@ -434,17 +445,16 @@ public final class Persistence implements AutoCloseable {
     }
 
     /** A shard's part of SAVE: commit, sync, flush the memtable to a table. Shard thread. */
-    public static Object saveShard(ShardState st) {
-        return flushShard(st, false);
+    public static Object saveShard(ShardStore s) {
+        return flushShard(s, false);
     }
 
     /** A shard's part of BGSAVE: commit now, hand the memtable to the background flush. Shard thread. */
-    public static Object bgsaveShard(ShardState st) {
-        return flushShard(st, true);
+    public static Object bgsaveShard(ShardStore s) {
+        return flushShard(s, true);
     }
 
-    private static Object flushShard(ShardState st, boolean inBackground) {
-        ShardStore s = st.store();
+    private static Object flushShard(ShardStore s, boolean inBackground) {
         if (s == null) {
             return null;
         }
@@ -503,7 +513,7 @@ public final class Persistence implements AutoCloseable {
             lastBgsaveStatus = status;
             lastBgsaveSeconds = (System.currentTimeMillis() - startMillis) / 1000;
             if (status.equals("ok")) {
-                server.lastSaveSeconds = System.currentTimeMillis() / 1000;
+                server.saved(System.currentTimeMillis() / 1000);
             }
             bgsaveInProgress = false;
         }, "heliosdb-bgsave");
@@ -512,8 +522,7 @@ public final class Persistence implements AutoCloseable {
     }
 
     /** A shard's part of CHECKPOINT: a consistent copy of its tree under {@code target} (tables hard-linked). */
-    public static Object checkpointShard(ShardState st, Path target) {
-        ShardStore s = st.store();
+    public static Object checkpointShard(ShardStore s, Path target) {
         s.commitNow();
         try {
             s.engine().checkpoint(target.resolve("shard-" + s.shardId()));

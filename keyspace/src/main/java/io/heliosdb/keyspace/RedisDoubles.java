@@ -1,4 +1,4 @@
-package io.heliosdb.resp.codec;
+package io.heliosdb.keyspace;
 
 import java.util.Locale;
 

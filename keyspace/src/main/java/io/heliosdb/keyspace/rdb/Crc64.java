@@ -1,4 +1,4 @@
-package io.heliosdb.resp.rdb;
+package io.heliosdb.keyspace.rdb;
 
 /** Redis' CRC-64 (Jones polynomial, reflected, init 0): the checksum of DUMP payloads. */
 public final class Crc64 {

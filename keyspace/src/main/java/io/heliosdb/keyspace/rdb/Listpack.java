@@ -1,4 +1,4 @@
-package io.heliosdb.resp.rdb;
+package io.heliosdb.keyspace.rdb;
 
 import io.heliosdb.keyspace.collection.ByteKey;
 import io.heliosdb.keyspace.collection.ListValue;

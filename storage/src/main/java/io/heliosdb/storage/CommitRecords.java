@@ -1,10 +1,12 @@
-package io.heliosdb.resp.persistence;
+package io.heliosdb.storage;
 
+import io.heliosdb.lsm.engine.WriteBatch;
 import io.heliosdb.memory.NativeMemory;
 import io.heliosdb.scheduler.CommitParticipant;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -52,13 +54,13 @@ final class CommitRecords {
     }
 
     private static byte[] withId(byte[] prefix, long tx) {
-        byte[] k = java.util.Arrays.copyOf(prefix, prefix.length + 8);
+        byte[] k = Arrays.copyOf(prefix, prefix.length + 8);
         MemorySegment.ofArray(k).set(StoredKey.VERSION, prefix.length, tx);
         return k;
     }
 
     static boolean isMarker(byte[] key) {
-        return key.length == MARKER.length + 8 && java.util.Arrays.equals(key, 0, MARKER.length, MARKER, 0, MARKER.length);
+        return key.length == MARKER.length + 8 && Arrays.equals(key, 0, MARKER.length, MARKER, 0, MARKER.length);
     }
 
     /** The transaction id of a record or marker key. */
@@ -97,14 +99,14 @@ final class CommitRecords {
         for (int i = 0; i < n; i++) {
             int shard = m.get(NativeMemory.INT, at);
             int len = m.get(NativeMemory.INT, at + 4);
-            parts.add(new CommitParticipant.Part(shard, java.util.Arrays.copyOfRange(value, (int) at + 8, (int) at + 8 + len)));
+            parts.add(new CommitParticipant.Part(shard, Arrays.copyOfRange(value, (int) at + 8, (int) at + 8 + len)));
             at += 8 + len;
         }
         return parts;
     }
 
     /** Writes one part's changes (as {@link ShardStore#stepEnded} took them) into {@code batch}. */
-    static void appendChanges(byte[] changes, io.heliosdb.lsm.engine.WriteBatch batch) {
+    static void appendChanges(byte[] changes, WriteBatch batch) {
         MemorySegment c = MemorySegment.ofArray(changes);
         batch.appendRaw(c, 4, changes.length - 4, c.get(NativeMemory.INT, 0));
     }
