@@ -109,7 +109,7 @@ class CrossShardCrashTest {
                 }
                 assertTrue(progress.get() >= 100, "the writers got going before the kill: " + progress.get());
                 Process again = start(dir, appendfsync);
-                try (Jedis j = new Jedis("127.0.0.1", port(again))) {
+                try (Jedis j = new Jedis("127.0.0.1", port(again), 15_000)) { // a loaded 2-core machine may answer slowly right after the restart
                     for (int w = 0; w < writers; w++) {
                         String where = scenario + " round " + round + " writer " + w;
                         // MSET: all of its keys or none, never older than the last acknowledged one.

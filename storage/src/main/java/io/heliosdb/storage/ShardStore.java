@@ -68,10 +68,8 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
     /** Batches written and cleared, for reuse (a held batch keeps its own until it is written). */
     private final ArrayDeque<WriteBatch> spareBatches = new ArrayDeque<>();
     private final OffHeapKeyspace[] byTag;
-    /** The space each keyspace (by tag) writes to. */
-    private final int[] spaceOfTag;
-    private int nextSpace;
-    private volatile int[] liveSpaces = new int[0];
+    /** The namespace each keyspace (owner = its tag) writes to. */
+    private final Namespaces namespaces;
 
     // Keys changed since the last commit: [tag u16][length u32][key bytes]...
     private Arena dirtyArena = Arena.ofConfined();
@@ -131,12 +129,10 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
         this.engine = engine;
         int n = state.databases();
         this.byTag = new OffHeapKeyspace[n];
-        this.spaceOfTag = new int[n];
         for (int i = 0; i < n; i++) {
             byTag[i] = state.database(i);
-            spaceOfTag[i] = i;
         }
-        this.nextSpace = n;
+        this.namespaces = new Namespaces(n, ShardStore::expiredLongAgo);
     }
 
     private static byte[] metaKey() {
@@ -178,9 +174,11 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
             return key.length >= StoredKey.PREFIX + 8
                     && deadVersions.contains(MemorySegment.ofArray(key).get(StoredKey.VERSION, StoredKey.PREFIX));
         }
-        if (Arrays.binarySearch(liveSpaces, space) < 0) {
-            return true;
-        }
+        return namespaces.isDead(space, key, value, now);
+    }
+
+    /** A Redis database's compaction filter: values whose expiry has passed. */
+    private static boolean expiredLongAgo(byte[] key, byte[] value, long now) {
         long at = StoredKey.expireAt(value);
         return at != 0 && at < now;
     }
@@ -192,16 +190,11 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
         byte[] meta = engine.get(META_KEY);
         int databases = byTag.length;
         if (meta != null) {
-            MemorySegment m = MemorySegment.ofArray(meta);
-            nextSpace = m.get(NativeMemory.INT, 0);
-            int stored = m.get(NativeMemory.INT, 4);
-            for (int db = 0; db < Math.min(stored, databases); db++) {
-                spaceOfTag[db] = m.get(NativeMemory.INT, 8 + 4L * db);
-            }
+            namespaces.decode(meta);
         }
         Map<Integer, OffHeapKeyspace> bySpace = new HashMap<>();
         for (int t = 0; t < databases; t++) {
-            bySpace.put(spaceOfTag[t], byTag[t]);
+            bySpace.put(namespaces.id(t), byTag[t]);
         }
         byte[] cver = engine.get(VERSION_KEY);
         if (cver != null) {
@@ -288,9 +281,7 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
     }
 
     private void publishLiveSpaces() {
-        int[] live = spaceOfTag.clone();
-        Arrays.sort(live);
-        liveSpaces = live;
+        namespaces.publish();
     }
 
     // ---- change tracking (ChangeLog) ---------------------------------------------------------
@@ -312,7 +303,7 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
     @Override
     public void cleared(OffHeapKeyspace keyspace) {
         // FLUSHDB in O(1) on disk: the database continues in a fresh space; compaction drops the old one.
-        spaceOfTag[keyspace.tag()] = nextSpace++;
+        namespaces.drop(keyspace.tag());
         metaDirty = true;
         metaChanges++;
         scheduleCommit();
@@ -683,7 +674,7 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
         long e = ks.peek(dirty, keyAt, len);
         if (e == Keyspace.NONE) {
             long at = b.reserveDelete(StoredKey.PREFIX + len);
-            writeKey(b.segment(), at, spaceOfTag[tag], keyAt, len);
+            writeKey(b.segment(), at, namespaces.id(tag), keyAt, len);
             return;
         }
         if (ks.encoding(e) == ValueEncoding.ON_DISK) {
@@ -699,7 +690,7 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
         long at = b.reservePut(StoredKey.PREFIX + len,
                 collection != null ? StoredKey.VALUE_HEADER + collection.length : StoredKey.valueLength(ks, e));
         MemorySegment s = b.segment();
-        writeKey(s, at, spaceOfTag[tag], keyAt, len);
+        writeKey(s, at, namespaces.id(tag), keyAt, len);
         if (collection != null) {
             StoredKey.writeCollection(ks, e, collection, s, at + StoredKey.PREFIX + len);
         } else {
@@ -779,7 +770,7 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
         int len = ks.keyLength(e);
         byte[] key = new byte[StoredKey.PREFIX + len];
         MemorySegment k = MemorySegment.ofArray(key);
-        k.set(StoredKey.SPACE, 0, spaceOfTag[ks.tag()]);
+        k.set(StoredKey.SPACE, 0, namespaces.id(ks.tag()));
         MemorySegment.copy(ks.segment(e), ks.keyOffset(e), k, StoredKey.PREFIX, len);
         byte[] v;
         try {
@@ -916,7 +907,7 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
             long e = ks.peek(dirty, keyAt, len);
             if (e == Keyspace.NONE) {
                 long at = batch.reserveDelete(StoredKey.PREFIX + len);
-                writeKey(batch.segment(), at, spaceOfTag[tag], keyAt, len);
+                writeKey(batch.segment(), at, namespaces.id(tag), keyAt, len);
                 written++;
             } else if (ks.isDirty(e)) { // else: already written by an earlier note of this key
                 if (ks.encoding(e) == ValueEncoding.ON_DISK) {
@@ -995,16 +986,8 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
     }
 
     private byte[] meta() {
-        int databases = byTag.length;
-        byte[] m = new byte[8 + 4 * databases];
-        MemorySegment s = MemorySegment.ofArray(m);
-        s.set(NativeMemory.INT, 0, nextSpace);
-        s.set(NativeMemory.INT, 4, databases);
-        for (int db = 0; db < databases; db++) {
-            // The map is by database index: SWAPDB changed which keyspace object serves an index.
-            s.set(NativeMemory.INT, 8 + 4L * db, spaceOfTag[(state.database(db)).tag()]);
-        }
-        return m;
+        // By database index: SWAPDB changed which keyspace object serves an index.
+        return namespaces.encode(db -> state.database(db).tag());
     }
 
     /** The write failed (disk full, ...): the batch stays held for the retry; writes are refused meanwhile. */
