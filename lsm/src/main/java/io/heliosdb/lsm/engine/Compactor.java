@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Leveled compaction, one job at a time, under the engine's work lock. A job picks its inputs,
@@ -290,7 +291,7 @@ final class Compactor {
             long due = start + bytes * 1_000_000_000L / bytesPerSecond;
             long wait = due - System.nanoTime();
             if (wait > 1_000_000) {
-                java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                LockSupport.parkNanos(wait);
             }
         }
     }

@@ -4,21 +4,31 @@ import io.heliosdb.lsm.cache.BlockCache;
 import io.heliosdb.lsm.io.FileSystem;
 import io.heliosdb.lsm.memtable.MemTable;
 import io.heliosdb.lsm.sstable.SSTableReader;
+import io.heliosdb.lsm.sstable.SSTableWriter;
 import io.heliosdb.lsm.wal.WriteAheadLog;
+import io.heliosdb.memory.ByteStrings;
 import io.heliosdb.memory.NativeMemory;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * One shard's LSM tree: write-ahead log, a mutable memtable, immutable memtables waiting to be
@@ -161,9 +171,9 @@ public final class LsmEngine implements AutoCloseable {
     private final Thread worker;
     private volatile boolean closing;
     private volatile IOException backgroundError;
-    private final java.util.concurrent.Semaphore wakeWorker = new java.util.concurrent.Semaphore(0);
+    private final Semaphore wakeWorker = new Semaphore(0);
     /** Live snapshots (sequence -> holders): compaction keeps what they can see. Guarded by itself. */
-    private final java.util.TreeMap<Long, Integer> snapshots = new java.util.TreeMap<>();
+    private final TreeMap<Long, Integer> snapshots = new TreeMap<>();
 
     /** Immutable memtables (newest first, each with the last log segment holding its records) and levels. */
     record State(List<Frozen> immutables, List<List<Table>> levels) {
@@ -206,10 +216,10 @@ public final class LsmEngine implements AutoCloseable {
         BlockCache cache = new BlockCache(options.cacheBytes);
         fs.createDirectories(dir);
         // 1. The manifest: which tables are live, at which level, up to which sequence each holds.
-        java.util.LinkedHashMap<Long, long[]> live = new java.util.LinkedHashMap<>(); // number -> {level, maxSequence}
+        LinkedHashMap<Long, long[]> live = new LinkedHashMap<>(); // number -> {level, maxSequence}
         WriteAheadLog manifest = WriteAheadLog.open(fs, dir.resolve("manifest"), edit -> applyEdit(edit, live), r -> { });
         List<List<Table>> levels = emptyLevels();
-        java.util.Set<String> names = new java.util.HashSet<>();
+        Set<String> names = new HashSet<>();
         long flushed = 0;
         long nextTable = 1;
         for (var a : live.entrySet()) {
@@ -261,7 +271,7 @@ public final class LsmEngine implements AutoCloseable {
         return engine;
     }
 
-    private static void applyEdit(ByteBuffer edit, java.util.Map<Long, long[]> live) {
+    private static void applyEdit(ByteBuffer edit, Map<Long, long[]> live) {
         ByteBuffer b = edit.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         byte type = b.get();
         if (type == EDIT_VERSION) {
@@ -496,7 +506,7 @@ public final class LsmEngine implements AutoCloseable {
         }
     }
 
-    private void install(java.util.function.UnaryOperator<State> change) {
+    private void install(UnaryOperator<State> change) {
         structure.writeLock().lock();
         try {
             state = change.apply(state);
@@ -577,7 +587,7 @@ public final class LsmEngine implements AutoCloseable {
 
     private static byte[] valueOf(MemTable m, long node) {
         int len = m.valueLength(node);
-        return len == MemTable.TOMBSTONE ? null : io.heliosdb.memory.ByteStrings.toBytes(m.segment(node), m.valueOffset(node), len);
+        return len == MemTable.TOMBSTONE ? null : ByteStrings.toBytes(m.segment(node), m.valueOffset(node), len);
     }
 
     /** The table of a sorted, non-overlapping level whose range holds {@code key}, or null. */
@@ -738,24 +748,24 @@ public final class LsmEngine implements AutoCloseable {
         wal.commit(true);
         workLock.lock();
         try {
-            java.nio.file.Files.createDirectories(target);
+            Files.createDirectories(target);
             for (List<Table> level : state.levels) {
                 for (Table t : level) {
                     Path src = tablePath(dir, t.number);
                     Path dst = target.resolve(src.getFileName());
                     try {
-                        java.nio.file.Files.createLink(dst, src);
+                        Files.createLink(dst, src);
                     } catch (UnsupportedOperationException | IOException e) {
-                        java.nio.file.Files.copy(src, dst); // another file system: copy instead
+                        Files.copy(src, dst); // another file system: copy instead
                     }
                 }
             }
             for (String sub : new String[]{"manifest", "wal"}) {
                 Path to = target.resolve(sub);
-                java.nio.file.Files.createDirectories(to);
-                try (var files = java.nio.file.Files.list(dir.resolve(sub))) {
+                Files.createDirectories(to);
+                try (var files = Files.list(dir.resolve(sub))) {
                     for (Path f : (Iterable<Path>) files::iterator) {
-                        java.nio.file.Files.copy(f, to.resolve(f.getFileName()));
+                        Files.copy(f, to.resolve(f.getFileName()));
                     }
                 }
             }
@@ -779,7 +789,7 @@ public final class LsmEngine implements AutoCloseable {
     private void flushOne(Frozen f) throws IOException {
         long number = nextTable++;
         Path p = tablePath(dir, number);
-        io.heliosdb.lsm.sstable.SSTableWriter w = new io.heliosdb.lsm.sstable.SSTableWriter(fs.open(p));
+        SSTableWriter w = new SSTableWriter(fs.open(p));
         long max = 0;
         MemTable m = f.table;
         for (MemTable.Cursor c = m.cursor(); c.valid(); c.next()) {

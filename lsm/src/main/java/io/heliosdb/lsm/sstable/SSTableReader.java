@@ -1,6 +1,9 @@
 package io.heliosdb.lsm.sstable;
 
+import io.heliosdb.lsm.cache.BlockCache;
 import io.heliosdb.lsm.io.StorageFile;
+import io.heliosdb.memory.ByteStrings;
+import io.heliosdb.memory.NativeMemory;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
@@ -9,6 +12,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.zip.CRC32C;
+import net.jpountz.lz4.LZ4Exception;
+import net.jpountz.lz4.LZ4Factory;
+import net.jpountz.lz4.LZ4SafeDecompressor;
 
 /**
  * Reads one SSTable: the footer, index and bloom filter are checked and kept in memory at open;
@@ -31,7 +37,7 @@ public final class SSTableReader implements AutoCloseable {
     private final int[] sizes;
     private final BloomFilter bloom;
     private final long entries;
-    private io.heliosdb.lsm.cache.BlockCache cache;
+    private BlockCache cache;
     private long tableId;
 
     private SSTableReader(StorageFile file, String name, byte[][] lastKeys, long[] lastSequences, long[] offsets, int[] sizes,
@@ -47,7 +53,7 @@ public final class SSTableReader implements AutoCloseable {
     }
 
     /** Reads decoded blocks through {@code cache} (shared by a shard's tables), as table {@code tableId}. */
-    public SSTableReader cached(io.heliosdb.lsm.cache.BlockCache cache, long tableId) {
+    public SSTableReader cached(BlockCache cache, long tableId) {
         this.cache = cache;
         this.tableId = tableId;
         return this;
@@ -154,20 +160,20 @@ public final class SSTableReader implements AutoCloseable {
         }
         // Scan the decoded block in place; only the entry found becomes Java objects.
         MemorySegment b = rawBlock(lo);
-        int count = b.get(io.heliosdb.memory.NativeMemory.INT, b.byteSize() - 4);
+        int count = b.get(NativeMemory.INT, b.byteSize() - 4);
         MemorySegment k = MemorySegment.ofArray(key);
         long p = 0;
         for (int n = 0; n < count; n++) {
-            int keyLength = b.get(io.heliosdb.memory.NativeMemory.INT, p);
-            int valueLength = b.get(io.heliosdb.memory.NativeMemory.INT, p + 4);
-            long sequence = b.get(io.heliosdb.memory.NativeMemory.LONG, p + 8);
-            int c = io.heliosdb.memory.ByteStrings.compare(b, p + 16, keyLength, k, 0, key.length);
+            int keyLength = b.get(NativeMemory.INT, p);
+            int valueLength = b.get(NativeMemory.INT, p + 4);
+            long sequence = b.get(NativeMemory.LONG, p + 8);
+            int c = ByteStrings.compare(b, p + 16, keyLength, k, 0, key.length);
             if (c > 0 || (c == 0 && sequence <= snapshot)) {
                 if (c != 0) {
                     return null;
                 }
                 byte[] value = valueLength < 0 ? null
-                        : io.heliosdb.memory.ByteStrings.toBytes(b, p + 16 + keyLength, valueLength);
+                        : ByteStrings.toBytes(b, p + 16 + keyLength, valueLength);
                 return new Entry(key.clone(), sequence, value);
             }
             p += 16 + keyLength + Math.max(0, valueLength);
@@ -187,7 +193,7 @@ public final class SSTableReader implements AutoCloseable {
         return cache != null ? cache.put(tableId, i, raw, raw.length) : MemorySegment.ofArray(raw);
     }
 
-    private static final net.jpountz.lz4.LZ4SafeDecompressor LZ4 = net.jpountz.lz4.LZ4Factory.fastestInstance().safeDecompressor();
+    private static final LZ4SafeDecompressor LZ4 = LZ4Factory.fastestInstance().safeDecompressor();
 
     /** Every entry of data block {@code i}, in order, after checking (and decompressing) the block. */
     public List<Entry> block(int i) throws IOException {
@@ -228,7 +234,7 @@ public final class SSTableReader implements AutoCloseable {
             int n;
             try {
                 n = LZ4.decompress(stored.array(), 0, payload, raw, 0, rawLength);
-            } catch (net.jpountz.lz4.LZ4Exception e) {
+            } catch (LZ4Exception e) {
                 n = -1;
             }
             if (n != rawLength) {

@@ -7,8 +7,11 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.zip.CRC32C;
+import net.jpountz.lz4.LZ4Compressor;
+import net.jpountz.lz4.LZ4Factory;
 
 /** Writes one SSTable from entries added in order (key ascending, then sequence descending). */
 public final class SSTableWriter {
@@ -41,7 +44,7 @@ public final class SSTableWriter {
             throws IOException {
         byte[] k = ByteStrings.toBytes(key, keyOff, keyLen);
         if (lastKey != null) {
-            int c = java.util.Arrays.compareUnsigned(lastKey, k);
+            int c = Arrays.compareUnsigned(lastKey, k);
             if (c > 0 || (c == 0 && sequence >= lastSequence)) {
                 throw new IllegalArgumentException("entries must be added in (key asc, sequence desc) order");
             }
@@ -63,14 +66,14 @@ public final class SSTableWriter {
         }
         blockEntries++;
         entries++;
-        if (lastKey == null || !java.util.Arrays.equals(lastKey, k)) {
+        if (lastKey == null || !Arrays.equals(lastKey, k)) {
             keys.add(k);
         }
         lastKey = k;
         lastSequence = sequence;
     }
 
-    private static final net.jpountz.lz4.LZ4Compressor LZ4 = net.jpountz.lz4.LZ4Factory.fastestInstance().fastCompressor();
+    private static final LZ4Compressor LZ4 = LZ4Factory.fastestInstance().fastCompressor();
 
     private void finishBlock() throws IOException {
         block.putInt(blockEntries);

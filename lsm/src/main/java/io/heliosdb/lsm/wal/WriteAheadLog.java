@@ -5,6 +5,9 @@ import io.heliosdb.lsm.io.StorageFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.ClosedChannelException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -306,7 +309,7 @@ public final class WriteAheadLog implements AutoCloseable {
     public void syncFromAnyThread() throws IOException {
         try {
             file.sync();
-        } catch (java.nio.channels.ClosedChannelException rotated) {
+        } catch (ClosedChannelException rotated) {
             // rotate() synced it before closing
         }
     }
@@ -321,8 +324,8 @@ public final class WriteAheadLog implements AutoCloseable {
         for (Path p : segments(fs, dir)) {
             if (sequenceOf(p) < current) {
                 try {
-                    n += java.nio.file.Files.size(p);
-                } catch (java.nio.file.NoSuchFileException gone) {
+                    n += Files.size(p);
+                } catch (NoSuchFileException gone) {
                     // flushed and deleted since the listing
                 }
             }
