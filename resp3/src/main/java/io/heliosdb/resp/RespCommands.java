@@ -1,6 +1,7 @@
 package io.heliosdb.resp;
 
 import io.heliosdb.resp.acl.AclCommands;
+import io.heliosdb.resp.blocking.BlockedClients;
 import io.heliosdb.resp.command.CommandTable;
 import io.heliosdb.resp.connection.ConnectionCommands;
 import io.heliosdb.resp.geo.GeoCommands;
@@ -10,6 +11,7 @@ import io.heliosdb.resp.keys.DumpCommands;
 import io.heliosdb.resp.keys.KeyCommands;
 import io.heliosdb.resp.latency.LatencyCommands;
 import io.heliosdb.resp.lists.ListCommands;
+import io.heliosdb.resp.notify.CommandEvents;
 import io.heliosdb.resp.pubsub.PubSubCommands;
 import io.heliosdb.resp.scripting.FunctionCommands;
 import io.heliosdb.resp.scripting.ScriptCommands;
@@ -19,8 +21,10 @@ import io.heliosdb.resp.sets.SetCommands;
 import io.heliosdb.resp.sort.SortCommand;
 import io.heliosdb.resp.streams.StreamCommands;
 import io.heliosdb.resp.strings.StringCommands;
+import io.heliosdb.resp.tracking.Tracking;
 import io.heliosdb.resp.tracking.TrackingCommands;
 import io.heliosdb.resp.transactions.TransactionCommands;
+import io.heliosdb.resp.transactions.WatchedKeys;
 import io.heliosdb.resp.zsets.ZSetCommands;
 
 /** Builds the command table with every family's handlers attached. */
@@ -29,6 +33,11 @@ public final class RespCommands {
 
     public static CommandTable table() {
         CommandTable t = CommandTable.loadRedis70();
+        // Per-shard features that hear about key changes, in the order they hear them.
+        t.onEveryShard(CommandEvents::install);
+        t.onEveryShard(BlockedClients::install);
+        t.onEveryShard(WatchedKeys::install);
+        t.onEveryShard(Tracking::install);
         ConnectionCommands.register(t);
         ServerCommands.register(t);
         LatencyCommands.register(t);

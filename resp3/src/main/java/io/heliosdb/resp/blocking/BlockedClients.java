@@ -1,7 +1,10 @@
 package io.heliosdb.resp.blocking;
 
+import io.heliosdb.keyspace.OffHeapKeyspace;
 import io.heliosdb.keyspace.collection.ByteKey;
 import io.heliosdb.resp.codec.Args;
+import io.heliosdb.resp.engine.KeyEventListener;
+import io.heliosdb.resp.engine.ShardFeature;
 import io.heliosdb.resp.engine.ShardState;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -23,7 +26,18 @@ import java.util.concurrent.atomic.AtomicLong;
  * a script) {@link #serveReady} leaves ready keys for later. Shard thread only, except
  * {@link #firstReady}.
  */
-public final class BlockedClients {
+public final class BlockedClients implements KeyEventListener {
+    public static final ShardFeature<BlockedClients> FEATURE = ShardFeature.named("blocked clients");
+
+    /** Puts the blocked-clients registry on {@code shard}; it hears every change of a key there. */
+    public static void install(ShardState shard) {
+        shard.install(FEATURE, new BlockedClients());
+    }
+
+    public static BlockedClients of(ShardState shard) {
+        return shard.get(FEATURE);
+    }
+
     /** What serving one waiter from a ready key came to. */
     public enum Outcome {
         /** Served, or done with (an error reply, the client left): it leaves the key's queue. */
@@ -244,5 +258,42 @@ public final class BlockedClients {
 
     public int blockedKeys() {
         return waiting.size();
+    }
+
+    // ---- KeyEventListener: stream readers hear every change, list/zset poppers a push --------
+
+    @Override
+    public boolean active() {
+        return anyWaiting();
+    }
+
+    @Override
+    public void created(int db, OffHeapKeyspace ks, MemorySegment seg, long off, int len) {
+        keyCreated(db, seg, off, len);
+    }
+
+    @Override
+    public void changed(int db, OffHeapKeyspace ks, MemorySegment seg, long off, int len, Cause cause) {
+        keyChanged(db, seg, off, len);
+    }
+
+    @Override
+    public void cleared(int db, OffHeapKeyspace ks) {
+        databaseChanged(db);
+    }
+
+    @Override
+    public void swapped(int a, int b) {
+        if (anyWaiting()) {
+            databaseChanged(a); // waiters stay with the database number, the keys they wait on changed
+            databaseChanged(b);
+        }
+    }
+
+    @Override
+    public void housekeeping() {
+        if (blockedKeys() > 0) {
+            purge(); // waiters that timed out or left, on keys nobody pushed to
+        }
     }
 }

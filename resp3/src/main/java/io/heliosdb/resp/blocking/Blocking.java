@@ -1,7 +1,7 @@
 package io.heliosdb.resp.blocking;
 
-import io.heliosdb.resp.codec.Args;
 import io.heliosdb.keyspace.RedisDoubles;
+import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.engine.ServerContext;
 import io.heliosdb.resp.engine.ShardState;
 
@@ -46,7 +46,7 @@ public final class Blocking {
 
     /** Registers {@code w} on {@code key}; the shard's key hook goes on so that any change to the key signals it. Shard thread. */
     public static void register(ShardState st, int db, byte[] key, BlockedClients.Waiter w) {
-        st.blocked.block(db, key, w);
+        BlockedClients.of(st).block(db, key, w);
         if (!st.hooksOn()) {
             st.refreshKeyHooks();
         }

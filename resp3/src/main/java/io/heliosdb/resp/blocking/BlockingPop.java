@@ -308,7 +308,7 @@ public abstract class BlockingPop implements MultiShardCommand {
             if (command.servesLater(call)) {
                 // the element stays until the call comes back with both keys locked
                 claimed = true;
-                parent.set(shard.blocked.joinRound());
+                parent.set(BlockedClients.of(shard).joinRound());
                 call.home().postControl(new Resume(this));
                 return BlockedClients.Outcome.STOP;
             }
@@ -359,8 +359,8 @@ public abstract class BlockingPop implements MultiShardCommand {
                 }
             }
             claimed = false;
-            source.blocked.signal(call.db(), key);
-            source.blocked.serveReady(source);
+            BlockedClients.of(source).signal(call.db(), key);
+            BlockedClients.of(source).serveReady(source);
         }
 
         /** Sends the reply home once {@code from}'s changes are logged. Shard thread of {@code from}. */

@@ -23,7 +23,7 @@ public final class ServeInOrder {
         long oldest = Long.MAX_VALUE;
         long next = Long.MAX_VALUE;
         for (Shard s : held) {
-            long f = ServerContext.state(s).blocked.firstReady();
+            long f = BlockedClients.of(ServerContext.state(s)).firstReady();
             if (f < oldest) {
                 next = oldest;
                 oldest = f;
@@ -39,7 +39,7 @@ public final class ServeInOrder {
         long limit = next;
         tx.run(new Shard[]{first}, s -> {
             ShardState st = ServerContext.state(s);
-            st.blocked.serveReadyBefore(st, limit);
+            BlockedClients.of(st).serveReadyBefore(st, limit);
             return null;
         }, false, () -> serve(tx, held, then));
     }
@@ -72,8 +72,8 @@ public final class ServeInOrder {
                     @Override
                     public void run(Shard shard) {
                         ShardState st = ServerContext.state(shard);
-                        st.blocked.serveReady(st);
-                        back(st.blocked.takeRound());
+                        BlockedClients.of(st).serveReady(st);
+                        back(BlockedClients.of(st).takeRound());
                     }
 
                     @Override

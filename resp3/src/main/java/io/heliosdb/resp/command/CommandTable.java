@@ -1,6 +1,7 @@
 package io.heliosdb.resp.command;
 
 import io.heliosdb.memory.NativeMemory;
+import io.heliosdb.resp.engine.ShardState;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.foreign.MemorySegment;
@@ -16,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * The command table: built from Redis 7.0's own COMMAND INFO / COMMAND DOCS output (resources
@@ -24,6 +26,21 @@ import java.util.TreeMap;
  * compatibility matrix all read this one table.
  */
 public final class CommandTable {
+    /** Features whose state lives on every shard, installed in this order when the shards' state is made. */
+    private final List<Consumer<ShardState>> shardFeatures = new ArrayList<>();
+
+    /** Registers a feature whose state lives on every shard (blocked clients, WATCH, tracking, notifications). */
+    public void onEveryShard(Consumer<ShardState> install) {
+        shardFeatures.add(install);
+    }
+
+    /** Installs every registered feature on {@code shard} (before it serves). */
+    public void installFeatures(ShardState shard) {
+        for (Consumer<ShardState> f : shardFeatures) {
+            f.accept(shard);
+        }
+    }
+
     private final Map<String, CommandSpec> byName = new TreeMap<>();
     private final List<CommandSpec> byId = new ArrayList<>();
     private CommandSpec[] slots = new CommandSpec[1024];

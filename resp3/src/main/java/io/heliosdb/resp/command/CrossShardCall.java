@@ -2,6 +2,7 @@ package io.heliosdb.resp.command;
 
 import io.heliosdb.keyspace.Keyspace;
 import io.heliosdb.memory.NativeMemory;
+import io.heliosdb.resp.blocking.BlockedClients;
 import io.heliosdb.resp.blocking.ServeInOrder;
 import io.heliosdb.resp.blocking.ServeWait;
 import io.heliosdb.resp.codec.Args;
@@ -9,6 +10,7 @@ import io.heliosdb.resp.codec.RespWriter;
 import io.heliosdb.resp.engine.ClientSession;
 import io.heliosdb.resp.engine.ServerContext;
 import io.heliosdb.resp.engine.ShardState;
+import io.heliosdb.resp.notify.CommandEvents;
 import io.heliosdb.resp.tracking.TrackingCommands;
 import io.heliosdb.resp.tracking.TrackingState;
 import io.heliosdb.scheduler.FaultInjection;
@@ -240,8 +242,8 @@ public final class CrossShardCall {
         @Override
         public boolean before(Shard shard) {
             ShardState st = ServerContext.state(shard);
-            if (spec.isWrite() && server.notifyFlags() != 0 && !st.recordingNotify()) {
-                st.beginNotify();
+            if (spec.isWrite() && server.notifyFlags() != 0 && !CommandEvents.of(st).recording()) {
+                CommandEvents.of(st).begin();
                 return true;
             }
             return false;
@@ -251,13 +253,13 @@ public final class CrossShardCall {
         public void after(Shard shard, boolean started) {
             ShardState st = ServerContext.state(shard);
             if (started) {
-                st.endNotify(server.notifyFlags(), spec, args, db);
+                CommandEvents.of(st).end(server.notifyFlags(), spec, args, db);
             }
-            if (st.blocked.hasReady() && !inTransaction() && !servesBlockedAtEnd) {
-                st.blocked.serveReady(st); // a step of a command on its own made keys ready: serve them now
+            if (BlockedClients.of(st).hasReady() && !inTransaction() && !servesBlockedAtEnd) {
+                BlockedClients.of(st).serveReady(st); // a step of a command on its own made keys ready: serve them now
             }
             if (!inTransaction()) {
-                awaitServe(st.blocked.takeRound()); // a synchronous call (in a script) must not wait
+                awaitServe(BlockedClients.of(st).takeRound()); // a synchronous call (in a script) must not wait
             }
             TrackingState t = session == null ? null : session.tracking;
             if (t != null && !spec.isWrite()) {

@@ -1,5 +1,6 @@
 package io.heliosdb.resp.engine;
 
+import io.heliosdb.resp.blocking.BlockedClients;
 import io.heliosdb.resp.blocking.ServeWait;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.codec.RespWriter;
@@ -201,7 +202,7 @@ final class Request implements ShardTask, CommitWaiter {
             if (suppress[c]) {
                 reply.writerIndex(mark);
             }
-            ServeWait woke = state.blocked.takeRound();
+            ServeWait woke = BlockedClients.of(state).takeRound();
             if (woke != null) {
                 // It woke moves across shards: the rest of the trip (and the replies) waits until
                 // they are over, as Redis serves blocked clients before the next command runs.

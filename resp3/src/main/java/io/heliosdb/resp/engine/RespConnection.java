@@ -15,6 +15,7 @@ import io.heliosdb.resp.command.CrossShardCall;
 import io.heliosdb.resp.command.Errors;
 import io.heliosdb.resp.command.MultiShardCommand;
 import io.heliosdb.resp.command.Routing;
+import io.heliosdb.resp.notify.CommandEvents;
 import io.heliosdb.resp.pubsub.PubSubCommands;
 import io.heliosdb.resp.pubsub.Subscriber;
 import io.heliosdb.resp.tracking.TrackingCommands;
@@ -127,7 +128,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         this.home = server.shards().shardOfLoop(ctx.channel().eventLoop());
         assert home != null : "connection on a loop that is not a shard";
         this.homeState = home.state();
-        this.homeBlocked = homeState.blocked;
+        this.homeBlocked = BlockedClients.of(homeState);
         this.inArena = Arena.ofConfined();
         this.in = inArena.allocate(INITIAL_INPUT);
         this.session = new ClientSession(server.clients().nextId(), ctx.channel(), address(ctx.channel().remoteAddress()),
@@ -746,11 +747,11 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
     /** What follows every command on its shard: blocked clients served, events announced, tracked reads remembered. */
     private static void afterCommand(ShardState state, CommandSpec spec, Args args, ClientSession session,
                                      TrackingState tracking, int notify, int db) {
-        if (state.blocked.hasReady()) {
-            state.blocked.serveReady(state); // a push woke blocked clients: serve them before anything else runs
+        if (BlockedClients.of(state).hasReady()) {
+            BlockedClients.of(state).serveReady(state); // a push woke blocked clients: serve them before anything else runs
         }
         if (notify != 0) {
-            state.endNotify(notify, spec, args, db);
+            CommandEvents.of(state).end(notify, spec, args, db);
         }
         if (tracking != null) {
             TrackingCommands.afterCommand(state, spec, args, session, tracking);
@@ -789,7 +790,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         TrackingState tracking = session == null ? null : session.tracking;
         int notify = spec.isWrite() ? ctx.server().notifyFlags() : 0;
         if (notify != 0) {
-            state.beginNotify();
+            CommandEvents.of(state).begin();
         } else if (spec.isWrite() && !state.hooksOn() && !ctx.server().trackingBroadcast().isEmpty()) {
             state.refreshKeyHooks(); // a BCAST client just appeared: do not wait for the posted refresh
         }

@@ -4,13 +4,13 @@ import io.heliosdb.memory.Crc16;
 import io.heliosdb.resp.acl.Acl;
 import io.heliosdb.resp.command.CommandTable;
 import io.heliosdb.resp.notify.KeyspaceEvents;
-import io.heliosdb.storage.Persistence;
-import io.heliosdb.storage.ShardKeyspaces;
-import io.heliosdb.storage.StorageHost;
 import io.heliosdb.resp.pubsub.PubSub;
 import io.heliosdb.scheduler.Shard;
 import io.heliosdb.scheduler.ShardGroup;
 import io.heliosdb.scheduler.ShardWatchdog;
+import io.heliosdb.storage.Persistence;
+import io.heliosdb.storage.ShardKeyspaces;
+import io.heliosdb.storage.StorageHost;
 import io.heliosdb.time.Clock;
 import java.lang.foreign.MemorySegment;
 import java.security.SecureRandom;
@@ -194,7 +194,9 @@ public final class ServerContext implements StorageHost {
         this.runId = HexFormat.of().formatHex(id);
         int databases = (int) config.number("databases");
         for (Shard s : shards.all()) {
-            s.attach(new ShardState(s, this, databases, table.size()));
+            ShardState st = new ShardState(s, this, databases, table.size());
+            table.installFeatures(st);
+            s.attach(st);
         }
     }
 

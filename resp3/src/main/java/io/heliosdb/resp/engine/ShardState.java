@@ -5,21 +5,16 @@ import io.heliosdb.keyspace.Keyspace;
 import io.heliosdb.keyspace.ObjectTable;
 import io.heliosdb.keyspace.OffHeapKeyspace;
 import io.heliosdb.memory.SlabAllocator;
-import io.heliosdb.resp.blocking.BlockedClients;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.command.CommandContext;
-import io.heliosdb.resp.command.CommandSpec;
-import io.heliosdb.resp.notify.KeyspaceEvents;
+import io.heliosdb.scheduler.Shard;
 import io.heliosdb.storage.ShardKeyspaces;
 import io.heliosdb.storage.ShardStore;
-import io.heliosdb.resp.tracking.Tracking;
-import io.heliosdb.resp.transactions.WatchedKeys;
-import io.heliosdb.scheduler.Shard;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
 
@@ -31,11 +26,7 @@ public final class ShardState implements ShardKeyspaces {
     private final Shard shard;
     private final SlabAllocator memory;
     private final ObjectTable objects = new ObjectTable();
-    /** Clients blocked on keys of this shard (BLPOP and friends). */
-    public final BlockedClients blocked = new BlockedClients();
     private final Keyspace[] dbs;
-    /** WATCHed keys of this shard and the hook marking their watchers dirty. */
-    public final WatchedKeys watched = new WatchedKeys(this);
     private final CommandContext context;
     /** The context of commands a script runs (the script's own command holds {@link #context}). */
     private final CommandContext scriptContext;
@@ -58,88 +49,94 @@ public final class ShardState implements ShardKeyspaces {
     public long expiredKeys;
 
     private final ServerContext server;
-    /** Keys read by tracking clients here, and the invalidations they are owed. */
-    public final Tracking tracking;
+    /** Features hearing about this shard's keys, in the order they registered. */
+    private KeyEventListener[] listeners = new KeyEventListener[0];
+    /** Each feature's state here, by {@link ShardFeature#index}. */
+    private Object[] features = new Object[8];
     /** The client whose command runs now (NOLOOP), 0 outside commands. */
     public long currentClientId;
 
     /**
-     * Told of every key change while anything needs it (WATCH, CLIENT TRACKING); not installed
-     * otherwise, so ordinary writes pay only a null check.
+     * Told of every key change while a listener needs it (WATCH, CLIENT TRACKING, notifications,
+     * blocked clients); not installed otherwise, so ordinary writes pay only a null check.
      */
     private final ChangeLog keyHooks = new ChangeLog() {
         @Override
         public void changed(OffHeapKeyspace ks, MemorySegment seg, long off, int len) {
-            note(ks, seg, off, len, false);
+            tell(ks, seg, off, len, KeyEventListener.Cause.CHANGED);
         }
 
         @Override
         public void removed(OffHeapKeyspace ks, MemorySegment seg, long off, int len) {
-            if (evicting) {
-                announce(ks, seg, off, len, KeyspaceEvents.EVICTED, "evicted");
-            }
-            note(ks, seg, off, len, !evicting);
-        }
-
-        @Override
-        public void created(OffHeapKeyspace ks, MemorySegment seg, long off, int len) {
-            if (blocked.anyWaiting()) {
-                blocked.keyCreated(dbIndexOf(ks), seg, off, len);
-            }
-            if (notifyChanges != null) {
-                KeyspaceEvents.recordCreated(notifyChanges, copy(seg, off, len));
-            }
+            tell(ks, seg, off, len, evicting ? KeyEventListener.Cause.EVICTED : KeyEventListener.Cause.REMOVED);
         }
 
         @Override
         public void expired(OffHeapKeyspace ks, MemorySegment seg, long off, int len) {
-            announce(ks, seg, off, len, KeyspaceEvents.EXPIRED, "expired");
-            if (blocked.anyWaiting()) {
-                blocked.keyChanged(dbIndexOf(ks), seg, off, len); // stream readers hear every change
-            }
-            if (watched.active()) {
-                watched.changed(ks, seg, off, len);
-            }
-            if (tracking.active() || !server.trackingBroadcast().isEmpty()) {
-                tracking.changed(copy(seg, off, len), 0);
+            tell(ks, seg, off, len, KeyEventListener.Cause.EXPIRED);
+        }
+
+        private void tell(OffHeapKeyspace ks, MemorySegment seg, long off, int len, KeyEventListener.Cause cause) {
+            int db = dbIndexOf(ks);
+            for (KeyEventListener l : listeners) {
+                if (l.active()) {
+                    l.changed(db, ks, seg, off, len, cause);
+                }
             }
         }
 
-        private void note(OffHeapKeyspace ks, MemorySegment seg, long off, int len, boolean removedByCommand) {
-            if (blocked.anyWaiting()) {
-                blocked.keyChanged(dbIndexOf(ks), seg, off, len); // stream readers hear every change
-            }
-            if (notifyChanges != null && (removedByCommand || !evicting)) {
-                KeyspaceEvents.record(notifyChanges, copy(seg, off, len), removedByCommand);
-            }
-            if (watched.active()) {
-                watched.changed(ks, seg, off, len);
-            }
-            if (tracking.active() || !server.trackingBroadcast().isEmpty()) {
-                tracking.changed(copy(seg, off, len), currentClientId);
-            }
-        }
-
-        private void announce(OffHeapKeyspace ks, MemorySegment seg, long off, int len, int type, String event) {
-            int flags = server.notifyFlags();
-            if ((flags & type) != 0) {
-                KeyspaceEvents.publish(ShardState.this, flags, type, event, copy(seg, off, len), dbIndexOf(ks));
+        @Override
+        public void created(OffHeapKeyspace ks, MemorySegment seg, long off, int len) {
+            int db = dbIndexOf(ks);
+            for (KeyEventListener l : listeners) {
+                if (l.active()) {
+                    l.created(db, ks, seg, off, len);
+                }
             }
         }
 
         @Override
         public void cleared(OffHeapKeyspace ks) {
-            if (blocked.anyWaiting()) {
-                blocked.databaseChanged(dbIndexOf(ks));
-            }
-            if (watched.active()) {
-                watched.cleared(ks);
-            }
-            if (tracking.active() || !server.trackingBroadcast().isEmpty()) {
-                tracking.flushed();
+            int db = dbIndexOf(ks);
+            for (KeyEventListener l : listeners) {
+                if (l.active()) {
+                    l.cleared(db, ks);
+                }
             }
         }
     };
+
+    /** Registers a feature that hears about this shard's keys (before serving). */
+    public void listen(KeyEventListener l) {
+        KeyEventListener[] bigger = Arrays.copyOf(listeners, listeners.length + 1);
+        bigger[listeners.length] = l;
+        listeners = bigger;
+    }
+
+    /** Installs a feature's state on this shard; a {@link KeyEventListener} also hears its keys. */
+    public <T> void install(ShardFeature<T> feature, T state) {
+        if (feature.index >= features.length) {
+            features = Arrays.copyOf(features, Math.max(features.length * 2, feature.index + 1));
+        }
+        assert features[feature.index] == null : feature + " installed twice";
+        features[feature.index] = state;
+        if (state instanceof KeyEventListener l) {
+            listen(l);
+        }
+    }
+
+    /** A feature's state on this shard (installed before serving). */
+    @SuppressWarnings("unchecked")
+    public <T> T get(ShardFeature<T> feature) {
+        Object v = feature.index < features.length ? features[feature.index] : null;
+        assert v != null : feature + " is not installed on " + shard;
+        return (T) v;
+    }
+
+    /** True while maxmemory eviction deletes keys (they are "evicted", not changed by a command). */
+    public boolean evicting() {
+        return evicting;
+    }
 
     private static byte[] copy(MemorySegment seg, long off, int len) {
         byte[] key = new byte[len];
@@ -166,8 +163,8 @@ public final class ShardState implements ShardKeyspaces {
         long e = ks.find(seg, off, len);
         if (e == Keyspace.NONE) {
             keyspaceMisses++;
-            if ((server.notifyFlags() & KeyspaceEvents.KEY_MISS) != 0) {
-                announceMiss(db, copy(seg, off, len));
+            for (KeyEventListener l : listeners) {
+                l.missed(db, seg, off, len);
             }
         } else {
             keyspaceHits++;
@@ -178,10 +175,12 @@ public final class ShardState implements ShardKeyspaces {
         return e;
     }
 
-    /** Publishes "keymiss" for {@code key} (on this shard's thread) if notifications want it. */
+    /** A read of {@code key} found nothing (for reads that do not go through {@link #lookupRead}). */
     public void announceMiss(int db, byte[] key) {
-        int flags = server.notifyFlags();
-        KeyspaceEvents.publish(this, flags, KeyspaceEvents.KEY_MISS, "keymiss", key, db);
+        MemorySegment k = MemorySegment.ofArray(key);
+        for (KeyEventListener l : listeners) {
+            l.missed(db, k, 0, key.length);
+        }
     }
 
     /** {@link #lookupRead} of a command argument. */
@@ -189,8 +188,6 @@ public final class ShardState implements ShardKeyspaces {
         return lookupRead(db, ks, a.segment(), a.offset(arg), a.length(arg), touch);
     }
 
-    /** Keys changed by the running command while keyspace notifications are on, else null. */
-    private List<KeyspaceEvents.Change> notifyChanges;
     /** True while maxmemory eviction deletes keys (they are "evicted", not changed by a command). */
     private boolean evicting;
     private boolean hooksOn;
@@ -200,32 +197,12 @@ public final class ShardState implements ShardKeyspaces {
         return hooksOn;
     }
 
-    /** Whether a command's changes are being recorded here now (a step inside it must not start another). */
-    public boolean recordingNotify() {
-        return notifyChanges != null;
-    }
-
-    /** Before a write command while notifications are on: record what it changes. */
-    public void beginNotify() {
-        if (!hooksOn) {
-            refreshKeyHooks();
-        }
-        notifyChanges = new ArrayList<>(2);
-    }
-
-    /** After it: Redis' events for what it changed. */
-    public void endNotify(int flags, CommandSpec spec, Args args, int db) {
-        List<KeyspaceEvents.Change> changes = notifyChanges;
-        notifyChanges = null;
-        if (changes != null && !changes.isEmpty()) {
-            KeyspaceEvents.commandEnded(this, flags, spec, args, changes, db);
-        }
-    }
-
-    /** Installs the change hook on every database while WATCH, tracking, notifications or blocked clients need it, removes it otherwise. */
+    /** Installs the change hook on every database while some listener is active, removes it otherwise. */
     public void refreshKeyHooks() {
-        boolean on = watched.active() || tracking.active() || !server.trackingBroadcast().isEmpty() || server.notifyFlags() != 0
-                || blocked.anyWaiting();
+        boolean on = false;
+        for (KeyEventListener l : listeners) {
+            on |= l.active();
+        }
         hooksOn = on;
         for (Keyspace k : dbs) {
             if (k instanceof OffHeapKeyspace o) {
@@ -241,7 +218,6 @@ public final class ShardState implements ShardKeyspaces {
     public ShardState(Shard shard, ServerContext server, int databases, int commandCount) {
         this.shard = shard;
         this.server = server;
-        this.tracking = new Tracking(this);
         this.memory = new SlabAllocator("shard-" + shard.id());
         this.dbs = new Keyspace[databases];
         for (int i = 0; i < databases; i++) {
@@ -277,13 +253,14 @@ public final class ShardState implements ShardKeyspaces {
 
     /** SWAPDB: databases are per-shard objects, so swapping them is two pointer writes. */
     public void swap(int a, int b) {
-        watched.swapping(a, b);
+        for (KeyEventListener l : listeners) {
+            l.swapping(a, b);
+        }
         Keyspace t = dbs[a];
         dbs[a] = dbs[b];
         dbs[b] = t;
-        if (blocked.anyWaiting()) {
-            blocked.databaseChanged(a); // waiters stay with the database number, the keys they wait on changed
-            blocked.databaseChanged(b);
+        for (KeyEventListener l : listeners) {
+            l.swapped(a, b);
         }
         if (store != null) {
             store.databasesSwapped();
@@ -430,8 +407,8 @@ public final class ShardState implements ShardKeyspaces {
      */
     public void activeExpireCycle(long budgetMicros) {
         long deadline = System.nanoTime() + budgetMicros * 1000;
-        if (blocked.blockedKeys() > 0) {
-            blocked.purge(); // waiters that timed out or left, on keys nobody pushed to
+        for (KeyEventListener l : listeners) {
+            l.housekeeping();
         }
         for (Keyspace db : dbs) {
             while (db.volatileCount() > 0) {

@@ -1,12 +1,12 @@
 package io.heliosdb.resp.geo;
 
 import static io.heliosdb.resp.collections.TypedKeys.WRONG;
-
 import io.heliosdb.keyspace.Keyspace;
 import io.heliosdb.keyspace.ValueType;
 import io.heliosdb.keyspace.collection.ByteKey;
 import io.heliosdb.keyspace.collection.ZSetValue;
 import io.heliosdb.keyspace.collection.ZTree;
+import io.heliosdb.resp.blocking.BlockedClients;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.codec.RespWriter;
 import io.heliosdb.resp.collections.KeyGather;
@@ -133,7 +133,7 @@ public final class GeoCommands {
         }
         TypedKeys.changed(ctx.db(), e);
         if (added > 0) {
-            ctx.shard().blocked.signal(ctx.dbIndex(), a, 1);
+            BlockedClients.of(ctx.shard()).signal(ctx.dbIndex(), a, 1);
         }
         ctx.out().integer(ch ? added + changed : added);
     }

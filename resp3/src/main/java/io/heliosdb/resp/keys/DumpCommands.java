@@ -4,6 +4,8 @@ import io.heliosdb.keyspace.Keyspace;
 import io.heliosdb.keyspace.ValueEncoding;
 import io.heliosdb.keyspace.ValueType;
 import io.heliosdb.keyspace.collection.CollectionValue;
+import io.heliosdb.keyspace.rdb.RdbValues;
+import io.heliosdb.resp.blocking.BlockedClients;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.collections.KeyGather;
 import io.heliosdb.resp.collections.TypedKeys;
@@ -11,7 +13,6 @@ import io.heliosdb.resp.command.CommandContext;
 import io.heliosdb.resp.command.CommandTable;
 import io.heliosdb.resp.command.Errors;
 import io.heliosdb.resp.command.Routing;
-import io.heliosdb.keyspace.rdb.RdbValues;
 import io.heliosdb.resp.strings.StringValues;
 import java.lang.foreign.MemorySegment;
 
@@ -140,7 +141,7 @@ public final class DumpCommands {
                 TypedKeys.limit(ctx, "zset-max-listpack-value"));
         long e = ks.putObject(a.segment(), a.offset(1), a.length(1), d.type(), v, expireAt);
         if (d.type() == ValueType.LIST || d.type() == ValueType.ZSET) {
-            ctx.shard().blocked.signal(ctx.dbIndex(), a, 1);
+            BlockedClients.of(ctx.shard()).signal(ctx.dbIndex(), a, 1);
         }
         return e;
     }

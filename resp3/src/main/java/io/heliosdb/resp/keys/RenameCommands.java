@@ -2,6 +2,7 @@ package io.heliosdb.resp.keys;
 
 import io.heliosdb.keyspace.Keyspace;
 import io.heliosdb.memory.ByteStrings;
+import io.heliosdb.resp.blocking.BlockedClients;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.codec.RespWriter;
 import io.heliosdb.resp.command.CommandContext;
@@ -114,7 +115,7 @@ final class RenameCommands {
                 src.deleteEntry(e);
             }
             snap.install(dst, a.segment(), a.offset(2), a.length(2), true);
-            ctx.shard().blocked.signal(p.dstDb, a, 2); // Redis deletes the destination and adds it anew: its waiters hear it
+            BlockedClients.of(ctx.shard()).signal(p.dstDb, a, 2); // Redis deletes the destination and adds it anew: its waiters hear it
             reply(ctx.out(), true);
         }
 
@@ -176,7 +177,7 @@ final class RenameCommands {
                     }
                     tx.run(new Shard[]{dstShard}, s -> {
                         snap.install(ServerContext.state(s).db(p.dstDb), a.segment(), a.offset(2), a.length(2), true);
-                        ServerContext.state(s).blocked.signal(p.dstDb, a, 2); // as on one shard
+                        BlockedClients.of(ServerContext.state(s)).signal(p.dstDb, a, 2); // as on one shard
                         return null;
                     }, true, () -> {
                         if (!call.finishIfFailed(tx)) {
@@ -216,7 +217,7 @@ final class RenameCommands {
         }
         // Same shard, same allocator: the entry block moves between tables without a copy.
         dst.attach(src.detach(e));
-        ctx.shard().blocked.signal((int) db, a, 1); // a key added to the other database (Redis' dbAdd)
+        BlockedClients.of(ctx.shard()).signal((int) db, a, 1); // a key added to the other database (Redis' dbAdd)
         ctx.out().integer(1);
     }
 }

@@ -3,9 +3,10 @@ package io.heliosdb.resp.lists;
 import io.heliosdb.keyspace.Keyspace;
 import io.heliosdb.keyspace.ValueType;
 import io.heliosdb.keyspace.collection.ListValue;
+import io.heliosdb.resp.blocking.BlockedClients;
 import io.heliosdb.resp.blocking.Blocking;
-import io.heliosdb.resp.blocking.BlockingPop;
 import io.heliosdb.resp.blocking.BlockingPop.Blocked;
+import io.heliosdb.resp.blocking.BlockingPop;
 import io.heliosdb.resp.blocking.MultiPop;
 import io.heliosdb.resp.blocking.ServeWait;
 import io.heliosdb.resp.codec.Args;
@@ -277,7 +278,7 @@ public final class BlockingCommands {
                 public void run(Shard shard) {
                     ShardState st = ServerContext.state(shard);
                     resumed.claimOver(st, a.bytes(1), again);
-                    ServeWait.arriveAfter(st.blocked.takeRound(), parent, shard);
+                    ServeWait.arriveAfter(BlockedClients.of(st).takeRound(), parent, shard);
                 }
             });
         }

@@ -1,10 +1,10 @@
 package io.heliosdb.resp.lists;
 
 import static io.heliosdb.resp.collections.TypedKeys.WRONG;
-
 import io.heliosdb.keyspace.Keyspace;
 import io.heliosdb.keyspace.ValueType;
 import io.heliosdb.keyspace.collection.ListValue;
+import io.heliosdb.resp.blocking.BlockedClients;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.codec.RespWriter;
 import io.heliosdb.resp.collections.MoveBetweenKeys;
@@ -75,7 +75,7 @@ public final class ListCommands {
             }
         }
         ctx.db().objectChanged(e);
-        ctx.shard().blocked.signal(ctx.dbIndex(), a, 1);
+        BlockedClients.of(ctx.shard()).signal(ctx.dbIndex(), a, 1);
         ctx.out().integer(l.size());
     }
 
@@ -508,6 +508,6 @@ public final class ListCommands {
             l.addLast(element);
         }
         ks.objectChanged(e);
-        s.blocked.signal(db, key);
+        BlockedClients.of(s).signal(db, key);
     }
 }

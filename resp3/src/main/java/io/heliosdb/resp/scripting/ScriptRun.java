@@ -1,6 +1,7 @@
 package io.heliosdb.resp.scripting;
 
 import io.heliosdb.resp.acl.Acl;
+import io.heliosdb.resp.blocking.BlockedClients;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.codec.RespWriter;
 import io.heliosdb.resp.command.CommandContext;
@@ -562,11 +563,11 @@ final class ScriptRun implements BusyScript {
     private void runOn(ShardState state, CommandSpec spec) {
         CommandContext c = state.scriptContext();
         c.prepare(spec, args, reply, scriptResp, db, session);
-        state.blocked.hold(); // blocked clients are served after the whole script, against its final state
+        BlockedClients.of(state).hold(); // blocked clients are served after the whole script, against its final state
         try {
             RespConnection.execute(state, spec, c, reply, args, session, false);
         } finally {
-            state.blocked.unhold();
+            BlockedClients.of(state).unhold();
         }
     }
 

@@ -10,6 +10,7 @@ import io.heliosdb.resp.command.CrossShardCall;
 import io.heliosdb.resp.engine.ServerContext;
 import io.heliosdb.resp.engine.ShardState;
 import io.heliosdb.resp.latency.LatencyHistograms;
+import io.heliosdb.resp.tracking.Tracking;
 import io.heliosdb.scheduler.Shard;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -243,8 +244,8 @@ final class InfoCommand {
                     line(b, "pubsubshard_channels", Integer.toString(server.pubsub().channels(true, null).size()));
                     long trackedKeys = 0, trackedItems = 0;
                     for (Shard s : server.shards().all()) {
-                        trackedKeys += ServerContext.state(s).tracking.keys();
-                        trackedItems += ServerContext.state(s).tracking.items();
+                        trackedKeys += Tracking.of(ServerContext.state(s)).keys();
+                        trackedItems += Tracking.of(ServerContext.state(s)).items();
                     }
                     line(b, "tracking_total_keys", Long.toString(trackedKeys));
                     line(b, "tracking_total_items", Long.toString(trackedItems));

@@ -2,8 +2,9 @@ package io.heliosdb.resp.streams;
 
 import io.heliosdb.keyspace.Keyspace;
 import io.heliosdb.keyspace.ValueType;
-import io.heliosdb.keyspace.collection.StreamValue;
 import io.heliosdb.keyspace.collection.StreamValue.Id;
+import io.heliosdb.keyspace.collection.StreamValue;
+import io.heliosdb.resp.blocking.BlockedClients;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.codec.RespWriter;
 import io.heliosdb.resp.collections.TypedKeys;
@@ -270,7 +271,7 @@ public final class StreamCommands {
         trim.apply(s, TypedKeys.limit(ctx, "stream-node-max-entries"));
         s.metaChanged();
         ctx.db().objectChanged(e);
-        ctx.shard().blocked.signal(ctx.dbIndex(), a, 1);
+        BlockedClients.of(ctx.shard()).signal(ctx.dbIndex(), a, 1);
         ctx.out().bulk(id.toString());
     }
 

@@ -1,14 +1,19 @@
 package io.heliosdb.resp.tracking;
 
+import io.heliosdb.keyspace.OffHeapKeyspace;
 import io.heliosdb.keyspace.collection.ByteKey;
 import io.heliosdb.resp.engine.ClientSession;
 import io.heliosdb.resp.engine.ConfigRegistry;
+import io.heliosdb.resp.engine.KeyEventListener;
 import io.heliosdb.resp.engine.ServerContext;
+import io.heliosdb.resp.engine.ShardFeature;
 import io.heliosdb.resp.engine.ShardState;
 import io.heliosdb.resp.pubsub.PubSub;
 import io.heliosdb.scheduler.Shard;
 import io.heliosdb.scheduler.ShardTask;
 import java.io.ByteArrayOutputStream;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -23,6 +28,39 @@ import java.util.Set;
  * BCAST list (copy-on-write).
  */
 public final class Tracking {
+    public static final ShardFeature<Tracking> FEATURE = ShardFeature.named("client tracking");
+
+    /** Puts client tracking on {@code shard}; it hears every change of a key there while anyone tracks. */
+    public static void install(ShardState shard) {
+        Tracking t = new Tracking(shard);
+        shard.install(FEATURE, t);
+        shard.listen(t.new Invalidations());
+    }
+
+    public static Tracking of(ShardState shard) {
+        return shard.get(FEATURE);
+    }
+
+    /** Turns key changes into invalidations (NOLOOP: a client's own changes are not announced to it). */
+    private final class Invalidations implements KeyEventListener {
+        @Override
+        public boolean active() {
+            return Tracking.this.active() || !state.server().trackingBroadcast().isEmpty();
+        }
+
+        @Override
+        public void changed(int db, OffHeapKeyspace ks, MemorySegment seg, long off, int len, Cause cause) {
+            byte[] key = new byte[len];
+            MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, off, key, 0, len);
+            Tracking.this.changed(key, cause == Cause.EXPIRED ? 0 : state.currentClientId);
+        }
+
+        @Override
+        public void cleared(int db, OffHeapKeyspace ks) {
+            flushed();
+        }
+    }
+
     private static final byte[] INVALIDATE = "invalidate".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] MESSAGE = "message".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] CHANNEL = "__redis__:invalidate".getBytes(StandardCharsets.US_ASCII);
@@ -36,7 +74,7 @@ public final class Tracking {
     private volatile long items;
     private volatile int keys;
 
-    public Tracking(ShardState state) {
+    private Tracking(ShardState state) {
         this.state = state;
     }
 

@@ -45,7 +45,7 @@ public final class TrackingCommands {
                 int last = spec.lastKeyOf(args);
                 for (int i = first; i <= last; i += spec.keyStepOf()) {
                     if (state.server().shardOfKey(args.segment(), args.offset(i), args.length(i)) == state.shard()) {
-                        state.tracking.remember(args.bytes(i), session.id);
+                        Tracking.of(state).remember(args.bytes(i), session.id);
                     }
                 }
             }

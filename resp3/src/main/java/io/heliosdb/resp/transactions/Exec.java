@@ -1,5 +1,6 @@
 package io.heliosdb.resp.transactions;
 
+import io.heliosdb.resp.blocking.BlockedClients;
 import io.heliosdb.resp.blocking.ServeInOrder;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.codec.RespWriter;
@@ -165,7 +166,7 @@ public final class Exec implements MultiShardCommand {
 
         private void runInline() {
             ShardState state = ServerContext.state(home);
-            if (watch != null && state.watched.isDirty(watch)) {
+            if (watch != null && WatchedKeys.of(state).isDirty(watch)) {
                 WatchedKeys.end(watch);
                 call.finish(RespWriter::nullArray);
                 return;
@@ -178,8 +179,8 @@ public final class Exec implements MultiShardCommand {
                 }
             }
             WatchedKeys.end(watch);
-            state.blocked.serveReady(state); // Redis serves blocked clients after the whole EXEC, against the final state
-            call.awaitServe(state.blocked.takeRound());
+            BlockedClients.of(state).serveReady(state); // Redis serves blocked clients after the whole EXEC, against the final state
+            call.awaitServe(BlockedClients.of(state).takeRound());
             // the replies acknowledge these writes: they go out once the home shard has logged them
             home.afterCommit(durable -> finishWith(durable ? null : Errors.NOT_DURABLE));
         }
@@ -190,7 +191,7 @@ public final class Exec implements MultiShardCommand {
                 return;
             }
             Shard[] watched = watch.shards().toArray(Shard[]::new);
-            tx.run(watched, s -> ServerContext.state(s).watched.isDirty(watch), false, () -> {
+            tx.run(watched, s -> WatchedKeys.of(ServerContext.state(s)).isDirty(watch), false, () -> {
                 if (call.finishIfFailed(tx)) {
                     WatchedKeys.end(watch);
                     return;
@@ -283,11 +284,11 @@ public final class Exec implements MultiShardCommand {
             QueuedCommand q = queued.get(i);
             CommandContext c = state.context();
             c.prepare(q.spec(), q.args(), replies, session.protocol, database, session);
-            state.blocked.hold(); // blocked clients are served after EXEC, not after each command in it
+            BlockedClients.of(state).hold(); // blocked clients are served after EXEC, not after each command in it
             try {
                 RespConnection.execute(state, q.spec(), c, replies, q.args(), session);
             } finally {
-                state.blocked.unhold();
+                BlockedClients.of(state).unhold();
             }
         }
 

@@ -73,7 +73,7 @@ public final class TransactionCommands {
         int db = call.db();
         Map<Shard, List<Integer>> byShard = call.keysByShard(1, 1);
         call.runOnceOnKeys(byShard, shard -> {
-            WatchedKeys registry = ServerContext.state(shard).watched;
+            WatchedKeys registry = WatchedKeys.of(ServerContext.state(shard));
             for (int i : byShard.get(shard)) {
                 registry.watch(db, call.args().segment(), call.args().offset(i), call.args().length(i), state);
             }

@@ -2,7 +2,9 @@ package io.heliosdb.resp.transactions;
 
 import io.heliosdb.keyspace.Keyspace;
 import io.heliosdb.keyspace.OffHeapKeyspace;
+import io.heliosdb.resp.engine.KeyEventListener;
 import io.heliosdb.resp.engine.ServerContext;
+import io.heliosdb.resp.engine.ShardFeature;
 import io.heliosdb.resp.engine.ShardState;
 import io.heliosdb.scheduler.KeyBytes;
 import io.heliosdb.scheduler.Shard;
@@ -20,13 +22,24 @@ import java.util.Map;
  * something is, every change of a key (by any command, expiry, eviction, FLUSHDB, SWAPDB) is looked
  * up here. Shard thread only.
  */
-public final class WatchedKeys {
+public final class WatchedKeys implements KeyEventListener {
+    public static final ShardFeature<WatchedKeys> FEATURE = ShardFeature.named("watched keys");
+
+    /** Puts the WATCH registry on {@code shard}; it hears every change of a key there while anything is watched. */
+    public static void install(ShardState shard) {
+        shard.install(FEATURE, new WatchedKeys(shard));
+    }
+
+    public static WatchedKeys of(ShardState shard) {
+        return shard.get(FEATURE);
+    }
+
     private record DbKey(int db, KeyBytes key) {}
 
     private final ShardState state;
     private final Map<DbKey, List<WatchState>> watchers = new HashMap<>();
 
-    public WatchedKeys(ShardState state) {
+    private WatchedKeys(ShardState state) {
         this.state = state;
     }
 
@@ -47,6 +60,7 @@ public final class WatchedKeys {
         }
     }
 
+    @Override
     public boolean active() {
         return !watchers.isEmpty();
     }
@@ -109,7 +123,7 @@ public final class WatchedKeys {
 
         @Override
         public void run(Shard shard) {
-            ServerContext.state(shard).watched.unwatch(w);
+            WatchedKeys.of(ServerContext.state(shard)).unwatch(w);
         }
     }
 
@@ -132,6 +146,16 @@ public final class WatchedKeys {
         }
     }
 
+    @Override
+    public void changed(int db, OffHeapKeyspace ks, MemorySegment seg, long off, int len, Cause cause) {
+        changed(ks, seg, off, len);
+    }
+
+    @Override
+    public void cleared(int db, OffHeapKeyspace ks) {
+        cleared(ks);
+    }
+
     /** FLUSHDB / FLUSHALL, before the keys go: touches the watched keys that exist (as Redis). */
     public void cleared(OffHeapKeyspace keyspace) {
         int db = dbIndex(keyspace);
@@ -143,6 +167,7 @@ public final class WatchedKeys {
     }
 
     /** SWAPDB a b, before the swap: a watched key is touched when it exists in either database. */
+    @Override
     public void swapping(int a, int b) {
         if (watchers.isEmpty()) {
             return;

@@ -1,14 +1,14 @@
 package io.heliosdb.resp.zsets;
 
 import static io.heliosdb.resp.collections.TypedKeys.WRONG;
-
 import io.heliosdb.keyspace.Keyspace;
 import io.heliosdb.keyspace.ValueType;
 import io.heliosdb.keyspace.collection.ByteKey;
 import io.heliosdb.keyspace.collection.SetValue;
 import io.heliosdb.keyspace.collection.ZSetValue;
-import io.heliosdb.keyspace.collection.ZTree;
 import io.heliosdb.keyspace.collection.ZTree.Node;
+import io.heliosdb.keyspace.collection.ZTree;
+import io.heliosdb.resp.blocking.BlockedClients;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.codec.RespWriter;
 import io.heliosdb.resp.collections.ElementScan;
@@ -213,7 +213,7 @@ public final class ZSetCommands {
         } else if (added + changed > 0) {
             ctx.db().objectChanged(e);
             if (added > 0) {
-                ctx.shard().blocked.signal(ctx.dbIndex(), a, 1);
+                BlockedClients.of(ctx.shard()).signal(ctx.dbIndex(), a, 1);
             }
         }
         if (incr) {
@@ -263,7 +263,7 @@ public final class ZSetCommands {
         }
         add(ctx, z, m, score);
         ctx.db().objectChanged(e);
-        ctx.shard().blocked.signal(ctx.dbIndex(), a, 1);
+        BlockedClients.of(ctx.shard()).signal(ctx.dbIndex(), a, 1);
         writeScore(ctx.out(), score);
     }
 
