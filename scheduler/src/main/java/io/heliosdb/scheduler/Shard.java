@@ -281,6 +281,15 @@ public final class Shard {
         }
     }
 
+    /** {@link #applyStep} without the fault-injection point: code the transaction runs in its own turn. */
+    Object applyBody(java.util.function.Function<Shard, Object> step, String what) {
+        try {
+            return step.apply(this);
+        } catch (Throwable t) {
+            return StepFailure.internal(internalErrors.report(this + " running " + what, t));
+        }
+    }
+
     /** Where bugs are reported (see {@link InternalErrors}); any thread. */
     public InternalErrors internalErrors() {
         return internalErrors;

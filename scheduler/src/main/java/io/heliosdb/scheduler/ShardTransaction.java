@@ -371,13 +371,17 @@ public final class ShardTransaction {
 
     /** Runs a step on {@code shard} (its thread), keeping what it changed there for the commit record. */
     private Object applyCapturing(Shard shard, Function<Shard, Object> step, String what) {
+        return applyCapturing(shard, step, what, true);
+    }
+
+    private Object applyCapturing(Shard shard, Function<Shard, Object> step, String what, boolean faultPoint) {
         ShardTransaction root = root();
         CommitParticipant p = root.id == 0 ? null : shard.participant();
         if (p == null) {
-            return shard.applyStep(step, what);
+            return faultPoint ? shard.applyStep(step, what) : shard.applyBody(step, what);
         }
         p.stepStarted(root.id);
-        Object result = shard.applyStep(step, what);
+        Object result = faultPoint ? shard.applyStep(step, what) : shard.applyBody(step, what);
         CommitParticipant.Part part;
         try {
             part = p.stepEnded(root.id);
@@ -391,6 +395,20 @@ public final class ShardTransaction {
             }
         }
         return result;
+    }
+
+    /**
+     * Runs {@code body} on the origin thread, which holds this transaction's lock there, with its
+     * changes on the origin shard captured like a step's: they join the commit record with the other
+     * shards' parts (a script's own-shard writes). Returns what {@code body} threw, as a failed
+     * step, or null. Origin thread.
+     */
+    public Object runHere(Runnable body, String what) {
+        assert origin.inShardThread();
+        return applyCapturing(origin, s -> {
+            body.run();
+            return null;
+        }, what, false);
     }
 
     /**

@@ -23,7 +23,7 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Transaction;
 
 /**
- * kill -9 of a real 4-shard server while clients run cross-shard MSET, RENAME, SMOVE and FLUSHALL,
+ * kill -9 of a real 4-shard server while clients run cross-shard MSET, RENAME, SMOVE, EVAL and FLUSHALL,
  * then a restart on the same directory, several rounds: each of those writes is all or nothing
  * (each shard logs on its own; the commit record of a cross-shard write holds every shard's part),
  * and nothing acknowledged is lost.
@@ -31,6 +31,7 @@ import redis.clients.jedis.Transaction;
 class CrossShardCrashTest {
     private static final int KEYS = 8; // per MSET: spread over the 4 shards
     private static final int MEMBERS = 10;
+    private static final String SET_ALL = "for _, k in ipairs(KEYS) do redis.call('SET', k, ARGV[1]) end";
 
     @ParameterizedTest
     @ValueSource(strings = {"moves-everysec", "moves-always", "flushall-everysec"})
@@ -46,6 +47,7 @@ class CrossShardCrashTest {
                 String r = "r" + round;
                 int writers = flushall ? 1 : 3;
                 AtomicLongArray msetAcked = new AtomicLongArray(writers);
+                AtomicLongArray evalAcked = new AtomicLongArray(writers);
                 AtomicLong progress = new AtomicLong();
                 AtomicBoolean stop = new AtomicBoolean();
                 List<Thread> threads = new ArrayList<>();
@@ -60,6 +62,7 @@ class CrossShardCrashTest {
                 for (int w = 0; w < writers; w++) {
                     int id = w;
                     msetAcked.set(id, -1);
+                    evalAcked.set(id, -1);
                     Thread t = new Thread(() -> {
                         Random rnd = new Random(id);
                         boolean renamedToB = false;
@@ -89,6 +92,13 @@ class CrossShardCrashTest {
                                 String y = r + ":sm:y:" + id;
                                 assertEquals(1, j.smove(inY[m] ? y : x, inY[m] ? x : y, "m" + m));
                                 inY[m] = !inY[m];
+                                // A script writing keys on several shards, its own among them.
+                                List<String> evalKeys = new ArrayList<>();
+                                for (int k = 0; k < KEYS; k++) {
+                                    evalKeys.add(r + ":ev:" + id + ":" + k);
+                                }
+                                j.eval(SET_ALL, evalKeys, List.of(Long.toString(i)));
+                                evalAcked.set(id, i);
                             }
                         } catch (Exception e) {
                             // the kill: the write under way may or may not be there, but whole
@@ -133,6 +143,15 @@ class CrossShardCrashTest {
                         boolean hasB = j.exists(r + ":rn:b:" + w);
                         assertTrue(hasA ^ hasB, where + ": a torn RENAME (a " + hasA + ", b " + hasB + ")");
                         assertEquals("payload", j.get(r + ":rn:" + (hasA ? "a:" : "b:") + w));
+                        // EVAL: all of its keys or none, never older than the last acknowledged one.
+                        List<String> evalValues = new ArrayList<>();
+                        for (int k = 0; k < KEYS; k++) {
+                            evalValues.add(j.get(r + ":ev:" + w + ":" + k));
+                        }
+                        assertEquals(1, new HashSet<>(evalValues).size(), where + ": a torn EVAL " + evalValues);
+                        long evalAck = evalAcked.get(w);
+                        assertTrue(evalValues.get(0) == null ? evalAck < 0 : Long.parseLong(evalValues.get(0)) >= evalAck,
+                                where + ": EVAL " + evalAck + " lost: " + evalValues);
                         // SMOVE: every member in exactly one of the two sets.
                         for (int m = 0; m < MEMBERS; m++) {
                             boolean inX = j.sismember(r + ":sm:x:" + w, "m" + m);
@@ -198,6 +217,50 @@ class CrossShardCrashTest {
             }
             assertTrue(lastRecoveryLine.contains(" part(s) a shard's log lacked") && !lastRecoveryLine.contains("; 0 part(s)"),
                     "recovery wrote parts from the records: " + lastRecoveryLine);
+        } finally {
+            TestServer.deleteRecursively(dir);
+        }
+    }
+
+    /**
+     * The converse: a server that never logs the commit records (nor, therefore, the parts held for
+     * them; test switches) is killed; after the restart no cross-shard write may have left anything,
+     * whichever shard ran its code: MSET, a MULTI/EXEC over two shards, and a script writing on every
+     * shard (its own among them).
+     */
+    @Test
+    void aCrossShardWriteWhoseRecordIsNotLoggedLeavesNothing() throws Exception {
+        Path dir = Files.createTempDirectory("helios-xabort");
+        try {
+            List<String> keys = keysOnShards(4, 1);
+            Process server = start(dir, "everysec", "-Dheliosdb.test.dropParts=true", "-Dheliosdb.test.dropRecords=true");
+            try (Jedis j = new Jedis("127.0.0.1", port(server))) {
+                for (String k : keys) {
+                    assertEquals("OK", j.set(k, "0")); // one shard each: logged as usual
+                }
+                assertEquals("OK", j.mset(keys.get(0), "mset", keys.get(1), "mset", keys.get(2), "mset", keys.get(3), "mset"));
+                Transaction t = j.multi();
+                t.set(keys.get(0), "exec");
+                t.set(keys.get(3), "exec");
+                t.exec();
+                j.eval(SET_ALL, keys, List.of("eval"));
+                assertEquals("eval", j.get(keys.get(0)), "the writes happened in memory");
+                for (String k : keys) {
+                    assertEquals("OK", j.set(k + "-after", "1")); // one shard each again
+                }
+            }
+            server.destroyForcibly();
+            server.waitFor();
+            Process again = start(dir, "everysec");
+            try (Jedis j = new Jedis("127.0.0.1", port(again))) {
+                for (String k : keys) {
+                    assertEquals("0", j.get(k), k + ": a cross-shard write without its commit record left a part");
+                    assertEquals("1", j.get(k + "-after"), k + "-after: a single-shard write after them was lost");
+                }
+            } finally {
+                again.destroy();
+                again.waitFor();
+            }
         } finally {
             TestServer.deleteRecursively(dir);
         }

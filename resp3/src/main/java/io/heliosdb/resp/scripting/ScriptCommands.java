@@ -156,8 +156,13 @@ public final class ScriptCommands {
             ByteBuf reply = Unpooled.buffer(128);
             RespWriter w = new RespWriter();
             w.wrap(reply, call.protocol());
-            body.accept(tx, w);
+            // The script's writes on this shard join the commit record with its other shards' parts.
+            Object failed = tx.runHere(() -> body.accept(tx, w), "a script");
             Runnable release = () -> tx.run(all, s -> null, true, () -> {
+                if (failed instanceof RuntimeException e) {
+                    call.finish(x -> x.error(call.failure(e)));
+                    return;
+                }
                 for (Object r : tx.results()) {
                     if (r instanceof RuntimeException e) {
                         call.finish(x -> x.error(call.failure(e)));
