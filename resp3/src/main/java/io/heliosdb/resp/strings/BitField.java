@@ -1,6 +1,7 @@
 package io.heliosdb.resp.strings;
 
 import io.heliosdb.keyspace.Keyspace;
+import io.heliosdb.keyspace.ops.BitmapOps;
 import io.heliosdb.memory.ByteStrings;
 import io.heliosdb.memory.NativeMemory;
 import io.heliosdb.resp.codec.Args;
@@ -114,7 +115,7 @@ final class BitField {
         }
         out.array(ops.size());
         for (Op op : ops) {
-            BitmapCommands.View v = e == Keyspace.NONE ? new BitmapCommands.View(MemorySegment.ofArray(new byte[0]), 0, 0) : BitmapCommands.view(ks, e);
+            BitmapOps.View v = e == Keyspace.NONE ? new BitmapOps.View(MemorySegment.ofArray(new byte[0]), 0, 0) : BitmapOps.view(ks, e);
             long raw = read(v, op.offset, op.bits);
             long old = op.signed ? signExtend(raw, op.bits) : raw;
             if (op.kind == 0) {
@@ -132,7 +133,7 @@ final class BitField {
         }
     }
 
-    static long read(BitmapCommands.View v, long offset, int bits) {
+    static long read(BitmapOps.View v, long offset, int bits) {
         long r = 0;
         for (int i = 0; i < bits; i++) {
             long bit = offset + i;
