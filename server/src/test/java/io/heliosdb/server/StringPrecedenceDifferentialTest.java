@@ -36,7 +36,9 @@ class StringPrecedenceDifferentialTest {
             "BITCOUNT s 0 1 2 3", "BITCOUNT nokey 0 1 2 3", "BITCOUNT s -1 -5 FOO", "BITCOUNT s 0 1 FOO", "BITCOUNT s 1 2 BIT",
             "BITCOUNT n", "BITPOS nokey 1 0 x", "BITPOS l 1 x", "BITPOS s 1 0 1 FOO", "BITPOS s 1 0 FOO", "BITPOS s 2",
             "BITPOS nokey 2", "BITPOS l x", "BITPOS s 0 1 2 BIT x", "BITPOS nokey 0 1 2 BIT x", "BITPOS s 0 0 -1 BIT",
-            "BITPOS ones 0", "BITPOS ones 0 0 -1", "BITPOS ones 1 1", "BITPOS n 1 0 -1 BYTE");
+            "BITPOS ones 0", "BITPOS ones 0 0 -1", "BITPOS ones 1 1", "BITPOS n 1 0 -1 BYTE",
+            "LCS s f", "LCS s l", "LCS l s", "LCS s nokey", "LCS nokey other", "LCS s n LEN", "LCS s ones IDX WITHMATCHLEN",
+            "LCS s f IDX MINMATCHLEN x");
     private static RedisPeer redis;
     private static TestServer helios;
 
