@@ -38,7 +38,10 @@ class StringPrecedenceDifferentialTest {
             "BITPOS nokey 2", "BITPOS l x", "BITPOS s 0 1 2 BIT x", "BITPOS nokey 0 1 2 BIT x", "BITPOS s 0 0 -1 BIT",
             "BITPOS ones 0", "BITPOS ones 0 0 -1", "BITPOS ones 1 1", "BITPOS n 1 0 -1 BYTE",
             "LCS s f", "LCS s l", "LCS l s", "LCS s nokey", "LCS nokey other", "LCS s n LEN", "LCS s ones IDX WITHMATCHLEN",
-            "LCS s f IDX MINMATCHLEN x");
+            "LCS s f IDX MINMATCHLEN x",
+            "BITFIELD l GET u8 0", "BITFIELD l SET u8 0 x", "BITFIELD nokey GET i8 0", "BITFIELD nokey SET u8 0 255 GET i8 0",
+            "BITFIELD s INCRBY u2 100 1 OVERFLOW SAT INCRBY i8 0 500 OVERFLOW FAIL INCRBY u8 0 1000", "BITFIELD n GET u8 #1",
+            "BITFIELD_RO s GET u8 0 SET u8 0 1", "BITFIELD_RO l GET u8 0", "BITFIELD_RO nokey GET u8 0", "BITFIELD s GET u64 0");
     private static RedisPeer redis;
     private static TestServer helios;
 

@@ -1,6 +1,5 @@
 package io.heliosdb.resp.strings;
 
-import io.heliosdb.keyspace.Keyspace;
 import io.heliosdb.keyspace.ValueType;
 import io.heliosdb.keyspace.ops.BitmapOps;
 import io.heliosdb.keyspace.ops.OpStatus;
@@ -33,22 +32,6 @@ public final class BitmapCommands {
         t.register("bitfield_ro", Routing.KEYS, ctx -> BitField.run(ctx, true));
     }
 
-    /** The entry of a string key for writing in place (INT values become raw), or NONE; -1 after WRONGTYPE. */
-    static long writable(CommandContext ctx, Keyspace ks, int arg) {
-        long e = ctx.lookupWrite(ks, arg);
-        if (e != Keyspace.NONE && ks.type(e) != ValueType.STRING) {
-            ctx.out().error(Errors.WRONGTYPE);
-            return -1;
-        }
-        return e;
-    }
-
-    /** Grows the string (zero-filled) to at least {@code bytes}; creates it when absent. */
-    static long ensureLength(CommandContext ctx, Keyspace ks, long e, int arg, long bytes) {
-        Args a = ctx.args();
-        return BitmapOps.ensureLength(ks, e, a.segment(), a.offset(arg), a.length(arg), bytes);
-    }
-
     /** A bit offset in Redis' range (below 2^32 bits = 512 MB); -1 when invalid. */
     static long bitOffset(Args a, int i) {
         if (!a.isLong(i)) {
@@ -74,16 +57,6 @@ public final class BitmapCommands {
         if (s != OpStatus.OK) {
             ctx.out().error(StatusErrors.text(s));
         }
-    }
-
-    /** The entry of a string read, NONE when absent, -1 after WRONGTYPE. */
-    static long readable(CommandContext ctx, Keyspace ks, int arg) {
-        long e = ctx.lookupRead(ks, arg);
-        if (e != Keyspace.NONE && ks.type(e) != ValueType.STRING) {
-            ctx.out().error(Errors.WRONGTYPE);
-            return -1;
-        }
-        return e;
     }
 
     static void getbit(CommandContext ctx) {
