@@ -41,7 +41,9 @@ class StringPrecedenceDifferentialTest {
             "LCS s f IDX MINMATCHLEN x",
             "BITFIELD l GET u8 0", "BITFIELD l SET u8 0 x", "BITFIELD nokey GET i8 0", "BITFIELD nokey SET u8 0 255 GET i8 0",
             "BITFIELD s INCRBY u2 100 1 OVERFLOW SAT INCRBY i8 0 500 OVERFLOW FAIL INCRBY u8 0 1000", "BITFIELD n GET u8 #1",
-            "BITFIELD_RO s GET u8 0 SET u8 0 1", "BITFIELD_RO l GET u8 0", "BITFIELD_RO nokey GET u8 0", "BITFIELD s GET u64 0");
+            "BITFIELD_RO s GET u8 0 SET u8 0 1", "BITFIELD_RO l GET u8 0", "BITFIELD_RO nokey GET u8 0", "BITFIELD s GET u64 0",
+            "BITOP AND newk s f", "BITOP OR newk s nokey n", "BITOP XOR s s ones", "BITOP NOT newk s", "BITOP NOT newk s f",
+            "BITOP AND newk s l", "BITOP FOO newk s", "BITOP AND newk nokey other");
     private static RedisPeer redis;
     private static TestServer helios;
 

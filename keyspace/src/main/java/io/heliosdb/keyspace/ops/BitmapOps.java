@@ -20,6 +20,9 @@ public final class BitmapOps {
     /** BITPOS: the end of the range was given explicitly. */
     public static final int END_GIVEN = 4;
 
+    /** BITOP's operations. */
+    public static final int AND = 0, OR = 1, XOR = 2, NOT = 3;
+
     private BitmapOps() {}
 
     /** The string's bytes for reading (a copy for INT values, else the stored bytes in place). */
@@ -188,5 +191,30 @@ public final class BitmapOps {
 
     private static int bitAt(View v, long bit) {
         return (v.at(bit >> 3) >> (7 - (int) (bit & 7))) & 1;
+    }
+
+    /**
+     * BITOP's computation over the source values (null for a missing key, which reads as zeros): a
+     * result as long as the longest source. NOT takes one source.
+     */
+    public static byte[] bitop(int op, byte[][] sources) {
+        int max = 0;
+        for (byte[] v : sources) {
+            max = v == null ? max : Math.max(max, v.length);
+        }
+        byte[] out = new byte[max];
+        for (int i = 0; i < max; i++) {
+            int acc = byteOf(sources[0], i);
+            for (int k = 1; k < sources.length; k++) {
+                int b = byteOf(sources[k], i);
+                acc = op == AND ? acc & b : op == OR ? acc | b : acc ^ b;
+            }
+            out[i] = (byte) (op == NOT ? ~acc : acc);
+        }
+        return out;
+    }
+
+    private static int byteOf(byte[] v, int i) {
+        return v != null && i < v.length ? v[i] & 0xFF : 0;
     }
 }

@@ -10,6 +10,7 @@ import io.heliosdb.memory.SlabAllocator;
 import io.heliosdb.time.ManualClock;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -100,6 +101,16 @@ class BitmapOpsTest {
         put("\u00ff\u00ff");
         assertEquals(16, pos(0, 0, 0, 0), "a 0 past a run of ones: just after the string");
         assertEquals(-1, pos(0, 0, -1, BitmapOps.RANGE | BitmapOps.END_GIVEN), "not with an explicit end");
+    }
+
+    @Test
+    void bitopCombinesSourcesPaddedWithZeros() {
+        byte[] a = {(byte) 0xf0, 0x0f}, b = {(byte) 0xff};
+        assertEquals("[-16, 0]", Arrays.toString(BitmapOps.bitop(BitmapOps.AND, new byte[][]{a, b})));
+        assertEquals("[-1, 15]", Arrays.toString(BitmapOps.bitop(BitmapOps.OR, new byte[][]{a, b, null})));
+        assertEquals("[15, 15]", Arrays.toString(BitmapOps.bitop(BitmapOps.XOR, new byte[][]{a, b})));
+        assertEquals("[15, -16]", Arrays.toString(BitmapOps.bitop(BitmapOps.NOT, new byte[][]{a})));
+        assertEquals(0, BitmapOps.bitop(BitmapOps.AND, new byte[][]{null, null}).length);
     }
 
     @Test

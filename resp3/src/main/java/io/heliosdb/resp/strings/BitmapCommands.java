@@ -206,45 +206,22 @@ public final class BitmapCommands {
             if (op.equals("not") && values.length != 1) {
                 return Outcome.error("ERR BITOP NOT must be called with a single source key.");
             }
-            int max = 0;
-            for (Object v : values) {
-                if (v == WRONG_TYPE) {
+            byte[][] sources = new byte[values.length][];
+            for (int i = 0; i < values.length; i++) {
+                if (values[i] == WRONG_TYPE) {
                     return Outcome.error(Errors.WRONGTYPE);
                 }
-                if (v != null) {
-                    max = Math.max(max, ((byte[]) v).length);
-                }
+                sources[i] = (byte[]) values[i];
             }
-            byte[] out = new byte[max];
-            for (int i = 0; i < max; i++) {
-                int acc = byteOf(values[0], i);
-                switch (op) {
-                    case "not" -> acc = ~acc;
-                    case "and" -> {
-                        for (int k = 1; k < values.length; k++) {
-                            acc &= byteOf(values[k], i);
-                        }
-                    }
-                    case "or" -> {
-                        for (int k = 1; k < values.length; k++) {
-                            acc |= byteOf(values[k], i);
-                        }
-                    }
-                    default -> {
-                        for (int k = 1; k < values.length; k++) {
-                            acc ^= byteOf(values[k], i);
-                        }
-                    }
-                }
-                out[i] = (byte) acc;
-            }
-            int n = max;
-            return Outcome.string(w -> w.integer(n), max == 0 ? null : out);
-        }
-
-        private static int byteOf(Object v, int i) {
-            byte[] b = (byte[]) v;
-            return b != null && i < b.length ? b[i] & 0xFF : 0;
+            int code = switch (op) {
+                case "and" -> BitmapOps.AND;
+                case "or" -> BitmapOps.OR;
+                case "xor" -> BitmapOps.XOR;
+                default -> BitmapOps.NOT;
+            };
+            byte[] result = BitmapOps.bitop(code, sources);
+            int n = result.length;
+            return Outcome.string(w -> w.integer(n), n == 0 ? null : result);
         }
     }
 }
