@@ -1,6 +1,7 @@
 package io.heliosdb.resp.command;
 
 import io.heliosdb.keyspace.Keyspace;
+import io.heliosdb.keyspace.ops.KeyReads;
 import io.heliosdb.memory.NativeMemory;
 import io.heliosdb.resp.blocking.BlockedClients;
 import io.heliosdb.resp.blocking.ServeInOrder;
@@ -140,6 +141,13 @@ public final class CrossShardCall {
     /** A read lookup of argument {@code arg} on {@code shard} (statistics, LRU, "keymiss"); call only inside a step there. */
     public long lookupRead(Shard shard, int arg) {
         return ServerContext.state(shard).lookupRead(db, db(shard), args, arg, session == null || !session.noTouch);
+    }
+
+    /** How operations run by a step on {@code shard} look up the keys they read: as {@link #lookupRead}. */
+    public KeyReads reads(Shard shard) {
+        ShardState state = ServerContext.state(shard);
+        boolean touch = session == null || !session.noTouch;
+        return (ks, seg, off, len) -> state.lookupRead(db, ks, seg, off, len, touch);
     }
 
     /** Groups argument indexes (keys at {@code first}, {@code first+step}, ...) by owning shard. */

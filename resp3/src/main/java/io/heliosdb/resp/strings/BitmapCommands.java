@@ -1,19 +1,17 @@
 package io.heliosdb.resp.strings;
 
-import io.heliosdb.keyspace.Keyspace;
-import io.heliosdb.keyspace.ValueEncoding;
 import io.heliosdb.keyspace.ValueType;
+import io.heliosdb.keyspace.ops.BitmapOps;
+import io.heliosdb.keyspace.ops.OpStatus;
+import io.heliosdb.keyspace.ops.StringOps;
 import io.heliosdb.memory.NativeMemory;
 import io.heliosdb.resp.codec.Args;
-import io.heliosdb.resp.codec.RespWriter;
 import io.heliosdb.resp.collections.KeyGather;
 import io.heliosdb.resp.command.CommandContext;
 import io.heliosdb.resp.command.CommandTable;
 import io.heliosdb.resp.command.Errors;
 import io.heliosdb.resp.command.Routing;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.util.ArrayList;
+import io.heliosdb.resp.command.StatusErrors;
 import java.util.List;
 
 /** Bit operations on strings: SETBIT, GETBIT, BITCOUNT, BITPOS, BITOP, BITFIELD, BITFIELD_RO. */
@@ -32,26 +30,6 @@ public final class BitmapCommands {
         t.register("bitop", Routing.KEYS, new BitOp());
         t.register("bitfield", Routing.KEYS, ctx -> BitField.run(ctx, false));
         t.register("bitfield_ro", Routing.KEYS, ctx -> BitField.run(ctx, true));
-    }
-
-    /** The entry of a string key for writing in place (INT values become raw), or NONE; -1 after WRONGTYPE. */
-    static long writable(CommandContext ctx, Keyspace ks, int arg) {
-        long e = ctx.lookupWrite(ks, arg);
-        if (e != Keyspace.NONE && ks.type(e) != ValueType.STRING) {
-            ctx.out().error(Errors.WRONGTYPE);
-            return -1;
-        }
-        return e;
-    }
-
-    /** Grows the string (zero-filled) to at least {@code bytes}; creates it when absent. */
-    static long ensureLength(CommandContext ctx, Keyspace ks, long e, int arg, long bytes) {
-        Args a = ctx.args();
-        if (e == Keyspace.NONE) {
-            e = ks.putUninitialized(a.segment(), a.offset(arg), a.length(arg), ValueType.STRING, ValueEncoding.RAW_MUTABLE, 0, 0);
-        }
-        int len = StringValues.length(ks, e);
-        return ks.resizeRaw(e, (int) Math.max(len, bytes));
     }
 
     /** A bit offset in Redis' range (below 2^32 bits = 512 MB); -1 when invalid. */
@@ -75,44 +53,10 @@ public final class BitmapCommands {
             return;
         }
         boolean on = a.segment().get(NativeMemory.BYTE, a.offset(3)) == '1';
-        Keyspace ks = ctx.db();
-        long e = writable(ctx, ks, 1);
-        if (e < 0) {
-            return;
+        OpStatus s = BitmapOps.setbit(ctx.db(), a.segment(), a.offset(1), a.length(1), offset, on, ctx.out());
+        if (s != OpStatus.OK) {
+            ctx.out().error(StatusErrors.text(s));
         }
-        e = ensureLength(ctx, ks, e, 1, (offset >> 3) + 1);
-        MemorySegment s = ks.segment(e);
-        long at = ks.valueOffset(e) + (offset >> 3);
-        int b = s.get(NativeMemory.BYTE, at) & 0xFF;
-        int mask = 1 << (7 - (int) (offset & 7));
-        int old = (b & mask) != 0 ? 1 : 0;
-        s.set(NativeMemory.BYTE, at, (byte) (on ? b | mask : b & ~mask));
-        ctx.out().integer(old);
-    }
-
-    /** The string's bytes for reading (a copy for INT values, else the stored bytes in place). */
-    record View(MemorySegment seg, long off, int len) {
-        int at(long i) {
-            return seg.get(NativeMemory.BYTE, off + i) & 0xFF;
-        }
-    }
-
-    static View view(Keyspace ks, long e) {
-        if (ks.encoding(e) == ValueEncoding.INT) {
-            byte[] b = Long.toString(ks.longValue(e)).getBytes();
-            return new View(MemorySegment.ofArray(b), 0, b.length);
-        }
-        return new View(ks.segment(e), ks.valueOffset(e), ks.valueLength(e));
-    }
-
-    /** The entry of a string read, NONE when absent, -1 after WRONGTYPE. */
-    static long readable(CommandContext ctx, Keyspace ks, int arg) {
-        long e = ctx.lookupRead(ks, arg);
-        if (e != Keyspace.NONE && ks.type(e) != ValueType.STRING) {
-            ctx.out().error(Errors.WRONGTYPE);
-            return -1;
-        }
-        return e;
     }
 
     static void getbit(CommandContext ctx) {
@@ -122,134 +66,79 @@ public final class BitmapCommands {
             ctx.out().error(BIT_OFFSET);
             return;
         }
-        Keyspace ks = ctx.db();
-        long e = readable(ctx, ks, 1);
-        if (e < 0) {
-            return;
-        }
-        if (e == Keyspace.NONE) {
+        OpStatus s = BitmapOps.getbit(ctx.reads(), ctx.db(), a.segment(), a.offset(1), a.length(1), offset, ctx.out());
+        if (s == OpStatus.NOT_FOUND) {
             ctx.out().integer(0);
-            return;
+        } else if (s != OpStatus.OK) {
+            ctx.out().error(StatusErrors.text(s));
         }
-        View v = view(ks, e);
-        long i = offset >> 3;
-        ctx.out().integer(i < v.len && (v.at(i) & (1 << (7 - (int) (offset & 7)))) != 0 ? 1 : 0);
     }
 
-    /** Parses "start end [BYTE|BIT]" at {@code i}; returns {start, end, isBit} or null after an error reply. */
-    private static long[] range(CommandContext ctx, int i) {
-        return range(ctx, i, false);
-    }
-
-    /** {@code unitBeforeEnd}: BITPOS checks BYTE|BIT before it reads the end (BITCOUNT reads both numbers first). */
-    private static long[] range(CommandContext ctx, int i, boolean unitBeforeEnd) {
-        Args a = ctx.args();
+    /**
+     * Redis' error for "start end [BYTE|BIT]" at {@code i}, or null when it is valid. Not replied at
+     * once: Redis reads the key first, and a missing key answers whatever the range says.
+     * {@code unitBeforeEnd}: BITPOS checks BYTE|BIT before it reads the end (BITCOUNT reads both numbers first).
+     */
+    private static String rangeError(Args a, int i, boolean unitBeforeEnd) {
         if (unitBeforeEnd && a.isLong(i) && i + 2 < a.count() && !a.is(i + 2, BIT) && !a.is(i + 2, BYTE)) {
-            ctx.out().error(Errors.SYNTAX);
-            return null;
+            return Errors.SYNTAX;
         }
         if (!a.isLong(i) || (i + 1 < a.count() && !a.isLong(i + 1))) {
-            ctx.out().error(Errors.NOT_INTEGER);
-            return null;
+            return Errors.NOT_INTEGER;
         }
         long start = a.parseLong(i);
         long end = i + 1 < a.count() ? a.parseLong(i + 1) : Long.MAX_VALUE;
-        long isBit = 0;
         if (!unitBeforeEnd && start < 0 && end < 0 && start > end) {
-            return new long[]{start, end, 0}; // BITCOUNT answers 0 for this range before it reads BYTE|BIT
+            return null; // BITCOUNT answers 0 for this range before it reads BYTE|BIT
         }
-        if (i + 2 < a.count()) {
-            if (a.is(i + 2, BIT)) {
-                isBit = 1;
-            } else if (!a.is(i + 2, BYTE) || i + 3 < a.count()) {
-                ctx.out().error(Errors.SYNTAX);
-                return null;
-            }
+        if (i + 2 < a.count() && !a.is(i + 2, BIT) && (!a.is(i + 2, BYTE) || i + 3 < a.count())) {
+            return Errors.SYNTAX;
         }
-        return new long[]{start, end, isBit};
+        return null;
+    }
+
+    /** The flags of a valid range at {@code i}: RANGE, with BIT_UNIT when its unit is BIT. */
+    private static int rangeFlags(Args a, int i) {
+        return BitmapOps.RANGE | (i + 2 < a.count() && a.is(i + 2, BIT) ? BitmapOps.BIT_UNIT : 0);
+    }
+
+    /**
+     * Replies for a command whose arguments after the key are invalid: Redis still looks the key up
+     * first, so a missing key answers {@code missing}, another type WRONGTYPE, a string the error.
+     */
+    private static void errorAfterKey(CommandContext ctx, String error, long missing) {
+        Args a = ctx.args();
+        OpStatus s = StringOps.check(ctx.reads(), ctx.db(), a.segment(), a.offset(1), a.length(1));
+        if (s == OpStatus.NOT_FOUND) {
+            ctx.out().integer(missing);
+        } else {
+            ctx.out().error(s == OpStatus.OK ? error : StatusErrors.text(s));
+        }
     }
 
     static void bitcount(CommandContext ctx) {
         Args a = ctx.args();
-        long[] r = null;
-        Keyspace ks = ctx.db();
-        long e = readable(ctx, ks, 1); // Redis: the key first (a missing one counts 0 whatever follows), then the range
-        if (e < 0) {
+        String error = null;
+        int flags = 0;
+        long start = 0, end = 0;
+        if (a.count() >= 4 && a.count() <= 5) {
+            error = rangeError(a, 2, false);
+            flags = rangeFlags(a, 2);
+            start = a.isLong(2) ? a.parseLong(2) : 0;
+            end = a.isLong(3) ? a.parseLong(3) : 0;
+        } else if (a.count() == 3 || a.count() > 5) {
+            error = Errors.SYNTAX;
+        }
+        if (error != null) {
+            errorAfterKey(ctx, error, 0);
             return;
         }
-        if (e == Keyspace.NONE) {
+        OpStatus s = BitmapOps.bitcount(ctx.reads(), ctx.db(), a.segment(), a.offset(1), a.length(1), start, end, flags, ctx.out());
+        if (s == OpStatus.NOT_FOUND) {
             ctx.out().integer(0);
-            return;
+        } else if (s != OpStatus.OK) {
+            ctx.out().error(StatusErrors.text(s));
         }
-        if (a.count() >= 4 && a.count() <= 5 && (r = range(ctx, 2)) == null) {
-            return;
-        }
-        if (a.count() == 3 || a.count() > 5) {
-            ctx.out().error(Errors.SYNTAX);
-            return;
-        }
-        View v = view(ks, e);
-        long totalBits = (long) v.len * 8;
-        long start = 0, end = totalBits - 1;
-        boolean bits = r != null && r[2] == 1;
-        if (r != null) {
-            long size = bits ? totalBits : v.len;
-            if (r[0] < 0 && r[1] < 0 && r[0] > r[1]) {
-                ctx.out().integer(0); // Redis checks this before converting negative indexes
-                return;
-            }
-            long[] n = normalize(r[0], r[1], size);
-            start = n[0];
-            end = n[1];
-            if (start > end) {
-                ctx.out().integer(0);
-                return;
-            }
-            if (!bits) {
-                start *= 8;
-                end = end * 8 + 7;
-            }
-        }
-        ctx.out().integer(countBits(v, start, end));
-    }
-
-    /** Redis' start/end rules for BITCOUNT and BITPOS (negative from the end, then clamped). */
-    private static long[] normalize(long start, long end, long size) {
-        if (start < 0) {
-            start += size;
-        }
-        if (end < 0) {
-            end += size;
-        }
-        start = Math.max(0, start);
-        end = Math.max(0, end);
-        end = Math.min(end, size - 1);
-        return new long[]{start, end};
-    }
-
-    static long countBits(View v, long startBit, long endBit) {
-        long count = 0;
-        long bit = startBit;
-        while (bit <= endBit && (bit & 7) != 0) {
-            count += bitAt(v, bit++);
-        }
-        long firstByte = bit >> 3;
-        long lastFull = (endBit + 1) >> 3; // exclusive
-        long i = firstByte;
-        for (; i + 8 <= lastFull; i += 8) {
-            count += Long.bitCount(v.seg.get(ValueLayout.JAVA_LONG_UNALIGNED, v.off + i));
-        }
-        for (; i < lastFull; i++) {
-            count += Integer.bitCount(v.at(i));
-        }
-        for (bit = Math.max(bit, lastFull * 8); bit <= endBit; bit++) {
-            count += bitAt(v, bit);
-        }
-        return count;
-    }
-
-    private static int bitAt(View v, long bit) {
-        return (v.at(bit >> 3) >> (7 - (int) (bit & 7))) & 1;
     }
 
     static void bitpos(CommandContext ctx) {
@@ -263,47 +152,28 @@ public final class BitmapCommands {
             ctx.out().error("ERR The bit argument must be 1 or 0.");
             return;
         }
-        long[] r = null;
-        boolean endGiven = a.count() >= 5;
-        Keyspace ks = ctx.db();
-        long e = readable(ctx, ks, 1); // Redis: the bit, the key, then the range
-        if (e < 0) {
+        // Redis: the bit, the key, then the range
+        String error = null;
+        int flags = 0;
+        long start = 0, end = 0;
+        if (a.count() >= 4 && a.count() <= 6) {
+            error = rangeError(a, 3, true);
+            flags = rangeFlags(a, 3) | (a.count() >= 5 ? BitmapOps.END_GIVEN : 0);
+            start = a.isLong(3) ? a.parseLong(3) : 0;
+            end = a.count() >= 5 ? (a.isLong(4) ? a.parseLong(4) : 0) : Long.MAX_VALUE;
+        } else if (a.count() > 6) {
+            error = Errors.SYNTAX;
+        }
+        if (error != null) {
+            errorAfterKey(ctx, error, want == 1 ? -1 : 0);
             return;
         }
-        if (e == Keyspace.NONE) {
+        OpStatus s = BitmapOps.bitpos(ctx.reads(), ctx.db(), a.segment(), a.offset(1), a.length(1), (int) want, start, end, flags, ctx.out());
+        if (s == OpStatus.NOT_FOUND) {
             ctx.out().integer(want == 1 ? -1 : 0);
-            return;
+        } else if (s != OpStatus.OK) {
+            ctx.out().error(StatusErrors.text(s));
         }
-        if (a.count() >= 4 && a.count() <= 6 && (r = range(ctx, 3, true)) == null) {
-            return;
-        }
-        if (a.count() > 6) {
-            ctx.out().error(Errors.SYNTAX);
-            return;
-        }
-        View v = view(ks, e);
-        boolean bits = r != null && r[2] == 1;
-        long size = bits ? (long) v.len * 8 : v.len;
-        long start = 0, end = size - 1;
-        if (r != null) {
-            long[] n = normalize(r[0], r[1], size);
-            start = n[0];
-            end = n[1];
-        }
-        if (start > end) {
-            ctx.out().integer(-1);
-            return;
-        }
-        long from = bits ? start : start * 8;
-        long to = bits ? end : end * 8 + 7;
-        for (long b = from; b <= to; b++) {
-            if (bitAt(v, b) == want) {
-                ctx.out().integer(b);
-                return;
-            }
-        }
-        // Looking for a 0 past a string of ones without an explicit end: the string continues with zeros.
-        ctx.out().integer(want == 0 && !endGiven && !bits ? to + 1 : -1);
     }
 
     /** BITOP AND|OR|XOR|NOT destkey key [key ...]. */
@@ -336,45 +206,22 @@ public final class BitmapCommands {
             if (op.equals("not") && values.length != 1) {
                 return Outcome.error("ERR BITOP NOT must be called with a single source key.");
             }
-            int max = 0;
-            for (Object v : values) {
-                if (v == WRONG_TYPE) {
+            byte[][] sources = new byte[values.length][];
+            for (int i = 0; i < values.length; i++) {
+                if (values[i] == WRONG_TYPE) {
                     return Outcome.error(Errors.WRONGTYPE);
                 }
-                if (v != null) {
-                    max = Math.max(max, ((byte[]) v).length);
-                }
+                sources[i] = (byte[]) values[i];
             }
-            byte[] out = new byte[max];
-            for (int i = 0; i < max; i++) {
-                int acc = byteOf(values[0], i);
-                switch (op) {
-                    case "not" -> acc = ~acc;
-                    case "and" -> {
-                        for (int k = 1; k < values.length; k++) {
-                            acc &= byteOf(values[k], i);
-                        }
-                    }
-                    case "or" -> {
-                        for (int k = 1; k < values.length; k++) {
-                            acc |= byteOf(values[k], i);
-                        }
-                    }
-                    default -> {
-                        for (int k = 1; k < values.length; k++) {
-                            acc ^= byteOf(values[k], i);
-                        }
-                    }
-                }
-                out[i] = (byte) acc;
-            }
-            int n = max;
-            return Outcome.string(w -> w.integer(n), max == 0 ? null : out);
-        }
-
-        private static int byteOf(Object v, int i) {
-            byte[] b = (byte[]) v;
-            return b != null && i < b.length ? b[i] & 0xFF : 0;
+            int code = switch (op) {
+                case "and" -> BitmapOps.AND;
+                case "or" -> BitmapOps.OR;
+                case "xor" -> BitmapOps.XOR;
+                default -> BitmapOps.NOT;
+            };
+            byte[] result = BitmapOps.bitop(code, sources);
+            int n = result.length;
+            return Outcome.string(w -> w.integer(n), n == 0 ? null : result);
         }
     }
 }

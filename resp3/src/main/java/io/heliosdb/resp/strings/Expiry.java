@@ -34,19 +34,24 @@ public final class Expiry {
      * {@link #REPLIED} after replying Redis' error (not an integer, or an invalid expire time).
      */
     static long resolve(CommandContext ctx, int option, long now) {
-        Args a = ctx.args();
-        long unit = a.is(option, EX) || a.is(option, EXAT) ? 1000 : 1;
-        boolean absolute = a.is(option, EXAT) || a.is(option, PXAT);
-        long at = toAbsolute(a, option + 1, unit, absolute, now, false);
-        if (at == NOT_INTEGER) {
-            ctx.out().error(Errors.NOT_INTEGER);
-            return REPLIED;
-        }
-        if (at == INVALID) {
-            ctx.out().error(Errors.invalidExpire(ctx.spec().name()));
+        long at = parse(ctx.args(), option, now);
+        if (at == NOT_INTEGER || at == INVALID) {
+            ctx.out().error(error(at, ctx.spec().name()));
             return REPLIED;
         }
         return at;
+    }
+
+    /** Like {@link #resolve} without replying: the absolute expiry, {@link #NOT_INTEGER} or {@link #INVALID}. */
+    static long parse(Args a, int option, long now) {
+        long unit = a.is(option, EX) || a.is(option, EXAT) ? 1000 : 1;
+        boolean absolute = a.is(option, EXAT) || a.is(option, PXAT);
+        return toAbsolute(a, option + 1, unit, absolute, now, false);
+    }
+
+    /** Redis' error for {@link #NOT_INTEGER} or {@link #INVALID} from command {@code name}. */
+    static String error(long at, String name) {
+        return at == NOT_INTEGER ? Errors.NOT_INTEGER : Errors.invalidExpire(name);
     }
 
     /**

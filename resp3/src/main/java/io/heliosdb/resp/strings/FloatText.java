@@ -1,18 +1,19 @@
 package io.heliosdb.resp.strings;
 
+import io.heliosdb.keyspace.ops.LongDoubleArithmetic;
 import java.lang.foreign.MemorySegment;
 import java.math.BigDecimal;
 
 /** INCRBYFLOAT's long-double arithmetic for other families (HINCRBYFLOAT). */
 public final class FloatText {
     /** What {@link #parse} returns for "inf": any sum with it is refused. */
-    public static final BigDecimal INFINITE = StringCommands.infinity();
+    public static final BigDecimal INFINITE = LongDoubleArithmetic.INFINITY;
 
     private FloatText() {}
 
     /** A float as Redis' string2ld accepts it, {@link #INFINITE}, or null. */
     public static BigDecimal parse(byte[] b) {
-        return StringCommands.parseDecimal(MemorySegment.ofArray(b), 0, b.length);
+        return LongDoubleArithmetic.parse(MemorySegment.ofArray(b), 0, b.length);
     }
 
     /** a + b formatted as Redis replies it, or null when not finite. */

@@ -1,7 +1,9 @@
 package io.heliosdb.resp.strings;
 
 import io.heliosdb.keyspace.Keyspace;
-import io.heliosdb.keyspace.ValueType;
+import io.heliosdb.keyspace.ops.KeyReads;
+import io.heliosdb.keyspace.ops.OpStatus;
+import io.heliosdb.keyspace.ops.StringOps;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.codec.RespWriter;
 import io.heliosdb.resp.command.CommandContext;
@@ -24,10 +26,11 @@ final class LcsCommand implements MultiShardCommand {
 
     @Override
     public void execute(CommandContext ctx) {
-        Keyspace ks = ctx.db();
-        byte[] a = fetch(ks, ctx.lookupRead(ks, 1));
-        byte[] b = fetch(ks, ctx.lookupRead(ks, 2));
-        reply(ctx.args(), a, b, ctx.out());
+        Args a = ctx.args();
+        ValueCopy copy = new ValueCopy();
+        byte[] x = fetch(ctx.reads(), ctx.db(), a, 1, copy);
+        byte[] y = fetch(ctx.reads(), ctx.db(), a, 2, copy);
+        reply(a, x, y, ctx.out());
     }
 
     @Override
@@ -36,15 +39,14 @@ final class LcsCommand implements MultiShardCommand {
         Map<Shard, List<Integer>> keyArgs = new LinkedHashMap<>();
         keyArgs.put(shards[0], List.of(1));
         keyArgs.put(shards[1], List.of(2));
-        call.runOnceOnKeys(keyArgs, s -> fetch(call.db(s), call.lookupRead(s, s == shards[0] ? 1 : 2)),
+        call.runOnceOnKeys(keyArgs, s -> fetch(call.reads(s), call.db(s), call.args(), s == shards[0] ? 1 : 2, new ValueCopy()),
                 (out, r) -> reply(call.args(), (byte[]) r[0], (byte[]) r[1], out));
     }
 
-    private static byte[] fetch(Keyspace ks, long e) {
-        if (e == Keyspace.NONE) {
-            return null;
-        }
-        return ks.type(e) == ValueType.STRING ? StringValues.bytes(ks, e) : NOT_STRING;
+    /** The string value of key argument {@code i} as bytes; null when absent, {@link #NOT_STRING} for another type. */
+    private static byte[] fetch(KeyReads reads, Keyspace ks, Args a, int i, ValueCopy copy) {
+        OpStatus s = StringOps.get(reads, ks, a.segment(), a.offset(i), a.length(i), copy);
+        return s == OpStatus.OK ? copy.take() : s == OpStatus.WRONGTYPE ? NOT_STRING : null;
     }
 
     private static void reply(Args args, byte[] a, byte[] b, RespWriter out) {

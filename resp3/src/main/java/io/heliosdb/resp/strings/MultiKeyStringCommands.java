@@ -1,7 +1,9 @@
 package io.heliosdb.resp.strings;
 
 import io.heliosdb.keyspace.Keyspace;
-import io.heliosdb.keyspace.ValueType;
+import io.heliosdb.keyspace.ops.KeyReads;
+import io.heliosdb.keyspace.ops.OpStatus;
+import io.heliosdb.keyspace.ops.StringOps;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.command.CommandContext;
 import io.heliosdb.resp.command.CommandTable;
@@ -24,14 +26,12 @@ final class MultiKeyStringCommands {
         t.register("msetnx", Routing.KEYS, new Msetnx());
     }
 
-    /** Values of string keys as bytes; null for a missing key or another type (MGET replies nil). */
-    private static byte[] valueOrNull(Keyspace ks, Args a, int i) {
-        long e = ks.find(a.segment(), a.offset(i), a.length(i));
-        return e == Keyspace.NONE || ks.type(e) != ValueType.STRING ? null : StringValues.bytes(ks, e);
+    private static void setPair(Keyspace ks, Args a, int i) {
+        StringOps.store(ks, a.segment(), a.offset(i), a.length(i), a.segment(), a.offset(i + 1), a.length(i + 1), 0);
     }
 
-    private static void setPair(Keyspace ks, Args a, int i) {
-        StringValues.store(ks, a.segment(), a.offset(i), a.length(i), a.segment(), a.offset(i + 1), a.length(i + 1), 0);
+    private static boolean absent(Keyspace ks, Args a, int i) {
+        return StringOps.absent(ks, a.segment(), a.offset(i), a.length(i)) == OpStatus.OK;
     }
 
     static final class Mget implements MultiShardCommand {
@@ -41,11 +41,9 @@ final class MultiKeyStringCommands {
             Keyspace ks = ctx.db();
             ctx.out().array(a.count() - 1);
             for (int i = 1; i < a.count(); i++) {
-                long e = ctx.lookupRead(ks, i);
-                if (e == Keyspace.NONE || ks.type(e) != ValueType.STRING) {
+                // Another type reads as nil here, as a missing key does.
+                if (StringOps.get(ctx.reads(), ks, a.segment(), a.offset(i), a.length(i), ctx.out()) != OpStatus.OK) {
                     ctx.out().nullBulk();
-                } else {
-                    StringValues.reply(ks, e, ctx.out());
                 }
             }
         }
@@ -56,8 +54,11 @@ final class MultiKeyStringCommands {
             byte[][] values = new byte[call.args().count()][];
             call.runOnceOnKeys(groups, s -> {
                 Keyspace ks = call.db(s);
+                Args a = call.args();
+                ValueCopy copy = new ValueCopy();
                 for (int i : groups.get(s)) {
-                    values[i] = valueOrNull(ks, call.args(), i); // distinct indexes per shard
+                    StringOps.get(KeyReads.DIRECT, ks, a.segment(), a.offset(i), a.length(i), copy);
+                    values[i] = copy.take(); // null unless OK; distinct indexes per shard
                 }
                 return null;
             }, (out, r) -> {
@@ -116,7 +117,7 @@ final class MultiKeyStringCommands {
             }
             Keyspace ks = ctx.db();
             for (int i = 1; i < a.count(); i += 2) {
-                if (ctx.lookupWrite(ks, i) != Keyspace.NONE) {
+                if (!absent(ks, a, i)) {
                     ctx.out().integer(0);
                     return;
                 }
@@ -140,7 +141,7 @@ final class MultiKeyStringCommands {
             tx.lockKeys(call.lockKeys(groups), () -> tx.run(shards, s -> {
                 Keyspace ks = call.db(s);
                 for (int i : groups.get(s)) {
-                    if (ks.find(call.args().segment(), call.args().offset(i), call.args().length(i)) != Keyspace.NONE) {
+                    if (!absent(ks, call.args(), i)) {
                         return Boolean.FALSE;
                     }
                 }

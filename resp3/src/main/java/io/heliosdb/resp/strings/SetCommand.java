@@ -1,12 +1,14 @@
 package io.heliosdb.resp.strings;
 
 import io.heliosdb.keyspace.Keyspace;
-import io.heliosdb.keyspace.ValueType;
+import io.heliosdb.keyspace.ops.OpStatus;
+import io.heliosdb.keyspace.ops.StringOps;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.codec.RespWriter;
 import io.heliosdb.resp.command.Command;
 import io.heliosdb.resp.command.CommandContext;
 import io.heliosdb.resp.command.Errors;
+import io.heliosdb.resp.command.StatusErrors;
 
 /** SET key value [NX|XX] [GET] [EX s|PX ms|EXAT ts|PXAT ts|KEEPTTL], Redis 7 semantics. */
 final class SetCommand implements Command {
@@ -43,35 +45,19 @@ final class SetCommand implements Command {
         if (expireOption > 0 && (expireAt = Expiry.resolve(ctx, expireOption, now)) == Expiry.REPLIED) {
             return;
         }
-        Keyspace ks = ctx.db();
-        // Only NX, XX and GET need the old entry; a plain SET goes straight to the store. GET reads it
-        // as GET does (a miss is announced), NX and XX only check it.
-        long e = get ? ctx.lookupRead(ks, 1) : nx || xx ? ctx.lookupWrite(ks, 1) : Keyspace.NONE;
-        if (get) {
-            if (e != Keyspace.NONE && ks.type(e) != ValueType.STRING) {
-                out.error(Errors.WRONGTYPE);
-                return;
-            }
-            if (e == Keyspace.NONE) {
-                out.nullBulk();
-            } else {
-                StringValues.reply(ks, e, out);
-            }
-        }
-        if ((nx && e != Keyspace.NONE) || (xx && e == Keyspace.NONE)) {
+        int flags = (nx ? StringOps.SET_NX : 0) | (xx ? StringOps.SET_XX : 0) | (get ? StringOps.SET_GET : 0);
+        OpStatus s = StringOps.set(ctx.reads(), ctx.db(), a.segment(), a.offset(1), a.length(1),
+                a.segment(), a.offset(2), a.length(2), flags, expireAt, now, out);
+        if (s == OpStatus.OK) {
             if (!get) {
-                out.nullBulk();
+                out.ok();
             }
-            return;
-        }
-        if (expireOption > 0 && expireAt <= now) {
-            // Already in the past: Redis sets and deletes at once, which leaves no key.
-            ks.delete(a.segment(), a.offset(1), a.length(1));
+        } else if (s == OpStatus.NOT_APPLIED) {
+            if (!get) {
+                out.nullBulk(); // with GET the old value is the reply
+            }
         } else {
-            StringValues.store(ks, a.segment(), a.offset(1), a.length(1), a.segment(), a.offset(2), a.length(2), expireAt);
-        }
-        if (!get) {
-            out.ok();
+            out.error(StatusErrors.text(s));
         }
     }
 }
