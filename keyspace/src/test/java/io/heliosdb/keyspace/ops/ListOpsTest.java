@@ -47,6 +47,8 @@ class ListOpsTest {
         @Override public void set(int n) { seen.add("~" + n); }
         @Override public void bool(boolean b) { seen.add("#" + b); }
         @Override public void ok() { seen.add("OK"); }
+        @Override public void pairs(int n) { seen.add("pairs" + n); }
+        @Override public void pair() { seen.add("("); }
     }
 
     static MemorySegment seg(String s) {
