@@ -42,8 +42,8 @@ public final class ZSetAlgebra {
 
     private static double aggregate(int how, double a, double b) {
         return switch (how) {
-            case 1 -> b < a ? b : a; // C's comparison, not Math.min: -0 and 0 keep Redis' order
-            case 2 -> b > a ? b : a;
+            case MIN -> b < a ? b : a; // C's comparison, not Math.min: -0 and 0 keep Redis' order
+            case MAX -> b > a ? b : a;
             default -> {
                 double r = a + b;
                 yield Double.isNaN(r) ? 0 : r;
