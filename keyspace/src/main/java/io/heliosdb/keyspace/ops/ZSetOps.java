@@ -55,8 +55,9 @@ public final class ZSetOps {
     /**
      * ZADD with {@code flags} (NX, XX, GT, LT, CH, INCR; their combinations already validated),
      * member i at {@code mSeg[mOff[i], mOff[i] + mLen[i])} with {@code scores[i]}. The count added (CH:
-     * added or changed), or with INCR the new score; NOT_APPLIED with INCR when nothing was done,
-     * NAN_OR_INFINITY when INCR would make the score NaN.
+     * added or changed), or with INCR the new score; NOT_FOUND with XX on a missing key (nothing
+     * written), NOT_APPLIED with INCR when nothing was done, NAN_OR_INFINITY when INCR would make the
+     * score NaN.
      */
     public static OpStatus zadd(Keyspace ks, MemorySegment kSeg, long kOff, int kLen, int flags, double[] scores,
             MemorySegment mSeg, long[] mOff, int[] mLen, Limits limits, ValueSink out) {
@@ -68,11 +69,7 @@ public final class ZSetOps {
         }
         if (e == Keyspace.NONE) {
             if (xx) {
-                if (incr) {
-                    return OpStatus.NOT_APPLIED;
-                }
-                out.integer(0);
-                return OpStatus.OK;
+                return OpStatus.NOT_FOUND;
             }
             e = ks.putObject(kSeg, kOff, kLen, ValueType.ZSET, new ZSetValue(), 0);
         }

@@ -95,9 +95,9 @@ class ZSetOpsTest {
 
     @Test
     void zaddCountsAddsAndHonoursItsFlags() {
-        assertEquals(OpStatus.OK, zadd(key, ZSetOps.XX, 1, "a"));
-        assertEquals(List.of("0"), out.take());
-        assertEquals(OpStatus.NOT_APPLIED, zadd(key, ZSetOps.XX | ZSetOps.INCR, 1, "a"));
+        assertEquals(OpStatus.NOT_FOUND, zadd(key, ZSetOps.XX, 1, "a"));
+        assertEquals(OpStatus.NOT_FOUND, zadd(key, ZSetOps.XX | ZSetOps.INCR, 1, "a"));
+        assertEquals(List.of(), out.take());
         assertEquals(Keyspace.NONE, ks.find(key, 0, 1));
         assertEquals(OpStatus.OK, zadd(key, 0, 1, "a", 2, "b"));
         assertEquals(OpStatus.OK, zadd(key, ZSetOps.NX, 5, "a", 3, "c"));

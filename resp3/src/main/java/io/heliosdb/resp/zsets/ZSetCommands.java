@@ -176,8 +176,15 @@ public final class ZSetCommands {
         OpStatus s = ZSetOps.zadd(ctx.db(), a.segment(), a.offset(1), a.length(1), flags, scores, a.segment(), offsets(a, i + 1, 2),
                 lengths(a, i + 1, 2), limits(ctx), out);
         if (s == OpStatus.OK) {
-            // Redis signals an add; an OK that added nothing signals a key nobody can wait on (it existed, or is missing)
+            // an add wakes the key's waiters; an OK that added nothing left a key that existed, with members,
+            // which nobody waits on (a waiter there is served anyway)
             ctx.shard().blocked.signal(ctx.dbIndex(), a, 1);
+        } else if (s == OpStatus.NOT_FOUND) {
+            if (incr) {
+                out.nullBulk();
+            } else {
+                out.integer(0);
+            }
         } else if (s == OpStatus.NOT_APPLIED) {
             out.nullBulk();
         } else if (s == OpStatus.NAN_OR_INFINITY) {
