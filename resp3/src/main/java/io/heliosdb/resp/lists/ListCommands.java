@@ -114,12 +114,6 @@ public final class ListCommands {
                 ctx.out()));
     }
 
-    /** Redis' start/end normalisation; null when the range is empty. */
-    public static long[] range(long start, long end, long size) {
-        long from = ListOps.rangeStart(start, end, size);
-        return from < 0 ? null : new long[]{from, ListOps.rangeEnd(end, size)};
-    }
-
     static void lindex(CommandContext ctx) {
         Args a = ctx.args();
         RespWriter out = ctx.out();
