@@ -15,6 +15,11 @@ public interface ValueSink {
 
     void bulk(byte[] b);
 
+    /** A byte string held in {@code b[off, off + len)} (a collection's packed element), copied before the call returns. */
+    default void bulk(byte[] b, int off, int len) {
+        bulk(MemorySegment.ofArray(b), off, len);
+    }
+
     /** A byte string holding the decimal text of {@code v} (how an INT-encoded string reads). */
     void bulkDecimal(long v);
 
@@ -33,6 +38,17 @@ public interface ValueSink {
     void map(int n);
 
     void set(int n);
+
+    /**
+     * {@code n} (member, score) pairs follow, each opened by {@link #pair} (ZRANGE WITHSCORES, ZPOPMIN
+     * with a count, ...): RESP3 nests each pair in an array, RESP2 lists the 2n values flat.
+     */
+    default void pairs(int n) {
+        array(2 * n);
+    }
+
+    /** The next pair of {@link #pairs} begins. */
+    default void pair() {}
 
     void bool(boolean b);
 

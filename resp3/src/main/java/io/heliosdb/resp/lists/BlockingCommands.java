@@ -2,7 +2,8 @@ package io.heliosdb.resp.lists;
 
 import io.heliosdb.keyspace.Keyspace;
 import io.heliosdb.keyspace.ValueType;
-import io.heliosdb.keyspace.collection.ListValue;
+import io.heliosdb.keyspace.ops.ListOps;
+import io.heliosdb.keyspace.ops.OpStatus;
 import io.heliosdb.resp.blocking.BlockedClients;
 import io.heliosdb.resp.blocking.Blocking;
 import io.heliosdb.resp.blocking.BlockingPop.Blocked;
@@ -11,7 +12,6 @@ import io.heliosdb.resp.blocking.MultiPop;
 import io.heliosdb.resp.blocking.ServeWait;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.codec.RespWriter;
-import io.heliosdb.resp.collections.TypedKeys;
 import io.heliosdb.resp.command.CommandTable;
 import io.heliosdb.resp.command.CrossShardCall;
 import io.heliosdb.resp.command.Errors;
@@ -22,7 +22,6 @@ import io.heliosdb.scheduler.Shard;
 import io.heliosdb.scheduler.ShardTask;
 import io.heliosdb.scheduler.ShardTransaction;
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,13 +45,9 @@ public final class BlockingCommands {
 
     // ---- the list commands ------------------------------------------------------------------
 
+    /** One element from a list key the serve found ready. */
     static byte[] popList(Keyspace ks, byte[] key, boolean left) {
-        MemorySegment k = MemorySegment.ofArray(key);
-        long e = ks.find(k, 0, key.length);
-        ListValue l = (ListValue) ks.object(e);
-        byte[] v = left ? l.removeFirst() : l.removeLast();
-        TypedKeys.changed(ks, e);
-        return v;
+        return ListOps.popOne(ks, MemorySegment.ofArray(key), 0, key.length, left);
     }
 
     /** BLPOP / BRPOP key [key ...] timeout. */
@@ -284,11 +279,8 @@ public final class BlockingCommands {
         }
 
         private int sourceStatus(Keyspace ks, Args a) {
-            long e = ks.find(a.segment(), a.offset(1), a.length(1));
-            if (e == Keyspace.NONE) {
-                return 0;
-            }
-            return ks.type(e) != ValueType.LIST ? -1 : ks.object(e).size() > 0 ? 1 : 0;
+            OpStatus s = ListOps.probe(null, ks, a.segment(), a.offset(1), a.length(1));
+            return s == OpStatus.WRONGTYPE ? -1 : s == OpStatus.OK ? 1 : 0; // a list key is never empty
         }
 
         private boolean fromLeft(Args a) {
@@ -317,8 +309,7 @@ public final class BlockingCommands {
 
         @Override
         protected boolean canServe(ShardState s, Keyspace ks, Args a) {
-            long e = ks.find(a.segment(), a.offset(2), a.length(2));
-            return e == Keyspace.NONE || ks.type(e) == ValueType.LIST;
+            return ListOps.probe(null, ks, a.segment(), a.offset(2), a.length(2)) != OpStatus.WRONGTYPE;
         }
 
         @Override
@@ -359,17 +350,11 @@ public final class BlockingCommands {
             byte[] key = a.bytes(keyArg);
             long count = count(a);
             boolean left = front(a);
-            long e = ks.find(MemorySegment.ofArray(key), 0, key.length);
-            ListValue l = (ListValue) ks.object(e);
-            List<byte[]> popped = new ArrayList<>();
-            while (popped.size() < count && l.size() > 0) {
-                popped.add(left ? l.removeFirst() : l.removeLast());
-            }
-            TypedKeys.changed(ks, e);
+            byte[][] popped = ListOps.popMany(ks, MemorySegment.ofArray(key), 0, key.length, left, count);
             return w -> {
                 w.array(2);
                 w.bulk(key);
-                w.array(popped.size());
+                w.array(popped.length);
                 for (byte[] v : popped) {
                     w.bulk(v);
                 }

@@ -1,23 +1,19 @@
 package io.heliosdb.resp.lists;
 
-import static io.heliosdb.resp.collections.TypedKeys.WRONG;
 import io.heliosdb.keyspace.Keyspace;
-import io.heliosdb.keyspace.ValueType;
-import io.heliosdb.keyspace.collection.ListValue;
+import io.heliosdb.keyspace.ops.ListOps;
+import io.heliosdb.keyspace.ops.OpStatus;
 import io.heliosdb.resp.blocking.BlockedClients;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.codec.RespWriter;
 import io.heliosdb.resp.collections.MoveBetweenKeys;
-import io.heliosdb.resp.collections.TypedKeys;
 import io.heliosdb.resp.command.CommandContext;
 import io.heliosdb.resp.command.CommandTable;
 import io.heliosdb.resp.command.Errors;
 import io.heliosdb.resp.command.Routing;
+import io.heliosdb.resp.command.StatusErrors;
 import io.heliosdb.resp.engine.ShardState;
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import java.util.function.Consumer;
 
 /** The list family (the blocking forms are in {@link BlockingCommands}). */
@@ -55,28 +51,19 @@ public final class ListCommands {
 
     static void push(CommandContext ctx, boolean left, boolean onlyIfExists) {
         Args a = ctx.args();
-        long e = TypedKeys.write(ctx, 1, ValueType.LIST);
-        if (e == WRONG) {
-            return;
+        RespWriter out = ctx.out();
+        byte[][] elements = new byte[a.count() - 2][];
+        for (int i = 0; i < elements.length; i++) {
+            elements[i] = a.bytes(i + 2);
         }
-        if (e == Keyspace.NONE) {
-            if (onlyIfExists) {
-                ctx.out().integer(0);
-                return;
-            }
-            e = TypedKeys.create(ctx, 1, ValueType.LIST, new ListValue());
+        OpStatus s = ListOps.push(ctx.db(), a.segment(), a.offset(1), a.length(1), elements, left, onlyIfExists, out);
+        if (s == OpStatus.OK) {
+            BlockedClients.of(ctx.shard()).signal(ctx.dbIndex(), a, 1);
+        } else if (s == OpStatus.NOT_FOUND) {
+            out.integer(0);
+        } else {
+            out.error(StatusErrors.text(s));
         }
-        ListValue l = TypedKeys.value(ctx, e);
-        for (int i = 2; i < a.count(); i++) {
-            if (left) {
-                l.addFirst(a.bytes(i));
-            } else {
-                l.addLast(a.bytes(i));
-            }
-        }
-        ctx.db().objectChanged(e);
-        BlockedClients.of(ctx.shard()).signal(ctx.dbIndex(), a, 1);
-        ctx.out().integer(l.size());
     }
 
     static void pop(CommandContext ctx, boolean left) {
@@ -86,7 +73,7 @@ public final class ListCommands {
             out.error(Errors.wrongArgs(ctx.spec().name())); // Redis: addReplyErrorArity
             return;
         }
-        long count = -1;
+        long count = ListOps.SINGLE;
         if (a.count() == 3) {
             if (!a.isLong(2) || a.parseLong(2) < 0) {
                 out.error(Errors.MUST_BE_POSITIVE);
@@ -94,37 +81,28 @@ public final class ListCommands {
             }
             count = a.parseLong(2);
         }
-        long e = TypedKeys.write(ctx, 1, ValueType.LIST);
-        if (e == WRONG) {
-            return;
-        }
-        if (e == Keyspace.NONE) {
-            if (count < 0) {
+        OpStatus s = ListOps.pop(ctx.db(), a.segment(), a.offset(1), a.length(1), left, count, out);
+        if (s == OpStatus.NOT_FOUND) {
+            if (count == ListOps.SINGLE) {
                 out.nullBulk();
             } else {
                 out.nullArray();
             }
-            return;
+        } else if (s != OpStatus.OK) {
+            out.error(StatusErrors.text(s));
         }
-        ListValue l = TypedKeys.value(ctx, e);
-        if (count < 0) {
-            out.bulk(left ? l.removeFirst() : l.removeLast());
-        } else {
-            int n = (int) Math.min(count, l.size());
-            out.array(n);
-            for (int i = 0; i < n; i++) {
-                out.bulk(left ? l.removeFirst() : l.removeLast());
-            }
-        }
-        TypedKeys.changed(ctx.db(), e);
     }
 
     static void llen(CommandContext ctx) {
-        long e = TypedKeys.read(ctx, 1, ValueType.LIST);
-        if (e == WRONG) {
-            return;
+        Args a = ctx.args();
+        render(ctx.out(), ListOps.llen(ctx.reads(), ctx.db(), a.segment(), a.offset(1), a.length(1), ctx.out()));
+    }
+
+    /** The reply of an operation whose only non-OK outcomes are errors. */
+    private static void render(RespWriter out, OpStatus s) {
+        if (s != OpStatus.OK) {
+            out.error(StatusErrors.text(s));
         }
-        ctx.out().integer(e == Keyspace.NONE ? 0 : TypedKeys.value(ctx, e).size());
     }
 
     static void lrange(CommandContext ctx) {
@@ -133,129 +111,62 @@ public final class ListCommands {
             ctx.out().error(Errors.NOT_INTEGER);
             return;
         }
-        long e = TypedKeys.read(ctx, 1, ValueType.LIST);
-        if (e == WRONG) {
-            return;
-        }
-        if (e == Keyspace.NONE) {
-            ctx.out().array(0);
-            return;
-        }
-        ListValue l = TypedKeys.value(ctx, e);
-        long[] r = range(a.parseLong(2), a.parseLong(3), l.size());
-        if (r == null) {
-            ctx.out().array(0);
-            return;
-        }
-        RespWriter out = ctx.out();
-        out.array((int) (r[1] - r[0] + 1));
-        l.forEachInRange((int) r[0], (int) r[1], out::bulk); // straight from the chunks, no copies
-    }
-
-    /** Redis' start/end normalisation; null when the range is empty. */
-    public static long[] range(long start, long end, long size) {
-        if (start < 0) {
-            start += size;
-        }
-        if (end < 0) {
-            end += size;
-        }
-        if (start < 0) {
-            start = 0;
-        }
-        if (start > end || start >= size) {
-            return null;
-        }
-        if (end >= size) {
-            end = size - 1;
-        }
-        return new long[]{start, end};
+        render(ctx.out(), ListOps.lrange(ctx.reads(), ctx.db(), a.segment(), a.offset(1), a.length(1), a.parseLong(2), a.parseLong(3),
+                ctx.out()));
     }
 
     static void lindex(CommandContext ctx) {
         Args a = ctx.args();
-        long e = TypedKeys.read(ctx, 1, ValueType.LIST); // Redis looks the key up before parsing the index
-        if (e == WRONG) {
-            return;
-        }
-        if (e == Keyspace.NONE) {
-            ctx.out().nullBulk();
-            return;
-        }
-        if (!a.isLong(2)) {
-            ctx.out().error(Errors.NOT_INTEGER);
-            return;
-        }
-        ListValue l = TypedKeys.value(ctx, e);
-        long i = a.parseLong(2);
-        if (i < 0) {
-            i += l.size();
-        }
-        if (i < 0 || i >= l.size()) {
-            ctx.out().nullBulk();
+        RespWriter out = ctx.out();
+        // Redis looks the key up before it parses the index
+        OpStatus s = a.isLong(2) ? ListOps.lindex(ctx.reads(), ctx.db(), a.segment(), a.offset(1), a.length(1), a.parseLong(2), out)
+                : ListOps.probe(ctx.reads(), ctx.db(), a.segment(), a.offset(1), a.length(1));
+        if (s == OpStatus.NOT_FOUND) {
+            out.nullBulk();
+        } else if (s == OpStatus.OK && !a.isLong(2)) {
+            out.error(Errors.NOT_INTEGER);
         } else {
-            ctx.out().bulk(l.get((int) i));
+            render(out, s);
         }
     }
 
     static void lset(CommandContext ctx) {
         Args a = ctx.args();
-        long e = TypedKeys.write(ctx, 1, ValueType.LIST); // Redis looks the key up before parsing the index
-        if (e == WRONG) {
-            return;
+        RespWriter out = ctx.out();
+        // Redis looks the key up before it parses the index
+        OpStatus s = a.isLong(2) ? ListOps.lset(ctx.db(), a.segment(), a.offset(1), a.length(1), a.parseLong(2), a.bytes(3), out)
+                : ListOps.probe(null, ctx.db(), a.segment(), a.offset(1), a.length(1));
+        if (s == OpStatus.NOT_FOUND) {
+            out.error(Errors.NO_SUCH_KEY);
+        } else if (s == OpStatus.OK && !a.isLong(2)) {
+            out.error(Errors.NOT_INTEGER);
+        } else if (s == OpStatus.OUT_OF_RANGE) {
+            out.error("ERR index out of range");
+        } else {
+            render(out, s);
         }
-        if (e == Keyspace.NONE) {
-            ctx.out().error(Errors.NO_SUCH_KEY);
-            return;
-        }
-        if (!a.isLong(2)) {
-            ctx.out().error(Errors.NOT_INTEGER);
-            return;
-        }
-        ListValue l = TypedKeys.value(ctx, e);
-        long i = a.parseLong(2);
-        if (i < 0) {
-            i += l.size();
-        }
-        if (i < 0 || i >= l.size()) {
-            ctx.out().error("ERR index out of range");
-            return;
-        }
-        l.set((int) i, a.bytes(3));
-        ctx.db().objectChanged(e);
-        ctx.out().ok();
     }
 
     static void linsert(CommandContext ctx) {
         Args a = ctx.args();
+        RespWriter out = ctx.out();
         boolean before;
         if (a.is(2, BEFORE)) {
             before = true;
         } else if (a.is(2, AFTER)) {
             before = false;
         } else {
-            ctx.out().error(Errors.SYNTAX);
+            out.error(Errors.SYNTAX);
             return;
         }
-        long e = TypedKeys.write(ctx, 1, ValueType.LIST);
-        if (e == WRONG) {
-            return;
+        OpStatus s = ListOps.linsert(ctx.db(), a.segment(), a.offset(1), a.length(1), before, a.bytes(3), a.bytes(4), out);
+        if (s == OpStatus.NOT_FOUND) {
+            out.integer(0);
+        } else if (s == OpStatus.NOT_APPLIED) {
+            out.integer(-1);
+        } else {
+            render(out, s);
         }
-        if (e == Keyspace.NONE) {
-            ctx.out().integer(0);
-            return;
-        }
-        ListValue l = TypedKeys.value(ctx, e);
-        byte[] pivot = a.bytes(3);
-        for (int i = 0; i < l.size(); i++) {
-            if (Arrays.equals(l.get(i), pivot)) {
-                l.insert(before ? i : i + 1, a.bytes(4));
-                ctx.db().objectChanged(e);
-                ctx.out().integer(l.size());
-                return;
-            }
-        }
-        ctx.out().integer(-1);
     }
 
     static void lrem(CommandContext ctx) {
@@ -264,40 +175,7 @@ public final class ListCommands {
             ctx.out().error(Errors.NOT_INTEGER);
             return;
         }
-        long count = a.parseLong(2);
-        long e = TypedKeys.write(ctx, 1, ValueType.LIST);
-        if (e == WRONG) {
-            return;
-        }
-        if (e == Keyspace.NONE) {
-            ctx.out().integer(0);
-            return;
-        }
-        ListValue l = TypedKeys.value(ctx, e);
-        byte[] v = a.bytes(3);
-        long removed = 0;
-        if (count >= 0) {
-            for (int i = 0; i < l.size() && (count == 0 || removed < count); ) {
-                if (Arrays.equals(l.get(i), v)) {
-                    l.remove(i);
-                    removed++;
-                } else {
-                    i++;
-                }
-            }
-        } else {
-            long limit = count == Long.MIN_VALUE ? Long.MAX_VALUE : -count; // Redis: -LLONG_MIN stays negative, no limit
-            for (int i = l.size() - 1; i >= 0 && removed < limit; i--) {
-                if (Arrays.equals(l.get(i), v)) {
-                    l.remove(i);
-                    removed++;
-                }
-            }
-        }
-        if (removed > 0) {
-            TypedKeys.changed(ctx.db(), e);
-        }
-        ctx.out().integer(removed);
+        render(ctx.out(), ListOps.lrem(ctx.db(), a.segment(), a.offset(1), a.length(1), a.parseLong(2), a.bytes(3), ctx.out()));
     }
 
     static void ltrim(CommandContext ctx) {
@@ -306,30 +184,14 @@ public final class ListCommands {
             ctx.out().error(Errors.NOT_INTEGER);
             return;
         }
-        long e = TypedKeys.write(ctx, 1, ValueType.LIST);
-        if (e == WRONG) {
-            return;
-        }
-        if (e == Keyspace.NONE) {
-            ctx.out().ok();
-            return;
-        }
-        ListValue l = TypedKeys.value(ctx, e);
-        long[] r = range(a.parseLong(2), a.parseLong(3), l.size());
-        if (r == null) {
-            l.clear();
-        } else if (r[0] != 0 || r[1] != l.size() - 1) {
-            l.trim((int) r[0], (int) r[1]);
-        }
-        TypedKeys.changed(ctx.db(), e);
-        ctx.out().ok();
+        render(ctx.out(), ListOps.ltrim(ctx.db(), a.segment(), a.offset(1), a.length(1), a.parseLong(2), a.parseLong(3), ctx.out()));
     }
 
     static void lpos(CommandContext ctx) {
         Args a = ctx.args();
         RespWriter out = ctx.out();
         long rank = 1;
-        long count = -1;
+        long count = ListOps.SINGLE;
         long maxlen = 0;
         for (int i = 3; i < a.count(); i++) {
             if (i + 1 >= a.count()) {
@@ -375,45 +237,11 @@ public final class ListCommands {
                 return;
             }
         }
-        long e = TypedKeys.read(ctx, 1, ValueType.LIST);
-        if (e == WRONG) {
-            return;
-        }
-        if (e == Keyspace.NONE) {
-            if (count >= 0) {
-                out.array(0);
-            } else {
-                out.nullBulk();
-            }
-            return;
-        }
-        ListValue l = TypedKeys.value(ctx, e);
-        byte[] v = a.bytes(2);
-        List<Long> found = new ArrayList<>();
-        long want = count < 0 ? 1 : count == 0 ? Long.MAX_VALUE : count;
-        long skip = Math.abs(rank) - 1;
-        int n = l.size();
-        for (int step = 0; step < n && (maxlen == 0 || step < maxlen) && found.size() < want; step++) {
-            int i = rank > 0 ? step : n - 1 - step;
-            if (Arrays.equals(l.get(i), v)) {
-                if (skip > 0) {
-                    skip--;
-                } else {
-                    found.add((long) i);
-                }
-            }
-        }
-        if (count < 0) {
-            if (found.isEmpty()) {
-                out.nullBulk();
-            } else {
-                out.integer(found.get(0));
-            }
-            return;
-        }
-        out.array(found.size());
-        for (long f : found) {
-            out.integer(f);
+        OpStatus s = ListOps.lpos(ctx.reads(), ctx.db(), a.segment(), a.offset(1), a.length(1), a.bytes(2), rank, count, maxlen, out);
+        if (s == OpStatus.NOT_FOUND) {
+            out.nullBulk();
+        } else {
+            render(out, s);
         }
     }
 
@@ -445,29 +273,21 @@ public final class ListCommands {
             if (!rpoplpush && (side(a, 3) < 0 || side(a, 4) < 0)) {
                 return w -> w.error(Errors.SYNTAX);
             }
-            long e = ks.find(a.segment(), a.offset(1), a.length(1));
-            if (e == Keyspace.NONE) {
+            OpStatus s = ListOps.probe(null, ks, a.segment(), a.offset(1), a.length(1));
+            if (s == OpStatus.NOT_FOUND) {
                 return RespWriter::nullBulk;
             }
-            if (ks.type(e) != ValueType.LIST) {
-                return w -> w.error(Errors.WRONGTYPE);
-            }
-            return null;
+            return s == OpStatus.OK ? null : w -> w.error(StatusErrors.text(s));
         }
 
         @Override
         protected boolean destinationWrongType(Keyspace ks, Args a) {
-            long e = ks.find(a.segment(), a.offset(2), a.length(2));
-            return e != Keyspace.NONE && ks.type(e) != ValueType.LIST;
+            return ListOps.probe(null, ks, a.segment(), a.offset(2), a.length(2)) == OpStatus.WRONGTYPE;
         }
 
         @Override
         protected byte[] take(ShardState s, Keyspace ks, Args a) {
-            long e = ks.find(a.segment(), a.offset(1), a.length(1));
-            ListValue l = (ListValue) ks.object(e);
-            byte[] v = fromLeft(a) ? l.removeFirst() : l.removeLast();
-            TypedKeys.changed(ks, e);
-            return v;
+            return ListOps.popOne(ks, a.segment(), a.offset(1), a.length(1), fromLeft(a));
         }
 
         @Override
@@ -496,18 +316,8 @@ public final class ListCommands {
 
     /** Pushes one element to a list key (creating it) and wakes its waiters. */
     static void pushTo(ShardState s, Keyspace ks, byte[] key, byte[] element, boolean left, int db) {
-        MemorySegment k = MemorySegment.ofArray(key);
-        long e = ks.find(k, 0, key.length);
-        if (e == Keyspace.NONE) {
-            e = ks.putObject(k, 0, key.length, ValueType.LIST, new ListValue(), 0);
+        if (ListOps.pushOne(ks, MemorySegment.ofArray(key), 0, key.length, element, left)) {
+            BlockedClients.of(s).signal(db, key);
         }
-        ListValue l = (ListValue) ks.object(e);
-        if (left) {
-            l.addFirst(element);
-        } else {
-            l.addLast(element);
-        }
-        ks.objectChanged(e);
-        BlockedClients.of(s).signal(db, key);
     }
 }

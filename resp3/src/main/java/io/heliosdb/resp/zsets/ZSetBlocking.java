@@ -2,13 +2,13 @@ package io.heliosdb.resp.zsets;
 
 import io.heliosdb.keyspace.Keyspace;
 import io.heliosdb.keyspace.ValueType;
-import io.heliosdb.keyspace.collection.ZSetValue;
+import io.heliosdb.keyspace.collection.ZTree.Node;
+import io.heliosdb.keyspace.ops.ZSetOps;
 import io.heliosdb.resp.blocking.Blocking;
 import io.heliosdb.resp.blocking.BlockingPop;
 import io.heliosdb.resp.blocking.MultiPop;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.codec.RespWriter;
-import io.heliosdb.resp.collections.TypedKeys;
 import io.heliosdb.resp.engine.ShardState;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
@@ -22,11 +22,8 @@ import java.util.function.Consumer;
 final class ZSetBlocking {
     private ZSetBlocking() {}
 
-    private static List<ZSetCommands.Scored> popFrom(Keyspace ks, byte[] key, boolean min, long count) {
-        long e = ks.find(MemorySegment.ofArray(key), 0, key.length);
-        List<ZSetCommands.Scored> popped = ZSetCommands.popFrom((ZSetValue) ks.object(e), min, count);
-        TypedKeys.changed(ks, e);
-        return popped;
+    private static List<Node> popFrom(Keyspace ks, byte[] key, boolean min, long count) {
+        return ZSetOps.popMany(ks, MemorySegment.ofArray(key), 0, key.length, min, count);
     }
 
     /** BZPOPMIN / BZPOPMAX key [key ...] timeout. */
@@ -50,12 +47,12 @@ final class ZSetBlocking {
         @Override
         protected Consumer<RespWriter> pop(ShardState s, Keyspace ks, int db, Args a, int keyArg) {
             byte[] key = a.bytes(keyArg);
-            ZSetCommands.Scored p = popFrom(ks, key, min, 1).get(0);
+            Node p = popFrom(ks, key, min, 1).get(0);
             return w -> {
                 w.array(3);
                 w.bulk(key);
-                w.bulk(p.member().bytes);
-                ZSetCommands.writeScore(w, p.score());
+                w.bulk(p.member.bytes);
+                ZSetCommands.writeScore(w, p.score);
             };
         }
 
@@ -86,15 +83,15 @@ final class ZSetBlocking {
         @Override
         protected Consumer<RespWriter> pop(ShardState s, Keyspace ks, int db, Args a, int keyArg) {
             byte[] key = a.bytes(keyArg);
-            List<ZSetCommands.Scored> popped = popFrom(ks, key, front(a), count(a));
+            List<Node> popped = popFrom(ks, key, front(a), count(a));
             return w -> {
                 w.array(2);
                 w.bulk(key);
                 w.array(popped.size());
-                for (ZSetCommands.Scored p : popped) {
+                for (Node p : popped) {
                     w.array(2);
-                    w.bulk(p.member().bytes);
-                    ZSetCommands.writeScore(w, p.score());
+                    w.bulk(p.member.bytes);
+                    ZSetCommands.writeScore(w, p.score);
                 }
             };
         }

@@ -3,11 +3,14 @@ package io.heliosdb.resp.zsets;
 import static io.heliosdb.resp.collections.TypedKeys.WRONG;
 import io.heliosdb.keyspace.Keyspace;
 import io.heliosdb.keyspace.ValueType;
-import io.heliosdb.keyspace.collection.ByteKey;
-import io.heliosdb.keyspace.collection.SetValue;
 import io.heliosdb.keyspace.collection.ZSetValue;
 import io.heliosdb.keyspace.collection.ZTree.Node;
 import io.heliosdb.keyspace.collection.ZTree;
+import io.heliosdb.keyspace.ops.OpStatus;
+import io.heliosdb.keyspace.ops.ZSetAlgebra.Op;
+import io.heliosdb.keyspace.ops.ZSetAlgebra;
+import io.heliosdb.keyspace.ops.ZSetOps;
+import io.heliosdb.keyspace.ops.ZSetRanges;
 import io.heliosdb.resp.blocking.BlockedClients;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.codec.RespWriter;
@@ -18,17 +21,11 @@ import io.heliosdb.resp.command.CommandContext;
 import io.heliosdb.resp.command.CommandTable;
 import io.heliosdb.resp.command.Errors;
 import io.heliosdb.resp.command.Routing;
-import io.heliosdb.resp.engine.ShardState;
+import io.heliosdb.resp.command.StatusErrors;
 import io.heliosdb.resp.sets.SetCommands;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Random;
-import java.util.function.Consumer;
 
 /** The sorted-set family. */
 public final class ZSetCommands {
@@ -89,40 +86,68 @@ public final class ZSetCommands {
         t.register("bzpopmax", Routing.ALL_SHARDS, new ZSetBlocking.Bzpop(false));
     }
 
-    static void add(CommandContext ctx, ZSetValue z, ByteKey m, double score) {
-        z.put(m, score);
-        z.checkCompact((int) TypedKeys.limit(ctx, "zset-max-listpack-entries"), (int) TypedKeys.limit(ctx, "zset-max-listpack-value"),
-                m.bytes.length);
-    }
-
     static void writeScore(RespWriter w, double d) {
         w.doubleValue(d);
     }
+
+    /** The listpack limits a growing set is checked against (cached parameters, no lookup). */
+    static ZSetOps.Limits limits(CommandContext ctx) {
+        return new ZSetOps.Limits((int) TypedKeys.limit(ctx, "zset-max-listpack-entries"),
+                (int) TypedKeys.limit(ctx, "zset-max-listpack-value"));
+    }
+
+    /** Offsets of the arguments {@code from, from + step, ...} (members given in the request). */
+    static long[] offsets(Args a, int from, int step) {
+        long[] r = new long[(a.count() - from + step - 1) / step];
+        for (int k = 0; k < r.length; k++) {
+            r[k] = a.offset(from + k * step);
+        }
+        return r;
+    }
+
+    static int[] lengths(Args a, int from, int step) {
+        int[] r = new int[(a.count() - from + step - 1) / step];
+        for (int k = 0; k < r.length; k++) {
+            r[k] = a.length(from + k * step);
+        }
+        return r;
+    }
+
+    /** The reply of an operation whose only non-OK outcomes are errors. */
+    private static void render(RespWriter out, OpStatus s) {
+        if (s != OpStatus.OK) {
+            out.error(StatusErrors.text(s));
+        }
+    }
+
+    private static final String SCORE_NAN = "ERR resulting score is not a number (NaN)";
 
     // ---- ZADD / ZINCRBY ---------------------------------------------------------------------
 
     static void zadd(CommandContext ctx) {
         Args a = ctx.args();
         RespWriter out = ctx.out();
-        boolean nx = false, xx = false, gt = false, lt = false, ch = false, incr = false;
+        int flags = 0;
         int i = 2;
         for (; i < a.count(); i++) {
             if (a.is(i, NX)) {
-                nx = true;
+                flags |= ZSetOps.NX;
             } else if (a.is(i, XX)) {
-                xx = true;
+                flags |= ZSetOps.XX;
             } else if (a.is(i, GT)) {
-                gt = true;
+                flags |= ZSetOps.GT;
             } else if (a.is(i, LT)) {
-                lt = true;
+                flags |= ZSetOps.LT;
             } else if (a.is(i, CH)) {
-                ch = true;
+                flags |= ZSetOps.CH;
             } else if (a.is(i, INCR)) {
-                incr = true;
+                flags |= ZSetOps.INCR;
             } else {
                 break;
             }
         }
+        boolean nx = (flags & ZSetOps.NX) != 0, xx = (flags & ZSetOps.XX) != 0;
+        boolean gt = (flags & ZSetOps.GT) != 0, lt = (flags & ZSetOps.LT) != 0, incr = (flags & ZSetOps.INCR) != 0;
         int pairs = a.count() - i;
         if (pairs % 2 != 0 || pairs == 0) {
             out.error(Errors.SYNTAX);
@@ -148,162 +173,70 @@ public final class ZSetCommands {
                 return;
             }
         }
-        long e = TypedKeys.write(ctx, 1, ValueType.ZSET);
-        if (e == WRONG) {
-            return;
-        }
-        if (e == Keyspace.NONE) {
-            if (xx) {
-                if (incr) {
-                    out.nullBulk();
-                } else {
-                    out.integer(0);
-                }
-                return;
-            }
-            e = TypedKeys.create(ctx, 1, ValueType.ZSET, new ZSetValue());
-        }
-        ZSetValue z = TypedKeys.value(ctx, e);
-        int maxEntries = (int) TypedKeys.limit(ctx, "zset-max-listpack-entries");
-        int maxValue = (int) TypedKeys.limit(ctx, "zset-max-listpack-value");
-        long added = 0, changed = 0;
-        double incrResult = Double.NaN;
-        boolean incrDone = false;
-        for (int p = 0; p < scores.length; p++) {
-            int arg = i + 2 * p + 1;
-            double score = scores[p];
-            int found = z.find(a.segment(), a.offset(arg), a.length(arg)); // no member copy unless it is new
-            if (found >= 0) {
-                double cur = z.scoreAt(found);
-                if (nx) {
-                    continue;
-                }
-                if (incr) {
-                    score = cur + score;
-                    if (Double.isNaN(score)) {
-                        if (z.size() == 0) {
-                            ctx.db().deleteEntry(e);
-                        }
-                        out.error("ERR resulting score is not a number (NaN)");
-                        return;
-                    }
-                }
-                if ((gt && score <= cur) || (lt && score >= cur)) {
-                    continue;
-                }
-                if (score != cur) {
-                    z.rescoreAt(found, score); // an existing member: no encoding change possible
-                    changed++;
-                }
-                incrResult = score;
-                incrDone = true;
-            } else {
-                if (xx) {
-                    continue;
-                }
-                z.add(a.segment(), a.offset(arg), a.length(arg), score);
-                z.checkCompact(maxEntries, maxValue, a.length(arg));
-                added++;
-                incrResult = score;
-                incrDone = true;
-            }
-        }
-        if (z.size() == 0) {
-            ctx.db().deleteEntry(e);
-        } else if (added + changed > 0) {
-            ctx.db().objectChanged(e);
-            if (added > 0) {
-                BlockedClients.of(ctx.shard()).signal(ctx.dbIndex(), a, 1);
-            }
-        }
-        if (incr) {
-            if (incrDone) {
-                writeScore(out, incrResult);
-            } else {
+        OpStatus s = ZSetOps.zadd(ctx.db(), a.segment(), a.offset(1), a.length(1), flags, scores, a.segment(), offsets(a, i + 1, 2),
+                lengths(a, i + 1, 2), limits(ctx), out);
+        if (s == OpStatus.OK) {
+            // an add wakes the key's waiters; an OK that added nothing left a key that existed, with members,
+            // which nobody waits on (a waiter there is served anyway)
+            BlockedClients.of(ctx.shard()).signal(ctx.dbIndex(), a, 1);
+        } else if (s == OpStatus.NOT_FOUND) {
+            if (incr) {
                 out.nullBulk();
+            } else {
+                out.integer(0);
             }
+        } else if (s == OpStatus.NOT_APPLIED) {
+            out.nullBulk();
+        } else if (s == OpStatus.NAN_OR_INFINITY) {
+            out.error(SCORE_NAN);
         } else {
-            out.integer(ch ? added + changed : added);
+            render(out, s);
         }
     }
 
     static void zincrby(CommandContext ctx) {
         Args a = ctx.args();
+        RespWriter out = ctx.out();
         // Redis runs ZINCRBY through ZADD's parser: an option word there leaves one lone element.
         String third = a.lower(2);
         if (third.equals("nx") || third.equals("xx") || third.equals("gt") || third.equals("lt") || third.equals("ch")
                 || third.equals("incr")) {
-            ctx.out().error(Errors.SYNTAX);
+            out.error(Errors.SYNTAX);
             return;
         }
         double by = TypedKeys.parseDouble(a, 2);
         if (Double.isNaN(by)) {
-            ctx.out().error(Errors.NOT_FLOAT);
+            out.error(Errors.NOT_FLOAT);
             return;
         }
-        long e = TypedKeys.write(ctx, 1, ValueType.ZSET);
-        if (e == WRONG) {
-            return;
+        OpStatus s = ZSetOps.zincrby(ctx.db(), a.segment(), a.offset(1), a.length(1), by, a.segment(), a.offset(3), a.length(3),
+                limits(ctx), out);
+        if (s == OpStatus.OK) {
+            BlockedClients.of(ctx.shard()).signal(ctx.dbIndex(), a, 1);
+        } else if (s == OpStatus.NAN_OR_INFINITY) {
+            out.error(SCORE_NAN);
+        } else {
+            render(out, s);
         }
-        boolean created = false;
-        if (e == Keyspace.NONE) {
-            e = TypedKeys.create(ctx, 1, ValueType.ZSET, new ZSetValue());
-            created = true;
-        }
-        ZSetValue z = TypedKeys.value(ctx, e);
-        ByteKey m = TypedKeys.key(a, 3);
-        Double cur = z.score(m);
-        double score = cur == null ? by : cur + by;
-        if (Double.isNaN(score)) {
-            if (created) {
-                ctx.db().deleteEntry(e);
-            }
-            ctx.out().error("ERR resulting score is not a number (NaN)");
-            return;
-        }
-        add(ctx, z, m, score);
-        ctx.db().objectChanged(e);
-        BlockedClients.of(ctx.shard()).signal(ctx.dbIndex(), a, 1);
-        writeScore(ctx.out(), score);
     }
 
     // ---- reads --------------------------------------------------------------------------------
 
-    static ZSetValue readable(CommandContext ctx, long e) {
-        return e == Keyspace.NONE ? null : TypedKeys.value(ctx, e);
-    }
-
     static void zscore(CommandContext ctx) {
-        long e = TypedKeys.read(ctx, 1, ValueType.ZSET);
-        if (e == WRONG) {
-            return;
-        }
-        ZSetValue z = e == Keyspace.NONE ? null : TypedKeys.value(ctx, e);
         Args a = ctx.args();
-        int m = z == null ? -1 : z.find(a.segment(), a.offset(2), a.length(2));
-        if (m < 0) {
+        OpStatus s = ZSetOps.zscore(ctx.reads(), ctx.db(), a.segment(), a.offset(1), a.length(1), a.segment(), a.offset(2), a.length(2),
+                ctx.out());
+        if (s == OpStatus.NOT_FOUND) {
             ctx.out().nullBulk();
         } else {
-            writeScore(ctx.out(), z.scoreAt(m));
+            render(ctx.out(), s);
         }
     }
 
     static void zmscore(CommandContext ctx) {
         Args a = ctx.args();
-        long e = TypedKeys.read(ctx, 1, ValueType.ZSET);
-        if (e == WRONG) {
-            return;
-        }
-        ZSetValue z = readable(ctx, e);
-        ctx.out().array(a.count() - 2);
-        for (int i = 2; i < a.count(); i++) {
-            Double s = z == null ? null : z.score(TypedKeys.key(a, i));
-            if (s == null) {
-                ctx.out().nullBulk();
-            } else {
-                writeScore(ctx.out(), s);
-            }
-        }
+        render(ctx.out(), ZSetOps.zmscore(ctx.reads(), ctx.db(), a.segment(), a.offset(1), a.length(1), a.segment(), offsets(a, 2, 1),
+                lengths(a, 2, 1), ctx.out()));
     }
 
     private static final byte[] WITHSCORE = "withscore".getBytes();
@@ -311,44 +244,30 @@ public final class ZSetCommands {
     /** ZRANK / ZREVRANK key member [WITHSCORE] (the option is Redis 7.2's). */
     static void zrank(CommandContext ctx, boolean rev) {
         Args a = ctx.args();
+        RespWriter out = ctx.out();
         boolean withScore = false;
         if (a.count() == 4 && a.is(3, WITHSCORE)) {
             withScore = true;
         } else if (a.count() > 3) {
-            ctx.out().error(Errors.SYNTAX);
+            out.error(Errors.SYNTAX);
             return;
         }
-        long e = TypedKeys.read(ctx, 1, ValueType.ZSET);
-        if (e == WRONG) {
-            return;
-        }
-        ZSetValue z = readable(ctx, e);
-        ByteKey m = TypedKeys.key(a, 2);
-        long r = z == null ? -1 : z.rank(m);
-        if (r < 0) {
+        OpStatus s = ZSetOps.zrank(ctx.reads(), ctx.db(), a.segment(), a.offset(1), a.length(1), a.segment(), a.offset(2), a.length(2),
+                rev, withScore, out);
+        if (s == OpStatus.NOT_FOUND) {
             if (withScore) {
-                ctx.out().nullArray();
+                out.nullArray();
             } else {
-                ctx.out().nullBulk();
+                out.nullBulk();
             }
-            return;
-        }
-        long rank = rev ? z.size() - 1 - r : r;
-        if (withScore) {
-            ctx.out().array(2);
-            ctx.out().integer(rank);
-            writeScore(ctx.out(), z.score(m));
         } else {
-            ctx.out().integer(rank);
+            render(out, s);
         }
     }
 
     static void zcard(CommandContext ctx) {
-        long e = TypedKeys.read(ctx, 1, ValueType.ZSET);
-        if (e == WRONG) {
-            return;
-        }
-        ctx.out().integer(e == Keyspace.NONE ? 0 : TypedKeys.value(ctx, e).size());
+        Args a = ctx.args();
+        render(ctx.out(), ZSetOps.zcard(ctx.reads(), ctx.db(), a.segment(), a.offset(1), a.length(1), ctx.out()));
     }
 
     static void zcount(CommandContext ctx) {
@@ -358,21 +277,7 @@ public final class ZSetCommands {
             ctx.out().error(Errors.MIN_MAX_NOT_FLOAT);
             return;
         }
-        long e = TypedKeys.read(ctx, 1, ValueType.ZSET);
-        if (e == WRONG) {
-            return;
-        }
-        ZSetValue z = readable(ctx, e);
-        ctx.out().integer(z == null ? 0 : countScore(z, r));
-    }
-
-    static long countScore(ZSetValue z, ZTree.ScoreRange r) {
-        Node first = z.list().firstInRange(r);
-        if (first == null) {
-            return 0;
-        }
-        Node last = z.list().lastInRange(r);
-        return z.list().rank(last.score, last.member) - z.list().rank(first.score, first.member) + 1;
+        render(ctx.out(), ZSetOps.zcount(ctx.reads(), ctx.db(), a.segment(), a.offset(1), a.length(1), r, ctx.out()));
     }
 
     static void zlexcount(CommandContext ctx) {
@@ -382,54 +287,13 @@ public final class ZSetCommands {
             ctx.out().error(Errors.MIN_MAX_NOT_LEX);
             return;
         }
-        long e = TypedKeys.read(ctx, 1, ValueType.ZSET);
-        if (e == WRONG) {
-            return;
-        }
-        ZSetValue z = readable(ctx, e);
-        if (z == null) {
-            ctx.out().integer(0);
-            return;
-        }
-        if (z.compact()) {
-            ctx.out().integer(ZRanges.byLex(z, r, false, 0, -1).size()); // a listpack is counted by walking it
-            return;
-        }
-        Node first = z.list().firstInLex(r);
-        if (first == null) {
-            ctx.out().integer(0);
-            return;
-        }
-        // Redis' arithmetic, which also defines the answer when scores differ (lex order undefined).
-        long count = z.size() - (z.list().rank(first.score, first.member) - 1);
-        Node last = z.list().lastInLex(r);
-        if (last != null) {
-            count -= z.size() - z.list().rank(last.score, last.member);
-        }
-        ctx.out().integer(count);
+        render(ctx.out(), ZSetOps.zlexcount(ctx.reads(), ctx.db(), a.segment(), a.offset(1), a.length(1), r, ctx.out()));
     }
 
     static void zrem(CommandContext ctx) {
         Args a = ctx.args();
-        long e = TypedKeys.write(ctx, 1, ValueType.ZSET);
-        if (e == WRONG) {
-            return;
-        }
-        if (e == Keyspace.NONE) {
-            ctx.out().integer(0);
-            return;
-        }
-        ZSetValue z = TypedKeys.value(ctx, e);
-        int removed = 0;
-        for (int i = 2; i < a.count(); i++) {
-            if (z.remove(TypedKeys.key(a, i))) {
-                removed++;
-            }
-        }
-        if (removed > 0) {
-            TypedKeys.changed(ctx.db(), e);
-        }
-        ctx.out().integer(removed);
+        render(ctx.out(), ZSetOps.zrem(ctx.db(), a.segment(), a.offset(1), a.length(1), a.segment(), offsets(a, 2, 1), lengths(a, 2, 1),
+                ctx.out()));
     }
 
     // ---- ranges -------------------------------------------------------------------------------
@@ -437,10 +301,14 @@ public final class ZSetCommands {
     enum Kind { ZRANGE, REVRANGE, BYSCORE, REVBYSCORE, BYLEX, REVBYLEX, STORE }
 
     /** A parsed range request; error != null when the arguments are bad. */
-    record Spec(int type, boolean rev, boolean withScores, long offset, long limit, long start, long end,
-                ZTree.ScoreRange score, ZTree.LexRange lex, String error) {
+    record Spec(ZSetOps.Range range, String error) {
         static Spec error(String e) {
-            return new Spec(0, false, false, 0, 0, 0, 0, null, null, e);
+            return new Spec(null, e);
+        }
+
+        static Spec of(int by, boolean rev, boolean withScores, long offset, long limit, long start, long end, ZTree.ScoreRange score,
+                ZTree.LexRange lex) {
+            return new Spec(new ZSetOps.Range(by, rev, withScores, offset, limit, start, end, score, lex), null);
         }
     }
 
@@ -492,31 +360,23 @@ public final class ZSetCommands {
                 if (!a.isLong(keyArg + 1) || !a.isLong(keyArg + 2)) {
                     return Spec.error(Errors.NOT_INTEGER);
                 }
-                return new Spec(0, rev, withScores, 0, -1, a.parseLong(keyArg + 1), a.parseLong(keyArg + 2), null, null, null);
+                return Spec.of(0, rev, withScores, 0, -1, a.parseLong(keyArg + 1), a.parseLong(keyArg + 2), null, null);
             }
             case 1 -> {
                 ZTree.ScoreRange r = ZRanges.score(a.string(minArg), a.string(maxArg));
                 if (r == null) {
                     return Spec.error(Errors.MIN_MAX_NOT_FLOAT);
                 }
-                return new Spec(1, rev, withScores, offset, limit, 0, 0, r, null, null);
+                return Spec.of(1, rev, withScores, offset, limit, 0, 0, r, null);
             }
             default -> {
                 ZTree.LexRange r = ZRanges.lex(a.bytes(minArg), a.bytes(maxArg));
                 if (r == null) {
                     return Spec.error(Errors.MIN_MAX_NOT_LEX);
                 }
-                return new Spec(2, rev, false, offset, limit, 0, 0, null, r, null);
+                return Spec.of(2, rev, false, offset, limit, 0, 0, null, r);
             }
         }
-    }
-
-    static List<Node> select(ZSetValue z, Spec s) {
-        return switch (s.type) {
-            case 0 -> ZRanges.byRank(z, s.start, s.end, s.rev);
-            case 1 -> ZRanges.byScore(z, s.score, s.rev, s.offset, s.limit);
-            default -> ZRanges.byLex(z, s.lex, s.rev, s.offset, s.limit);
-        };
     }
 
     static void range(CommandContext ctx, Kind kind) {
@@ -525,49 +385,8 @@ public final class ZSetCommands {
             ctx.out().error(s.error);
             return;
         }
-        long e = TypedKeys.read(ctx, 1, ValueType.ZSET);
-        if (e == WRONG) {
-            return;
-        }
-        ZSetValue z = readable(ctx, e);
-        List<Node> nodes = z == null ? List.of() : select(z, s);
-        writeNodes(ctx.out(), nodes, s.withScores);
-    }
-
-    /** Members, or member/score pairs (RESP3: an array of pairs, RESP2: flat). */
-    static void writeNodes(RespWriter out, List<Node> nodes, boolean withScores) {
-        List<Scored> items = new ArrayList<>(nodes.size());
-        for (Node n : nodes) {
-            items.add(new Scored(n.member, n.score));
-        }
-        writeScored(out, items, withScores);
-    }
-
-    /** Plain (member, score) pairs for replies computed away from the collection. */
-    record Scored(ByteKey member, double score) {}
-
-    static void writeScored(RespWriter out, List<Scored> items, boolean withScores) {
-        if (!withScores) {
-            out.array(items.size());
-            for (Scored n : items) {
-                out.bulk(n.member.bytes);
-            }
-            return;
-        }
-        if (out.resp3()) {
-            out.array(items.size());
-            for (Scored n : items) {
-                out.array(2);
-                out.bulk(n.member.bytes);
-                writeScore(out, n.score);
-            }
-            return;
-        }
-        out.array(items.size() * 2);
-        for (Scored n : items) {
-            out.bulk(n.member.bytes);
-            writeScore(out, n.score);
-        }
+        Args a = ctx.args();
+        render(ctx.out(), ZSetOps.range(ctx.reads(), ctx.db(), a.segment(), a.offset(1), a.length(1), s.range(), ctx.out()));
     }
 
     private static final class ZRangeStore extends KeyGather {
@@ -597,7 +416,7 @@ public final class ZSetCommands {
             }
             ZSetValue result = new ZSetValue();
             if (values[0] != null) {
-                for (Node n : select((ZSetValue) values[0], s)) {
+                for (Node n : ZSetRanges.select((ZSetValue) values[0], s.range())) {
                     result.put(n.member, n.score);
                 }
             }
@@ -609,12 +428,7 @@ public final class ZSetCommands {
 
     /** The encoding Redis would choose for a newly built set (default limits). */
     public static void compactFor(ZSetValue z) {
-        boolean compact = z.size() <= 128;
-        for (Node n = z.list().first(); n != null && compact; n = n.next()) {
-            compact = n.member.bytes.length <= 64;
-        }
-        z.compact(false);
-        z.compact(compact);
+        ZSetAlgebra.compactFor(z);
     }
 
     static void removeRange(CommandContext ctx, int type) {
@@ -626,7 +440,7 @@ public final class ZSetCommands {
                     ctx.out().error(Errors.NOT_INTEGER);
                     return;
                 }
-                s = new Spec(0, false, false, 0, -1, a.parseLong(2), a.parseLong(3), null, null, null);
+                s = Spec.of(0, false, false, 0, -1, a.parseLong(2), a.parseLong(3), null, null);
             }
             case 1 -> {
                 ZTree.ScoreRange r = ZRanges.score(a.string(2), a.string(3));
@@ -634,7 +448,7 @@ public final class ZSetCommands {
                     ctx.out().error(Errors.MIN_MAX_NOT_FLOAT);
                     return;
                 }
-                s = new Spec(1, false, false, 0, -1, 0, 0, r, null, null);
+                s = Spec.of(1, false, false, 0, -1, 0, 0, r, null);
             }
             default -> {
                 ZTree.LexRange r = ZRanges.lex(a.bytes(2), a.bytes(3));
@@ -642,48 +456,13 @@ public final class ZSetCommands {
                     ctx.out().error(Errors.MIN_MAX_NOT_LEX);
                     return;
                 }
-                s = new Spec(2, false, false, 0, -1, 0, 0, null, r, null);
+                s = Spec.of(2, false, false, 0, -1, 0, 0, null, r);
             }
         }
-        long e = TypedKeys.write(ctx, 1, ValueType.ZSET);
-        if (e == WRONG) {
-            return;
-        }
-        if (e == Keyspace.NONE) {
-            ctx.out().integer(0);
-            return;
-        }
-        ZSetValue z = TypedKeys.value(ctx, e);
-        List<Node> nodes;
-        if (type == 2 && !z.compact()) {
-            // Redis' skiplist delete-by-lex walks from the minimum without the end checks of a range read.
-            nodes = new ArrayList<>();
-            for (Node n = s.lex.empty() ? null : z.list().firstAtOrAboveMin(s.lex); n != null && s.lex.belowMax(n.member); n = n.next()) {
-                nodes.add(n);
-            }
-        } else {
-            nodes = select(z, s);
-        }
-        for (Node n : nodes) {
-            z.remove(n.member);
-        }
-        if (!nodes.isEmpty()) {
-            TypedKeys.changed(ctx.db(), e);
-        }
-        ctx.out().integer(nodes.size());
+        render(ctx.out(), ZSetOps.removeRange(ctx.db(), a.segment(), a.offset(1), a.length(1), s.range(), ctx.out()));
     }
 
     // ---- pops ---------------------------------------------------------------------------------
-
-    static List<Scored> popFrom(ZSetValue z, boolean min, long count) {
-        List<Scored> out = new ArrayList<>();
-        while (out.size() < count && z.size() > 0) {
-            Node n = min ? z.list().first() : z.list().last();
-            out.add(new Scored(n.member, n.score));
-            z.remove(n.member);
-        }
-        return out;
-    }
 
     static void zpop(CommandContext ctx, boolean min) {
         Args a = ctx.args();
@@ -701,23 +480,7 @@ public final class ZSetCommands {
             }
             count = a.parseLong(2);
         }
-        long e = TypedKeys.write(ctx, 1, ValueType.ZSET);
-        if (e == WRONG) {
-            return;
-        }
-        if (e == Keyspace.NONE || count == 0) {
-            out.array(0);
-            return;
-        }
-        List<Scored> popped = popFrom(TypedKeys.value(ctx, e), min, count);
-        TypedKeys.changed(ctx.db(), e);
-        if (hasCount) {
-            writeScored(out, popped, true);
-        } else {
-            out.array(2);
-            out.bulk(popped.get(0).member.bytes);
-            writeScore(out, popped.get(0).score);
-        }
+        render(out, ZSetOps.pop(ctx.db(), a.segment(), a.offset(1), a.length(1), min, hasCount ? count : ZSetOps.SINGLE, out));
     }
 
     // ---- random, scan -------------------------------------------------------------------------
@@ -725,50 +488,23 @@ public final class ZSetCommands {
     static void zrandmember(CommandContext ctx) {
         Args a = ctx.args();
         RespWriter out = ctx.out();
-        if (a.count() == 2) {
-            long e = TypedKeys.read(ctx, 1, ValueType.ZSET);
-            if (e == WRONG) {
+        long count = ZSetOps.SINGLE;
+        boolean withScores = false;
+        if (a.count() > 2) {
+            TypedKeys.RandomCount rc = TypedKeys.RandomCount.parse(ctx, WITHSCORES);
+            if (rc == null) {
                 return;
             }
-            if (e == Keyspace.NONE) {
-                out.nullBulk();
-                return;
-            }
-            ZSetValue z = TypedKeys.value(ctx, e);
-            out.bulk(z.list().byRank(1 + ctx.shard().random().nextInt(z.size())).member.bytes);
-            return;
+            count = rc.count();
+            withScores = rc.withValues();
         }
-        TypedKeys.RandomCount rc = TypedKeys.RandomCount.parse(ctx, WITHSCORES);
-        if (rc == null) {
-            return;
-        }
-        long n = rc.count();
-        boolean withScores = rc.withValues();
-        long e = TypedKeys.read(ctx, 1, ValueType.ZSET);
-        if (e == WRONG) {
-            return;
-        }
-        if (e == Keyspace.NONE || n == 0) {
-            out.array(0);
-            return;
-        }
-        ZSetValue z = TypedKeys.value(ctx, e);
-        List<Scored> chosen = new ArrayList<>();
-        if (n < 0) {
-            for (long i = 0; i < -n; i++) {
-                Node x = z.list().byRank(1 + ctx.shard().random().nextInt(z.size()));
-                chosen.add(new Scored(x.member, x.score));
-            }
+        OpStatus s = ZSetOps.randomMembers(ctx.reads(), ctx.db(), a.segment(), a.offset(1), a.length(1), count, withScores,
+                ctx.shard().random(), out);
+        if (s == OpStatus.NOT_FOUND) {
+            out.nullBulk();
         } else {
-            for (Node x = z.list().first(); x != null; x = x.next()) {
-                chosen.add(new Scored(x.member, x.score));
-            }
-            if (n < chosen.size()) {
-                Collections.shuffle(chosen, new Random(ctx.shard().random().nextLong()));
-                chosen = chosen.subList(0, (int) n);
-            }
+            render(out, s);
         }
-        writeScored(out, chosen, withScores);
     }
 
     static void zscan(CommandContext ctx) {
@@ -799,8 +535,6 @@ public final class ZSetCommands {
     }
 
     // ---- ZUNION / ZINTER / ZDIFF -------------------------------------------------------------
-
-    enum Op { UNION, INTER, DIFF }
 
     private static final class ZAlgebra extends KeyGather {
         private final Op op;
@@ -865,7 +599,7 @@ public final class ZSetCommands {
             }
             double[] weights = new double[n];
             Arrays.fill(weights, 1);
-            int aggregate = 0; // 0 sum, 1 min, 2 max
+            int aggregate = ZSetAlgebra.SUM;
             boolean withScores = false;
             for (int i = at + 1 + n; i < a.count(); i++) {
                 if (op != Op.DIFF && a.is(i, WEIGHTS) && i + n < a.count()) {
@@ -879,11 +613,11 @@ public final class ZSetCommands {
                 } else if (op != Op.DIFF && a.is(i, AGGREGATE) && i + 1 < a.count()) {
                     i++;
                     if (a.is(i, SUM)) {
-                        aggregate = 0;
+                        aggregate = ZSetAlgebra.SUM;
                     } else if (a.is(i, MIN)) {
-                        aggregate = 1;
+                        aggregate = ZSetAlgebra.MIN;
                     } else if (a.is(i, MAX)) {
-                        aggregate = 2;
+                        aggregate = ZSetAlgebra.MAX;
                     } else {
                         return Outcome.error(Errors.SYNTAX);
                     }
@@ -898,110 +632,16 @@ public final class ZSetCommands {
                     return Outcome.error(Errors.WRONGTYPE);
                 }
             }
-            ZSetValue result = combine(op, values, weights, aggregate);
+            ZSetValue result = ZSetAlgebra.combine(op, values, weights, aggregate);
             if (store) {
                 compactFor(result);
                 long size = result.size();
                 return new Outcome(w -> w.integer(size), true, ValueType.ZSET, result);
             }
-            List<Scored> items = new ArrayList<>();
-            for (Node x = result.list().first(); x != null; x = x.next()) {
-                items.add(new Scored(x.member, x.score));
-            }
+            List<Node> items = ZSetRanges.byRank(result, 0, -1, false);
             boolean ws = withScores;
-            return Outcome.reply(w -> writeScored(w, items, ws));
+            return Outcome.reply(w -> ZSetOps.writeNodes(items, ws, w));
         }
-    }
-
-    /** member → score of a source (a plain set counts every member as 1). */
-    static Map<ByteKey, Double> scoresOf(Object v) {
-        Map<ByteKey, Double> m = new LinkedHashMap<>();
-        if (v instanceof ZSetValue z) {
-            for (Node x = z.list().first(); x != null; x = x.next()) {
-                m.put(x.member, x.score);
-            }
-        } else if (v instanceof SetValue s) {
-            for (ByteKey k : s.members()) {
-                m.put(k, 1.0);
-            }
-        }
-        return m;
-    }
-
-    private static double weighted(double score, double weight) {
-        double r = score * weight;
-        return Double.isNaN(r) ? 0 : r;
-    }
-
-    private static double aggregate(int how, double a, double b) {
-        return switch (how) {
-            case 1 -> b < a ? b : a; // C's comparison, not Math.min: -0 and 0 keep Redis' order
-            case 2 -> b > a ? b : a;
-            default -> {
-                double r = a + b;
-                yield Double.isNaN(r) ? 0 : r;
-            }
-        };
-    }
-
-    static ZSetValue combine(Op op, Object[] values, double[] weights, int how) {
-        ZSetValue result = new ZSetValue();
-        result.compact(false); // built as a skiplist, as Redis does; a stored result may become a listpack after
-        List<Map<ByteKey, Double>> maps = new ArrayList<>();
-        for (Object v : values) {
-            maps.add(scoresOf(v));
-        }
-        switch (op) {
-            case UNION -> {
-                Map<ByteKey, Double> acc = new LinkedHashMap<>();
-                for (int i = 0; i < maps.size(); i++) {
-                    for (Map.Entry<ByteKey, Double> x : maps.get(i).entrySet()) {
-                        double s = weighted(x.getValue(), weights[i]);
-                        acc.merge(x.getKey(), s, (p, q) -> aggregate(how, p, q));
-                    }
-                }
-                acc.forEach(result::put);
-            }
-            case INTER -> {
-                for (Map<ByteKey, Double> m : maps) {
-                    if (m.isEmpty()) {
-                        return result;
-                    }
-                }
-                // As Redis: the smallest input first (a stable sort by size), its weighted score cleared
-                // of NaN; the others' weighted scores go into the aggregate as they are (inf * 0 there
-                // makes a SUM NaN, hence 0).
-                Integer[] order = new Integer[maps.size()];
-                for (int i = 0; i < order.length; i++) {
-                    order[i] = i;
-                }
-                Arrays.sort(order, Comparator.comparingInt(i -> maps.get(i).size()));
-                outer:
-                for (Map.Entry<ByteKey, Double> x : maps.get(order[0]).entrySet()) {
-                    double s = weighted(x.getValue(), weights[order[0]]);
-                    for (int k = 1; k < order.length; k++) {
-                        Double o = maps.get(order[k]).get(x.getKey());
-                        if (o == null) {
-                            continue outer;
-                        }
-                        s = aggregate(how, s, o * weights[order[k]]);
-                    }
-                    result.put(x.getKey(), s);
-                }
-            }
-            case DIFF -> {
-                outer:
-                for (Map.Entry<ByteKey, Double> x : maps.get(0).entrySet()) {
-                    for (int i = 1; i < maps.size(); i++) {
-                        if (maps.get(i).containsKey(x.getKey())) {
-                            continue outer;
-                        }
-                    }
-                    result.put(x.getKey(), x.getValue());
-                }
-            }
-        }
-        return result;
     }
 
     private static final class ZInterCard extends KeyGather {
@@ -1044,7 +684,7 @@ public final class ZSetCommands {
             }
             double[] w = new double[n];
             Arrays.fill(w, 1);
-            long card = combine(Op.INTER, values, w, 0).size();
+            long card = ZSetAlgebra.combine(Op.INTER, values, w, ZSetAlgebra.SUM).size();
             long r = limit > 0 ? Math.min(card, limit) : card;
             return Outcome.reply(x -> x.integer(r));
         }
