@@ -128,7 +128,7 @@ public final class Shard {
      * from a read), where nothing can be done.
      */
     public boolean pumpIo() {
-        boolean pumped = ((ShardEventLoop) loop).pumpIo();
+        boolean pumped = loop instanceof ShardEventLoop sel && sel.pumpIo(); // (a simulated loop has no sockets)
         if (pumped) {
             answerQueuedWhileBusy();
         }
@@ -404,7 +404,7 @@ public final class Shard {
     }
 
     /** No lock held or requested here, nothing deferred. Shard thread only. */
-    boolean isIdle() {
+    public boolean isIdle() {
         return lockOwner == null && keyLocks.isEmpty() && keyHolders.isEmpty() && deferred.isEmpty() && afterBusy.isEmpty();
     }
 
