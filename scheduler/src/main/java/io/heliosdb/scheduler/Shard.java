@@ -57,7 +57,8 @@ public final class Shard {
             this.tx = tx;
         }
     }
-    private Object state;
+    /** Each layer's state, by {@link ShardSlot} index. */
+    private final Object[] slots = new Object[ShardSlot.MAX];
 
     private final InternalErrors internalErrors;
 
@@ -286,14 +287,15 @@ public final class Shard {
         return internalErrors;
     }
 
-    /** Upper layers attach their per-shard state (the keyspace) once, before serving. */
-    public void attach(Object shardState) {
-        this.state = shardState;
+    /** An upper layer puts its per-shard state (the keyspace) in its slot once, before serving. */
+    public <T> void put(ShardSlot<T> slot, T value) {
+        slots[slot.index()] = value;
     }
 
-    @SuppressWarnings("unchecked")
-    public <T> T state() {
-        return (T) state;
+    /** The value in {@code slot}, or null when its layer put none here. */
+    @SuppressWarnings("unchecked") // put takes only a T for a ShardSlot<T>
+    public <T> T get(ShardSlot<T> slot) {
+        return (T) slots[slot.index()];
     }
 
     /**

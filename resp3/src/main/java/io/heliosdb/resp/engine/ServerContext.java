@@ -164,7 +164,7 @@ public final class ServerContext {
         this.runId = HexFormat.of().formatHex(id);
         int databases = (int) config.number("databases");
         for (Shard s : shards.all()) {
-            s.attach(new ShardState(s, this, databases, table.size()));
+            s.put(ShardState.SLOT, new ShardState(s, this, databases, table.size()));
         }
     }
 
@@ -364,7 +364,7 @@ public final class ServerContext {
     }
 
     public static ShardState state(Shard s) {
-        return s.state();
+        return s.get(ShardState.SLOT);
     }
 
     public Shard shardOfKey(MemorySegment seg, long off, int len) {

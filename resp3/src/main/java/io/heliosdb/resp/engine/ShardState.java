@@ -14,6 +14,7 @@ import io.heliosdb.resp.persistence.ShardStore;
 import io.heliosdb.resp.tracking.Tracking;
 import io.heliosdb.resp.transactions.WatchedKeys;
 import io.heliosdb.scheduler.Shard;
+import io.heliosdb.scheduler.ShardSlot;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
@@ -27,6 +28,8 @@ import java.util.function.Supplier;
  * Touched only by the shard's thread, except statistics, which INFO reads racily (64-bit reads).
  */
 public final class ShardState {
+    /** Where each shard keeps its RESP state. */
+    public static final ShardSlot<ShardState> SLOT = ShardSlot.named("resp");
     private final Shard shard;
     private final SlabAllocator memory;
     private final ObjectTable objects = new ObjectTable();

@@ -105,7 +105,7 @@ public final class Persistence implements AutoCloseable {
         String redone = finishCommittedWrites(shards, engines);
         List<Future<String>> loads = new ArrayList<>();
         for (Shard s : shards) {
-            ShardState st = s.state();
+            ShardState st = s.get(ShardState.SLOT);
             ShardStore[] holder = holders[s.id()];
             loads.add(s.loop().submit(() -> {
                 LsmEngine engine = engines[s.id()];

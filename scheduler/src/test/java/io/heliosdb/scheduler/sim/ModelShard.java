@@ -1,10 +1,12 @@
 package io.heliosdb.scheduler.sim;
 
 import io.heliosdb.scheduler.Shard;
+import io.heliosdb.scheduler.ShardSlot;
 import java.util.TreeMap;
 
 /** A shard's data in the model: a sorted map of strings, every change told to its store. */
 final class ModelShard {
+    static final ShardSlot<ModelShard> SLOT = ShardSlot.named("model");
     final Shard shard;
     final TreeMap<String, String> data = new TreeMap<>();
     final ModelStore store;

@@ -78,7 +78,7 @@ final class ModelWorld {
         this.group = sim.shardGroup(SHARDS);
         for (int s = 0; s < SHARDS; s++) {
             models[s] = new ModelShard(group.shard(s), opts.holdParts());
-            group.shard(s).attach(models[s]);
+            group.shard(s).put(ModelShard.SLOT, models[s]);
             accesses.add(new ArrayList<>());
             initial.add(new TreeMap<>());
         }
@@ -583,7 +583,7 @@ final class ModelWorld {
     }
 
     private static ModelShard model(Shard shard) {
-        return shard.state();
+        return shard.get(ModelShard.SLOT);
     }
 
     /** Starts a command on its origin's thread (control: it touches no data). */
