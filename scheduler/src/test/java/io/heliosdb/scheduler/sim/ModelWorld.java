@@ -242,7 +242,7 @@ final class ModelWorld {
         }, false, () -> {
             Object taken = tx.results()[0];
             if (taken instanceof StepFailure f) {
-                violations.add("T" + seq + " step failed: " + f.getMessage());
+                violations.add("T" + seq + " step failed: " + f);
             }
             if (taken == null || taken instanceof StepFailure) {
                 tx.release(both);
