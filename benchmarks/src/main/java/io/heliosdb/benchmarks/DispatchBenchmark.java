@@ -75,7 +75,7 @@ public class DispatchBenchmark {
         shards = new ShardGroup(1, Transport.NIO, false);
         table = RespCommands.table();
         server = new ServerContext(shards, table, config, Clock.SYSTEM);
-        state = shards.shard(0).state();
+        state = shards.shard(0).get(ShardState.SLOT);
         session = new ClientSession(1, null, "127.0.0.1:1", "127.0.0.1:6379", 0);
         byte[] value = "x".repeat(100).getBytes(StandardCharsets.US_ASCII);
         getOffsets = new long[KEYS + 1];

@@ -57,7 +57,8 @@ public final class Shard {
             this.tx = tx;
         }
     }
-    private Object state;
+    /** Each layer's state, by {@link ShardSlot} index. */
+    private final Object[] slots = new Object[ShardSlot.MAX];
 
     private final InternalErrors internalErrors;
 
@@ -128,7 +129,7 @@ public final class Shard {
      * from a read), where nothing can be done.
      */
     public boolean pumpIo() {
-        boolean pumped = ((ShardEventLoop) loop).pumpIo();
+        boolean pumped = loop instanceof ShardEventLoop sel && sel.pumpIo(); // (a simulated loop has no sockets)
         if (pumped) {
             answerQueuedWhileBusy();
         }
@@ -295,14 +296,15 @@ public final class Shard {
         return internalErrors;
     }
 
-    /** Upper layers attach their per-shard state (the keyspace) once, before serving. */
-    public void attach(Object shardState) {
-        this.state = shardState;
+    /** An upper layer puts its per-shard state (the keyspace) in its slot once, before serving. */
+    public <T> void put(ShardSlot<T> slot, T value) {
+        slots[slot.index()] = value;
     }
 
-    @SuppressWarnings("unchecked")
-    public <T> T state() {
-        return (T) state;
+    /** The value in {@code slot}, or null when its layer put none here. */
+    @SuppressWarnings("unchecked") // put takes only a T for a ShardSlot<T>
+    public <T> T get(ShardSlot<T> slot) {
+        return (T) slots[slot.index()];
     }
 
     /**
@@ -413,7 +415,7 @@ public final class Shard {
     }
 
     /** No lock held or requested here, nothing deferred. Shard thread only. */
-    boolean isIdle() {
+    public boolean isIdle() {
         return lockOwner == null && keyLocks.isEmpty() && keyHolders.isEmpty() && deferred.isEmpty() && afterBusy.isEmpty();
     }
 

@@ -6,7 +6,9 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -26,30 +28,60 @@ public final class ShardGroup implements AutoCloseable {
     private final Resolutions resolutions = new Resolutions();
 
     public ShardGroup(int shardCount, Transport transport, boolean pinThreads) {
+        this(transport, newGroup(shardCount, transport, pinThreads), null);
+    }
+
+    /**
+     * A group on loops the caller made and drives, one shard per loop: the deterministic simulation
+     * (see the sim package). No transport, no sockets, no threads of its own.
+     */
+    public static ShardGroup onLoops(List<? extends EventLoop> loops) {
+        return new ShardGroup(null, null, loops);
+    }
+
+    private ShardGroup(Transport transport, MultiThreadIoEventLoopGroup group, List<? extends EventLoop> given) {
+        List<EventLoop> loops = new ArrayList<>();
+        if (given != null) {
+            loops.addAll(given);
+        } else {
+            for (EventExecutor e : group) {
+                loops.add((EventLoop) e);
+            }
+        }
+        checkCount(loops.size());
+        this.transport = transport;
+        this.group = group;
+        this.shards = new Shard[loops.size()];
+        for (int i = 0; i < shards.length; i++) {
+            EventLoop loop = loops.get(i);
+            Shard s = new Shard(i, loop, internalErrors, resolutions);
+            if (loop instanceof ShardEventLoop sel) {
+                sel.shard = s;
+            }
+            shards[i] = s;
+            byLoop.put(loop, s);
+        }
+        for (int slot = 0; slot < shardOfSlot.length; slot++) {
+            // contiguous slot ranges per shard, as a cluster would assign them
+            shardOfSlot[slot] = (int) ((long) slot * shards.length / shardOfSlot.length);
+        }
+    }
+
+    private static void checkCount(int shardCount) {
         if (shardCount < 1 || shardCount > 1024) {
             throw new IllegalArgumentException("shards must be between 1 and 1024, got " + shardCount);
         }
-        this.transport = transport;
-        this.group = new MultiThreadIoEventLoopGroup(shardCount, threadFactory(pinThreads), transport.ioHandlerFactory()) {
+    }
+
+    private static MultiThreadIoEventLoopGroup newGroup(int shardCount, Transport transport, boolean pinThreads) {
+        checkCount(shardCount);
+        return new MultiThreadIoEventLoopGroup(shardCount, threadFactory(pinThreads), transport.ioHandlerFactory()) {
             @Override
             protected io.netty.channel.IoEventLoop newChild(java.util.concurrent.Executor executor, io.netty.channel.IoHandlerFactory factory,
                     Object... args) {
                 return new ShardEventLoop(this, executor, factory);
             }
         };
-        this.shards = new Shard[shardCount];
-        int i = 0;
-        for (EventExecutor e : group) {
-            Shard s = new Shard(i, (EventLoop) e, internalErrors, resolutions);
-            ((ShardEventLoop) e).shard = s;
-            shards[i++] = s;
-            byLoop.put(e, s);
-        }
-        assert i == shardCount;
-        for (int slot = 0; slot < shardOfSlot.length; slot++) {
-            // contiguous slot ranges per shard, as a cluster would assign them
-            shardOfSlot[slot] = (int) ((long) slot * shardCount / shardOfSlot.length);
-        }
     }
 
     private static ThreadFactory threadFactory(boolean pin) {
@@ -129,6 +161,7 @@ public final class ShardGroup implements AutoCloseable {
         return transport;
     }
 
+    /** The netty group serving the shards' sockets; null for a group {@link #onLoops on given loops}. */
     public MultiThreadIoEventLoopGroup eventLoopGroup() {
         return group;
     }
@@ -155,6 +188,9 @@ public final class ShardGroup implements AutoCloseable {
 
     @Override
     public void close() {
+        if (group == null) {
+            return; // the loops' owner (the simulation) ends them
+        }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }

@@ -153,7 +153,7 @@ public final class HeliosServer implements AutoCloseable {
         long hz = Math.max(1, Math.min(500, config.number("hz")));
         long periodMicros = 1_000_000 / hz;
         for (Shard s : shards.all()) {
-            ShardState state = s.state();
+            ShardState state = s.get(ShardState.SLOT);
             expiryTimers.add(s.loop().scheduleAtFixedRate(() -> state.activeExpireCycle(periodMicros / 4),
                     periodMicros, periodMicros, TimeUnit.MICROSECONDS));
         }

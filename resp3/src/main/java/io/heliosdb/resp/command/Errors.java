@@ -54,9 +54,20 @@ public final class Errors {
     /** The reply for a failed step's result (a StepFailure, or an exception nobody reported yet). */
     public static String ofFailure(Object failure, InternalErrors log) {
         if (failure instanceof StepFailure f) {
-            return f.isNotDurable() ? NOT_DURABLE : internal(f.id());
+            return switch (f.status()) {
+                case NOT_DURABLE -> NOT_DURABLE;
+                case INTERNAL -> internal(f.id());
+            };
         }
         return internal(log.report("a command", failure instanceof Throwable t ? t : new IllegalStateException(String.valueOf(failure))));
+    }
+
+    /** A failed step as the tail of a longer error ("ERR checkpoint failed: internal error 3"). */
+    public static String failureDetail(StepFailure f) {
+        return switch (f.status()) {
+            case NOT_DURABLE -> "not durable";
+            case INTERNAL -> "internal error " + f.id();
+        };
     }
 
     /** A subcommand's own arguments rejected by its handler (Redis' addReplySubcommandSyntaxError). */

@@ -163,7 +163,7 @@ final class Request implements ShardTask, CommitWaiter {
             return;
         }
         assert legShard[currentLeg] == shard : "leg " + currentLeg + " delivered to " + shard;
-        ShardState state = shard.state();
+        ShardState state = shard.get(ShardState.SLOT);
         CommandContext ctx = state.context();
         int from = resumeAt >= 0 ? resumeAt : currentLeg == 0 ? 0 : legEnd[currentLeg - 1];
         resumeAt = -1;

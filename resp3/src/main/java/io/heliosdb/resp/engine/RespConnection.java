@@ -127,7 +127,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         this.ctx = ctx;
         this.home = server.shards().shardOfLoop(ctx.channel().eventLoop());
         assert home != null : "connection on a loop that is not a shard";
-        this.homeState = home.state();
+        this.homeState = home.get(ShardState.SLOT);
         this.homeBlocked = BlockedClients.of(homeState);
         this.inArena = Arena.ofConfined();
         this.in = inArena.allocate(INITIAL_INPUT);

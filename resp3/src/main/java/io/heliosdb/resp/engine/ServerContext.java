@@ -196,7 +196,7 @@ public final class ServerContext implements StorageHost {
         for (Shard s : shards.all()) {
             ShardState st = new ShardState(s, this, databases, table.size());
             table.installFeatures(st);
-            s.attach(st);
+            s.put(ShardState.SLOT, st);
         }
     }
 
@@ -396,7 +396,7 @@ public final class ServerContext implements StorageHost {
     }
 
     public static ShardState state(Shard s) {
-        return s.state();
+        return s.get(ShardState.SLOT);
     }
 
     public Shard shardOfKey(MemorySegment seg, long off, int len) {

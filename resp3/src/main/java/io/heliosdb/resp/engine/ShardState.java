@@ -8,6 +8,7 @@ import io.heliosdb.memory.SlabAllocator;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.command.CommandContext;
 import io.heliosdb.scheduler.Shard;
+import io.heliosdb.scheduler.ShardSlot;
 import io.heliosdb.storage.ShardKeyspaces;
 import io.heliosdb.storage.ShardStore;
 import java.lang.foreign.MemorySegment;
@@ -23,6 +24,8 @@ import java.util.function.Supplier;
  * Touched only by the shard's thread, except statistics, which INFO reads racily (64-bit reads).
  */
 public final class ShardState implements ShardKeyspaces {
+    /** Where each shard keeps its RESP state. */
+    public static final ShardSlot<ShardState> SLOT = ShardSlot.named("resp");
     private final Shard shard;
     private final SlabAllocator memory;
     private final ObjectTable objects = new ObjectTable();

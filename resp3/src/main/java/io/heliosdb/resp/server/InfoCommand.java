@@ -170,7 +170,7 @@ final class InfoCommand {
                         // Tiers: values in RAM (used_memory) and values on disk only (read back on access).
                         long onDisk = 0, entries = 0;
                         for (var shard : server.shards().all()) {
-                            ShardState st = shard.state();
+                            ShardState st = shard.get(ShardState.SLOT);
                             for (int i = 0; i < st.databases(); i++) {
                                 if (st.db(i) instanceof OffHeapKeyspace o) {
                                     onDisk += o.onDiskEntries(); // racy read of a counter, like the other figures

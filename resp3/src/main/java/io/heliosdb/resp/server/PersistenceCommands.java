@@ -3,9 +3,11 @@ package io.heliosdb.resp.server;
 import io.heliosdb.resp.codec.RespWriter;
 import io.heliosdb.resp.command.CommandTable;
 import io.heliosdb.resp.command.CrossShardCall;
+import io.heliosdb.resp.command.Errors;
 import io.heliosdb.resp.command.MultiShardCommand;
 import io.heliosdb.resp.command.Routing;
 import io.heliosdb.resp.engine.ServerContext;
+import io.heliosdb.scheduler.StepFailure;
 import io.heliosdb.storage.Persistence;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -123,7 +125,7 @@ public final class PersistenceCommands {
     private static boolean failed(RespWriter out, Object[] results, String prefix) {
         for (Object o : results) {
             if (o instanceof Exception e) {
-                out.error(prefix + " " + e.getMessage());
+                out.error(prefix + " " + (e instanceof StepFailure f ? Errors.failureDetail(f) : e.getMessage()));
                 return true;
             }
         }
