@@ -84,6 +84,15 @@ public final class Persistence implements AutoCloseable {
      */
     public static Persistence open(StorageHost server, Path dir, LsmEngine.Options base, FileSystem fs,
                                    PrintStream log) throws IOException {
+        return open(server, dir, base, fs, log, null);
+    }
+
+    /**
+     * {@link #open}, waiting for the shards' work by running {@code whileWaiting} instead of
+     * blocking (null: block): a deterministic simulation's step, whose loops run only when stepped.
+     */
+    static Persistence open(StorageHost server, Path dir, LsmEngine.Options base, FileSystem fs,
+                            PrintStream log, Runnable whileWaiting) throws IOException {
         long maxmemory = server.maxmemory();
         List<Shard> shards = List.of(server.shards().all());
         checkLayout(dir, shards.size());
@@ -105,7 +114,7 @@ public final class Persistence implements AutoCloseable {
                 return null;
             }));
         }
-        IOException openFailure = awaitAll(opens);
+        IOException openFailure = awaitAll(opens, whileWaiting);
         if (openFailure != null) {
             for (LsmEngine e : engines) {
                 closeQuietly(e);
@@ -113,7 +122,7 @@ public final class Persistence implements AutoCloseable {
             throw openFailure;
         }
         // 2. Cross-shard writes whose commit record is logged but whose part a shard's log lacks.
-        String redone = finishCommittedWrites(shards, engines);
+        String redone = finishCommittedWrites(shards, engines, whileWaiting);
         List<Future<String>> loads = new ArrayList<>();
         for (Shard s : shards) {
             ShardKeyspaces st = server.keyspaces(s.id());
@@ -138,7 +147,7 @@ public final class Persistence implements AutoCloseable {
         if (!redone.isEmpty()) {
             log.println("HeliosDB storage: " + redone);
         }
-        IOException failure = awaitAll(loads, line -> log.println("HeliosDB storage: " + line));
+        IOException failure = awaitAll(loads, whileWaiting, line -> log.println("HeliosDB storage: " + line));
         if (failure != null) {
             for (int i = 0; i < engines.length; i++) {
                 if (p.stores[i] == null) {
@@ -164,7 +173,7 @@ public final class Persistence implements AutoCloseable {
      * shard's log is complete, so each shard writes the parts it lacks (no marker), oldest first;
      * then the records are deleted. Each engine is used on its own shard's thread.
      */
-    private static String finishCommittedWrites(List<Shard> shards, LsmEngine[] engines)
+    private static String finishCommittedWrites(List<Shard> shards, LsmEngine[] engines, Runnable whileWaiting)
             throws IOException {
         TreeMap<Long, List<CommitParticipant.Part>> committed = new TreeMap<>();
         Map<Long, Integer> originOf = new HashMap<>();
@@ -181,7 +190,7 @@ public final class Persistence implements AutoCloseable {
                 return null;
             }));
         }
-        IOException failure = awaitAll(reads);
+        IOException failure = awaitAll(reads, whileWaiting);
         if (failure != null) {
             throw failure;
         }
@@ -212,7 +221,7 @@ public final class Persistence implements AutoCloseable {
                 return null;
             }));
         }
-        failure = awaitAll(redo);
+        failure = awaitAll(redo, whileWaiting);
         if (failure != null) {
             throw failure;
         }
@@ -232,7 +241,7 @@ public final class Persistence implements AutoCloseable {
                 return null;
             }));
         }
-        failure = awaitAll(deletes);
+        failure = awaitAll(deletes, whileWaiting);
         if (failure != null) {
             throw failure;
         }
@@ -241,14 +250,17 @@ public final class Persistence implements AutoCloseable {
                 + " part(s) a shard's log lacked were written from their commit records";
     }
 
-    private static <T> IOException awaitAll(List<Future<T>> futures) {
-        return awaitAll(futures, result -> { });
+    private static <T> IOException awaitAll(List<Future<T>> futures, Runnable whileWaiting) {
+        return awaitAll(futures, whileWaiting, result -> { });
     }
 
     /** Waits for every future, handing each result to {@code each}; the first failure, or null. */
-    private static <T> IOException awaitAll(List<Future<T>> futures, Consumer<T> each) {
+    private static <T> IOException awaitAll(List<Future<T>> futures, Runnable whileWaiting, Consumer<T> each) {
         IOException failure = null;
         for (Future<T> f : futures) {
+            while (whileWaiting != null && !f.isDone()) {
+                whileWaiting.run();
+            }
             try {
                 each.accept(f.get());
             } catch (ExecutionException e) {
@@ -547,6 +559,12 @@ public final class Persistence implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Test only: stops the syncer and forgets the engines without writing anything (a simulated crash). */
+    void abandon() {
+        closed = true;
+        syncer.interrupt();
     }
 
     /** Commits and closes every shard's store, each on its own thread (shutdown). */
