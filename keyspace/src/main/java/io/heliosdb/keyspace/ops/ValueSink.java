@@ -38,4 +38,7 @@ public interface ValueSink {
 
     /** The plain success status (+OK). */
     void ok();
+
+    /** A byte string read from {@code b} (a collection's page); the sink copies what it keeps. */
+    void bulk(byte[] b, int off, int len);
 }
