@@ -91,8 +91,8 @@ public final class HashOps {
     /** HMGET: an array of the values of the fields {@code f[from..to)}, nil for a missing one; WRONGTYPE. */
     public static OpStatus hmget(KeyReads reads, Keyspace ks, MemorySegment kSeg, long kOff, int kLen, ElementList f, int from, int to,
             ValueSink out) {
-        long e = reads.lookupRead(ks, kSeg, kOff, kLen);
-        if (e != Keyspace.NONE && ks.type(e) != ValueType.HASH) {
+        long e = TypedEntries.read(reads, ks, kSeg, kOff, kLen, ValueType.HASH);
+        if (e == TypedEntries.WRONG) {
             return OpStatus.WRONGTYPE;
         }
         HashValue h = e == Keyspace.NONE ? null : (HashValue) ks.object(e);
@@ -128,7 +128,7 @@ public final class HashOps {
             }
         }
         if (removed > 0) {
-            CollectionKeys.changed(ks, e);
+            TypedEntries.changed(ks, e);
         }
         out.integer(removed);
         return OpStatus.OK;
@@ -137,8 +137,8 @@ public final class HashOps {
     /** HEXISTS: 1 or 0 to {@code out}; WRONGTYPE. */
     public static OpStatus hexists(KeyReads reads, Keyspace ks, MemorySegment kSeg, long kOff, int kLen,
             MemorySegment fSeg, long fOff, int fLen, ValueSink out) {
-        long e = reads.lookupRead(ks, kSeg, kOff, kLen);
-        if (e != Keyspace.NONE && ks.type(e) != ValueType.HASH) {
+        long e = TypedEntries.read(reads, ks, kSeg, kOff, kLen, ValueType.HASH);
+        if (e == TypedEntries.WRONG) {
             return OpStatus.WRONGTYPE;
         }
         out.integer(e != Keyspace.NONE && ((HashValue) ks.object(e)).find(fSeg, fOff, fLen) >= 0 ? 1 : 0);
@@ -147,8 +147,8 @@ public final class HashOps {
 
     /** HLEN: the number of fields (0 for a missing key) to {@code out}; WRONGTYPE. */
     public static OpStatus hlen(KeyReads reads, Keyspace ks, MemorySegment kSeg, long kOff, int kLen, ValueSink out) {
-        long e = reads.lookupRead(ks, kSeg, kOff, kLen);
-        if (e != Keyspace.NONE && ks.type(e) != ValueType.HASH) {
+        long e = TypedEntries.read(reads, ks, kSeg, kOff, kLen, ValueType.HASH);
+        if (e == TypedEntries.WRONG) {
             return OpStatus.WRONGTYPE;
         }
         out.integer(e == Keyspace.NONE ? 0 : ks.object(e).size());
@@ -158,8 +158,8 @@ public final class HashOps {
     /** HSTRLEN: the length of the field's value (0 when missing) to {@code out}; WRONGTYPE. */
     public static OpStatus hstrlen(KeyReads reads, Keyspace ks, MemorySegment kSeg, long kOff, int kLen,
             MemorySegment fSeg, long fOff, int fLen, ValueSink out) {
-        long e = reads.lookupRead(ks, kSeg, kOff, kLen);
-        if (e != Keyspace.NONE && ks.type(e) != ValueType.HASH) {
+        long e = TypedEntries.read(reads, ks, kSeg, kOff, kLen, ValueType.HASH);
+        if (e == TypedEntries.WRONG) {
             return OpStatus.WRONGTYPE;
         }
         int len = 0;
@@ -178,8 +178,8 @@ public final class HashOps {
      */
     public static OpStatus all(KeyReads reads, Keyspace ks, MemorySegment kSeg, long kOff, int kLen, boolean fields, boolean values,
             ValueSink out) {
-        long e = reads.lookupRead(ks, kSeg, kOff, kLen);
-        if (e != Keyspace.NONE && ks.type(e) != ValueType.HASH) {
+        long e = TypedEntries.read(reads, ks, kSeg, kOff, kLen, ValueType.HASH);
+        if (e == TypedEntries.WRONG) {
             return OpStatus.WRONGTYPE;
         }
         HashValue h = e == Keyspace.NONE ? null : (HashValue) ks.object(e);
@@ -206,8 +206,8 @@ public final class HashOps {
      */
     public static OpStatus hincrby(Keyspace ks, MemorySegment kSeg, long kOff, int kLen, MemorySegment fSeg, long fOff, int fLen,
             long by, int maxEntries, int maxValue, ValueSink out) {
-        long e = ks.find(kSeg, kOff, kLen);
-        if (e != Keyspace.NONE && ks.type(e) != ValueType.HASH) {
+        long e = TypedEntries.write(ks, kSeg, kOff, kLen, ValueType.HASH);
+        if (e == TypedEntries.WRONG) {
             return OpStatus.WRONGTYPE;
         }
         ByteKey f = CollectionKeys.key(fSeg, fOff, fLen);
@@ -255,8 +255,8 @@ public final class HashOps {
      */
     public static OpStatus randomFields(KeyReads reads, Keyspace ks, MemorySegment kSeg, long kOff, int kLen, long count,
             boolean withValues, boolean pairs, RandomGenerator random, ValueSink out) {
-        long e = reads.lookupRead(ks, kSeg, kOff, kLen);
-        if (e != Keyspace.NONE && ks.type(e) != ValueType.HASH) {
+        long e = TypedEntries.read(reads, ks, kSeg, kOff, kLen, ValueType.HASH);
+        if (e == TypedEntries.WRONG) {
             return OpStatus.WRONGTYPE;
         }
         if (e == Keyspace.NONE || count == 0) {

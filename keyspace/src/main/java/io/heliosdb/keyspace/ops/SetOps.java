@@ -26,8 +26,8 @@ public final class SetOps {
     /** SADD: the members {@code m[from..to)} added, the count of new ones to {@code out}; WRONGTYPE. */
     public static OpStatus sadd(Keyspace ks, MemorySegment kSeg, long kOff, int kLen, ElementList m, int from, int to, int maxIntset,
             ValueSink out) {
-        long e = ks.find(kSeg, kOff, kLen);
-        if (e != Keyspace.NONE && ks.type(e) != ValueType.SET) {
+        long e = TypedEntries.write(ks, kSeg, kOff, kLen, ValueType.SET);
+        if (e == TypedEntries.WRONG) {
             return OpStatus.WRONGTYPE;
         }
         if (e == Keyspace.NONE) {
@@ -68,7 +68,7 @@ public final class SetOps {
             }
         }
         if (removed > 0) {
-            CollectionKeys.changed(ks, e);
+            TypedEntries.changed(ks, e);
         }
         out.integer(removed);
         return OpStatus.OK;
@@ -77,8 +77,8 @@ public final class SetOps {
     /** SISMEMBER: 1 or 0 to {@code out}; WRONGTYPE. */
     public static OpStatus sismember(KeyReads reads, Keyspace ks, MemorySegment kSeg, long kOff, int kLen,
             MemorySegment mSeg, long mOff, int mLen, ValueSink out) {
-        long e = reads.lookupRead(ks, kSeg, kOff, kLen);
-        if (e != Keyspace.NONE && ks.type(e) != ValueType.SET) {
+        long e = TypedEntries.read(reads, ks, kSeg, kOff, kLen, ValueType.SET);
+        if (e == TypedEntries.WRONG) {
             return OpStatus.WRONGTYPE;
         }
         out.integer(e != Keyspace.NONE && ((SetValue) ks.object(e)).contains(mSeg, mOff, mLen) ? 1 : 0);
@@ -88,8 +88,8 @@ public final class SetOps {
     /** SMISMEMBER: an array of 1 or 0 for each of the members {@code m[from..to)}; WRONGTYPE. */
     public static OpStatus smismember(KeyReads reads, Keyspace ks, MemorySegment kSeg, long kOff, int kLen, ElementList m, int from, int to,
             ValueSink out) {
-        long e = reads.lookupRead(ks, kSeg, kOff, kLen);
-        if (e != Keyspace.NONE && ks.type(e) != ValueType.SET) {
+        long e = TypedEntries.read(reads, ks, kSeg, kOff, kLen, ValueType.SET);
+        if (e == TypedEntries.WRONG) {
             return OpStatus.WRONGTYPE;
         }
         SetValue s = e == Keyspace.NONE ? null : (SetValue) ks.object(e);
@@ -103,8 +103,8 @@ public final class SetOps {
 
     /** SCARD: the number of members (0 for a missing key) to {@code out}; WRONGTYPE. */
     public static OpStatus scard(KeyReads reads, Keyspace ks, MemorySegment kSeg, long kOff, int kLen, ValueSink out) {
-        long e = reads.lookupRead(ks, kSeg, kOff, kLen);
-        if (e != Keyspace.NONE && ks.type(e) != ValueType.SET) {
+        long e = TypedEntries.read(reads, ks, kSeg, kOff, kLen, ValueType.SET);
+        if (e == TypedEntries.WRONG) {
             return OpStatus.WRONGTYPE;
         }
         out.integer(e == Keyspace.NONE ? 0 : ks.object(e).size());
@@ -113,8 +113,8 @@ public final class SetOps {
 
     /** SMEMBERS: a set of every member in the set's order, empty for a missing key; WRONGTYPE. */
     public static OpStatus smembers(KeyReads reads, Keyspace ks, MemorySegment kSeg, long kOff, int kLen, ValueSink out) {
-        long e = reads.lookupRead(ks, kSeg, kOff, kLen);
-        if (e != Keyspace.NONE && ks.type(e) != ValueType.SET) {
+        long e = TypedEntries.read(reads, ks, kSeg, kOff, kLen, ValueType.SET);
+        if (e == TypedEntries.WRONG) {
             return OpStatus.WRONGTYPE;
         }
         if (e == Keyspace.NONE) {
@@ -149,7 +149,7 @@ public final class SetOps {
         SetValue s = (SetValue) ks.object(e);
         ByteKey m = s.random(random);
         s.remove(m);
-        CollectionKeys.changed(ks, e);
+        TypedEntries.changed(ks, e);
         out.bulk(m.bytes);
         return OpStatus.OK;
     }
@@ -160,8 +160,8 @@ public final class SetOps {
      * WRONGTYPE.
      */
     public static OpStatus pop(Keyspace ks, MemorySegment kSeg, long kOff, int kLen, long count, RandomGenerator random, ValueSink out) {
-        long e = ks.find(kSeg, kOff, kLen);
-        if (e != Keyspace.NONE && ks.type(e) != ValueType.SET) {
+        long e = TypedEntries.write(ks, kSeg, kOff, kLen, ValueType.SET);
+        if (e == TypedEntries.WRONG) {
             return OpStatus.WRONGTYPE;
         }
         if (e == Keyspace.NONE || count == 0) {
@@ -182,7 +182,7 @@ public final class SetOps {
             s.remove(m);
             popped.add(m);
         }
-        CollectionKeys.changed(ks, e);
+        TypedEntries.changed(ks, e);
         members(popped, out);
         return OpStatus.OK;
     }
@@ -208,8 +208,8 @@ public final class SetOps {
      */
     public static OpStatus randomMembers(KeyReads reads, Keyspace ks, MemorySegment kSeg, long kOff, int kLen, long count,
             RandomGenerator random, ValueSink out) {
-        long e = reads.lookupRead(ks, kSeg, kOff, kLen);
-        if (e != Keyspace.NONE && ks.type(e) != ValueType.SET) {
+        long e = TypedEntries.read(reads, ks, kSeg, kOff, kLen, ValueType.SET);
+        if (e == TypedEntries.WRONG) {
             return OpStatus.WRONGTYPE;
         }
         if (e == Keyspace.NONE) {
@@ -350,14 +350,14 @@ public final class SetOps {
         if (!((SetValue) ks.object(e)).remove(CollectionKeys.key(mSeg, mOff, mLen))) {
             return OpStatus.NOT_FOUND;
         }
-        CollectionKeys.changed(ks, e);
+        TypedEntries.changed(ks, e);
         return OpStatus.OK;
     }
 
     /** Adds one member, creating the set (SMOVE's give): OK (also when it was there), WRONGTYPE. */
     public static OpStatus addMember(Keyspace ks, MemorySegment kSeg, long kOff, int kLen, byte[] member, int maxIntset) {
-        long e = ks.find(kSeg, kOff, kLen);
-        if (e != Keyspace.NONE && ks.type(e) != ValueType.SET) {
+        long e = TypedEntries.write(ks, kSeg, kOff, kLen, ValueType.SET);
+        if (e == TypedEntries.WRONG) {
             return OpStatus.WRONGTYPE;
         }
         if (e == Keyspace.NONE) {

@@ -15,6 +15,11 @@ public interface ValueSink {
 
     void bulk(byte[] b);
 
+    /** A byte string held in {@code b[off, off + len)} (a collection's packed element), copied before the call returns. */
+    default void bulk(byte[] b, int off, int len) {
+        bulk(MemorySegment.ofArray(b), off, len);
+    }
+
     /** A byte string holding the decimal text of {@code v} (how an INT-encoded string reads). */
     void bulkDecimal(long v);
 
@@ -38,7 +43,4 @@ public interface ValueSink {
 
     /** The plain success status (+OK). */
     void ok();
-
-    /** A byte string read from {@code b} (a collection's page); the sink copies what it keeps. */
-    void bulk(byte[] b, int off, int len);
 }
