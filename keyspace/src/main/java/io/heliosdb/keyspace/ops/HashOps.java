@@ -10,6 +10,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.random.RandomGenerator;
 import java.util.stream.IntStream;
 
@@ -281,6 +282,34 @@ public final class HashOps {
                 value(h, i, out);
             }
         }
+        return OpStatus.OK;
+    }
+
+    /** Whether the key holds a hash: OK, NOT_FOUND or WRONGTYPE (HSCAN looks before it reads its options). */
+    public static OpStatus check(KeyReads reads, Keyspace ks, MemorySegment kSeg, long kOff, int kLen) {
+        long e = TypedEntries.read(reads, ks, kSeg, kOff, kLen, ValueType.HASH);
+        return e == TypedEntries.WRONG ? OpStatus.WRONGTYPE : e == Keyspace.NONE ? OpStatus.NOT_FOUND : OpStatus.OK;
+    }
+
+    /**
+     * HSCAN: one step from {@code cursor} ({@link CollectionScan#step}), each field followed by its
+     * value; a missing key scans as empty. WRONGTYPE.
+     */
+    public static OpStatus scan(KeyReads reads, Keyspace ks, MemorySegment kSeg, long kOff, int kLen, long cursor, int count, byte[] pattern,
+            ValueSink out) {
+        long e = TypedEntries.read(reads, ks, kSeg, kOff, kLen, ValueType.HASH);
+        if (e == TypedEntries.WRONG) {
+            return OpStatus.WRONGTYPE;
+        }
+        if (e == Keyspace.NONE) {
+            CollectionScan.empty(out);
+            return OpStatus.OK;
+        }
+        HashValue h = (HashValue) ks.object(e);
+        CollectionScan.step(out, cursor, count, pattern, h.entries(), h.compact(), Map.Entry::getKey, 2, (w, f) -> {
+            w.bulk(f.getKey().bytes);
+            w.bulk(f.getValue());
+        }, h.size());
         return OpStatus.OK;
     }
 

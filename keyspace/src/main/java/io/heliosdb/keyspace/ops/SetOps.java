@@ -248,6 +248,28 @@ public final class SetOps {
         return OpStatus.OK;
     }
 
+    /** Whether the key holds a set: OK, NOT_FOUND or WRONGTYPE (SSCAN looks before it reads its options). */
+    public static OpStatus check(KeyReads reads, Keyspace ks, MemorySegment kSeg, long kOff, int kLen) {
+        long e = TypedEntries.read(reads, ks, kSeg, kOff, kLen, ValueType.SET);
+        return e == TypedEntries.WRONG ? OpStatus.WRONGTYPE : e == Keyspace.NONE ? OpStatus.NOT_FOUND : OpStatus.OK;
+    }
+
+    /** SSCAN: one step from {@code cursor} ({@link CollectionScan#step}); a missing key scans as empty. WRONGTYPE. */
+    public static OpStatus scan(KeyReads reads, Keyspace ks, MemorySegment kSeg, long kOff, int kLen, long cursor, int count, byte[] pattern,
+            ValueSink out) {
+        long e = TypedEntries.read(reads, ks, kSeg, kOff, kLen, ValueType.SET);
+        if (e == TypedEntries.WRONG) {
+            return OpStatus.WRONGTYPE;
+        }
+        if (e == Keyspace.NONE) {
+            CollectionScan.empty(out);
+            return OpStatus.OK;
+        }
+        SetValue s = (SetValue) ks.object(e);
+        CollectionScan.step(out, cursor, count, pattern, s.members(), s.intset(), m -> m, 1, (w, m) -> w.bulk(m.bytes), s.size());
+        return OpStatus.OK;
+    }
+
     /**
      * The set algebra over source sets (null = a missing key); a new set, not stored anywhere.
      * Members are added under {@code maxIntset} as Redis' SINTERSTORE and co. build their result.

@@ -275,4 +275,47 @@ class HashOpsTest {
         assertEquals(OpStatus.WRONGTYPE, HashOps.randomFields(counting, ks, s.segment(), s.offset(0), s.length(0), 2, false, false, r, out));
         assertEquals("", out.take());
     }
+
+    @Test
+    void scanWalksEveryFieldOnce() {
+        Elements m = Elements.of("missing");
+        assertEquals(OpStatus.NOT_FOUND, HashOps.check(counting, ks, m.segment(), m.offset(0), m.length(0)));
+        assertEquals(OpStatus.OK, HashOps.scan(counting, ks, m.segment(), m.offset(0), m.length(0), 0, 10, null, out));
+        assertEquals("array:2 bulk:0 array:0", out.take());
+        hset("small", "a", "1", "b", "2", "c", "3");
+        out.take();
+        Elements small = Elements.of("small");
+        assertEquals(OpStatus.OK, HashOps.check(counting, ks, small.segment(), small.offset(0), small.length(0)));
+        HashOps.scan(counting, ks, small.segment(), small.offset(0), small.length(0), 0, 1, null, out);
+        assertEquals("array:2 bulk:0 array:6 bulk:a bulk:1 bulk:b bulk:2 bulk:c bulk:3", out.take(), "a listpack goes whole");
+        HashOps.scan(counting, ks, small.segment(), small.offset(0), small.length(0), 0, 10, "[ac]".getBytes(), out);
+        assertEquals("array:2 bulk:0 array:4 bulk:a bulk:1 bulk:c bulk:3", out.take());
+        String[] fv = new String[2 * 600];
+        for (int i = 0; i < 600; i++) {
+            fv[2 * i] = "f" + i;
+            fv[2 * i + 1] = "v" + i;
+        }
+        hset("big", fv);
+        out.take();
+        Elements big = Elements.of("big");
+        HashSet<String> seen = new HashSet<>();
+        long cursor = 0;
+        int steps = 0;
+        do {
+            HashOps.scan(KeyReads.DIRECT, ks, big.segment(), big.offset(0), big.length(0), cursor, 50, null, out);
+            List<String> got = List.copyOf(out.values);
+            out.take();
+            cursor = Long.parseUnsignedLong(got.get(1).substring("bulk:".length()));
+            for (int i = 3; i < got.size(); i += 2) {
+                seen.add(got.get(i));
+            }
+        } while (cursor != 0 && ++steps < 1000);
+        assertEquals(600, seen.size());
+        assertTrue(steps > 1, "a hashtable is walked in steps");
+        string("s");
+        Elements s = Elements.of("s");
+        assertEquals(OpStatus.WRONGTYPE, HashOps.check(counting, ks, s.segment(), s.offset(0), s.length(0)));
+        assertEquals(OpStatus.WRONGTYPE, HashOps.scan(counting, ks, s.segment(), s.offset(0), s.length(0), 0, 10, null, out));
+        assertEquals("", out.take());
+    }
 }

@@ -249,4 +249,41 @@ class SetOpsTest {
         assertEquals(OpStatus.OK, SetOps.removeMember(ks, b.segment(), b.offset(0), b.length(0), b.segment(), b.offset(1), b.length(1)));
         assertEquals(null, set("src"), "the emptied source is deleted");
     }
+
+    @Test
+    void scanWalksEveryMemberOnce() {
+        Elements m = Elements.of("missing");
+        assertEquals(OpStatus.NOT_FOUND, SetOps.check(counting, ks, m.segment(), m.offset(0), m.length(0)));
+        assertEquals(OpStatus.OK, SetOps.scan(counting, ks, m.segment(), m.offset(0), m.length(0), 0, 10, null, out));
+        assertEquals("array:2 bulk:0 array:0", out.take());
+        sadd("small", "3", "1", "2");
+        out.take();
+        Elements small = Elements.of("small");
+        assertEquals(OpStatus.OK, SetOps.check(counting, ks, small.segment(), small.offset(0), small.length(0)));
+        SetOps.scan(counting, ks, small.segment(), small.offset(0), small.length(0), 0, 1, null, out);
+        assertEquals("array:2 bulk:0 array:3 bulk:1 bulk:2 bulk:3", out.take(), "an intset goes whole, in order");
+        String[] members = new String[700];
+        for (int i = 0; i < members.length; i++) {
+            members[i] = "m" + i;
+        }
+        sadd("big", members);
+        out.take();
+        Elements big = Elements.of("big");
+        HashSet<String> seen = new HashSet<>();
+        long cursor = 0;
+        int steps = 0;
+        do {
+            SetOps.scan(KeyReads.DIRECT, ks, big.segment(), big.offset(0), big.length(0), cursor, 40, "m1*".getBytes(), out);
+            List<String> got = List.copyOf(out.values);
+            out.take();
+            cursor = Long.parseUnsignedLong(got.get(1).substring("bulk:".length()));
+            seen.addAll(got.subList(3, got.size()));
+        } while (cursor != 0 && ++steps < 1000);
+        assertEquals(111, seen.size(), "m1, m10..m19, m100..m199");
+        string("str");
+        Elements s = Elements.of("str");
+        assertEquals(OpStatus.WRONGTYPE, SetOps.check(counting, ks, s.segment(), s.offset(0), s.length(0)));
+        assertEquals(OpStatus.WRONGTYPE, SetOps.scan(counting, ks, s.segment(), s.offset(0), s.length(0), 0, 10, null, out));
+        assertEquals("", out.take());
+    }
 }

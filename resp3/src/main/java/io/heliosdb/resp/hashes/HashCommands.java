@@ -7,6 +7,7 @@ import io.heliosdb.keyspace.ValueType;
 import io.heliosdb.keyspace.collection.ByteKey;
 import io.heliosdb.keyspace.collection.HashValue;
 import io.heliosdb.keyspace.ops.HashOps;
+import io.heliosdb.keyspace.ops.KeyReads;
 import io.heliosdb.keyspace.ops.OpStatus;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.codec.RespWriter;
@@ -20,7 +21,6 @@ import io.heliosdb.resp.command.StatusErrors;
 import io.heliosdb.resp.strings.FloatText;
 import java.lang.foreign.MemorySegment;
 import java.math.BigDecimal;
-import java.util.Map;
 
 /**
  * The hash family: arguments parsed and checked in Redis' order, the work done by {@link HashOps}
@@ -230,22 +230,22 @@ public final class HashCommands {
         if (ElementScan.cursor(ctx) == null) {
             return; // Redis: the cursor, then the key, then the options
         }
-        long e = TypedKeys.read(ctx, 1, ValueType.HASH);
-        if (e == WRONG) {
+        Args a = ctx.args();
+        RespWriter out = ctx.out();
+        OpStatus s = HashOps.check(ctx.reads(), ctx.db(), a.segment(), a.offset(1), a.length(1));
+        if (s == OpStatus.NOT_FOUND) {
+            ElementScan.emptyReply(out);
             return;
         }
-        if (e == Keyspace.NONE) {
-            ElementScan.emptyReply(ctx.out());
+        if (s != OpStatus.OK) {
+            render(out, s);
             return;
         }
         ElementScan.Options o = ElementScan.parse(ctx);
         if (o == null) {
             return;
         }
-        HashValue h = TypedKeys.value(ctx, e);
-        ElementScan.reply(ctx.out(), o, h.entries(), h.compact(), Map.Entry::getKey, 2, (w, f) -> {
-            w.bulk(f.getKey().bytes);
-            w.bulk(f.getValue());
-        }, h.size());
+        // looked up (and counted) above already
+        render(out, HashOps.scan(KeyReads.DIRECT, ctx.db(), a.segment(), a.offset(1), a.length(1), o.cursor(), o.count(), o.pattern(), out));
     }
 }

@@ -1,10 +1,9 @@
 package io.heliosdb.resp.sets;
 
-import static io.heliosdb.resp.collections.TypedKeys.WRONG;
-
 import io.heliosdb.keyspace.Keyspace;
 import io.heliosdb.keyspace.ValueType;
 import io.heliosdb.keyspace.collection.SetValue;
+import io.heliosdb.keyspace.ops.KeyReads;
 import io.heliosdb.keyspace.ops.OpStatus;
 import io.heliosdb.keyspace.ops.SetOps;
 import io.heliosdb.memory.ByteStrings;
@@ -154,20 +153,23 @@ public final class SetCommands {
         if (ElementScan.cursor(ctx) == null) {
             return; // Redis: the cursor, then the key, then the options
         }
-        long e = TypedKeys.read(ctx, 1, ValueType.SET);
-        if (e == WRONG) {
+        Args a = ctx.args();
+        RespWriter out = ctx.out();
+        OpStatus s = SetOps.check(ctx.reads(), ctx.db(), a.segment(), a.offset(1), a.length(1));
+        if (s == OpStatus.NOT_FOUND) {
+            ElementScan.emptyReply(out);
             return;
         }
-        if (e == Keyspace.NONE) {
-            ElementScan.emptyReply(ctx.out());
+        if (s != OpStatus.OK) {
+            render(out, s);
             return;
         }
         ElementScan.Options o = ElementScan.parse(ctx);
         if (o == null) {
             return;
         }
-        SetValue s = TypedKeys.value(ctx, e);
-        ElementScan.reply(ctx.out(), o, s.members(), s.intset(), m -> m, 1, (w, m) -> w.bulk(m.bytes), s.size());
+        // looked up (and counted) above already
+        render(out, SetOps.scan(KeyReads.DIRECT, ctx.db(), a.segment(), a.offset(1), a.length(1), o.cursor(), o.count(), o.pattern(), out));
     }
 
     private static final Consumer<RespWriter> ZERO = w -> w.integer(0);
