@@ -7,6 +7,7 @@ import io.heliosdb.keyspace.collection.HashValue;
 import io.heliosdb.keyspace.collection.PackedDict;
 import io.heliosdb.keyspace.collection.SetValue;
 import java.lang.foreign.MemorySegment;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -230,6 +231,40 @@ public final class HashOps {
         put((HashValue) ks.object(e), f, Long.toString(v).getBytes(), maxEntries, maxValue);
         ks.objectChanged(e);
         out.integer(v);
+        return OpStatus.OK;
+    }
+
+    /**
+     * HINCRBYFLOAT: the field's value plus {@code by} in Redis' long-double arithmetic, stored and
+     * to {@code out} as its text (a missing field counts as 0); NOT_FLOAT when the stored value is
+     * not a float, NAN_OR_INFINITY when either side is infinite or the sum is not finite, WRONGTYPE.
+     */
+    public static OpStatus hincrbyfloat(Keyspace ks, MemorySegment kSeg, long kOff, int kLen, MemorySegment fSeg, long fOff, int fLen,
+            BigDecimal by, int maxEntries, int maxValue, ValueSink out) {
+        long e = TypedEntries.write(ks, kSeg, kOff, kLen, ValueType.HASH);
+        if (e == TypedEntries.WRONG) {
+            return OpStatus.WRONGTYPE;
+        }
+        ByteKey f = CollectionKeys.key(fSeg, fOff, fLen);
+        byte[] cur = e == Keyspace.NONE ? null : ((HashValue) ks.object(e)).get(f);
+        BigDecimal v = BigDecimal.ZERO;
+        if (cur != null) {
+            v = LongDoubleArithmetic.parse(MemorySegment.ofArray(cur), 0, cur.length);
+            if (v == null) {
+                return OpStatus.NOT_FLOAT;
+            }
+        }
+        BigDecimal sum = by == LongDoubleArithmetic.INFINITY || v == LongDoubleArithmetic.INFINITY ? null : LongDoubleArithmetic.add(v, by);
+        if (sum == null) {
+            return OpStatus.NAN_OR_INFINITY;
+        }
+        if (e == Keyspace.NONE) {
+            e = ks.putObject(kSeg, kOff, kLen, ValueType.HASH, new HashValue(), 0);
+        }
+        byte[] b = LongDoubleArithmetic.format(sum).getBytes(StandardCharsets.US_ASCII);
+        put((HashValue) ks.object(e), f, b, maxEntries, maxValue);
+        ks.objectChanged(e);
+        out.bulk(b);
         return OpStatus.OK;
     }
 

@@ -10,6 +10,7 @@ import io.heliosdb.keyspace.ValueType;
 import io.heliosdb.keyspace.collection.HashValue;
 import io.heliosdb.memory.SlabAllocator;
 import io.heliosdb.time.ManualClock;
+import java.math.BigDecimal;
 import java.util.HashSet;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -316,6 +317,39 @@ class HashOpsTest {
         Elements s = Elements.of("s");
         assertEquals(OpStatus.WRONGTYPE, HashOps.check(counting, ks, s.segment(), s.offset(0), s.length(0)));
         assertEquals(OpStatus.WRONGTYPE, HashOps.scan(counting, ks, s.segment(), s.offset(0), s.length(0), 0, 10, null, out));
+        assertEquals("", out.take());
+    }
+
+    private OpStatus hincrbyfloat(String key, String field, String by) {
+        Elements a = Elements.of(key, field, by);
+        BigDecimal inc = LongDoubleArithmetic.parse(a.segment(), a.offset(2), a.length(2));
+        return HashOps.hincrbyfloat(ks, a.segment(), a.offset(0), a.length(0), a.segment(), a.offset(1), a.length(1), inc, 512, 64, out);
+    }
+
+    @Test
+    void hincrbyfloatInLongDoubleArithmetic() {
+        assertEquals(OpStatus.OK, hincrbyfloat("h", "x", "10.5"));
+        assertEquals(OpStatus.OK, hincrbyfloat("h", "x", "0.1"));
+        assertEquals("bulk:10.5 bulk:10.6", out.take());
+        hincrbyfloat("h", "y", "10.5");
+        hincrbyfloat("h", "y", "0.1");
+        hincrbyfloat("h", "y", "-5");
+        hincrbyfloat("h", "y", "1.5e3");
+        assertTrue(out.take().endsWith(" bulk:1505.59999999999999998"), "Redis' x87 long double, to the last digit");
+        hset("h", "t", "abc", "i", "inf");
+        out.take();
+        assertEquals(OpStatus.NOT_FLOAT, hincrbyfloat("h", "t", "1"));
+        assertEquals(OpStatus.NAN_OR_INFINITY, hincrbyfloat("h", "i", "1"));
+        assertEquals(OpStatus.NAN_OR_INFINITY, hincrbyfloat("h", "x", "inf"));
+        assertEquals(OpStatus.NAN_OR_INFINITY, hincrbyfloat("h", "x", "1e4933"), "past the largest long double");
+        assertEquals("", out.take());
+        Elements a = Elements.of("h", "x");
+        HashOps.hget(KeyReads.DIRECT, ks, a.segment(), a.offset(0), a.length(0), a.segment(), a.offset(1), a.length(1), out);
+        assertEquals("bulk:10.6", out.take(), "refused increments change nothing");
+        assertEquals(OpStatus.NAN_OR_INFINITY, hincrbyfloat("fresh", "x", "inf"));
+        assertEquals(Keyspace.NONE, find("fresh"), "a refused increment creates no key");
+        string("s");
+        assertEquals(OpStatus.WRONGTYPE, hincrbyfloat("s", "x", "1"));
         assertEquals("", out.take());
     }
 }

@@ -1,13 +1,8 @@
 package io.heliosdb.resp.hashes;
 
-import static io.heliosdb.resp.collections.TypedKeys.WRONG;
-
-import io.heliosdb.keyspace.Keyspace;
-import io.heliosdb.keyspace.ValueType;
-import io.heliosdb.keyspace.collection.ByteKey;
-import io.heliosdb.keyspace.collection.HashValue;
 import io.heliosdb.keyspace.ops.HashOps;
 import io.heliosdb.keyspace.ops.KeyReads;
+import io.heliosdb.keyspace.ops.LongDoubleArithmetic;
 import io.heliosdb.keyspace.ops.OpStatus;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.codec.RespWriter;
@@ -18,7 +13,6 @@ import io.heliosdb.resp.command.CommandTable;
 import io.heliosdb.resp.command.Errors;
 import io.heliosdb.resp.command.Routing;
 import io.heliosdb.resp.command.StatusErrors;
-import io.heliosdb.resp.strings.FloatText;
 import java.lang.foreign.MemorySegment;
 import java.math.BigDecimal;
 
@@ -29,6 +23,7 @@ import java.math.BigDecimal;
 public final class HashCommands {
     private static final byte[] WITHVALUES = "withvalues".getBytes();
     private static final String HASH_NOT_INTEGER = "ERR hash value is not an integer";
+    private static final String HASH_NOT_FLOAT = "ERR hash value is not a float";
 
     private HashCommands() {}
 
@@ -64,21 +59,6 @@ public final class HashCommands {
         if (s != OpStatus.OK) {
             out.error(StatusErrors.text(s));
         }
-    }
-
-    /** Sets a field applying Redis' listpack→hashtable rule; true when new. */
-    static boolean put(CommandContext ctx, HashValue h, ByteKey field, byte[] value) {
-        boolean added = h.put(field, value);
-        h.checkCompact(maxEntries(ctx), maxValue(ctx), field.bytes.length, value.length);
-        return added;
-    }
-
-    private static long writable(CommandContext ctx) {
-        long e = TypedKeys.write(ctx, 1, ValueType.HASH);
-        if (e == Keyspace.NONE) {
-            e = TypedKeys.create(ctx, 1, ValueType.HASH, new HashValue());
-        }
-        return e;
     }
 
     static void hset(CommandContext ctx, boolean hmset) {
@@ -163,46 +143,22 @@ public final class HashCommands {
 
     static void hincrbyfloat(CommandContext ctx) {
         Args a = ctx.args();
-        BigDecimal by = FloatText.parse(a.bytes(3));
+        BigDecimal by = LongDoubleArithmetic.parse(a.segment(), a.offset(3), a.length(3));
         if (by == null) {
             ctx.out().error(Errors.NOT_FLOAT);
             return;
         }
-        if (by == FloatText.INFINITE) {
+        if (by == LongDoubleArithmetic.INFINITY) {
             ctx.out().error("ERR value is NaN or Infinity");
             return;
         }
-        long e = TypedKeys.write(ctx, 1, ValueType.HASH);
-        if (e == WRONG) {
-            return;
+        OpStatus s = HashOps.hincrbyfloat(ctx.db(), a.segment(), a.offset(1), a.length(1), a.segment(), a.offset(2), a.length(2), by,
+                maxEntries(ctx), maxValue(ctx), ctx.out());
+        if (s == OpStatus.NOT_FLOAT) {
+            ctx.out().error(HASH_NOT_FLOAT); // the stored value: the increment was checked above
+        } else {
+            render(ctx.out(), s);
         }
-        HashValue existing = e == Keyspace.NONE ? null : TypedKeys.value(ctx, e);
-        ByteKey f = TypedKeys.key(a, 2);
-        byte[] cur = existing == null ? null : existing.get(f);
-        BigDecimal v = BigDecimal.ZERO;
-        if (cur != null) {
-            v = FloatText.parse(cur);
-            if (v == null) {
-                ctx.out().error("ERR hash value is not a float");
-                return;
-            }
-        }
-        if (by == FloatText.INFINITE || v == FloatText.INFINITE) {
-            ctx.out().error(Errors.INCR_NAN);
-            return;
-        }
-        String sum = FloatText.add(v, by);
-        if (sum == null) {
-            ctx.out().error(Errors.INCR_NAN);
-            return;
-        }
-        if (e == Keyspace.NONE) {
-            e = writable(ctx);
-        }
-        byte[] b = sum.getBytes();
-        put(ctx, TypedKeys.value(ctx, e), f, b);
-        ctx.db().objectChanged(e);
-        ctx.out().bulk(b);
     }
 
     static void hrandfield(CommandContext ctx) {
