@@ -6,6 +6,7 @@ import io.heliosdb.keyspace.collection.ByteKey;
 import io.heliosdb.keyspace.collection.HashValue;
 import io.heliosdb.keyspace.collection.PackedDict;
 import io.heliosdb.keyspace.collection.SetValue;
+import io.heliosdb.memory.ByteStrings;
 import java.lang.foreign.MemorySegment;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -61,11 +62,10 @@ public final class HashOps {
             return OpStatus.WRONGTYPE;
         }
         HashValue h = (HashValue) ks.object(e);
-        ByteKey f = CollectionKeys.key(fSeg, fOff, fLen);
-        if (h.find(f) >= 0) {
+        if (h.find(fSeg, fOff, fLen) >= 0) {
             return OpStatus.NOT_APPLIED;
         }
-        put(h, f, CollectionKeys.key(vSeg, vOff, vLen).bytes, maxEntries, maxValue);
+        put(h, key(fSeg, fOff, fLen), ByteStrings.toBytes(vSeg, vOff, vLen), maxEntries, maxValue);
         ks.objectChanged(e);
         out.integer(1);
         return OpStatus.OK;
@@ -125,7 +125,7 @@ public final class HashOps {
         MemorySegment seg = f.segment();
         int removed = 0;
         for (int i = from; i < to; i++) {
-            if (h.remove(CollectionKeys.key(seg, f.offset(i), f.length(i)))) {
+            if (h.remove(seg, f.offset(i), f.length(i))) { // no per-field objects
                 removed++;
             }
         }
@@ -212,7 +212,7 @@ public final class HashOps {
         if (e == TypedEntries.WRONG) {
             return OpStatus.WRONGTYPE;
         }
-        ByteKey f = CollectionKeys.key(fSeg, fOff, fLen);
+        ByteKey f = key(fSeg, fOff, fLen);
         byte[] cur = e == Keyspace.NONE ? null : ((HashValue) ks.object(e)).get(f);
         long v = 0;
         if (cur != null) {
@@ -245,7 +245,7 @@ public final class HashOps {
         if (e == TypedEntries.WRONG) {
             return OpStatus.WRONGTYPE;
         }
-        ByteKey f = CollectionKeys.key(fSeg, fOff, fLen);
+        ByteKey f = key(fSeg, fOff, fLen);
         byte[] cur = e == Keyspace.NONE ? null : ((HashValue) ks.object(e)).get(f);
         BigDecimal v = BigDecimal.ZERO;
         if (cur != null) {
@@ -384,6 +384,11 @@ public final class HashOps {
         boolean added = h.put(field, value);
         h.checkCompact(maxEntries, maxValue, field.bytes.length, value.length);
         return added;
+    }
+
+    /** A copy of a field, as the hash's lookups by copy take it. */
+    private static ByteKey key(MemorySegment seg, long off, int len) {
+        return new ByteKey(ByteStrings.toBytes(seg, off, len));
     }
 
     /** The key's hash entry, created when missing; NONE when the key holds another type. */

@@ -63,7 +63,7 @@ public final class SetOps {
         MemorySegment seg = m.segment();
         int removed = 0;
         for (int i = from; i < to && s.size() > 0; i++) {
-            if (s.remove(CollectionKeys.key(seg, m.offset(i), m.length(i)))) {
+            if (s.remove(seg, m.offset(i), m.length(i))) { // no per-member objects
                 removed++;
             }
         }
@@ -369,7 +369,7 @@ public final class SetOps {
         if (ks.type(e) != ValueType.SET) {
             return OpStatus.WRONGTYPE;
         }
-        if (!((SetValue) ks.object(e)).remove(CollectionKeys.key(mSeg, mOff, mLen))) {
+        if (!((SetValue) ks.object(e)).remove(mSeg, mOff, mLen)) {
             return OpStatus.NOT_FOUND;
         }
         TypedEntries.changed(ks, e);

@@ -11,6 +11,7 @@ import io.heliosdb.keyspace.collection.HashValue;
 import io.heliosdb.memory.SlabAllocator;
 import io.heliosdb.time.ManualClock;
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -351,5 +352,19 @@ class HashOpsTest {
         string("s");
         assertEquals(OpStatus.WRONGTYPE, hincrbyfloat("s", "x", "1"));
         assertEquals("", out.take());
+    }
+
+    @Test
+    void removalsAreJournaledForAHashStoredByElement() {
+        hset("h", "a", "1", "b", "2");
+        out.take();
+        HashValue h = (HashValue) ks.object(find("h"));
+        h.version(7); // stored element by element from now on: changes are journaled
+        Elements a = Elements.of("h", "a", "zz");
+        HashOps.hdel(ks, a.segment(), a.offset(0), a.length(0), a, 1, 3, out);
+        assertEquals("int:1", out.take());
+        List<String> changes = new ArrayList<>();
+        h.journal().forEach((f, v) -> changes.add(new String(f) + "=" + (v == null ? "removed" : new String(v))));
+        assertEquals(List.of("a=removed"), changes);
     }
 }

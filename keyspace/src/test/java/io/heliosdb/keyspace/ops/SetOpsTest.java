@@ -10,6 +10,7 @@ import io.heliosdb.keyspace.collection.ByteKey;
 import io.heliosdb.keyspace.collection.SetValue;
 import io.heliosdb.memory.SlabAllocator;
 import io.heliosdb.time.ManualClock;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -285,5 +286,20 @@ class SetOpsTest {
         assertEquals(OpStatus.WRONGTYPE, SetOps.check(counting, ks, s.segment(), s.offset(0), s.length(0)));
         assertEquals(OpStatus.WRONGTYPE, SetOps.scan(counting, ks, s.segment(), s.offset(0), s.length(0), 0, 10, null, out));
         assertEquals("", out.take());
+    }
+
+    @Test
+    void removalsAreJournaledForASetStoredByElement() {
+        sadd("s", "a", "b", "c");
+        out.take();
+        SetValue s = set("s");
+        s.version(7); // stored element by element from now on: changes are journaled
+        srem("s", "a", "zz");
+        Elements k = Elements.of("s", "b");
+        SetOps.removeMember(ks, k.segment(), k.offset(0), k.length(0), k.segment(), k.offset(1), k.length(1));
+        assertEquals("int:1", out.take());
+        List<String> changes = new ArrayList<>();
+        s.journal().forEach((m, v) -> changes.add(new String(m) + (v == null ? " removed" : " added")));
+        assertEquals(List.of("a removed", "b removed"), changes);
     }
 }
