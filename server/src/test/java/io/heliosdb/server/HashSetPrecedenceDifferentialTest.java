@@ -29,6 +29,8 @@ class HashSetPrecedenceDifferentialTest {
             "HINCRBYFLOAT nokey a inf", "HINCRBYFLOAT nokey a 2.5", "HINCRBYFLOAT h a x",
             "HRANDFIELD str", "HRANDFIELD nokey", "HRANDFIELD str x", "HRANDFIELD nokey x", "HRANDFIELD str 1 WITHVALUES x",
             "HRANDFIELD nokey 0", "HRANDFIELD h 0", "HRANDFIELD h -9223372036854775808", "HRANDFIELD str 1",
+            "HRANDFIELD one", "HRANDFIELD one 1 WITHVALUES", "HRANDFIELD one -3 WITHVALUES", "HRANDFIELD one 5", "HRANDFIELD one -2",
+            "SRANDMEMBER single -2", "SRANDMEMBER single 4", "SPOP single 1",
             "HSCAN str x", "HSCAN str 0", "HSCAN nokey 0 COUNT 0", "HSCAN str 0 COUNT 0", "HSCAN h 0 COUNT 0", "HSCAN h 0 MATCH a*",
             "HSCAN h 0 COUNT x", "HSCAN nokey x",
             "SADD str a", "SADD s 4 1", "SADD t y z", "SADD nokey 1", "SREM str a", "SREM nokey a", "SREM s 1 9", "SREM s 1 2 3",
@@ -67,6 +69,8 @@ class HashSetPrecedenceDifferentialTest {
         c.call("SADD", "s", "3", "1", "2");
         c.call("SADD", "t", "x", "y");
         c.call("SET", "str", "foobar");
+        c.call("HSET", "one", "k", "v");
+        c.call("SADD", "single", "m");
         String reply = c.call(command.split(" "));
         return reply + " | " + c.call("HGETALL", "h") + " " + c.call("SMEMBERS", "s") + " " + c.call("SMISMEMBER", "t", "x", "y", "z", "1", "2")
                 + " " + c.call("SCARD", "t") + " " + c.call("TYPE", "str") + " " + c.call("EXISTS", "nokey") + " " + c.call("SMEMBERS", "newset")

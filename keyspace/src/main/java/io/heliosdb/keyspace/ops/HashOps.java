@@ -286,11 +286,10 @@ public final class HashOps {
     /**
      * HRANDFIELD with a count: {@code count} distinct random fields (all when the hash has fewer),
      * or, when negative, -count picks that may repeat; an array of them, empty for a missing key.
-     * With values each field is followed by its value, as a 2-element array of its own when
-     * {@code pairs}. WRONGTYPE.
+     * With values, (field, value) {@link ValueSink#pairs}. WRONGTYPE.
      */
     public static OpStatus randomFields(KeyReads reads, Keyspace ks, MemorySegment kSeg, long kOff, int kLen, long count,
-            boolean withValues, boolean pairs, RandomGenerator random, ValueSink out) {
+            boolean withValues, RandomGenerator random, ValueSink out) {
         long e = TypedEntries.read(reads, ks, kSeg, kOff, kLen, ValueType.HASH);
         if (e == TypedEntries.WRONG) {
             return OpStatus.WRONGTYPE;
@@ -301,21 +300,18 @@ public final class HashOps {
         }
         HashValue h = (HashValue) ks.object(e);
         int[] chosen = pick(h.size(), count, random);
-        if (withValues && pairs) {
-            out.array(chosen.length);
+        if (withValues) {
+            out.pairs(chosen.length);
             for (int i : chosen) {
-                out.array(2);
+                out.pair();
                 field(h, i, out);
                 value(h, i, out);
             }
             return OpStatus.OK;
         }
-        out.array(chosen.length * (withValues ? 2 : 1));
+        out.array(chosen.length);
         for (int i : chosen) {
             field(h, i, out);
-            if (withValues) {
-                value(h, i, out);
-            }
         }
         return OpStatus.OK;
     }

@@ -39,6 +39,17 @@ public interface ValueSink {
 
     void set(int n);
 
+    /**
+     * {@code n} (member, score) pairs follow, each opened by {@link #pair} (ZRANGE WITHSCORES, ZPOPMIN
+     * with a count, ...): RESP3 nests each pair in an array, RESP2 lists the 2n values flat.
+     */
+    default void pairs(int n) {
+        array(2 * n);
+    }
+
+    /** The next pair of {@link #pairs} begins. */
+    default void pair() {}
+
     void bool(boolean b);
 
     /** The plain success status (+OK). */

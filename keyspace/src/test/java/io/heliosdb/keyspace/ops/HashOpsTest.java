@@ -242,7 +242,7 @@ class HashOpsTest {
         SplittableRandom r = new SplittableRandom(7);
         Elements m = Elements.of("missing");
         assertEquals(OpStatus.NOT_FOUND, HashOps.randomField(counting, ks, m.segment(), m.offset(0), m.length(0), r, out));
-        assertEquals(OpStatus.OK, HashOps.randomFields(counting, ks, m.segment(), m.offset(0), m.length(0), 3, false, false, r, out));
+        assertEquals(OpStatus.OK, HashOps.randomFields(counting, ks, m.segment(), m.offset(0), m.length(0), 3, false, r, out));
         assertEquals("array:0", out.take());
         String[] fv = new String[20];
         for (int i = 0; i < 10; i++) {
@@ -255,26 +255,26 @@ class HashOpsTest {
         assertEquals(OpStatus.OK, HashOps.randomField(counting, ks, h.segment(), h.offset(0), h.length(0), r, out));
         assertTrue(out.take().matches("bulk:f\\d"));
         for (long n : new long[] {2, 5, 9, 10, 50}) {
-            HashOps.randomFields(counting, ks, h.segment(), h.offset(0), h.length(0), n, false, false, r, out);
+            HashOps.randomFields(counting, ks, h.segment(), h.offset(0), h.length(0), n, false, r, out);
             List<String> got = List.copyOf(out.values);
             out.take();
             int expect = (int) Math.min(n, 10);
             assertEquals("array:" + expect, got.get(0));
             assertEquals(expect, new HashSet<>(got.subList(1, got.size())).size(), "distinct fields for count " + n);
         }
-        HashOps.randomFields(counting, ks, h.segment(), h.offset(0), h.length(0), -30, false, false, r, out);
+        HashOps.randomFields(counting, ks, h.segment(), h.offset(0), h.length(0), -30, false, r, out);
         assertEquals(31, out.values.size(), "30 picks, repeats allowed");
         out.take();
-        HashOps.randomFields(counting, ks, h.segment(), h.offset(0), h.length(0), 2, true, false, r, out);
-        assertTrue(out.take().matches("array:4 bulk:f(\\d) bulk:v\\1 bulk:f(\\d) bulk:v\\2"));
-        HashOps.randomFields(counting, ks, h.segment(), h.offset(0), h.length(0), -1, true, true, r, out);
-        assertTrue(out.take().matches("array:1 array:2 bulk:f(\\d) bulk:v\\1"));
-        HashOps.randomFields(counting, ks, h.segment(), h.offset(0), h.length(0), 0, true, true, r, out);
+        HashOps.randomFields(counting, ks, h.segment(), h.offset(0), h.length(0), 2, true, r, out);
+        assertTrue(out.take().matches("pairs:2 pair bulk:f(\\d) bulk:v\\1 pair bulk:f(\\d) bulk:v\\2"));
+        HashOps.randomFields(counting, ks, h.segment(), h.offset(0), h.length(0), -1, true, r, out);
+        assertTrue(out.take().matches("pairs:1 pair bulk:f(\\d) bulk:v\\1"));
+        HashOps.randomFields(counting, ks, h.segment(), h.offset(0), h.length(0), 0, true, r, out);
         assertEquals("array:0", out.take());
         string("s");
         Elements s = Elements.of("s");
         assertEquals(OpStatus.WRONGTYPE, HashOps.randomField(counting, ks, s.segment(), s.offset(0), s.length(0), r, out));
-        assertEquals(OpStatus.WRONGTYPE, HashOps.randomFields(counting, ks, s.segment(), s.offset(0), s.length(0), 2, false, false, r, out));
+        assertEquals(OpStatus.WRONGTYPE, HashOps.randomFields(counting, ks, s.segment(), s.offset(0), s.length(0), 2, false, r, out));
         assertEquals("", out.take());
     }
 

@@ -73,6 +73,16 @@ final class TranscriptSink implements ValueSink {
     }
 
     @Override
+    public void pairs(int n) {
+        values.add("pairs:" + n);
+    }
+
+    @Override
+    public void pair() {
+        values.add("pair");
+    }
+
+    @Override
     public void bool(boolean b) {
         values.add("bool:" + b);
     }

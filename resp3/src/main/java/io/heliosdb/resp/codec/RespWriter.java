@@ -140,6 +140,19 @@ public final class RespWriter implements ValueSink {
         header(protocol == 3 ? '~' : '*', n);
     }
 
+    /** {@code n} pairs as Redis writes scored members: RESP3 an array of 2-arrays, RESP2 flat. */
+    @Override
+    public void pairs(int n) {
+        header('*', protocol == 3 ? n : 2L * n);
+    }
+
+    @Override
+    public void pair() {
+        if (protocol == 3) {
+            header('*', 2);
+        }
+    }
+
     /** A push message header (RESP3); RESP2 clients get a plain array, as Redis does for pub/sub. */
     public void push(int n) {
         header(protocol == 3 ? '>' : '*', n);

@@ -177,9 +177,8 @@ public final class HashCommands {
         if (rc == null) {
             return;
         }
-        // RESP3 lists each field with its value as a pair of its own
         render(out, HashOps.randomFields(ctx.reads(), ctx.db(), a.segment(), a.offset(1), a.length(1), rc.count(), rc.withValues(),
-                out.resp3(), ctx.shard().random(), out));
+                ctx.shard().random(), out));
     }
 
     static void hscan(CommandContext ctx) {
