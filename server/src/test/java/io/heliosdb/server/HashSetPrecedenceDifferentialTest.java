@@ -88,4 +88,27 @@ class HashSetPrecedenceDifferentialTest {
             }
         }
     }
+
+    /** SMOVE builds its destination under set-max-intset-entries, as Redis' setTypeAdd does. */
+    @ParameterizedTest
+    @ValueSource(ints = {2, 3})
+    void smoveFollowsSetMaxIntsetEntries(int protocol) throws Exception {
+        try (RawClient r = new RawClient(redis.port); RawClient h = new RawClient(helios.port())) {
+            for (RawClient c : new RawClient[] {r, h}) {
+                c.call("HELLO", Integer.toString(protocol));
+                c.call("FLUSHALL");
+                c.call("CONFIG", "SET", "set-max-intset-entries", "1");
+            }
+            try {
+                for (String[] command : new String[][] {{"SADD", "{k}dst", "5"}, {"SADD", "{k}src", "7", "8"}, {"SMOVE", "{k}src", "{k}dst", "7"},
+                        {"OBJECT", "ENCODING", "{k}dst"}, {"SMOVE", "{k}src", "{k}new", "8"}, {"OBJECT", "ENCODING", "{k}new"},
+                        {"SMEMBERS", "{k}new"}, {"SCARD", "{k}dst"}}) {
+                    assertEquals(r.call(command), h.call(command), String.join(" ", command));
+                }
+            } finally {
+                r.call("CONFIG", "SET", "set-max-intset-entries", "512");
+                h.call("CONFIG", "SET", "set-max-intset-entries", "512");
+            }
+        }
+    }
 }

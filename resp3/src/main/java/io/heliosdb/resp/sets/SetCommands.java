@@ -27,7 +27,11 @@ import java.util.function.Consumer;
  * together), its status rendered here.
  */
 public final class SetCommands {
-    /** What SMOVE and the set-algebra results are built under (Redis' default set-max-intset-entries). */
+    private static final String MAX_INTSET = "set-max-intset-entries";
+    /**
+     * What the set-algebra results are built under: Redis' default set-max-intset-entries (Redis
+     * reads the parameter; KeyGather's computation has no server to read it from yet).
+     */
     private static final int DEFAULT_MAX_INTSET = 512;
 
     private SetCommands() {}
@@ -53,7 +57,7 @@ public final class SetCommands {
     }
 
     static int maxIntset(CommandContext ctx) {
-        return (int) TypedKeys.limit(ctx, "set-max-intset-entries");
+        return (int) TypedKeys.limit(ctx, MAX_INTSET);
     }
 
     /** A status whose result (if any) is already in the reply, or Redis' error for it. */
@@ -174,7 +178,10 @@ public final class SetCommands {
 
     private static final Consumer<RespWriter> ZERO = w -> w.integer(0);
 
-    /** SMOVE: the per-shard parts are {@link SetOps}' moveSource, moveDestination, removeMember and addMember. */
+    /**
+     * SMOVE: the per-shard parts are {@link SetOps}' moveSource, moveDestination, removeMember and
+     * addMember (under the destination shard's set-max-intset-entries, as Redis' setTypeAdd).
+     */
     private static final class Smove extends MoveBetweenKeys {
         @Override
         protected Consumer<RespWriter> inspectSource(Keyspace ks, Args a) {
@@ -208,7 +215,7 @@ public final class SetCommands {
         @Override
         protected void give(ShardState s, Keyspace ks, Args a, byte[] element) {
             if (!sameKey(a)) {
-                SetOps.addMember(ks, a.segment(), a.offset(2), a.length(2), element, DEFAULT_MAX_INTSET);
+                SetOps.addMember(ks, a.segment(), a.offset(2), a.length(2), element, (int) s.server().configParam(MAX_INTSET).number());
             }
         }
 
