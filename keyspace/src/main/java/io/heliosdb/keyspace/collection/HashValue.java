@@ -72,6 +72,19 @@ public final class HashValue extends Versioned {
         return false;
     }
 
+    /** Removes a field given in a request's segment (copied only for the journal); true when it was there. */
+    public boolean remove(MemorySegment seg, long off, int len) {
+        int e = find(seg, off, len);
+        if (e < 0) {
+            return false;
+        }
+        if (journal() != null) {
+            journal(seg.asSlice(off, len).toArray(ValueLayout.JAVA_BYTE), null);
+        }
+        dict.remove(e, compact);
+        return true;
+    }
+
     public boolean remove(ByteKey field) {
         int e = find(field);
         if (e < 0) {

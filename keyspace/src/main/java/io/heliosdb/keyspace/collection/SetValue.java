@@ -65,6 +65,19 @@ public final class SetValue extends Versioned {
         return true;
     }
 
+    /** Removes a member given in a request's segment (copied only for the journal); true when it was there. */
+    public boolean remove(MemorySegment seg, long off, int len) {
+        int e = dict.find(seg, off, len, PackedDict.hash(seg, off, len));
+        if (e < 0) {
+            return false;
+        }
+        if (journal() != null) {
+            journal(seg.asSlice(off, len).toArray(ValueLayout.JAVA_BYTE), null);
+        }
+        dict.remove(e, false);
+        return true;
+    }
+
     public boolean remove(ByteKey m) {
         int e = dict.find(m.bytes, PackedDict.hash(m));
         if (e < 0) {

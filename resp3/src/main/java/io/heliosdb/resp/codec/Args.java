@@ -1,5 +1,6 @@
 package io.heliosdb.resp.codec;
 
+import io.heliosdb.keyspace.ops.ElementList;
 import io.heliosdb.memory.ByteStrings;
 import io.heliosdb.memory.NativeMemory;
 import java.lang.foreign.MemorySegment;
@@ -11,7 +12,7 @@ import java.util.Locale;
  * holding the request bytes. Reused for every command of a connection; valid only while the command
  * runs.
  */
-public final class Args {
+public final class Args implements ElementList {
     private MemorySegment segment;
     private long[] offsets = new long[16];
     private int[] lengths = new int[16];
@@ -53,15 +54,18 @@ public final class Args {
         return count;
     }
 
+    @Override
     public MemorySegment segment() {
         return segment;
     }
 
+    @Override
     public long offset(int i) {
         assert i < count;
         return offsets[i];
     }
 
+    @Override
     public int length(int i) {
         assert i < count;
         return lengths[i];

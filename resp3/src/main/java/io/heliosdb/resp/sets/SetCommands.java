@@ -1,11 +1,11 @@
 package io.heliosdb.resp.sets;
 
-import static io.heliosdb.resp.collections.TypedKeys.WRONG;
-
 import io.heliosdb.keyspace.Keyspace;
 import io.heliosdb.keyspace.ValueType;
-import io.heliosdb.keyspace.collection.ByteKey;
 import io.heliosdb.keyspace.collection.SetValue;
+import io.heliosdb.keyspace.ops.KeyReads;
+import io.heliosdb.keyspace.ops.OpStatus;
+import io.heliosdb.keyspace.ops.SetOps;
 import io.heliosdb.memory.ByteStrings;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.codec.RespWriter;
@@ -17,16 +17,23 @@ import io.heliosdb.resp.command.CommandContext;
 import io.heliosdb.resp.command.CommandTable;
 import io.heliosdb.resp.command.Errors;
 import io.heliosdb.resp.command.Routing;
+import io.heliosdb.resp.command.StatusErrors;
 import io.heliosdb.resp.engine.ShardState;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Random;
 import java.util.function.Consumer;
 
-/** The set family. */
+/**
+ * The set family: arguments parsed and checked in Redis' order, the work done by {@link SetOps}
+ * on the key's shard (or, for the multi-key commands, over the values {@link KeyGather} brings
+ * together), its status rendered here.
+ */
 public final class SetCommands {
+    private static final String MAX_INTSET = "set-max-intset-entries";
+    /**
+     * What the set-algebra results are built under: Redis' default set-max-intset-entries (Redis
+     * reads the parameter; KeyGather's computation has no server to read it from yet).
+     */
+    private static final int DEFAULT_MAX_INTSET = 512;
+
     private SetCommands() {}
 
     public static void register(CommandTable t) {
@@ -40,122 +47,55 @@ public final class SetCommands {
         t.register("srandmember", Routing.KEYS, SetCommands::srandmember);
         t.register("sscan", Routing.KEYS, SetCommands::sscan);
         t.register("smove", Routing.KEYS, new Smove());
-        t.register("sinter", Routing.KEYS, new SetAlgebra(Op.INTER, false));
-        t.register("sinterstore", Routing.KEYS, new SetAlgebra(Op.INTER, true));
-        t.register("sunion", Routing.KEYS, new SetAlgebra(Op.UNION, false));
-        t.register("sunionstore", Routing.KEYS, new SetAlgebra(Op.UNION, true));
-        t.register("sdiff", Routing.KEYS, new SetAlgebra(Op.DIFF, false));
-        t.register("sdiffstore", Routing.KEYS, new SetAlgebra(Op.DIFF, true));
+        t.register("sinter", Routing.KEYS, new SetAlgebra(SetOps.Algebra.INTER, false));
+        t.register("sinterstore", Routing.KEYS, new SetAlgebra(SetOps.Algebra.INTER, true));
+        t.register("sunion", Routing.KEYS, new SetAlgebra(SetOps.Algebra.UNION, false));
+        t.register("sunionstore", Routing.KEYS, new SetAlgebra(SetOps.Algebra.UNION, true));
+        t.register("sdiff", Routing.KEYS, new SetAlgebra(SetOps.Algebra.DIFF, false));
+        t.register("sdiffstore", Routing.KEYS, new SetAlgebra(SetOps.Algebra.DIFF, true));
         t.register("sintercard", Routing.ALL_SHARDS, new SinterCard());
     }
 
     static int maxIntset(CommandContext ctx) {
-        return (int) TypedKeys.limit(ctx, "set-max-intset-entries");
+        return (int) TypedKeys.limit(ctx, MAX_INTSET);
     }
 
-    /** Adds with Redis' intset→hashtable rule. */
-    public static boolean add(SetValue s, ByteKey m, int maxIntset) {
-        boolean added = s.add(m);
-        if (added) {
-            s.checkIntset(maxIntset);
+    /** A status whose result (if any) is already in the reply, or Redis' error for it. */
+    private static void render(RespWriter out, OpStatus s) {
+        if (s != OpStatus.OK) {
+            out.error(StatusErrors.text(s));
         }
-        return added;
     }
 
     static void sadd(CommandContext ctx) {
         Args a = ctx.args();
-        long e = TypedKeys.write(ctx, 1, ValueType.SET);
-        if (e == WRONG) {
-            return;
-        }
-        if (e == Keyspace.NONE) {
-            e = TypedKeys.create(ctx, 1, ValueType.SET, new SetValue());
-        }
-        SetValue s = TypedKeys.value(ctx, e);
-        int max = maxIntset(ctx);
-        int added = 0;
-        for (int i = 2; i < a.count(); i++) {
-            if (s.add(a.segment(), a.offset(i), a.length(i))) { // no per-member objects
-                s.checkIntset(max);
-                added++;
-            }
-        }
-        if (added > 0) { // nothing new: not a change (persistence, WATCH, notifications)
-            ctx.db().objectChanged(e);
-        }
-        ctx.out().integer(added);
+        render(ctx.out(), SetOps.sadd(ctx.db(), a.segment(), a.offset(1), a.length(1), a, 2, a.count(), maxIntset(ctx), ctx.out()));
     }
 
     static void srem(CommandContext ctx) {
         Args a = ctx.args();
-        long e = TypedKeys.write(ctx, 1, ValueType.SET);
-        if (e == WRONG) {
-            return;
-        }
-        if (e == Keyspace.NONE) {
-            ctx.out().integer(0);
-            return;
-        }
-        SetValue s = TypedKeys.value(ctx, e);
-        int removed = 0;
-        for (int i = 2; i < a.count() && s.size() > 0; i++) {
-            if (s.remove(TypedKeys.key(a, i))) {
-                removed++;
-            }
-        }
-        if (removed > 0) {
-            TypedKeys.changed(ctx.db(), e);
-        }
-        ctx.out().integer(removed);
-    }
-
-    static void writeSet(RespWriter out, List<ByteKey> members) {
-        out.set(members.size());
-        for (ByteKey m : members) {
-            out.bulk(m.bytes);
-        }
+        render(ctx.out(), SetOps.srem(ctx.db(), a.segment(), a.offset(1), a.length(1), a, 2, a.count(), ctx.out()));
     }
 
     static void smembers(CommandContext ctx) {
-        long e = TypedKeys.read(ctx, 1, ValueType.SET);
-        if (e == WRONG) {
-            return;
-        }
-        if (e == Keyspace.NONE) {
-            ctx.out().set(0);
-            return;
-        }
-        writeSet(ctx.out(), ((SetValue) TypedKeys.value(ctx, e)).members());
+        Args a = ctx.args();
+        render(ctx.out(), SetOps.smembers(ctx.reads(), ctx.db(), a.segment(), a.offset(1), a.length(1), ctx.out()));
     }
 
     static void sismember(CommandContext ctx) {
-        long e = TypedKeys.read(ctx, 1, ValueType.SET);
-        if (e == WRONG) {
-            return;
-        }
         Args a = ctx.args();
-        ctx.out().integer(e != Keyspace.NONE && ((SetValue) TypedKeys.value(ctx, e)).contains(a.segment(), a.offset(2), a.length(2)) ? 1 : 0);
+        render(ctx.out(), SetOps.sismember(ctx.reads(), ctx.db(), a.segment(), a.offset(1), a.length(1), a.segment(), a.offset(2), a.length(2),
+                ctx.out()));
     }
 
     static void smismember(CommandContext ctx) {
         Args a = ctx.args();
-        long e = TypedKeys.read(ctx, 1, ValueType.SET);
-        if (e == WRONG) {
-            return;
-        }
-        SetValue s = e == Keyspace.NONE ? null : TypedKeys.value(ctx, e);
-        ctx.out().array(a.count() - 2);
-        for (int i = 2; i < a.count(); i++) {
-            ctx.out().integer(s != null && s.contains(a.segment(), a.offset(i), a.length(i)) ? 1 : 0);
-        }
+        render(ctx.out(), SetOps.smismember(ctx.reads(), ctx.db(), a.segment(), a.offset(1), a.length(1), a, 2, a.count(), ctx.out()));
     }
 
     static void scard(CommandContext ctx) {
-        long e = TypedKeys.read(ctx, 1, ValueType.SET);
-        if (e == WRONG) {
-            return;
-        }
-        ctx.out().integer(e == Keyspace.NONE ? 0 : TypedKeys.value(ctx, e).size());
+        Args a = ctx.args();
+        render(ctx.out(), SetOps.scard(ctx.reads(), ctx.db(), a.segment(), a.offset(1), a.length(1), ctx.out()));
     }
 
     static void spop(CommandContext ctx) {
@@ -165,53 +105,20 @@ public final class SetCommands {
             out.error(Errors.SYNTAX);
             return;
         }
-        long count = -1;
-        if (a.count() == 3) {
-            if (!a.isLong(2) || a.parseLong(2) < 0) {
-                out.error(Errors.MUST_BE_POSITIVE);
-                return;
-            }
-            count = a.parseLong(2);
-        }
-        long e = TypedKeys.write(ctx, 1, ValueType.SET);
-        if (e == WRONG) {
-            return;
-        }
-        if (e == Keyspace.NONE) {
-            if (count < 0) {
+        if (a.count() == 2) {
+            OpStatus s = SetOps.pop(ctx.db(), a.segment(), a.offset(1), a.length(1), ctx.shard().random(), out);
+            if (s == OpStatus.NOT_FOUND) {
                 out.nullBulk();
             } else {
-                out.set(0);
+                render(out, s);
             }
             return;
         }
-        SetValue s = TypedKeys.value(ctx, e);
-        if (count < 0) {
-            ByteKey m = s.random(ctx.shard().random());
-            s.remove(m);
-            TypedKeys.changed(ctx.db(), e);
-            out.bulk(m.bytes);
+        if (!a.isLong(2) || a.parseLong(2) < 0) {
+            out.error(Errors.MUST_BE_POSITIVE);
             return;
         }
-        if (count == 0) {
-            out.set(0);
-            return;
-        }
-        List<ByteKey> popped = new ArrayList<>();
-        if (count >= s.size()) {
-            // The whole set, in its own order (Redis replies with the set and deletes the key).
-            popped.addAll(s.members());
-            ctx.db().deleteEntry(e);
-            writeSet(out, popped);
-            return;
-        }
-        while (popped.size() < count && s.size() > 0) {
-            ByteKey m = s.random(ctx.shard().random());
-            s.remove(m);
-            popped.add(m);
-        }
-        TypedKeys.changed(ctx.db(), e);
-        writeSet(out, popped);
+        render(out, SetOps.pop(ctx.db(), a.segment(), a.offset(1), a.length(1), a.parseLong(2), ctx.shard().random(), out));
     }
 
     static void srandmember(CommandContext ctx) {
@@ -221,136 +128,99 @@ public final class SetCommands {
             out.error(Errors.SYNTAX);
             return;
         }
-        long count = 0;
-        boolean hasCount = a.count() == 3;
-        if (hasCount) {
-            if (!a.isLong(2)) {
-                out.error(Errors.NOT_INTEGER);
-                return;
-            }
-            count = a.parseLong(2);
-            if (count == Long.MIN_VALUE) {
-                out.error(TypedKeys.COUNT_RANGE);
-                return;
-            }
-            if (count < -Long.MAX_VALUE / 2) { // that many picks could never be written: refused (Redis 7.0 tries)
-                out.error("ERR value is out of range");
-                return;
-            }
-        }
-        long e = TypedKeys.read(ctx, 1, ValueType.SET);
-        if (e == WRONG) {
-            return;
-        }
-        if (e == Keyspace.NONE) {
-            if (hasCount) {
-                out.array(0);
-            } else {
+        if (a.count() == 2) {
+            OpStatus s = SetOps.randomMember(ctx.reads(), ctx.db(), a.segment(), a.offset(1), a.length(1), ctx.shard().random(), out);
+            if (s == OpStatus.NOT_FOUND) {
                 out.nullBulk();
+            } else {
+                render(out, s);
             }
             return;
         }
-        SetValue s = TypedKeys.value(ctx, e);
-        if (!hasCount) {
-            out.bulk(s.random(ctx.shard().random()).bytes);
+        if (!a.isLong(2)) {
+            out.error(Errors.NOT_INTEGER);
             return;
         }
-        if (count < 0) {
-            out.array((int) -count);
-            for (long i = 0; i < -count; i++) {
-                out.bulk(s.random(ctx.shard().random()).bytes);
-            }
+        long count = a.parseLong(2);
+        if (count == Long.MIN_VALUE) {
+            out.error(TypedKeys.COUNT_RANGE);
             return;
         }
-        if (count < s.size() / 3) {
-            // few of many: random distinct picks, no pass over the whole set
-            LinkedHashSet<Integer> picked = new LinkedHashSet<>();
-            while (picked.size() < count) {
-                picked.add(ctx.shard().random().nextInt(s.size()));
-            }
-            out.array(picked.size());
-            for (int i : picked) {
-                out.bulk(s.at(i).bytes);
-            }
+        if (count < -Long.MAX_VALUE / 2) { // that many picks could never be written: refused (Redis 7.0 tries)
+            out.error("ERR value is out of range");
             return;
         }
-        List<ByteKey> all = new ArrayList<>(s.members());
-        if (count < all.size()) {
-            Collections.shuffle(all, new Random(ctx.shard().random().nextLong()));
-            all = all.subList(0, (int) count);
-        }
-        out.array(all.size());
-        for (ByteKey m : all) {
-            out.bulk(m.bytes);
-        }
+        render(out, SetOps.randomMembers(ctx.reads(), ctx.db(), a.segment(), a.offset(1), a.length(1), count, ctx.shard().random(), out));
     }
 
     static void sscan(CommandContext ctx) {
         if (ElementScan.cursor(ctx) == null) {
             return; // Redis: the cursor, then the key, then the options
         }
-        long e = TypedKeys.read(ctx, 1, ValueType.SET);
-        if (e == WRONG) {
+        Args a = ctx.args();
+        RespWriter out = ctx.out();
+        OpStatus s = SetOps.check(ctx.reads(), ctx.db(), a.segment(), a.offset(1), a.length(1));
+        if (s == OpStatus.NOT_FOUND) {
+            ElementScan.emptyReply(out);
             return;
         }
-        if (e == Keyspace.NONE) {
-            ElementScan.emptyReply(ctx.out());
+        if (s != OpStatus.OK) {
+            render(out, s);
             return;
         }
         ElementScan.Options o = ElementScan.parse(ctx);
         if (o == null) {
             return;
         }
-        SetValue s = TypedKeys.value(ctx, e);
-        ElementScan.reply(ctx.out(), o, s.members(), s.intset(), m -> m, 1, (w, m) -> w.bulk(m.bytes), s.size());
+        // looked up (and counted) above already
+        render(out, SetOps.scan(KeyReads.DIRECT, ctx.db(), a.segment(), a.offset(1), a.length(1), o.cursor(), o.count(), o.pattern(), out));
     }
 
+    private static final Consumer<RespWriter> ZERO = w -> w.integer(0);
+
+    /**
+     * SMOVE: the per-shard parts are {@link SetOps}' moveSource, moveDestination, removeMember and
+     * addMember (under the destination shard's set-max-intset-entries, as Redis' setTypeAdd).
+     */
     private static final class Smove extends MoveBetweenKeys {
         @Override
         protected Consumer<RespWriter> inspectSource(Keyspace ks, Args a) {
-            long e = ks.find(a.segment(), a.offset(1), a.length(1));
-            if (e == Keyspace.NONE) {
-                return w -> w.integer(0);
+            OpStatus s = SetOps.moveSource(ks, a.segment(), a.offset(1), a.length(1));
+            if (s == OpStatus.NOT_FOUND) {
+                return ZERO;
             }
-            if (ks.type(e) != ValueType.SET) {
-                return w -> w.error(Errors.WRONGTYPE);
+            if (s != OpStatus.OK) {
+                String error = StatusErrors.text(s);
+                return w -> w.error(error);
             }
             return null;
         }
 
         @Override
         protected boolean destinationWrongType(Keyspace ks, Args a) {
-            long e = ks.find(a.segment(), a.offset(2), a.length(2));
-            return e != Keyspace.NONE && ks.type(e) != ValueType.SET;
+            return SetOps.moveDestination(ks, a.segment(), a.offset(2), a.length(2)) == OpStatus.WRONGTYPE;
         }
 
         @Override
         protected byte[] take(ShardState s, Keyspace ks, Args a) {
-            long e = ks.find(a.segment(), a.offset(1), a.length(1));
-            ByteKey m = TypedKeys.key(a, 3);
-            SetValue set = (SetValue) ks.object(e);
-            if (ByteStrings.equals(a.segment(), a.offset(1), a.length(1), a.segment(), a.offset(2), a.length(2))) {
-                return set.contains(m) ? new byte[0] : null; // same key: nothing moves, but it answers 1 if present
+            if (sameKey(a)) {
+                // same key: nothing moves, but it answers 1 if present
+                return SetOps.hasMember(ks, a.segment(), a.offset(1), a.length(1), a.segment(), a.offset(3), a.length(3)) == OpStatus.OK
+                        ? new byte[0] : null;
             }
-            if (!set.remove(m)) {
-                return null;
-            }
-            TypedKeys.changed(ks, e);
-            return m.bytes;
+            return SetOps.removeMember(ks, a.segment(), a.offset(1), a.length(1), a.segment(), a.offset(3), a.length(3)) == OpStatus.OK
+                    ? a.bytes(3) : null;
         }
 
         @Override
         protected void give(ShardState s, Keyspace ks, Args a, byte[] element) {
-            if (ByteStrings.equals(a.segment(), a.offset(1), a.length(1), a.segment(), a.offset(2), a.length(2))) {
-                return;
+            if (!sameKey(a)) {
+                SetOps.addMember(ks, a.segment(), a.offset(2), a.length(2), element, (int) s.server().configParam(MAX_INTSET).number());
             }
-            long e = ks.find(a.segment(), a.offset(2), a.length(2));
-            if (e == Keyspace.NONE) {
-                e = ks.putObject(a.segment(), a.offset(2), a.length(2), ValueType.SET, new SetValue(), 0);
-            }
-            SetValue set = (SetValue) ks.object(e);
-            add(set, new ByteKey(element), 512);
-            ks.objectChanged(e);
+        }
+
+        private static boolean sameKey(Args a) {
+            return ByteStrings.equals(a.segment(), a.offset(1), a.length(1), a.segment(), a.offset(2), a.length(2));
         }
 
         @Override
@@ -359,14 +229,24 @@ public final class SetCommands {
         }
     }
 
-    enum Op { INTER, UNION, DIFF }
+    /** The gathered source values as sets (null = missing), or null when one holds another type. */
+    private static SetValue[] sets(Object[] values) {
+        SetValue[] sets = new SetValue[values.length];
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] == KeyGather.WRONG_TYPE) {
+                return null;
+            }
+            sets[i] = (SetValue) values[i];
+        }
+        return sets;
+    }
 
     /** SINTER/SUNION/SDIFF and their STORE forms. */
     private static final class SetAlgebra extends KeyGather {
-        private final Op op;
+        private final SetOps.Algebra op;
         private final boolean store;
 
-        SetAlgebra(Op op, boolean store) {
+        SetAlgebra(SetOps.Algebra op, boolean store) {
             this.op = op;
             this.store = store;
         }
@@ -393,70 +273,17 @@ public final class SetCommands {
 
         @Override
         protected Outcome compute(Args a, Object[] values) {
-            for (Object v : values) {
-                if (v == WRONG_TYPE) {
-                    return Outcome.error(Errors.WRONGTYPE);
-                }
+            SetValue[] sets = sets(values);
+            if (sets == null) {
+                return Outcome.error(Errors.WRONGTYPE);
             }
-            SetValue result = combine(op, values);
-            List<ByteKey> members = new ArrayList<>(result.members());
+            SetValue result = SetOps.combine(op, sets, DEFAULT_MAX_INTSET);
             if (store) {
-                int n = members.size();
+                int n = result.size();
                 return new Outcome(w -> w.integer(n), true, ValueType.SET, result);
             }
-            return Outcome.reply(w -> writeSet(w, members));
+            return Outcome.reply(w -> SetOps.members(result, w)); // a new set: nobody changes it before the reply
         }
-    }
-
-    static SetValue combine(Op op, Object[] values) {
-        SetValue result = new SetValue();
-        switch (op) {
-            case INTER -> {
-                SetValue smallest = null;
-                for (Object v : values) {
-                    if (v == null) {
-                        return result;
-                    }
-                    SetValue s = (SetValue) v;
-                    if (smallest == null || s.size() < smallest.size()) {
-                        smallest = s;
-                    }
-                }
-                outer:
-                for (ByteKey m : smallest.members()) {
-                    for (Object v : values) {
-                        if (v != smallest && !((SetValue) v).contains(m)) {
-                            continue outer;
-                        }
-                    }
-                    add(result, m, 512);
-                }
-            }
-            case UNION -> {
-                for (Object v : values) {
-                    if (v != null) {
-                        for (ByteKey m : ((SetValue) v).members()) {
-                            add(result, m, 512);
-                        }
-                    }
-                }
-            }
-            case DIFF -> {
-                if (values[0] == null) {
-                    return result;
-                }
-                outer:
-                for (ByteKey m : ((SetValue) values[0]).members()) {
-                    for (int i = 1; i < values.length; i++) {
-                        if (values[i] != null && ((SetValue) values[i]).contains(m)) {
-                            continue outer;
-                        }
-                    }
-                    add(result, m, 512);
-                }
-            }
-        }
-        return result;
     }
 
     /** SINTERCARD numkeys key [key ...] [LIMIT limit]. */
@@ -485,13 +312,11 @@ public final class SetCommands {
                 return Outcome.error(e);
             }
             long limit = (Long) limitOrError;
-            for (Object v : values) {
-                if (v == WRONG_TYPE) {
-                    return Outcome.error(Errors.WRONGTYPE);
-                }
+            SetValue[] sets = sets(values);
+            if (sets == null) {
+                return Outcome.error(Errors.WRONGTYPE);
             }
-            long card = combine(Op.INTER, values).size();
-            long r = limit > 0 ? Math.min(card, limit) : card;
+            long r = SetOps.interCard(sets, limit); // now: the sources may be live values
             return Outcome.reply(w -> w.integer(r));
         }
     }
