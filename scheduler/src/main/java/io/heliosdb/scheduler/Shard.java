@@ -183,6 +183,59 @@ public final class Shard {
     }
 
     /**
+     * For a long task that must stay atomic (a Lua script past lua-time-limit): once its budget is
+     * spent, one {@link #pumpIo} round (its clients are answered, waiting requests get BUSY) and a
+     * new slice of budget. The task keeps the shard throughout. True when it pumped.
+     */
+    public boolean yieldIfSpent(SliceBudget budget) {
+        if (!budget.spent()) {
+            return false;
+        }
+        budget.begin();
+        return pumpIo();
+    }
+
+    /**
+     * Runs {@code task} a slice at a time within {@code budget}, letting this shard's other work
+     * run between slices: each slice is queued on the loop behind what came meanwhile, then
+     * admitted as data work (so it waits, as data work does, while a transaction holds the shard
+     * whole). Shard thread only.
+     */
+    public void runInSlices(LongTask task, SliceBudget budget) {
+        assert inShardThread();
+        loop.execute(new Slices(task, budget));
+    }
+
+    /** One long task's slices: a loop task that submits itself as data work, then runs a slice. */
+    private final class Slices implements Runnable, ShardTask {
+        private final LongTask task;
+        private final SliceBudget budget;
+
+        Slices(LongTask task, SliceBudget budget) {
+            this.task = task;
+            this.budget = budget;
+        }
+
+        @Override
+        public void run() {
+            submit(this);
+        }
+
+        @Override
+        public void run(Shard shard) {
+            budget.begin();
+            if (!task.runSlice(shard, budget)) {
+                loop.execute(this); // yield: the mailbox and timers get their turn first
+            }
+        }
+
+        @Override
+        public void failed(Shard shard, long internalErrorId) {
+            task.failed(shard, internalErrorId); // (submit ran it guarded: reported, no more slices)
+        }
+    }
+
+    /**
      * Inside a long task on this thread: requests already waiting here (in the mailbox, or deferred
      * behind a lock holder) that can answer for themselves run now — they refuse with BUSY, as Redis
      * answers commands that arrived before its script passed lua-time-limit — everything else stays,
