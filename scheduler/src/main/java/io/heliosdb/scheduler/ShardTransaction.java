@@ -71,7 +71,8 @@ public final class ShardTransaction {
      */
     private volatile boolean aborted;
     /** Shards whose lock this transaction holds and has not handed back yet. Origin thread only. */
-    private final java.util.Set<Shard> held = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    // (Shard keeps identity equality; insertion order makes releaseHeld replay the same in a simulation)
+    private final java.util.Set<Shard> held = new java.util.LinkedHashSet<>();
 
     /** @param shards distinct shards, any order */
     public ShardTransaction(Shard origin, Shard[] shards) {

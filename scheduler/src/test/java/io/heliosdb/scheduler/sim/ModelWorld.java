@@ -1,6 +1,7 @@
 package io.heliosdb.scheduler.sim;
 
 import io.heliosdb.scheduler.CommitParticipant;
+import io.heliosdb.scheduler.FaultInjection;
 import io.heliosdb.scheduler.KeyBytes;
 import io.heliosdb.scheduler.Shard;
 import io.heliosdb.scheduler.ShardGroup;
@@ -97,7 +98,16 @@ final class ModelWorld {
 
     /** Runs seed {@code seed} for at most {@code maxSteps} steps (fewer: a crash there). */
     static ModelWorld run(long seed, Options opts, long maxSteps) {
+        return run(seed, opts, maxSteps, 0);
+    }
+
+    /** As {@link #run(long, Options, long)}, with injected failures at {@code faultPercent}% of the scheduler's points. */
+    static ModelWorld run(long seed, Options opts, long maxSteps, int faultPercent) {
         ModelWorld w = new ModelWorld(seed, opts);
+        if (faultPercent > 0) {
+            Random faults = new Random(seed ^ 0x5DEECE66DL);
+            w.group.injectFaults((point, shard) -> point != FaultInjection.Point.REPLY && faults.nextInt(100) < faultPercent);
+        }
         w.scheduleWorkload();
         w.quiescent = w.sim.run(maxSteps);
         return w;
@@ -489,6 +499,24 @@ final class ModelWorld {
             violations.add("internal errors: " + group.internalErrors() + ", escaped: " + sim.failures());
         }
         checkLockOrder();
+    }
+
+    /** After a run with injected failures: nothing left held or queued on any shard. */
+    void checkNothingHeld() {
+        if (!quiescent) {
+            violations.add("not quiescent after the step bound");
+        }
+        for (int s = 0; s < SHARDS; s++) {
+            boolean[] idle = new boolean[1];
+            Shard shard = group.shard(s);
+            sim.inLoop((SimLoop) shard.loop(), () -> idle[0] = shard.isIdle());
+            if (!idle[0]) {
+                violations.add(shard + " still holds a lock or deferred work after failures");
+            }
+        }
+        if (!sim.failures().isEmpty()) {
+            violations.add("escaped the shards: " + sim.failures());
+        }
     }
 
     /** On each shard, conflicting transactions ran their steps in their global (lock request) order. */
