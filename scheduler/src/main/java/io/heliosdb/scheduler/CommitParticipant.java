@@ -49,6 +49,19 @@ public interface CommitParticipant {
     /** {@code tx}'s commit record is in the log: what this shard held back for it may be logged. */
     void resolved(long tx);
 
-    /** One shard's changes by one transaction, in the storage's own form. */
-    record Part(int shard, byte[] changes) {}
+    /**
+     * One shard's changes by one transaction, in the storage's own form; {@code participant} is the
+     * storage's place among the shard's participants (0: the first, RESP's keyspace).
+     */
+    record Part(int shard, int participant, byte[] changes) {
+        /** A part of the shard's first (or only) storage. */
+        public Part(int shard, byte[] changes) {
+            this(shard, 0, changes);
+        }
+
+        /** The same changes as the part of the shard's {@code participant}-th storage. */
+        public Part of(int participant) {
+            return new Part(shard, participant, changes);
+        }
+    }
 }

@@ -71,22 +71,56 @@ public final class Shard {
         this.resolutions = resolutions;
     }
 
-    private CommitGate gate;
-    private CommitParticipant participant;
+    /** At most this many storages per shard (RESP's keyspace, SQL's tables...). */
+    static final int MAX_PARTICIPANTS = 4;
+    private static final CommitGate[] NO_GATES = {};
+    static final CommitParticipant[] NO_PARTICIPANTS = {};
+    private CommitGate[] gates = NO_GATES;
+    private CommitParticipant[] participants = NO_PARTICIPANTS;
 
-    /** Installs the gate that holds this shard's outgoing messages until its changes are logged. */
+    /**
+     * Adds a gate that holds this shard's outgoing messages until its changes are logged; a
+     * message leaves once every gate is open. Before serving.
+     */
+    public void addGate(CommitGate g) {
+        gates = append(gates, g);
+    }
+
+    /**
+     * Adds what makes this shard's part of a cross-shard write all or nothing (a storage); a step
+     * collects a part from each, in the order they were added. Before serving.
+     */
+    public void addParticipant(CommitParticipant p) {
+        participants = append(participants, p);
+    }
+
+    /** The one storage's gate (as {@link #addGate}): RESP's keyspace store installs itself so. */
     public void gate(CommitGate g) {
-        gate = g;
+        addGate(g);
     }
 
-    /** Installs what makes this shard's part of a cross-shard write all or nothing (its storage). */
+    /** The one storage as participant (as {@link #addParticipant}). */
     public void participant(CommitParticipant p) {
-        participant = p;
+        addParticipant(p);
     }
 
-    /** This shard's storage as a commit participant, or null when it keeps no log. Shard thread. */
-    CommitParticipant participant() {
-        return participant;
+    private static <T> T[] append(T[] all, T one) {
+        for (T t : all) {
+            if (t == one) {
+                return all; // installed twice: still one
+            }
+        }
+        if (all.length == MAX_PARTICIPANTS) {
+            throw new IllegalStateException("more than " + MAX_PARTICIPANTS + " storages on one shard");
+        }
+        T[] more = java.util.Arrays.copyOf(all, all.length + 1);
+        more[all.length] = one;
+        return more;
+    }
+
+    /** This shard's storages as commit participants, in order; empty when it keeps no log. Shard thread. */
+    CommitParticipant[] participants() {
+        return participants;
     }
 
     /** The cross-shard transactions of this shard's group still waiting for their commit record. */
@@ -101,12 +135,24 @@ public final class Shard {
      */
     public void afterCommit(CommitWaiter waiter) {
         assert inShardThread();
-        CommitGate g = gate;
-        if (g == null || g.isOpen()) {
-            waiter.committed(true);
-        } else {
-            g.await(waiter);
+        CommitGate[] gs = gates;
+        for (int i = 0; i < gs.length; i++) {
+            if (!gs[i].isOpen()) {
+                if (gs.length == 1) {
+                    gs[i].await(waiter);
+                } else { // wait for this one, then look at them all again
+                    gs[i].await(durable -> {
+                        if (durable) {
+                            afterCommit(waiter);
+                        } else {
+                            waiter.committed(false);
+                        }
+                    });
+                }
+                return;
+            }
         }
+        waiter.committed(true);
     }
 
     public int id() {
@@ -134,6 +180,59 @@ public final class Shard {
             answerQueuedWhileBusy();
         }
         return pumped;
+    }
+
+    /**
+     * For a long task that must stay atomic (a Lua script past lua-time-limit): once its budget is
+     * spent, one {@link #pumpIo} round (its clients are answered, waiting requests get BUSY) and a
+     * new slice of budget. The task keeps the shard throughout. True when it pumped.
+     */
+    public boolean yieldIfSpent(SliceBudget budget) {
+        if (!budget.spent()) {
+            return false;
+        }
+        budget.begin();
+        return pumpIo();
+    }
+
+    /**
+     * Runs {@code task} a slice at a time within {@code budget}, letting this shard's other work
+     * run between slices: each slice is queued on the loop behind what came meanwhile, then
+     * admitted as data work (so it waits, as data work does, while a transaction holds the shard
+     * whole). Shard thread only.
+     */
+    public void runInSlices(LongTask task, SliceBudget budget) {
+        assert inShardThread();
+        loop.execute(new Slices(task, budget));
+    }
+
+    /** One long task's slices: a loop task that submits itself as data work, then runs a slice. */
+    private final class Slices implements Runnable, ShardTask {
+        private final LongTask task;
+        private final SliceBudget budget;
+
+        Slices(LongTask task, SliceBudget budget) {
+            this.task = task;
+            this.budget = budget;
+        }
+
+        @Override
+        public void run() {
+            submit(this);
+        }
+
+        @Override
+        public void run(Shard shard) {
+            budget.begin();
+            if (!task.runSlice(shard, budget)) {
+                loop.execute(this); // yield: the mailbox and timers get their turn first
+            }
+        }
+
+        @Override
+        public void failed(Shard shard, long internalErrorId) {
+            task.failed(shard, internalErrorId); // (submit ran it guarded: reported, no more slices)
+        }
     }
 
     /**

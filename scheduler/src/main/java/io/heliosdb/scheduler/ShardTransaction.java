@@ -35,7 +35,7 @@ public final class ShardTransaction {
      * Root only: where each shard's changes before this transaction's lock grant end (see
      * {@link CommitParticipant#boundary}); a step's result waits for those, not for later ones.
      */
-    private final java.util.Map<Shard, Long> grantBoundaries = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<Shard, long[]> grantBoundaries = new java.util.concurrent.ConcurrentHashMap<>(); // one per participant
     /** Root only: unresolved transactions whose changes the shards held at its grants (it commits after them). */
     private final java.util.Set<Long> readFrom = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private enum CommitState { NONE, LOGGING, LOGGED }
@@ -71,7 +71,8 @@ public final class ShardTransaction {
      */
     private volatile boolean aborted;
     /** Shards whose lock this transaction holds and has not handed back yet. Origin thread only. */
-    private final java.util.Set<Shard> held = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    // (Shard keeps identity equality; insertion order makes releaseHeld replay the same in a simulation)
+    private final java.util.Set<Shard> held = new java.util.LinkedHashSet<>();
 
     /** @param shards distinct shards, any order */
     public ShardTransaction(Shard origin, Shard[] shards) {
@@ -252,12 +253,16 @@ public final class ShardTransaction {
     }
 
     void granted(Shard shard) {
-        CommitParticipant p = shard.participant();
-        if (p != null && id != 0) {
-            grantBoundaries.put(shard, p.boundary()); // what this shard changed before the grant
-            for (long t : p.unresolved()) {
-                readFrom.add(t);
+        CommitParticipant[] ps = shard.participants();
+        if (ps.length > 0 && id != 0) {
+            long[] boundaries = new long[ps.length];
+            for (int i = 0; i < ps.length; i++) {
+                boundaries[i] = ps[i].boundary(); // what this shard changed before the grant
+                for (long t : ps[i].unresolved()) {
+                    readFrom.add(t);
+                }
             }
+            grantBoundaries.put(shard, boundaries);
         }
         origin.postControl(new Control(this, Kind.ARRIVED, null, -1, false, null, shard));
     }
@@ -376,25 +381,31 @@ public final class ShardTransaction {
 
     private Object applyCapturing(Shard shard, Function<Shard, Object> step, String what, boolean faultPoint) {
         ShardTransaction root = root();
-        CommitParticipant p = root.id == 0 ? null : shard.participant();
-        if (p == null) {
+        CommitParticipant[] ps = root.id == 0 ? Shard.NO_PARTICIPANTS : shard.participants();
+        if (ps.length == 0) {
             return faultPoint ? shard.applyStep(step, what) : shard.applyBody(step, what);
         }
-        p.stepStarted(root.id);
-        Object result = faultPoint ? shard.applyStep(step, what) : shard.applyBody(step, what);
-        CommitParticipant.Part part;
-        try {
-            part = p.stepEnded(root.id);
-        } catch (Throwable t) { // a bug: answer it like a failed step (the caller still releases the lock)
-            return StepFailure.internal(shard.internalErrors().report(shard + " taking the changes of " + what, t));
+        for (CommitParticipant p : ps) {
+            p.stepStarted(root.id);
         }
-        if (part != null) {
-            root.parts.add(part);
-            if (root.aborted) {
-                p.resolved(root.id); // a step that ran on after its coordinator failed: no record will come
+        Object result = faultPoint ? shard.applyStep(step, what) : shard.applyBody(step, what);
+        Object failure = null;
+        for (int i = 0; i < ps.length; i++) { // each storage hands back its own part
+            CommitParticipant.Part part;
+            try {
+                part = ps[i].stepEnded(root.id);
+            } catch (Throwable t) { // a bug: answer it like a failed step (the caller still releases the lock)
+                failure = StepFailure.internal(shard.internalErrors().report(shard + " taking the changes of " + what, t));
+                continue;
+            }
+            if (part != null) {
+                root.parts.add(part.participant() == i ? part : part.of(i));
+                if (root.aborted) {
+                    ps[i].resolved(root.id); // a step that ran on after its coordinator failed: no record will come
+                }
             }
         }
-        return result;
+        return failure != null ? failure : result;
     }
 
     /**
@@ -472,7 +483,7 @@ public final class ShardTransaction {
             synchronized (tx.parts) {
                 ps = java.util.List.copyOf(tx.parts);
             }
-            shard.participant().logCommit(tx.id, ps, durable -> {
+            shard.participants()[0].logCommit(tx.id, ps, durable -> { // the first storage keeps the records
                 // Even when the log failed: what the shards hold back goes to their logs (which
                 // fail as well, refusing writes) rather than being held forever.
                 shard.resolutions().resolve(tx.id);
@@ -505,8 +516,7 @@ public final class ShardTransaction {
 
         @Override
         public void run(Shard shard) {
-            CommitParticipant p = shard.participant();
-            if (p != null) {
+            for (CommitParticipant p : shard.participants()) {
                 p.resolved(tx);
             }
         }
@@ -552,11 +562,11 @@ public final class ShardTransaction {
                     Object r = result;
                     CommitWaiter send = durable -> tx.origin.postControl(new Result(tx, index,
                             durable ? r : StepFailure.notDurable()));
-                    Long boundary = tx.root().grantBoundaries.get(shard);
-                    if (boundary != null) {
+                    long[] boundaries = tx.root().grantBoundaries.get(shard);
+                    if (boundaries != null) {
                         // What the result may reveal (the shard as the lock found it) must be logged
                         // first; its own changes go into the transaction's commit record instead.
-                        shard.participant().afterBoundary(boundary, send);
+                        afterBoundaries(shard.participants(), boundaries, 0, true, send);
                     } else { // the step's changes must be logged before its result can be acknowledged
                         shard.afterCommit(send);
                     }
@@ -582,6 +592,17 @@ public final class ShardTransaction {
             } else if (kind == Kind.STEP) { // threw around its step (release, commit gate): the coordinator still hears
                 tx.origin.postControl(new Result(tx, index, StepFailure.internal(internalErrorId)));
             }
+        }
+    }
+
+    /** Runs {@code then} once every participant from {@code i} on has logged what came before its boundary. */
+    private static void afterBoundaries(CommitParticipant[] ps, long[] boundaries, int i, boolean durable, CommitWaiter then) {
+        if (i == boundaries.length) {
+            then.committed(durable);
+        } else if (boundaries.length == 1) {
+            ps[0].afterBoundary(boundaries[0], then);
+        } else {
+            ps[i].afterBoundary(boundaries[i], d -> afterBoundaries(ps, boundaries, i + 1, durable && d, then));
         }
     }
 

@@ -19,6 +19,7 @@ import io.heliosdb.resp.engine.ShardState;
 import io.heliosdb.scheduler.KeyBytes;
 import io.heliosdb.scheduler.Shard;
 import io.heliosdb.scheduler.ShardTransaction;
+import io.heliosdb.scheduler.SliceBudget;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.lang.foreign.MemorySegment;
@@ -68,7 +69,8 @@ final class ScriptRun implements BusyScript {
     private final long startNanos = System.nanoTime();
     private final long limitNanos;
     private boolean announcedBusy;
-    private long lastPumpNanos;
+    /** Past lua-time-limit: a pumpIo round per millisecond (the scheduler's budget hook for atomic long tasks). */
+    private final SliceBudget pumpBudget = SliceBudget.ofTime(1_000_000L, System::nanoTime);
     /** FCALL/FCALL_RO (a function), rather than EVAL/EVALSHA. */
     private final boolean function;
     /** What {@link ScriptPlacement} learns about this script under; null when nothing is learnt. */
@@ -140,9 +142,8 @@ final class ScriptRun implements BusyScript {
                 }
             }
         }
-        if (announcedBusy && now - lastPumpNanos > 1_000_000L) {
-            lastPumpNanos = now;
-            shard.pumpIo();
+        if (announcedBusy) {
+            shard.yieldIfSpent(pumpBudget);
         }
         if (killRequested) {
             throw new Killed();

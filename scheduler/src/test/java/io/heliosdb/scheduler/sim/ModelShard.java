@@ -4,18 +4,29 @@ import io.heliosdb.scheduler.Shard;
 import io.heliosdb.scheduler.ShardSlot;
 import java.util.TreeMap;
 
-/** A shard's data in the model: a sorted map of strings, every change told to its store. */
+/**
+ * A shard's data in the model: a sorted map of strings, every change told to the store that owns
+ * the key (with two stores, as RESP's and SQL's storage would be, by the key's hash).
+ */
 final class ModelShard {
     static final ShardSlot<ModelShard> SLOT = ShardSlot.named("model");
     final Shard shard;
     final TreeMap<String, String> data = new TreeMap<>();
-    final ModelStore store;
+    final ModelStore[] stores;
 
-    ModelShard(Shard shard, boolean holdParts) {
+    ModelShard(Shard shard, int participants, boolean holdParts) {
         this.shard = shard;
-        this.store = new ModelStore(shard, holdParts);
-        shard.gate(store);
-        shard.participant(store);
+        this.stores = new ModelStore[participants];
+        for (int i = 0; i < participants; i++) {
+            stores[i] = new ModelStore(shard, i, holdParts);
+            shard.addGate(stores[i]);
+            shard.addParticipant(stores[i]);
+        }
+    }
+
+    /** Which store logs {@code key}. */
+    int storeOf(String key) {
+        return Math.floorMod(key.hashCode(), stores.length);
     }
 
     String get(String key) {
@@ -30,6 +41,6 @@ final class ModelShard {
         } else {
             data.put(key, value);
         }
-        store.changed(key, value);
+        stores[storeOf(key)].changed(key, value);
     }
 }

@@ -33,6 +33,7 @@ final class ModelStore implements CommitGate, CommitParticipant {
 
     final List<Entry> log = new ArrayList<>();
     private final Shard shard;
+    private final int index;
     private final boolean holdParts;
     private final ArrayDeque<Batch> sealed = new ArrayDeque<>();
     private final Set<Long> unresolved = new LinkedHashSet<>();
@@ -44,8 +45,10 @@ final class ModelStore implements CommitGate, CommitParticipant {
     private boolean flushScheduled;
     private final Runnable flush = this::flush;
 
-    ModelStore(Shard shard, boolean holdParts) {
+    /** @param index this store's place among its shard's participants */
+    ModelStore(Shard shard, int index, boolean holdParts) {
         this.shard = shard;
+        this.index = index;
         this.holdParts = holdParts;
     }
 
@@ -168,7 +171,7 @@ final class ModelStore implements CommitGate, CommitParticipant {
             shard.resolutions().opened(tx);
         }
         scheduleFlush();
-        return new Part(shard.id(), encode(b.writes));
+        return new Part(shard.id(), index, encode(b.writes));
     }
 
     @Override

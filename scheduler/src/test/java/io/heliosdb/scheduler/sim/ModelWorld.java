@@ -1,6 +1,7 @@
 package io.heliosdb.scheduler.sim;
 
 import io.heliosdb.scheduler.CommitParticipant;
+import io.heliosdb.scheduler.FaultInjection;
 import io.heliosdb.scheduler.KeyBytes;
 import io.heliosdb.scheduler.Shard;
 import io.heliosdb.scheduler.ShardGroup;
@@ -41,9 +42,11 @@ final class ModelWorld {
     static final int MEMBERS = 4;
     static final long WORKLOAD_NANOS = 300_000;
 
-    /** What may be deliberately broken: a first step that releases its lock, parts logged unresolved. */
-    record Options(boolean earlyRelease, boolean holdParts) {
-        static final Options CORRECT = new Options(false, true);
+    /** What may be deliberately broken (a MULTI that releases its locks early, parts logged unresolved), and how many storages. */
+    record Options(boolean earlyRelease, boolean holdParts, int participants) {
+        static final Options CORRECT = new Options(false, true, 1);
+        /** Two storages per shard: every gate must open, each storage hands back its own part. */
+        static final Options TWO_STORES = new Options(false, true, 2);
     }
 
     /** A transaction's step on a shard, with the keys it locked there (null: the whole shard). */
@@ -61,7 +64,7 @@ final class ModelWorld {
     private final Random workload;
     private final List<Map<String, String>> initial = new ArrayList<>();
     private final List<List<Access>> accesses = new ArrayList<>();
-    private final Map<Long, Set<Integer>> partShards = new HashMap<>();
+    private final Map<Long, Set<String>> partShards = new HashMap<>(); // tx -> "shard/participant"
     private final Set<Long> ackedTx = new HashSet<>();
     private final List<String[]> ackedWrites = new ArrayList<>(); // shard, key, value
     private final Set<Integer> flushSeqs = new TreeSet<>();
@@ -77,7 +80,7 @@ final class ModelWorld {
         this.workload = new Random(seed * 0x9E3779B97F4A7C15L + 1);
         this.group = sim.shardGroup(SHARDS);
         for (int s = 0; s < SHARDS; s++) {
-            models[s] = new ModelShard(group.shard(s), opts.holdParts());
+            models[s] = new ModelShard(group.shard(s), opts.participants(), opts.holdParts());
             group.shard(s).put(ModelShard.SLOT, models[s]);
             accesses.add(new ArrayList<>());
             initial.add(new TreeMap<>());
@@ -95,7 +98,16 @@ final class ModelWorld {
 
     /** Runs seed {@code seed} for at most {@code maxSteps} steps (fewer: a crash there). */
     static ModelWorld run(long seed, Options opts, long maxSteps) {
+        return run(seed, opts, maxSteps, 0);
+    }
+
+    /** As {@link #run(long, Options, long)}, with injected failures at {@code faultPercent}% of the scheduler's points. */
+    static ModelWorld run(long seed, Options opts, long maxSteps, int faultPercent) {
         ModelWorld w = new ModelWorld(seed, opts);
+        if (faultPercent > 0) {
+            Random faults = new Random(seed ^ 0x5DEECE66DL);
+            w.group.injectFaults((point, shard) -> point != FaultInjection.Point.REPLY && faults.nextInt(100) < faultPercent);
+        }
         w.scheduleWorkload();
         w.quiescent = w.sim.run(maxSteps);
         return w;
@@ -130,7 +142,8 @@ final class ModelWorld {
             } else if (kind < 60) {
                 transaction(at, origin, "SCAN", seq -> scan(origin, seq));
             } else if (kind < 68) {
-                transaction(at, origin, "MGET g" + g, seq -> mget(origin, seq, g));
+                int skip = workload.nextInt(SHARDS + 1); // SHARDS: all of them; else all but that shard
+                transaction(at, origin, "MGET g" + g + " skip " + skip, seq -> mget(origin, seq, g, skip));
             } else if (kind < 86) {
                 String key = "solo." + a + "." + workload.nextInt(3);
                 sim.external(at, "SET " + key, () -> setSolo(group.shard(a), key));
@@ -289,14 +302,17 @@ final class ModelWorld {
             }
             boolean flushed = flushSeqs.stream().anyMatch(f -> f < seq);
             checkInvariants("T" + seq + " SCAN", all, flushed);
-            finish(tx, seq);
+            finish(tx, seq, new TreeSet<>(all.values()));
         }));
     }
 
-    private void mget(Shard origin, int seq, int g) {
+    /** Reads group {@code g}'s keys on every shard but {@code skip} (so some reads see one storage only). */
+    private void mget(Shard origin, int seq, int g, int skip) {
         Map<Shard, List<KeyBytes>> keys = groupKeys(g);
-        ShardTransaction tx = new ShardTransaction(origin, group.all());
-        tx.lockKeys(keys, () -> tx.run(group.all(), sh -> {
+        keys.remove(skip < SHARDS ? group.shard(skip) : null);
+        Shard[] shards = keys.keySet().toArray(Shard[]::new);
+        ShardTransaction tx = new ShardTransaction(origin, shards);
+        tx.lockKeys(keys, () -> tx.run(shards, sh -> {
             access(seq, sh, keys.get(sh));
             Map<String, String> seen = new TreeMap<>();
             for (KeyBytes k : keys.get(sh)) {
@@ -311,11 +327,16 @@ final class ModelWorld {
             if (values.size() > 1) {
                 violations.add("T" + seq + " MGET g" + g + " saw half of a transaction: " + values);
             }
-            finish(tx, seq);
+            finish(tx, seq, values);
         }));
     }
 
     private void finish(ShardTransaction tx, int seq) {
+        finish(tx, seq, Set.of());
+    }
+
+    /** Acknowledges the command once its commit record is logged; {@code observed}: the values its reply reveals. */
+    private void finish(ShardTransaction tx, int seq, Set<String> observed) {
         tx.whenLogged(durable -> {
             finished++;
             sim.note("T" + seq + " acknowledged durable=" + durable);
@@ -323,8 +344,28 @@ final class ModelWorld {
             if (durable && id != null) {
                 ackedTx.add(id);
             }
+            if (durable) {
+                for (String v : observed) { // a reply may show a write only once its commit record is logged
+                    Long writer = v.startsWith("T") ? engineIds.get(Integer.parseInt(v.substring(1))) : null;
+                    if (writer != null && !isCommitLogged(writer)) {
+                        violations.add("T" + seq + " answered with " + v + " (tx " + writer + ") before its commit record was logged");
+                    }
+                }
+            }
         });
     }
+
+    private boolean isCommitLogged(long tx) {
+        for (ModelShard m : models) {
+            for (ModelStore.Entry e : m.stores[0].log) {
+                if (e.kind() == ModelStore.Kind.COMMIT && e.tx() == tx) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
 
     private final Map<Integer, Long> engineIds = new HashMap<>();
 
@@ -359,11 +400,12 @@ final class ModelWorld {
     }
 
     private void write(int seq, Shard sh, String key, String value) {
-        model(sh).put(key, value);
-        long id = model(sh).store.capturingTx();
+        ModelShard m = model(sh);
+        m.put(key, value);
+        long id = m.stores[0].capturingTx();
         if (id != 0) {
             engineIds.put(seq, id);
-            partShards.computeIfAbsent(id, x -> new TreeSet<>()).add(sh.id());
+            partShards.computeIfAbsent(id, x -> new TreeSet<>()).add(sh.id() + "/" + m.storeOf(key));
         }
     }
 
@@ -381,12 +423,24 @@ final class ModelWorld {
 
     // ---- checks ------------------------------------------------------------------------------
 
+    /** Parts of the {@code participant}-th storages in the commit records logged. */
+    int commitRecordParts(int participant) {
+        int n = 0;
+        for (ModelShard m : models) {
+            for (ModelStore.Entry e : m.stores[0].log) {
+                n += (int) e.parts().stream().filter(p -> p.participant() == participant).count();
+            }
+        }
+        return n;
+    }
+
     /** The logs, for a failing seed's message. */
     String describeLogs() {
         StringBuilder b = new StringBuilder();
         for (ModelShard m : models) {
-            b.append(m.shard).append(':');
-            for (ModelStore.Entry e : m.store.log) {
+            for (int i = 0; i < m.stores.length; i++) {
+            b.append(m.shard).append('/').append(i).append(':');
+            for (ModelStore.Entry e : m.stores[i].log) {
                 b.append(' ').append(e.kind()).append('(').append(e.tx() % 1000);
                 e.writes().forEach(w -> b.append(' ').append(w[0]).append('=').append(w[1]));
                 e.parts().forEach(p -> b.append(" part@").append(p.shard()).append(ModelStore.decode(p.changes()).stream()
@@ -394,6 +448,7 @@ final class ModelWorld {
                 b.append(')');
             }
             b.append('\n');
+            }
         }
         return b.toString();
     }
@@ -446,6 +501,24 @@ final class ModelWorld {
         checkLockOrder();
     }
 
+    /** After a run with injected failures: nothing left held or queued on any shard. */
+    void checkNothingHeld() {
+        if (!quiescent) {
+            violations.add("not quiescent after the step bound");
+        }
+        for (int s = 0; s < SHARDS; s++) {
+            boolean[] idle = new boolean[1];
+            Shard shard = group.shard(s);
+            sim.inLoop((SimLoop) shard.loop(), () -> idle[0] = shard.isIdle());
+            if (!idle[0]) {
+                violations.add(shard + " still holds a lock or deferred work after failures");
+            }
+        }
+        if (!sim.failures().isEmpty()) {
+            violations.add("escaped the shards: " + sim.failures());
+        }
+    }
+
     /** On each shard, conflicting transactions ran their steps in their global (lock request) order. */
     private void checkLockOrder() {
         for (int s = 0; s < SHARDS; s++) {
@@ -471,48 +544,52 @@ final class ModelWorld {
     void checkLogs() {
         Map<Long, ModelStore.Entry> commits = new TreeMap<>();
         for (ModelShard m : models) {
-            for (ModelStore.Entry e : m.store.log) {
-                if (e.kind() == ModelStore.Kind.COMMIT) {
-                    commits.put(e.tx(), e);
+            for (ModelStore store : m.stores) {
+                for (ModelStore.Entry e : store.log) {
+                    if (e.kind() == ModelStore.Kind.COMMIT) {
+                        commits.put(e.tx(), e);
+                    }
                 }
             }
         }
         List<Map<String, String>> state = new ArrayList<>();
-        List<Map<Long, Integer>> logged = new ArrayList<>(); // per shard: parts of each tx its log holds
+        Map<String, Map<Long, Integer>> logged = new HashMap<>(); // "shard/participant" -> parts of each tx its log holds
         for (int s = 0; s < SHARDS; s++) {
             Map<String, String> st = new TreeMap<>(initial.get(s));
-            Map<Long, Integer> parts = new HashMap<>();
-            for (ModelStore.Entry e : models[s].store.log) {
-                switch (e.kind()) {
-                    case WRITE -> apply(st, e.writes());
-                    case PART -> {
-                        parts.merge(e.tx(), 1, Integer::sum);
-                        if (!commits.containsKey(e.tx())) {
-                            violations.add("shard-" + s + " logged a part of tx " + e.tx() + " that has no commit record");
-                        } else {
-                            apply(st, e.writes());
+            for (int i = 0; i < models[s].stores.length; i++) {
+                Map<Long, Integer> parts = logged.computeIfAbsent(s + "/" + i, x -> new HashMap<>());
+                for (ModelStore.Entry e : models[s].stores[i].log) {
+                    switch (e.kind()) {
+                        case WRITE -> apply(st, e.writes());
+                        case PART -> {
+                            parts.merge(e.tx(), 1, Integer::sum);
+                            if (!commits.containsKey(e.tx())) {
+                                violations.add("shard-" + s + "/" + i + " logged a part of tx " + e.tx() + " that has no commit record");
+                            } else {
+                                apply(st, e.writes());
+                            }
                         }
+                        case COMMIT -> { }
                     }
-                    case COMMIT -> { }
                 }
             }
             state.add(st);
-            logged.add(parts);
         }
-        // Recovery: the parts a shard's log does not hold yet. A shard logs a transaction's parts in
-        // their order, so it holds the first ones (a MULTI's two steps there may be split by a crash).
+        // Recovery: the parts a storage's log does not hold yet. A storage logs a transaction's parts
+        // in their order, so it holds the first ones (a MULTI's two steps there may be split by a crash).
         for (ModelStore.Entry c : commits.values()) {
-            Set<Integer> shards = new TreeSet<>();
-            Map<Integer, Integer> seen = new HashMap<>();
+            Set<String> where = new TreeSet<>();
+            Map<String, Integer> seen = new HashMap<>();
             for (CommitParticipant.Part p : c.parts()) {
-                shards.add(p.shard());
-                int nth = seen.merge(p.shard(), 1, Integer::sum);
-                if (nth > logged.get(p.shard()).getOrDefault(c.tx(), 0)) {
+                String store = p.shard() + "/" + p.participant();
+                where.add(store);
+                int nth = seen.merge(store, 1, Integer::sum);
+                if (nth > logged.getOrDefault(store, Map.of()).getOrDefault(c.tx(), 0)) {
                     apply(state.get(p.shard()), ModelStore.decode(p.changes()));
                 }
             }
-            if (!shards.equals(partShards.get(c.tx()))) {
-                violations.add("commit record of tx " + c.tx() + " holds parts of " + shards + ", its steps wrote on "
+            if (!where.equals(partShards.get(c.tx()))) {
+                violations.add("commit record of tx " + c.tx() + " holds parts of " + where + ", its steps wrote on "
                         + partShards.get(c.tx()));
             }
         }
@@ -522,7 +599,8 @@ final class ModelWorld {
             }
         }
         for (String[] w : ackedWrites) {
-            boolean in = models[Integer.parseInt(w[0])].store.log.stream().anyMatch(e -> e.kind() == ModelStore.Kind.WRITE
+            ModelShard m = models[Integer.parseInt(w[0])];
+            boolean in = m.stores[m.storeOf(w[1])].log.stream().anyMatch(e -> e.kind() == ModelStore.Kind.WRITE
                     && e.writes().get(0)[0].equals(w[1]) && w[2].equals(e.writes().get(0)[1]));
             if (!in) {
                 violations.add("SET " + w[1] + " " + w[2] + " was acknowledged but is not in the log");
