@@ -379,6 +379,7 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
         boolean meta;
         final List<Long> deletedRecords = new ArrayList<>(0);
         boolean failed; // the log refused it once (it is retried)
+        boolean marked; // its transactions' markers are in its batch (markLastParts)
     }
 
     private final ArrayDeque<Sealed> spareSealed = new ArrayDeque<>();
@@ -406,8 +407,7 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
         sealed.written = buildBatch();
         if (!partsInCurrent.isEmpty()) { // (guarded: an empty set's iterator is still an object)
             for (long tx : partsInCurrent) {
-                sealed.txs.add(tx);
-                batch.put(CommitRecords.markerKey(tx), new byte[0]); // this shard's part of tx is in its log
+                sealed.txs.add(tx); // its marker goes into the last batch of its parts here (see markLastParts)
                 batchesOf.merge(tx, 1, Integer::sum);
             }
             partsInCurrent.clear();
@@ -425,6 +425,7 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
         sealed.batch = batch;
         sealed.meta = metaDirty;
         sealed.failed = false;
+        sealed.marked = false;
         List<CommitWaiter> empty = sealed.waiters; // swapped, not allocated
         sealed.waiters = waiters;
         waiters = empty;
@@ -474,6 +475,9 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
         while (!held.isEmpty() && isResolved(held.peek().txs)) {
             Sealed b = held.peek();
             try {
+                if (!b.txs.isEmpty() && !b.marked) {
+                    markLastParts(b);
+                }
                 if (b.batch.count() > 0) {
                     engine.write(b.batch);
                     engine.commit(false); // written (a kill -9 keeps it); synced per appendfsync below
@@ -526,6 +530,7 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
         b.retiredVersions.clear();
         b.deletedRecords.clear();
         b.batch = null;
+        b.marked = false;
         spareSealed.add(b);
     }
 
@@ -545,6 +550,26 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
     }
 
     /** Bookkeeping once a sealed batch is in the log. */
+    /**
+     * Puts the marker "this shard's part of tx is in its log" into {@code b} (the oldest held batch,
+     * about to be written) for each transaction whose last part here it holds. A transaction whose
+     * steps ran in several turns has parts in several batches: a marker in the first would let
+     * recovery skip the later ones if the process died between the two writes.
+     */
+    private void markLastParts(Sealed b) {
+        b.marked = true;
+        for (int i = 0; i < b.txs.size(); i++) {
+            long tx = b.txs.get(i);
+            boolean later = partsInCurrent.contains(tx);
+            for (Sealed h : held) {
+                later |= h != b && h.txs.contains(tx);
+            }
+            if (!later) {
+                b.batch.put(CommitRecords.markerKey(tx), new byte[0]);
+            }
+        }
+    }
+
     private void afterWrite(Sealed b) {
         for (int i = 0; i < b.retiredVersions.size(); i++) {
             deadVersions.add(b.retiredVersions.get(i)); // only now may compaction drop their elements
