@@ -5,12 +5,15 @@ import io.heliosdb.lsm.io.FileSystem;
 import io.heliosdb.platform.Transport;
 import io.heliosdb.resp.RespCommands;
 import io.heliosdb.resp.acl.AclFile;
-import io.heliosdb.resp.engine.ConfigRegistry;
 import io.heliosdb.resp.engine.RespConnection;
 import io.heliosdb.resp.engine.ServerContext;
 import io.heliosdb.resp.engine.ShardState;
 import io.heliosdb.resp.persistence.Persistence;
 import io.heliosdb.resp.scripting.FunctionCommands;
+import io.heliosdb.runtime.clients.Client;
+import io.heliosdb.runtime.clients.ClientRegistry;
+import io.heliosdb.runtime.config.ConfigRegistry;
+import io.heliosdb.runtime.config.Param;
 import io.heliosdb.scheduler.Shard;
 import io.heliosdb.scheduler.ShardGroup;
 import io.heliosdb.scheduler.ShardWatchdog;
@@ -37,6 +40,8 @@ public final class HeliosServer implements AutoCloseable {
     private final ConfigRegistry config;
     private final ShardGroup shards;
     private final ServerContext context;
+    /** Every protocol's clients (one maxclients, one id sequence). */
+    private final ClientRegistry clients = new ClientRegistry();
     private final Channel listener;
     /**
      * Accepts connections on its own thread: a shard busy with a long script (or anything else)
@@ -58,7 +63,7 @@ public final class HeliosServer implements AutoCloseable {
         Transport transport = Transport.choose(config.get("transport"));
         int shardCount = (int) config.number("shards");
         this.shards = new ShardGroup(shardCount, transport, config.bool("cpu-affinity"));
-        this.context = new ServerContext(shards, RespCommands.table(), config, Clock.SYSTEM);
+        this.context = new ServerContext(shards, RespCommands.table(), config, clients, Clock.SYSTEM);
         try {
             Files.createDirectories(Path.of(config.get("dir")));
         } catch (Exception e) {
@@ -131,8 +136,8 @@ public final class HeliosServer implements AutoCloseable {
         context.tcpPort(((InetSocketAddress) listener.localAddress()).getPort());
         context.onShutdown(this::close);
         startTimers();
-        ConfigRegistry.Param ours = config.param("shard-watchdog-threshold");
-        ConfigRegistry.Param redis = config.param("watchdog-period");
+        Param ours = config.param("shard-watchdog-threshold");
+        Param redis = config.param("watchdog-period");
         this.watchdog = new ShardWatchdog(shards, () -> {
             long a = ours.number(), r = redis.number(); // Redis' watchdog-period, when set, also applies
             return a <= 0 ? r : r <= 0 ? a : Math.min(a, r);
@@ -184,9 +189,9 @@ public final class HeliosServer implements AutoCloseable {
             return;
         }
         long now = context.clock().millis();
-        for (var session : context.clients().all()) {
-            if (now - session.lastInteractionMillis > timeoutSeconds * 1000) {
-                session.channel.close(); // thread-safe: runs on the client's own loop
+        for (Client c : clients.all()) { // every protocol's
+            if (now - c.lastInteractionMillis() > timeoutSeconds * 1000) {
+                c.close(); // thread-safe: runs on the client's own loop
             }
         }
     }
@@ -197,6 +202,10 @@ public final class HeliosServer implements AutoCloseable {
 
     public ServerContext context() {
         return context;
+    }
+
+    public ClientRegistry clients() {
+        return clients;
     }
 
     public String startLine() {

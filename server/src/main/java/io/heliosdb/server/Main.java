@@ -1,6 +1,6 @@
 package io.heliosdb.server;
 
-import io.heliosdb.resp.engine.ConfigRegistry;
+import io.heliosdb.runtime.config.ConfigRegistry;
 import java.util.concurrent.CountDownLatch;
 
 /** Entry point: {@code ./heliosdb server [options]}. Stops gracefully on SIGTERM/SIGINT. */

@@ -1,7 +1,7 @@
 package io.heliosdb.server;
 
-import io.heliosdb.resp.engine.ConfigRegistry;
 import io.heliosdb.resp.engine.ServerContext;
+import io.heliosdb.runtime.config.ConfigRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +17,7 @@ public final class ServerOptions {
     private ServerOptions() {}
 
     public static ConfigRegistry parse(String[] argv) {
-        ConfigRegistry config = new ConfigRegistry();
+        ConfigRegistry config = ServerParameters.registry();
         List<String[]> flags = new ArrayList<>();
         String configFile = null;
         for (int i = 0; i < argv.length; i++) {
