@@ -14,6 +14,7 @@ import io.heliosdb.runtime.clients.Client;
 import io.heliosdb.runtime.clients.ClientRegistry;
 import io.heliosdb.runtime.config.ConfigRegistry;
 import io.heliosdb.runtime.config.Param;
+import io.heliosdb.runtime.lifecycle.Lifecycle;
 import io.heliosdb.scheduler.Shard;
 import io.heliosdb.scheduler.ShardGroup;
 import io.heliosdb.scheduler.ShardWatchdog;
@@ -49,9 +50,12 @@ public final class HeliosServer implements AutoCloseable {
      */
     private final MultiThreadIoEventLoopGroup acceptor;
     private final List<ScheduledFuture<?>> timers = new ArrayList<>();
+    /** What started, to be stopped in reverse order. */
+    private final Lifecycle lifecycle = new Lifecycle();
+    /** Set when the timers stop: a CONFIG SET hz after that schedules nothing. */
     private boolean closed;
 
-    private ShardWatchdog watchdog;
+    private final ShardWatchdog watchdog;
 
     public HeliosServer(ConfigRegistry config) throws InterruptedException {
         this(config, FileSystem.REAL);
@@ -63,11 +67,40 @@ public final class HeliosServer implements AutoCloseable {
         Transport transport = Transport.choose(config.get("transport"));
         int shardCount = (int) config.number("shards");
         this.shards = new ShardGroup(shardCount, transport, config.bool("cpu-affinity"));
+        lifecycle.started("shards", shards::close);
         this.context = new ServerContext(shards, RespCommands.table(), config, clients, Clock.SYSTEM);
+        try {
+            openData(fs);
+            this.acceptor = new MultiThreadIoEventLoopGroup(1,
+                    new DefaultThreadFactory("helios-accept", true), transport.ioHandlerFactory());
+            lifecycle.started("acceptor", () -> acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS));
+            this.listener = listen(transport);
+            lifecycle.started("resp listener", () -> listener.close().syncUninterruptibly());
+        } catch (Exception e) {
+            stopAfterFailedStart(e);
+            throw e;
+        }
+        context.tcpPort(((InetSocketAddress) listener.localAddress()).getPort());
+        context.onShutdown(lifecycle::runShutdownRequest); // SHUTDOWN runs on a thread of its own already
+        Param ours = config.param("shard-watchdog-threshold");
+        Param redis = config.param("watchdog-period");
+        this.watchdog = new ShardWatchdog(shards, () -> {
+            long a = ours.number(), r = redis.number(); // Redis' watchdog-period, when set, also applies
+            return a <= 0 ? r : r <= 0 ? a : Math.min(a, r);
+        });
+        context.watchdog(watchdog);
+        lifecycle.started("watchdog", watchdog::close);
+        startTimers();
+        lifecycle.started("timers", this::stopTimers);
+        // stopped first: a script spinning forever must not keep the shards from closing
+        lifecycle.started("busy scripts", context::abandonBusyScripts);
+    }
+
+    /** The data directory, the storage engine (with appendonly), the ACL file and saved functions. */
+    private void openData(FileSystem fs) {
         try {
             Files.createDirectories(Path.of(config.get("dir")));
         } catch (Exception e) {
-            shards.close();
             throw new IllegalStateException("cannot create data directory " + config.get("dir") + ": " + e.getMessage(), e);
         }
         if (config.bool("appendonly")) {
@@ -78,32 +111,32 @@ public final class HeliosServer implements AutoCloseable {
             o.walPreallocateBytes = config.number("lsm-wal-preallocate");
             try {
                 context.persistence(Persistence.open(context, Path.of(config.get("dir")), o, fs, System.out));
-                context.persistence().applyMaxmemory(config.number("maxmemory"));
             } catch (IOException | RuntimeException e) {
-                shards.close();
                 throw new IllegalStateException("cannot open the data in " + config.get("dir") + ": " + e.getMessage(), e);
             }
+            lifecycle.started("persistence", () -> context.persistence().close()); // every shard commits and syncs its last changes
+            context.persistence().applyMaxmemory(config.number("maxmemory"));
         }
         context.evictionSettings(config.get("maxmemory-policy"), (int) config.number("maxmemory-samples"));
         String aclfile = config.get("aclfile");
         if (aclfile != null && !aclfile.isEmpty()) {
             String err = AclFile.load(context, Path.of(aclfile), true);
             if (err != null) {
-                shards.close();
                 throw new IllegalStateException("cannot load the aclfile " + aclfile + ": " + err);
             }
         }
         try {
             FunctionCommands.loadSaved(context); // function libraries survive restarts
         } catch (IOException | RuntimeException e) {
-            shards.close();
             throw new IllegalStateException("cannot load the saved functions in " + config.get("dir") + ": " + e.getMessage(), e);
         }
         if (!config.bool("appendonly")) {
             context.applyInMemoryMaxmemory(config.number("maxmemory")); // without persistence, maxmemory evicts keys
         }
-        this.acceptor = new MultiThreadIoEventLoopGroup(1,
-                new DefaultThreadFactory("helios-accept", true), transport.ioHandlerFactory());
+    }
+
+    /** The RESP listener on bind:port, its connections served by the shards' loops. */
+    private Channel listen(Transport transport) throws InterruptedException {
         ServerBootstrap b = new ServerBootstrap()
                 .group(acceptor, shards.eventLoopGroup())
                 .channel(transport.serverChannelClass())
@@ -123,26 +156,16 @@ public final class HeliosServer implements AutoCloseable {
                 });
         String bind = config.get("bind").split("\\s+")[0];
         int port = (int) config.number("port");
+        return b.bind(new InetSocketAddress(bind.equals("*") ? "0.0.0.0" : bind, port)).sync().channel();
+    }
+
+    /** What had started stops again; the start's failure is the one reported. */
+    private void stopAfterFailedStart(Exception cause) {
         try {
-            this.listener = b.bind(new InetSocketAddress(bind.equals("*") ? "0.0.0.0" : bind, port)).sync().channel();
-        } catch (Exception e) {
-            if (context.persistence() != null) {
-                context.persistence().close();
-            }
-            acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            shards.close();
-            throw e;
+            lifecycle.stop();
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
         }
-        context.tcpPort(((InetSocketAddress) listener.localAddress()).getPort());
-        context.onShutdown(this::close);
-        startTimers();
-        Param ours = config.param("shard-watchdog-threshold");
-        Param redis = config.param("watchdog-period");
-        this.watchdog = new ShardWatchdog(shards, () -> {
-            long a = ours.number(), r = redis.number(); // Redis' watchdog-period, when set, also applies
-            return a <= 0 ? r : r <= 0 ? a : Math.min(a, r);
-        });
-        context.watchdog(watchdog);
     }
 
     /** Active expiry timers, one per shard, rescheduled when CONFIG SET hz changes the period. */
@@ -216,28 +239,27 @@ public final class HeliosServer implements AutoCloseable {
 
     /** What SHUTDOWN runs (on its own thread); {@link Main} replaces it with a process exit. */
     public void onShutdownCommand(Runnable action) {
-        context.onShutdown(action);
+        lifecycle.onShutdownRequest(action);
     }
 
     public void onHardShutdownCommand(Runnable action) {
         context.onHardShutdown(action);
     }
 
+    /** The server's components, for the process (JVM exit) and other protocols' servers. */
+    public Lifecycle lifecycle() {
+        return lifecycle;
+    }
+
+    /** Stops every component, the last started first (see the constructor); once. */
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
+    public void close() {
+        lifecycle.stop();
+    }
+
+    private synchronized void stopTimers() {
         closed = true;
-        context.abandonBusyScripts(); // a script spinning forever must not keep the shards from closing
         timers.forEach(t -> t.cancel(false));
         expiryTimers.forEach(t -> t.cancel(false));
-        watchdog.close();
-        listener.close().syncUninterruptibly();
-        acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-        if (context.persistence() != null) {
-            context.persistence().close(); // every shard commits and syncs its last changes
-        }
-        shards.close();
     }
 }
