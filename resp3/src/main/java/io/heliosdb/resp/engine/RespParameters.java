@@ -15,7 +15,7 @@ import java.util.TreeMap;
  * Redis' configuration parameters, under Redis' names, registered in the shared registry.
  * Parameters that only tune Redis internals (encoding thresholds and the like) are accepted,
  * validated, stored and reported, because tools and scripts set them. The server registers its
- * own (port, dir, shards, lsm-*, ...) first; see io.heliosdb.server.ServerParameters.
+ * own (port, dir, shards, lsm-*, ...) first (the server module's ServerParameters).
  */
 public final class RespParameters {
     private static final long LONG_MAX = Long.MAX_VALUE;
