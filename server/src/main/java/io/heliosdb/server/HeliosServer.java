@@ -43,6 +43,8 @@ public final class HeliosServer implements AutoCloseable {
     private final ServerContext context;
     /** Every protocol's clients (one maxclients, one id sequence). */
     private final ClientRegistry clients = new ClientRegistry();
+    /** What started, stopped in reverse order: on close, SHUTDOWN, or a start that fails half-way. */
+    private final Lifecycle lifecycle = new Lifecycle();
     private final Channel listener;
     /**
      * Accepts connections on its own thread: a shard busy with a long script (or anything else)
@@ -50,12 +52,9 @@ public final class HeliosServer implements AutoCloseable {
      */
     private final MultiThreadIoEventLoopGroup acceptor;
     private final List<ScheduledFuture<?>> timers = new ArrayList<>();
-    /** What started, to be stopped in reverse order. */
-    private final Lifecycle lifecycle = new Lifecycle();
-    /** Set when the timers stop: a CONFIG SET hz after that schedules nothing. */
     private boolean closed;
 
-    private final ShardWatchdog watchdog;
+    private ShardWatchdog watchdog;
 
     public HeliosServer(ConfigRegistry config) throws InterruptedException {
         this(config, FileSystem.REAL);
@@ -69,38 +68,15 @@ public final class HeliosServer implements AutoCloseable {
         this.shards = new ShardGroup(shardCount, transport, config.bool("cpu-affinity"));
         lifecycle.started("shards", shards::close);
         this.context = new ServerContext(shards, RespCommands.table(), config, clients, Clock.SYSTEM);
-        try {
-            openData(fs);
-            this.acceptor = new MultiThreadIoEventLoopGroup(1,
-                    new DefaultThreadFactory("helios-accept", true), transport.ioHandlerFactory());
-            lifecycle.started("acceptor", () -> acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS));
-            this.listener = listen(transport);
-            lifecycle.started("resp listener", () -> listener.close().syncUninterruptibly());
-        } catch (Exception e) {
-            stopAfterFailedStart(e);
-            throw e;
-        }
-        context.tcpPort(((InetSocketAddress) listener.localAddress()).getPort());
-        context.onShutdown(lifecycle::runShutdownRequest); // SHUTDOWN runs on a thread of its own already
-        Param ours = config.param("shard-watchdog-threshold");
-        Param redis = config.param("watchdog-period");
-        this.watchdog = new ShardWatchdog(shards, () -> {
-            long a = ours.number(), r = redis.number(); // Redis' watchdog-period, when set, also applies
-            return a <= 0 ? r : r <= 0 ? a : Math.min(a, r);
+        lifecycle.started("persistence", () -> { // once opened: every shard commits and syncs its last changes
+            if (context.persistence() != null) {
+                context.persistence().close();
+            }
         });
-        context.watchdog(watchdog);
-        lifecycle.started("watchdog", watchdog::close);
-        startTimers();
-        lifecycle.started("timers", this::stopTimers);
-        // stopped first: a script spinning forever must not keep the shards from closing
-        lifecycle.started("busy scripts", context::abandonBusyScripts);
-    }
-
-    /** The data directory, the storage engine (with appendonly), the ACL file and saved functions. */
-    private void openData(FileSystem fs) {
         try {
             Files.createDirectories(Path.of(config.get("dir")));
         } catch (Exception e) {
+            abortStart();
             throw new IllegalStateException("cannot create data directory " + config.get("dir") + ": " + e.getMessage(), e);
         }
         if (config.bool("appendonly")) {
@@ -111,32 +87,33 @@ public final class HeliosServer implements AutoCloseable {
             o.walPreallocateBytes = config.number("lsm-wal-preallocate");
             try {
                 context.persistence(Persistence.open(context, Path.of(config.get("dir")), o, fs, System.out));
+                context.persistence().applyMaxmemory(config.number("maxmemory"));
             } catch (IOException | RuntimeException e) {
+                abortStart();
                 throw new IllegalStateException("cannot open the data in " + config.get("dir") + ": " + e.getMessage(), e);
             }
-            lifecycle.started("persistence", () -> context.persistence().close()); // every shard commits and syncs its last changes
-            context.persistence().applyMaxmemory(config.number("maxmemory"));
         }
         context.evictionSettings(config.get("maxmemory-policy"), (int) config.number("maxmemory-samples"));
         String aclfile = config.get("aclfile");
         if (aclfile != null && !aclfile.isEmpty()) {
             String err = AclFile.load(context, Path.of(aclfile), true);
             if (err != null) {
+                abortStart();
                 throw new IllegalStateException("cannot load the aclfile " + aclfile + ": " + err);
             }
         }
         try {
             FunctionCommands.loadSaved(context); // function libraries survive restarts
         } catch (IOException | RuntimeException e) {
+            abortStart();
             throw new IllegalStateException("cannot load the saved functions in " + config.get("dir") + ": " + e.getMessage(), e);
         }
         if (!config.bool("appendonly")) {
             context.applyInMemoryMaxmemory(config.number("maxmemory")); // without persistence, maxmemory evicts keys
         }
-    }
-
-    /** The RESP listener on bind:port, its connections served by the shards' loops. */
-    private Channel listen(Transport transport) throws InterruptedException {
+        this.acceptor = new MultiThreadIoEventLoopGroup(1,
+                new DefaultThreadFactory("helios-accept", true), transport.ioHandlerFactory());
+        lifecycle.started("acceptor", () -> acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS));
         ServerBootstrap b = new ServerBootstrap()
                 .group(acceptor, shards.eventLoopGroup())
                 .channel(transport.serverChannelClass())
@@ -156,15 +133,35 @@ public final class HeliosServer implements AutoCloseable {
                 });
         String bind = config.get("bind").split("\\s+")[0];
         int port = (int) config.number("port");
-        return b.bind(new InetSocketAddress(bind.equals("*") ? "0.0.0.0" : bind, port)).sync().channel();
+        try {
+            this.listener = b.bind(new InetSocketAddress(bind.equals("*") ? "0.0.0.0" : bind, port)).sync().channel();
+        } catch (Exception e) {
+            abortStart();
+            throw e;
+        }
+        lifecycle.started("resp listener", () -> listener.close().syncUninterruptibly());
+        context.tcpPort(((InetSocketAddress) listener.localAddress()).getPort());
+        context.onShutdown(lifecycle::runShutdownRequest); // SHUTDOWN runs on a thread of its own already
+        startTimers();
+        lifecycle.started("timers", this::stopTimers);
+        Param ours = config.param("shard-watchdog-threshold");
+        Param redis = config.param("watchdog-period");
+        this.watchdog = new ShardWatchdog(shards, () -> {
+            long a = ours.number(), r = redis.number(); // Redis' watchdog-period, when set, also applies
+            return a <= 0 ? r : r <= 0 ? a : Math.min(a, r);
+        });
+        context.watchdog(watchdog);
+        lifecycle.started("watchdog", watchdog::close);
+        // stopped first: a script spinning forever must not keep the shards from closing
+        lifecycle.started("busy scripts", context::abandonBusyScripts);
     }
 
-    /** What had started stops again; the start's failure is the one reported. */
-    private void stopAfterFailedStart(Exception cause) {
+    /** What had started stops again; the failure that stopped the start is the one reported. */
+    private void abortStart() {
         try {
             lifecycle.stop();
         } catch (RuntimeException e) {
-            cause.addSuppressed(e);
+            System.err.println("HeliosDB: stopping after a failed start: " + e.getMessage());
         }
     }
 
@@ -231,6 +228,11 @@ public final class HeliosServer implements AutoCloseable {
         return clients;
     }
 
+    /** The server's components, for the process (JVM exit) and other protocols' servers. */
+    public Lifecycle lifecycle() {
+        return lifecycle;
+    }
+
     public String startLine() {
         return "HeliosDB " + ServerContext.HELIOS_VERSION + " (Redis " + ServerContext.REDIS_VERSION + " protocol) ready: transport="
                 + shards.transport().configName() + " shards=" + shards.size() + " resp=" + listener.localAddress()
@@ -244,11 +246,6 @@ public final class HeliosServer implements AutoCloseable {
 
     public void onHardShutdownCommand(Runnable action) {
         context.onHardShutdown(action);
-    }
-
-    /** The server's components, for the process (JVM exit) and other protocols' servers. */
-    public Lifecycle lifecycle() {
-        return lifecycle;
     }
 
     /** Stops every component, the last started first (see the constructor); once. */
