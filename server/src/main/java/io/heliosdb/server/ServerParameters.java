@@ -30,7 +30,7 @@ public final class ServerParameters {
         // Persistence is on by default (the LSM engine under the data dir); "no" gives a pure in-memory
         // server. Fixed at start: switching a running server between the two is not supported yet.
         r.bool("appendonly", false, "yes");
-        r.choice("appendfsync", true, "everysec", List.of("always", "everysec", "no"));
+        r.choice("appendfsync", true, "everysec", List.of("everysec", "always", "no")); // Redis' order, as its error lists them
         r.integer("shards", false, Integer.toString(defaultShards(Runtime.getRuntime().availableProcessors())), 1, 1024);
         r.choice("transport", false, "auto", List.of("auto", "io_uring", "epoll", "nio"));
         r.bool("cpu-affinity", false, "no"); // pin only on a machine the server has to itself

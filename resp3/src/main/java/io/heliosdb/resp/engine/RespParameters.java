@@ -109,7 +109,7 @@ public final class RespParameters {
         r.string("notify-keyspace-events", true, "");
         r.choice("acl-pubsub-default", true, "resetchannels", List.of("allchannels", "resetchannels"));
         r.integer("tracking-table-max-keys", true, "1000000", 0, LONG_MAX);
-        r.choice("loglevel", true, "notice", List.of("debug", "verbose", "notice", "warning", "nothing"));
+        r.choice("loglevel", true, "notice", List.of("debug", "verbose", "notice", "warning")); // "nothing" came in 7.2
         r.string("logfile", false, "");
         r.integer("lua-time-limit", true, "5000", 0, LONG_MAX);
         r.alias("busy-reply-threshold", "lua-time-limit");
