@@ -8,11 +8,12 @@ import io.heliosdb.resp.command.CommandContext;
 import io.heliosdb.resp.command.CommandSpec;
 import io.heliosdb.resp.command.CommandTable;
 import io.heliosdb.resp.engine.ClientSession;
-import io.heliosdb.resp.engine.ConfigRegistry;
 import io.heliosdb.resp.engine.RespConnection;
 import io.heliosdb.resp.engine.ServerContext;
 import io.heliosdb.resp.engine.ShardState;
+import io.heliosdb.runtime.config.ConfigRegistry;
 import io.heliosdb.scheduler.ShardGroup;
+import io.heliosdb.server.ServerParameters;
 import io.heliosdb.time.Clock;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -71,7 +72,7 @@ public class DispatchBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        ConfigRegistry config = new ConfigRegistry();
+        ConfigRegistry config = ServerParameters.registry();
         shards = new ShardGroup(1, Transport.NIO, false);
         table = RespCommands.table();
         server = new ServerContext(shards, table, config, Clock.SYSTEM);

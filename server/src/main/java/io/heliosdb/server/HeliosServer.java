@@ -5,12 +5,16 @@ import io.heliosdb.lsm.io.FileSystem;
 import io.heliosdb.platform.Transport;
 import io.heliosdb.resp.RespCommands;
 import io.heliosdb.resp.acl.AclFile;
-import io.heliosdb.resp.engine.ConfigRegistry;
 import io.heliosdb.resp.engine.RespConnection;
 import io.heliosdb.resp.engine.ServerContext;
 import io.heliosdb.resp.engine.ShardState;
 import io.heliosdb.storage.Persistence;
 import io.heliosdb.resp.scripting.FunctionCommands;
+import io.heliosdb.runtime.clients.Client;
+import io.heliosdb.runtime.clients.ClientRegistry;
+import io.heliosdb.runtime.config.ConfigRegistry;
+import io.heliosdb.runtime.config.Param;
+import io.heliosdb.runtime.lifecycle.Lifecycle;
 import io.heliosdb.scheduler.Shard;
 import io.heliosdb.scheduler.ShardGroup;
 import io.heliosdb.scheduler.ShardWatchdog;
@@ -37,6 +41,10 @@ public final class HeliosServer implements AutoCloseable {
     private final ConfigRegistry config;
     private final ShardGroup shards;
     private final ServerContext context;
+    /** Every protocol's clients (one maxclients, one id sequence). */
+    private final ClientRegistry clients = new ClientRegistry();
+    /** What started, stopped in reverse order: on close, SHUTDOWN, or a start that fails half-way. */
+    private final Lifecycle lifecycle = new Lifecycle();
     private final Channel listener;
     /**
      * Accepts connections on its own thread: a shard busy with a long script (or anything else)
@@ -58,11 +66,17 @@ public final class HeliosServer implements AutoCloseable {
         Transport transport = Transport.choose(config.get("transport"));
         int shardCount = (int) config.number("shards");
         this.shards = new ShardGroup(shardCount, transport, config.bool("cpu-affinity"));
-        this.context = new ServerContext(shards, RespCommands.table(), config, Clock.SYSTEM);
+        lifecycle.started("shards", shards::close);
+        this.context = new ServerContext(shards, RespCommands.table(), config, clients, Clock.SYSTEM);
+        lifecycle.started("persistence", () -> { // once opened: every shard commits and syncs its last changes
+            if (context.persistence() != null) {
+                context.persistence().close();
+            }
+        });
         try {
             Files.createDirectories(Path.of(config.get("dir")));
         } catch (Exception e) {
-            shards.close();
+            abortStart();
             throw new IllegalStateException("cannot create data directory " + config.get("dir") + ": " + e.getMessage(), e);
         }
         if (config.bool("appendonly")) {
@@ -75,7 +89,7 @@ public final class HeliosServer implements AutoCloseable {
                 context.persistence(Persistence.open(context, Path.of(config.get("dir")), o, fs, System.out));
                 context.persistence().applyMaxmemory(config.number("maxmemory"));
             } catch (IOException | RuntimeException e) {
-                shards.close();
+                abortStart();
                 throw new IllegalStateException("cannot open the data in " + config.get("dir") + ": " + e.getMessage(), e);
             }
         }
@@ -84,14 +98,14 @@ public final class HeliosServer implements AutoCloseable {
         if (aclfile != null && !aclfile.isEmpty()) {
             String err = AclFile.load(context, Path.of(aclfile), true);
             if (err != null) {
-                shards.close();
+                abortStart();
                 throw new IllegalStateException("cannot load the aclfile " + aclfile + ": " + err);
             }
         }
         try {
             FunctionCommands.loadSaved(context); // function libraries survive restarts
         } catch (IOException | RuntimeException e) {
-            shards.close();
+            abortStart();
             throw new IllegalStateException("cannot load the saved functions in " + config.get("dir") + ": " + e.getMessage(), e);
         }
         if (!config.bool("appendonly")) {
@@ -99,6 +113,7 @@ public final class HeliosServer implements AutoCloseable {
         }
         this.acceptor = new MultiThreadIoEventLoopGroup(1,
                 new DefaultThreadFactory("helios-accept", true), transport.ioHandlerFactory());
+        lifecycle.started("acceptor", () -> acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS));
         ServerBootstrap b = new ServerBootstrap()
                 .group(acceptor, shards.eventLoopGroup())
                 .channel(transport.serverChannelClass())
@@ -121,23 +136,33 @@ public final class HeliosServer implements AutoCloseable {
         try {
             this.listener = b.bind(new InetSocketAddress(bind.equals("*") ? "0.0.0.0" : bind, port)).sync().channel();
         } catch (Exception e) {
-            if (context.persistence() != null) {
-                context.persistence().close();
-            }
-            acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            shards.close();
+            abortStart();
             throw e;
         }
+        lifecycle.started("resp listener", () -> listener.close().syncUninterruptibly());
         context.tcpPort(((InetSocketAddress) listener.localAddress()).getPort());
-        context.onShutdown(this::close);
+        context.onShutdown(lifecycle::runShutdownRequest); // SHUTDOWN runs on a thread of its own already
         startTimers();
-        ConfigRegistry.Param ours = config.param("shard-watchdog-threshold");
-        ConfigRegistry.Param redis = config.param("watchdog-period");
+        lifecycle.started("timers", this::stopTimers);
+        Param ours = config.param("shard-watchdog-threshold");
+        Param redis = config.param("watchdog-period");
         this.watchdog = new ShardWatchdog(shards, () -> {
             long a = ours.number(), r = redis.number(); // Redis' watchdog-period, when set, also applies
             return a <= 0 ? r : r <= 0 ? a : Math.min(a, r);
         });
         context.watchdog(watchdog);
+        lifecycle.started("watchdog", watchdog::close);
+        // stopped first: a script spinning forever must not keep the shards from closing
+        lifecycle.started("busy scripts", context::abandonBusyScripts);
+    }
+
+    /** What had started stops again; the failure that stopped the start is the one reported. */
+    private void abortStart() {
+        try {
+            lifecycle.stop();
+        } catch (RuntimeException e) {
+            System.err.println("HeliosDB: stopping after a failed start: " + e.getMessage());
+        }
     }
 
     /** Active expiry timers, one per shard, rescheduled when CONFIG SET hz changes the period. */
@@ -184,9 +209,9 @@ public final class HeliosServer implements AutoCloseable {
             return;
         }
         long now = context.clock().millis();
-        for (var session : context.clients().all()) {
-            if (now - session.lastInteractionMillis > timeoutSeconds * 1000) {
-                session.channel.close(); // thread-safe: runs on the client's own loop
+        for (Client c : clients.all()) { // every protocol's
+            if (now - c.lastInteractionMillis() > timeoutSeconds * 1000) {
+                c.close(); // thread-safe: runs on the client's own loop
             }
         }
     }
@@ -199,6 +224,15 @@ public final class HeliosServer implements AutoCloseable {
         return context;
     }
 
+    public ClientRegistry clients() {
+        return clients;
+    }
+
+    /** The server's components, for the process (JVM exit) and other protocols' servers. */
+    public Lifecycle lifecycle() {
+        return lifecycle;
+    }
+
     public String startLine() {
         return "HeliosDB " + ServerContext.HELIOS_VERSION + " (Redis " + ServerContext.REDIS_VERSION + " protocol) ready: transport="
                 + shards.transport().configName() + " shards=" + shards.size() + " resp=" + listener.localAddress()
@@ -207,28 +241,22 @@ public final class HeliosServer implements AutoCloseable {
 
     /** What SHUTDOWN runs (on its own thread); {@link Main} replaces it with a process exit. */
     public void onShutdownCommand(Runnable action) {
-        context.onShutdown(action);
+        lifecycle.onShutdownRequest(action);
     }
 
     public void onHardShutdownCommand(Runnable action) {
         context.onHardShutdown(action);
     }
 
+    /** Stops every component, the last started first (see the constructor); once. */
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
+    public void close() {
+        lifecycle.stop();
+    }
+
+    private synchronized void stopTimers() {
         closed = true;
-        context.abandonBusyScripts(); // a script spinning forever must not keep the shards from closing
         timers.forEach(t -> t.cancel(false));
         expiryTimers.forEach(t -> t.cancel(false));
-        watchdog.close();
-        listener.close().syncUninterruptibly();
-        acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-        if (context.persistence() != null) {
-            context.persistence().close(); // every shard commits and syncs its last changes
-        }
-        shards.close();
     }
 }

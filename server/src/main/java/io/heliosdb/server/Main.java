@@ -1,7 +1,6 @@
 package io.heliosdb.server;
 
-import io.heliosdb.resp.engine.ConfigRegistry;
-import java.util.concurrent.CountDownLatch;
+import io.heliosdb.runtime.config.ConfigRegistry;
 
 /** Entry point: {@code ./heliosdb server [options]}. Stops gracefully on SIGTERM/SIGINT. */
 public final class Main {
@@ -24,17 +23,12 @@ public final class Main {
             System.exit(1);
             return;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
         server.onShutdownCommand(() -> System.exit(0)); // runs the shutdown hook below
         // SHUTDOWN NOSAVE while a script that wrote is busy: stop at once, before its changes are logged.
         server.onHardShutdownCommand(() -> Runtime.getRuntime().halt(0));
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            System.out.println("HeliosDB shutting down");
-            server.close();
-            stopped.countDown();
-        }, "helios-shutdown"));
+        server.lifecycle().stopOnJvmExit(() -> System.out.println("HeliosDB shutting down"));
         System.out.println(server.startLine());
         System.out.flush();
-        stopped.await();
+        server.lifecycle().awaitStopped();
     }
 }

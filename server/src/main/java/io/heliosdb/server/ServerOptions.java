@@ -1,9 +1,8 @@
 package io.heliosdb.server;
 
-import io.heliosdb.resp.engine.ConfigRegistry;
 import io.heliosdb.resp.engine.ServerContext;
-import java.io.IOException;
-import java.nio.file.Files;
+import io.heliosdb.runtime.config.ConfigFile;
+import io.heliosdb.runtime.config.ConfigRegistry;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +16,7 @@ public final class ServerOptions {
     private ServerOptions() {}
 
     public static ConfigRegistry parse(String[] argv) {
-        ConfigRegistry config = new ConfigRegistry();
+        ConfigRegistry config = ServerParameters.registry();
         List<String[]> flags = new ArrayList<>();
         String configFile = null;
         for (int i = 0; i < argv.length; i++) {
@@ -57,78 +56,15 @@ public final class ServerOptions {
     }
 
     static void loadFile(ConfigRegistry config, Path file) {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file);
-        } catch (IOException e) {
-            throw new UsageException("cannot read config file " + file + ": " + e.getMessage());
+        ConfigFile.Problem p = ConfigFile.load(config, file);
+        if (p == null) {
+            return;
         }
-        int n = 0;
-        for (String raw : lines) {
-            n++;
-            String line = raw.strip();
-            if (line.isEmpty() || line.startsWith("#")) {
-                continue;
-            }
-            List<String> words = splitArgs(line);
-            if (words.isEmpty()) {
-                continue;
-            }
-            String name = words.get(0);
-            String value = String.join(" ", words.subList(1, words.size()));
-            if (name.equalsIgnoreCase("include")) {
-                loadFile(config, file.resolveSibling(value));
-                continue;
-            }
-            String err = config.setAtStartup(name, value);
-            if (err != null) {
-                throw new UsageException("*** FATAL CONFIG FILE ERROR (HeliosDB " + ServerContext.HELIOS_VERSION
-                        + ") ***\nReading the configuration file, at line " + n + "\n>>> '" + line + "'\n" + err);
-            }
+        if (p.line() == 0) {
+            throw new UsageException("cannot read config file " + p.file() + ": " + p.reason());
         }
-    }
-
-    /** redis.conf quoting: "double" with escapes, 'single', or bare words. */
-    static List<String> splitArgs(String line) {
-        List<String> out = new ArrayList<>();
-        StringBuilder cur = null;
-        char quote = 0;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (quote != 0) {
-                if (c == '\\' && quote == '"' && i + 1 < line.length()) {
-                    char e = line.charAt(++i);
-                    cur.append(switch (e) {
-                        case 'n' -> '\n';
-                        case 't' -> '\t';
-                        case 'r' -> '\r';
-                        default -> e;
-                    });
-                } else if (c == quote) {
-                    quote = 0;
-                } else {
-                    cur.append(c);
-                }
-            } else if (Character.isWhitespace(c)) {
-                if (cur != null) {
-                    out.add(cur.toString());
-                    cur = null;
-                }
-            } else {
-                if (cur == null) {
-                    cur = new StringBuilder();
-                }
-                if (c == '"' || c == '\'') {
-                    quote = c;
-                } else {
-                    cur.append(c);
-                }
-            }
-        }
-        if (cur != null) {
-            out.add(cur.toString());
-        }
-        return out;
+        throw new UsageException("*** FATAL CONFIG FILE ERROR (HeliosDB " + ServerContext.HELIOS_VERSION
+                + ") ***\nReading the configuration file, at line " + p.line() + "\n>>> '" + p.text() + "'\n" + p.reason());
     }
 
     static String usage() {

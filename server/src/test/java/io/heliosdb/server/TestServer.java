@@ -1,6 +1,6 @@
 package io.heliosdb.server;
 
-import io.heliosdb.resp.engine.ConfigRegistry;
+import io.heliosdb.runtime.config.ConfigRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 

@@ -4,6 +4,7 @@ import io.heliosdb.resp.pubsub.Subscriber;
 import io.heliosdb.resp.tracking.TrackingState;
 import io.heliosdb.resp.transactions.QueuedCommand;
 import io.heliosdb.resp.transactions.WatchState;
+import io.heliosdb.runtime.clients.Client;
 import io.netty.channel.Channel;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -12,7 +13,7 @@ import java.util.List;
  * Per-connection state. Written only by the connection's event loop; other connections read it
  * for CLIENT LIST / CLIENT KILL (fields are volatile where that matters).
  */
-public final class ClientSession {
+public final class ClientSession implements Client {
     public final long id;
     public final Channel channel;
     public final long createdMillis;
@@ -76,6 +77,43 @@ public final class ClientSession {
         this.laddr = laddr;
         this.createdMillis = now;
         this.lastInteractionMillis = now;
+    }
+
+    @Override
+    public long id() {
+        return id;
+    }
+
+    @Override
+    public String protocol() {
+        return RESP;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String address() {
+        return addr;
+    }
+
+    @Override
+    public long createdMillis() {
+        return createdMillis;
+    }
+
+    @Override
+    public long lastInteractionMillis() {
+        return lastInteractionMillis;
+    }
+
+    @Override
+    public void close() {
+        if (channel != null) { // null in benchmarks that drive a session without a connection
+            channel.close();
+        }
     }
 
     /** One line of CLIENT LIST / CLIENT INFO, with Redis 7's fields. */

@@ -134,15 +134,13 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         this.session = new ClientSession(server.clients().nextId(), ctx.channel(), address(ctx.channel().remoteAddress()),
                 address(ctx.channel().localAddress()), server.clock().millis());
         session.authenticated = server.config().get("requirepass").isEmpty();
-        if (server.clients().size() >= server.config().number("maxclients")) {
-            server.clients().rejected();
+        session.subscriber = new Subscriber(home, this::deliverPush, session);
+        if (!server.clients().tryAdd(session, server.config().number("maxclients"))) {
             ctx.writeAndFlush(ctx.alloc().buffer().writeBytes("-ERR max number of clients reached\r\n".getBytes()))
                     .addListener(ChannelFutureListener.CLOSE);
             closed = true;
             return;
         }
-        session.subscriber = new Subscriber(home, this::deliverPush, session);
-        server.clients().add(session);
         ctx.fireChannelActive();
     }
 

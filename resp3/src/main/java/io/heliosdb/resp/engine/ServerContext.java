@@ -5,6 +5,9 @@ import io.heliosdb.resp.acl.Acl;
 import io.heliosdb.resp.command.CommandTable;
 import io.heliosdb.resp.notify.KeyspaceEvents;
 import io.heliosdb.resp.pubsub.PubSub;
+import io.heliosdb.runtime.clients.ClientRegistry;
+import io.heliosdb.runtime.config.ConfigRegistry;
+import io.heliosdb.runtime.config.Param;
 import io.heliosdb.scheduler.Shard;
 import io.heliosdb.scheduler.ShardGroup;
 import io.heliosdb.scheduler.ShardWatchdog;
@@ -30,7 +33,7 @@ public final class ServerContext implements StorageHost {
     private final Shard singleShard;
     private final CommandTable table;
     private final ConfigRegistry config;
-    private final ClientRegistry clients = new ClientRegistry();
+    private final RespClients clients;
     private final Monitors monitors = new Monitors();
     private final ConcurrentHashMap<Class<?>, Object> featureStates = new ConcurrentHashMap<>();
     private final SlowLog slowLog = new SlowLog();
@@ -66,11 +69,11 @@ public final class ServerContext implements StorageHost {
         return false;
     }
 
-    private final ConcurrentHashMap<String, ConfigRegistry.Param> paramCache = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Param> paramCache = new ConcurrentHashMap<>();
 
     /** A configuration parameter by its exact name, cached (commands read thresholds on every call). */
-    public ConfigRegistry.Param configParam(String name) {
-        ConfigRegistry.Param p = paramCache.get(name);
+    public Param configParam(String name) {
+        Param p = paramCache.get(name);
         if (p == null) {
             p = config().param(name);
             paramCache.put(name, p);
@@ -162,18 +165,24 @@ public final class ServerContext implements StorageHost {
     public volatile boolean pauseWritesOnly;
     private volatile int tcpPort;
     // Parameters read on every command or read: resolved once (a lookup by name allocates).
-    private final ConfigRegistry.Param slowlogThreshold;
-    private final ConfigRegistry.Param slowlogMaxLen;
-    private final ConfigRegistry.Param queryBufferLimit;
-    private final ConfigRegistry.Param protoMaxBulkLen;
-    private final ConfigRegistry.Param latencyThreshold;
-    private final ConfigRegistry.Param latencyTracking;
+    private final Param slowlogThreshold;
+    private final Param slowlogMaxLen;
+    private final Param queryBufferLimit;
+    private final Param protoMaxBulkLen;
+    private final Param latencyThreshold;
+    private final Param latencyTracking;
     private volatile long opsPerSecond;
     private long lastOpsSample;
     private long lastOpsSampleNanos;
 
     public ServerContext(ShardGroup shards, CommandTable table, ConfigRegistry config, Clock clock) {
+        this(shards, table, config, new ClientRegistry(), clock);
+    }
+
+    /** {@code clients}: shared with the server's other protocols (maxclients counts them all). */
+    public ServerContext(ShardGroup shards, CommandTable table, ConfigRegistry config, ClientRegistry clients, Clock clock) {
         this.shards = shards;
+        this.clients = new RespClients(clients);
         this.pubsub = new PubSub(shards.size());
         this.acl = new Acl(table, () -> config.get("acl-pubsub-default").equalsIgnoreCase("allchannels"));
         this.singleShard = shards.size() == 1 ? shards.shard(0) : null;
@@ -231,11 +240,11 @@ public final class ServerContext implements StorageHost {
 
     private volatile String notifyText = "";
     private volatile int notifyFlags;
-    private ConfigRegistry.Param notifyParam;
+    private Param notifyParam;
 
     /** notify-keyspace-events as flags (0: off), re-parsed when the setting changes (one field read otherwise). */
     public int notifyFlags() {
-        ConfigRegistry.Param p = notifyParam;
+        Param p = notifyParam;
         if (p == null) {
             p = notifyParam = config.param("notify-keyspace-events");
         }
@@ -263,7 +272,7 @@ public final class ServerContext implements StorageHost {
 
     /** The parsed limits, re-parsed only when CONFIG SET gave the parameter a new value (read on every flush). */
     public OutputLimits outputLimits() {
-        String v = outputLimitParam.value;
+        String v = outputLimitParam.value();
         OutputLimits l = outputLimits;
         if (v != outputLimitText || l == null) {
             long[] normal = {0, 0, 0};
@@ -295,7 +304,7 @@ public final class ServerContext implements StorageHost {
         return outputLimits().pubsub();
     }
 
-    private final ConfigRegistry.Param outputLimitParam;
+    private final Param outputLimitParam;
     private volatile String outputLimitText;
     private volatile OutputLimits outputLimits;
 
@@ -319,7 +328,7 @@ public final class ServerContext implements StorageHost {
         return monitors;
     }
 
-    public ClientRegistry clients() {
+    public RespClients clients() {
         return clients;
     }
 

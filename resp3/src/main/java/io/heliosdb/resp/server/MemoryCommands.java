@@ -59,7 +59,7 @@ final class MemoryCommands {
                     expires[i] += r[2 + 2 * i];
                 }
             }
-            long rss = InfoCommand.rss();
+            long rss = ProcessFigures.rss();
             long totalKeys = 0;
             int nonEmpty = 0;
             for (int i = 0; i < dbs; i++) {

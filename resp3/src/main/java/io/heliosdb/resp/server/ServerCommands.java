@@ -13,6 +13,7 @@ import io.heliosdb.resp.engine.BusyScript;
 import io.heliosdb.resp.engine.ServerContext;
 import io.heliosdb.resp.engine.ShardState;
 import io.heliosdb.resp.engine.SlowLog;
+import io.heliosdb.runtime.config.ConfigChange;
 import io.heliosdb.scheduler.Shard;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -122,9 +123,9 @@ public final class ServerCommands {
         for (int i = 2; i < a.count(); i += 2) {
             pairs.add(new String[]{a.string(i), a.string(i + 1)}); // checked in order by setAtRuntime, as Redis does
         }
-        String err = ctx.server().config().setAtRuntime(pairs);
-        if (err != null) {
-            ctx.out().error(err);
+        ConfigChange change = ctx.server().config().setAtRuntime(pairs);
+        if (!change.applied()) {
+            ctx.out().error(ConfigSetErrors.text(change));
         } else {
             var persistence = ctx.server().persistence();
             if (pairs.stream().anyMatch(p -> p[0].equalsIgnoreCase("maxmemory"))) {

@@ -3,12 +3,12 @@ package io.heliosdb.resp.tracking;
 import io.heliosdb.keyspace.OffHeapKeyspace;
 import io.heliosdb.keyspace.collection.ByteKey;
 import io.heliosdb.resp.engine.ClientSession;
-import io.heliosdb.resp.engine.ConfigRegistry;
 import io.heliosdb.resp.engine.KeyEventListener;
 import io.heliosdb.resp.engine.ServerContext;
 import io.heliosdb.resp.engine.ShardFeature;
 import io.heliosdb.resp.engine.ShardState;
 import io.heliosdb.resp.pubsub.PubSub;
+import io.heliosdb.runtime.config.Param;
 import io.heliosdb.scheduler.Shard;
 import io.heliosdb.scheduler.ShardTask;
 import java.io.ByteArrayOutputStream;
@@ -69,7 +69,7 @@ public final class Tracking {
 
     private final ShardState state;
     private final Map<ByteKey, Set<Long>> readers = new HashMap<>();
-    private ConfigRegistry.Param maxKeys;
+    private Param maxKeys;
     /** Key/client pairs in {@link #readers}, for INFO (read by other threads). */
     private volatile long items;
     private volatile int keys;
