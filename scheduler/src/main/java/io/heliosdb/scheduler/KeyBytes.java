@@ -1,6 +1,7 @@
 package io.heliosdb.scheduler;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 
 /** A key as a map key for the per-key lock table (a copy: lock bookkeeping is off the hot path). */
@@ -15,7 +16,7 @@ public final class KeyBytes {
 
     public static KeyBytes copyOf(MemorySegment seg, long off, int len) {
         byte[] b = new byte[len];
-        MemorySegment.copy(seg, java.lang.foreign.ValueLayout.JAVA_BYTE, off, b, 0, len);
+        MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, off, b, 0, len);
         return new KeyBytes(b);
     }
 

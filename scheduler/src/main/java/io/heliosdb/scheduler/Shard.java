@@ -1,9 +1,17 @@
 package io.heliosdb.scheduler;
 
 import io.netty.channel.EventLoop;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 
 /**
@@ -38,9 +46,9 @@ public final class Shard {
     private final ArrayDeque<ShardTask> deferred = new ArrayDeque<>();
     /** Mailbox work taken out while a long task ran here, to run, in order, once it ends. */
     private final ArrayDeque<ShardTask> afterBusy = new ArrayDeque<>();
-    private final java.util.HashMap<KeyBytes, KeyLock> keyLocks = new java.util.HashMap<>();
+    private final HashMap<KeyBytes, KeyLock> keyLocks = new HashMap<>();
     /** Keys each transaction holds or waits for here. */
-    private final java.util.HashMap<ShardTransaction, java.util.List<KeyBytes>> keyHolders = new java.util.HashMap<>();
+    private final HashMap<ShardTransaction, List<KeyBytes>> keyHolders = new HashMap<>();
 
     /** A locked key: its owner and who waits for it, in order (transactions and data work). */
     private static final class KeyLock {
@@ -113,7 +121,7 @@ public final class Shard {
         if (all.length == MAX_PARTICIPANTS) {
             throw new IllegalStateException("more than " + MAX_PARTICIPANTS + " storages on one shard");
         }
-        T[] more = java.util.Arrays.copyOf(all, all.length + 1);
+        T[] more = Arrays.copyOf(all, all.length + 1);
         more[all.length] = one;
         return more;
     }
@@ -289,11 +297,11 @@ public final class Shard {
 
     // ---- what the watchdog sees (written by the shard thread, read by the watchdog's) ----------
 
-    private static final java.lang.invoke.VarHandle BUSY_SINCE;
+    private static final VarHandle BUSY_SINCE;
 
     static {
         try {
-            BUSY_SINCE = java.lang.invoke.MethodHandles.lookup().findVarHandle(Shard.class, "busySince", long.class);
+            BUSY_SINCE = MethodHandles.lookup().findVarHandle(Shard.class, "busySince", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -372,7 +380,7 @@ public final class Shard {
      * Runs a step of a cross-shard command: whatever it throws becomes a {@link StepFailure} result
      * (reported with an id), so the caller always gets to release its locks and answer. Shard thread.
      */
-    Object applyStep(java.util.function.Function<Shard, Object> step, String what) {
+    Object applyStep(Function<Shard, Object> step, String what) {
         try {
             FaultInjection.check(faults, FaultInjection.Point.STEP, this);
             return step.apply(this);
@@ -382,7 +390,7 @@ public final class Shard {
     }
 
     /** {@link #applyStep} without the fault-injection point: code the transaction runs in its own turn. */
-    Object applyBody(java.util.function.Function<Shard, Object> step, String what) {
+    Object applyBody(Function<Shard, Object> step, String what) {
         try {
             return step.apply(this);
         } catch (Throwable t) {
@@ -565,7 +573,7 @@ public final class Shard {
         }
     }
 
-    void requestKeyLocks(ShardTransaction tx, java.util.List<KeyBytes> keys) {
+    void requestKeyLocks(ShardTransaction tx, List<KeyBytes> keys) {
         assert inShardThread();
         FaultInjection.check(faults, FaultInjection.Point.LOCK, this);
         if (lockOwner != null || !deferred.isEmpty()) {
@@ -575,8 +583,8 @@ public final class Shard {
         }
     }
 
-    private void acquireKeys(ShardTransaction tx, java.util.List<KeyBytes> keys) {
-        java.util.List<KeyBytes> distinct = new java.util.ArrayList<>(new java.util.LinkedHashSet<>(keys));
+    private void acquireKeys(ShardTransaction tx, List<KeyBytes> keys) {
+        List<KeyBytes> distinct = new ArrayList<>(new LinkedHashSet<>(keys));
         keyHolders.put(tx, distinct);
         KeyGrant grant = new KeyGrant(tx);
         for (KeyBytes k : distinct) {
@@ -600,7 +608,7 @@ public final class Shard {
         if (lockOwner == tx) {
             lockOwner = null;
         } else {
-            java.util.List<KeyBytes> keys = keyHolders.remove(tx);
+            List<KeyBytes> keys = keyHolders.remove(tx);
             assert keys != null : "shard " + id + " released by a transaction that holds nothing here";
             for (KeyBytes k : keys) {
                 releaseKey(k, tx);
@@ -664,7 +672,7 @@ public final class Shard {
      * keys it already owns, so nobody waits behind it.
      */
     private void abandonKeyGrant(ShardTransaction tx) {
-        java.util.List<KeyBytes> keys = keyHolders.remove(tx);
+        List<KeyBytes> keys = keyHolders.remove(tx);
         if (keys == null) {
             return;
         }
@@ -707,7 +715,7 @@ public final class Shard {
     }
 
     /** A lock request waiting in the FIFO: whole-shard when {@code keys} is null. */
-    private record PendingLock(ShardTransaction tx, java.util.List<KeyBytes> keys) implements ShardTask {
+    private record PendingLock(ShardTransaction tx, List<KeyBytes> keys) implements ShardTask {
         @Override
         public void run(Shard shard) {
             throw new AssertionError("pending locks are granted when the FIFO drains, never run");

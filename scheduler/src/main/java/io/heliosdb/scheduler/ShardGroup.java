@@ -1,8 +1,11 @@
 package io.heliosdb.scheduler;
 
+import io.heliosdb.memory.Crc16;
 import io.heliosdb.platform.CpuAffinity;
 import io.heliosdb.platform.Transport;
 import io.netty.channel.EventLoop;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
@@ -10,8 +13,12 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -23,7 +30,7 @@ public final class ShardGroup implements AutoCloseable {
     private final MultiThreadIoEventLoopGroup group;
     private final Shard[] shards;
     private final Map<EventExecutor, Shard> byLoop = new IdentityHashMap<>();
-    private final int[] shardOfSlot = new int[io.heliosdb.memory.Crc16.SLOTS];
+    private final int[] shardOfSlot = new int[Crc16.SLOTS];
     private final InternalErrors internalErrors = new InternalErrors();
     private final Resolutions resolutions = new Resolutions();
 
@@ -77,7 +84,7 @@ public final class ShardGroup implements AutoCloseable {
         checkCount(shardCount);
         return new MultiThreadIoEventLoopGroup(shardCount, threadFactory(pinThreads), transport.ioHandlerFactory()) {
             @Override
-            protected io.netty.channel.IoEventLoop newChild(java.util.concurrent.Executor executor, io.netty.channel.IoHandlerFactory factory,
+            protected IoEventLoop newChild(Executor executor, IoHandlerFactory factory,
                     Object... args) {
                 return new ShardEventLoop(this, executor, factory);
             }
@@ -129,7 +136,7 @@ public final class ShardGroup implements AutoCloseable {
      */
     public boolean idle() throws InterruptedException {
         for (Shard s : shards) {
-            java.util.concurrent.CompletableFuture<Boolean> f = new java.util.concurrent.CompletableFuture<>();
+            CompletableFuture<Boolean> f = new CompletableFuture<>();
             s.postControl(new ShardTask() {
                 @Override
                 public boolean isControl() {
@@ -145,7 +152,7 @@ public final class ShardGroup implements AutoCloseable {
                 if (!f.get(1, TimeUnit.SECONDS)) {
                     return false;
                 }
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            } catch (ExecutionException | TimeoutException e) {
                 return false;
             }
         }

@@ -1,5 +1,17 @@
 package io.heliosdb.scheduler;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 
 /**
@@ -23,24 +35,24 @@ public final class ShardTransaction {
      * Transaction ids, in lock order. They name commit records on disk, so they must not repeat
      * after a restart: they start from the clock (2^20 per millisecond of headroom).
      */
-    private static final java.util.concurrent.atomic.AtomicLong NEXT_ID =
-            new java.util.concurrent.atomic.AtomicLong(System.currentTimeMillis() << 20);
+    private static final AtomicLong NEXT_ID =
+            new AtomicLong(System.currentTimeMillis() << 20);
 
     /** Root only: this transaction's id once it has asked for its locks (0: none yet, or never). */
     private long id;
     /** Root only: what its steps changed, shard by shard (added on the shards' threads). */
-    private final java.util.List<CommitParticipant.Part> parts =
-            java.util.Collections.synchronizedList(new java.util.ArrayList<>(0));
+    private final List<CommitParticipant.Part> parts =
+            Collections.synchronizedList(new ArrayList<>(0));
     /**
      * Root only: where each shard's changes before this transaction's lock grant end (see
      * {@link CommitParticipant#boundary}); a step's result waits for those, not for later ones.
      */
-    private final java.util.Map<Shard, long[]> grantBoundaries = new java.util.concurrent.ConcurrentHashMap<>(); // one per participant
+    private final Map<Shard, long[]> grantBoundaries = new ConcurrentHashMap<>(); // one per participant
     /** Root only: unresolved transactions whose changes the shards held at its grants (it commits after them). */
-    private final java.util.Set<Long> readFrom = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<Long> readFrom = ConcurrentHashMap.newKeySet();
     private enum CommitState { NONE, LOGGING, LOGGED }
     private volatile CommitState commitState = CommitState.NONE; // written on the origin thread
-    private java.util.List<CommitWaiter> afterLogged; // origin thread
+    private List<CommitWaiter> afterLogged; // origin thread
     private boolean logDurable; // origin thread, once LOGGED
 
     private final Shard origin;
@@ -72,7 +84,7 @@ public final class ShardTransaction {
     private volatile boolean aborted;
     /** Shards whose lock this transaction holds and has not handed back yet. Origin thread only. */
     // (Shard keeps identity equality; insertion order makes releaseHeld replay the same in a simulation)
-    private final java.util.Set<Shard> held = new java.util.LinkedHashSet<>();
+    private final Set<Shard> held = new LinkedHashSet<>();
 
     /** @param shards distinct shards, any order */
     public ShardTransaction(Shard origin, Shard[] shards) {
@@ -146,7 +158,7 @@ public final class ShardTransaction {
                 if (++spins < 1000) {
                     Thread.onSpinWait();
                 } else {
-                    java.util.concurrent.locks.LockSupport.parkNanos(s, 50_000);
+                    LockSupport.parkNanos(s, 50_000);
                 }
             }
             return s.result;
@@ -161,7 +173,7 @@ public final class ShardTransaction {
         public void run(Shard shard) {
             result = tx.applyCapturing(shard, step, "a synchronous step");
             done = true; // publishes result
-            java.util.concurrent.locks.LockSupport.unpark(waiter);
+            LockSupport.unpark(waiter);
         }
     }
 
@@ -235,7 +247,7 @@ public final class ShardTransaction {
      * goes on), then run {@code onLocked} on the origin thread. {@code keys} must have an entry for
      * every shard of this transaction.
      */
-    public void lockKeys(java.util.Map<Shard, java.util.List<KeyBytes>> keys, Runnable onLocked) {
+    public void lockKeys(Map<Shard, List<KeyBytes>> keys, Runnable onLocked) {
         assert origin.inShardThread();
         assert keys.size() == shards.length;
         if (outer != null || synchronous) {
@@ -438,7 +450,7 @@ public final class ShardTransaction {
             return;
         }
         if (afterLogged == null) {
-            afterLogged = new java.util.ArrayList<>(1);
+            afterLogged = new ArrayList<>(1);
         }
         afterLogged.add(then);
         logIfDone();
@@ -455,10 +467,10 @@ public final class ShardTransaction {
             return;
         }
         commitState = CommitState.LOGGING;
-        java.util.Set<Long> deps = new java.util.HashSet<>(readFrom);
+        Set<Long> deps = new HashSet<>(readFrom);
         deps.remove(id);
         Resolutions r = origin.resolutions();
-        java.util.concurrent.atomic.AtomicInteger left = new java.util.concurrent.atomic.AtomicInteger(deps.size() + 1);
+        AtomicInteger left = new AtomicInteger(deps.size() + 1);
         Runnable oneDone = () -> {
             if (left.decrementAndGet() == 0) {
                 origin.postControl(new LogCommit(this));
@@ -479,15 +491,15 @@ public final class ShardTransaction {
 
         @Override
         public void run(Shard shard) {
-            java.util.List<CommitParticipant.Part> ps;
+            List<CommitParticipant.Part> ps;
             synchronized (tx.parts) {
-                ps = java.util.List.copyOf(tx.parts);
+                ps = List.copyOf(tx.parts);
             }
             shard.participants()[0].logCommit(tx.id, ps, durable -> { // the first storage keeps the records
                 // Even when the log failed: what the shards hold back goes to their logs (which
                 // fail as well, refusing writes) rather than being held forever.
                 shard.resolutions().resolve(tx.id);
-                java.util.Set<Shard> told = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+                Set<Shard> told = Collections.newSetFromMap(new IdentityHashMap<>());
                 for (CommitParticipant.Part p : ps) {
                     for (Shard s : tx.shards) {
                         if (s.id() == p.shard() && told.add(s)) {
@@ -497,7 +509,7 @@ public final class ShardTransaction {
                 }
                 tx.logDurable = durable;
                 tx.commitState = CommitState.LOGGED;
-                java.util.List<CommitWaiter> waiting = tx.afterLogged;
+                List<CommitWaiter> waiting = tx.afterLogged;
                 tx.afterLogged = null;
                 if (waiting != null) {
                     for (CommitWaiter w : waiting) {
@@ -538,8 +550,8 @@ public final class ShardTransaction {
     }
 
     private record Control(ShardTransaction tx, Kind kind, Function<Shard, Object> step, int index, boolean release,
-                           java.util.List<KeyBytes> keys, Shard grantedOn) implements ShardTask {
-        Control(ShardTransaction tx, Kind kind, Function<Shard, Object> step, int index, boolean release, java.util.List<KeyBytes> keys) {
+                           List<KeyBytes> keys, Shard grantedOn) implements ShardTask {
+        Control(ShardTransaction tx, Kind kind, Function<Shard, Object> step, int index, boolean release, List<KeyBytes> keys) {
             this(tx, kind, step, index, release, keys, null);
         }
 
