@@ -5,6 +5,7 @@ import static io.heliosdb.keyspace.ops.TypedEntries.WRONG;
 import io.heliosdb.keyspace.Keyspace;
 import io.heliosdb.keyspace.ValueType;
 import io.heliosdb.keyspace.collection.ListValue;
+import io.heliosdb.memory.ByteStrings;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
@@ -20,11 +21,12 @@ public final class ListOps {
     private ListOps() {}
 
     /**
-     * LPUSH/RPUSH (LPUSHX/RPUSHX with {@code onlyIfExists}): the new length to {@code out}.
-     * NOT_FOUND: the key is missing and {@code onlyIfExists} (nothing written).
+     * LPUSH/RPUSH (LPUSHX/RPUSHX with {@code onlyIfExists}) of elements {@code from} to {@code to}
+     * (exclusive) of {@code elements}: the new length to {@code out}. NOT_FOUND: the key is missing
+     * and {@code onlyIfExists} (nothing written).
      */
-    public static OpStatus push(Keyspace ks, MemorySegment kSeg, long kOff, int kLen, byte[][] elements, boolean left,
-            boolean onlyIfExists, ValueSink out) {
+    public static OpStatus push(Keyspace ks, MemorySegment kSeg, long kOff, int kLen, ElementList elements, int from, int to,
+            boolean left, boolean onlyIfExists, ValueSink out) {
         long e = TypedEntries.write(ks, kSeg, kOff, kLen, ValueType.LIST);
         if (e == WRONG) {
             return OpStatus.WRONGTYPE;
@@ -36,7 +38,9 @@ public final class ListOps {
             e = ks.putObject(kSeg, kOff, kLen, ValueType.LIST, new ListValue(), 0);
         }
         ListValue l = (ListValue) ks.object(e);
-        for (byte[] v : elements) {
+        MemorySegment seg = elements.segment();
+        for (int i = from; i < to; i++) {
+            byte[] v = ByteStrings.toBytes(seg, elements.offset(i), elements.length(i));
             if (left) {
                 l.addFirst(v);
             } else {

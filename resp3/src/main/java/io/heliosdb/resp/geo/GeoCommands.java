@@ -1,6 +1,7 @@
 package io.heliosdb.resp.geo;
 
 import static io.heliosdb.resp.collections.TypedKeys.WRONG;
+
 import io.heliosdb.keyspace.Keyspace;
 import io.heliosdb.keyspace.ValueType;
 import io.heliosdb.keyspace.collection.ByteKey;

@@ -52,11 +52,7 @@ public final class ListCommands {
     static void push(CommandContext ctx, boolean left, boolean onlyIfExists) {
         Args a = ctx.args();
         RespWriter out = ctx.out();
-        byte[][] elements = new byte[a.count() - 2][];
-        for (int i = 0; i < elements.length; i++) {
-            elements[i] = a.bytes(i + 2);
-        }
-        OpStatus s = ListOps.push(ctx.db(), a.segment(), a.offset(1), a.length(1), elements, left, onlyIfExists, out);
+        OpStatus s = ListOps.push(ctx.db(), a.segment(), a.offset(1), a.length(1), a, 2, a.count(), left, onlyIfExists, out);
         if (s == OpStatus.OK) {
             BlockedClients.of(ctx.shard()).signal(ctx.dbIndex(), a, 1);
         } else if (s == OpStatus.NOT_FOUND) {

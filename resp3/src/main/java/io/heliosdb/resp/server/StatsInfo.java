@@ -1,6 +1,7 @@
 package io.heliosdb.resp.server;
 
 import static io.heliosdb.runtime.info.InfoSections.line;
+
 import io.heliosdb.keyspace.collection.ByteKey;
 import io.heliosdb.resp.command.CommandSpec;
 import io.heliosdb.resp.engine.ServerContext;
