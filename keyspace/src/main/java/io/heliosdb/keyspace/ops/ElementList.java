@@ -14,37 +14,4 @@ public interface ElementList {
     long offset(int i);
 
     int length(int i);
-
-    /** Elements held as arrays (tests, cold callers): one segment over their concatenation. */
-    static ElementList of(byte[]... elements) {
-        int total = 0;
-        for (byte[] e : elements) {
-            total += e.length;
-        }
-        byte[] all = new byte[total];
-        long[] offsets = new long[elements.length];
-        int at = 0;
-        for (int i = 0; i < elements.length; i++) {
-            offsets[i] = at;
-            System.arraycopy(elements[i], 0, all, at, elements[i].length);
-            at += elements[i].length;
-        }
-        MemorySegment seg = MemorySegment.ofArray(all);
-        return new ElementList() {
-            @Override
-            public MemorySegment segment() {
-                return seg;
-            }
-
-            @Override
-            public long offset(int i) {
-                return offsets[i];
-            }
-
-            @Override
-            public int length(int i) {
-                return elements[i].length;
-            }
-        };
-    }
 }

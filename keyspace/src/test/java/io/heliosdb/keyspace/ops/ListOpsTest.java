@@ -93,7 +93,7 @@ class ListOpsTest {
     }
 
     private void rpush(String... elements) {
-        assertEquals(OpStatus.OK, ListOps.push(ks, key, 0, 1, ElementList.of(bs(elements)), 0, bs(elements).length, false, false, out));
+        assertEquals(OpStatus.OK, ListOps.push(ks, key, 0, 1, Elements.of(elements), 0, Elements.of(elements).count(), false, false, out));
         out.take();
     }
 
@@ -104,15 +104,15 @@ class ListOpsTest {
 
     @Test
     void pushesCreateAndGrowAndPushxNeedsTheKey() {
-        assertEquals(OpStatus.NOT_FOUND, ListOps.push(ks, key, 0, 1, ElementList.of(bs("a")), 0, bs("a").length, true, true, out));
+        assertEquals(OpStatus.NOT_FOUND, ListOps.push(ks, key, 0, 1, Elements.of("a"), 0, Elements.of("a").count(), true, true, out));
         assertEquals(List.of(), out.take());
-        assertEquals(OpStatus.OK, ListOps.push(ks, key, 0, 1, ElementList.of(bs("a", "b")), 0, bs("a", "b").length, true, false, out));
+        assertEquals(OpStatus.OK, ListOps.push(ks, key, 0, 1, Elements.of("a", "b"), 0, Elements.of("a", "b").count(), true, false, out));
         assertEquals(List.of("2"), out.take());
-        assertEquals(OpStatus.OK, ListOps.push(ks, key, 0, 1, ElementList.of(bs("c")), 0, bs("c").length, false, true, out));
+        assertEquals(OpStatus.OK, ListOps.push(ks, key, 0, 1, Elements.of("c"), 0, Elements.of("c").count(), false, true, out));
         assertEquals(List.of("3"), out.take());
         assertEquals(List.of("*3", "b", "a", "c"), range());
-        assertEquals(OpStatus.WRONGTYPE, ListOps.push(ks, str, 0, 3, ElementList.of(bs("a")), 0, bs("a").length, true, false, out));
-        assertEquals(OpStatus.WRONGTYPE, ListOps.push(ks, str, 0, 3, ElementList.of(bs("a")), 0, bs("a").length, true, true, out));
+        assertEquals(OpStatus.WRONGTYPE, ListOps.push(ks, str, 0, 3, Elements.of("a"), 0, Elements.of("a").count(), true, false, out));
+        assertEquals(OpStatus.WRONGTYPE, ListOps.push(ks, str, 0, 3, Elements.of("a"), 0, Elements.of("a").count(), true, true, out));
         assertEquals(List.of(), out.take());
     }
 
