@@ -1,10 +1,13 @@
 package io.heliosdb.keyspace;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.util.Locale;
 
 /**
  * Doubles read as Redis reads them with strtod: "inf", "+inf", "-inf" and hexadecimal accepted,
- * "nan" and junk refused (NaN returned). Here, beside the argument codec, so that RDB payloads and
+ * "nan" and junk refused (NaN returned); and written as Redis 7.0 replies them. Here, beside the argument codec, so that RDB payloads and
  * command families read scores alike without depending on each other.
  */
 public final class RedisDoubles {
@@ -59,5 +62,47 @@ public final class RedisDoubles {
             return Double.NaN;
         }
         return d;
+    }
+
+    /** Redis 7.0's reply format for doubles: C's "%.17g" (exact binary value, 17 significant digits); "inf"/"-inf". */
+    public static String format(double d) {
+        if (Double.isInfinite(d)) {
+            return d > 0 ? "inf" : "-inf";
+        }
+        if (Double.isNaN(d)) {
+            return "nan";
+        }
+        if (d == 0) {
+            return (1 / d < 0) ? "-0" : "0";
+        }
+        BigDecimal r = new BigDecimal(d).round(new MathContext(17, RoundingMode.HALF_EVEN));
+        int exponent = r.precision() - r.scale() - 1; // decimal exponent of the leading digit
+        if (exponent < -4 || exponent >= 17) {
+            String digits = r.unscaledValue().abs().toString();
+            digits = digits.replaceAll("0+$", "");
+            StringBuilder b = new StringBuilder();
+            if (r.signum() < 0) {
+                b.append('-');
+            }
+            b.append(digits.charAt(0));
+            if (digits.length() > 1) {
+                b.append('.').append(digits, 1, digits.length());
+            }
+            b.append('e').append(exponent < 0 ? '-' : '+');
+            int ax = Math.abs(exponent);
+            if (ax < 10) {
+                b.append('0');
+            }
+            b.append(ax);
+            return b.toString();
+        }
+        String plain = r.toPlainString();
+        if (plain.indexOf('.') >= 0) {
+            plain = plain.replaceAll("0+$", "");
+            if (plain.endsWith(".")) {
+                plain = plain.substring(0, plain.length() - 1);
+            }
+        }
+        return plain;
     }
 }

@@ -3,6 +3,7 @@ package io.heliosdb.keyspace.ops;
 import static io.heliosdb.keyspace.ops.TypedEntries.WRONG;
 
 import io.heliosdb.keyspace.Keyspace;
+import io.heliosdb.keyspace.RedisDoubles;
 import io.heliosdb.keyspace.ValueType;
 import io.heliosdb.keyspace.collection.ByteKey;
 import io.heliosdb.keyspace.collection.ZSetValue;
@@ -10,6 +11,7 @@ import io.heliosdb.keyspace.collection.ZTree;
 import io.heliosdb.keyspace.collection.ZTree.Node;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -226,6 +228,38 @@ public final class ZSetOps {
         } else {
             out.integer(rank);
         }
+        return OpStatus.OK;
+    }
+
+    /** Whether the key holds a sorted set: OK, NOT_FOUND or WRONGTYPE (ZSCAN looks before it reads its options). */
+    public static OpStatus check(KeyReads reads, Keyspace ks, MemorySegment kSeg, long kOff, int kLen) {
+        long e = TypedEntries.read(reads, ks, kSeg, kOff, kLen, ValueType.ZSET);
+        return e == WRONG ? OpStatus.WRONGTYPE : e == Keyspace.NONE ? OpStatus.NOT_FOUND : OpStatus.OK;
+    }
+
+    /**
+     * ZSCAN: one step from {@code cursor} ({@link CollectionScan#step}): member, then its score as
+     * Redis writes it (a string in every protocol); a missing key scans as empty. WRONGTYPE.
+     */
+    public static OpStatus scan(KeyReads reads, Keyspace ks, MemorySegment kSeg, long kOff, int kLen, long cursor, int count,
+            byte[] pattern, ValueSink out) {
+        long e = TypedEntries.read(reads, ks, kSeg, kOff, kLen, ValueType.ZSET);
+        if (e == WRONG) {
+            return OpStatus.WRONGTYPE;
+        }
+        if (e == Keyspace.NONE) {
+            CollectionScan.empty(out);
+            return OpStatus.OK;
+        }
+        ZSetValue z = (ZSetValue) ks.object(e);
+        List<Node> all = new ArrayList<>(z.size());
+        for (Node x = z.list().first(); x != null; x = x.next()) {
+            all.add(x);
+        }
+        CollectionScan.step(out, cursor, count, pattern, all, z.compact(), x -> x.member, 2, (w, x) -> {
+            w.bulk(x.member.bytes);
+            w.bulk(RedisDoubles.format(x.score).getBytes(StandardCharsets.US_ASCII));
+        }, z.size());
         return OpStatus.OK;
     }
 

@@ -227,4 +227,19 @@ class ZSetOpsTest {
         assertEquals(OpStatus.OK, ZSetOps.randomMembers(R, ks, key, 0, 1, 0, true, rnd, out));
         assertEquals(List.of("a", "*3", "a", "a", "a", "pairs1", "(", "a", "d1.0", "*0"), out.take());
     }
+
+    @Test
+    void zscanWalksMembersWithScoresAsStringsAndReportsTheKeysType() {
+        assertEquals(OpStatus.NOT_FOUND, ZSetOps.check(R, ks, key, 0, 1));
+        assertEquals(OpStatus.OK, ZSetOps.scan(R, ks, key, 0, 1, 0, 10, null, out));
+        assertEquals(List.of("*2", "0", "*0"), out.take(), "a missing key scans as empty");
+        zadd(key, 0, 1.5, "a", 2, "b");
+        out.take();
+        assertEquals(OpStatus.OK, ZSetOps.check(R, ks, key, 0, 1));
+        assertEquals(OpStatus.OK, ZSetOps.scan(R, ks, key, 0, 1, 0, 10, null, out));
+        assertEquals(List.of("*2", "0", "*4", "a", "1.5", "b", "2"), out.take());
+        assertEquals(OpStatus.WRONGTYPE, ZSetOps.check(R, ks, str, 0, 3));
+        assertEquals(OpStatus.WRONGTYPE, ZSetOps.scan(R, ks, str, 0, 3, 0, 10, null, out));
+        assertEquals(List.of(), out.take());
+    }
 }

@@ -1,13 +1,11 @@
 package io.heliosdb.resp.codec;
 
+import io.heliosdb.keyspace.RedisDoubles;
 import io.heliosdb.keyspace.ops.ValueSink;
 import io.heliosdb.memory.ByteStrings;
 import io.heliosdb.memory.NativeMemory;
 import io.netty.buffer.ByteBuf;
 import java.lang.foreign.MemorySegment;
-import java.math.BigDecimal;
-import java.math.MathContext;
-import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -213,46 +211,9 @@ public final class RespWriter implements ValueSink {
         out.writeBytes(CRLF);
     }
 
-    /** Redis 7.0's reply format for doubles: C's "%.17g" (exact binary value, 17 significant digits); "inf"/"-inf". */
+    /** Redis 7.0's reply format for doubles (see {@link RedisDoubles#format}). */
     public static String formatDouble(double d) {
-        if (Double.isInfinite(d)) {
-            return d > 0 ? "inf" : "-inf";
-        }
-        if (Double.isNaN(d)) {
-            return "nan";
-        }
-        if (d == 0) {
-            return (1 / d < 0) ? "-0" : "0";
-        }
-        BigDecimal r = new BigDecimal(d).round(new MathContext(17, RoundingMode.HALF_EVEN));
-        int exponent = r.precision() - r.scale() - 1; // decimal exponent of the leading digit
-        if (exponent < -4 || exponent >= 17) {
-            String digits = r.unscaledValue().abs().toString();
-            digits = digits.replaceAll("0+$", "");
-            StringBuilder b = new StringBuilder();
-            if (r.signum() < 0) {
-                b.append('-');
-            }
-            b.append(digits.charAt(0));
-            if (digits.length() > 1) {
-                b.append('.').append(digits, 1, digits.length());
-            }
-            b.append('e').append(exponent < 0 ? '-' : '+');
-            int ax = Math.abs(exponent);
-            if (ax < 10) {
-                b.append('0');
-            }
-            b.append(ax);
-            return b.toString();
-        }
-        String plain = r.toPlainString();
-        if (plain.indexOf('.') >= 0) {
-            plain = plain.replaceAll("0+$", "");
-            if (plain.endsWith(".")) {
-                plain = plain.substring(0, plain.length() - 1);
-            }
-        }
-        return plain;
+        return RedisDoubles.format(d);
     }
 
     private void writeDecimal(long v) {

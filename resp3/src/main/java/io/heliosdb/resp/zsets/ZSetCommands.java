@@ -7,6 +7,7 @@ import io.heliosdb.keyspace.ValueType;
 import io.heliosdb.keyspace.collection.ZSetValue;
 import io.heliosdb.keyspace.collection.ZTree.Node;
 import io.heliosdb.keyspace.collection.ZTree;
+import io.heliosdb.keyspace.ops.KeyReads;
 import io.heliosdb.keyspace.ops.OpStatus;
 import io.heliosdb.keyspace.ops.ZSetAlgebra.Op;
 import io.heliosdb.keyspace.ops.ZSetAlgebra;
@@ -512,27 +513,26 @@ public final class ZSetCommands {
         if (ElementScan.cursor(ctx) == null) {
             return; // Redis: the cursor, then the key, then the options
         }
-        long e = TypedKeys.read(ctx, 1, ValueType.ZSET);
-        if (e == WRONG) {
+        Args a = ctx.args();
+        RespWriter out = ctx.out();
+        OpStatus s = ZSetOps.check(ctx.reads(), ctx.db(), a.segment(), a.offset(1), a.length(1));
+        if (s == OpStatus.NOT_FOUND) {
+            ElementScan.emptyReply(out);
             return;
         }
-        if (e == Keyspace.NONE) {
-            ElementScan.emptyReply(ctx.out());
+        if (s != OpStatus.OK) {
+            out.error(StatusErrors.text(s));
             return;
         }
         ElementScan.Options o = ElementScan.parse(ctx);
         if (o == null) {
             return;
         }
-        ZSetValue z = TypedKeys.value(ctx, e);
-        List<Node> all = new ArrayList<>(z.size());
-        for (Node x = z.list().first(); x != null; x = x.next()) {
-            all.add(x);
+        // looked up (and counted) above already
+        OpStatus r = ZSetOps.scan(KeyReads.DIRECT, ctx.db(), a.segment(), a.offset(1), a.length(1), o.cursor(), o.count(), o.pattern(), out);
+        if (r != OpStatus.OK) {
+            out.error(StatusErrors.text(r));
         }
-        ElementScan.reply(ctx.out(), o, all, z.compact(), x -> x.member, 2, (w, x) -> {
-            w.bulk(x.member.bytes);
-            w.bulk(RespWriter.formatDouble(x.score));
-        }, z.size());
     }
 
     // ---- ZUNION / ZINTER / ZDIFF -------------------------------------------------------------
