@@ -26,7 +26,7 @@ class HashSetPrecedenceDifferentialTest {
             "HINCRBY str a x", "HINCRBY str a 1", "HINCRBY h b 1", "HINCRBY h big 1", "HINCRBY h a x", "HINCRBY nokey a 5",
             "HINCRBY h a -9223372036854775808", "HINCRBY h a 41",
             "HINCRBYFLOAT str a x", "HINCRBYFLOAT str a 1", "HINCRBYFLOAT h b 1", "HINCRBYFLOAT h f 0.1", "HINCRBYFLOAT h f inf",
-            "HINCRBYFLOAT nokey a inf", "HINCRBYFLOAT nokey a 2.5", "HINCRBYFLOAT h a x",
+            "HINCRBYFLOAT nokey a inf", "HINCRBYFLOAT nokey a 2.5", "HINCRBYFLOAT h a x", "HINCRBYFLOAT h f 1e4933", "HINCRBYFLOAT h f 1e-5000",
             "HRANDFIELD str", "HRANDFIELD nokey", "HRANDFIELD str x", "HRANDFIELD nokey x", "HRANDFIELD str 1 WITHVALUES x",
             "HRANDFIELD nokey 0", "HRANDFIELD h 0", "HRANDFIELD h -9223372036854775808", "HRANDFIELD str 1",
             "HRANDFIELD one", "HRANDFIELD one 1 WITHVALUES", "HRANDFIELD one -3 WITHVALUES", "HRANDFIELD one 5", "HRANDFIELD one -2",

@@ -25,6 +25,7 @@ class StringPrecedenceDifferentialTest {
             "INCR l", "INCR s", "INCR n", "INCRBY n abc", "INCRBY l abc", "DECRBY n -9223372036854775808", "DECR big",
             "INCRBYFLOAT l abc", "INCRBYFLOAT s abc", "INCRBYFLOAT s 1", "INCRBYFLOAT n abc", "INCRBYFLOAT n inf",
             "INCRBYFLOAT n 0.1", "INCRBYFLOAT nokey 1e3", "INCRBYFLOAT f 1.5e3",
+            "INCRBYFLOAT n 1e4933", "INCRBYFLOAT n -1e4933", "INCRBYFLOAT n 1e-5000",
             "APPEND l x", "APPEND n 3", "APPEND nokey x", "STRLEN l", "STRLEN n", "STRLEN nokey",
             "GETRANGE l 0 x", "GETRANGE l 0 1", "GETRANGE nokey 0 1", "GETRANGE n 1 -1", "SUBSTR s -3 -1", "GETRANGE s -1 -5",
             "SETRANGE l -1 x", "SETRANGE l 0 x", "SETRANGE s -1 x", "SETRANGE s 3 XY", "SETRANGE nokey 2 ab", "SETRANGE nokey 2 \"\"",

@@ -22,6 +22,9 @@ public final class LongDoubleArithmetic {
     /** Largest finite x87 extended value is about 1.19e4932; beyond that Redis sees infinity. */
     private static final BigDecimal MAX = new BigDecimal("1.18973149535723176502e4932");
 
+    /** Half the smallest x87 subnormal (2^-16445): below it strtold rounds to zero. */
+    private static final BigDecimal ZERO_BELOW = new BigDecimal("1.82259976594123730126e-4951");
+
     /** Stands for an infinite long double (strtold accepts "inf"; a sum with it is refused). */
     public static final BigDecimal INFINITY = new BigDecimal("1e999999");
 
@@ -50,11 +53,19 @@ public final class LongDoubleArithmetic {
         if (unsigned.equals("inf") || unsigned.equals("infinity")) {
             return INFINITY;
         }
+        BigDecimal v;
         try {
-            return new BigDecimal(s.startsWith("+") ? s.substring(1) : s);
+            v = new BigDecimal(s.startsWith("+") ? s.substring(1) : s);
         } catch (NumberFormatException ex) {
             return null;
         }
+        // string2ld refuses what strtold reports as out of range: an overflow to infinity, or an
+        // underflow to zero (a subnormal result is accepted).
+        BigDecimal a = v.abs();
+        if (a.compareTo(MAX) > 0 || v.signum() != 0 && a.compareTo(ZERO_BELOW) < 0) {
+            return null;
+        }
+        return v;
     }
 
     /** strtold's hexadecimal form ("0x10", "-0x1.8p3"), exactly; null when the text is not one. */
