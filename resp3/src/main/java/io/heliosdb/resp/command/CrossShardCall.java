@@ -9,9 +9,9 @@ import io.heliosdb.resp.blocking.ServeWait;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.codec.RespWriter;
 import io.heliosdb.resp.engine.ClientSession;
+import io.heliosdb.resp.engine.CommandObserver;
 import io.heliosdb.resp.engine.ServerContext;
 import io.heliosdb.resp.engine.ShardState;
-import io.heliosdb.resp.notify.CommandEvents;
 import io.heliosdb.resp.tracking.TrackingCommands;
 import io.heliosdb.resp.tracking.TrackingState;
 import io.heliosdb.scheduler.FaultInjection;
@@ -250,8 +250,8 @@ public final class CrossShardCall {
         @Override
         public boolean before(Shard shard) {
             ShardState st = ServerContext.state(shard);
-            if (spec.isWrite() && server.notifyFlags() != 0 && !CommandEvents.of(st).recording()) {
-                CommandEvents.of(st).begin();
+            if (spec.isWrite() && server.notifyFlags() != 0 && !st.get(CommandObserver.FEATURE).recording()) {
+                st.get(CommandObserver.FEATURE).begin();
                 return true;
             }
             return false;
@@ -261,7 +261,7 @@ public final class CrossShardCall {
         public void after(Shard shard, boolean started) {
             ShardState st = ServerContext.state(shard);
             if (started) {
-                CommandEvents.of(st).end(server.notifyFlags(), spec, args, db);
+                st.get(CommandObserver.FEATURE).end(server.notifyFlags(), spec, args, db);
             }
             if (BlockedClients.of(st).hasReady() && !inTransaction() && !servesBlockedAtEnd) {
                 BlockedClients.of(st).serveReady(st); // a step of a command on its own made keys ready: serve them now

@@ -15,7 +15,6 @@ import io.heliosdb.resp.command.CrossShardCall;
 import io.heliosdb.resp.command.Errors;
 import io.heliosdb.resp.command.MultiShardCommand;
 import io.heliosdb.resp.command.Routing;
-import io.heliosdb.resp.notify.CommandEvents;
 import io.heliosdb.resp.pubsub.PubSubCommands;
 import io.heliosdb.resp.pubsub.Subscriber;
 import io.heliosdb.resp.tracking.TrackingCommands;
@@ -749,7 +748,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
             BlockedClients.of(state).serveReady(state); // a push woke blocked clients: serve them before anything else runs
         }
         if (notify != 0) {
-            CommandEvents.of(state).end(notify, spec, args, db);
+            state.get(CommandObserver.FEATURE).end(notify, spec, args, db);
         }
         if (tracking != null) {
             TrackingCommands.afterCommand(state, spec, args, session, tracking);
@@ -788,7 +787,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         TrackingState tracking = session == null ? null : session.tracking;
         int notify = spec.isWrite() ? ctx.server().notifyFlags() : 0;
         if (notify != 0) {
-            CommandEvents.of(state).begin();
+            state.get(CommandObserver.FEATURE).begin();
         } else if (spec.isWrite() && !state.hooksOn() && !ctx.server().trackingBroadcast().isEmpty()) {
             state.refreshKeyHooks(); // a BCAST client just appeared: do not wait for the posted refresh
         }

@@ -3,7 +3,6 @@ package io.heliosdb.resp.engine;
 import io.heliosdb.memory.Crc16;
 import io.heliosdb.resp.acl.Acl;
 import io.heliosdb.resp.command.CommandTable;
-import io.heliosdb.resp.notify.KeyspaceEvents;
 import io.heliosdb.resp.pubsub.PubSub;
 import io.heliosdb.runtime.clients.ClientRegistry;
 import io.heliosdb.runtime.config.ConfigRegistry;
@@ -250,7 +249,7 @@ public final class ServerContext implements StorageHost {
         }
         String v = p.value();
         if (v != notifyText) { // the same String object until CONFIG SET replaces it
-            int f = KeyspaceEvents.parse(v);
+            int f = NotifyFlags.parse(v);
             notifyFlags = Math.max(0, f);
             notifyText = v;
         }

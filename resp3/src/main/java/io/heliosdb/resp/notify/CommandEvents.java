@@ -3,8 +3,8 @@ package io.heliosdb.resp.notify;
 import io.heliosdb.keyspace.OffHeapKeyspace;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.command.CommandSpec;
+import io.heliosdb.resp.engine.CommandObserver;
 import io.heliosdb.resp.engine.KeyEventListener;
-import io.heliosdb.resp.engine.ShardFeature;
 import io.heliosdb.resp.engine.ShardState;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -16,8 +16,7 @@ import java.util.List;
  * events for it when the command ends; announces "expired", "evicted" and "keymiss" as they
  * happen. Shard thread.
  */
-public final class CommandEvents implements KeyEventListener {
-    public static final ShardFeature<CommandEvents> FEATURE = ShardFeature.named("keyspace notifications");
+public final class CommandEvents implements KeyEventListener, CommandObserver {
 
     private final ShardState state;
     /** Keys changed by the running command while notifications are on, else null. */
@@ -28,11 +27,7 @@ public final class CommandEvents implements KeyEventListener {
     }
 
     public static void install(ShardState state) {
-        state.install(FEATURE, new CommandEvents(state));
-    }
-
-    public static CommandEvents of(ShardState state) {
-        return state.get(FEATURE);
+        state.install(CommandObserver.FEATURE, new CommandEvents(state));
     }
 
     @Override
@@ -41,11 +36,13 @@ public final class CommandEvents implements KeyEventListener {
     }
 
     /** Whether a command's changes are being recorded here now (a step inside it must not start another). */
+    @Override
     public boolean recording() {
         return changes != null;
     }
 
     /** Before a write command while notifications are on: record what it changes. */
+    @Override
     public void begin() {
         if (!state.hooksOn()) {
             state.refreshKeyHooks();
@@ -54,6 +51,7 @@ public final class CommandEvents implements KeyEventListener {
     }
 
     /** After it: Redis' events for what it changed. */
+    @Override
     public void end(int flags, CommandSpec spec, Args args, int db) {
         List<KeyspaceEvents.Change> c = changes;
         changes = null;

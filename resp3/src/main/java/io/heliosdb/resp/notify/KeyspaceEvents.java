@@ -2,6 +2,7 @@ package io.heliosdb.resp.notify;
 
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.command.CommandSpec;
+import io.heliosdb.resp.engine.NotifyFlags;
 import io.heliosdb.resp.engine.ShardState;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -19,53 +20,28 @@ import java.util.Set;
  * goes to __keyspace@DB__:KEY (message: the event) and/or __keyevent@DB__:EVENT (message: the key).
  */
 public final class KeyspaceEvents {
-    // Redis' NOTIFY_* flags.
-    public static final int KEYSPACE = 1;
-    public static final int KEYEVENT = 2;
-    public static final int GENERIC = 4;
-    public static final int STRING = 8;
-    public static final int LIST = 16;
-    public static final int SET = 32;
-    public static final int HASH = 64;
-    public static final int ZSET = 128;
-    public static final int EXPIRED = 256;
-    public static final int EVICTED = 512;
-    public static final int STREAM = 1024;
-    public static final int KEY_MISS = 2048;
-    public static final int MODULE = 4096;
-    public static final int NEW = 8192;
-    public static final int ALL = GENERIC | STRING | LIST | SET | HASH | ZSET | EXPIRED | EVICTED | STREAM | MODULE;
+    // Redis' NOTIFY_* flags (NotifyFlags has them, below this feature).
+    public static final int KEYSPACE = NotifyFlags.KEYSPACE;
+    public static final int KEYEVENT = NotifyFlags.KEYEVENT;
+    public static final int GENERIC = NotifyFlags.GENERIC;
+    public static final int STRING = NotifyFlags.STRING;
+    public static final int LIST = NotifyFlags.LIST;
+    public static final int SET = NotifyFlags.SET;
+    public static final int HASH = NotifyFlags.HASH;
+    public static final int ZSET = NotifyFlags.ZSET;
+    public static final int EXPIRED = NotifyFlags.EXPIRED;
+    public static final int EVICTED = NotifyFlags.EVICTED;
+    public static final int STREAM = NotifyFlags.STREAM;
+    public static final int KEY_MISS = NotifyFlags.KEY_MISS;
+    public static final int MODULE = NotifyFlags.MODULE;
+    public static final int NEW = NotifyFlags.NEW;
+    public static final int ALL = NotifyFlags.ALL;
 
     private KeyspaceEvents() {}
 
     /** The flags of a notify-keyspace-events value; -1 when it has a character Redis refuses. */
     public static int parse(String s) {
-        int f = 0;
-        for (char c : s.toCharArray()) {
-            f |= switch (c) {
-                case 'A' -> ALL;
-                case 'g' -> GENERIC;
-                case '$' -> STRING;
-                case 'l' -> LIST;
-                case 's' -> SET;
-                case 'h' -> HASH;
-                case 'z' -> ZSET;
-                case 'x' -> EXPIRED;
-                case 'e' -> EVICTED;
-                case 'K' -> KEYSPACE;
-                case 'E' -> KEYEVENT;
-                case 't' -> STREAM;
-                case 'm' -> KEY_MISS;
-                case 'd' -> MODULE;
-                case 'n' -> NEW;
-                default -> -1;
-            };
-            if (f < 0) {
-                return -1;
-            }
-        }
-        // Without K or E nothing is ever sent (Redis: "at least K or E")
-        return (f & (KEYSPACE | KEYEVENT)) == 0 ? 0 : f;
+        return NotifyFlags.parse(s);
     }
 
     /** Publishes one event from the shard's thread. */
