@@ -7,8 +7,8 @@ import io.heliosdb.resp.codec.RespParser;
 import io.heliosdb.resp.command.CommandContext;
 import io.heliosdb.resp.command.CommandSpec;
 import io.heliosdb.resp.command.CommandTable;
+import io.heliosdb.resp.connection.RespConnection;
 import io.heliosdb.resp.engine.ClientSession;
-import io.heliosdb.resp.engine.RespConnection;
 import io.heliosdb.resp.engine.ServerContext;
 import io.heliosdb.resp.engine.ShardState;
 import io.heliosdb.runtime.config.ConfigRegistry;
@@ -185,7 +185,7 @@ public class DispatchBenchmark {
             throw new IllegalStateException();
         }
         reply.clear();
-        CommandContext ctx = state.context();
+        CommandContext ctx = CommandContext.of(state);
         ctx.prepare(spec, args, reply, 2, 0, session);
         RespConnection.execute(state, spec, ctx, reply, args, session);
     }

@@ -1,9 +1,14 @@
 package io.heliosdb.resp;
 
+import io.heliosdb.resp.acl.Acl;
 import io.heliosdb.resp.acl.AclCommands;
 import io.heliosdb.resp.blocking.BlockedClients;
 import io.heliosdb.resp.command.CommandTable;
+import io.heliosdb.resp.command.Routing;
+import io.heliosdb.resp.connection.ClientLine;
 import io.heliosdb.resp.connection.ConnectionCommands;
+import io.heliosdb.resp.connection.Exec;
+import io.heliosdb.resp.connection.Monitors;
 import io.heliosdb.resp.geo.GeoCommands;
 import io.heliosdb.resp.hashes.HashCommands;
 import io.heliosdb.resp.hyperloglog.HyperLogLogCommands;
@@ -12,6 +17,7 @@ import io.heliosdb.resp.keys.KeyCommands;
 import io.heliosdb.resp.latency.LatencyCommands;
 import io.heliosdb.resp.lists.ListCommands;
 import io.heliosdb.resp.notify.CommandEvents;
+import io.heliosdb.resp.pubsub.PubSub;
 import io.heliosdb.resp.pubsub.PubSubCommands;
 import io.heliosdb.resp.scripting.FunctionCommands;
 import io.heliosdb.resp.scripting.ScriptCommands;
@@ -33,6 +39,11 @@ public final class RespCommands {
 
     public static CommandTable table() {
         CommandTable t = CommandTable.loadRedis70();
+        // Server-wide features (the table itself is installed first).
+        t.onServer(s -> s.install(Acl.FEATURE, new Acl(t,
+                () -> s.config().get("acl-pubsub-default").equalsIgnoreCase("allchannels"), ClientLine::of)));
+        t.onServer(PubSub::install);
+        t.onServer(s -> s.install(Monitors.FEATURE, new Monitors()));
         // Per-shard features that hear about key changes, in the order they hear them.
         t.onEveryShard(CommandEvents::install);
         t.onEveryShard(BlockedClients::install);
@@ -53,6 +64,7 @@ public final class RespCommands {
         HyperLogLogCommands.register(t);
         GeoCommands.register(t);
         TransactionCommands.register(t);
+        t.register("exec", Routing.ALL_SHARDS, new Exec());
         PubSubCommands.register(t);
         ScriptCommands.register(t);
         FunctionCommands.register(t);

@@ -2,8 +2,8 @@ package io.heliosdb.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.heliosdb.resp.command.CommandSpec;
+import io.heliosdb.resp.command.CommandTable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -84,7 +84,7 @@ class CommandGetKeysDifferentialTest {
     @Test
     void everyMovablekeysCommandHasCases() {
         Set<String> movable = new TreeSet<>();
-        for (CommandSpec s : helios.server.context().table().allRows()) {
+        for (CommandSpec s : CommandTable.of(helios.server.context()).allRows()) {
             if (s.handler() != null && s.flags().contains("movablekeys")) {
                 movable.add(s.name());
             }

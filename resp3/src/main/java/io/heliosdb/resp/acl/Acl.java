@@ -4,6 +4,8 @@ import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.command.CommandSpec;
 import io.heliosdb.resp.command.CommandTable;
 import io.heliosdb.resp.engine.ClientSession;
+import io.heliosdb.resp.engine.Feature;
+import io.heliosdb.resp.engine.ServerContext;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,9 +32,24 @@ public final class Acl {
     /** acl-pubsub-default: new users and selectors may use every channel (allchannels) or none. */
     private final BooleanSupplier allChannelsByDefault;
 
-    public Acl(CommandTable table, BooleanSupplier allChannelsByDefault) {
+    public static final Feature<Acl> FEATURE = Feature.named("acl");
+
+    /** ACL users (the default user unrestricted until ACL SETUSER changes it). */
+    public static Acl of(ServerContext server) {
+        return server.get(FEATURE);
+    }
+
+    /** A client's CLIENT LIST line, for ACL LOG's client-info (the connection layer above renders it). */
+    public interface ClientInfo {
+        String of(ClientSession who, long now);
+    }
+
+    private final ClientInfo clientInfo;
+
+    public Acl(CommandTable table, BooleanSupplier allChannelsByDefault, ClientInfo clientInfo) {
         this.table = table;
         this.allChannelsByDefault = allChannelsByDefault;
+        this.clientInfo = clientInfo;
         users.put("default", defaultUser());
     }
 
@@ -123,7 +140,7 @@ public final class Acl {
         }
         int reason = (int) (denial >>> 32);
         int arg = (int) denial;
-        String clientInfo = who.describe(System.currentTimeMillis()); // ACL LOG's client-info: its CLIENT LIST line
+        String clientInfo = this.clientInfo.of(who, System.currentTimeMillis()); // ACL LOG's client-info: its CLIENT LIST line
         switch (reason) {
             case AclSelector.DENIED_KEY -> {
                 addLog("key", context, latin1(a, arg), u.name, clientInfo);

@@ -33,12 +33,12 @@ public final class AclCommands {
         t.register("acl|getuser", Routing.SESSION, AclCommands::getuser);
         t.register("acl|deluser", Routing.SESSION, AclCommands::deluser);
         t.register("acl|list", Routing.SESSION, ctx -> {
-            var users = ctx.server().acl().sorted();
+            var users = Acl.of(ctx.server()).sorted();
             ctx.out().array(users.size());
-            users.values().forEach(u -> ctx.out().bulk(AclUser.bytes(u.describe(ctx.server().table()))));
+            users.values().forEach(u -> ctx.out().bulk(AclUser.bytes(u.describe(CommandTable.of(ctx.server())))));
         });
         t.register("acl|users", Routing.SESSION, ctx -> {
-            var users = ctx.server().acl().sorted();
+            var users = Acl.of(ctx.server()).sorted();
             ctx.out().array(users.size());
             users.keySet().forEach(ctx.out()::bulk);
         });
@@ -62,7 +62,7 @@ public final class AclCommands {
         for (int i = 3; i < a.count(); i++) {
             rules.add(new String(a.bytes(i), StandardCharsets.ISO_8859_1)); // rules are bytes: see AclUser
         }
-        Acl acl = ctx.server().acl();
+        Acl acl = Acl.of(ctx.server());
         AclUser before = acl.user(a.string(2));
         String err = acl.setUser(a.string(2), rules);
         if (err != null) {
@@ -76,7 +76,7 @@ public final class AclCommands {
     }
 
     private static void getuser(CommandContext ctx) {
-        AclUser u = ctx.server().acl().user(ctx.args().string(2));
+        AclUser u = Acl.of(ctx.server()).user(ctx.args().string(2));
         RespWriter out = ctx.out();
         if (u == null) {
             out.nullBulk();
@@ -90,7 +90,7 @@ public final class AclCommands {
         out.bulk("passwords");
         out.array(u.passwords.size());
         u.passwords.forEach(out::bulk);
-        CommandTable table = ctx.server().table();
+        CommandTable table = CommandTable.of(ctx.server());
         out.bulk("commands");
         out.bulk(u.root.describeCommands(table));
         out.bulk("keys");
@@ -121,7 +121,7 @@ public final class AclCommands {
         int n = 0;
         for (int i = 2; i < a.count(); i++) {
             String name = a.string(i);
-            if (ctx.server().acl().delete(name)) {
+            if (Acl.of(ctx.server()).delete(name)) {
                 n++;
                 closeSessionsOf(ctx, name::equals); // as Redis' ACLFreeUserAndKillClients
             }
@@ -146,7 +146,7 @@ public final class AclCommands {
 
     private static void cat(CommandContext ctx) {
         Args a = ctx.args();
-        CommandTable table = ctx.server().table();
+        CommandTable table = CommandTable.of(ctx.server());
         if (a.count() > 3) {
             ctx.out().error(Errors.subcommandSyntax(a));
             return;
@@ -198,7 +198,7 @@ public final class AclCommands {
 
     private static void log(CommandContext ctx) {
         Args a = ctx.args();
-        Acl acl = ctx.server().acl();
+        Acl acl = Acl.of(ctx.server());
         long count = 10;
         if (a.count() > 3) {
             ctx.out().error(Errors.subcommandSyntax(a));
@@ -243,12 +243,12 @@ public final class AclCommands {
 
     private static void dryrun(CommandContext ctx) {
         Args a = ctx.args();
-        AclUser u = ctx.server().acl().user(a.string(2));
+        AclUser u = Acl.of(ctx.server()).user(a.string(2));
         if (u == null) {
             ctx.out().error("ERR User '" + Errors.cstr(a.string(2)) + "' not found");
             return;
         }
-        CommandSpec spec = a.string(3).indexOf('|') < 0 ? ctx.server().table().find(a.string(3)) : null;
+        CommandSpec spec = a.string(3).indexOf('|') < 0 ? CommandTable.of(ctx.server()).find(a.string(3)) : null;
         if (spec != null && spec.isContainer() && a.count() > 4) {
             spec = spec.subcommands().get(a.lower(4)); // Redis' lookupCommand: the subcommand is what is checked
         }
@@ -265,7 +265,7 @@ public final class AclCommands {
         for (int i = 3; i < a.count(); i++) {
             sub.addRaw(a.offset(i), a.length(i));
         }
-        String denied = ctx.server().acl().dryRun(u, spec, sub);
+        String denied = Acl.of(ctx.server()).dryRun(u, spec, sub);
         if (denied != null) {
             ctx.out().bulk(AclUser.bytes(denied));
             return;

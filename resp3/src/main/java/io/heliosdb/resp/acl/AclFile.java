@@ -1,5 +1,6 @@
 package io.heliosdb.resp.acl;
 
+import io.heliosdb.resp.command.CommandTable;
 import io.heliosdb.resp.engine.ServerContext;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -25,7 +26,7 @@ public final class AclFile {
 
     static void save(ServerContext server, Path f) throws IOException {
         StringBuilder b = new StringBuilder();
-        server.acl().sorted().values().forEach(u -> b.append(u.describe(server.table())).append('\n'));
+        Acl.of(server).sorted().values().forEach(u -> b.append(u.describe(CommandTable.of(server))).append('\n'));
         Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
         Files.writeString(tmp, b.toString(), StandardCharsets.ISO_8859_1); // one char per byte
         try (var ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
@@ -62,7 +63,7 @@ public final class AclFile {
         if (!errors.isEmpty()) {
             return "ERR " + errors + NO_CHANGE;
         }
-        server.acl().replaceAll(loaded);
+        Acl.of(server).replaceAll(loaded);
         return null;
     }
 
@@ -81,7 +82,7 @@ public final class AclFile {
             errors.append("WARNING: Duplicate user '").append(name).append("' found on line ").append(n).append(". ");
             return;
         }
-        AclUser u = server.acl().newUser(name);
+        AclUser u = Acl.of(server).newUser(name);
         loaded.put(name, u);
         List<String> rules;
         try {
@@ -95,7 +96,7 @@ public final class AclFile {
             if (rule.isEmpty()) {
                 continue;
             }
-            String why = u.apply(rule, server.table());
+            String why = u.apply(rule, CommandTable.of(server));
             if (why != null) {
                 errors.append(where).append(": ").append(why).append(". ");
                 return;

@@ -3,6 +3,7 @@ package io.heliosdb.resp.acl;
 import io.heliosdb.memory.GlobMatcher;
 import io.heliosdb.resp.engine.ClientSession;
 import io.heliosdb.resp.engine.ServerContext;
+import io.heliosdb.resp.pubsub.PubSub;
 import io.heliosdb.resp.pubsub.Subscriber;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -28,9 +29,9 @@ final class RevokedSubscribers {
             return; // the new patterns include every old one
         }
         for (ClientSession s : server.clients().all()) {
-            Subscriber sub = s.subscriber;
+            Subscriber sub = s.get(Subscriber.FEATURE);
             if (sub != null && before.name.equals(s.user)
-                    && server.pubsub().anyRefused(sub, c -> matchesAny(upcoming, c), p -> upcoming.contains(text(p)))) {
+                    && PubSub.of(server).anyRefused(sub, c -> matchesAny(upcoming, c), p -> upcoming.contains(text(p)))) {
                 s.killed = true; // before ACL SETUSER's reply: a command the subscriber sends after it is not run
                 s.channel.close();
             }

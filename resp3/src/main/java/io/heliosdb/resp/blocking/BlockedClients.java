@@ -3,8 +3,8 @@ package io.heliosdb.resp.blocking;
 import io.heliosdb.keyspace.OffHeapKeyspace;
 import io.heliosdb.keyspace.collection.ByteKey;
 import io.heliosdb.resp.codec.Args;
+import io.heliosdb.resp.engine.Feature;
 import io.heliosdb.resp.engine.KeyEventListener;
-import io.heliosdb.resp.engine.ShardFeature;
 import io.heliosdb.resp.engine.ShardState;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link #firstReady}.
  */
 public final class BlockedClients implements KeyEventListener {
-    public static final ShardFeature<BlockedClients> FEATURE = ShardFeature.named("blocked clients");
+    public static final Feature<BlockedClients> FEATURE = Feature.named("blocked clients");
 
     /** Puts the blocked-clients registry on {@code shard}; it hears every change of a key there. */
     public static void install(ShardState shard) {
@@ -227,7 +227,7 @@ public final class BlockedClients implements KeyEventListener {
     }
 
     /** A waiter served now takes its element later from another shard: the round it belongs to. */
-    ServeWait joinRound() {
+    public ServeWait joinRound() {
         if (round == null) {
             round = new ServeWait();
         }

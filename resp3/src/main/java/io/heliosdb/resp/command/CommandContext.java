@@ -5,9 +5,11 @@ import io.heliosdb.keyspace.ops.KeyReads;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.codec.RespWriter;
 import io.heliosdb.resp.engine.ClientSession;
+import io.heliosdb.resp.engine.Feature;
 import io.heliosdb.resp.engine.ServerContext;
 import io.heliosdb.resp.engine.ShardState;
 import io.netty.buffer.ByteBuf;
+import java.util.List;
 
 /**
  * What a command sees while it runs: its arguments, the reply writer, the selected database of the
@@ -41,7 +43,30 @@ public final class CommandContext {
 
     /** True for a command a script runs (redis.call), which monitors see as "lua". */
     public boolean fromScript() {
-        return shard != null && this == shard.scriptContext();
+        return shard != null && this == forScripts(shard);
+    }
+
+    /** A shard's contexts, reused by every command that runs there (shard thread only). */
+    private static final Feature<CommandContext> COMMAND = Feature.named("command context");
+    /** The context of commands a script runs (the script's own command holds {@link #COMMAND}'s). */
+    private static final Feature<CommandContext> SCRIPT = Feature.named("script command context");
+    /** The context of commands this loop's clients send while a script here is busy (the script holds the other two). */
+    private static final Feature<CommandContext> BUSY = Feature.named("busy-script command context");
+
+    static void installOn(ShardState shard) {
+        for (Feature<CommandContext> f : List.of(COMMAND, SCRIPT, BUSY)) {
+            shard.install(f, new CommandContext(shard.server(), shard));
+        }
+    }
+
+    /** The context for a command a connection of this loop runs on {@code shard} now (shard thread only). */
+    public static CommandContext of(ShardState shard) {
+        return shard.get(shard.busyScript == null ? COMMAND : BUSY);
+    }
+
+    /** The context for the commands a script runs on {@code shard}. */
+    public static CommandContext forScripts(ShardState shard) {
+        return shard.get(SCRIPT);
     }
 
     public Args args() {

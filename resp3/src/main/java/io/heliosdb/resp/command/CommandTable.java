@@ -1,6 +1,8 @@
 package io.heliosdb.resp.command;
 
 import io.heliosdb.memory.NativeMemory;
+import io.heliosdb.resp.engine.Feature;
+import io.heliosdb.resp.engine.ServerContext;
 import io.heliosdb.resp.engine.ShardState;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,17 +27,46 @@ import java.util.function.Consumer;
  * packages. Dispatch, arity checks, key extraction, COMMAND INFO/DOCS/COUNT/LIST and the
  * compatibility matrix all read this one table.
  */
-public final class CommandTable {
+public final class CommandTable implements ServerContext.Setup {
+    public static final Feature<CommandTable> FEATURE = Feature.named("command table");
+
+    /** Features with server-wide state (ACL users, channels, monitors), installed in this order. */
+    private final List<Consumer<ServerContext>> serverFeatures = new ArrayList<>();
     /** Features whose state lives on every shard, installed in this order when the shards' state is made. */
     private final List<Consumer<ShardState>> shardFeatures = new ArrayList<>();
+
+    /** The table the server dispatches with. */
+    public static CommandTable of(ServerContext server) {
+        return server.get(FEATURE);
+    }
+
+    /** Registers a feature with server-wide state. */
+    public void onServer(Consumer<ServerContext> install) {
+        serverFeatures.add(install);
+    }
 
     /** Registers a feature whose state lives on every shard (blocked clients, WATCH, tracking, notifications). */
     public void onEveryShard(Consumer<ShardState> install) {
         shardFeatures.add(install);
     }
 
-    /** Installs every registered feature on {@code shard} (before it serves). */
-    public void installFeatures(ShardState shard) {
+    @Override
+    public int commandCount() {
+        return size();
+    }
+
+    @Override
+    public void installOn(ServerContext server) {
+        server.install(FEATURE, this);
+        for (Consumer<ServerContext> f : serverFeatures) {
+            f.accept(server);
+        }
+    }
+
+    /** Installs the command contexts and every registered feature on {@code shard} (before it serves). */
+    @Override
+    public void installOn(ShardState shard) {
+        CommandContext.installOn(shard);
         for (Consumer<ShardState> f : shardFeatures) {
             f.accept(shard);
         }

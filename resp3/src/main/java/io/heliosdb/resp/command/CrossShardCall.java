@@ -8,12 +8,10 @@ import io.heliosdb.resp.blocking.ServeInOrder;
 import io.heliosdb.resp.blocking.ServeWait;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.codec.RespWriter;
+import io.heliosdb.resp.command.CommandObserver;
 import io.heliosdb.resp.engine.ClientSession;
-import io.heliosdb.resp.engine.CommandObserver;
 import io.heliosdb.resp.engine.ServerContext;
 import io.heliosdb.resp.engine.ShardState;
-import io.heliosdb.resp.tracking.TrackingCommands;
-import io.heliosdb.resp.tracking.TrackingState;
 import io.heliosdb.scheduler.FaultInjection;
 import io.heliosdb.scheduler.KeyBytes;
 import io.heliosdb.scheduler.Shard;
@@ -269,9 +267,8 @@ public final class CrossShardCall {
             if (!inTransaction()) {
                 awaitServe(BlockedClients.of(st).takeRound()); // a synchronous call (in a script) must not wait
             }
-            TrackingState t = session == null ? null : session.tracking;
-            if (t != null && !spec.isWrite()) {
-                TrackingCommands.remember(st, spec, args, session, t);
+            if (session != null && !spec.isWrite()) {
+                st.get(ReadObserver.FEATURE).read(st, spec, args, session);
             }
         }
     };

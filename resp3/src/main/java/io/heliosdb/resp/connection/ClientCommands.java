@@ -9,6 +9,7 @@ import io.heliosdb.resp.command.Help;
 import io.heliosdb.resp.command.Routing;
 import io.heliosdb.resp.engine.ClientSession;
 import io.heliosdb.resp.engine.ServerContext;
+import io.heliosdb.resp.pubsub.Subscriber;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -34,7 +35,7 @@ final class ClientCommands {
             }
         });
         t.register("client|list", Routing.SESSION, ClientCommands::list);
-        t.register("client|info", Routing.SESSION, ctx -> ctx.out().verbatim(ctx.session().describe(ctx.now()) + "\n"));
+        t.register("client|info", Routing.SESSION, ctx -> ctx.out().verbatim(ClientLine.of(ctx.session(), ctx.now()) + "\n"));
         t.register("client|kill", Routing.SESSION, ClientCommands::kill);
         t.register("client|setinfo", Routing.SESSION, ClientCommands::setinfo);
         t.register("client|no-evict", Routing.SESSION, ctx -> onOff(ctx, true));
@@ -150,7 +151,7 @@ final class ClientCommands {
 
     /** Redis' client type: "pubsub" for a RESP2 client in subscribed mode, else "normal" (no replicas here). */
     static String typeOf(ClientSession s) {
-        return s.protocol == 2 && s.subscriber != null && s.subscriber.subscribed() ? "pubsub" : "normal";
+        return s.protocol == 2 && Subscriber.subscribed(s) ? "pubsub" : "normal";
     }
 
     static void list(CommandContext ctx) {
@@ -192,14 +193,14 @@ final class ClientCommands {
             for (long id : ids) {
                 for (ClientSession s : sessions) {
                     if (s.id == id) {
-                        b.append(s.describe(now)).append('\n');
+                        b.append(ClientLine.of(s, now)).append('\n');
                     }
                 }
             }
         } else {
             for (ClientSession s : sessions) {
                 if (ids == null || ids.contains(s.id)) {
-                    b.append(s.describe(now)).append('\n');
+                    b.append(ClientLine.of(s, now)).append('\n');
                 }
             }
         }

@@ -10,7 +10,9 @@ import io.heliosdb.resp.command.Errors;
 import io.heliosdb.resp.command.Routing;
 import io.heliosdb.resp.engine.ClientSession;
 import io.heliosdb.resp.engine.ServerContext;
+import io.heliosdb.resp.pubsub.PubSub;
 import io.heliosdb.resp.pubsub.PubSubCommands;
+import io.heliosdb.resp.pubsub.Subscriber;
 import io.heliosdb.resp.tracking.TrackingCommands;
 import io.heliosdb.resp.transactions.TransactionCommands;
 import java.nio.charset.StandardCharsets;
@@ -44,7 +46,7 @@ public final class ConnectionCommands {
         ClientSession s = ctx.session();
         if (a.count() > 2) {
             ctx.wrongArgs();
-        } else if (s.protocol == 2 && s.subscriber != null && s.subscriber.subscribed()) {
+        } else if (s.protocol == 2 && Subscriber.subscribed(s)) {
             // subscribed RESP2 clients get PING's answer in the shape of a message
             ctx.out().array(2);
             ctx.out().bulk("pong");
@@ -71,9 +73,9 @@ public final class ConnectionCommands {
         s.user = "default";
         s.authenticated = ctx.server().config().get("requirepass").isEmpty();
         TransactionCommands.discard(s);
-        PubSubCommands.unsubscribeAll(ctx.server().pubsub(), s);
+        PubSubCommands.unsubscribeAll(PubSub.of(ctx.server()), s);
         TrackingCommands.off(ctx.server(), s);
-        ctx.server().monitors().remove(s);
+        Monitors.of(ctx.server()).remove(s);
         ctx.out().simple("RESET");
     }
 
@@ -89,7 +91,7 @@ public final class ConnectionCommands {
             return;
         }
         if (!s.monitor) {
-            ctx.server().monitors().add(s);
+            Monitors.of(ctx.server()).add(s);
             ctx.out().ok();
         }
     }
@@ -116,8 +118,8 @@ public final class ConnectionCommands {
     /** Checks a password against requirepass in constant time. Only the "default" user exists yet. */
     static boolean checkPassword(ServerContext server, String user, byte[] password) {
         String required = server.config().get("requirepass");
-        if (!"default".equals(user) || server.acl().restricted("default")) {
-            AclUser u = server.acl().user(user);
+        if (!"default".equals(user) || Acl.of(server).restricted("default")) {
+            AclUser u = Acl.of(server).user(user);
             return u != null && u.checkPassword(password);
         }
         if (required.isEmpty()) {
@@ -131,8 +133,8 @@ public final class ConnectionCommands {
         if (checkPassword(ctx.server(), user, password)) {
             return true;
         }
-        ctx.server().acl().addLog("auth", Acl.TOPLEVEL,
-                new String(ctx.args().bytes(0), StandardCharsets.ISO_8859_1), user, ctx.session().describe(ctx.now())); // one char per byte
+        Acl.of(ctx.server()).addLog("auth", Acl.TOPLEVEL,
+                new String(ctx.args().bytes(0), StandardCharsets.ISO_8859_1), user, ClientLine.of(ctx.session(), ctx.now())); // one char per byte
         return false;
     }
 

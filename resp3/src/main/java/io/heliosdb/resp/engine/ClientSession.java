@@ -1,13 +1,8 @@
 package io.heliosdb.resp.engine;
 
-import io.heliosdb.resp.pubsub.Subscriber;
-import io.heliosdb.resp.tracking.TrackingState;
-import io.heliosdb.resp.transactions.QueuedCommand;
-import io.heliosdb.resp.transactions.WatchState;
 import io.heliosdb.runtime.clients.Client;
 import io.netty.channel.Channel;
 import java.util.ArrayDeque;
-import java.util.List;
 
 /**
  * Per-connection state. Written only by the connection's event loop; other connections read it
@@ -39,22 +34,18 @@ public final class ClientSession implements Client {
     public volatile int queryBufferBytes;
     public volatile long queryBufferCapacity;
 
-    /** This connection's pub/sub subscriptions and delivery (set once the connection is active). */
-    public Subscriber subscriber;
+    /**
+     * The features' state for this client (its subscriptions, CLIENT TRACKING settings, commands
+     * queued since MULTI, WATCHed keys): each feature keeps its own under its {@link Feature} key.
+     */
+    private final Features features = new Features();
 
-    /** CLIENT TRACKING settings, or null when tracking is off. */
-    public volatile TrackingState tracking;
-
-    /** Commands queued since MULTI, or null outside a transaction. Connection loop only. */
-    public List<QueuedCommand> multi;
     /** A command was refused while queuing: EXEC answers EXECABORT. */
     public boolean multiAborted;
-    /** In MONITOR mode ({@link Monitors}): it sees every command, and may not touch the keyspace itself. */
+    /** In MONITOR mode (connection.Monitors): it sees every command, and may not touch the keyspace itself. */
     public volatile boolean monitor;
     /** EXEC is running this client's queued commands: blocking ones answer at once, MONITOR is refused. */
     public boolean inExec;
-    /** The keys WATCHed since the last EXEC/DISCARD/UNWATCH, or null. */
-    public WatchState watch;
 
     public enum ReplyMode { ON, OFF, SKIP }
 
@@ -116,17 +107,13 @@ public final class ClientSession implements Client {
         }
     }
 
-    /** One line of CLIENT LIST / CLIENT INFO, with Redis 7's fields. */
-    public String describe(long now) {
-        List<?> queued = multi;
-        Subscriber sub = subscriber;
-        boolean subscribed = sub != null && sub.subscribed();
-        String flags = (subscribed ? "P" : "") + (tracking != null ? "t" : "") + (queued != null ? "x" : "") + (noEvict ? "e" : "") + (noTouch ? "T" : "") + (monitor ? "O" : "");
-        return "id=" + id + " addr=" + addr + " laddr=" + laddr + " fd=-1 name=" + name
-                + " age=" + (now - createdMillis) / 1000 + " idle=" + (now - lastInteractionMillis) / 1000
-                + " flags=" + (flags.isEmpty() ? "N" : flags) + " db=" + db + " sub=0 psub=0 ssub=0 multi=-1"
-                + " qbuf=" + queryBufferBytes + " qbuf-free=" + Math.max(0, queryBufferCapacity - queryBufferBytes) + " argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0"
-                + " tot-mem=0 events=r cmd=" + lastCommand + " user=" + user + " redir=" + (tracking == null ? -1 : tracking.redirect) + " resp=" + protocol
-                + " lib-name=" + libName + " lib-ver=" + libVersion;
+    /** {@code feature}'s state for this client, or null (any thread: CLIENT LIST reads other clients'). */
+    public <T> T get(Feature<T> feature) {
+        return features.get(feature);
+    }
+
+    /** Sets (null: clears) {@code feature}'s state for this client. The connection's loop only. */
+    public <T> void set(Feature<T> feature, T state) {
+        features.set(feature, state);
     }
 }

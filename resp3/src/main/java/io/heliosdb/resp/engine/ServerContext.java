@@ -1,9 +1,6 @@
 package io.heliosdb.resp.engine;
 
 import io.heliosdb.memory.Crc16;
-import io.heliosdb.resp.acl.Acl;
-import io.heliosdb.resp.command.CommandTable;
-import io.heliosdb.resp.pubsub.PubSub;
 import io.heliosdb.runtime.clients.ClientRegistry;
 import io.heliosdb.runtime.config.ConfigRegistry;
 import io.heliosdb.runtime.config.Param;
@@ -23,17 +20,20 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
-/** What every connection and shard shares: runtime, command table, configuration, clients, logs. */
+/**
+ * What every connection and shard shares: runtime, configuration, clients, logs, and the server-wide
+ * state of each feature (the command table, ACL users, channels, monitors), kept by {@link Feature}
+ * key so this package names none of them.
+ */
 public final class ServerContext implements StorageHost {
     public static final String REDIS_VERSION = "7.0.15";
     public static final String HELIOS_VERSION = "0.1.0";
 
     private final ShardGroup shards;
     private final Shard singleShard;
-    private final CommandTable table;
     private final ConfigRegistry config;
     private final RespClients clients;
-    private final Monitors monitors = new Monitors();
+    private final Features features = new Features();
     private final ConcurrentHashMap<Class<?>, Object> featureStates = new ConcurrentHashMap<>();
     private final SlowLog slowLog = new SlowLog();
     private final LatencyMonitor latency = new LatencyMonitor();
@@ -174,18 +174,28 @@ public final class ServerContext implements StorageHost {
     private long lastOpsSample;
     private long lastOpsSampleNanos;
 
-    public ServerContext(ShardGroup shards, CommandTable table, ConfigRegistry config, Clock clock) {
-        this(shards, table, config, new ClientRegistry(), clock);
+    /**
+     * How the RESP layer is put together (its command table): the server-wide features, then each
+     * shard's, are installed while the server is made, before anything serves.
+     */
+    public interface Setup {
+        /** Command ids run from 0 to this (per-shard statistics are sized by it). */
+        int commandCount();
+
+        void installOn(ServerContext server);
+
+        void installOn(ShardState shard);
+    }
+
+    public ServerContext(ShardGroup shards, Setup setup, ConfigRegistry config, Clock clock) {
+        this(shards, setup, config, new ClientRegistry(), clock);
     }
 
     /** {@code clients}: shared with the server's other protocols (maxclients counts them all). */
-    public ServerContext(ShardGroup shards, CommandTable table, ConfigRegistry config, ClientRegistry clients, Clock clock) {
+    public ServerContext(ShardGroup shards, Setup setup, ConfigRegistry config, ClientRegistry clients, Clock clock) {
         this.shards = shards;
         this.clients = new RespClients(clients);
-        this.pubsub = new PubSub(shards.size());
-        this.acl = new Acl(table, () -> config.get("acl-pubsub-default").equalsIgnoreCase("allchannels"));
         this.singleShard = shards.size() == 1 ? shards.shard(0) : null;
-        this.table = table;
         this.config = config;
         this.outputLimitParam = config.param("client-output-buffer-limit");
         this.clock = clock;
@@ -201,9 +211,10 @@ public final class ServerContext implements StorageHost {
         new SecureRandom().nextBytes(id);
         this.runId = HexFormat.of().formatHex(id);
         int databases = (int) config.number("databases");
+        setup.installOn(this);
         for (Shard s : shards.all()) {
-            ShardState st = new ShardState(s, this, databases, table.size());
-            table.installFeatures(st);
+            ShardState st = new ShardState(s, this, databases, setup.commandCount());
+            setup.installOn(st);
             s.put(ShardState.SLOT, st);
         }
     }
@@ -228,12 +239,17 @@ public final class ServerContext implements StorageHost {
         return shards;
     }
 
-    private final PubSub pubsub;
-    private final Acl acl;
+    /** Installs a feature's server-wide state (while the server is made, before it serves). */
+    public <T> void install(Feature<T> feature, T state) {
+        assert features.get(feature) == null : feature + " installed twice";
+        features.set(feature, state);
+    }
 
-    /** ACL users (the default user unrestricted until ACL SETUSER changes it). */
-    public Acl acl() {
-        return acl;
+    /** A feature's server-wide state (installed before serving). */
+    public <T> T get(Feature<T> feature) {
+        T v = features.get(feature);
+        assert v != null : feature + " is not installed";
+        return v;
     }
     private final CopyOnWriteArrayList<ClientSession> trackingBroadcast = new CopyOnWriteArrayList<>();
 
@@ -259,11 +275,6 @@ public final class ServerContext implements StorageHost {
     /** Clients with CLIENT TRACKING ON BCAST (every shard checks their prefixes on each change while any exist). */
     public List<ClientSession> trackingBroadcast() {
         return trackingBroadcast;
-    }
-
-    /** Channels and patterns of every client (server-wide). */
-    public PubSub pubsub() {
-        return pubsub;
     }
 
     /** client-output-buffer-limit, parsed: per class {hard bytes, soft bytes, soft seconds}; 0 = no limit. */
@@ -307,10 +318,6 @@ public final class ServerContext implements StorageHost {
     private volatile String outputLimitText;
     private volatile OutputLimits outputLimits;
 
-    public CommandTable table() {
-        return table;
-    }
-
     public ConfigRegistry config() {
         return config;
     }
@@ -321,10 +328,6 @@ public final class ServerContext implements StorageHost {
      */
     public <T> T featureState(Class<T> type, Supplier<T> create) {
         return type.cast(featureStates.computeIfAbsent(type, t -> create.get()));
-    }
-
-    public Monitors monitors() {
-        return monitors;
     }
 
     public RespClients clients() {

@@ -6,7 +6,6 @@ import io.heliosdb.keyspace.ObjectTable;
 import io.heliosdb.keyspace.OffHeapKeyspace;
 import io.heliosdb.memory.SlabAllocator;
 import io.heliosdb.resp.codec.Args;
-import io.heliosdb.resp.command.CommandContext;
 import io.heliosdb.scheduler.Shard;
 import io.heliosdb.scheduler.ShardSlot;
 import io.heliosdb.storage.ShardKeyspaces;
@@ -30,11 +29,6 @@ public final class ShardState implements ShardKeyspaces {
     private final SlabAllocator memory;
     private final ObjectTable objects = new ObjectTable();
     private final Keyspace[] dbs;
-    private final CommandContext context;
-    /** The context of commands a script runs (the script's own command holds {@link #context}). */
-    private final CommandContext scriptContext;
-    /** The context of commands this loop's clients send while a script here is busy (the script holds the other two). */
-    private final CommandContext busyContext;
     /** A script on this shard past lua-time-limit (other clients get BUSY; SCRIPT KILL may stop it), or null. */
     public volatile BusyScript busyScript;
     private final SplittableRandom random = new SplittableRandom();
@@ -54,7 +48,7 @@ public final class ShardState implements ShardKeyspaces {
     private final ServerContext server;
     /** Features hearing about this shard's keys, in the order they registered. */
     private KeyEventListener[] listeners = new KeyEventListener[0];
-    /** Each feature's state here, by {@link ShardFeature#index}. */
+    /** Each feature's state here, by {@link Feature#index}. */
     private Object[] features = new Object[8];
     /** The client whose command runs now (NOLOOP), 0 outside commands. */
     public long currentClientId;
@@ -117,7 +111,7 @@ public final class ShardState implements ShardKeyspaces {
     }
 
     /** Installs a feature's state on this shard; a {@link KeyEventListener} also hears its keys. */
-    public <T> void install(ShardFeature<T> feature, T state) {
+    public <T> void install(Feature<T> feature, T state) {
         if (feature.index >= features.length) {
             features = Arrays.copyOf(features, Math.max(features.length * 2, feature.index + 1));
         }
@@ -130,7 +124,7 @@ public final class ShardState implements ShardKeyspaces {
 
     /** A feature's state on this shard (installed before serving). */
     @SuppressWarnings("unchecked")
-    public <T> T get(ShardFeature<T> feature) {
+    public <T> T get(Feature<T> feature) {
         Object v = feature.index < features.length ? features[feature.index] : null;
         assert v != null : feature + " is not installed on " + shard;
         return (T) v;
@@ -231,9 +225,6 @@ public final class ShardState implements ShardKeyspaces {
         this.commandMicros = new long[commandCount];
         this.commandFailed = new long[commandCount];
         this.commandRejected = new long[commandCount];
-        this.context = new CommandContext(server, this);
-        this.scriptContext = new CommandContext(server, this);
-        this.busyContext = new CommandContext(server, this);
     }
 
     public Shard shard() {
@@ -289,15 +280,6 @@ public final class ShardState implements ShardKeyspaces {
 
     public SlabAllocator memory() {
         return memory;
-    }
-
-    /** The context for a command a connection of this loop runs here now (shard thread only). */
-    public CommandContext context() {
-        return busyScript == null ? context : busyContext;
-    }
-
-    public CommandContext scriptContext() {
-        return scriptContext;
     }
 
     /**

@@ -2,6 +2,7 @@ package io.heliosdb.resp.latency;
 
 import io.heliosdb.resp.codec.RespWriter;
 import io.heliosdb.resp.command.CommandSpec;
+import io.heliosdb.resp.command.CommandTable;
 import io.heliosdb.resp.command.CrossShardCall;
 import io.heliosdb.resp.engine.CommandLatencies;
 import io.heliosdb.resp.engine.ServerContext;
@@ -39,16 +40,16 @@ public final class LatencyHistograms {
     /** LATENCY HISTOGRAM [command ...]: all commands with data, or the named ones (a container names its subcommands too). */
     public static void histogram(CrossShardCall call) {
         ServerContext server = call.server();
-        int commands = server.table().size();
+        int commands = CommandTable.of(server).size();
         var a = call.args();
         call.runOnce(server.shards().all(), s -> ServerContext.state(s).latencies.copies(), (out, r) -> {
             Histogram[] merged = merge(r, commands);
             List<CommandSpec> chosen = new ArrayList<>(); // Redis answers a name given twice twice
             if (a.count() == 2) {
-                chosen.addAll(server.table().allRows());
+                chosen.addAll(CommandTable.of(server).allRows());
             } else {
                 for (int i = 2; i < a.count(); i++) {
-                    CommandSpec spec = server.table().find(a.string(i));
+                    CommandSpec spec = CommandTable.of(server).find(a.string(i));
                     if (spec == null) {
                         continue; // Redis skips names it does not know
                     }
@@ -98,14 +99,14 @@ public final class LatencyHistograms {
 
     /** INFO latencystats lines for the merged histograms, with latency-tracking-info-percentiles. */
     public static void info(StringBuilder b, ServerContext server, Object[] perShard) {
-        Histogram[] merged = merge(perShard, server.table().size());
+        Histogram[] merged = merge(perShard, CommandTable.of(server).size());
         List<Double> percentiles = new ArrayList<>();
         for (String p : server.config().get("latency-tracking-info-percentiles").trim().split("\\s+")) {
             if (!p.isEmpty()) {
                 percentiles.add(Double.parseDouble(p));
             }
         }
-        for (CommandSpec spec : server.table().allRows()) {
+        for (CommandSpec spec : CommandTable.of(server).allRows()) {
             Histogram h = merged[spec.id()];
             if (h == null) {
                 continue;

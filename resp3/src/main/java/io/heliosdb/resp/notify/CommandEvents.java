@@ -2,8 +2,8 @@ package io.heliosdb.resp.notify;
 
 import io.heliosdb.keyspace.OffHeapKeyspace;
 import io.heliosdb.resp.codec.Args;
+import io.heliosdb.resp.command.CommandObserver;
 import io.heliosdb.resp.command.CommandSpec;
-import io.heliosdb.resp.engine.CommandObserver;
 import io.heliosdb.resp.engine.KeyEventListener;
 import io.heliosdb.resp.engine.ShardState;
 import java.lang.foreign.MemorySegment;

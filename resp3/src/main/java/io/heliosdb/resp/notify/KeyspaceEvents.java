@@ -4,6 +4,7 @@ import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.command.CommandSpec;
 import io.heliosdb.resp.engine.NotifyFlags;
 import io.heliosdb.resp.engine.ShardState;
+import io.heliosdb.resp.pubsub.PubSub;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -52,11 +53,11 @@ public final class KeyspaceEvents {
         byte[] ev = event.getBytes(StandardCharsets.US_ASCII);
         if ((flags & KEYSPACE) != 0) {
             byte[] ch = concat(("__keyspace@" + db + "__:").getBytes(StandardCharsets.US_ASCII), key);
-            state.server().pubsub().publish(state.shard(), false, ch, ev);
+            PubSub.of(state.server()).publish(state.shard(), false, ch, ev);
         }
         if ((flags & KEYEVENT) != 0) {
             byte[] ch = ("__keyevent@" + db + "__:" + event).getBytes(StandardCharsets.US_ASCII);
-            state.server().pubsub().publish(state.shard(), false, ch, key);
+            PubSub.of(state.server()).publish(state.shard(), false, ch, key);
         }
     }
 

@@ -2,6 +2,8 @@ package io.heliosdb.resp.pubsub;
 
 import io.heliosdb.keyspace.collection.ByteKey;
 import io.heliosdb.memory.GlobMatcher;
+import io.heliosdb.resp.engine.Feature;
+import io.heliosdb.resp.engine.ServerContext;
 import io.heliosdb.scheduler.Shard;
 import io.heliosdb.scheduler.ShardTask;
 import java.io.ByteArrayOutputStream;
@@ -24,6 +26,17 @@ import java.util.function.Predicate;
  * subscriber in publish order, across shards.
  */
 public final class PubSub {
+    public static final Feature<PubSub> FEATURE = Feature.named("pub/sub");
+
+    /** Channels and patterns of every client (server-wide). */
+    public static PubSub of(ServerContext server) {
+        return server.get(FEATURE);
+    }
+
+    public static void install(ServerContext server) {
+        server.install(FEATURE, new PubSub(server.shards().size()));
+    }
+
     private static final Subscriber[] NONE = new Subscriber[0];
     private static final byte[] MESSAGE = bytes("message");
     private static final byte[] PMESSAGE = bytes("pmessage");

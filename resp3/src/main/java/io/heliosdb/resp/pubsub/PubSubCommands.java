@@ -48,7 +48,7 @@ public final class PubSubCommands {
         t.register("pubsub|shardchannels", Routing.SESSION, ctx -> channels(ctx, true));
         t.register("pubsub|numsub", Routing.SESSION, ctx -> numsub(ctx, false));
         t.register("pubsub|shardnumsub", Routing.SESSION, ctx -> numsub(ctx, true));
-        t.register("pubsub|numpat", Routing.SESSION, ctx -> ctx.out().integer(ctx.server().pubsub().patternCount()));
+        t.register("pubsub|numpat", Routing.SESSION, ctx -> ctx.out().integer(PubSub.of(ctx.server()).patternCount()));
         t.register("pubsub|help", Routing.SESSION, Help.redis("PUBSUB"));
     }
 
@@ -77,9 +77,9 @@ public final class PubSubCommands {
     }
 
     private static void subscribe(CommandContext ctx, Kind kind) {
-        Subscriber s = ctx.session().subscriber;
+        Subscriber s = ctx.session().get(Subscriber.FEATURE);
         Args a = ctx.args();
-        PubSub registry = ctx.server().pubsub();
+        PubSub registry = PubSub.of(ctx.server());
         for (int i = 1; i < a.count(); i++) {
             ByteKey name = new ByteKey(a.bytes(i));
             if (set(s, kind).add(name)) {
@@ -94,7 +94,7 @@ public final class PubSubCommands {
     }
 
     private static void unsubscribe(CommandContext ctx, Kind kind) {
-        Subscriber s = ctx.session().subscriber;
+        Subscriber s = ctx.session().get(Subscriber.FEATURE);
         Args a = ctx.args();
         List<byte[]> names = new ArrayList<>();
         if (a.count() == 1) {
@@ -111,7 +111,7 @@ public final class PubSubCommands {
             }
         }
         for (byte[] n : names) {
-            remove(ctx.server().pubsub(), s, kind, new ByteKey(n));
+            remove(PubSub.of(ctx.server()), s, kind, new ByteKey(n));
             confirm(ctx.out(), kind.unsubscribe, n, count(s, kind));
         }
     }
@@ -128,7 +128,7 @@ public final class PubSubCommands {
 
     /** Drops every subscription without replies (RESET, disconnect). Connection loop only. */
     public static void unsubscribeAll(PubSub registry, ClientSession session) {
-        Subscriber s = session.subscriber;
+        Subscriber s = session.get(Subscriber.FEATURE);
         if (s == null || !s.subscribed()) {
             return;
         }
@@ -152,7 +152,7 @@ public final class PubSubCommands {
 
     private static void publish(CommandContext ctx, boolean shard) {
         Args a = ctx.args();
-        int n = ctx.server().pubsub().publish(ctx.shard().shard(), shard, a.bytes(1), a.bytes(2));
+        int n = PubSub.of(ctx.server()).publish(ctx.shard().shard(), shard, a.bytes(1), a.bytes(2));
         ctx.out().integer(n);
     }
 
@@ -162,7 +162,7 @@ public final class PubSubCommands {
             ctx.out().error(Errors.subcommandSyntax(a));
             return;
         }
-        List<byte[]> l = ctx.server().pubsub().channels(shard, a.count() == 3 ? a.bytes(2) : null);
+        List<byte[]> l = PubSub.of(ctx.server()).channels(shard, a.count() == 3 ? a.bytes(2) : null);
         ctx.out().array(l.size());
         for (byte[] c : l) {
             ctx.out().bulk(c);
@@ -174,7 +174,7 @@ public final class PubSubCommands {
         ctx.out().array((a.count() - 2) * 2);
         for (int i = 2; i < a.count(); i++) {
             ctx.out().bulk(a.segment(), a.offset(i), a.length(i));
-            ctx.out().integer(ctx.server().pubsub().subscriberCount(shard, a.bytes(i)));
+            ctx.out().integer(PubSub.of(ctx.server()).subscriberCount(shard, a.bytes(i)));
         }
     }
 }

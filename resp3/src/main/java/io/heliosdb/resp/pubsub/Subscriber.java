@@ -2,6 +2,7 @@ package io.heliosdb.resp.pubsub;
 
 import io.heliosdb.keyspace.collection.ByteKey;
 import io.heliosdb.resp.engine.ClientSession;
+import io.heliosdb.resp.engine.Feature;
 import io.heliosdb.scheduler.Shard;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -12,6 +13,15 @@ import java.util.Set;
  * each message to {@link #sink} on the subscriber's loop.
  */
 public final class Subscriber {
+    /** A connection's subscriber, set once the connection is active. */
+    public static final Feature<Subscriber> FEATURE = Feature.named("subscriber");
+
+    /** Whether {@code s} is subscribed to any channel or pattern now. */
+    public static boolean subscribed(ClientSession s) {
+        Subscriber sub = s.get(FEATURE);
+        return sub != null && sub.subscribed();
+    }
+
     /** Appends an encoded push (RESP2 array or RESP3 push) to the connection's output; its loop only. */
     public interface Sink {
         void push(byte[] encoded);

@@ -1,8 +1,8 @@
 package io.heliosdb.resp.scripting;
 
 import io.heliosdb.resp.codec.Args;
+import io.heliosdb.resp.connection.Monitors;
 import io.heliosdb.resp.engine.ClientSession;
-import io.heliosdb.resp.engine.Monitors;
 import io.heliosdb.scheduler.Shard;
 import io.netty.buffer.Unpooled;
 import java.io.ByteArrayOutputStream;

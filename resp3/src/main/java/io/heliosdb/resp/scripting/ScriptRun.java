@@ -11,9 +11,10 @@ import io.heliosdb.resp.command.CrossShardCall;
 import io.heliosdb.resp.command.Errors;
 import io.heliosdb.resp.command.MultiShardCommand;
 import io.heliosdb.resp.command.Routing;
+import io.heliosdb.resp.connection.Monitors;
+import io.heliosdb.resp.connection.RespConnection;
 import io.heliosdb.resp.engine.BusyScript;
 import io.heliosdb.resp.engine.ClientSession;
-import io.heliosdb.resp.engine.RespConnection;
 import io.heliosdb.resp.engine.ServerContext;
 import io.heliosdb.resp.engine.ShardState;
 import io.heliosdb.scheduler.KeyBytes;
@@ -103,7 +104,7 @@ final class ScriptRun implements BusyScript {
         this.command = command;
         this.declaredShard = outer == null ? null : shardOfDeclaredKeys(server, command);
         this.server = server;
-        this.table = server.table();
+        this.table = CommandTable.of(server);
         this.shard = shard;
         this.session = session;
         this.db = db;
@@ -258,10 +259,10 @@ final class ScriptRun implements BusyScript {
         if (spec == null) {
             throw RedisLib.raise("ERR Invalid command passed to redis.acl_check_cmd()");
         }
-        if (session == null || !server.acl().restricted(session.user)) {
+        if (session == null || !Acl.of(server).restricted(session.user)) {
             return LuaValue.TRUE;
         }
-        return LuaValue.valueOf(server.acl().permits(server.acl().user(session.user), spec, args)); // Redis logs nothing here
+        return LuaValue.valueOf(Acl.of(server).permits(Acl.of(server).user(session.user), spec, args)); // Redis logs nothing here
     }
 
     private LuaValue execute(Varargs a) {
@@ -316,9 +317,9 @@ final class ScriptRun implements BusyScript {
         if (blocked != null) {
             return LuaReplies.errorTable(blocked);
         }
-        if (!internal && session != null && server.acl().restricted(session.user)) {
+        if (!internal && session != null && Acl.of(server).restricted(session.user)) {
             // a script runs with its caller's permissions, command by command
-            String denied = server.acl().check(server.acl().user(session.user), spec, args, session, Acl.LUA);
+            String denied = Acl.of(server).check(Acl.of(server).user(session.user), spec, args, session, Acl.LUA);
             if (denied != null) {
                 return LuaReplies.errorTable(denied.equals(Acl.NOPERM_KEY)
                         ? "ERR The user executing the script can't access at least one of the keys mentioned in the command arguments"
@@ -350,8 +351,8 @@ final class ScriptRun implements BusyScript {
         writer.wrap(reply, internal ? 2 : scriptResp);
         if (spec.name().equals("select")) {
             select();
-            if (server.monitors().active()) {
-                server.monitors().feed(session, true, db, spec, args); // shown in the database it selected
+            if (Monitors.of(server).active()) {
+                Monitors.of(server).feed(session, true, db, spec, args); // shown in the database it selected
             }
         } else {
             String error = dispatch(spec);
@@ -562,7 +563,7 @@ final class ScriptRun implements BusyScript {
     }
 
     private void runOn(ShardState state, CommandSpec spec) {
-        CommandContext c = state.scriptContext();
+        CommandContext c = CommandContext.forScripts(state);
         c.prepare(spec, args, reply, scriptResp, db, session);
         BlockedClients.of(state).hold(); // blocked clients are served after the whole script, against its final state
         try {
@@ -574,8 +575,8 @@ final class ScriptRun implements BusyScript {
 
     /** A multi-key or all-shard command: runs synchronously, inside the shards this script holds. */
     private String nested(CommandSpec spec) {
-        if (server.monitors().active()) {
-            server.monitors().feed(session, true, db, spec, args);
+        if (Monitors.of(server).active()) {
+            Monitors.of(server).feed(session, true, db, spec, args);
         }
         boolean[] done = {false};
         CrossShardCall call = new CrossShardCall(server, shard, spec, args, db, scriptResp, session, r -> {

@@ -1,5 +1,6 @@
 package io.heliosdb.resp.server;
 
+import io.heliosdb.resp.command.CommandTable;
 import io.heliosdb.resp.engine.ServerContext;
 import java.lang.management.ManagementFactory;
 
@@ -17,7 +18,7 @@ record InfoInput(ServerContext server, long now, long offHeap, long used, long h
         int dbs = server.databases();
         long[] keys = new long[dbs];
         long[] expires = new long[dbs];
-        int commands = server.table().size();
+        int commands = CommandTable.of(server).size();
         long[] calls = new long[commands], micros = new long[commands], failed = new long[commands], rejected = new long[commands];
         for (Object o : results) {
             InfoCommand.ShardSnapshot s = (InfoCommand.ShardSnapshot) o;

@@ -1,9 +1,9 @@
 package io.heliosdb.resp.server;
 
 import static io.heliosdb.runtime.info.InfoSections.line;
-
 import io.heliosdb.resp.blocking.BlockedClients;
 import io.heliosdb.resp.engine.ServerContext;
+import io.heliosdb.resp.tracking.TrackingState;
 import java.util.Locale;
 
 /** INFO's sections about the process and its role: server, clients, replication, cpu and the fixed ones. */
@@ -51,7 +51,7 @@ final class ServerInfo {
         line(b, "client_recent_max_input_buffer", "0");
         line(b, "client_recent_max_output_buffer", "0");
         line(b, "blocked_clients", Long.toString(blockedClients(in.server())));
-        line(b, "tracking_clients", Long.toString(in.server().clients().all().stream().filter(c -> c.tracking != null).count()));
+        line(b, "tracking_clients", Long.toString(in.server().clients().all().stream().filter(c -> c.get(TrackingState.FEATURE) != null).count()));
         line(b, "clients_in_timeout_table", "0");
     }
 

@@ -1,12 +1,14 @@
 package io.heliosdb.resp.server;
 
 import static io.heliosdb.runtime.info.InfoSections.line;
-
 import io.heliosdb.keyspace.collection.ByteKey;
 import io.heliosdb.resp.command.CommandSpec;
+import io.heliosdb.resp.command.CommandTable;
 import io.heliosdb.resp.engine.ServerContext;
 import io.heliosdb.resp.latency.LatencyHistograms;
+import io.heliosdb.resp.pubsub.PubSub;
 import io.heliosdb.resp.tracking.Tracking;
+import io.heliosdb.resp.tracking.TrackingState;
 import io.heliosdb.scheduler.Shard;
 import java.util.Locale;
 
@@ -27,9 +29,9 @@ final class StatsInfo {
         line(b, "evicted_keys", Long.toString(sumEvicted(in.server())));
         line(b, "keyspace_hits", Long.toString(in.hits()));
         line(b, "keyspace_misses", Long.toString(in.misses()));
-        line(b, "pubsub_channels", Integer.toString(in.server().pubsub().channels(false, null).size()));
-        line(b, "pubsub_patterns", Integer.toString(in.server().pubsub().patternCount()));
-        line(b, "pubsubshard_channels", Integer.toString(in.server().pubsub().channels(true, null).size()));
+        line(b, "pubsub_channels", Integer.toString(PubSub.of(in.server()).channels(false, null).size()));
+        line(b, "pubsub_patterns", Integer.toString(PubSub.of(in.server()).patternCount()));
+        line(b, "pubsubshard_channels", Integer.toString(PubSub.of(in.server()).channels(true, null).size()));
         long trackedKeys = 0, trackedItems = 0;
         for (Shard s : in.server().shards().all()) {
             trackedKeys += Tracking.of(ServerContext.state(s)).keys();
@@ -38,7 +40,7 @@ final class StatsInfo {
         line(b, "tracking_total_keys", Long.toString(trackedKeys));
         line(b, "tracking_total_items", Long.toString(trackedItems));
         line(b, "tracking_total_prefixes", Long.toString(in.server().trackingBroadcast().stream()
-                .filter(c -> c.tracking != null).flatMap(c -> c.tracking.prefixes.stream())
+                .filter(c -> c.get(TrackingState.FEATURE) != null).flatMap(c -> c.get(TrackingState.FEATURE).prefixes.stream())
                 .map(ByteKey::new).distinct().count()));
         line(b, "total_error_replies", Long.toString(sum(in.failed()) + in.server().rejectedCalls.sum()));
         line(b, "heliosdb_internal_errors", Long.toString(in.server().shards().internalErrors()));
@@ -52,7 +54,7 @@ final class StatsInfo {
             if (in.calls()[i] == 0 && in.rejected()[i] == 0 && in.failed()[i] == 0) {
                 continue;
             }
-            CommandSpec spec = in.server().table().byId(i);
+            CommandSpec spec = CommandTable.of(in.server()).byId(i);
             b.append("cmdstat_").append(spec.name()).append(":calls=").append(in.calls()[i])
                     .append(",usec=").append(in.micros()[i])
                     .append(",usec_per_call=").append(String.format(Locale.ROOT, "%.2f", in.calls()[i] == 0 ? 0.0 : (double) in.micros()[i] / in.calls()[i]))

@@ -2,12 +2,14 @@ package io.heliosdb.resp.tracking;
 
 import io.heliosdb.keyspace.OffHeapKeyspace;
 import io.heliosdb.keyspace.collection.ByteKey;
+import io.heliosdb.resp.command.ReadObserver;
 import io.heliosdb.resp.engine.ClientSession;
+import io.heliosdb.resp.engine.Feature;
 import io.heliosdb.resp.engine.KeyEventListener;
 import io.heliosdb.resp.engine.ServerContext;
-import io.heliosdb.resp.engine.ShardFeature;
 import io.heliosdb.resp.engine.ShardState;
 import io.heliosdb.resp.pubsub.PubSub;
+import io.heliosdb.resp.pubsub.Subscriber;
 import io.heliosdb.runtime.config.Param;
 import io.heliosdb.scheduler.Shard;
 import io.heliosdb.scheduler.ShardTask;
@@ -28,13 +30,19 @@ import java.util.Set;
  * BCAST list (copy-on-write).
  */
 public final class Tracking {
-    public static final ShardFeature<Tracking> FEATURE = ShardFeature.named("client tracking");
+    public static final Feature<Tracking> FEATURE = Feature.named("client tracking");
 
     /** Puts client tracking on {@code shard}; it hears every change of a key there while anyone tracks. */
     public static void install(ShardState shard) {
         Tracking t = new Tracking(shard);
         shard.install(FEATURE, t);
         shard.listen(t.new Invalidations());
+        shard.install(ReadObserver.FEATURE, (st, spec, args, session) -> {
+            TrackingState s = session.get(TrackingState.FEATURE);
+            if (s != null) {
+                TrackingCommands.remember(st, spec, args, session, s);
+            }
+        });
     }
 
     public static Tracking of(ShardState shard) {
@@ -151,7 +159,7 @@ public final class Tracking {
             }
         }
         for (ClientSession c : server.trackingBroadcast()) {
-            TrackingState t = c.tracking;
+            TrackingState t = c.get(TrackingState.FEATURE);
             if (t != null && t.bcast && !(t.noloop && c.id == byClient) && t.matches(key, 0, key.length)) {
                 send(c, key);
             }
@@ -162,7 +170,8 @@ public final class Tracking {
     private void tell(Set<Long> ids, byte[] key, long byClient) {
         for (long id : ids) {
             ClientSession c = state.server().clients().get(id);
-            if (c != null && c.tracking != null && !c.tracking.bcast && !(c.tracking.noloop && id == byClient)) {
+            TrackingState t = c == null ? null : c.get(TrackingState.FEATURE);
+            if (t != null && !t.bcast && !(t.noloop && id == byClient)) {
                 send(c, key);
             }
         }
@@ -175,7 +184,7 @@ public final class Tracking {
             for (long id : ids) {
                 if (told.add(id)) {
                     ClientSession c = state.server().clients().get(id);
-                    if (c != null && c.tracking != null) {
+                    if (c != null && c.get(TrackingState.FEATURE) != null) {
                         send(c, null);
                     }
                 }
@@ -185,7 +194,7 @@ public final class Tracking {
         items = 0;
         keys = 0;
         for (ClientSession c : state.server().trackingBroadcast()) {
-            if (c.tracking != null && told.add(c.id)) {
+            if (c.get(TrackingState.FEATURE) != null && told.add(c.id)) {
                 send(c, null);
             }
         }
@@ -194,30 +203,36 @@ public final class Tracking {
 
     /** Sends the invalidation to the client, or to its REDIRECT target (RESP2 targets get it on __redis__:invalidate). */
     private void send(ClientSession c, byte[] key) {
+        TrackingState t = c.get(TrackingState.FEATURE);
+        if (t == null) {
+            return; // turned off since
+        }
         ClientSession target = c;
-        if (c.tracking.redirect != 0) {
-            target = state.server().clients().get(c.tracking.redirect);
+        if (t.redirect != 0) {
+            target = state.server().clients().get(t.redirect);
             if (target == null) {
                 // The redirect client is gone: a RESP3 client is told so instead, each time, as Redis does.
-                c.tracking.redirectBroken = true;
-                if (c.protocol == 3 && c.subscriber != null) {
-                    PubSub.deliver(state.shard(), c.subscriber, redirectBroken(c.tracking.redirect));
+                t.redirectBroken = true;
+                Subscriber own = c.get(Subscriber.FEATURE);
+                if (c.protocol == 3 && own != null) {
+                    PubSub.deliver(state.shard(), own, redirectBroken(t.redirect));
                 }
                 return;
             }
         }
-        if (target.subscriber == null) {
+        Subscriber to = target.get(Subscriber.FEATURE);
+        if (to == null) {
             return;
         }
         byte[] msg;
         if (target.protocol == 3) {
             msg = encode(true, key);
-        } else if (target.subscriber.subscribed()) {
+        } else if (to.subscribed()) {
             msg = encode(false, key);
         } else {
             return; // a RESP2 client can only hear invalidations through the redirect channel
         }
-        PubSub.deliver(state.shard(), target.subscriber, msg);
+        PubSub.deliver(state.shard(), to, msg);
     }
 
     private static byte[] redirectBroken(long redirect) {

@@ -22,7 +22,7 @@ public final class TrackingCommands {
         t.register("client|tracking", Routing.SESSION, TrackingCommands::tracking);
         t.register("client|caching", Routing.SESSION, TrackingCommands::caching);
         t.register("client|getredir", Routing.SESSION, ctx -> {
-            TrackingState s = ctx.session().tracking;
+            TrackingState s = ctx.session().get(TrackingState.FEATURE);
             ctx.out().integer(s == null ? -1 : s.redirect);
         });
         t.register("client|trackinginfo", Routing.SESSION, TrackingCommands::info);
@@ -54,11 +54,11 @@ public final class TrackingCommands {
 
     /** Tracking off (CLIENT TRACKING OFF, RESET, disconnect). */
     public static void off(ServerContext server, ClientSession s) {
-        TrackingState t = s.tracking;
+        TrackingState t = s.get(TrackingState.FEATURE);
         if (t == null) {
             return;
         }
-        s.tracking = null;
+        s.set(TrackingState.FEATURE, null);
         if (t.bcast) {
             server.trackingBroadcast().remove(s);
             Tracking.broadcastChanged(server);
@@ -137,7 +137,7 @@ public final class TrackingCommands {
             ctx.out().error("ERR You can't specify both OPTIN mode and OPTOUT mode");
             return;
         }
-        TrackingState old = s.tracking;
+        TrackingState old = s.get(TrackingState.FEATURE);
         List<byte[]> existing = old != null && old.bcast && bcast ? old.prefixes : List.of();
         if (bcast) {
             // checkPrefixCollisionsOrReply: each new prefix against the client's, then against the
@@ -174,7 +174,7 @@ public final class TrackingCommands {
             }
         }
         off(ctx.server(), s);
-        s.tracking = new TrackingState(redirect, bcast, optin, optout, noloop, List.copyOf(distinct));
+        s.set(TrackingState.FEATURE, new TrackingState(redirect, bcast, optin, optout, noloop, List.copyOf(distinct)));
         if (bcast) {
             ctx.server().trackingBroadcast().add(s);
             Tracking.broadcastChanged(ctx.server());
@@ -188,7 +188,7 @@ public final class TrackingCommands {
 
     private static void caching(CommandContext ctx) {
         Args a = ctx.args();
-        TrackingState t = ctx.session().tracking;
+        TrackingState t = ctx.session().get(TrackingState.FEATURE);
         if (t == null || !(t.optin || t.optout)) {
             ctx.out().error("ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled");
             return;
@@ -214,7 +214,7 @@ public final class TrackingCommands {
     }
 
     private static void info(CommandContext ctx) {
-        TrackingState t = ctx.session().tracking;
+        TrackingState t = ctx.session().get(TrackingState.FEATURE);
         RespWriter out = ctx.out();
         out.map(3);
         out.bulk("flags");

@@ -1,5 +1,6 @@
 package io.heliosdb.resp.tracking;
 
+import io.heliosdb.resp.engine.Feature;
 import java.util.List;
 
 /**
@@ -7,6 +8,9 @@ import java.util.List;
  * which the client's own commands set and consume (shard threads read it while running them).
  */
 public final class TrackingState {
+    /** A client's CLIENT TRACKING settings; absent while tracking is off. */
+    public static final Feature<TrackingState> FEATURE = Feature.named("tracking state");
+
     public final long redirect;
     public final boolean bcast;
     public final boolean optin;

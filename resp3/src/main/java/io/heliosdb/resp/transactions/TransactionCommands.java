@@ -12,13 +12,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** MULTI, EXEC, DISCARD, WATCH, UNWATCH. Queuing itself happens in the connection (it must see every command). */
+/** MULTI, DISCARD, WATCH, UNWATCH. Queuing itself, and EXEC, happen in the connection (it must see every command). */
 public final class TransactionCommands {
     private TransactionCommands() {}
 
     public static void register(CommandTable t) {
         t.register("multi", Routing.SESSION, TransactionCommands::multi);
-        t.register("exec", Routing.ALL_SHARDS, new Exec());
         t.register("discard", Routing.SESSION, TransactionCommands::discard);
         t.register("watch", Routing.ALL_SHARDS, MultiShardCommand.allShards(TransactionCommands::watch));
         t.register("unwatch", Routing.SESSION, ctx -> {
@@ -29,18 +28,18 @@ public final class TransactionCommands {
 
     private static void multi(CommandContext ctx) {
         ClientSession s = ctx.session();
-        if (s.multi != null) {
+        if (s.get(QueuedCommand.QUEUE) != null) {
             ctx.out().error("ERR MULTI calls can not be nested");
             return;
         }
-        s.multi = new ArrayList<>();
+        s.set(QueuedCommand.QUEUE, new ArrayList<>());
         s.multiAborted = false;
         ctx.out().ok();
     }
 
     private static void discard(CommandContext ctx) {
         ClientSession s = ctx.session();
-        if (s.multi == null) {
+        if (s.get(QueuedCommand.QUEUE) == null) {
             ctx.out().error("ERR DISCARD without MULTI");
             return;
         }
@@ -50,26 +49,26 @@ public final class TransactionCommands {
 
     /** Leaves MULTI and ends the WATCH (DISCARD, RESET, disconnect). Connection loop only. */
     public static void discard(ClientSession s) {
-        s.multi = null;
+        s.set(QueuedCommand.QUEUE, null);
         s.multiAborted = false;
         unwatch(s);
     }
 
     public static void unwatch(ClientSession s) {
-        WatchedKeys.end(s.watch);
-        s.watch = null;
+        WatchedKeys.end(s.get(WatchState.FEATURE));
+        s.set(WatchState.FEATURE, null);
     }
 
     private static void watch(CrossShardCall call) {
         ClientSession s = call.session();
-        if (s.multi != null) {
+        if (s.get(QueuedCommand.QUEUE) != null) {
             call.finish(w -> w.error("ERR WATCH inside MULTI is not allowed"));
             return;
         }
-        if (s.watch == null) {
-            s.watch = new WatchState();
+        if (s.get(WatchState.FEATURE) == null) {
+            s.set(WatchState.FEATURE, new WatchState());
         }
-        WatchState state = s.watch;
+        WatchState state = s.get(WatchState.FEATURE);
         int db = call.db();
         Map<Shard, List<Integer>> byShard = call.keysByShard(1, 1);
         call.runOnceOnKeys(byShard, shard -> {

@@ -1,5 +1,6 @@
 package io.heliosdb.resp.transactions;
 
+import io.heliosdb.resp.engine.Feature;
 import io.heliosdb.scheduler.KeyBytes;
 import io.heliosdb.scheduler.Shard;
 import java.util.ArrayList;
@@ -15,6 +16,9 @@ import java.util.Set;
  * a shard that has not yet heard of the end touches nothing that matters.
  */
 public final class WatchState {
+    /** The keys a client WATCHed since its last EXEC/DISCARD/UNWATCH; absent when none. */
+    public static final Feature<WatchState> FEATURE = Feature.named("watch state");
+
     /** A watched key on one shard, and whether it existed when watched (expiry after that counts as a change). */
     public record Key(Shard shard, int db, KeyBytes key, byte[] bytes, boolean existed) {}
 

@@ -2,9 +2,9 @@ package io.heliosdb.resp.transactions;
 
 import io.heliosdb.keyspace.Keyspace;
 import io.heliosdb.keyspace.OffHeapKeyspace;
+import io.heliosdb.resp.engine.Feature;
 import io.heliosdb.resp.engine.KeyEventListener;
 import io.heliosdb.resp.engine.ServerContext;
-import io.heliosdb.resp.engine.ShardFeature;
 import io.heliosdb.resp.engine.ShardState;
 import io.heliosdb.scheduler.KeyBytes;
 import io.heliosdb.scheduler.Shard;
@@ -23,7 +23,7 @@ import java.util.Map;
  * up here. Shard thread only.
  */
 public final class WatchedKeys implements KeyEventListener {
-    public static final ShardFeature<WatchedKeys> FEATURE = ShardFeature.named("watched keys");
+    public static final Feature<WatchedKeys> FEATURE = Feature.named("watched keys");
 
     /** Puts the WATCH registry on {@code shard}; it hears every change of a key there while anything is watched. */
     public static void install(ShardState shard) {

@@ -1,4 +1,4 @@
-package io.heliosdb.resp.engine;
+package io.heliosdb.resp.connection;
 
 import io.heliosdb.resp.blocking.BlockedClients;
 import io.heliosdb.resp.blocking.ServeWait;
@@ -7,6 +7,9 @@ import io.heliosdb.resp.codec.RespWriter;
 import io.heliosdb.resp.command.CommandContext;
 import io.heliosdb.resp.command.CommandSpec;
 import io.heliosdb.resp.command.Errors;
+import io.heliosdb.resp.engine.BusyScript;
+import io.heliosdb.resp.engine.ClientSession;
+import io.heliosdb.resp.engine.ShardState;
 import io.heliosdb.scheduler.CommitWaiter;
 import io.heliosdb.scheduler.KeyBytes;
 import io.heliosdb.scheduler.Shard;
@@ -164,7 +167,7 @@ final class Request implements ShardTask, CommitWaiter {
         }
         assert legShard[currentLeg] == shard : "leg " + currentLeg + " delivered to " + shard;
         ShardState state = shard.get(ShardState.SLOT);
-        CommandContext ctx = state.context();
+        CommandContext ctx = CommandContext.of(state);
         int from = resumeAt >= 0 ? resumeAt : currentLeg == 0 ? 0 : legEnd[currentLeg - 1];
         resumeAt = -1;
         BusyScript busy = state.busyScript;

@@ -1,4 +1,4 @@
-package io.heliosdb.resp.transactions;
+package io.heliosdb.resp.connection;
 
 import io.heliosdb.resp.blocking.BlockedClients;
 import io.heliosdb.resp.blocking.ServeInOrder;
@@ -10,10 +10,13 @@ import io.heliosdb.resp.command.CrossShardCall;
 import io.heliosdb.resp.command.Errors;
 import io.heliosdb.resp.command.MultiShardCommand;
 import io.heliosdb.resp.command.Routing;
+import io.heliosdb.resp.connection.RespConnection;
 import io.heliosdb.resp.engine.ClientSession;
-import io.heliosdb.resp.engine.RespConnection;
 import io.heliosdb.resp.engine.ServerContext;
 import io.heliosdb.resp.engine.ShardState;
+import io.heliosdb.resp.transactions.QueuedCommand;
+import io.heliosdb.resp.transactions.WatchState;
+import io.heliosdb.resp.transactions.WatchedKeys;
 import io.heliosdb.scheduler.Shard;
 import io.heliosdb.scheduler.ShardTransaction;
 import io.netty.buffer.ByteBuf;
@@ -48,16 +51,16 @@ public final class Exec implements MultiShardCommand {
     @Override
     public void executeAcross(CrossShardCall call) {
         ClientSession session = call.session();
-        List<QueuedCommand> queued = session.multi;
+        List<QueuedCommand> queued = session.get(QueuedCommand.QUEUE);
         if (queued == null) {
             call.finish(w -> w.error("ERR EXEC without MULTI"));
             return;
         }
         boolean aborted = session.multiAborted;
-        WatchState watch = session.watch;
-        session.multi = null;
+        WatchState watch = session.get(WatchState.FEATURE);
+        session.set(QueuedCommand.QUEUE, null);
         session.multiAborted = false;
-        session.watch = null;
+        session.set(WatchState.FEATURE, null);
         if (aborted) {
             WatchedKeys.end(watch);
             call.finish(w -> w.error(ABORT));
@@ -214,8 +217,8 @@ public final class Exec implements MultiShardCommand {
                 QueuedCommand q = queued.get(i);
                 if (nested[i]) {
                     int next = i + 1;
-                    if (server.monitors().active()) {
-                        server.monitors().feed(session, false, db, q.spec(), q.args());
+                    if (Monitors.of(server).active()) {
+                        Monitors.of(server).feed(session, false, db, q.spec(), q.args());
                     }
                     CrossShardCall inner = new CrossShardCall(server, home, q.spec(), q.args(), db, session.protocol, session,
                             reply -> {
@@ -282,7 +285,7 @@ public final class Exec implements MultiShardCommand {
 
         private void runOn(ShardState state, int i, int database) {
             QueuedCommand q = queued.get(i);
-            CommandContext c = state.context();
+            CommandContext c = CommandContext.of(state);
             c.prepare(q.spec(), q.args(), replies, session.protocol, database, session);
             BlockedClients.of(state).hold(); // blocked clients are served after EXEC, not after each command in it
             try {

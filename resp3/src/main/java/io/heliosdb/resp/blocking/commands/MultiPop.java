@@ -1,5 +1,6 @@
-package io.heliosdb.resp.blocking;
+package io.heliosdb.resp.blocking.commands;
 
+import io.heliosdb.resp.blocking.Blocking;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.codec.RespWriter;
 import io.heliosdb.resp.command.Errors;

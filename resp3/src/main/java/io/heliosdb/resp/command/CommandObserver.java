@@ -1,7 +1,8 @@
-package io.heliosdb.resp.engine;
+package io.heliosdb.resp.command;
 
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.command.CommandSpec;
+import io.heliosdb.resp.engine.Feature;
 
 /**
  * Sees a write command on its shard from before it runs to after it ran: keyspace notifications
@@ -10,7 +11,7 @@ import io.heliosdb.resp.command.CommandSpec;
  * Shard thread.
  */
 public interface CommandObserver {
-    ShardFeature<CommandObserver> FEATURE = ShardFeature.named("command observer");
+    Feature<CommandObserver> FEATURE = Feature.named("command observer");
 
     /** Whether a command's changes are being recorded here now (a step inside it must not start another). */
     boolean recording();

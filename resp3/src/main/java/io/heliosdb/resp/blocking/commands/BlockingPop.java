@@ -1,6 +1,9 @@
-package io.heliosdb.resp.blocking;
+package io.heliosdb.resp.blocking.commands;
 
 import io.heliosdb.keyspace.Keyspace;
+import io.heliosdb.resp.blocking.BlockedClients;
+import io.heliosdb.resp.blocking.Blocking;
+import io.heliosdb.resp.blocking.ServeWait;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.codec.RespWriter;
 import io.heliosdb.resp.command.CommandContext;

@@ -1,7 +1,11 @@
-package io.heliosdb.resp.engine;
+package io.heliosdb.resp.connection;
 
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.command.CommandSpec;
+import io.heliosdb.resp.engine.ClientSession;
+import io.heliosdb.resp.engine.Feature;
+import io.heliosdb.resp.engine.ServerContext;
+import io.heliosdb.resp.pubsub.Subscriber;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -15,6 +19,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * nothing else while no monitor is connected; any thread may feed.
  */
 public final class Monitors {
+    public static final Feature<Monitors> FEATURE = Feature.named("monitors");
+
+    public static Monitors of(ServerContext server) {
+        return server.get(FEATURE);
+    }
+
     private static final byte[] REDACTED = "(redacted)".getBytes(StandardCharsets.US_ASCII);
 
     private final CopyOnWriteArrayList<ClientSession> watchers = new CopyOnWriteArrayList<>();
@@ -60,8 +70,8 @@ public final class Monitors {
             return;
         }
         for (ClientSession w : watchers) {
-            if (w.subscriber != null && w.replyMode != ClientSession.ReplyMode.OFF) {
-                w.subscriber.deliverFromAnyThread(line);
+            if (w.get(Subscriber.FEATURE) != null && w.replyMode != ClientSession.ReplyMode.OFF) {
+                w.get(Subscriber.FEATURE).deliverFromAnyThread(line);
             }
         }
     }

@@ -1,4 +1,4 @@
-package io.heliosdb.resp.engine;
+package io.heliosdb.resp.connection;
 
 import io.heliosdb.keyspace.UnreadableValueException;
 import io.heliosdb.memory.NativeMemory;
@@ -9,12 +9,18 @@ import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.codec.RespParser;
 import io.heliosdb.resp.codec.RespWriter;
 import io.heliosdb.resp.command.CommandContext;
+import io.heliosdb.resp.command.CommandObserver;
 import io.heliosdb.resp.command.CommandSpec;
 import io.heliosdb.resp.command.CommandTable;
 import io.heliosdb.resp.command.CrossShardCall;
 import io.heliosdb.resp.command.Errors;
 import io.heliosdb.resp.command.MultiShardCommand;
 import io.heliosdb.resp.command.Routing;
+import io.heliosdb.resp.engine.BusyScript;
+import io.heliosdb.resp.engine.ClientSession;
+import io.heliosdb.resp.engine.ServerContext;
+import io.heliosdb.resp.engine.ShardState;
+import io.heliosdb.resp.pubsub.PubSub;
 import io.heliosdb.resp.pubsub.PubSubCommands;
 import io.heliosdb.resp.pubsub.Subscriber;
 import io.heliosdb.resp.tracking.TrackingCommands;
@@ -116,7 +122,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
 
     public RespConnection(ServerContext server) {
         this.server = server;
-        this.table = server.table();
+        this.table = CommandTable.of(server);
     }
 
     // ---- lifecycle ---------------------------------------------------------------------------
@@ -133,7 +139,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         this.session = new ClientSession(server.clients().nextId(), ctx.channel(), address(ctx.channel().remoteAddress()),
                 address(ctx.channel().localAddress()), server.clock().millis());
         session.authenticated = server.config().get("requirepass").isEmpty();
-        session.subscriber = new Subscriber(home, this::deliverPush, session);
+        session.set(Subscriber.FEATURE, new Subscriber(home, this::deliverPush, session));
         if (!server.clients().tryAdd(session, server.config().number("maxclients"))) {
             ctx.writeAndFlush(ctx.alloc().buffer().writeBytes("-ERR max number of clients reached\r\n".getBytes()))
                     .addListener(ChannelFutureListener.CLOSE);
@@ -160,9 +166,9 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         if (session != null) {
             server.clients().remove(session);
             TransactionCommands.discard(session);
-            PubSubCommands.unsubscribeAll(server.pubsub(), session);
+            PubSubCommands.unsubscribeAll(PubSub.of(server), session);
             TrackingCommands.off(server, session);
-            server.monitors().remove(session);
+            Monitors.of(server).remove(session);
         }
         if (out != null) {
             out.release();
@@ -450,9 +456,9 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         if (!session.authenticated && !spec.allowsNoAuth()) {
             return reject(Errors.NOAUTH, spec);
         }
-        if (!spec.allowsNoAuth() && server.acl().restricted(session.user)) {
-            String denied = server.acl().check(server.acl().user(session.user), spec, args, session,
-                    session.multi != null ? Acl.MULTI : Acl.TOPLEVEL);
+        if (!spec.allowsNoAuth() && Acl.of(server).restricted(session.user)) {
+            String denied = Acl.of(server).check(Acl.of(server).user(session.user), spec, args, session,
+                    session.get(QueuedCommand.QUEUE) != null ? Acl.MULTI : Acl.TOPLEVEL);
             if (denied != null) {
                 return reject(denied, spec);
             }
@@ -472,7 +478,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
                 return reject(refused, spec); // the log cannot take writes (disk full): say so, like Redis' MISCONF
             }
         }
-        if (session.protocol == 2 && !spec.allowedWhenSubscribed() && session.subscriber.subscribed()) {
+        if (session.protocol == 2 && !spec.allowedWhenSubscribed() && session.get(Subscriber.FEATURE).subscribed()) {
             return reject("ERR Can't execute '" + spec.name()
                     + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context", spec);
         }
@@ -481,7 +487,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
             return reject(busy.busyError(), spec); // this loop's shard runs a script past lua-time-limit
         }
         session.lastCommand = spec.name();
-        if (session.multi != null && !spec.isTransactionControl()) {
+        if (session.get(QueuedCommand.QUEUE) != null && !spec.isTransactionControl()) {
             return queue(spec);
         }
         return switch (spec.routing()) {
@@ -502,7 +508,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         if (session.monitor && spec.touchesKeyspace()) {
             return reject(MONITOR_KEYSPACE, spec); // refused when queued, as Redis refuses it before queueing
         }
-        session.multi.add(QueuedCommand.copyOf(spec, args));
+        session.get(QueuedCommand.QUEUE).add(QueuedCommand.copyOf(spec, args));
         boolean suppress = consumeSuppress();
         ByteBuf o = out();
         int mark = o.writerIndex();
@@ -517,11 +523,11 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         }
         if (spec != null && spec.name().equals("exec")) {
             // Redis: a refused EXEC discards the transaction (if any) and says why, inside MULTI or not
-            if (session.multi != null) {
+            if (session.get(QueuedCommand.QUEUE) != null) {
                 TransactionCommands.discard(session);
             }
             error = "EXECABORT Transaction discarded because of: " + (error.startsWith("ERR ") ? error.substring(4) : error);
-        } else if (session.multi != null) {
+        } else if (session.get(QueuedCommand.QUEUE) != null) {
             session.multiAborted = true; // EXEC will answer EXECABORT
         }
         server.rejectedCalls.increment();
@@ -554,7 +560,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         }
         ByteBuf o = out();
         int mark = o.writerIndex();
-        CommandContext c = homeState.context();
+        CommandContext c = CommandContext.of(homeState);
         c.prepare(spec, args, o, session.protocol, session.db, session);
         execute(homeState, spec, c, o, args, session);
         // A command let through while a script here is busy writes nothing: its reply must not wait
@@ -618,7 +624,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
             boolean suppress = consumeSuppress();
             ByteBuf o = out();
             int mark = o.writerIndex();
-            CommandContext c = homeState.context();
+            CommandContext c = CommandContext.of(homeState);
             c.prepare(spec, args, o, session.protocol, session.db, session);
             execute(homeState, spec, c, o, args, session);
             ranOnHome |= homeState.busyScript == null; // as in runSession
@@ -695,7 +701,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
             }
         }
         byte[] monitorLine = null;
-        Monitors monitors = server.monitors();
+        Monitors monitors = Monitors.of(server);
         if (monitors.active()) {
             if (session.monitor && spec.touchesKeyspace()) {
                 return reject(MONITOR_KEYSPACE, spec);
@@ -721,7 +727,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         if (monitorLine != null && spec.mayBlock() && pendingMonitorLine == monitorLine) {
             // Still running: it blocks. Redis shows a blocked call when it blocks, so once it has
             // started waiting (CLIENT UNBLOCK from a client that saw the line finds it waiting).
-            server.monitors().deliver(monitorLine);
+            Monitors.of(server).deliver(monitorLine);
             pendingMonitorLine = null;
         }
         return true;
@@ -776,7 +782,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
                 return;
             }
         }
-        boolean monitoring = ctx.server().monitors().active(); // the one check this path pays while nobody monitors
+        boolean monitoring = Monitors.of(ctx.server()).active(); // the one check this path pays while nobody monitors
         if (monitoring && !beforeMonitored(spec, ctx, args, session)) {
             return;
         }
@@ -784,7 +790,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         long t0 = System.nanoTime();
         Shard shard = state.shard();
         shard.enterBusy(t0, spec); // the watchdog's view of this loop
-        TrackingState tracking = session == null ? null : session.tracking;
+        TrackingState tracking = session == null ? null : session.get(TrackingState.FEATURE);
         int notify = spec.isWrite() ? ctx.server().notifyFlags() : 0;
         if (notify != 0) {
             state.get(CommandObserver.FEATURE).begin();
@@ -854,7 +860,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
     private static void feedMonitors(CommandSpec spec, CommandContext ctx, Args args, ClientSession session) {
         boolean lua = ctx.fromScript();
         int db = lua || session == null ? ctx.dbIndex() : session.db;
-        ctx.server().monitors().feed(session, lua, db, spec, args);
+        Monitors.of(ctx.server()).feed(session, lua, db, spec, args);
     }
 
     // ---- completions -------------------------------------------------------------------------
@@ -899,7 +905,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
         inFlight = 0;
         acrossInFlight = false;
         if (pendingMonitorLine != null) {
-            server.monitors().deliver(pendingMonitorLine);
+            Monitors.of(server).deliver(pendingMonitorLine);
             pendingMonitorLine = null;
         }
         if (session.closeAfterReply && !closed) { // the end of a Lua debugging session
@@ -977,7 +983,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter {
      */
     private boolean closedForOutputLimit() {
         long[] limit = server.outputLimits().normal();
-        if ((limit[0] | limit[1]) == 0 || (session.protocol == 2 && session.subscriber.subscribed())) {
+        if ((limit[0] | limit[1]) == 0 || (session.protocol == 2 && session.get(Subscriber.FEATURE).subscribed())) {
             return false;
         }
         if (!overOutputLimit(out, limit)) {
