@@ -34,7 +34,6 @@ public final class ServerContext implements StorageHost {
     private final ConfigRegistry config;
     private final RespClients clients;
     private final Features features = new Features();
-    private final ConcurrentHashMap<Class<?>, Object> featureStates = new ConcurrentHashMap<>();
     private final SlowLog slowLog = new SlowLog();
     private final LatencyMonitor latency = new LatencyMonitor();
     private final Clock clock;
@@ -326,8 +325,8 @@ public final class ServerContext implements StorageHost {
      * Server-wide state that a command family owns (MIGRATE's cached sockets, script and function registries), made on first use:
      * the family asks for it here, so this class need not name every family that keeps some.
      */
-    public <T> T featureState(Class<T> type, Supplier<T> create) {
-        return type.cast(featureStates.computeIfAbsent(type, t -> create.get()));
+    public <T> T featureState(Feature<T> feature, Supplier<T> create) {
+        return features.getOrCreate(feature, create);
     }
 
     public RespClients clients() {

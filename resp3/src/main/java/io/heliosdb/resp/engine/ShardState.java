@@ -13,7 +13,6 @@ import io.heliosdb.storage.ShardStore;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
@@ -32,7 +31,6 @@ public final class ShardState implements ShardKeyspaces {
     /** A script on this shard past lua-time-limit (other clients get BUSY; SCRIPT KILL may stop it), or null. */
     public volatile BusyScript busyScript;
     private final SplittableRandom random = new SplittableRandom();
-    private final HashMap<Class<?>, Object> featureStates = new HashMap<>();
 
     // Statistics (written by the shard thread only).
     public final long[] commandCalls;
@@ -286,8 +284,14 @@ public final class ShardState implements ShardKeyspaces {
      * State that a command family keeps per shard (the Lua interpreter), made on first use, so this
      * class need not name the family. Shard thread only.
      */
-    public <T> T featureState(Class<T> type, Supplier<T> create) {
-        return type.cast(featureStates.computeIfAbsent(type, t -> create.get()));
+    @SuppressWarnings("unchecked")
+    public <T> T featureState(Feature<T> feature, Supplier<T> create) {
+        Object v = feature.index < features.length ? features[feature.index] : null;
+        if (v == null) {
+            v = create.get();
+            install(feature, (T) v);
+        }
+        return (T) v;
     }
 
     public SplittableRandom random() {

@@ -1,5 +1,5 @@
 package io.heliosdb.resp.keys;
-
+import io.heliosdb.resp.engine.Feature;
 import io.heliosdb.resp.engine.ServerContext;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -24,9 +24,11 @@ public final class MigrateSockets {
     /** Write deadlines of every MIGRATE: one daemon thread that only closes sockets. */
     static final ScheduledThreadPoolExecutor TIMERS = timers();
 
+    private static final Feature<MigrateSockets> FEATURE = Feature.named("migrate sockets");
+
     /** The server's cache, made on first use. */
     public static MigrateSockets of(ServerContext server) {
-        return server.featureState(MigrateSockets.class, MigrateSockets::new);
+        return server.featureState(FEATURE, MigrateSockets::new);
     }
 
     private static ScheduledThreadPoolExecutor timers() {

@@ -1,7 +1,7 @@
 package io.heliosdb.resp.scripting;
-
-import io.heliosdb.resp.engine.ServerContext;
 import io.heliosdb.keyspace.rdb.RdbValues;
+import io.heliosdb.resp.engine.Feature;
+import io.heliosdb.resp.engine.ServerContext;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -42,8 +42,10 @@ public final class FunctionRegistry {
     private final Path file;
 
     /** The server's libraries, kept in functions.dump in the data directory; made at start (loadSaved). */
+    private static final Feature<FunctionRegistry> FEATURE = Feature.named("function registry");
+
     public static FunctionRegistry of(ServerContext server) {
-        return server.featureState(FunctionRegistry.class, () -> {
+        return server.featureState(FEATURE, () -> {
             String dir = server.config().get("dir");
             return new FunctionRegistry(dir == null || dir.isEmpty() ? null : Path.of(dir, "functions.dump"));
         });

@@ -1,5 +1,5 @@
 package io.heliosdb.resp.scripting;
-
+import io.heliosdb.resp.engine.Feature;
 import io.heliosdb.resp.engine.ShardState;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -35,9 +35,11 @@ import org.luaj.vm2.lib.jse.JseMathLib;
  * are cached by SHA1. Not thread-safe: each shard thread owns one.
  */
 public final class LuaVm {
+    private static final Feature<LuaVm> FEATURE = Feature.named("lua vm");
+
     /** The shard's interpreter, made on first use. Shard thread only. */
     public static LuaVm of(ShardState shard) {
-        return shard.featureState(LuaVm.class, LuaVm::new);
+        return shard.featureState(FEATURE, LuaVm::new);
     }
 
     private static final LuaString KEYS = LuaString.valueOf("KEYS");

@@ -1,5 +1,5 @@
 package io.heliosdb.resp.scripting;
-
+import io.heliosdb.resp.engine.Feature;
 import io.heliosdb.resp.engine.ServerContext;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -16,9 +16,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * VMs to drop their compiled functions too.
  */
 public final class ScriptRegistry {
+    private static final Feature<ScriptRegistry> FEATURE = Feature.named("script registry");
+
     /** The server's script bodies by SHA1 (EVAL, SCRIPT LOAD). */
     public static ScriptRegistry of(ServerContext server) {
-        return server.featureState(ScriptRegistry.class, ScriptRegistry::new);
+        return server.featureState(FEATURE, ScriptRegistry::new);
     }
 
     private final Map<String, byte[]> bodies = new ConcurrentHashMap<>();

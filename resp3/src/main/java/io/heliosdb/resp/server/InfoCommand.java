@@ -1,7 +1,7 @@
 package io.heliosdb.resp.server;
-
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.command.CrossShardCall;
+import io.heliosdb.resp.engine.Feature;
 import io.heliosdb.resp.engine.ServerContext;
 import io.heliosdb.resp.engine.ShardState;
 import io.heliosdb.runtime.info.InfoSections;
@@ -18,10 +18,12 @@ final class InfoCommand {
 
     /** This server's INFO sections; another owner may register its own (a name not taken, an order of its own). */
     static InfoSections<InfoInput> sections(ServerContext server) {
-        return server.featureState(Sections.class, () -> new Sections(RespInfoSections.create())).registry;
+        return server.featureState(SECTIONS, () -> new Sections(RespInfoSections.create())).registry;
     }
 
     private record Sections(InfoSections<InfoInput> registry) {}
+
+    private static final Feature<Sections> SECTIONS = Feature.named("info sections");
 
     /** What each shard reports; taken on the shard's own thread. */
     record ShardSnapshot(long[] keys, long[] expires, long usedMemory, long[] calls, long[] micros, long[] failed,
