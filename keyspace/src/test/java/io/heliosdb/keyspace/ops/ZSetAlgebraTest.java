@@ -63,7 +63,7 @@ class ZSetAlgebraTest {
     void aBuiltSetIsCompactOnlyWhenSmall() {
         ZSetValue z = zset("a", 1);
         z.compact(false);
-        ZSetAlgebra.compactFor(z);
+        ZSetAlgebra.compactFor(z, new ZSetOps.Limits(128, 64));
         assertTrue(z.compact());
     }
 }

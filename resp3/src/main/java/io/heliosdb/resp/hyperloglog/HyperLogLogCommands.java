@@ -12,6 +12,7 @@ import io.heliosdb.resp.command.CommandContext;
 import io.heliosdb.resp.command.CommandTable;
 import io.heliosdb.resp.command.Errors;
 import io.heliosdb.resp.command.Routing;
+import io.heliosdb.resp.engine.ServerContext;
 import java.lang.foreign.MemorySegment;
 
 /** PFADD, PFCOUNT, PFMERGE on strings in Redis' HyperLogLog format. */
@@ -149,7 +150,7 @@ public final class HyperLogLogCommands {
         }
 
         @Override
-        protected Outcome compute(Args a, Object[] values) {
+        protected Outcome compute(ServerContext server, Args a, Object[] values) {
             Object merged = merge(values, new boolean[1]);
             if (merged instanceof String error) {
                 return Outcome.error(error);
@@ -167,7 +168,7 @@ public final class HyperLogLogCommands {
         }
 
         @Override
-        protected Outcome compute(Args a, Object[] values) {
+        protected Outcome compute(ServerContext server, Args a, Object[] values) {
             boolean[] dense = new boolean[1];
             Object merged = merge(values, dense);
             if (merged instanceof String error) {

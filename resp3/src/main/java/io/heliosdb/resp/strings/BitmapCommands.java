@@ -12,6 +12,7 @@ import io.heliosdb.resp.command.CommandTable;
 import io.heliosdb.resp.command.Errors;
 import io.heliosdb.resp.command.Routing;
 import io.heliosdb.resp.command.StatusErrors;
+import io.heliosdb.resp.engine.ServerContext;
 import java.util.List;
 
 /** Bit operations on strings: SETBIT, GETBIT, BITCOUNT, BITPOS, BITOP, BITFIELD, BITFIELD_RO. */
@@ -198,7 +199,7 @@ public final class BitmapCommands {
         }
 
         @Override
-        protected Outcome compute(Args a, Object[] values) {
+        protected Outcome compute(ServerContext server, Args a, Object[] values) {
             String op = a.lower(1);
             if (!List.of("and", "or", "xor", "not").contains(op)) {
                 return Outcome.error(Errors.SYNTAX);
