@@ -10,7 +10,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The encoding of what the *STORE commands build (SINTERSTORE, SUNIONSTORE, SDIFFSTORE,
- * ZUNIONSTORE, ZINTERSTORE, ZDIFFSTORE, ZRANGESTORE, GEOSEARCHSTORE) under small
+ * ZUNIONSTORE, ZINTERSTORE, ZDIFFSTORE, ZRANGESTORE, GEOSEARCHSTORE; BITOP's raw string) under small
  * set-max-intset-entries and zset-max-listpack-entries/-value, against redis-server 7.0.15: Redis
  * reads the parameters when it builds the result. Once with every key on one shard ({k} tags) and
  * once with keys spread over shards (the result is built on the destination's shard from copies).
@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class StoreEncodingDifferentialTest {
     private static final List<String> SETUP = List.of(
             "SADD #a 1 2 3", "SADD #b 2 3 4", "SADD #c x y", "ZADD #z 1 a 2 b 3 c", "ZADD #w 1 a", "ZADD #long 1 abcdef 2 b",
-            "GEOADD #g 13.361389 38.115556 p1 15.087269 37.502669 Catania");
+            "GEOADD #g 13.361389 38.115556 p1 15.087269 37.502669 Catania", "SET #n 12", "SET #s1 ab");
     private static final List<String> COMMANDS = List.of(
             "SINTERSTORE #d #a #b", "OBJECT ENCODING #d", "SUNIONSTORE #d #a #b", "OBJECT ENCODING #d", "SDIFFSTORE #d #a #b",
             "OBJECT ENCODING #d", "SUNIONSTORE #d #a #c", "OBJECT ENCODING #d", "SINTERSTORE #d #a #c", "EXISTS #d",
@@ -29,7 +29,9 @@ class StoreEncodingDifferentialTest {
             "ZRANGESTORE #d #long 0 0", "OBJECT ENCODING #d", "ZRANGESTORE #d #z (1 +inf BYSCORE LIMIT 0 1", "OBJECT ENCODING #d",
             "ZRANGESTORE #d #z 5 9", "EXISTS #d", "ZRANGESTORE #d #c 0 -1",
             "GEOSEARCHSTORE #d #g FROMLONLAT 13.361389 38.115556 BYRADIUS 10 km", "OBJECT ENCODING #d",
-            "GEOSEARCHSTORE #d #g FROMLONLAT 15 37 BYRADIUS 500 km", "OBJECT ENCODING #d", "ZRANGE #d 0 -1 WITHSCORES");
+            "GEOSEARCHSTORE #d #g FROMLONLAT 15 37 BYRADIUS 500 km", "OBJECT ENCODING #d", "ZRANGE #d 0 -1 WITHSCORES",
+            "BITOP OR #d #n #missing", "OBJECT ENCODING #d", "GET #d", "BITOP NOT #d #s1", "GET #d", "BITOP AND #d #missing", "EXISTS #d",
+            "BITOP XOR #s1 #s1 #n", "GET #s1", "BITOP AND #d #n #a", "EXISTS #d");
     private static RedisPeer redis;
     private static TestServer helios;
 
