@@ -344,6 +344,20 @@ public final class SetOps {
     }
 
     /**
+     * SINTER, SUNION, SDIFF over gathered sources ({@link KeySources}: null = missing): a set of the
+     * result's members, in the order of the set built under {@code maxIntset}, to {@code out};
+     * WRONGTYPE when one is of another type.
+     */
+    public static OpStatus algebra(Algebra op, Object[] sources, int maxIntset, ValueSink out) {
+        SetValue[] sets = sets(sources);
+        if (sets == null) {
+            return OpStatus.WRONGTYPE;
+        }
+        members(combine(op, sets, maxIntset), out);
+        return OpStatus.OK;
+    }
+
+    /**
      * SINTERSTORE, SUNIONSTORE, SDIFFSTORE: the algebra over gathered sources ({@link KeySources}:
      * null = missing) stored at the key under {@code maxIntset}, replacing it (deleting it when the
      * result is empty); the result's size to {@code out}. WRONGTYPE (nothing stored) when a source

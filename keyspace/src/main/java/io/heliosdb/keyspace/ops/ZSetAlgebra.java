@@ -119,6 +119,18 @@ public final class ZSetAlgebra {
     }
 
     /**
+     * ZUNION, ZINTER, ZDIFF: {@link #combine}'s members by rank (with their scores when
+     * {@code withScores}) to {@code out}; WRONGTYPE when a source is {@link KeySources#WRONG_TYPE}.
+     */
+    public static OpStatus reply(Op op, Object[] sources, double[] weights, int how, boolean withScores, ValueSink out) {
+        if (KeySources.anyWrongType(sources)) {
+            return OpStatus.WRONGTYPE;
+        }
+        ZSetOps.writeNodes(ZSetRanges.byRank(combine(op, sources, weights, how), 0, -1, false), withScores, out);
+        return OpStatus.OK;
+    }
+
+    /**
      * ZUNIONSTORE, ZINTERSTORE, ZDIFFSTORE: {@link #combine} stored at the key in the encoding
      * Redis' zsetConvertToListpackIfNeeded picks under {@code limits}, replacing it (deleting it when
      * the result is empty); the result's size to {@code out}. WRONGTYPE (nothing stored) when a

@@ -223,6 +223,12 @@ class SetOpsTest {
         assertEquals(2, SetOps.interCard(new SetValue[] {a, b}, 0));
         assertEquals(1, SetOps.interCard(new SetValue[] {a, b}, 1));
         assertEquals(0, SetOps.interCard(new SetValue[] {a, null}, 0));
+        assertEquals(OpStatus.OK, SetOps.algebra(SetOps.Algebra.UNION, new Object[] {a, null, b}, 512, out));
+        assertEquals("set:4 bulk:1 bulk:2 bulk:3 bulk:4", out.take());
+        assertEquals(OpStatus.OK, SetOps.algebra(SetOps.Algebra.DIFF, new Object[] {null, b}, 512, out));
+        assertEquals("set:0", out.take());
+        assertEquals(OpStatus.WRONGTYPE, SetOps.algebra(SetOps.Algebra.INTER, new Object[] {a, KeySources.WRONG_TYPE}, 512, out));
+        assertEquals("", out.take());
     }
 
     @Test

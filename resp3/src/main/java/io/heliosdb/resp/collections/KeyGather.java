@@ -64,7 +64,7 @@ public abstract class KeyGather implements MultiShardCommand {
             return new Outcome(r, true, ValueType.STRING, null, value, false, null);
         }
 
-        /** Leaves the store to an operation; the reply is its count, or its status' error. */
+        /** Leaves the store to an operation; the reply is what it wrote (the count), or its status' error. */
         public static Outcome storing(Store op) {
             return new Outcome(null, true, (byte) 0, null, null, false, op);
         }
@@ -139,9 +139,9 @@ public abstract class KeyGather implements MultiShardCommand {
     private static Consumer<RespWriter> install(ShardState shard, int db, Args a, int d, Outcome o) {
         Keyspace ks = shard.db(db);
         if (o.op != null) {
-            CountReply count = new CountReply();
-            OpStatus s = o.op.run(ks, a.segment(), a.offset(d), a.length(d), count);
-            return count.reply(s);
+            RecordedReply reply = new RecordedReply();
+            OpStatus s = o.op.run(ks, a.segment(), a.offset(d), a.length(d), reply);
+            return reply.reply(s);
         }
         if (o.type == ValueType.STRING) {
             KeySources.storeString(ks, a.segment(), a.offset(d), a.length(d), o.string, o.keepTtl);

@@ -2,17 +2,16 @@ package io.heliosdb.resp.sets;
 
 import io.heliosdb.keyspace.Keyspace;
 import io.heliosdb.keyspace.ValueType;
-import io.heliosdb.keyspace.collection.SetValue;
 import io.heliosdb.keyspace.ops.KeyReads;
 import io.heliosdb.keyspace.ops.OpStatus;
 import io.heliosdb.keyspace.ops.SetOps;
 import io.heliosdb.memory.ByteStrings;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.codec.RespWriter;
-import io.heliosdb.resp.collections.CountReply;
 import io.heliosdb.resp.collections.ElementScan;
 import io.heliosdb.resp.collections.KeyGather;
 import io.heliosdb.resp.collections.MoveBetweenKeys;
+import io.heliosdb.resp.collections.RecordedReply;
 import io.heliosdb.resp.collections.TypedKeys;
 import io.heliosdb.resp.command.CommandContext;
 import io.heliosdb.resp.command.CommandTable;
@@ -267,12 +266,8 @@ public final class SetCommands {
             if (store) {
                 return Outcome.storing((ks, seg, off, len, out) -> SetOps.store(ks, seg, off, len, op, values, maxIntset, out));
             }
-            SetValue[] sets = SetOps.sets(values);
-            if (sets == null) {
-                return Outcome.error(Errors.WRONGTYPE);
-            }
-            SetValue result = SetOps.combine(op, sets, maxIntset);
-            return Outcome.reply(w -> SetOps.members(result, w)); // a new set: nobody changes it before the reply
+            RecordedReply reply = new RecordedReply(); // now: the sources may be live values
+            return Outcome.reply(reply.reply(SetOps.algebra(op, values, maxIntset, reply)));
         }
     }
 
@@ -301,9 +296,9 @@ public final class SetCommands {
             if (limitOrError instanceof String e) {
                 return Outcome.error(e);
             }
-            CountReply count = new CountReply();
-            OpStatus s = SetOps.interCard(values, (Long) limitOrError, count); // now: the sources may be live values
-            return Outcome.reply(count.reply(s));
+            RecordedReply reply = new RecordedReply();
+            OpStatus s = SetOps.interCard(values, (Long) limitOrError, reply); // now: the sources may be live values
+            return Outcome.reply(reply.reply(s));
         }
     }
 

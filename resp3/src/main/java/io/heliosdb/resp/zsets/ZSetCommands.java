@@ -4,8 +4,6 @@ import static io.heliosdb.resp.collections.TypedKeys.WRONG;
 
 import io.heliosdb.keyspace.Keyspace;
 import io.heliosdb.keyspace.ValueType;
-import io.heliosdb.keyspace.collection.ZSetValue;
-import io.heliosdb.keyspace.collection.ZTree.Node;
 import io.heliosdb.keyspace.collection.ZTree;
 import io.heliosdb.keyspace.ops.KeyReads;
 import io.heliosdb.keyspace.ops.KeySources;
@@ -13,13 +11,12 @@ import io.heliosdb.keyspace.ops.OpStatus;
 import io.heliosdb.keyspace.ops.ZSetAlgebra.Op;
 import io.heliosdb.keyspace.ops.ZSetAlgebra;
 import io.heliosdb.keyspace.ops.ZSetOps;
-import io.heliosdb.keyspace.ops.ZSetRanges;
 import io.heliosdb.resp.blocking.BlockedClients;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.codec.RespWriter;
-import io.heliosdb.resp.collections.CountReply;
 import io.heliosdb.resp.collections.ElementScan;
 import io.heliosdb.resp.collections.KeyGather;
+import io.heliosdb.resp.collections.RecordedReply;
 import io.heliosdb.resp.collections.TypedKeys;
 import io.heliosdb.resp.command.CommandContext;
 import io.heliosdb.resp.command.CommandTable;
@@ -28,9 +25,7 @@ import io.heliosdb.resp.command.Routing;
 import io.heliosdb.resp.command.StatusErrors;
 import io.heliosdb.resp.engine.ServerContext;
 import io.heliosdb.resp.sets.SetCommands;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
 /** The sorted-set family. */
 public final class ZSetCommands {
@@ -625,10 +620,8 @@ public final class ZSetCommands {
                 int how = aggregate;
                 return Outcome.storing((ks, seg, off, len, out) -> ZSetAlgebra.store(ks, seg, off, len, op, values, weights, how, limits, out));
             }
-            ZSetValue result = ZSetAlgebra.combine(op, values, weights, aggregate);
-            List<Node> items = ZSetRanges.byRank(result, 0, -1, false);
-            boolean ws = withScores;
-            return Outcome.reply(w -> ZSetOps.writeNodes(items, ws, w));
+            RecordedReply reply = new RecordedReply(); // now: the sources may be live values
+            return Outcome.reply(reply.reply(ZSetAlgebra.reply(op, values, weights, aggregate, withScores, reply)));
         }
     }
 
@@ -661,9 +654,9 @@ public final class ZSetCommands {
             if (limitOrError instanceof String e) {
                 return Outcome.error(e);
             }
-            CountReply count = new CountReply();
-            OpStatus s = ZSetAlgebra.interCard(values, (Long) limitOrError, count); // now: the sources may be live values
-            return Outcome.reply(count.reply(s));
+            RecordedReply reply = new RecordedReply();
+            OpStatus s = ZSetAlgebra.interCard(values, (Long) limitOrError, reply); // now: the sources may be live values
+            return Outcome.reply(reply.reply(s));
         }
     }
 }
