@@ -10,8 +10,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The encoding of what the *STORE commands build (SINTERSTORE, SUNIONSTORE, SDIFFSTORE,
- * ZUNIONSTORE, ZINTERSTORE, ZDIFFSTORE, ZRANGESTORE, GEOSEARCHSTORE; BITOP's raw string) under small
- * set-max-intset-entries and zset-max-listpack-entries/-value, against redis-server 7.0.15: Redis
+ * ZUNIONSTORE, ZINTERSTORE, ZDIFFSTORE, ZRANGESTORE, GEOSEARCHSTORE; BITOP's raw string; PFMERGE)
+ * under small set-max-intset-entries, zset-max-listpack-entries/-value and hll-sparse-max-bytes,
+ * against redis-server 7.0.15: Redis
  * reads the parameters when it builds the result. Once with every key on one shard ({k} tags) and
  * once with keys spread over shards (the result is built on the destination's shard from copies).
  */
@@ -61,6 +62,30 @@ class StoreEncodingDifferentialTest {
         for (String command : COMMANDS) {
             String[] w = words(command, prefix);
             assertEquals(r.call(w), h.call(w), String.join(" ", w));
+        }
+    }
+
+    /** PFMERGE's destination turns dense past hll-sparse-max-bytes, as Redis' hllSparseSet promotes it. */
+    @ParameterizedTest
+    @ValueSource(strings = {"{k}", ""})
+    void pfmergeFollowsHllSparseMaxBytes(String prefix) throws Exception {
+        try (RawClient r = new RawClient(redis.port); RawClient h = new RawClient(helios.port())) {
+            for (RawClient c : new RawClient[] {r, h}) {
+                c.call("FLUSHALL");
+                c.call(words("PFADD #h1 a b c", prefix));
+                c.call(words("PFADD #h2 c d e", prefix));
+                c.call("CONFIG", "SET", "hll-sparse-max-bytes", "10");
+            }
+            try {
+                for (String command : List.of("PFMERGE #d #h1 #h2", "PFDEBUG ENCODING #d", "STRLEN #d", "PFCOUNT #d", "PFDEBUG ENCODING #h1",
+                        "PFMERGE #h1 #h2", "PFDEBUG ENCODING #h1", "PFCOUNT #h1 #h2")) {
+                    String[] w = words(command, prefix);
+                    assertEquals(r.call(w), h.call(w), String.join(" ", w));
+                }
+            } finally {
+                r.call("CONFIG", "SET", "hll-sparse-max-bytes", "3000");
+                h.call("CONFIG", "SET", "hll-sparse-max-bytes", "3000");
+            }
         }
     }
 

@@ -19,6 +19,7 @@ import java.lang.foreign.MemorySegment;
 public final class HyperLogLogCommands {
     static final String NOT_HLL = "WRONGTYPE Key is not a valid HyperLogLog string value.";
     static final String CORRUPTED = "INVALIDOBJ Corrupted HLL object detected";
+    private static final String SPARSE_MAX = "hll-sparse-max-bytes";
 
     private HyperLogLogCommands() {}
 
@@ -31,7 +32,12 @@ public final class HyperLogLogCommands {
     }
 
     static long sparseMax(CommandContext ctx) {
-        return TypedKeys.limit(ctx, "hll-sparse-max-bytes");
+        return TypedKeys.limit(ctx, SPARSE_MAX);
+    }
+
+    /** hll-sparse-max-bytes, past which a sparse HLL becomes dense (PFMERGE's result too, as Redis' hllSparseSet). */
+    static long sparseMax(ServerContext server) {
+        return server.configParam(SPARSE_MAX).number();
     }
 
     /** Stores an HLL string (Redis reports "raw"), keeping the key's TTL. */
@@ -174,7 +180,7 @@ public final class HyperLogLogCommands {
             if (merged instanceof String error) {
                 return Outcome.error(error);
             }
-            byte[] out = Hll.encode((byte[]) merged, dense[0], 3000, null);
+            byte[] out = Hll.encode((byte[]) merged, dense[0], sparseMax(server), null);
             return Outcome.stringKeepingTtl(RespWriter::ok, out);
         }
     }
