@@ -131,6 +131,7 @@ public abstract class KeyGather implements MultiShardCommand {
         return KeySources.read(reads, ks, a.segment(), a.offset(arg), a.length(arg), types, copy);
     }
 
+    /** {@link KeySources#stringBytes} (for the commands that read one string entry: PFADD, SORT, DUMP, ...). */
     public static byte[] stringBytes(Keyspace ks, long e) {
         return KeySources.stringBytes(ks, e);
     }
