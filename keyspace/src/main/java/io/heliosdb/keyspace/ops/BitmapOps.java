@@ -214,6 +214,25 @@ public final class BitmapOps {
         return out;
     }
 
+    /**
+     * BITOP: {@link #bitop} over gathered sources ({@link KeySources}: null = missing, reading as
+     * zeros) stored at the key as a raw string, replacing it (deleting it when the result is empty);
+     * the result's length to {@code out}. WRONGTYPE (nothing stored) when a source is not a string.
+     */
+    public static OpStatus bitopStore(Keyspace ks, MemorySegment kSeg, long kOff, int kLen, int op, Object[] sources, ValueSink out) {
+        byte[][] values = new byte[sources.length][];
+        for (int i = 0; i < sources.length; i++) {
+            if (sources[i] == KeySources.WRONG_TYPE) {
+                return OpStatus.WRONGTYPE;
+            }
+            values[i] = (byte[]) sources[i];
+        }
+        byte[] result = bitop(op, values);
+        KeySources.storeString(ks, kSeg, kOff, kLen, result.length == 0 ? null : result, false);
+        out.integer(result.length);
+        return OpStatus.OK;
+    }
+
     private static int byteOf(byte[] v, int i) {
         return v != null && i < v.length ? v[i] & 0xFF : 0;
     }

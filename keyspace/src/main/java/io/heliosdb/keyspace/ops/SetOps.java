@@ -331,6 +331,63 @@ public final class SetOps {
     }
 
     /**
+     * SINTERCARD over gathered sources ({@link KeySources}: null = missing): the size of their
+     * intersection, at most {@code limit} unless 0, to {@code out}; WRONGTYPE when one is of another type.
+     */
+    public static OpStatus interCard(Object[] sources, long limit, ValueSink out) {
+        SetValue[] sets = sets(sources);
+        if (sets == null) {
+            return OpStatus.WRONGTYPE;
+        }
+        out.integer(interCard(sets, limit));
+        return OpStatus.OK;
+    }
+
+    /**
+     * SINTER, SUNION, SDIFF over gathered sources ({@link KeySources}: null = missing): a set of the
+     * result's members, in the order of the set built under {@code maxIntset}, to {@code out};
+     * WRONGTYPE when one is of another type.
+     */
+    public static OpStatus algebra(Algebra op, Object[] sources, int maxIntset, ValueSink out) {
+        SetValue[] sets = sets(sources);
+        if (sets == null) {
+            return OpStatus.WRONGTYPE;
+        }
+        members(combine(op, sets, maxIntset), out);
+        return OpStatus.OK;
+    }
+
+    /**
+     * SINTERSTORE, SUNIONSTORE, SDIFFSTORE: the algebra over gathered sources ({@link KeySources}:
+     * null = missing) stored at the key under {@code maxIntset}, replacing it (deleting it when the
+     * result is empty); the result's size to {@code out}. WRONGTYPE (nothing stored) when a source
+     * is of another type.
+     */
+    public static OpStatus store(Keyspace ks, MemorySegment kSeg, long kOff, int kLen, Algebra op, Object[] sources, int maxIntset,
+            ValueSink out) {
+        SetValue[] sets = sets(sources);
+        if (sets == null) {
+            return OpStatus.WRONGTYPE;
+        }
+        SetValue result = combine(op, sets, maxIntset); // built before the store: the destination may be a source
+        KeySources.storeCollection(ks, kSeg, kOff, kLen, ValueType.SET, result);
+        out.integer(result.size());
+        return OpStatus.OK;
+    }
+
+    /** Gathered sources as sets (null = missing), or null when one is {@link KeySources#WRONG_TYPE}. */
+    public static SetValue[] sets(Object[] sources) {
+        SetValue[] sets = new SetValue[sources.length];
+        for (int i = 0; i < sources.length; i++) {
+            if (sources[i] == KeySources.WRONG_TYPE) {
+                return null;
+            }
+            sets[i] = (SetValue) sources[i];
+        }
+        return sets;
+    }
+
+    /**
      * SMOVE's look at the source: OK when it is a set, NOT_FOUND when missing (nothing moves),
      * WRONGTYPE.
      */

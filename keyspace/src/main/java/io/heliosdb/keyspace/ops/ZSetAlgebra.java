@@ -1,9 +1,12 @@
 package io.heliosdb.keyspace.ops;
 
+import io.heliosdb.keyspace.Keyspace;
+import io.heliosdb.keyspace.ValueType;
 import io.heliosdb.keyspace.collection.ByteKey;
 import io.heliosdb.keyspace.collection.SetValue;
 import io.heliosdb.keyspace.collection.ZSetValue;
 import io.heliosdb.keyspace.collection.ZTree.Node;
+import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -115,11 +118,53 @@ public final class ZSetAlgebra {
         return result;
     }
 
-    /** The encoding Redis would choose for a newly built set (default limits). */
-    public static void compactFor(ZSetValue z) {
-        boolean compact = z.size() <= 128;
+    /**
+     * ZUNION, ZINTER, ZDIFF: {@link #combine}'s members by rank (with their scores when
+     * {@code withScores}) to {@code out}; WRONGTYPE when a source is {@link KeySources#WRONG_TYPE}.
+     */
+    public static OpStatus reply(Op op, Object[] sources, double[] weights, int how, boolean withScores, ValueSink out) {
+        if (KeySources.anyWrongType(sources)) {
+            return OpStatus.WRONGTYPE;
+        }
+        ZSetOps.writeNodes(ZSetRanges.byRank(combine(op, sources, weights, how), 0, -1, false), withScores, out);
+        return OpStatus.OK;
+    }
+
+    /**
+     * ZUNIONSTORE, ZINTERSTORE, ZDIFFSTORE: {@link #combine} stored at the key in the encoding
+     * Redis' zsetConvertToListpackIfNeeded picks under {@code limits}, replacing it (deleting it when
+     * the result is empty); the result's size to {@code out}. WRONGTYPE (nothing stored) when a
+     * source is {@link KeySources#WRONG_TYPE}.
+     */
+    public static OpStatus store(Keyspace ks, MemorySegment kSeg, long kOff, int kLen, Op op, Object[] sources, double[] weights, int how,
+            ZSetOps.Limits limits, ValueSink out) {
+        if (KeySources.anyWrongType(sources)) {
+            return OpStatus.WRONGTYPE;
+        }
+        ZSetValue result = combine(op, sources, weights, how); // built before the store: the destination may be a source
+        compactFor(result, limits);
+        KeySources.storeCollection(ks, kSeg, kOff, kLen, ValueType.ZSET, result);
+        out.integer(result.size());
+        return OpStatus.OK;
+    }
+
+    /** ZINTERCARD: the size of the sources' intersection, at most {@code limit} unless 0, to {@code out}; WRONGTYPE. */
+    public static OpStatus interCard(Object[] sources, long limit, ValueSink out) {
+        if (KeySources.anyWrongType(sources)) {
+            return OpStatus.WRONGTYPE;
+        }
+        double[] w = new double[sources.length];
+        Arrays.fill(w, 1);
+        long card = combine(Op.INTER, sources, w, SUM).size();
+        out.integer(limit > 0 ? Math.min(card, limit) : card);
+        return OpStatus.OK;
+    }
+
+    /** The encoding Redis picks for a newly built set: a listpack while within {@code limits}, else a skiplist. */
+    public static void compactFor(ZSetValue z, ZSetOps.Limits limits) {
+        boolean compact = z.size() <= limits.maxEntries();
         for (Node n = z.list().first(); n != null && compact; n = n.next()) {
-            compact = n.member.bytes.length <= 64;
+            compact = n.member.bytes.length <= limits.maxValue();
         }
         z.compact(false);
         z.compact(compact);

@@ -305,6 +305,29 @@ public final class ZSetOps {
         return OpStatus.OK;
     }
 
+    /**
+     * ZRANGESTORE: the members of a gathered source ({@link KeySources}: null = missing) in {@code r},
+     * stored at the key as a new set in the encoding {@code limits} allow, replacing it (deleting it
+     * when nothing is in range); their count to {@code out}. WRONGTYPE (nothing stored) when the
+     * source is of another type.
+     */
+    public static OpStatus rangeStore(Keyspace ks, MemorySegment kSeg, long kOff, int kLen, Object source, Range r, Limits limits,
+            ValueSink out) {
+        if (source == KeySources.WRONG_TYPE) {
+            return OpStatus.WRONGTYPE;
+        }
+        ZSetValue result = new ZSetValue();
+        if (source != null) {
+            for (Node n : ZSetRanges.select((ZSetValue) source, r)) {
+                result.put(n.member, n.score);
+            }
+        }
+        ZSetAlgebra.compactFor(result, limits);
+        KeySources.storeCollection(ks, kSeg, kOff, kLen, ValueType.ZSET, result);
+        out.integer(result.size());
+        return OpStatus.OK;
+    }
+
     /** Members, or (member, score) pairs. */
     public static void writeNodes(List<Node> nodes, boolean withScores, ValueSink out) {
         if (!withScores) {

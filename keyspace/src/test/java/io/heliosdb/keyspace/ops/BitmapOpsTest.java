@@ -114,6 +114,29 @@ class BitmapOpsTest {
     }
 
     @Test
+    void bitopStoreWritesARawStringAndDeletesAnEmptyResult() {
+        put("1");
+        MemorySegment dst = seg("d");
+        Object source = KeySources.read(KeyReads.DIRECT, ks, k, 0, 1, t -> t == ValueType.STRING, true);
+        assertEquals("[49]", Arrays.toString((byte[]) source), "an INT-encoded string gathers as its digits");
+        assertEquals(OpStatus.OK, BitmapOps.bitopStore(ks, dst, 0, 1, BitmapOps.NOT, new Object[]{source}, out));
+        assertEquals(List.of(":1"), out.take());
+        long e = ks.find(dst, 0, 1);
+        assertEquals(ValueEncoding.RAW_MUTABLE, ks.encoding(e), "a computed string is raw at any size, as in Redis");
+        assertEquals(OpStatus.OK, StringOps.get(KeyReads.DIRECT, ks, dst, 0, 1, out));
+        assertEquals(List.of("$\u00ce"), out.take());
+        assertEquals(OpStatus.OK, BitmapOps.bitopStore(ks, dst, 0, 1, BitmapOps.OR, new Object[]{null, null}, out));
+        assertEquals(List.of(":0"), out.take());
+        assertEquals(Keyspace.NONE, ks.find(dst, 0, 1), "an empty result deletes the destination");
+        assertEquals(OpStatus.OK, BitmapOps.bitopStore(ks, k, 0, 1, BitmapOps.AND, new Object[]{source, new byte[]{(byte) 0x3f, 1}}, out));
+        assertEquals(List.of(":2"), out.take(), "the destination may be a source");
+        assertEquals(OpStatus.WRONGTYPE, BitmapOps.bitopStore(ks, k, 0, 1, BitmapOps.OR, new Object[]{source, KeySources.WRONG_TYPE}, out));
+        assertEquals(List.of(), out.take());
+        assertEquals(OpStatus.OK, StringOps.get(KeyReads.DIRECT, ks, k, 0, 1, out));
+        assertEquals(List.of("$1\u0000"), out.take(), "nothing stored on WRONGTYPE");
+    }
+
+    @Test
     void otherTypesAreWrongtype() {
         ks.putUninitialized(k, 0, 1, ValueType.LIST, ValueEncoding.RAW, 0, 0);
         assertEquals(OpStatus.WRONGTYPE, BitmapOps.setbit(ks, k, 0, 1, 1, true, out));

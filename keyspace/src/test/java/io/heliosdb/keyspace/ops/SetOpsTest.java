@@ -2,10 +2,12 @@ package io.heliosdb.keyspace.ops;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.heliosdb.keyspace.Keyspace;
 import io.heliosdb.keyspace.OffHeapKeyspace;
+import io.heliosdb.keyspace.ValueType;
 import io.heliosdb.keyspace.collection.ByteKey;
 import io.heliosdb.keyspace.collection.SetValue;
 import io.heliosdb.memory.SlabAllocator;
@@ -221,6 +223,47 @@ class SetOpsTest {
         assertEquals(2, SetOps.interCard(new SetValue[] {a, b}, 0));
         assertEquals(1, SetOps.interCard(new SetValue[] {a, b}, 1));
         assertEquals(0, SetOps.interCard(new SetValue[] {a, null}, 0));
+        assertEquals(OpStatus.OK, SetOps.algebra(SetOps.Algebra.UNION, new Object[] {a, null, b}, 512, out));
+        assertEquals("set:4 bulk:1 bulk:2 bulk:3 bulk:4", out.take());
+        assertEquals(OpStatus.OK, SetOps.algebra(SetOps.Algebra.DIFF, new Object[] {null, b}, 512, out));
+        assertEquals("set:0", out.take());
+        assertEquals(OpStatus.WRONGTYPE, SetOps.algebra(SetOps.Algebra.INTER, new Object[] {a, KeySources.WRONG_TYPE}, 512, out));
+        assertEquals("", out.take());
+    }
+
+    @Test
+    void storeReplacesTheDestinationUnderTheIntsetLimitAndDeletesItWhenEmpty() {
+        sadd("a", "1", "2", "3");
+        sadd("b", "2", "3", "4");
+        string("str");
+        out.take();
+        Elements k = Elements.of("a", "b", "dst", "str", "missing");
+        Object a = KeySources.read(KeyReads.DIRECT, ks, k.segment(), k.offset(0), k.length(0), t -> t == ValueType.SET, false);
+        Object b = KeySources.read(KeyReads.DIRECT, ks, k.segment(), k.offset(1), k.length(1), t -> t == ValueType.SET, true);
+        assertEquals(OpStatus.OK, SetOps.store(ks, k.segment(), k.offset(2), k.length(2), SetOps.Algebra.UNION, new Object[] {a, b}, 512, out));
+        assertEquals("int:4", out.take());
+        assertTrue(set("dst").intset());
+        assertEquals(OpStatus.OK, SetOps.store(ks, k.segment(), k.offset(2), k.length(2), SetOps.Algebra.INTER, new Object[] {a, b}, 1, out));
+        assertEquals("int:2", out.take());
+        assertFalse(set("dst").intset(), "2 members over set-max-intset-entries 1");
+        assertEquals(OpStatus.OK, SetOps.store(ks, k.segment(), k.offset(0), k.length(0), SetOps.Algebra.DIFF, new Object[] {a, b}, 512, out));
+        assertEquals("int:1", out.take(), "the destination may be a source");
+        assertEquals(OpStatus.OK, SetOps.store(ks, k.segment(), k.offset(2), k.length(2), SetOps.Algebra.INTER, new Object[] {b, null}, 512, out));
+        assertEquals("int:0", out.take());
+        assertNull(set("dst"), "an empty result deletes the destination");
+        Object wrong = KeySources.read(KeyReads.DIRECT, ks, k.segment(), k.offset(3), k.length(3), t -> t == ValueType.SET, false);
+        assertEquals(KeySources.WRONG_TYPE, wrong);
+        assertNull(KeySources.read(KeyReads.DIRECT, ks, k.segment(), k.offset(4), k.length(4), t -> t == ValueType.SET, false));
+        assertEquals(OpStatus.WRONGTYPE, SetOps.store(ks, k.segment(), k.offset(1), k.length(1), SetOps.Algebra.UNION, new Object[] {a, wrong},
+                512, out));
+        assertEquals("", out.take());
+        assertEquals(3, set("b").size(), "nothing stored on WRONGTYPE");
+        assertEquals(OpStatus.OK, SetOps.interCard(new Object[] {b, null}, 0, out));
+        assertEquals("int:0", out.take());
+        assertEquals(OpStatus.OK, SetOps.interCard(new Object[] {b, b}, 2, out));
+        assertEquals("int:2", out.take());
+        assertEquals(OpStatus.WRONGTYPE, SetOps.interCard(new Object[] {b, wrong}, 0, out));
+        assertEquals("", out.take());
     }
 
     @Test

@@ -60,10 +60,23 @@ class ZSetAlgebraTest {
     }
 
     @Test
+    void replyListsTheResultByRankWithOrWithoutScores() {
+        ListOpsTest.Sink out = new ListOpsTest.Sink();
+        Object[] sources = {zset("a", 3, "b", 1), set("a")};
+        assertEquals(OpStatus.OK, ZSetAlgebra.reply(Op.UNION, sources, new double[]{1, 1}, ZSetAlgebra.SUM, true, out));
+        assertEquals(List.of("pairs2", "(", "b", "d1.0", "(", "a", "d4.0"), out.take());
+        assertEquals(OpStatus.OK, ZSetAlgebra.reply(Op.DIFF, sources, new double[]{1, 1}, ZSetAlgebra.SUM, false, out));
+        assertEquals(List.of("*1", "b"), out.take());
+        assertEquals(OpStatus.WRONGTYPE, ZSetAlgebra.reply(Op.INTER, new Object[]{sources[0], KeySources.WRONG_TYPE}, new double[]{1, 1},
+                ZSetAlgebra.SUM, false, out));
+        assertEquals(List.of(), out.take());
+    }
+
+    @Test
     void aBuiltSetIsCompactOnlyWhenSmall() {
         ZSetValue z = zset("a", 1);
         z.compact(false);
-        ZSetAlgebra.compactFor(z);
+        ZSetAlgebra.compactFor(z, new ZSetOps.Limits(128, 64));
         assertTrue(z.compact());
     }
 }

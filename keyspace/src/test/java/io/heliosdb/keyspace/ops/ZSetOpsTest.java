@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.heliosdb.keyspace.Keyspace;
 import io.heliosdb.keyspace.OffHeapKeyspace;
+import io.heliosdb.keyspace.ValueType;
 import io.heliosdb.keyspace.collection.ByteKey;
+import io.heliosdb.keyspace.collection.ZSetValue;
 import io.heliosdb.keyspace.collection.ZTree;
 import io.heliosdb.keyspace.collection.ZTree.Node;
 import io.heliosdb.memory.SlabAllocator;
@@ -240,6 +242,68 @@ class ZSetOpsTest {
         assertEquals(List.of("*2", "0", "*4", "a", "1.5", "b", "2"), out.take());
         assertEquals(OpStatus.WRONGTYPE, ZSetOps.check(R, ks, str, 0, 3));
         assertEquals(OpStatus.WRONGTYPE, ZSetOps.scan(R, ks, str, 0, 3, 0, 10, null, out));
+        assertEquals(List.of(), out.take());
+    }
+
+    private Object source(MemorySegment k) {
+        return KeySources.read(R, ks, k, 0, (int) k.byteSize(), t -> t == ValueType.ZSET || t == ValueType.SET, true);
+    }
+
+    private ZSetValue stored(MemorySegment k) {
+        long e = ks.find(k, 0, (int) k.byteSize());
+        return e == Keyspace.NONE ? null : (ZSetValue) ks.object(e);
+    }
+
+    @Test
+    void rangeStoreBuildsUnderTheListpackLimitsAndDeletesAnEmptyResult() {
+        fill();
+        MemorySegment dst = seg("dst");
+        assertEquals(OpStatus.OK, ZSetOps.rangeStore(ks, dst, 0, 3, source(key), byRank(0, 1, false, false), LIMITS, out));
+        assertEquals(List.of("2"), out.take());
+        assertEquals(true, stored(dst).compact());
+        assertEquals(OpStatus.OK, ZSetOps.rangeStore(ks, dst, 0, 3, source(key), byRank(0, -1, false, false), new ZSetOps.Limits(3, 64), out));
+        assertEquals(List.of("4"), out.take());
+        assertEquals(false, stored(dst).compact(), "4 members over zset-max-listpack-entries 3");
+        assertEquals(OpStatus.OK, ZSetOps.rangeStore(ks, dst, 0, 3, source(key), byRank(9, 10, false, false), LIMITS, out));
+        assertEquals(List.of("0"), out.take());
+        assertNull(stored(dst));
+        assertEquals(OpStatus.OK, ZSetOps.rangeStore(ks, dst, 0, 3, source(seg("missing")), byRank(0, -1, false, false), LIMITS, out));
+        assertEquals(List.of("0"), out.take());
+        assertEquals(OpStatus.WRONGTYPE, ZSetOps.rangeStore(ks, key, 0, 1, source(str), byRank(0, -1, false, false), LIMITS, out));
+        assertEquals(List.of(), out.take());
+        assertEquals(4, stored(key).size(), "nothing stored on WRONGTYPE");
+    }
+
+    @Test
+    void algebraStoreAndInterCard() {
+        fill();
+        MemorySegment w = seg("w");
+        assertEquals(OpStatus.OK, zadd(w, 0, 5, "b", 1, "long-member"));
+        out.take();
+        MemorySegment dst = seg("dst");
+        Object[] both = {source(key), source(w)};
+        double[] ones = {1, 1};
+        assertEquals(OpStatus.OK, ZSetAlgebra.store(ks, dst, 0, 3, ZSetAlgebra.Op.INTER, both, ones, ZSetAlgebra.SUM, LIMITS, out));
+        assertEquals(List.of("1"), out.take());
+        assertEquals(true, stored(dst).compact());
+        assertEquals(7.0, stored(dst).score(new ByteKey(b("b"))));
+        assertEquals(OpStatus.OK, ZSetAlgebra.store(ks, dst, 0, 3, ZSetAlgebra.Op.UNION, both, ones, ZSetAlgebra.MAX, new ZSetOps.Limits(128, 4),
+                out));
+        assertEquals(List.of("5"), out.take());
+        assertEquals(false, stored(dst).compact(), "a member longer than zset-max-listpack-value 4");
+        assertEquals(OpStatus.OK, ZSetAlgebra.store(ks, key, 0, 1, ZSetAlgebra.Op.DIFF, both, ones, ZSetAlgebra.SUM, LIMITS, out));
+        assertEquals(List.of("3"), out.take(), "the destination may be a source");
+        assertEquals(OpStatus.OK, ZSetAlgebra.store(ks, dst, 0, 3, ZSetAlgebra.Op.INTER, new Object[] {both[1], null}, ones, ZSetAlgebra.SUM,
+                LIMITS, out));
+        assertEquals(List.of("0"), out.take());
+        assertNull(stored(dst));
+        Object[] wrong = {both[0], source(str)};
+        assertEquals(OpStatus.WRONGTYPE, ZSetAlgebra.store(ks, w, 0, 1, ZSetAlgebra.Op.UNION, wrong, ones, ZSetAlgebra.SUM, LIMITS, out));
+        assertEquals(2, stored(w).size(), "nothing stored on WRONGTYPE");
+        assertEquals(OpStatus.OK, ZSetAlgebra.interCard(both, 0, out));
+        assertEquals(OpStatus.OK, ZSetAlgebra.interCard(new Object[] {both[0], both[0]}, 2, out));
+        assertEquals(List.of("1", "2"), out.take());
+        assertEquals(OpStatus.WRONGTYPE, ZSetAlgebra.interCard(wrong, 0, out));
         assertEquals(List.of(), out.take());
     }
 }

@@ -1,10 +1,12 @@
 package io.heliosdb.resp.collections;
 
 import io.heliosdb.keyspace.Keyspace;
-import io.heliosdb.keyspace.ValueEncoding;
 import io.heliosdb.keyspace.ValueType;
 import io.heliosdb.keyspace.collection.CollectionValue;
-import io.heliosdb.memory.NativeMemory;
+import io.heliosdb.keyspace.ops.KeyReads;
+import io.heliosdb.keyspace.ops.KeySources;
+import io.heliosdb.keyspace.ops.OpStatus;
+import io.heliosdb.keyspace.ops.ValueSink;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.codec.RespWriter;
 import io.heliosdb.resp.command.CommandContext;
@@ -24,44 +26,55 @@ import java.util.function.Consumer;
 
 /**
  * Commands that read several keys and may store a result (SINTER, SUNIONSTORE, ZUNIONSTORE, ...).
- * The computation is written once over the values of the source keys; this class brings those
- * values together: on one shard it passes the live values, across shards it locks every key,
- * copies the sources out of their shards, computes on the connection's loop and installs the
- * result on the destination's shard inside the same transaction.
+ * The computation is written once over the values of the source keys ({@link KeySources}); this
+ * class brings those values together: on one shard it passes the live values, across shards it
+ * locks every key, copies the sources out of their shards, computes on the connection's loop and
+ * runs the store on the destination's shard inside the same transaction. A storing command hands
+ * its store to an operation ({@link Outcome#storing}): it runs on the destination's shard, writes
+ * the key and the count the reply shows.
  */
 public abstract class KeyGather implements MultiShardCommand {
     /** A source key that holds a value of a type the command cannot read. */
-    public static final Object WRONG_TYPE = new Object() {
-        @Override
-        public String toString() {
-            return "WRONGTYPE";
-        }
-    };
+    public static final Object WRONG_TYPE = KeySources.WRONG_TYPE;
+
+    /** An operation that stores a result at the destination (a key of {@code ks}) and writes the count to reply to {@code out}. */
+    @FunctionalInterface
+    public interface Store {
+        OpStatus run(Keyspace ks, MemorySegment seg, long off, int len, ValueSink out);
+    }
 
     /** What a computation decided: the reply, and (when {@code store}) the value for the destination (null = delete it). */
-    public record Outcome(Consumer<RespWriter> reply, boolean store, byte type, CollectionValue value, byte[] string, boolean keepTtl) {
+    public record Outcome(Consumer<RespWriter> reply, boolean store, byte type, CollectionValue value, byte[] string, boolean keepTtl,
+            Store op) {
         public Outcome(Consumer<RespWriter> reply, boolean store, byte type, CollectionValue value) {
-            this(reply, store, type, value, null, false);
+            this(reply, store, type, value, null, false, null);
         }
 
         /** Stores a string at the destination, keeping its TTL (PFMERGE changes the value in place). */
         public static Outcome stringKeepingTtl(Consumer<RespWriter> r, byte[] value) {
-            return new Outcome(r, true, ValueType.STRING, null, value, true);
+            return new Outcome(r, true, ValueType.STRING, null, value, true, null);
         }
 
         public static Outcome reply(Consumer<RespWriter> r) {
-            return new Outcome(r, false, (byte) 0, null, null, false);
+            return new Outcome(r, false, (byte) 0, null, null, false, null);
         }
 
         /** Stores a string at the destination (null: deletes it). */
         public static Outcome string(Consumer<RespWriter> r, byte[] value) {
-            return new Outcome(r, true, ValueType.STRING, null, value, false);
+            return new Outcome(r, true, ValueType.STRING, null, value, false, null);
+        }
+
+        /** Leaves the store to an operation; the reply is what it wrote (the count), or its status' error. */
+        public static Outcome storing(Store op) {
+            return new Outcome(null, true, (byte) 0, null, null, false, op);
         }
 
         public static Outcome error(String message) {
             return reply(w -> w.error(message));
         }
     }
+
+    private final KeySources.Types types = this::accepts;
 
     /** Argument indexes of the keys read, or null after an argument error (then {@link #argumentError}). */
     protected abstract int[] sources(Args a);
@@ -84,8 +97,9 @@ public abstract class KeyGather implements MultiShardCommand {
     /**
      * Computes from the source values (aligned with {@link #sources}: null = absent,
      * {@link #WRONG_TYPE}, a {@link CollectionValue}, or a string's bytes). Must not change them.
+     * {@code server} gives the parameters a result is built under (set-max-intset-entries, ...).
      */
-    protected abstract Outcome compute(Args a, Object[] values);
+    protected abstract Outcome compute(ServerContext server, Args a, Object[] values);
 
     @Override
     public void execute(CommandContext ctx) {
@@ -95,62 +109,47 @@ public abstract class KeyGather implements MultiShardCommand {
             ctx.out().error(argumentError(a));
             return;
         }
-        Keyspace ks = ctx.db();
+        Object[] values = gather(ctx.reads(), ctx.db(), a, src);
+        Outcome o = compute(ctx.server(), a, values);
+        Consumer<RespWriter> reply = o.store ? install(ctx.shard(), ctx.dbIndex(), a, destination(a), o) : o.reply;
+        reply.accept(ctx.out());
+    }
+
+    /** The live values of the sources on this shard. */
+    private Object[] gather(KeyReads reads, Keyspace ks, Args a, int[] src) {
         Object[] values = new Object[src.length];
         for (int i = 0; i < src.length; i++) {
-            values[i] = read(ks, ctx.lookupRead(ks, src[i]), false);
+            values[i] = read(reads, ks, a, src[i], false);
             if (values[i] == WRONG_TYPE) {
                 break; // Redis stops looking keys up at the first of the wrong type
             }
         }
-        Outcome o = compute(a, values);
-        if (o.store) {
-            int d = destination(a);
-            install(ctx.shard(), ctx.dbIndex(), a, d, o);
-        }
-        o.reply.accept(ctx.out());
+        return values;
     }
 
-    private Object read(Keyspace ks, long e, boolean copy) {
-        if (e == Keyspace.NONE) {
-            return null;
-        }
-        if (!accepts(ks.type(e))) {
-            return WRONG_TYPE;
-        }
-        if (ks.encoding(e) == ValueEncoding.OBJECT) {
-            return copy ? ks.object(e).copy() : ks.object(e);
-        }
-        return stringBytes(ks, e);
+    private Object read(KeyReads reads, Keyspace ks, Args a, int arg, boolean copy) {
+        return KeySources.read(reads, ks, a.segment(), a.offset(arg), a.length(arg), types, copy);
     }
 
+    /** {@link KeySources#stringBytes} (for the commands that read one string entry: PFADD, SORT, DUMP, ...). */
     public static byte[] stringBytes(Keyspace ks, long e) {
-        if (ks.encoding(e) == ValueEncoding.INT) {
-            return Long.toString(ks.longValue(e)).getBytes();
-        }
-        byte[] b = new byte[ks.valueLength(e)];
-        MemorySegment.copy(ks.segment(e), NativeMemory.BYTE, ks.valueOffset(e), b, 0, b.length);
-        return b;
+        return KeySources.stringBytes(ks, e);
     }
 
-    private static void install(ShardState shard, int db, Args a, int d, Outcome o) {
+    /** Stores what {@code o} decided at argument {@code d}; the reply to send. */
+    private static Consumer<RespWriter> install(ShardState shard, int db, Args a, int d, Outcome o) {
         Keyspace ks = shard.db(db);
+        if (o.op != null) {
+            RecordedReply reply = new RecordedReply();
+            OpStatus s = o.op.run(ks, a.segment(), a.offset(d), a.length(d), reply);
+            return reply.reply(s);
+        }
         if (o.type == ValueType.STRING) {
-            if (o.string == null) {
-                ks.delete(a.segment(), a.offset(d), a.length(d));
-            } else {
-                // A computed string is "raw" at any size in Redis (it was not created from a reply argument).
-                long e = ks.putUninitialized(a.segment(), a.offset(d), a.length(d), ValueType.STRING,
-                        ValueEncoding.RAW_MUTABLE, o.string.length, o.keepTtl ? Keyspace.KEEP_TTL : 0);
-                MemorySegment.copy(o.string, 0, ks.segment(e), NativeMemory.BYTE, ks.valueOffset(e), o.string.length);
-            }
-            return;
+            KeySources.storeString(ks, a.segment(), a.offset(d), a.length(d), o.string, o.keepTtl);
+        } else {
+            KeySources.storeCollection(ks, a.segment(), a.offset(d), a.length(d), o.type, o.value);
         }
-        if (o.value == null || o.value.size() == 0) {
-            ks.delete(a.segment(), a.offset(d), a.length(d));
-            return;
-        }
-        ks.putObject(a.segment(), a.offset(d), a.length(d), o.type, o.value, 0); // a new key signals its waiters, an overwrite does not (Redis' setKey)
+        return o.reply;
     }
 
     @Override
@@ -176,28 +175,19 @@ public abstract class KeyGather implements MultiShardCommand {
         if (shards.length == 1) {
             // Everything on one shard: gather, compute and store in one step there.
             tx.lockKeys(call.lockKeys(byShard), () -> tx.run(shards, s -> {
-                Keyspace ks = call.db(s);
-                Object[] values = new Object[src.length];
-                for (int i = 0; i < src.length; i++) {
-                    values[i] = read(ks, call.lookupRead(s, src[i]), false);
-                    if (values[i] == WRONG_TYPE) {
-                        break;
-                    }
-                }
-                Outcome o = compute(a, values);
-                if (o.store) {
-                    install(ServerContext.state(s), call.db(), a, d, o);
-                }
-                return o;
+                Object[] values = gather(call.reads(s), call.db(s), a, src);
+                Outcome o = compute(call.server(), a, values);
+                return o.store ? Outcome.reply(install(ServerContext.state(s), call.db(), a, d, o)) : o;
             }, true, () -> finish(call, tx.results()[0])));
             return;
         }
         tx.lockKeys(call.lockKeys(byShard), () -> tx.run(shards, s -> {
             Keyspace ks = call.db(s);
+            KeyReads reads = call.reads(s);
             Map<Integer, Object> copies = new LinkedHashMap<>();
             for (int i : byShard.get(s)) {
                 if (i != d || contains(src, d)) {
-                    copies.put(i, read(ks, call.lookupRead(s, i), true));
+                    copies.put(i, read(reads, ks, a, i, true));
                 }
             }
             return copies;
@@ -219,7 +209,7 @@ public abstract class KeyGather implements MultiShardCommand {
             for (int i = 0; i < src.length; i++) {
                 values[i] = all.get(src[i]);
             }
-            Outcome o = compute(a, values);
+            Outcome o = compute(call.server(), a, values);
             if (d < 0) {
                 call.finish(o.reply);
                 return;
@@ -227,12 +217,8 @@ public abstract class KeyGather implements MultiShardCommand {
             List<Shard> others = new ArrayList<>(List.of(shards));
             others.remove(dstShard);
             tx.release(others.toArray(Shard[]::new));
-            tx.run(new Shard[]{dstShard}, s -> {
-                if (o.store) {
-                    install(ServerContext.state(s), call.db(), a, d, o);
-                }
-                return o;
-            }, true, () -> finish(call, tx.results()[0]));
+            tx.run(new Shard[]{dstShard}, s -> o.store ? Outcome.reply(install(ServerContext.state(s), call.db(), a, d, o)) : o, true,
+                    () -> finish(call, tx.results()[0]));
         }));
     }
 

@@ -3,11 +3,13 @@ package io.heliosdb.resp.geo;
 import io.heliosdb.keyspace.ValueType;
 import io.heliosdb.keyspace.collection.ByteKey;
 import io.heliosdb.keyspace.collection.ZSetValue;
+import io.heliosdb.keyspace.ops.ZSetAlgebra;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.codec.RespWriter;
 import io.heliosdb.resp.collections.KeyGather;
 import io.heliosdb.resp.collections.TypedKeys;
 import io.heliosdb.resp.command.Errors;
+import io.heliosdb.resp.engine.ServerContext;
 import io.heliosdb.resp.zsets.ZSetCommands;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -101,7 +103,7 @@ final class GeoSearch extends KeyGather {
     }
 
     @Override
-    protected Outcome compute(Args a, Object[] values) {
+    protected Outcome compute(ServerContext server, Args a, Object[] values) {
         if (values[0] == WRONG_TYPE) {
             return Outcome.error(Errors.WRONGTYPE);
         }
@@ -254,7 +256,7 @@ final class GeoSearch extends KeyGather {
             for (GeoCommands.Found f : items) {
                 result.put(f.member(), storeDist ? f.dist() / unit : f.score());
             }
-            ZSetCommands.compactFor(result);
+            ZSetAlgebra.compactFor(result, ZSetCommands.limits(server));
             return new Outcome(w -> w.integer(n), true, ValueType.ZSET, result);
         }
         boolean wd = withDist, wh = withHash, wc = withCoord;

@@ -12,12 +12,14 @@ import io.heliosdb.resp.command.CommandContext;
 import io.heliosdb.resp.command.CommandTable;
 import io.heliosdb.resp.command.Errors;
 import io.heliosdb.resp.command.Routing;
+import io.heliosdb.resp.engine.ServerContext;
 import java.lang.foreign.MemorySegment;
 
 /** PFADD, PFCOUNT, PFMERGE on strings in Redis' HyperLogLog format. */
 public final class HyperLogLogCommands {
     static final String NOT_HLL = "WRONGTYPE Key is not a valid HyperLogLog string value.";
     static final String CORRUPTED = "INVALIDOBJ Corrupted HLL object detected";
+    private static final String SPARSE_MAX = "hll-sparse-max-bytes";
 
     private HyperLogLogCommands() {}
 
@@ -30,7 +32,12 @@ public final class HyperLogLogCommands {
     }
 
     static long sparseMax(CommandContext ctx) {
-        return TypedKeys.limit(ctx, "hll-sparse-max-bytes");
+        return TypedKeys.limit(ctx, SPARSE_MAX);
+    }
+
+    /** hll-sparse-max-bytes, past which a sparse HLL becomes dense (PFMERGE's result too, as Redis' hllSparseSet). */
+    static long sparseMax(ServerContext server) {
+        return server.configParam(SPARSE_MAX).number();
     }
 
     /** Stores an HLL string (Redis reports "raw"), keeping the key's TTL. */
@@ -149,7 +156,7 @@ public final class HyperLogLogCommands {
         }
 
         @Override
-        protected Outcome compute(Args a, Object[] values) {
+        protected Outcome compute(ServerContext server, Args a, Object[] values) {
             Object merged = merge(values, new boolean[1]);
             if (merged instanceof String error) {
                 return Outcome.error(error);
@@ -167,13 +174,13 @@ public final class HyperLogLogCommands {
         }
 
         @Override
-        protected Outcome compute(Args a, Object[] values) {
+        protected Outcome compute(ServerContext server, Args a, Object[] values) {
             boolean[] dense = new boolean[1];
             Object merged = merge(values, dense);
             if (merged instanceof String error) {
                 return Outcome.error(error);
             }
-            byte[] out = Hll.encode((byte[]) merged, dense[0], 3000, null);
+            byte[] out = Hll.encode((byte[]) merged, dense[0], sparseMax(server), null);
             return Outcome.stringKeepingTtl(RespWriter::ok, out);
         }
     }

@@ -2,7 +2,6 @@ package io.heliosdb.resp.sets;
 
 import io.heliosdb.keyspace.Keyspace;
 import io.heliosdb.keyspace.ValueType;
-import io.heliosdb.keyspace.collection.SetValue;
 import io.heliosdb.keyspace.ops.KeyReads;
 import io.heliosdb.keyspace.ops.OpStatus;
 import io.heliosdb.keyspace.ops.SetOps;
@@ -12,12 +11,14 @@ import io.heliosdb.resp.codec.RespWriter;
 import io.heliosdb.resp.collections.ElementScan;
 import io.heliosdb.resp.collections.KeyGather;
 import io.heliosdb.resp.collections.MoveBetweenKeys;
+import io.heliosdb.resp.collections.RecordedReply;
 import io.heliosdb.resp.collections.TypedKeys;
 import io.heliosdb.resp.command.CommandContext;
 import io.heliosdb.resp.command.CommandTable;
 import io.heliosdb.resp.command.Errors;
 import io.heliosdb.resp.command.Routing;
 import io.heliosdb.resp.command.StatusErrors;
+import io.heliosdb.resp.engine.ServerContext;
 import io.heliosdb.resp.engine.ShardState;
 import java.util.function.Consumer;
 
@@ -28,11 +29,6 @@ import java.util.function.Consumer;
  */
 public final class SetCommands {
     private static final String MAX_INTSET = "set-max-intset-entries";
-    /**
-     * What the set-algebra results are built under: Redis' default set-max-intset-entries (Redis
-     * reads the parameter; KeyGather's computation has no server to read it from yet).
-     */
-    private static final int DEFAULT_MAX_INTSET = 512;
 
     private SetCommands() {}
 
@@ -58,6 +54,11 @@ public final class SetCommands {
 
     static int maxIntset(CommandContext ctx) {
         return (int) TypedKeys.limit(ctx, MAX_INTSET);
+    }
+
+    /** set-max-intset-entries, which decides a built set's encoding (and so its order). */
+    static int maxIntset(ServerContext server) {
+        return (int) server.configParam(MAX_INTSET).number();
     }
 
     /** A status whose result (if any) is already in the reply, or Redis' error for it. */
@@ -215,7 +216,7 @@ public final class SetCommands {
         @Override
         protected void give(ShardState s, Keyspace ks, Args a, byte[] element) {
             if (!sameKey(a)) {
-                SetOps.addMember(ks, a.segment(), a.offset(2), a.length(2), element, (int) s.server().configParam(MAX_INTSET).number());
+                SetOps.addMember(ks, a.segment(), a.offset(2), a.length(2), element, maxIntset(s.server()));
             }
         }
 
@@ -227,18 +228,6 @@ public final class SetCommands {
         protected void reply(RespWriter w, byte[] element) {
             w.integer(element == null ? 0 : 1);
         }
-    }
-
-    /** The gathered source values as sets (null = missing), or null when one holds another type. */
-    private static SetValue[] sets(Object[] values) {
-        SetValue[] sets = new SetValue[values.length];
-        for (int i = 0; i < values.length; i++) {
-            if (values[i] == KeyGather.WRONG_TYPE) {
-                return null;
-            }
-            sets[i] = (SetValue) values[i];
-        }
-        return sets;
     }
 
     /** SINTER/SUNION/SDIFF and their STORE forms. */
@@ -272,17 +261,13 @@ public final class SetCommands {
         }
 
         @Override
-        protected Outcome compute(Args a, Object[] values) {
-            SetValue[] sets = sets(values);
-            if (sets == null) {
-                return Outcome.error(Errors.WRONGTYPE);
-            }
-            SetValue result = SetOps.combine(op, sets, DEFAULT_MAX_INTSET);
+        protected Outcome compute(ServerContext server, Args a, Object[] values) {
+            int maxIntset = maxIntset(server);
             if (store) {
-                int n = result.size();
-                return new Outcome(w -> w.integer(n), true, ValueType.SET, result);
+                return Outcome.storing((ks, seg, off, len, out) -> SetOps.store(ks, seg, off, len, op, values, maxIntset, out));
             }
-            return Outcome.reply(w -> SetOps.members(result, w)); // a new set: nobody changes it before the reply
+            RecordedReply reply = new RecordedReply(); // now: the sources may be live values
+            return Outcome.reply(reply.reply(SetOps.algebra(op, values, maxIntset, reply)));
         }
     }
 
@@ -305,19 +290,15 @@ public final class SetCommands {
         }
 
         @Override
-        protected Outcome compute(Args a, Object[] values) {
+        protected Outcome compute(ServerContext server, Args a, Object[] values) {
             int n = (int) a.parseLong(1);
             Object limitOrError = cardLimit(a, 2 + n);
             if (limitOrError instanceof String e) {
                 return Outcome.error(e);
             }
-            long limit = (Long) limitOrError;
-            SetValue[] sets = sets(values);
-            if (sets == null) {
-                return Outcome.error(Errors.WRONGTYPE);
-            }
-            long r = SetOps.interCard(sets, limit); // now: the sources may be live values
-            return Outcome.reply(w -> w.integer(r));
+            RecordedReply reply = new RecordedReply();
+            OpStatus s = SetOps.interCard(values, (Long) limitOrError, reply); // now: the sources may be live values
+            return Outcome.reply(reply.reply(s));
         }
     }
 

@@ -12,7 +12,7 @@ import io.heliosdb.resp.command.CommandTable;
 import io.heliosdb.resp.command.Errors;
 import io.heliosdb.resp.command.Routing;
 import io.heliosdb.resp.command.StatusErrors;
-import java.util.List;
+import io.heliosdb.resp.engine.ServerContext;
 
 /** Bit operations on strings: SETBIT, GETBIT, BITCOUNT, BITPOS, BITOP, BITFIELD, BITFIELD_RO. */
 public final class BitmapCommands {
@@ -176,8 +176,10 @@ public final class BitmapCommands {
         }
     }
 
-    /** BITOP AND|OR|XOR|NOT destkey key [key ...]. */
+    /** BITOP AND|OR|XOR|NOT destkey key [key ...]: the parsed operation, run by {@link BitmapOps#bitopStore} on the destination's shard. */
     static final class BitOp extends KeyGather {
+        private static final byte[] AND = "and".getBytes(), OR = "or".getBytes(), XOR = "xor".getBytes(), NOT = "not".getBytes();
+
         @Override
         protected int[] sources(Args a) {
             int[] s = new int[a.count() - 3];
@@ -198,30 +200,29 @@ public final class BitmapCommands {
         }
 
         @Override
-        protected Outcome compute(Args a, Object[] values) {
-            String op = a.lower(1);
-            if (!List.of("and", "or", "xor", "not").contains(op)) {
+        protected Outcome compute(ServerContext server, Args a, Object[] values) {
+            int op = operation(a);
+            if (op < 0) {
                 return Outcome.error(Errors.SYNTAX);
             }
-            if (op.equals("not") && values.length != 1) {
+            if (op == BitmapOps.NOT && values.length != 1) {
                 return Outcome.error("ERR BITOP NOT must be called with a single source key.");
             }
-            byte[][] sources = new byte[values.length][];
-            for (int i = 0; i < values.length; i++) {
-                if (values[i] == WRONG_TYPE) {
-                    return Outcome.error(Errors.WRONGTYPE);
-                }
-                sources[i] = (byte[]) values[i];
+            return Outcome.storing((ks, seg, off, len, out) -> BitmapOps.bitopStore(ks, seg, off, len, op, values, out));
+        }
+
+        /** BITOP's operation word (any case) as a BitmapOps code, or -1. */
+        private static int operation(Args a) {
+            if (a.is(1, AND)) {
+                return BitmapOps.AND;
             }
-            int code = switch (op) {
-                case "and" -> BitmapOps.AND;
-                case "or" -> BitmapOps.OR;
-                case "xor" -> BitmapOps.XOR;
-                default -> BitmapOps.NOT;
-            };
-            byte[] result = BitmapOps.bitop(code, sources);
-            int n = result.length;
-            return Outcome.string(w -> w.integer(n), n == 0 ? null : result);
+            if (a.is(1, OR)) {
+                return BitmapOps.OR;
+            }
+            if (a.is(1, XOR)) {
+                return BitmapOps.XOR;
+            }
+            return a.is(1, NOT) ? BitmapOps.NOT : -1;
         }
     }
 }

@@ -2,6 +2,7 @@ package io.heliosdb.resp.strings;
 
 import io.heliosdb.keyspace.Keyspace;
 import io.heliosdb.keyspace.ops.KeyReads;
+import io.heliosdb.keyspace.ops.LcsOps;
 import io.heliosdb.keyspace.ops.OpStatus;
 import io.heliosdb.keyspace.ops.StringOps;
 import io.heliosdb.resp.codec.Args;
@@ -11,14 +12,19 @@ import io.heliosdb.resp.command.CrossShardCall;
 import io.heliosdb.resp.command.Errors;
 import io.heliosdb.resp.command.MultiShardCommand;
 import io.heliosdb.scheduler.Shard;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** LCS key1 key2 [LEN] [IDX] [MINMATCHLEN n] [WITHMATCHLEN]: longest common subsequence (Redis 7). */
+/**
+ * LCS key1 key2 [LEN] [IDX] [MINMATCHLEN n] [WITHMATCHLEN]: longest common subsequence (Redis 7).
+ * Both values are copied out of their shards ({@link StringOps#get}), the options parsed after the
+ * keys' types are checked (Redis' order), and {@link LcsOps} computes on the client's loop.
+ */
 final class LcsCommand implements MultiShardCommand {
     private static final byte[] NOT_STRING = new byte[0];
+    /** The largest table LCS builds (cells), Redis' default proto-max-bulk-len. */
+    private static final long MAX_CELLS = 512L * 1024 * 1024;
     private static final byte[] LEN = {'l', 'e', 'n'};
     private static final byte[] IDX = {'i', 'd', 'x'};
     private static final byte[] MINMATCHLEN = "minmatchlen".getBytes();
@@ -78,79 +84,9 @@ final class LcsCommand implements MultiShardCommand {
             out.error("ERR If you want both the length and indexes, please just use IDX.");
             return;
         }
-        a = a == null ? new byte[0] : a;
-        b = b == null ? new byte[0] : b;
-        if ((long) (a.length + 1) * (b.length + 1) > 512L * 1024 * 1024) {
+        LcsOps.Form form = len ? LcsOps.Form.LEN : idx ? LcsOps.Form.IDX : LcsOps.Form.STRING;
+        if (LcsOps.lcs(a, b, form, minMatch, withLen, MAX_CELLS, out) == OpStatus.TOO_LARGE) {
             out.error("ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len");
-            return;
-        }
-        int[][] dp = new int[a.length + 1][b.length + 1];
-        for (int i = 1; i <= a.length; i++) {
-            for (int j = 1; j <= b.length; j++) {
-                dp[i][j] = a[i - 1] == b[j - 1] ? dp[i - 1][j - 1] + 1 : Math.max(dp[i - 1][j], dp[i][j - 1]);
-            }
-        }
-        int total = dp[a.length][b.length];
-        if (len) {
-            out.integer(total);
-            return;
-        }
-        // Walk back from the end, like Redis, collecting the subsequence and contiguous ranges.
-        byte[] result = new byte[total];
-        List<long[]> ranges = new ArrayList<>();
-        int i = a.length, j = b.length, k = total;
-        long aStart = -1, aEnd = -1, bStart = -1, bEnd = -1;
-        while (i > 0 && j > 0) {
-            if (a[i - 1] == b[j - 1]) {
-                result[--k] = a[i - 1];
-                if (aStart == -1) {
-                    aStart = aEnd = i - 1;
-                    bStart = bEnd = j - 1;
-                } else if (aStart == i && bStart == j) {
-                    aStart--;
-                    bStart--;
-                } else {
-                    addRange(ranges, aStart, aEnd, bStart, bEnd, minMatch);
-                    aStart = aEnd = i - 1;
-                    bStart = bEnd = j - 1;
-                }
-                i--;
-                j--;
-            } else if (dp[i - 1][j] > dp[i][j - 1]) {
-                i--;
-            } else {
-                j--;
-            }
-        }
-        if (aStart != -1) {
-            addRange(ranges, aStart, aEnd, bStart, bEnd, minMatch);
-        }
-        if (!idx) {
-            out.bulk(result);
-            return;
-        }
-        out.map(2);
-        out.bulk("matches");
-        out.array(ranges.size());
-        for (long[] r : ranges) {
-            out.array(withLen ? 3 : 2);
-            out.array(2);
-            out.integer(r[0]);
-            out.integer(r[1]);
-            out.array(2);
-            out.integer(r[2]);
-            out.integer(r[3]);
-            if (withLen) {
-                out.integer(r[1] - r[0] + 1);
-            }
-        }
-        out.bulk("len");
-        out.integer(total);
-    }
-
-    private static void addRange(List<long[]> ranges, long aStart, long aEnd, long bStart, long bEnd, long minMatch) {
-        if (aEnd - aStart + 1 >= minMatch) {
-            ranges.add(new long[]{aStart, aEnd, bStart, bEnd});
         }
     }
 }

@@ -4,30 +4,28 @@ import static io.heliosdb.resp.collections.TypedKeys.WRONG;
 
 import io.heliosdb.keyspace.Keyspace;
 import io.heliosdb.keyspace.ValueType;
-import io.heliosdb.keyspace.collection.ZSetValue;
-import io.heliosdb.keyspace.collection.ZTree.Node;
 import io.heliosdb.keyspace.collection.ZTree;
 import io.heliosdb.keyspace.ops.KeyReads;
+import io.heliosdb.keyspace.ops.KeySources;
 import io.heliosdb.keyspace.ops.OpStatus;
 import io.heliosdb.keyspace.ops.ZSetAlgebra.Op;
 import io.heliosdb.keyspace.ops.ZSetAlgebra;
 import io.heliosdb.keyspace.ops.ZSetOps;
-import io.heliosdb.keyspace.ops.ZSetRanges;
 import io.heliosdb.resp.blocking.BlockedClients;
 import io.heliosdb.resp.codec.Args;
 import io.heliosdb.resp.codec.RespWriter;
 import io.heliosdb.resp.collections.ElementScan;
 import io.heliosdb.resp.collections.KeyGather;
+import io.heliosdb.resp.collections.RecordedReply;
 import io.heliosdb.resp.collections.TypedKeys;
 import io.heliosdb.resp.command.CommandContext;
 import io.heliosdb.resp.command.CommandTable;
 import io.heliosdb.resp.command.Errors;
 import io.heliosdb.resp.command.Routing;
 import io.heliosdb.resp.command.StatusErrors;
+import io.heliosdb.resp.engine.ServerContext;
 import io.heliosdb.resp.sets.SetCommands;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
 /** The sorted-set family. */
 public final class ZSetCommands {
@@ -408,29 +406,20 @@ public final class ZSetCommands {
         }
 
         @Override
-        protected Outcome compute(Args a, Object[] values) {
+        protected Outcome compute(ServerContext server, Args a, Object[] values) {
             Spec s = parse(a, 2, Kind.STORE);
             if (s.error != null) {
                 return Outcome.error(s.error);
             }
-            if (values[0] == WRONG_TYPE) {
-                return Outcome.error(Errors.WRONGTYPE);
-            }
-            ZSetValue result = new ZSetValue();
-            if (values[0] != null) {
-                for (Node n : ZSetRanges.select((ZSetValue) values[0], s.range())) {
-                    result.put(n.member, n.score);
-                }
-            }
-            compactFor(result);
-            long n = result.size();
-            return new Outcome(w -> w.integer(n), true, ValueType.ZSET, result);
+            ZSetOps.Limits limits = limits(server);
+            return Outcome.storing((ks, seg, off, len, out) -> ZSetOps.rangeStore(ks, seg, off, len, values[0], s.range(), limits, out));
         }
     }
 
-    /** The encoding Redis would choose for a newly built set (default limits). */
-    public static void compactFor(ZSetValue z) {
-        ZSetAlgebra.compactFor(z);
+    /** The listpack limits a set built by a command (ZUNIONSTORE, GEOSEARCHSTORE, ...) is encoded under. */
+    public static ZSetOps.Limits limits(ServerContext server) {
+        return new ZSetOps.Limits((int) server.configParam("zset-max-listpack-entries").number(),
+                (int) server.configParam("zset-max-listpack-value").number());
     }
 
     static void removeRange(CommandContext ctx, int type) {
@@ -590,13 +579,11 @@ public final class ZSetCommands {
         }
 
         @Override
-        protected Outcome compute(Args a, Object[] values) {
+        protected Outcome compute(ServerContext server, Args a, Object[] values) {
             int at = numKeysArg();
             int n = values.length;
-            for (Object v : values) {
-                if (v == WRONG_TYPE) {
-                    return Outcome.error(Errors.WRONGTYPE); // Redis looks the keys up before the options
-                }
+            if (KeySources.anyWrongType(values)) {
+                return Outcome.error(Errors.WRONGTYPE); // Redis looks the keys up before the options
             }
             double[] weights = new double[n];
             Arrays.fill(weights, 1);
@@ -628,20 +615,13 @@ public final class ZSetCommands {
                     return Outcome.error(Errors.SYNTAX);
                 }
             }
-            for (Object v : values) {
-                if (v == WRONG_TYPE) {
-                    return Outcome.error(Errors.WRONGTYPE);
-                }
-            }
-            ZSetValue result = ZSetAlgebra.combine(op, values, weights, aggregate);
             if (store) {
-                compactFor(result);
-                long size = result.size();
-                return new Outcome(w -> w.integer(size), true, ValueType.ZSET, result);
+                ZSetOps.Limits limits = limits(server);
+                int how = aggregate;
+                return Outcome.storing((ks, seg, off, len, out) -> ZSetAlgebra.store(ks, seg, off, len, op, values, weights, how, limits, out));
             }
-            List<Node> items = ZSetRanges.byRank(result, 0, -1, false);
-            boolean ws = withScores;
-            return Outcome.reply(w -> ZSetOps.writeNodes(items, ws, w));
+            RecordedReply reply = new RecordedReply(); // now: the sources may be live values
+            return Outcome.reply(reply.reply(ZSetAlgebra.reply(op, values, weights, aggregate, withScores, reply)));
         }
     }
 
@@ -666,28 +646,17 @@ public final class ZSetCommands {
         }
 
         @Override
-        protected Outcome compute(Args a, Object[] values) {
-            int n = values.length;
-            for (Object v : values) {
-                if (v == WRONG_TYPE) {
-                    return Outcome.error(Errors.WRONGTYPE);
-                }
+        protected Outcome compute(ServerContext server, Args a, Object[] values) {
+            if (KeySources.anyWrongType(values)) {
+                return Outcome.error(Errors.WRONGTYPE); // Redis looks the keys up before the LIMIT
             }
-            Object limitOrError = SetCommands.cardLimit(a, 2 + n);
+            Object limitOrError = SetCommands.cardLimit(a, 2 + values.length);
             if (limitOrError instanceof String e) {
                 return Outcome.error(e);
             }
-            long limit = (Long) limitOrError;
-            for (Object v : values) {
-                if (v == WRONG_TYPE) {
-                    return Outcome.error(Errors.WRONGTYPE);
-                }
-            }
-            double[] w = new double[n];
-            Arrays.fill(w, 1);
-            long card = ZSetAlgebra.combine(Op.INTER, values, w, ZSetAlgebra.SUM).size();
-            long r = limit > 0 ? Math.min(card, limit) : card;
-            return Outcome.reply(x -> x.integer(r));
+            RecordedReply reply = new RecordedReply();
+            OpStatus s = ZSetAlgebra.interCard(values, (Long) limitOrError, reply); // now: the sources may be live values
+            return Outcome.reply(reply.reply(s));
         }
     }
 }
