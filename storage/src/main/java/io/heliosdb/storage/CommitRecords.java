@@ -68,39 +68,66 @@ final class CommitRecords {
         return MemorySegment.ofArray(key).get(StoredKey.VERSION, key.length - 8);
     }
 
-    /** A record's value: {@code count u32, then per part: shard u32, length u32, changes}. */
+    /**
+     * Marks a record value of the second form: it cannot be a first-form part count. First form (no
+     * longer written, still read): {@code count u32, per part: shard u32, length u32, changes}, every
+     * part its shard's first storage's.
+     */
+    private static final int WITH_PARTICIPANTS = -1;
+
+    /**
+     * A record's value: {@code -1 i32, count u32, then per part: shard u32, participant u32 (the
+     * storage's place among its shard's commit participants), length u32, changes}.
+     */
     static byte[] encode(List<CommitParticipant.Part> parts) {
-        long size = 4;
+        long size = 8;
         for (CommitParticipant.Part p : parts) {
-            size += 8 + p.changes().length;
+            size += 12 + p.changes().length;
         }
         if (size > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("a commit record of " + size + " bytes is over 2 GiB");
         }
         byte[] out = new byte[(int) size];
         MemorySegment m = MemorySegment.ofArray(out);
-        m.set(NativeMemory.INT, 0, parts.size());
-        long at = 4;
+        m.set(NativeMemory.INT, 0, WITH_PARTICIPANTS);
+        m.set(NativeMemory.INT, 4, parts.size());
+        long at = 8;
         for (CommitParticipant.Part p : parts) {
+            assert p.participant() >= 0 : p.participant();
             m.set(NativeMemory.INT, at, p.shard());
-            m.set(NativeMemory.INT, at + 4, p.changes().length);
-            MemorySegment.copy(MemorySegment.ofArray(p.changes()), 0, m, at + 8, p.changes().length);
-            at += 8 + p.changes().length;
+            m.set(NativeMemory.INT, at + 4, p.participant());
+            m.set(NativeMemory.INT, at + 8, p.changes().length);
+            MemorySegment.copy(MemorySegment.ofArray(p.changes()), 0, m, at + 12, p.changes().length);
+            at += 12 + p.changes().length;
         }
+        assert at == out.length;
         return out;
     }
 
-    /** The parts of a record value, in the order they were taken. */
+    /** The parts of a record value (either form), in the order they were taken. */
     static List<CommitParticipant.Part> decode(byte[] value) {
         MemorySegment m = MemorySegment.ofArray(value);
-        int n = m.get(NativeMemory.INT, 0);
+        boolean withParticipants = m.get(NativeMemory.INT, 0) == WITH_PARTICIPANTS;
+        int header = withParticipants ? 12 : 8;
+        long at = withParticipants ? 8 : 4;
+        int n = m.get(NativeMemory.INT, at - 4);
+        if (n < 0) {
+            throw new IllegalStateException("a commit record with " + n + " parts");
+        }
         List<CommitParticipant.Part> parts = new ArrayList<>(n);
-        long at = 4;
         for (int i = 0; i < n; i++) {
             int shard = m.get(NativeMemory.INT, at);
-            int len = m.get(NativeMemory.INT, at + 4);
-            parts.add(new CommitParticipant.Part(shard, Arrays.copyOfRange(value, (int) at + 8, (int) at + 8 + len)));
-            at += 8 + len;
+            int participant = withParticipants ? m.get(NativeMemory.INT, at + 4) : 0;
+            int len = m.get(NativeMemory.INT, at + header - 4);
+            if (shard < 0 || participant < 0 || len < 0 || at + header + len > value.length) {
+                throw new IllegalStateException("a torn commit record: part " + i + " of " + n);
+            }
+            parts.add(new CommitParticipant.Part(shard, participant,
+                    Arrays.copyOfRange(value, (int) at + header, (int) at + header + len)));
+            at += header + len;
+        }
+        if (at != value.length) {
+            throw new IllegalStateException("a commit record with " + (value.length - at) + " bytes after its parts");
         }
         return parts;
     }

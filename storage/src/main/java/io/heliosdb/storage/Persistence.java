@@ -208,9 +208,14 @@ public final class Persistence implements AutoCloseable {
                     }
                     WriteBatch b = new WriteBatch();
                     for (var part : e.getValue()) {
-                        if (part.shard() == s.id()) {
-                            CommitRecords.appendChanges(part.changes(), b);
+                        if (part.shard() != s.id()) {
+                            continue;
                         }
+                        if (part.participant() != 0) { // a storage this server does not run: its part would be lost
+                            throw new IOException("commit record " + e.getKey() + " holds a part for storage "
+                                    + part.participant() + " of shard " + s.id() + ", which this server does not have");
+                        }
+                        CommitRecords.appendChanges(part.changes(), b);
                     }
                     if (b.count() > 0) {
                         engine.write(b);
