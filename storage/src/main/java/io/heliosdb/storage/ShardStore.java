@@ -105,6 +105,8 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
     private final CommitRecords records;
     private final Runnable commitTask = this::commit;
     private volatile IOException writeError;
+    /** An fsync failed: {@link #writeError} stays until restart, whatever is written after. */
+    private boolean syncFailed;
 
     /** RAM budget of this shard (maxmemory / shards; 0 = unlimited): clean values beyond it go to disk only. */
     private long memoryBudget;
@@ -339,13 +341,21 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
     @Override
     public boolean isOpen() {
         // Behind batches the log refused, replies go on as before the failure (writes are refused
-        // meanwhile, and the writers of the refused batches were told).
-        return !commitScheduled && (held.isEmpty() || held.peekLast().failed);
+        // meanwhile, and the writers of the refused batches were told). A change made while the log
+        // is refused is not logged: its message must not pass as durable.
+        return !commitScheduled && (held.isEmpty() || held.peekLast().failed) && !changedWhileRefused();
+    }
+
+    /** Changes noted while the log refuses writes (they schedule no commit: the retry takes them, if any). */
+    private boolean changedWhileRefused() {
+        return writeError != null && hasChanges();
     }
 
     @Override
     public void await(CommitWaiter waiter) {
-        if (commitScheduled || held.isEmpty()) {
+        if (changedWhileRefused()) {
+            waiter.committed(false); // not in the log now; a later retry may still log it (like a timeout)
+        } else if (commitScheduled || held.isEmpty()) {
             waiters.add(waiter);
         } else {
             held.peekLast().waiters.add(waiter); // behind the newest held batch
@@ -556,6 +566,9 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
      * steps ran in several turns has parts in several batches: a marker in the first would let
      * recovery skip the later ones if the process died between the two writes.
      */
+    /** Test only (StorageSimulationTest): the old, wrong placement, a marker with every part, to show the test sees it. */
+    static volatile boolean markEveryBatchForTest;
+
     private void markLastParts(Sealed b) {
         b.marked = true;
         for (int i = 0; i < b.txs.size(); i++) {
@@ -564,7 +577,7 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
             for (Sealed h : held) {
                 later |= h != b && h.txs.contains(tx);
             }
-            if (!later) {
+            if (!later || markEveryBatchForTest) {
                 b.batch.put(CommitRecords.markerKey(tx), new byte[0]);
             }
         }
@@ -589,7 +602,7 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
         }
         commits++;
         changesSinceSave += b.written;
-        if (writeError != null) {
+        if (writeError != null && !syncFailed) { // a batch went in: the log works again (never after a failed fsync)
             writeError = null;
             persistence.storeRecovered(this);
         }
@@ -800,6 +813,7 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
         } catch (IOException e) {
             // After a failed fsync the kernel may have dropped the dirty pages: nothing written since
             // can be trusted to reach the disk (PostgreSQL's "fsyncgate" lesson). Refuse writes until restart.
+            syncFailed = true;
             writeError = new IOException("fsync failed (" + e.getMessage() + "); restart the server", e);
             persistence.storeFailed(this, writeError, true);
             return false;

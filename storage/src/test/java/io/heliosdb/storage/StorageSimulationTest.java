@@ -112,6 +112,85 @@ class StorageSimulationTest {
         return 0;
     }
 
+    /**
+     * A process crash (kill -9: the page cache keeps what was written) after any log write of a few
+     * seeds' runs, so also between the two batches in which a shard logs its part of a two-round
+     * transaction: after recovery every rule holds.
+     */
+    @Test
+    void aProcessCrashAfterAnyWriteKeepsEveryRule() throws Exception {
+        for (long seed = 1; seed <= PROCESS_CRASH_SEEDS; seed++) {
+            for (long k : writeCounts(seed)) {
+                World w = runUntilWrites(seed, k);
+                List<String> violations = w.recoverAndCheck(false);
+                deleteQuietly(w.dir);
+                assertEquals(List.of(), violations, "seed " + seed + ", the process died after write " + k);
+            }
+        }
+    }
+
+    /**
+     * The check above can fail: with each part's marker in its first batch (the placement
+     * ShardStore.markLastParts replaced), some process crash between a shard's two batches of one
+     * transaction loses its second round.
+     */
+    @Test
+    void aMarkerWithTheFirstOfTwoBatchesIsCaught() throws Exception {
+        ShardStore.markEveryBatchForTest = true;
+        try {
+            String caught = null;
+            for (long seed = 1; seed <= PROCESS_CRASH_SEEDS && caught == null; seed++) {
+                for (long k : writeCounts(seed)) {
+                    World w = runUntilWrites(seed, k);
+                    List<String> violations = w.recoverAndCheck(false);
+                    deleteQuietly(w.dir);
+                    if (!violations.isEmpty()) {
+                        caught = "seed " + seed + ", write " + k + ": " + violations.get(0);
+                        break;
+                    }
+                }
+            }
+            System.out.println("caught: " + caught);
+            assertTrue(caught != null, "no process crash lost a round with markers in the first batches");
+        } finally {
+            ShardStore.markEveryBatchForTest = false;
+        }
+    }
+
+    private static final int PROCESS_CRASH_SEEDS = 3;
+
+    /** Every count of writes the seed's full run makes after the storage opened. */
+    private static List<Long> writeCounts(long seed) throws Exception {
+        World w = new World(seed, Options.CORRECT);
+        w.open();
+        long atOpen = w.fs.writes();
+        w.schedule();
+        while (w.steps < STEP_BOUND && w.sim.step()) {
+            w.steps++;
+        }
+        long total = w.fs.writes() - atOpen;
+        w.discard();
+        deleteQuietly(w.dir);
+        List<Long> counts = new ArrayList<>();
+        for (long k = 0; k <= total; k++) {
+            counts.add(k);
+        }
+        return counts;
+    }
+
+    /** Runs {@code seed}'s workload with a process that dies after {@code writes} writes past the open. */
+    static World runUntilWrites(long seed, long writes) throws Exception {
+        World w = new World(seed, Options.CORRECT);
+        w.open();
+        w.fs.stopWritingAfter(writes);
+        w.processGone = true;
+        w.schedule();
+        while (w.steps < STEP_BOUND && !w.fs.stoppedWriting() && w.sim.step()) {
+            w.steps++;
+        }
+        return w; // the step that made the last write may have gone on past it (its later writes failed)
+    }
+
     @Test
     void theSameSeedReplaysTheSameRun() throws Exception {
         for (long seed = 1; seed <= 10; seed++) {
@@ -219,6 +298,8 @@ class StorageSimulationTest {
                         flushes.add(seq);
                         flushDb1(origin, seq);
                     });
+                } else if (kind < 76) {
+                    transaction(at, origin, "MSET twice g" + g, seq -> msetTwice(origin, seq, g));
                 } else {
                     int s = workload.nextInt(SHARDS);
                     String key = "solo" + workload.nextInt(2);
@@ -266,6 +347,26 @@ class StorageSimulationTest {
                 put(sh, db, "g" + g, "T" + seq);
                 return null;
             }, true, () -> ack(tx, "db" + db + " g" + g, seq)));
+        }
+
+        /**
+         * One transaction writing every shard in two rounds, as an EXEC of two MSETs does: keys
+         * w<g>a, then w<g>b, all "T<seq>". Each shard logs its part of it in two batches (one per
+         * turn), and must mark it as logged only with the second.
+         */
+        private void msetTwice(Shard origin, int seq, int g) {
+            Map<Shard, List<KeyBytes>> keys = new HashMap<>();
+            for (Shard s : group.all()) {
+                keys.put(s, List.of(key("w" + g + "a"), key("w" + g + "b")));
+            }
+            ShardTransaction tx = new ShardTransaction(origin, group.all());
+            tx.lockKeys(keys, () -> tx.run(group.all(), sh -> {
+                put(sh, 0, "w" + g + "a", "T" + seq);
+                return null;
+            }, false, () -> tx.run(group.all(), sh -> {
+                put(sh, 0, "w" + g + "b", "T" + seq);
+                return null;
+            }, true, () -> ack(tx, "w" + g, seq))));
         }
 
         /** Round one finds the token (on every shard), round two moves it: delete there, put here. */
@@ -357,8 +458,16 @@ class StorageSimulationTest {
 
         /** Loses what was not synced, opens the storage again, and checks every rule. */
         List<String> recoverAndCheck() throws Exception {
+            return recoverAndCheck(true);
+        }
+
+        /** As above; {@code powerLoss} false: a process crash, which keeps every byte written. */
+        List<String> recoverAndCheck(boolean powerLoss) throws Exception {
             persistence.abandon();
-            fs.crash(new Random(seed ^ 0x5DEECE66DL));
+            fs.stopWritingAfter(Long.MAX_VALUE);
+            if (powerLoss) {
+                fs.crash(new Random(seed ^ 0x5DEECE66DL));
+            }
             World after = new World(seed + 1_000_000, Options.CORRECT, fs, dir);
             after.open();
             List<String> v = new ArrayList<>();
@@ -387,6 +496,23 @@ class StorageSimulationTest {
                     if (ack != null && !flushedAfter && (value == null || Integer.parseInt(value.substring(1)) < ack)) {
                         v.add("db" + db + " g" + g + ": acknowledged T" + ack + " lost (found " + value + ")");
                     }
+                }
+            }
+            // MSET twice: both rounds on every shard or nothing, never older than the acknowledged one.
+            for (int g = 0; g < GROUPS; g++) {
+                List<String> all = new ArrayList<>();
+                for (String k : List.of("w" + g + "a", "w" + g + "b")) {
+                    for (int s = 0; s < SHARDS; s++) {
+                        all.add(after.read(s, 0, k));
+                    }
+                }
+                if (new HashSet<>(all).size() != 1) {
+                    v.add("w" + g + " (two rounds) is torn: " + all);
+                    continue;
+                }
+                Integer ack = acked.get("w" + g);
+                if (ack != null && (all.get(0) == null || Integer.parseInt(all.get(0).substring(1)) < ack)) {
+                    v.add("w" + g + ": acknowledged T" + ack + " lost (found " + all.get(0) + ")");
                 }
             }
             // Single-shard SETs: an acknowledged value (or a later one) is there, unless a FLUSHDB may have cleared it.
@@ -457,8 +583,13 @@ class StorageSimulationTest {
 
         @Override
         public void logUnwritable(String reason) {
-            throw new AssertionError("the simulated disk never fails: " + reason);
+            if (!processGone) {
+                throw new AssertionError("the simulated disk never fails: " + reason);
+            }
         }
+
+        /** The process "died" (runUntilWrites): its writes fail from then on, as nothing runs after a kill -9. */
+        boolean processGone;
 
         @Override
         public void outOfMemory(boolean over) {}

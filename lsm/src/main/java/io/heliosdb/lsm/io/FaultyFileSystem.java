@@ -20,6 +20,8 @@ import java.util.random.RandomGenerator;
 public final class FaultyFileSystem implements FileSystem {
     private final Map<Path, MemFile> files = new TreeMap<>();
     private long freeBytes = Long.MAX_VALUE;
+    private long writes;
+    private long writesLeft = Long.MAX_VALUE;
 
     private static final class MemFile {
         byte[] data = new byte[0];
@@ -30,6 +32,31 @@ public final class FaultyFileSystem implements FileSystem {
     /** Limits how many more bytes may be written (ENOSPC beyond); Long.MAX_VALUE for no limit. */
     public synchronized void setFreeBytes(long bytes) {
         this.freeBytes = bytes;
+    }
+
+    /** Writes made so far (each call of a file's write). */
+    public synchronized long writes() {
+        return writes;
+    }
+
+    /**
+     * Simulates a process that dies after {@code more} further writes: from then on every write,
+     * sync, truncation and deletion fails, and what was written stays (a process crash keeps the page cache;
+     * follow with {@link #crash} for a power loss too). Long.MAX_VALUE: never.
+     */
+    public synchronized void stopWritingAfter(long more) {
+        this.writesLeft = more;
+    }
+
+    /** Whether the writes {@link #stopWritingAfter} allowed are used up. */
+    public synchronized boolean stoppedWriting() {
+        return writesLeft <= 0;
+    }
+
+    private void checkWritable() throws IOException {
+        if (writesLeft <= 0) {
+            throw new IOException("the process is gone (test)");
+        }
     }
 
     /** Simulates a power loss: every file keeps its synced bytes plus a random prefix of the rest. */
@@ -63,6 +90,11 @@ public final class FaultyFileSystem implements FileSystem {
             public void write(ByteBuffer src, long position) throws IOException {
                 synchronized (FaultyFileSystem.this) {
                     check();
+                    checkWritable();
+                    writes++;
+                    if (writesLeft != Long.MAX_VALUE) {
+                        writesLeft--;
+                    }
                     int n = src.remaining();
                     long end = position + n;
                     long growth = Math.max(0, end - f.data.length);
@@ -103,6 +135,7 @@ public final class FaultyFileSystem implements FileSystem {
             public void truncate(long size) throws IOException {
                 synchronized (FaultyFileSystem.this) {
                     check();
+                    checkWritable();
                     if (size < f.data.length) {
                         freeBytes = freeBytes == Long.MAX_VALUE ? freeBytes : freeBytes + (f.data.length - size);
                         f.data = Arrays.copyOf(f.data, (int) size);
@@ -115,6 +148,7 @@ public final class FaultyFileSystem implements FileSystem {
             public void sync() throws IOException {
                 synchronized (FaultyFileSystem.this) {
                     check();
+                    checkWritable();
                     f.durable = f.data.length;
                 }
             }
@@ -146,7 +180,8 @@ public final class FaultyFileSystem implements FileSystem {
     }
 
     @Override
-    public synchronized void delete(Path path) {
+    public synchronized void delete(Path path) throws IOException {
+        checkWritable();
         files.remove(path);
     }
 
