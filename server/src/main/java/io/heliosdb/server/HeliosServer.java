@@ -93,7 +93,7 @@ public final class HeliosServer implements AutoCloseable {
                 throw new IllegalStateException("cannot open the data in " + config.get("dir") + ": " + e.getMessage(), e);
             }
         }
-        context.evictionSettings(config.get("maxmemory-policy"), (int) config.number("maxmemory-samples"));
+        context.evictionSettings(config.get("maxmemory-policy"), (int) Math.min(64, config.number("maxmemory-samples")));
         String aclfile = config.get("aclfile");
         if (aclfile != null && !aclfile.isEmpty()) {
             String err = AclFile.load(context, Path.of(aclfile), true);

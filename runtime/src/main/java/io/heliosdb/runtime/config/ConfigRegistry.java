@@ -17,6 +17,8 @@ import java.util.Set;
 public final class ConfigRegistry {
     private final Map<String, Param> params = new LinkedHashMap<>();
     private final Map<String, String> aliases = new LinkedHashMap<>();
+    /** Parameters a client may change only where the server allows it (Redis' PROTECTED_CONFIG: dir, dbfilename). */
+    private final Set<String> guarded = new HashSet<>();
 
     public ConfigRegistry bool(String name, boolean mutable, String def) {
         return define(new Param(name, ParamType.BOOL, mutable, def, 0, 0, List.of(), null));
@@ -49,6 +51,15 @@ public final class ConfigRegistry {
             throw new IllegalStateException("alias " + alias + " of " + name + ": unknown target or name taken");
         }
         aliases.put(a, name);
+        return this;
+    }
+
+    /** Marks a registered parameter as changeable at runtime only by callers the server trusts. */
+    public ConfigRegistry protect(String name) {
+        if (!params.containsKey(name)) {
+            throw new IllegalStateException("protect " + name + ": not registered");
+        }
+        guarded.add(name);
         return this;
     }
 
@@ -102,11 +113,16 @@ public final class ConfigRegistry {
 
     /**
      * A runtime change of several name/value pairs, all or nothing. Checked as Redis 7.0's
-     * configSetCommand does: one pass in order, the first unknown, immutable or repeated name is the
-     * problem (an alias and its parameter are two names); then values in order, the first refused
-     * one rolls back what was applied.
+     * configSetCommand does: one pass in order, the first unknown, immutable, protected or repeated
+     * name is the problem (an alias and its parameter are two names); then values in order, the
+     * first refused one rolls back what was applied.
      */
-    public synchronized ConfigChange setAtRuntime(List<String[]> pairs) {
+    public ConfigChange setAtRuntime(List<String[]> pairs) {
+        return setAtRuntime(pairs, true);
+    }
+
+    /** As {@link #setAtRuntime(List)}; a protected parameter is refused unless {@code protectedAllowed}. */
+    public synchronized ConfigChange setAtRuntime(List<String[]> pairs, boolean protectedAllowed) {
         Set<String> seen = new HashSet<>();
         for (String[] pair : pairs) {
             Param p = param(pair[0]);
@@ -115,6 +131,9 @@ public final class ConfigRegistry {
             }
             if (!p.mutable()) {
                 return new ConfigChange(ConfigChange.Status.IMMUTABLE, pair[0], null);
+            }
+            if (!protectedAllowed && guarded.contains(p.name())) {
+                return new ConfigChange(ConfigChange.Status.PROTECTED, pair[0], null);
             }
             if (!seen.add(pair[0].toLowerCase(Locale.ROOT))) {
                 return new ConfigChange(ConfigChange.Status.DUPLICATE, pair[0], null);
