@@ -15,6 +15,7 @@ import io.heliosdb.runtime.clients.ClientRegistry;
 import io.heliosdb.runtime.config.ConfigRegistry;
 import io.heliosdb.runtime.config.Param;
 import io.heliosdb.runtime.lifecycle.Lifecycle;
+import io.heliosdb.runtime.lifecycle.StartBanner;
 import io.heliosdb.scheduler.Shard;
 import io.heliosdb.scheduler.ShardGroup;
 import io.heliosdb.scheduler.ShardWatchdog;
@@ -234,9 +235,10 @@ public final class HeliosServer implements AutoCloseable {
     }
 
     public String startLine() {
-        return "HeliosDB " + ServerContext.HELIOS_VERSION + " (Redis " + ServerContext.REDIS_VERSION + " protocol) ready: transport="
-                + shards.transport().configName() + " shards=" + shards.size() + " resp=" + listener.localAddress()
-                + " dir=" + Path.of(config.get("dir")).toAbsolutePath().normalize() + " pid=" + ProcessHandle.current().pid();
+        return new StartBanner("HeliosDB " + ServerContext.HELIOS_VERSION + " (Redis " + ServerContext.REDIS_VERSION + " protocol)")
+                .fact("transport", shards.transport().configName()).fact("shards", shards.size())
+                .fact("resp", listener.localAddress()).fact("dir", Path.of(config.get("dir")).toAbsolutePath().normalize())
+                .line();
     }
 
     /** What SHUTDOWN runs (on its own thread); {@link Main} replaces it with a process exit. */
