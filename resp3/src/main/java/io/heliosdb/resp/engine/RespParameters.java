@@ -42,6 +42,7 @@ public final class RespParameters {
         encodings(r);
         monitoring(r);
         special(r);
+        hidden(r);
         remaining(r);
     }
 
@@ -125,10 +126,19 @@ public final class RespParameters {
         r.integer("lua-time-limit", true, "5000", 0, LONG_MAX);
         r.alias("busy-reply-threshold", "lua-time-limit");
         r.bool("cluster-enabled", false, "no");
-        r.integer("watchdog-period", true, "0", 0, Integer.MAX_VALUE); // ms; Redis logs a blocked loop's stack past it
+        r.integer("watchdog-period", true, "0", 0, Integer.MAX_VALUE).hide("watchdog-period"); // ms; Redis logs a blocked loop's stack past it
         r.bool("replica-read-only", true, "yes");
         r.alias("slave-read-only", "replica-read-only");
         r.string("aclfile", false, "");
+    }
+
+    /** Redis' HIDDEN_CONFIG debugging parameters (left out of CONFIG GET *, which the captured defaults come from). */
+    private static void hidden(ConfigRegistry r) {
+        r.integer("rdb-key-save-delay", true, "0", Integer.MIN_VALUE, INT_MAX).hide("rdb-key-save-delay");
+        r.integer("key-load-delay", true, "0", Integer.MIN_VALUE, INT_MAX).hide("key-load-delay");
+        r.bool("use-exit-on-panic", true, "no").hide("use-exit-on-panic");
+        r.integer("loading-process-events-interval-bytes", true, "2097152", 1024, INT_MAX)
+                .hide("loading-process-events-interval-bytes");
     }
 
     /** Redis' special and validated parameters: texts with their own syntax or checks. */

@@ -19,6 +19,8 @@ public final class ConfigRegistry {
     private final Map<String, String> aliases = new LinkedHashMap<>();
     /** Parameters a client may change only where the server allows it (Redis' PROTECTED_CONFIG: dir, dbfilename). */
     private final Set<String> guarded = new HashSet<>();
+    /** Parameters a pattern does not list (Redis' HIDDEN_CONFIG); their exact name still finds them. */
+    private final Set<String> hidden = new HashSet<>();
 
     public ConfigRegistry bool(String name, boolean mutable, String def) {
         return define(new Param(name, ParamType.BOOL, mutable, def, 0, 0, List.of(), null));
@@ -60,6 +62,15 @@ public final class ConfigRegistry {
             throw new IllegalStateException("protect " + name + ": not registered");
         }
         guarded.add(name);
+        return this;
+    }
+
+    /** Marks a registered parameter as left out of pattern lookups (CONFIG GET *). */
+    public ConfigRegistry hide(String name) {
+        if (!params.containsKey(name)) {
+            throw new IllegalStateException("hide " + name + ": not registered");
+        }
+        hidden.add(name);
         return this;
     }
 
@@ -155,7 +166,7 @@ public final class ConfigRegistry {
     /**
      * Lookup as Redis 7.0's configGetCommand does it: a pattern without {@code [*?} is looked up
      * directly (case-insensitively) and answered under the name as typed; any other is matched
-     * against every name, then every alias. A parameter already answered (under any spelling) is
+     * against every name, then every alias, except hidden ones. A parameter already answered (under any spelling) is
      * not repeated. The pattern is not lower-cased: matching is case-insensitive already, except an
      * escaped character inside [...], which util.c's stringmatchlen compares exactly.
      */
@@ -171,12 +182,12 @@ public final class ConfigRegistry {
                 continue;
             }
             for (Param p : params.values()) {
-                if (GlobMatcher.matches(pat, p.name(), true) && seen.add(p.name())) {
+                if (!hidden.contains(p.name()) && GlobMatcher.matches(pat, p.name(), true) && seen.add(p.name())) {
                     out.put(p.name(), p.value());
                 }
             }
             for (Map.Entry<String, String> a : aliases.entrySet()) {
-                if (GlobMatcher.matches(pat, a.getKey(), true) && seen.add(a.getKey())) {
+                if (!hidden.contains(a.getValue()) && GlobMatcher.matches(pat, a.getKey(), true) && seen.add(a.getKey())) {
                     out.put(a.getKey(), params.get(a.getValue()).value());
                 }
             }
