@@ -14,6 +14,7 @@ import io.heliosdb.runtime.clients.ClientRegistry;
 import io.heliosdb.runtime.config.ConfigRegistry;
 import io.heliosdb.runtime.config.Param;
 import io.heliosdb.runtime.lifecycle.Lifecycle;
+import io.heliosdb.runtime.lifecycle.StartBanner;
 import io.heliosdb.scheduler.Shard;
 import io.heliosdb.scheduler.ShardGroup;
 import io.heliosdb.scheduler.ShardWatchdog;
@@ -93,7 +94,7 @@ public final class HeliosServer implements AutoCloseable {
                 throw new IllegalStateException("cannot open the data in " + config.get("dir") + ": " + e.getMessage(), e);
             }
         }
-        context.evictionSettings(config.get("maxmemory-policy"), (int) config.number("maxmemory-samples"));
+        context.evictionSettings(config.get("maxmemory-policy"), (int) Math.min(64, config.number("maxmemory-samples")));
         String aclfile = config.get("aclfile");
         if (aclfile != null && !aclfile.isEmpty()) {
             String err = AclFile.load(context, Path.of(aclfile), true);
@@ -234,9 +235,10 @@ public final class HeliosServer implements AutoCloseable {
     }
 
     public String startLine() {
-        return "HeliosDB " + ServerContext.HELIOS_VERSION + " (Redis " + ServerContext.REDIS_VERSION + " protocol) ready: transport="
-                + shards.transport().configName() + " shards=" + shards.size() + " resp=" + listener.localAddress()
-                + " dir=" + Path.of(config.get("dir")).toAbsolutePath().normalize() + " pid=" + ProcessHandle.current().pid();
+        return new StartBanner("HeliosDB " + ServerContext.HELIOS_VERSION + " (Redis " + ServerContext.REDIS_VERSION + " protocol)")
+                .fact("transport", shards.transport().configName()).fact("shards", shards.size())
+                .fact("resp", listener.localAddress()).fact("dir", Path.of(config.get("dir")).toAbsolutePath().normalize())
+                .line();
     }
 
     /** What SHUTDOWN runs (on its own thread); {@link Main} replaces it with a process exit. */

@@ -26,7 +26,7 @@ public final class ServerParameters {
         r.integer("port", false, "6379", 0, 65535);
         r.string("bind", false, "127.0.0.1");
         r.memory("maxmemory", true, "0", 0, -1L); // -1: unsigned, up to 2^64-1, as Redis' unsigned long long
-        r.string("dir", true, "./data");
+        r.string("dir", true, "./data").protect("dir"); // Redis' PROTECTED_CONFIG: CONFIG SET only under enable-protected-configs
         // Persistence is on by default (the LSM engine under the data dir); "no" gives a pure in-memory
         // server. Fixed at start: switching a running server between the two is not supported yet.
         r.bool("appendonly", false, "yes");

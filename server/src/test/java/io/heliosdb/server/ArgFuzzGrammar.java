@@ -1,6 +1,6 @@
 package io.heliosdb.server;
 
-import io.heliosdb.resp.command.Json;
+import io.heliosdb.resp.command.CommandTable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -54,8 +54,8 @@ final class ArgFuzzGrammar {
 
     @SuppressWarnings("unchecked")
     private void load() {
-        Map<String, Object> docs = (Map<String, Object>) Json.parse(resource("redis-7.0-command-docs.json"));
-        List<Object> info = (List<Object>) Json.parse(resource("redis-7.0-command-info.json"));
+        Map<String, Object> docs = (Map<String, Object>) CommandTable.parseJson(resource("redis-7.0-command-docs.json"));
+        List<Object> info = (List<Object>) CommandTable.parseJson(resource("redis-7.0-command-info.json"));
         Map<String, Set<String>> flags = new java.util.HashMap<>();
         for (Object row : info) {
             collectFlags((List<Object>) row, flags);

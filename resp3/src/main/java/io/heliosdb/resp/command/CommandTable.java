@@ -1,5 +1,8 @@
 package io.heliosdb.resp.command;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.heliosdb.memory.NativeMemory;
 import io.heliosdb.resp.engine.Feature;
 import io.heliosdb.resp.engine.ServerContext;
@@ -29,6 +32,7 @@ import java.util.function.Consumer;
  */
 public final class CommandTable implements ServerContext.Setup {
     public static final Feature<CommandTable> FEATURE = Feature.named("command table");
+    private static final JsonFactory JSON = new JsonFactory();
 
     /** Features with server-wide state (ACL users, channels, monitors), installed in this order. */
     private final List<Consumer<ServerContext>> serverFeatures = new ArrayList<>();
@@ -96,10 +100,56 @@ public final class CommandTable implements ServerContext.Setup {
         }
     }
 
+    /**
+     * JSON text (read with jackson-core's streaming parser) as the metadata code walks it: objects
+     * as insertion-ordered maps, arrays as lists, integers as Long, other numbers as Double.
+     * Malformed text, or anything after the first value, throws.
+     */
+    public static Object parseJson(String text) {
+        try (JsonParser p = JSON.createParser(text)) {
+            Object v = value(p, p.nextToken());
+            if (p.nextToken() != null) {
+                throw new IllegalArgumentException("JSON: trailing characters at " + p.currentLocation());
+            }
+            return v;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("JSON: " + e.getMessage(), e);
+        }
+    }
+
+    private static Object value(JsonParser p, JsonToken t) throws IOException {
+        if (t == null) {
+            throw new IllegalArgumentException("JSON: unexpected end");
+        }
+        return switch (t) {
+            case START_OBJECT -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                for (String k = p.nextFieldName(); k != null; k = p.nextFieldName()) {
+                    m.put(k, value(p, p.nextToken()));
+                }
+                yield m;
+            }
+            case START_ARRAY -> {
+                List<Object> l = new ArrayList<>();
+                for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
+                    l.add(value(p, e));
+                }
+                yield l;
+            }
+            case VALUE_STRING -> p.getText();
+            case VALUE_NUMBER_INT -> p.getLongValue();
+            case VALUE_NUMBER_FLOAT -> p.getDoubleValue();
+            case VALUE_TRUE -> Boolean.TRUE;
+            case VALUE_FALSE -> Boolean.FALSE;
+            case VALUE_NULL -> null;
+            default -> throw new IllegalArgumentException("JSON: unexpected " + t + " at " + p.currentLocation());
+        };
+    }
+
     @SuppressWarnings("unchecked")
     private void load(String infoJson, String docsJson) {
-        List<Object> info = (List<Object>) Json.parse(infoJson);
-        Map<String, Object> docs = (Map<String, Object>) Json.parse(docsJson);
+        List<Object> info = (List<Object>) parseJson(infoJson);
+        Map<String, Object> docs = (Map<String, Object>) parseJson(docsJson);
         for (Object row : info) {
             CommandSpec spec = build((List<Object>) row, null, docs);
             byName.put(spec.name, spec);
@@ -117,8 +167,8 @@ public final class CommandTable implements ServerContext.Setup {
      */
     @SuppressWarnings("unchecked")
     private void addSubcommands(String infoJson, String docsJson) {
-        Map<String, Object> info = (Map<String, Object>) Json.parse(infoJson);
-        Map<String, Object> docs = (Map<String, Object>) Json.parse(docsJson);
+        Map<String, Object> info = (Map<String, Object>) parseJson(infoJson);
+        Map<String, Object> docs = (Map<String, Object>) parseJson(docsJson);
         for (Map.Entry<String, Object> e : info.entrySet()) {
             if (e.getKey().equals("*")) { // HeliosDB's own top-level commands
                 Map<String, Object> topDocs = (Map<String, Object>) docs.getOrDefault("*", Map.of());

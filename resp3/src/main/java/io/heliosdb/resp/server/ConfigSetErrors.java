@@ -12,6 +12,7 @@ final class ConfigSetErrors {
         return switch (c.status()) {
             case UNKNOWN -> "ERR Unknown option or number of arguments for CONFIG SET - '" + c.name() + "'";
             case IMMUTABLE -> failed(c.name(), "can't set immutable config");
+            case PROTECTED -> failed(c.name(), "can't set protected config");
             case DUPLICATE -> failed(c.name(), "duplicate parameter");
             // Redis names a refused value's parameter lower-cased, the others as typed
             case INVALID -> failed(c.name().toLowerCase(Locale.ROOT), c.reason());

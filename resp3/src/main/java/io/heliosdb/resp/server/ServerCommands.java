@@ -123,7 +123,7 @@ public final class ServerCommands {
         for (int i = 2; i < a.count(); i += 2) {
             pairs.add(new String[]{a.string(i), a.string(i + 1)}); // checked in order by setAtRuntime, as Redis does
         }
-        ConfigChange change = ctx.server().config().setAtRuntime(pairs);
+        ConfigChange change = ctx.server().config().setAtRuntime(pairs, protectedAllowed(ctx));
         if (!change.applied()) {
             ctx.out().error(ConfigSetErrors.text(change));
         } else {
@@ -143,9 +143,16 @@ public final class ServerCommands {
                 ctx.server().hzChanged();
             }
             ctx.server().evictionSettings(ctx.server().config().get("maxmemory-policy"),
-                    (int) ctx.server().config().number("maxmemory-samples"));
+                    (int) Math.min(64, ctx.server().config().number("maxmemory-samples"))); // a bounded sampling loop
             ctx.out().ok();
         }
+    }
+
+    /** Redis' allowProtectedAction: enable-protected-configs yes, or local and the client is on loopback. */
+    private static boolean protectedAllowed(CommandContext ctx) {
+        String policy = ctx.server().config().get("enable-protected-configs");
+        String addr = ctx.session().addr;
+        return policy.equals("yes") || (policy.equals("local") && (addr.startsWith("127.") || addr.startsWith("0:0:0:0:0:0:0:1")));
     }
 
     static void resetStat(CrossShardCall call) {

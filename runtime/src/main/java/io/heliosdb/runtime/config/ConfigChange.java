@@ -5,7 +5,7 @@ package io.heliosdb.runtime.config;
  * as the client typed it and, for a refused value, why. Each protocol words it for its clients.
  */
 public record ConfigChange(Status status, String name, String reason) {
-    public enum Status { APPLIED, UNKNOWN, IMMUTABLE, DUPLICATE, INVALID }
+    public enum Status { APPLIED, UNKNOWN, IMMUTABLE, PROTECTED, DUPLICATE, INVALID }
 
     public static final ConfigChange APPLIED = new ConfigChange(Status.APPLIED, null, null);
 

@@ -17,6 +17,10 @@ import java.util.Set;
 public final class ConfigRegistry {
     private final Map<String, Param> params = new LinkedHashMap<>();
     private final Map<String, String> aliases = new LinkedHashMap<>();
+    /** Parameters a client may change only where the server allows it (Redis' PROTECTED_CONFIG: dir, dbfilename). */
+    private final Set<String> guarded = new HashSet<>();
+    /** Parameters a pattern does not list (Redis' HIDDEN_CONFIG); their exact name still finds them. */
+    private final Set<String> hidden = new HashSet<>();
 
     public ConfigRegistry bool(String name, boolean mutable, String def) {
         return define(new Param(name, ParamType.BOOL, mutable, def, 0, 0, List.of(), null));
@@ -49,6 +53,24 @@ public final class ConfigRegistry {
             throw new IllegalStateException("alias " + alias + " of " + name + ": unknown target or name taken");
         }
         aliases.put(a, name);
+        return this;
+    }
+
+    /** Marks a registered parameter as changeable at runtime only by callers the server trusts. */
+    public ConfigRegistry protect(String name) {
+        if (!params.containsKey(name)) {
+            throw new IllegalStateException("protect " + name + ": not registered");
+        }
+        guarded.add(name);
+        return this;
+    }
+
+    /** Marks a registered parameter as left out of pattern lookups (CONFIG GET *). */
+    public ConfigRegistry hide(String name) {
+        if (!params.containsKey(name)) {
+            throw new IllegalStateException("hide " + name + ": not registered");
+        }
+        hidden.add(name);
         return this;
     }
 
@@ -102,11 +124,16 @@ public final class ConfigRegistry {
 
     /**
      * A runtime change of several name/value pairs, all or nothing. Checked as Redis 7.0's
-     * configSetCommand does: one pass in order, the first unknown, immutable or repeated name is the
-     * problem (an alias and its parameter are two names); then values in order, the first refused
-     * one rolls back what was applied.
+     * configSetCommand does: one pass in order, the first unknown, immutable, protected or repeated
+     * name is the problem (an alias and its parameter are two names); then values in order, the
+     * first refused one rolls back what was applied.
      */
-    public synchronized ConfigChange setAtRuntime(List<String[]> pairs) {
+    public ConfigChange setAtRuntime(List<String[]> pairs) {
+        return setAtRuntime(pairs, true);
+    }
+
+    /** As {@link #setAtRuntime(List)}; a protected parameter is refused unless {@code protectedAllowed}. */
+    public synchronized ConfigChange setAtRuntime(List<String[]> pairs, boolean protectedAllowed) {
         Set<String> seen = new HashSet<>();
         for (String[] pair : pairs) {
             Param p = param(pair[0]);
@@ -115,6 +142,9 @@ public final class ConfigRegistry {
             }
             if (!p.mutable()) {
                 return new ConfigChange(ConfigChange.Status.IMMUTABLE, pair[0], null);
+            }
+            if (!protectedAllowed && guarded.contains(p.name())) {
+                return new ConfigChange(ConfigChange.Status.PROTECTED, pair[0], null);
             }
             if (!seen.add(pair[0].toLowerCase(Locale.ROOT))) {
                 return new ConfigChange(ConfigChange.Status.DUPLICATE, pair[0], null);
@@ -136,7 +166,7 @@ public final class ConfigRegistry {
     /**
      * Lookup as Redis 7.0's configGetCommand does it: a pattern without {@code [*?} is looked up
      * directly (case-insensitively) and answered under the name as typed; any other is matched
-     * against every name, then every alias. A parameter already answered (under any spelling) is
+     * against every name, then every alias, except hidden ones. A parameter already answered (under any spelling) is
      * not repeated. The pattern is not lower-cased: matching is case-insensitive already, except an
      * escaped character inside [...], which util.c's stringmatchlen compares exactly.
      */
@@ -152,12 +182,12 @@ public final class ConfigRegistry {
                 continue;
             }
             for (Param p : params.values()) {
-                if (GlobMatcher.matches(pat, p.name(), true) && seen.add(p.name())) {
+                if (!hidden.contains(p.name()) && GlobMatcher.matches(pat, p.name(), true) && seen.add(p.name())) {
                     out.put(p.name(), p.value());
                 }
             }
             for (Map.Entry<String, String> a : aliases.entrySet()) {
-                if (GlobMatcher.matches(pat, a.getKey(), true) && seen.add(a.getKey())) {
+                if (!hidden.contains(a.getValue()) && GlobMatcher.matches(pat, a.getKey(), true) && seen.add(a.getKey())) {
                     out.put(a.getKey(), params.get(a.getValue()).value());
                 }
             }

@@ -109,6 +109,20 @@ public final class Param {
         return mutable;
     }
 
+    /** INT and MEMORY bounds (a MEMORY max of -1 is 2^64-1); 0 for other types. */
+    public long min() {
+        return min;
+    }
+
+    public long max() {
+        return max;
+    }
+
+    /** ENUM choices in the order their error lists them; empty for other types. */
+    public List<String> choices() {
+        return choices;
+    }
+
     public String value() {
         return value;
     }

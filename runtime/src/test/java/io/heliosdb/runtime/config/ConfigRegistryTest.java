@@ -53,6 +53,18 @@ class ConfigRegistryTest {
     }
 
     @Test
+    void aProtectedParameterChangesOnlyWhereTheCallerIsAllowed() {
+        ConfigRegistry r = registry().protect("dir");
+        ConfigChange refused = r.setAtRuntime(List.<String[]>of(new String[]{"hz", "30"}, new String[]{"DIR", "/y"}), false);
+        assertEquals(new ConfigChange(ConfigChange.Status.PROTECTED, "DIR", null), refused);
+        assertEquals(10, r.number("hz"), "nothing applied");
+        assertTrue(r.setAtRuntime(List.<String[]>of(new String[]{"dir", "/y"}), true).applied());
+        assertEquals("/y", r.get("dir"));
+        assertNull(r.setAtStartup("dir", "/z"), "the config file may set it");
+        assertThrows(IllegalStateException.class, () -> r.protect("nosuch"));
+    }
+
+    @Test
     void lookupByNameAnswersAsTypedAndGlobsMatchNamesThenAliases() {
         ConfigRegistry r = registry();
         assertEquals(Map.of("HZ", "10"), r.matching(List.of("HZ", "hz")));
