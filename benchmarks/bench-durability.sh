@@ -10,7 +10,7 @@ if [ ${#need[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -ne 0 ] && sudo=sudo
   $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
 fi
-REDIS_PORT=16379; HELIOS_PORT=16380
+REDIS_PORT=${REDIS_PORT:-16379}; HELIOS_PORT=${HELIOS_PORT:-16380} # env: parallel sessions use their own ports
 N=${N:-200000}; ROUNDS=${ROUNDS:-3}
 WORK=$(mktemp -d)
 stop_all() {
