@@ -10,7 +10,7 @@ if [ ${#need[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -ne 0 ] && sudo=sudo
   $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
 fi
-REDIS_PORT=16379; HELIOS_PORT=16380
+REDIS_PORT=${REDIS_PORT:-16379}; HELIOS_PORT=${HELIOS_PORT:-16380} # env: parallel sessions use their own ports
 N=${N:-200000}; ROUNDS=${ROUNDS:-3}
 WORK=$(mktemp -d)
 stop_all() {
@@ -29,7 +29,7 @@ run() { # mode round server port clients pipeline
   redis-benchmark -p "$4" -t set,mset -c "$5" -P "$6" -n "$N" -r 1000000 -d 100 --csv -q 2>/dev/null | tail -n +2 | tr -d '"' |
     awk -F, -v m="$1" -v r="$2" -v s="$3" -v c="$5" -v p="$6" '{print m","r","s","$1","c","p","$2","$3","$5","$7}' >> "$CSV"
 }
-for MODE in everysec always; do
+for MODE in ${MODES:-everysec always}; do
   rm -rf "$WORK/redis" "$WORK/helios"; mkdir -p "$WORK/redis"
   redis-server --port $REDIS_PORT --save "" --appendonly yes --appendfsync $MODE --daemonize yes --dir "$WORK/redis" \
     --pidfile "$WORK/redis.pid" --logfile "$WORK/redis.log"

@@ -12,6 +12,15 @@ public interface ChangeLog {
     /** The key was created, modified, or removed (or moved out) in {@code keyspace}. */
     void changed(OffHeapKeyspace keyspace, MemorySegment segment, long keyOffset, int keyLength);
 
+    /**
+     * {@link #changed} for a created or modified key, with its entry: a log that notes {@code entry}
+     * and {@link OffHeapKeyspace#handleChanges()} can find it again without a lookup
+     * ({@link OffHeapKeyspace#peekNoted}).
+     */
+    default void changedEntry(OffHeapKeyspace keyspace, long entry, MemorySegment segment, long keyOffset, int keyLength) {
+        changed(keyspace, segment, keyOffset, keyLength);
+    }
+
     /** The key is about to be removed (a change too, unless told apart). */
     default void removed(OffHeapKeyspace keyspace, MemorySegment segment, long keyOffset, int keyLength) {
         changed(keyspace, segment, keyOffset, keyLength);

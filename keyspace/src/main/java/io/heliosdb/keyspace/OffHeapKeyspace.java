@@ -36,6 +36,11 @@ public final class OffHeapKeyspace implements Keyspace {
 
     /** Told of every change when persistence is on (null for a pure in-memory keyspace). */
     private ChangeLog changes;
+    /**
+     * Counts entries that left their handle (freed, moved to another block, detached, FLUSHDB): a
+     * handle the change log noted while this was n is still its key's entry while it is n.
+     */
+    private long handleChanges;
     /** Told of every change, not once per commit (WATCH, keyspace notifications); usually null. */
     private ChangeLog watcher;
     private int tag;
@@ -135,6 +140,7 @@ public final class OffHeapKeyspace implements Keyspace {
         ms.set(NativeMemory.BYTE, mo + ENCODING, encoding);
         relink(e, moved);
         memory.free(e);
+        handleChanges++;
         return moved;
     }
 
@@ -205,9 +211,9 @@ public final class OffHeapKeyspace implements Keyspace {
         byte flags = s.get(NativeMemory.BYTE, o + FLAGS);
         if ((flags & FLAG_DIRTY) == 0) {
             s.set(NativeMemory.BYTE, o + FLAGS, (byte) (flags | FLAG_DIRTY));
-            changes.changed(this, s, o + HEADER, s.get(NativeMemory.INT, o + KEY_LENGTH));
+            changes.changedEntry(this, e, s, o + HEADER, s.get(NativeMemory.INT, o + KEY_LENGTH));
         } else if (noteEveryChange) {
-            changes.changed(this, s, o + HEADER, s.get(NativeMemory.INT, o + KEY_LENGTH));
+            changes.changedEntry(this, e, s, o + HEADER, s.get(NativeMemory.INT, o + KEY_LENGTH));
         }
     }
 
@@ -256,6 +262,24 @@ public final class OffHeapKeyspace implements Keyspace {
         MemorySegment s = seg(e);
         long o = SlabAllocator.offset(e);
         s.set(NativeMemory.BYTE, o + FLAGS, (byte) (s.get(NativeMemory.BYTE, o + FLAGS) | FLAG_DIRTY));
+    }
+
+    /** See {@link #handleChanges}: the count a noted handle is checked against. */
+    public long handleChanges() {
+        return handleChanges;
+    }
+
+    /**
+     * {@link #peek} for a key noted with its entry {@code e} while {@link #handleChanges()} was
+     * {@code at}: the noted entry itself when no entry has left its handle since (no second walk of
+     * the bucket chain), else a lookup.
+     */
+    public long peekNoted(long e, long at, MemorySegment key, long off, int len) {
+        if (e == NONE || at != handleChanges) {
+            return peek(key, off, len);
+        }
+        assert e == peek(key, off, len) : "a noted entry is no longer its key's entry";
+        return e;
     }
 
     /** The entry of {@code key} whether expired or not, without side effects (no expiry, no rehash step). */
@@ -690,6 +714,7 @@ public final class OffHeapKeyspace implements Keyspace {
         MemorySegment.copy(seg(e), SlabAllocator.offset(e), seg(moved), SlabAllocator.offset(moved), used);
         relink(e, moved);
         memory.free(e);
+        handleChanges++;
         return moved;
     }
 
@@ -727,6 +752,7 @@ public final class OffHeapKeyspace implements Keyspace {
             onDiskEntries--;
         }
         removing(e);
+        handleChanges++;
         boolean found = unlink(e);
         assert found : "detach of an entry not in this keyspace";
         if (volatileIndex(e) >= 0) {
@@ -905,6 +931,7 @@ public final class OffHeapKeyspace implements Keyspace {
         tables[0] = new Table(MIN_BUCKETS);
         tables[1] = null;
         rehashIndex = -1;
+        handleChanges++;
         size = 0;
         onDiskEntries = 0;
         if (changes != null) {

@@ -290,18 +290,42 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
 
     // ---- change tracking (ChangeLog) ---------------------------------------------------------
 
+    // A note in the dirty list: tag u16, key length i32, entry handle (NONE: look the key up), the
+    // keyspace's handleChanges() when noted, then the key bytes.
+    private static final int NOTE_LENGTH = 2;
+    private static final int NOTE_ENTRY = 6;
+    private static final int NOTE_AT = 14;
+    private static final int NOTE_KEY = 22;
+
     @Override
     public void changed(OffHeapKeyspace keyspace, MemorySegment segment, long keyOffset, int keyLength) {
-        long need = 6L + keyLength;
+        note(keyspace, Keyspace.NONE, segment, keyOffset, keyLength);
+    }
+
+    @Override
+    public void changedEntry(OffHeapKeyspace keyspace, long entry, MemorySegment segment, long keyOffset, int keyLength) {
+        note(keyspace, entry, segment, keyOffset, keyLength);
+    }
+
+    private void note(OffHeapKeyspace keyspace, long entry, MemorySegment segment, long keyOffset, int keyLength) {
+        long need = NOTE_KEY + (long) keyLength;
         if (dirtyUsed + need > dirty.byteSize()) {
             growDirty(need);
         }
         dirty.set(NativeMemory.SHORT, dirtyUsed, (short) keyspace.tag());
-        dirty.set(NativeMemory.INT, dirtyUsed + 2, keyLength);
-        MemorySegment.copy(segment, keyOffset, dirty, dirtyUsed + 6, keyLength);
+        dirty.set(NativeMemory.INT, dirtyUsed + NOTE_LENGTH, keyLength);
+        dirty.set(NativeMemory.LONG, dirtyUsed + NOTE_ENTRY, entry);
+        dirty.set(NativeMemory.LONG, dirtyUsed + NOTE_AT, keyspace.handleChanges());
+        MemorySegment.copy(segment, keyOffset, dirty, dirtyUsed + NOTE_KEY, keyLength);
         dirtyUsed += need;
         dirtyCount++;
         scheduleCommit();
+    }
+
+    /** The entry of the key noted at {@code p} (NONE when it is gone), found again without a lookup when it can be. */
+    private long notedEntry(OffHeapKeyspace ks, long p, int len) {
+        return ks.peekNoted(dirty.get(NativeMemory.LONG, p + NOTE_ENTRY), dirty.get(NativeMemory.LONG, p + NOTE_AT),
+                dirty, p + NOTE_KEY, len);
     }
 
     @Override
@@ -689,10 +713,9 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
         long p = stepFromCount <= dirtyCount ? stepFromBytes : 0; // (a SAVE inside the step sealed what came before)
         while (p < dirtyUsed) {
             int tag = dirty.get(NativeMemory.SHORT, p);
-            int len = dirty.get(NativeMemory.INT, p + 2);
-            long keyAt = p + 6;
-            p = keyAt + len;
-            writeWhole(partBatch, tag, keyAt, len);
+            int len = dirty.get(NativeMemory.INT, p + NOTE_LENGTH);
+            writeWhole(partBatch, tag, p, len);
+            p += NOTE_KEY + len;
         }
         if (meta) {
             partBatch.put(META_KEY, meta());
@@ -722,19 +745,20 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
     private void forgetNotes(long from) {
         for (long p = from; p < dirtyUsed; ) {
             int tag = dirty.get(NativeMemory.SHORT, p);
-            int len = dirty.get(NativeMemory.INT, p + 2);
-            long e = byTag[tag].peek(dirty, p + 6, len);
+            int len = dirty.get(NativeMemory.INT, p + NOTE_LENGTH);
+            long e = notedEntry(byTag[tag], p, len);
             if (e != Keyspace.NONE) {
                 byTag[tag].clearDirty(e);
             }
-            p += 6 + len;
+            p += NOTE_KEY + len;
         }
     }
 
-    /** A key's current state as one record, a collection in RDB form whatever its size. */
-    private void writeWhole(WriteBatch b, int tag, long keyAt, int len) {
+    /** A key's current state as one record, a collection in RDB form whatever its size (the note at {@code p}). */
+    private void writeWhole(WriteBatch b, int tag, long p, int len) {
         OffHeapKeyspace ks = byTag[tag];
-        long e = ks.peek(dirty, keyAt, len);
+        long keyAt = p + NOTE_KEY;
+        long e = notedEntry(ks, p, len);
         if (e == Keyspace.NONE) {
             long at = b.reserveDelete(StoredKey.PREFIX + len);
             writeKey(b.segment(), at, namespaces.id(tag), keyAt, len);
@@ -968,11 +992,11 @@ public final class ShardStore implements ChangeLog, CommitGate, CommitParticipan
         int written = 0;
         for (int i = 0; i < dirtyCount; i++) {
             int tag = dirty.get(NativeMemory.SHORT, p);
-            int len = dirty.get(NativeMemory.INT, p + 2);
-            long keyAt = p + 6;
-            p = keyAt + len;
+            int len = dirty.get(NativeMemory.INT, p + NOTE_LENGTH);
+            long keyAt = p + NOTE_KEY;
             OffHeapKeyspace ks = byTag[tag];
-            long e = ks.peek(dirty, keyAt, len);
+            long e = notedEntry(ks, p, len); // before the note's bytes are passed: p is the note's start
+            p = keyAt + len;
             if (e == Keyspace.NONE) {
                 long at = batch.reserveDelete(StoredKey.PREFIX + len);
                 writeKey(batch.segment(), at, namespaces.id(tag), keyAt, len);

@@ -792,10 +792,18 @@ public final class LsmEngine implements AutoCloseable {
         SSTableWriter w = new SSTableWriter(fs.open(p));
         long max = 0;
         MemTable m = f.table;
+        // With no live snapshot only the newest version of a key can be read: the older ones (a key
+        // written again before the flush) would only be carried to compaction to be dropped there.
+        boolean newestOnly = snapshotPoints().length == 1;
+        long previous = -1;
         for (MemTable.Cursor c = m.cursor(); c.valid(); c.next()) {
             long n = c.node();
-            w.add(m.segment(n), m.keyOffset(n), m.keyLength(n), m.sequence(n), m.segment(n), m.valueOffset(n), m.valueLength(n));
             max = Math.max(max, m.sequence(n));
+            if (newestOnly && previous != -1 && sameKey(m, previous, n)) {
+                continue; // versions of a key come newest first
+            }
+            w.add(m.segment(n), m.keyOffset(n), m.keyLength(n), m.sequence(n), m.segment(n), m.valueOffset(n), m.valueLength(n));
+            previous = n;
         }
         w.finish(); // synced
         fs.syncDirectory(dir);
@@ -814,6 +822,12 @@ public final class LsmEngine implements AutoCloseable {
         wal.deleteSegmentsBefore(f.lastSegment + 1);
         stats.flushes++;
         stats.bytesFlushed += t.size;
+    }
+
+    private static boolean sameKey(MemTable m, long a, long b) {
+        int len = m.keyLength(a);
+        return len == m.keyLength(b) && MemorySegment.mismatch(m.segment(a), m.keyOffset(a), m.keyOffset(a) + len,
+                m.segment(b), m.keyOffset(b), m.keyOffset(b) + len) < 0;
     }
 
     /** Records a version edit in the manifest (synced) before anything depends on it. */

@@ -226,9 +226,10 @@ public final class SSTableReader implements AutoCloseable {
         int payload = sizes[i] - SSTableFormat.BLOCK_TRAILER;
         byte codec = stored.get(payload);
         int rawLength = stored.getInt(payload + 1);
-        ByteBuffer b;
         if (codec == SSTableFormat.RAW && rawLength == payload) {
-            b = stored;
+            byte[] raw = new byte[rawLength];
+            stored.get(0, raw);
+            return raw;
         } else if (codec == SSTableFormat.LZ4 && rawLength >= 4) {
             byte[] raw = new byte[rawLength];
             int n;
@@ -240,13 +241,10 @@ public final class SSTableReader implements AutoCloseable {
             if (n != rawLength) {
                 throw new CorruptSSTableException(name + ": block at offset " + offsets[i] + " does not decompress");
             }
-            b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
+            return raw; // decompressed into its own array: no second copy
         } else {
             throw new CorruptSSTableException(name + ": block at offset " + offsets[i] + " has an unknown codec " + codec);
         }
-        byte[] raw = new byte[rawLength];
-        b.get(0, raw);
-        return raw;
     }
 
     /** Index of the first block that may hold keys >= {@code key} (== {@link #blocks()} when none). */
