@@ -8,6 +8,7 @@ import io.heliosdb.lsm.sstable.SSTableWriter;
 import io.heliosdb.lsm.wal.WriteAheadLog;
 import io.heliosdb.memory.ByteStrings;
 import io.heliosdb.memory.NativeMemory;
+import io.heliosdb.platform.ThreadPriority;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
@@ -914,7 +915,12 @@ public final class LsmEngine implements AutoCloseable {
         return state;
     }
 
+    /** The background thread's nice value: below the event loops when both want a core, never idle. */
+    static final int BACKGROUND_NICE = 10;
+
     private void workLoop() {
+        // Flushes and compactions may lag a little; the shard loops' replies may not.
+        ThreadPriority.lowerCurrentThread(BACKGROUND_NICE);
         while (!closing) {
             try {
                 wakeWorker.tryAcquire(backgroundError != null ? 1000 : 200, TimeUnit.MILLISECONDS);
